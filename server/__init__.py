@@ -1,0 +1,1 @@
+"""Backprop Playground: a NumPy MLP engine, a store of networks, and the HTTP API over them."""

@@ -1,0 +1,1 @@
+"""Pure NumPy engine: activations, losses and the multilayer perceptron. Imports nothing web."""

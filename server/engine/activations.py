@@ -1,0 +1,115 @@
+"""Activation functions, each a function and its derivative, kept in one registry.
+
+Every function is elementwise on float64 arrays of any shape and never overflows or warns,
+however large |x| is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
+
+LEAKY_SLOPE = 0.01
+ELU_ALPHA = 1.0
+
+
+@dataclass(frozen=True)
+class Activation:
+    """y = f(x) and f'(x), with the formulas a learner sees for both."""
+
+    name: ActivationName
+    f: Callable[[Array], Array]
+    df: Callable[[Array], Array]
+    formula: str  # y = f(x), plain text
+    derivative_formula: str  # f'(x), plain text
+
+
+def sigmoid(x: Array) -> Array:
+    """1 / (1 + e^-x), computed from e^-|x| so that no exponent overflows."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative(x: Array) -> Array:
+    # σ(x)·σ(−x) equals σ(x)(1 − σ(x)) but keeps its precision when σ(x) rounds to 1.
+    return sigmoid(x) * sigmoid(-x)
+
+
+def _tanh_derivative(x: Array) -> Array:
+    return 1.0 - np.tanh(x) ** 2
+
+
+def _relu(x: Array) -> Array:
+    return np.maximum(x, 0.0)
+
+
+def _relu_derivative(x: Array) -> Array:
+    return (x > 0).astype(np.float64)
+
+
+def _leaky_relu(x: Array) -> Array:
+    return np.where(x > 0, x, LEAKY_SLOPE * x)
+
+
+def _leaky_relu_derivative(x: Array) -> Array:
+    return np.where(x > 0, 1.0, LEAKY_SLOPE)
+
+
+def _elu(x: Array) -> Array:
+    # expm1 only ever sees x ≤ 0, so it cannot overflow.
+    return np.where(x > 0, x, ELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
+
+
+def _elu_derivative(x: Array) -> Array:
+    return np.where(x > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(x, 0.0)))
+
+
+def softplus(x: Array) -> Array:
+    """ln(1 + e^x), as logaddexp(0, x): exact for large |x| and never overflowing."""
+    return np.logaddexp(0.0, x)
+
+
+def _linear(x: Array) -> Array:
+    return np.asarray(x, dtype=np.float64).copy()
+
+
+def _linear_derivative(x: Array) -> Array:
+    return np.ones_like(x, dtype=np.float64)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("sigmoid", sigmoid, _sigmoid_derivative,
+                   "y = 1 / (1 + e^(−x))", "f′(x) = y·(1 − y)"),
+        Activation("tanh", np.tanh, _tanh_derivative,
+                   "y = tanh(x)", "f′(x) = 1 − y²"),
+        Activation("relu", _relu, _relu_derivative,
+                   "y = max(0, x)", "f′(x) = 1 if x > 0 else 0"),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_derivative,
+                   "y = x if x > 0 else 0.01·x", "f′(x) = 1 if x > 0 else 0.01"),
+        Activation("elu", _elu, _elu_derivative,
+                   "y = x if x > 0 else e^x − 1", "f′(x) = 1 if x > 0 else e^x"),
+        Activation("softplus", softplus, sigmoid,
+                   "y = ln(1 + e^x)", "f′(x) = 1 / (1 + e^(−x))"),
+        Activation("linear", _linear, _linear_derivative,
+                   "y = x", "f′(x) = 1"),
+    )
+}
+
+
+def get_activation(name: str) -> Activation:
+    """The registered activation called `name`; ValueError names the choices otherwise."""
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}"
+        ) from None

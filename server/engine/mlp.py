@@ -1,0 +1,220 @@
+"""The multilayer perceptron: parameters, forward pass, backward pass and update.
+
+Notation as in shared/API.md: for node j, x_j = Σ_i w_ij·y_i + b_j and y_j = f(x_j).
+Shapes are batch-first: X is (batch, n_0); W[k] is (n_k, n_{k+1}); b[k] is (n_{k+1},).
+For a batch, the error E is the mean of the per-sample errors, so dE/dw and dE/db are the
+means of the per-sample derivatives; dE/dy and dE/dx are kept per sample.
+Every function here returns new arrays and mutates none of its arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from .activations import Activation, Array, get_activation
+from .losses import Loss, get_loss
+
+MIN_LAYERS, MAX_LAYERS = 2, 8
+MIN_NODES, MAX_NODES = 1, 8
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What a network computes, apart from its parameters."""
+
+    layers: tuple[int, ...]
+    activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    loss: str = "squared"
+
+    def __post_init__(self) -> None:
+        if not MIN_LAYERS <= len(self.layers) <= MAX_LAYERS:
+            raise ValueError(
+                f"a network has {MIN_LAYERS} to {MAX_LAYERS} layers (input and output "
+                f"included), got {len(self.layers)}"
+            )
+        for n in self.layers:
+            if not MIN_NODES <= n <= MAX_NODES:
+                raise ValueError(f"a layer has {MIN_NODES} to {MAX_NODES} nodes, got {n}")
+        get_activation(self.activation)
+        out = get_activation(self.output_activation)
+        loss = get_loss(self.loss)
+        if loss.requires_output and out.name != loss.requires_output:
+            raise ValueError(
+                f"the {loss.name} loss needs a {loss.requires_output} output activation, "
+                f"not {out.name}"
+            )
+
+    def activation_of(self, layer: int) -> Activation:
+        """The activation of layer `layer` (1 … L−1); the input layer has none."""
+        if layer == len(self.layers) - 1:
+            return get_activation(self.output_activation)
+        return get_activation(self.activation)
+
+    @property
+    def loss_function(self) -> Loss:
+        return get_loss(self.loss)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """weights[k] is (n_k, n_{k+1}) with weights[k][i, j] from node i of layer k to node j
+    of layer k+1; biases[k] is (n_{k+1},), the biases of layer k+1."""
+
+    weights: tuple[Array, ...]
+    biases: tuple[Array, ...]
+
+    def copy(self) -> Parameters:
+        return Parameters(tuple(w.copy() for w in self.weights),
+                          tuple(b.copy() for b in self.biases))
+
+    def is_finite(self) -> bool:
+        return all(np.isfinite(a).all() for a in (*self.weights, *self.biases))
+
+    def equals(self, other: Parameters) -> bool:
+        """Exact equality of every number."""
+        return all(
+            np.array_equal(a, b)
+            for a, b in zip((*self.weights, *self.biases), (*other.weights, *other.biases),
+                            strict=True)
+        )
+
+
+def init_parameters(layers: tuple[int, ...], rng: np.random.Generator) -> Parameters:
+    """Glorot-uniform weights, U(−√(6/(n_in+n_out)), +…), and biases of 0.1, as in
+    TensorFlow Playground, so that every bias starts visible and non-zero."""
+    weights = []
+    biases = []
+    for n_in, n_out in pairwise(layers):
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        weights.append(rng.uniform(-limit, limit, size=(n_in, n_out)))
+        biases.append(np.full(n_out, 0.1))
+    return Parameters(tuple(weights), tuple(biases))
+
+
+def make_parameters(
+    layers: tuple[int, ...], weights: list[list[list[float]]], biases: list[list[float]]
+) -> Parameters:
+    """Parameters from nested lists indexed as in shared/API.md; ValueError names the
+    first part whose shape is wrong ("weights[1][0]: expected 2 numbers, got 3")."""
+    n_links = len(layers) - 1
+    if len(weights) != n_links:
+        raise ValueError(f"weights: expected {n_links} matrices (one per pair of layers), "
+                         f"got {len(weights)}")
+    if len(biases) != n_links:
+        raise ValueError(f"biases: expected {n_links} lists (one per layer after the input), "
+                         f"got {len(biases)}")
+    for k, (n_in, n_out) in enumerate(pairwise(layers)):
+        if len(weights[k]) != n_in:
+            raise ValueError(f"weights[{k}]: expected {n_in} rows (one per node of layer {k}), "
+                             f"got {len(weights[k])}")
+        for i, row in enumerate(weights[k]):
+            if len(row) != n_out:
+                raise ValueError(f"weights[{k}][{i}]: expected {n_out} numbers (one per node "
+                                 f"of layer {k + 1}), got {len(row)}")
+        if len(biases[k]) != n_out:
+            raise ValueError(f"biases[{k}]: expected {n_out} numbers (one per node of layer "
+                             f"{k + 1}), got {len(biases[k])}")
+    params = Parameters(
+        tuple(np.array(w, dtype=np.float64).reshape(n_in, n_out)
+              for w, n_in, n_out in zip(weights, layers[:-1], layers[1:], strict=True)),
+        tuple(np.array(b, dtype=np.float64) for b in biases),
+    )
+    if not params.is_finite():
+        raise ValueError("weights and biases must be finite numbers")
+    return params
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """x[l] and y[l] are (batch, n_l) for every layer l; error is (batch,), E per sample."""
+
+    x: tuple[Array, ...]
+    y: tuple[Array, ...]
+    error: Array
+
+    @property
+    def mean_error(self) -> float:
+        return float(np.mean(self.error))
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """dE_dy[l], dE_dx[l]: (batch, n_l) per layer, per sample (the input layer's too);
+    dE_dw[k]: (n_k, n_{k+1}) and dE_db[k]: (n_{k+1},), means over the batch."""
+
+    dE_dy: tuple[Array, ...]
+    dE_dx: tuple[Array, ...]
+    dE_dw: tuple[Array, ...]
+    dE_db: tuple[Array, ...]
+
+
+def _as_batch(a: Array, n: int, name: str) -> Array:
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 1:
+        a = a[np.newaxis, :]
+    if a.ndim != 2 or a.shape[1] != n:
+        raise ValueError(f"{name}: expected shape (batch, {n}), got {a.shape}")
+    return a
+
+
+def forward(arch: Architecture, params: Parameters, X: Array, T: Array) -> ForwardPass:
+    """Propagate X (batch, n_0) layer by layer and measure the error against T (batch, n_L−1).
+
+    Input nodes have no activation: their x and y are the input values.
+    """
+    X = _as_batch(X, arch.layers[0], "input")
+    T = _as_batch(T, arch.layers[-1], "target")
+    if X.shape[0] != T.shape[0]:
+        raise ValueError(f"input has {X.shape[0]} samples but target has {T.shape[0]}")
+    xs, ys = [X], [X]
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked by the caller
+        for k, (W, b) in enumerate(zip(params.weights, params.biases, strict=True)):
+            x = ys[-1] @ W + b  # x_j = Σ_i y_i·w_ij + b_j
+            xs.append(x)
+            ys.append(arch.activation_of(k + 1).f(x))
+        error = arch.loss_function.value(xs[-1], ys[-1], T)
+    return ForwardPass(tuple(xs), tuple(ys), error)
+
+
+def backward(arch: Architecture, params: Parameters, fwd: ForwardPass, T: Array) -> Gradients:
+    """Walk the layers in reverse, applying the chain rule at each step:
+
+    output layer:  dE/dy = loss′(y, t)
+    every layer:   dE/dx_j = f′(x_j)·dE/dy_j
+    weights:       dE/dw_ij = y_i·dE/dx_j         (mean over the batch)
+    biases:        dE/db_j = dE/dx_j              (mean over the batch)
+    layer below:   dE/dy_i = Σ_j w_ij·dE/dx_j
+    """
+    T = _as_batch(T, arch.layers[-1], "target")
+    L = len(arch.layers)
+    batch = fwd.x[0].shape[0]
+    dE_dy: list[Array] = [np.empty(0)] * L
+    dE_dx: list[Array] = [np.empty(0)] * L
+    dE_dw: list[Array] = [np.empty(0)] * (L - 1)
+    dE_db: list[Array] = [np.empty(0)] * (L - 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dE_dy[-1] = arch.loss_function.dE_dy(fwd.x[-1], fwd.y[-1], T)
+        for layer in range(L - 1, 0, -1):
+            dE_dx[layer] = arch.activation_of(layer).df(fwd.x[layer]) * dE_dy[layer]
+            k = layer - 1
+            dE_dw[k] = fwd.y[k].T @ dE_dx[layer] / batch
+            dE_db[k] = dE_dx[layer].mean(axis=0)
+            dE_dy[k] = dE_dx[layer] @ params.weights[k].T
+        dE_dx[0] = dE_dy[0]  # input nodes: y = x
+    return Gradients(tuple(dE_dy), tuple(dE_dx), tuple(dE_dw), tuple(dE_db))
+
+
+def update(params: Parameters, grads: Gradients, learning_rate: float,
+           l2: float = 0.0) -> Parameters:
+    """w ← w − α·(dE/dw + λ·w) and b ← b − α·dE/db; new arrays, `params` untouched.
+    (L2 regularization acts on weights only, as is usual; λ = 0 gives plain gradient descent.)"""
+    with np.errstate(over="ignore", invalid="ignore"):
+        weights = tuple(W - learning_rate * (dW + l2 * W)
+                        for W, dW in zip(params.weights, grads.dE_dw, strict=True))
+        biases = tuple(b - learning_rate * db
+                       for b, db in zip(params.biases, grads.dE_db, strict=True))
+    return Parameters(weights, biases)

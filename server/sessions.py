@@ -1,0 +1,378 @@
+"""Networks held in memory for clients: create, get, delete, bounded in number.
+
+Each network serializes its own calls with a lock, so one step never sees half of another's
+update. Every operation computes its results first and commits them only when every number is
+finite, so a diverging step leaves the network exactly as it was.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from .engine.activations import Array
+from .engine.gradcheck import NumericGradients, numeric_gradients
+from .engine.mlp import (
+    Architecture,
+    ForwardPass,
+    Gradients,
+    Parameters,
+    backward,
+    forward,
+    init_parameters,
+    make_parameters,
+    update,
+)
+
+Phase = Literal["forward", "backward", "update"]
+
+DEFAULT_LAYERS = (1, 2, 2, 1)
+DEFAULT_LEARNING_RATE = 0.5
+MAX_SEED = 2**32 - 1
+
+
+class InvalidInput(ValueError):
+    """A value a client sent cannot be used; `field` names it (the API answers 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class PhaseConflict(Exception):
+    """A phase was asked for out of order (the API answers 409)."""
+
+
+class Diverged(Exception):
+    """The computation would produce a non-finite number; nothing was changed (409)."""
+
+
+class NetworkNotFound(LookupError):
+    """No network has this id; `expired` tells whether it once existed and was evicted."""
+
+    def __init__(self, network_id: str, expired: bool) -> None:
+        self.network_id = network_id
+        self.expired = expired
+        super().__init__(network_id)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One pass over one sample, frozen at a phase.
+
+    `params` are the parameters in force at this phase: for "update", the new ones, with the
+    old ones in `params_before` and the error the new ones give on the same sample in
+    `error_after`. `gradients` is None until the backward phase.
+    """
+
+    phase: Phase
+    step: int
+    learning_rate: float
+    input: Array  # (n_0,)
+    target: Array  # (n_L−1,)
+    forward: ForwardPass
+    gradients: Gradients | None
+    params: Parameters
+    params_before: Parameters | None = None
+    error_after: float | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of a network's state, taken under its lock."""
+
+    id: str
+    seed: int
+    arch: Architecture
+    learning_rate: float
+    step: int
+    params: Parameters
+    trace: Trace | None
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Backprop's dE/dw and dE/db beside central finite differences, on one sample."""
+
+    trace: Trace
+    numeric: NumericGradients
+
+
+def _require_finite(what: str, *arrays: Array | float) -> None:
+    for a in arrays:
+        if not np.isfinite(a).all():
+            raise Diverged(
+                f"{what} would produce a number too large to represent (overflow): training "
+                "has diverged. Nothing was changed; lower the learning rate, reset the "
+                "network, or use smaller inputs."
+            )
+
+
+def _check_forward(fwd: ForwardPass) -> None:
+    _require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error)
+
+
+def _check_gradients(grads: Gradients) -> None:
+    _require_finite("the backward pass", *grads.dE_dy, *grads.dE_dx, *grads.dE_dw,
+                    *grads.dE_db)
+
+
+class Network:
+    """One client's network: its architecture, parameters, learning rate and current pass."""
+
+    def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
+                 initial: Parameters) -> None:
+        self.id = network_id
+        self.seed = seed
+        self.lock = threading.Lock()
+        self._arch = arch
+        self._learning_rate = learning_rate
+        self._initial = initial.copy()
+        self._params = initial.copy()
+        self._step = 0
+        self._trace: Trace | None = None
+
+    # -- reading ------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        with self.lock:
+            return self._snapshot()
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
+                        self._params, self._trace)
+
+    @property
+    def arch(self) -> Architecture:
+        return self._arch
+
+    # -- the phases ------------------------------------------------------------------------
+
+    def _sample(self, values: list[float], field: str, n: int) -> Array:
+        if len(values) != n:
+            layer = "input" if field == "input" else "output"
+            raise InvalidInput(field, f"expected {n} value{'s' if n != 1 else ''} (one per "
+                               f"{layer} node), got {len(values)}")
+        return np.array(values, dtype=np.float64)
+
+    def _forward_trace(self, arch: Architecture, params: Parameters, x: Array,
+                       t: Array) -> Trace:
+        fwd = forward(arch, params, x, t)
+        _check_forward(fwd)
+        return Trace("forward", self._step, self._learning_rate, x, t, fwd, None, params)
+
+    def _backward_trace(self, arch: Architecture, trace: Trace) -> Trace:
+        grads = backward(arch, trace.params, trace.forward, trace.target)
+        _check_gradients(grads)
+        return replace(trace, phase="backward", gradients=grads)
+
+    def _update_trace(self, trace: Trace) -> Trace:
+        assert trace.gradients is not None
+        new = update(trace.params, trace.gradients, self._learning_rate)
+        _require_finite("the update", *new.weights, *new.biases)
+        error_after = forward(self._arch, new, trace.input, trace.target).mean_error
+        _require_finite("the update", error_after)
+        return replace(trace, phase="update", step=self._step + 1,
+                       learning_rate=self._learning_rate, params=new,
+                       params_before=trace.params, error_after=error_after)
+
+    def forward(self, values: list[float], targets: list[float]) -> Trace:
+        with self.lock:
+            x = self._sample(values, "input", self._arch.layers[0])
+            t = self._sample(targets, "target", self._arch.layers[-1])
+            self._trace = self._forward_trace(self._arch, self._params, x, t)
+            return self._trace
+
+    def backward(self) -> Trace:
+        with self.lock:
+            if self._trace is None or self._trace.phase == "update":
+                raise PhaseConflict("no forward pass is pending: call forward (with an input "
+                                    "and a target) before backward")
+            self._trace = self._backward_trace(self._arch, self._trace)
+            return self._trace
+
+    def update(self) -> Trace:
+        with self.lock:
+            if self._trace is None or self._trace.phase != "backward":
+                raise PhaseConflict("no backward pass is pending: call forward and then "
+                                    "backward before update")
+            return self._commit_update(self._trace)
+
+    def step(self, values: list[float], targets: list[float]) -> Trace:
+        with self.lock:
+            x = self._sample(values, "input", self._arch.layers[0])
+            t = self._sample(targets, "target", self._arch.layers[-1])
+            trace = self._backward_trace(self._arch,
+                                         self._forward_trace(self._arch, self._params, x, t))
+            return self._commit_update(trace)
+
+    def _commit_update(self, trace: Trace) -> Trace:
+        trace = self._update_trace(trace)
+        self._params = trace.params
+        self._step = trace.step
+        self._trace = trace
+        return trace
+
+    # -- changes that keep the weights -------------------------------------------------------
+
+    def _recompute(self, arch: Architecture, params: Parameters) -> Trace | None:
+        """The current pass redone on the same sample with new settings or parameters: a
+        pending forward or backward pass is recomputed; after an update, a new forward pass
+        on the same sample is what the next pass would show."""
+        old = self._trace
+        if old is None:
+            return None
+        trace = self._forward_trace(arch, params, old.input, old.target)
+        if old.phase == "backward":
+            trace = self._backward_trace(arch, trace)
+        return trace
+
+    def configure(self, *, learning_rate: float | None = None, activation: str | None = None,
+                  output_activation: str | None = None, loss: str | None = None) -> Snapshot:
+        """Change settings; weights are kept and the current pass is recomputed."""
+        with self.lock:
+            try:
+                arch = replace(
+                    self._arch,
+                    activation=activation or self._arch.activation,
+                    output_activation=output_activation or self._arch.output_activation,
+                    loss=loss or self._arch.loss,
+                )
+            except ValueError as e:
+                raise InvalidInput("loss" if loss else "output_activation", str(e)) from None
+            if learning_rate is not None:
+                self._learning_rate = learning_rate
+            if arch != self._arch:
+                self._trace = self._recompute(arch, self._params)
+                self._arch = arch
+            elif self._trace is not None and learning_rate is not None:
+                self._trace = replace(self._trace, learning_rate=learning_rate)
+            return self._snapshot()
+
+    def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:
+        with self.lock:
+            layers = self._arch.layers
+            if not 0 <= k < len(layers) - 1:
+                raise InvalidInput("k", f"weights go from layer k = 0 … {len(layers) - 2}, "
+                                   f"got {k}")
+            if not 0 <= i < layers[k]:
+                raise InvalidInput("i", f"layer {k} has nodes 0 … {layers[k] - 1}, got {i}")
+            if not 0 <= j < layers[k + 1]:
+                raise InvalidInput("j", f"layer {k + 1} has nodes 0 … {layers[k + 1] - 1}, "
+                                   f"got {j}")
+            params = self._params.copy()
+            params.weights[k][i, j] = value
+            return self._replace_params(params)
+
+    def set_bias(self, k: int, j: int, value: float) -> Snapshot:
+        with self.lock:
+            layers = self._arch.layers
+            if not 0 <= k < len(layers) - 1:
+                raise InvalidInput("k", f"biases belong to layers 1 … {len(layers) - 1}, "
+                                   f"indexed k = 0 … {len(layers) - 2}, got {k}")
+            if not 0 <= j < layers[k + 1]:
+                raise InvalidInput("j", f"layer {k + 1} has nodes 0 … {layers[k + 1] - 1}, "
+                                   f"got {j}")
+            params = self._params.copy()
+            params.biases[k][j] = value
+            return self._replace_params(params)
+
+    def _replace_params(self, params: Parameters) -> Snapshot:
+        self._trace = self._recompute(self._arch, params)
+        self._params = params
+        return self._snapshot()
+
+    def reset(self) -> Snapshot:
+        """Back to the initial parameters and step 0; settings are kept."""
+        with self.lock:
+            self._params = self._initial.copy()
+            self._step = 0
+            self._trace = None
+            return self._snapshot()
+
+    def gradient_check(self) -> GradientCheck:
+        """Backprop and finite differences on the current sample, with the current weights."""
+        with self.lock:
+            if self._trace is None:
+                raise PhaseConflict("no sample yet: call forward (with an input and a target) "
+                                    "before the gradient check")
+            trace = self._backward_trace(
+                self._arch,
+                self._forward_trace(self._arch, self._params, self._trace.input,
+                                    self._trace.target))
+            numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target)
+            _require_finite("the finite-difference estimate", *numeric.dE_dw, *numeric.dE_db)
+            return GradientCheck(trace, numeric)
+
+
+class NetworkStore:
+    """At most `capacity` networks, the least recently used evicted first. The ids of the
+    last evicted ones are remembered (ids only) so that a late request hears "expired"."""
+
+    def __init__(self, capacity: int = 2000, remembered_evictions: int = 100_000) -> None:
+        self.capacity = capacity
+        self._networks: OrderedDict[str, Network] = OrderedDict()
+        self._evicted: OrderedDict[str, None] = OrderedDict()
+        self._remembered = remembered_evictions
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._networks)
+
+    def create(
+        self,
+        layers: tuple[int, ...] = DEFAULT_LAYERS,
+        activation: str = "sigmoid",
+        output_activation: str = "sigmoid",
+        loss: str = "squared",
+        learning_rate: float = DEFAULT_LEARNING_RATE,
+        seed: int | None = None,
+        weights: list[list[list[float]]] | None = None,
+        biases: list[list[float]] | None = None,
+    ) -> Network:
+        try:
+            arch = Architecture(tuple(layers), activation, output_activation, loss)
+        except ValueError as e:
+            field = "loss" if "loss" in str(e) else "layers"
+            raise InvalidInput(field, str(e)) from None
+        if seed is None:
+            seed = secrets.randbelow(MAX_SEED + 1)
+        if (weights is None) != (biases is None):
+            missing = "biases" if biases is None else "weights"
+            raise InvalidInput(missing, "give weights and biases together, or neither")
+        if weights is not None and biases is not None:
+            try:
+                initial = make_parameters(arch.layers, weights, biases)
+            except ValueError as e:
+                field = "biases" if str(e).startswith("biases") else "weights"
+                raise InvalidInput(field, str(e).split(": ", 1)[-1]) from None
+        else:
+            initial = init_parameters(arch.layers, np.random.default_rng(seed))
+        network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial)
+        with self._lock:
+            self._networks[network.id] = network
+            while len(self._networks) > self.capacity:
+                old_id, _ = self._networks.popitem(last=False)
+                self._evicted[old_id] = None
+                if len(self._evicted) > self._remembered:
+                    self._evicted.popitem(last=False)
+        return network
+
+    def get(self, network_id: str) -> Network:
+        with self._lock:
+            network = self._networks.get(network_id)
+            if network is None:
+                raise NetworkNotFound(network_id, expired=network_id in self._evicted)
+            self._networks.move_to_end(network_id)
+            return network
+
+    def delete(self, network_id: str) -> None:
+        with self._lock:
+            if self._networks.pop(network_id, None) is None:
+                raise NetworkNotFound(network_id, expired=network_id in self._evicted)

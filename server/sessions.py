@@ -34,6 +34,7 @@ Phase = Literal["forward", "backward", "update"]
 DEFAULT_LAYERS = (1, 2, 2, 1)
 DEFAULT_LEARNING_RATE = 0.5
 MAX_SEED = 2**32 - 1
+GRADIENT_CHECK_STEP = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
 
 
 class InvalidInput(ValueError):
@@ -102,6 +103,7 @@ class GradientCheck:
 
     trace: Trace
     numeric: NumericGradients
+    h: float
 
 
 def _require_finite(what: str, *arrays: Array | float) -> None:
@@ -306,9 +308,10 @@ class Network:
                 self._arch,
                 self._forward_trace(self._arch, self._params, self._trace.input,
                                     self._trace.target))
-            numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target)
+            numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target,
+                                        h=GRADIENT_CHECK_STEP)
             _require_finite("the finite-difference estimate", *numeric.dE_dw, *numeric.dE_db)
-            return GradientCheck(trace, numeric)
+            return GradientCheck(trace, numeric, GRADIENT_CHECK_STEP)
 
 
 class NetworkStore:
@@ -350,8 +353,8 @@ class NetworkStore:
             try:
                 initial = make_parameters(arch.layers, weights, biases)
             except ValueError as e:
-                field = "biases" if str(e).startswith("biases") else "weights"
-                raise InvalidInput(field, str(e).split(": ", 1)[-1]) from None
+                field, message = str(e).split(": ", 1)
+                raise InvalidInput(field, message) from None
         else:
             initial = init_parameters(arch.layers, np.random.default_rng(seed))
         network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial)

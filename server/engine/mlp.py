@@ -95,6 +95,10 @@ def init_parameters(layers: tuple[int, ...], rng: np.random.Generator) -> Parame
     return Parameters(tuple(weights), tuple(biases))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def make_parameters(
     layers: tuple[int, ...], weights: list[list[list[float]]], biases: list[list[float]]
 ) -> Parameters:
@@ -113,18 +117,18 @@ def make_parameters(
                              f"got {len(weights[k])}")
         for i, row in enumerate(weights[k]):
             if len(row) != n_out:
-                raise ValueError(f"weights[{k}][{i}]: expected {n_out} numbers (one per node "
-                                 f"of layer {k + 1}), got {len(row)}")
+                raise ValueError(f"weights[{k}][{i}]: expected {_count(n_out, 'number')} (one "
+                                 f"per node of layer {k + 1}), got {len(row)}")
         if len(biases[k]) != n_out:
-            raise ValueError(f"biases[{k}]: expected {n_out} numbers (one per node of layer "
-                             f"{k + 1}), got {len(biases[k])}")
+            raise ValueError(f"biases[{k}]: expected {_count(n_out, 'number')} (one per "
+                             f"node of layer {k + 1}), got {len(biases[k])}")
     params = Parameters(
         tuple(np.array(w, dtype=np.float64).reshape(n_in, n_out)
               for w, n_in, n_out in zip(weights, layers[:-1], layers[1:], strict=True)),
         tuple(np.array(b, dtype=np.float64) for b in biases),
     )
     if not params.is_finite():
-        raise ValueError("weights and biases must be finite numbers")
+        raise ValueError("weights: weights and biases must be finite numbers")
     return params
 
 

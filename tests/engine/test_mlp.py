@@ -140,7 +140,7 @@ def test_architecture_rejects_what_it_cannot_build(kwargs, message) -> None:
 
 
 def test_make_parameters_names_the_misshapen_part() -> None:
-    with pytest.raises(ValueError, match=r"weights\[1\]\[0\]: expected 1 numbers"):
+    with pytest.raises(ValueError, match=r"weights\[1\]\[0\]: expected 1 number "):
         make_parameters((1, 2, 1), [[[1.0, 2.0]], [[1.0, 2.0], [3.0]]], [[0.0, 0.0], [0.0]])
     with pytest.raises(ValueError, match=r"biases\[0\]: expected 2 numbers"):
         make_parameters((1, 2, 1), [[[1.0, 2.0]], [[1.0], [3.0]]], [[0.0], [0.0]])

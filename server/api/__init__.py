@@ -1,0 +1,1 @@
+"""FastAPI routers and Pydantic schemas: the only place where NumPy becomes JSON."""

@@ -1,0 +1,103 @@
+"""NumPy results of the engine and sessions turned into the response models."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.gradcheck import relative_difference
+from ..engine.mlp import Parameters
+from ..sessions import GradientCheck, Snapshot, Trace
+from .schemas import (
+    GradientCheckEntry,
+    GradientCheckOut,
+    NetworkOut,
+    NodeOut,
+    TraceOut,
+    WeightOut,
+)
+
+
+def _nested(params: Parameters) -> tuple[list[list[list[float]]], list[list[float]]]:
+    return [W.tolist() for W in params.weights], [b.tolist() for b in params.biases]
+
+
+def trace_out(network_id: str, trace: Trace) -> TraceOut:
+    fwd, grads = trace.forward, trace.gradients
+    before = trace.params_before
+    xs = [x[0].tolist() for x in fwd.x]
+    ys = [y[0].tolist() for y in fwd.y]
+    weights, biases = _nested(trace.params)
+    old_weights, old_biases = _nested(before) if before else (None, None)
+    dy = [d[0].tolist() for d in grads.dE_dy] if grads else None
+    dx = [d[0].tolist() for d in grads.dE_dx] if grads else None
+    dw = [d.tolist() for d in grads.dE_dw] if grads else None
+    db = [d.tolist() for d in grads.dE_db] if grads else None
+
+    nodes = [
+        [
+            NodeOut(
+                x=xs[layer][j],
+                y=ys[layer][j],
+                b=biases[layer - 1][j] if layer else None,
+                dE_dy=dy[layer][j] if dy else None,
+                dE_dx=dx[layer][j] if dx else None,
+                dE_db=db[layer - 1][j] if db and layer else None,
+                b_before=old_biases[layer - 1][j] if old_biases and layer else None,
+            )
+            for j in range(len(xs[layer]))
+        ]
+        for layer in range(len(xs))
+    ]
+    links = [
+        [
+            [
+                WeightOut(w=w, dE_dw=dw[k][i][j] if dw else None,
+                          w_before=old_weights[k][i][j] if old_weights else None)
+                for j, w in enumerate(row)
+            ]
+            for i, row in enumerate(matrix)
+        ]
+        for k, matrix in enumerate(weights)
+    ]
+    return TraceOut(
+        id=network_id, step=trace.step, phase=trace.phase, learning_rate=trace.learning_rate,
+        input=trace.input.tolist(), target=trace.target.tolist(), error=fwd.mean_error,
+        error_after=trace.error_after, nodes=nodes, weights=links,
+    )
+
+
+def network_out(snap: Snapshot) -> NetworkOut:
+    weights, biases = _nested(snap.params)
+    return NetworkOut(
+        id=snap.id, layers=list(snap.arch.layers), activation=snap.arch.activation,  # type: ignore[arg-type]
+        output_activation=snap.arch.output_activation,  # type: ignore[arg-type]
+        loss=snap.arch.loss,  # type: ignore[arg-type]
+        learning_rate=snap.learning_rate, seed=snap.seed, step=snap.step,
+        phase=snap.trace.phase if snap.trace else None,
+        weights=weights, biases=biases,
+        trace=trace_out(snap.id, snap.trace) if snap.trace else None,
+    )
+
+
+def gradient_check_out(network_id: str, check: GradientCheck) -> GradientCheckOut:
+    trace, numeric = check.trace, check.numeric
+    assert trace.gradients is not None
+    entries: list[GradientCheckEntry] = []
+    for k, (exact, approx) in enumerate(zip(trace.gradients.dE_dw, numeric.dE_dw, strict=True)):
+        rel = relative_difference(exact, approx)
+        for i, j in np.ndindex(exact.shape):
+            entries.append(GradientCheckEntry(
+                parameter="weight", k=k, i=i, j=j, backprop=float(exact[i, j]),
+                numeric=float(approx[i, j]), relative_difference=float(rel[i, j])))
+    for k, (exact, approx) in enumerate(zip(trace.gradients.dE_db, numeric.dE_db, strict=True)):
+        rel = relative_difference(exact, approx)
+        for j in range(exact.shape[0]):
+            entries.append(GradientCheckEntry(
+                parameter="bias", k=k, i=None, j=j, backprop=float(exact[j]),
+                numeric=float(approx[j]), relative_difference=float(rel[j])))
+    return GradientCheckOut(
+        id=network_id, step=trace.step, input=trace.input.tolist(),
+        target=trace.target.tolist(), error=trace.forward.mean_error, h=check.h,
+        entries=entries,
+        max_relative_difference=max(e.relative_difference for e in entries),
+    )

@@ -1,0 +1,80 @@
+"""Every failure as a JSON body {"detail": "...", "errors": [...]}, with the right status:
+404 unknown network, 409 phase out of order or diverged, 422 invalid input."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ..sessions import Diverged, InvalidInput, NetworkNotFound, PhaseConflict
+from .schemas import ErrorOut, FieldError
+
+# Declared on every route so that /docs and the OpenAPI schema describe the error bodies.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No network has this id (never, or no longer)"},
+    409: {"model": ErrorOut, "description": "Phase out of order, or training diverged"},
+    422: {"model": ErrorOut, "description": "Invalid input; `detail` names the field"},
+}
+
+
+def error_response(status: int, detail: str,
+                   errors: Sequence[FieldError] | None = None) -> JSONResponse:
+    body = ErrorOut(detail=detail, errors=list(errors) if errors else None)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+
+
+def field_name(loc: Sequence[str | int]) -> str:
+    """("body", "weights", 0, 1) → "weights[0][1]"; ("path", "k") → "k"."""
+    parts = list(loc[1:]) if loc and loc[0] in ("body", "path", "query") else list(loc)
+    if not parts:
+        return "body"
+    name = ""
+    for p in parts:
+        name += f"[{p}]" if isinstance(p, int) else (f".{p}" if name else str(p))
+    return name
+
+
+def describe(error: dict[str, Any]) -> FieldError:
+    kind = error.get("type", "")
+    loc = error.get("loc", ())
+    if kind == "json_invalid":
+        position = loc[1] if len(loc) > 1 else "?"
+        reason = error.get("ctx", {}).get("error", "malformed")
+        return FieldError(field="body", message=f"invalid JSON at character {position}: {reason}")
+    if kind == "missing" and tuple(loc) == ("body",):
+        return FieldError(field="body", message="a JSON object is required")
+    return FieldError(field=field_name(loc), message=str(error.get("msg", "invalid")))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [describe(e) for e in exc.errors()]
+    return error_response(422, "; ".join(f"{e.field}: {e.message}" for e in errors), errors)
+
+
+async def _invalid_input(request: Request, exc: InvalidInput) -> JSONResponse:
+    return error_response(422, str(exc), [FieldError(field=exc.field, message=exc.message)])
+
+
+async def _not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
+    if exc.expired:
+        detail = (f"network {exc.network_id!r} has expired: the server keeps a limited number "
+                  "of networks and evicted this one, the least recently used; create it again")
+    else:
+        detail = f"no network has the id {exc.network_id!r}"
+    return error_response(404, detail)
+
+
+async def _conflict(request: Request, exc: PhaseConflict | Diverged) -> JSONResponse:
+    return error_response(409, str(exc))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidInput, _invalid_input)  # type: ignore[arg-type]
+    app.add_exception_handler(NetworkNotFound, _not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(PhaseConflict, _conflict)  # type: ignore[arg-type]
+    app.add_exception_handler(Diverged, _conflict)  # type: ignore[arg-type]

@@ -1,0 +1,113 @@
+"""The /api/networks resource: create, read, configure, step through the phases, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Response, status
+
+from .convert import gradient_check_out, network_out, trace_out
+from .deps import CurrentNetwork, NetworkId, Store
+from .errors import ERROR_RESPONSES
+from .schemas import (
+    GradientCheckOut,
+    NetworkCreate,
+    NetworkOut,
+    NetworkUpdate,
+    ParameterValue,
+    Sample,
+    TraceOut,
+)
+
+router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
+
+Index = Annotated[int, Path(ge=0, le=64)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_network(store: Store,
+                   body: Annotated[NetworkCreate | None, Body()] = None) -> NetworkOut:
+    """Create a network (every field optional: default 1-2-2-1, sigmoid, squared error)."""
+    body = body or NetworkCreate()
+    network = store.create(
+        layers=tuple(body.layers), activation=body.activation,
+        output_activation=body.output_activation, loss=body.loss,
+        learning_rate=body.learning_rate, seed=body.seed,
+        weights=body.weights, biases=body.biases,
+    )
+    return network_out(network.snapshot())
+
+
+@router.get("/{network_id}")
+def read_network(network: CurrentNetwork) -> NetworkOut:
+    """The network's settings, weights, biases and current pass."""
+    return network_out(network.snapshot())
+
+
+@router.patch("/{network_id}")
+def configure_network(network: CurrentNetwork, body: NetworkUpdate) -> NetworkOut:
+    """Change the learning rate, activations or loss; weights are kept and a pending pass
+    is recomputed on the same sample."""
+    return network_out(network.configure(
+        learning_rate=body.learning_rate, activation=body.activation,
+        output_activation=body.output_activation, loss=body.loss))
+
+
+@router.delete("/{network_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_network(network_id: NetworkId, store: Store) -> Response:
+    """Forget the network."""
+    store.delete(network_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+
+@router.post("/{network_id}/forward")
+def forward_pass(network: CurrentNetwork, sample: Sample) -> TraceOut:
+    """Forward pass: x and y of every node, and the error E against the target."""
+    return trace_out(network.id, network.forward(sample.input, sample.target))
+
+
+@router.post("/{network_id}/backward")
+def backward_pass(network: CurrentNetwork) -> TraceOut:
+    """Backward pass over the pending forward pass: dE/dy, dE/dx, dE/dw, dE/db everywhere."""
+    return trace_out(network.id, network.backward())
+
+
+@router.post("/{network_id}/update")
+def update_weights(network: CurrentNetwork) -> TraceOut:
+    """Apply w ← w − α·dE/dw and b ← b − α·dE/db with the pending backward pass."""
+    return trace_out(network.id, network.update())
+
+
+@router.post("/{network_id}/step")
+def train_step(network: CurrentNetwork, sample: Sample) -> TraceOut:
+    """Forward, backward and update in one call; derivatives from before the update,
+    weights from after."""
+    return trace_out(network.id, network.step(sample.input, sample.target))
+
+
+@router.post("/{network_id}/reset")
+def reset_network(network: CurrentNetwork) -> NetworkOut:
+    """Restore the initial weights and biases exactly, at step 0; settings are kept."""
+    return network_out(network.reset())
+
+
+@router.put("/{network_id}/weights/{k}/{i}/{j}")
+def set_weight(network: CurrentNetwork, k: Index, i: Index, j: Index,
+               body: ParameterValue) -> NetworkOut:
+    """Set the weight from node i of layer k to node j of layer k+1; the current pass is
+    recomputed with it."""
+    return network_out(network.set_weight(k, i, j, body.value))
+
+
+@router.put("/{network_id}/biases/{k}/{j}")
+def set_bias(network: CurrentNetwork, k: Index, j: Index, body: ParameterValue) -> NetworkOut:
+    """Set the bias of node j of layer k+1; the current pass is recomputed with it."""
+    return network_out(network.set_bias(k, j, body.value))
+
+
+@router.get("/{network_id}/gradcheck")
+def gradient_check(network: CurrentNetwork) -> GradientCheckOut:
+    """Every dE/dw and dE/db from backprop beside its central finite difference, on the
+    current sample with the current weights."""
+    return gradient_check_out(network.id, network.gradient_check())

@@ -1,0 +1,39 @@
+"""GET /api/options: the activations, losses, limits and defaults the API accepts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ..engine.activations import ACTIVATIONS
+from ..engine.losses import LOSSES
+from ..engine.mlp import MAX_LAYERS, MAX_NODES, MIN_LAYERS, MIN_NODES
+from ..sessions import MAX_SEED
+from .schemas import (
+    MAX_ABS_VALUE,
+    MAX_LEARNING_RATE,
+    ActivationInfo,
+    Limits,
+    LossInfo,
+    NetworkCreate,
+    Options,
+)
+
+router = APIRouter(prefix="/api", tags=["options"])
+
+
+@router.get("/options")
+def read_options() -> Options:
+    """Names and formulas of every activation and loss, the limits, and the defaults."""
+    return Options(
+        activations=[ActivationInfo(name=a.name, formula=a.formula,
+                                    derivative_formula=a.derivative_formula)
+                     for a in ACTIVATIONS.values()],
+        losses=[LossInfo(name=loss.name, formula=loss.formula,
+                         derivative_formula=loss.derivative_formula,
+                         requires_output_activation=loss.requires_output)
+                for loss in LOSSES.values()],
+        limits=Limits(min_layers=MIN_LAYERS, max_layers=MAX_LAYERS, min_nodes=MIN_NODES,
+                      max_nodes=MAX_NODES, max_abs_value=MAX_ABS_VALUE,
+                      max_learning_rate=MAX_LEARNING_RATE, max_seed=MAX_SEED),
+        defaults=NetworkCreate(),
+    )

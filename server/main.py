@@ -1,0 +1,49 @@
+"""create_app(): the FastAPI application, its store of networks, static files and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from .api import networks, options, pages
+from .api.errors import install_error_handlers
+from .sessions import NetworkStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DEFAULT_CAPACITY = 2000
+
+
+def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
+    """Build the app; `capacity` bounds how many networks are held at once."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = NetworkStore(capacity=capacity)
+        yield
+
+    app = FastAPI(
+        title="Backprop Playground",
+        version="1.0.0",
+        summary="Forward propagation and backpropagation, number by number.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.templates = Jinja2Templates(directory=ROOT / "templates")
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_ASSETS), name="docs-assets")
+    app.include_router(pages.router)
+    app.include_router(options.router)
+    app.include_router(networks.router)
+    return app
+
+
+app = create_app()

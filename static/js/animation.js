@@ -1,0 +1,30 @@
+/** Frame loops that honour prefers-reduced-motion and the speed chosen on the page. */
+
+const reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+/** @returns {boolean} true when the learner asked the system for less motion */
+export function motionReduced() {
+  return reduced.matches;
+}
+
+/**
+ * Calls onFrame(t) with t from 0 to 1 over `ms` milliseconds (eased), then resolves.
+ * With reduced motion or ms ≤ 0, calls onFrame(1) once.
+ * @param {number} ms @param {(t:number)=>void} onFrame @returns {Promise<void>}
+ */
+export function animate(ms, onFrame) {
+  if (motionReduced() || ms <= 0) {
+    onFrame(1);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const start = performance.now();
+    function frame(now) {
+      const raw = Math.min(1, (now - start) / ms);
+      onFrame(raw < 0.5 ? 2 * raw * raw : 1 - (-2 * raw + 2) ** 2 / 2);
+      if (raw < 1) requestAnimationFrame(frame);
+      else resolve();
+    }
+    requestAnimationFrame(frame);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The HTTP API client (shared/API.md). It never touches the DOM; failures are ApiError with
+ * the server's plain-words `detail`.
+ */
+
+/**
+ * @typedef {{x:number, y:number, b:number|null, dE_dy:number|null, dE_dx:number|null,
+ *            dE_db:number|null, b_before:number|null}} TraceNode
+ * @typedef {{w:number, dE_dw:number|null, w_before:number|null}} TraceWeight
+ * @typedef {{id:string, step:number, phase:"forward"|"backward"|"update",
+ *            learning_rate:number, input:number[], target:number[], error:number,
+ *            error_after:number|null, nodes:TraceNode[][], weights:TraceWeight[][][]}} Trace
+ * @typedef {{id:string, layers:number[], activation:string, output_activation:string,
+ *            loss:string, learning_rate:number, seed:number, step:number,
+ *            phase:string|null, weights:number[][][], biases:number[][],
+ *            trace:Trace|null}} NetworkState
+ */
+
+export class ApiError extends Error {
+  /** @param {number} status @param {string} detail */
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+async function call(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers["content-type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, `the server cannot be reached (${e.message})`);
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({ detail: response.statusText }));
+  if (!response.ok) throw new ApiError(response.status, data.detail || response.statusText);
+  return data;
+}
+
+/** @param {string} id */
+const net = (id) => `/api/networks/${encodeURIComponent(id)}`;
+
+export const api = {
+  /** @returns {Promise<NetworkState>} */
+  create: (settings = {}) => call("POST", "/api/networks", settings),
+  /** @returns {Promise<NetworkState>} */
+  get: (id) => call("GET", net(id)),
+  /** @returns {Promise<NetworkState>} */
+  configure: (id, changes) => call("PATCH", net(id), changes),
+  /** @returns {Promise<Trace>} */
+  forward: (id, sample) => call("POST", `${net(id)}/forward`, sample),
+  /** @returns {Promise<Trace>} */
+  backward: (id) => call("POST", `${net(id)}/backward`),
+  /** @returns {Promise<Trace>} */
+  update: (id) => call("POST", `${net(id)}/update`),
+  /** @returns {Promise<NetworkState>} */
+  reset: (id) => call("POST", `${net(id)}/reset`),
+  options: () => call("GET", "/api/options"),
+};

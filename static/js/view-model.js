@@ -1,0 +1,64 @@
+/** What the network drawing shows for a record at a phase: a pure function of the data. */
+import { visibility } from "./phases.js";
+
+/**
+ * @param {import("./api.js").NetworkState} network the live network (used when idle)
+ * @param {import("./phases.js").StepRecord|null} record
+ * @param {import("./phases.js").Phase|null} phase
+ * @param {import("./network-view.js").Selection|null} selection
+ * @param {number} [tween] 0 … 1 during the update's animation: weights between old and new
+ * @returns {import("./network-view.js").ViewModel}
+ */
+export function viewModel(network, record, phase, selection, tween = 1) {
+  const L = network.layers.length;
+  if (!record || !phase) {
+    return {
+      nodes: network.layers.map((n, l) => Array.from({ length: n }, (_, j) => ({
+        x: null, y: null, b: l ? network.biases[l - 1][j] : null,
+        dE_dy: null, dE_dx: null, dE_db: null,
+      }))),
+      links: network.weights.map((m) => m.map((r) => r.map((w) => ({ w, dE_dw: null })))),
+      activeLayer: null, phaseKind: null, error: null, target: null, selection,
+    };
+  }
+  const trace = record.trace;
+  const v = visibility(trace, phase, L);
+  const between = (before, after) =>
+    (before === null || before === undefined ? after
+      : v.useBefore ? before : v.updating ? before + (after - before) * tween : after);
+  return {
+    nodes: trace.nodes.map((layer, l) => layer.map((n) => {
+      const shown = l <= v.forwardLayer;
+      const back = l >= 1 && l >= v.backwardLayer;
+      return {
+        x: shown ? n.x : null,
+        y: shown ? n.y : null,
+        b: l ? between(n.b_before, n.b) : null,
+        dE_dy: back ? n.dE_dy : null,
+        dE_dx: back ? n.dE_dx : null,
+        dE_db: back ? n.dE_db : null,
+      };
+    })),
+    links: trace.weights.map((m, k) => m.map((r) => r.map((w) => ({
+      w: between(w.w_before, w.w),
+      dE_dw: k + 1 >= v.backwardLayer ? w.dE_dw : null,
+    })))),
+    activeLayer: phase.layer,
+    phaseKind: phase.kind,
+    error: v.errorShown ? trace.error : null,
+    target: trace.target,
+    selection,
+  };
+}
+
+/** "Forward into hidden layer 1", … @param {import("./phases.js").Phase} phase */
+export function phaseName(phase, L) {
+  const layer = (l) => (l === 0 ? "input" : l === L - 1 ? "output" : `hidden layer ${l}`);
+  switch (phase.kind) {
+    case "input": return "Input";
+    case "forward": return `Forward into ${layer(phase.layer)}`;
+    case "error": return "Error";
+    case "backward": return `Backward through ${layer(phase.layer)}`;
+    default: return "Update";
+  }
+}

@@ -1,0 +1,131 @@
+"""A live uvicorn on a free port and Debian's Chromium driven by Playwright.
+
+Chromium comes from Debian (scripts/setup installs it); Playwright's own browser download is
+never used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "server.main:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/options", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"uvicorn did not start:\n{out}") from None
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup test browser (apt-get install "
+                    "chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Console:
+    """Everything the page logged as an error, and uncaught exceptions."""
+
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+def open_page(browser: Browser, base_url: str, *, width: int = 1400, height: int = 900,
+              reduced_motion: bool = True) -> tuple[Page, Console]:
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  reduced_motion="reduce" if reduced_motion else "no-preference")
+    page = context.new_page()
+    console = Console(page)
+    page.goto(base_url + "/")
+    page.wait_for_selector("body[data-ready=true]", timeout=10_000)
+    return page, console
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    page, console = open_page(browser, base_url)
+    yield page
+    page.context.close()
+    assert console.errors == [], console.errors
+
+
+def settle(page: Page) -> None:
+    """Waits until every queued action of the page has finished."""
+    page.wait_for_selector('body[data-pending="0"]', timeout=15_000)
+
+
+def click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    settle(page)
+
+
+def api(page: Page, method: str, path: str, body: object | None = None) -> dict:
+    """Calls the API from the test (not the page) on the page's own network."""
+    network_id = page.evaluate("document.body.dataset.networkId")
+    base = page.url.rstrip("/")
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{base}/api/networks/{network_id}{path}", data=data,
+                                     method=method, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+def shown(page: Page, selector: str) -> float | None:
+    """The number in a label such as "x −0.1234", or None when the label is empty."""
+    text = page.locator(selector).text_content() or ""
+    if not text.strip():
+        return None
+    return float(text.split()[-1].replace("−", "-"))
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,237 @@
+"""The visualizer page in Chromium: drawing, phases, numbers, live settings, keyboard."""
+
+import math
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import api, click, open_page, screenshot, settle, shown
+
+PHASES = ["Input", "Forward into hidden layer 1", "Forward into hidden layer 2",
+          "Forward into output", "Error", "Backward through output",
+          "Backward through hidden layer 2", "Backward through hidden layer 1", "Update"]
+TOLERANCE = 5.1e-5  # the page shows 4 decimals
+
+
+def label(page: Page) -> str:
+    return page.locator("#phase-label").text_content() or ""
+
+
+def test_page_draws_the_default_network(page: Page) -> None:
+    assert page.locator("[id^=node-]").count() == 6
+    assert page.locator("path[id^=link-]").count() == 8
+    for node in ("node-0-0", "node-1-0", "node-1-1", "node-2-0", "node-2-1", "node-3-0"):
+        assert page.locator(f"#{node}").is_visible()
+    state = api(page, "GET", "")
+    for k, matrix in enumerate(state["weights"]):
+        for i, row in enumerate(matrix):
+            for j, w in enumerate(row):
+                assert shown(page, f"#link-label-{k}-{i}-{j} .w") == pytest.approx(w, abs=TOLERANCE)
+    # every bias is visible, the output node's included
+    assert shown(page, "#node-3-0 .bias") == pytest.approx(state["biases"][2][0])
+    assert label(page) == "Step 0 · Ready"
+
+
+def test_page_forward_shows_the_api_numbers_for_every_node(page: Page) -> None:
+    click(page, "Forward")
+    assert label(page) == "Step 1 · Error"
+    trace = api(page, "GET", "")["trace"]
+    assert trace["phase"] == "forward"
+    for l, layer in enumerate(trace["nodes"]):
+        for j, node in enumerate(layer):
+            assert shown(page, f"#node-{l}-{j} .x") == pytest.approx(node["x"], abs=TOLERANCE)
+            assert shown(page, f"#node-{l}-{j} .y") == pytest.approx(node["y"], abs=TOLERANCE)
+            assert shown(page, f"#node-{l}-{j} .dy") is None  # not computed yet
+    assert shown(page, "#error-box") == pytest.approx(trace["error"], abs=TOLERANCE)
+
+
+def test_page_backward_shows_every_derivative(page: Page) -> None:
+    click(page, "Backward")
+    assert label(page) == "Step 1 · Backward through hidden layer 1"
+    trace = api(page, "GET", "")["trace"]
+    assert trace["phase"] == "backward"
+    for l in range(1, 4):
+        for j, node in enumerate(trace["nodes"][l]):
+            assert shown(page, f"#node-{l}-{j} .dy") == pytest.approx(node["dE_dy"],
+                                                                       abs=TOLERANCE)
+            assert shown(page, f"#node-{l}-{j} .dx") == pytest.approx(node["dE_dx"],
+                                                                       abs=TOLERANCE)
+    for k, matrix in enumerate(trace["weights"]):
+        for i, row in enumerate(matrix):
+            for j, link in enumerate(row):
+                assert shown(page, f"#link-label-{k}-{i}-{j} .grad") == pytest.approx(
+                    link["dE_dw"], abs=TOLERANCE)
+
+
+def test_page_next_and_previous_walk_every_phase_and_back(page: Page) -> None:
+    seen = []
+    for _ in PHASES:
+        click(page, "Next")
+        seen.append(label(page))
+    assert seen == [f"Step 1 · {p}" for p in PHASES]
+    click(page, "Next")
+    assert label(page) == "Step 2 · Input"
+    click(page, "Previous")  # back across the step boundary
+    assert label(page) == "Step 1 · Update"
+    back = []
+    for _ in PHASES[:-1]:
+        click(page, "Previous")
+        back.append(label(page))
+    assert back == [f"Step 1 · {p}" for p in reversed(PHASES[:-1])]
+    # forward again through history, without asking the server for a new step
+    for _ in PHASES:
+        click(page, "Next")
+    assert label(page) == "Step 2 · Input"
+    assert api(page, "GET", "")["step"] == 1
+
+
+def test_page_update_changes_the_drawn_weights_as_the_api_says(page: Page) -> None:
+    before = api(page, "GET", "")["weights"]
+    click(page, "Step")
+    assert label(page) == "Step 1 · Update"
+    state = api(page, "GET", "")
+    assert state["step"] == 1
+    assert state["weights"] != before
+    for k, matrix in enumerate(state["weights"]):
+        for i, row in enumerate(matrix):
+            for j, w in enumerate(row):
+                assert shown(page, f"#link-label-{k}-{i}-{j} .w") == pytest.approx(
+                    w, abs=TOLERANCE)
+    for j, b in enumerate(state["biases"][0]):
+        assert shown(page, f"#node-1-{j} .bias") == pytest.approx(b, abs=TOLERANCE)
+    # Previous shows the weights as they were before the update
+    click(page, "Previous")
+    assert shown(page, "#link-label-0-0-0 .w") == pytest.approx(before[0][0][0], abs=TOLERANCE)
+
+
+def test_page_learning_rate_change_mid_run_changes_the_next_update(page: Page) -> None:
+    click(page, "Backward")
+    field = page.get_by_label("Learning rate", exact=True)
+    field.fill("2")
+    field.press("Enter")
+    field.blur()
+    settle(page)
+    assert api(page, "GET", "")["learning_rate"] == 2.0
+    click(page, "Update")
+    trace = api(page, "GET", "")["trace"]
+    assert trace["learning_rate"] == 2.0
+    link = trace["weights"][2][0][0]
+    assert link["w"] == pytest.approx(link["w_before"] - 2.0 * link["dE_dw"], rel=1e-12)
+    assert shown(page, "#link-label-2-0-0 .w") == pytest.approx(link["w"], abs=TOLERANCE)
+    page.locator("#link-label-2-0-0").click()
+    settle(page)
+    formula = page.locator("#formula").text_content() or ""
+    assert "2.0000" in formula  # α in w ← w − α·dE/dw
+
+
+def test_page_activation_change_recomputes_the_shown_values(page: Page) -> None:
+    click(page, "Forward")
+    page.get_by_label("Activation", exact=True).select_option("tanh")
+    settle(page)
+    state = api(page, "GET", "")
+    assert state["activation"] == "tanh"
+    node = state["trace"]["nodes"][1][0]
+    assert node["y"] == pytest.approx(math.tanh(node["x"]), rel=1e-12)
+    assert shown(page, "#node-1-0 .y") == pytest.approx(node["y"], abs=TOLERANCE)
+    assert shown(page, "#node-3-0 .y") == pytest.approx(state["trace"]["nodes"][3][0]["y"],
+                                                        abs=TOLERANCE)
+    assert label(page) == "Step 1 · Error"
+
+
+def test_page_sample_change_mid_pass_recomputes_from_the_new_sample(page: Page) -> None:
+    click(page, "Forward")
+    page.get_by_label("Input 1").fill("-1.5")
+    page.get_by_label("Input 1").press("Enter")
+    settle(page)
+    trace = api(page, "GET", "")["trace"]
+    assert trace["input"] == [-1.5]
+    assert shown(page, "#node-0-0 .x") == -1.5
+    assert shown(page, "#node-3-0 .y") == pytest.approx(trace["nodes"][3][0]["y"],
+                                                        abs=TOLERANCE)
+
+
+def test_page_keyboard_only_stepping(page: Page) -> None:
+    page.locator("body").press("n")
+    settle(page)
+    assert label(page) == "Step 1 · Input"
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert label(page) == "Step 1 · Forward into hidden layer 1"
+    page.keyboard.press("s")
+    settle(page)
+    assert label(page) == "Step 1 · Update"
+    page.keyboard.press("ArrowLeft")
+    settle(page)
+    assert label(page) == "Step 1 · Backward through hidden layer 1"
+    # Tab reaches the buttons, Enter presses them
+    next_button = page.get_by_role("button", name="Next", exact=True)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if next_button.evaluate("b => b === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the Next button")
+    page.keyboard.press("Enter")
+    settle(page)
+    assert label(page) == "Step 1 · Update"
+    # a node is reachable and selectable by keyboard
+    page.locator("#node-1-1").focus()
+    page.keyboard.press("Enter")
+    assert "node 2 of hidden layer 1" in (page.locator("#explain-heading").text_content() or "")
+
+
+def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) -> None:
+    click(page, "Forward")
+    page.locator("#node-1-1").click()
+    trace = api(page, "GET", "")["trace"]
+    node = trace["nodes"][1][1]
+    math_el = page.locator("#formula math")
+    assert math_el.count() >= 2
+    text = page.locator("#formula").text_content() or ""
+    w = trace["weights"][0][0][1]["w"]
+    for value in (node["x"], node["y"], w, trace["input"][0]):
+        assert f"{abs(value):.4f}" in text
+    assert page.locator("#formula mfrac").count() >= 1  # sigmoid as a real fraction
+    click(page, "Backward")
+    page.locator("#link-label-0-0-1").click()
+    text = page.locator("#formula").text_content() or ""
+    dw = api(page, "GET", "")["trace"]["weights"][0][0][1]["dE_dw"]
+    assert f"{abs(dw):.4f}" in text
+    narration = page.locator("#narration")
+    assert narration.get_attribute("aria-live") == "polite"
+    assert "Backward" in (narration.text_content() or "")
+
+
+def test_page_api_errors_appear_in_the_status_line(browser: Browser, base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    api(page, "DELETE", "")
+    click(page, "Next")
+    status = page.locator("#status")
+    assert status.is_visible()
+    assert "no network has the id" in (status.text_content() or "")
+    assert label(page) == "Step 0 · Ready"  # nothing changed, the page is still usable
+    page.get_by_label("Learning rate", exact=True).fill("0")
+    page.get_by_label("Learning rate", exact=True).press("Enter")
+    assert "learning rate must be above 0" in (status.text_content() or "")
+    page.context.close()
+    # Chromium reports the 404 itself; the page logged nothing else.
+    assert all("status of 404" in e for e in console.errors), console.errors
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("default", 1400, 900),
+                                                       ("narrow", 390, 844)])
+def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: str, name,
+                                                    width, height) -> None:
+    page, console = open_page(browser, base_url, width=width, height=height,
+                              reduced_motion=False)
+    screenshot(page, f"{name}-ready")
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_timeout(1200)
+    screenshot(page, f"{name}-mid-animation")
+    settle(page)
+    screenshot(page, f"{name}-after-step")
+    assert label(page) == "Step 1 · Update"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+    page.context.close()
+    assert console.errors == []

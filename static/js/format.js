@@ -17,10 +17,10 @@ export function fmt(v, decimals = DECIMALS) {
   } else {
     s = v.toFixed(decimals);
   }
-  return s.replace(/^-/, "−");
+  return s.replace(/-/g, "−");
 }
 
 /** Parses what fmt wrote (for tests and typed fields): "−0.1234" → -0.1234. */
 export function parseShown(text) {
-  return Number(String(text).replace("−", "-").trim());
+  return Number(String(text).replace(/−/g, "-").trim());
 }

@@ -116,6 +116,19 @@ def api(page: Page, method: str, path: str, body: object | None = None) -> dict:
         return json.loads(response.read() or b"null")
 
 
+def fmt(v: float) -> str:
+    """A number as static/js/format.js writes it: 4 decimals, or 3 significant digits in
+    e-notation when tiny or huge, with a true minus sign."""
+    if v == 0:
+        return "0.0000"
+    if abs(v) < 1e-4 or abs(v) >= 1e6:
+        mantissa, exponent = f"{v:.2e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        text = f"{v:.4f}"
+    return text.replace("-", "−")
+
+
 def shown(page: Page, selector: str) -> float | None:
     """The number in a label such as "x −0.1234", or None when the label is empty."""
     text = page.locator(selector).text_content() or ""

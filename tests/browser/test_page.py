@@ -5,7 +5,7 @@ import math
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, open_page, screenshot, settle, shown
+from tests.browser.conftest import api, click, fmt, open_page, screenshot, settle, shown
 
 PHASES = ["Input", "Forward into hidden layer 1", "Forward into hidden layer 2",
           "Forward into output", "Error", "Backward through output",
@@ -190,13 +190,13 @@ def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) ->
     text = page.locator("#formula").text_content() or ""
     w = trace["weights"][0][0][1]["w"]
     for value in (node["x"], node["y"], w, trace["input"][0]):
-        assert f"{abs(value):.4f}" in text
+        assert fmt(value) in text
     assert page.locator("#formula mfrac").count() >= 1  # sigmoid as a real fraction
     click(page, "Backward")
     page.locator("#link-label-0-0-1").click()
     text = page.locator("#formula").text_content() or ""
     dw = api(page, "GET", "")["trace"]["weights"][0][0][1]["dE_dw"]
-    assert f"{abs(dw):.4f}" in text
+    assert fmt(dw) in text
     narration = page.locator("#narration")
     assert narration.get_attribute("aria-live") == "polite"
     assert "Backward" in (narration.text_content() or "")
@@ -235,3 +235,11 @@ def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: 
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
     page.context.close()
     assert console.errors == []
+
+
+def test_page_number_format_matches_the_tests_mirror(page: Page) -> None:
+    values = [0, 1e-5, -2.39e-5, 0.00012, -0.5, 123.456789, 1e6, -3.3e7, 0.99999, -1.23456]
+    shown_by_page = page.evaluate(
+        "async (vs) => { const m = await import('/static/js/format.js');"
+        " return vs.map((v) => m.fmt(v)); }", values)
+    assert shown_by_page == [fmt(v) for v in values]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
@@ -13,29 +11,25 @@ from fastapi.templating import Jinja2Templates
 
 from .api import networks, options, pages
 from .api.errors import install_error_handlers
+from .middleware import BodyLimit, SecurityHeaders
 from .sessions import NetworkStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 DEFAULT_CAPACITY = 2000
+MAX_BODY_BYTES = 256 * 1024  # the largest valid body (a dataset of points) is well under this
 
 
 def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
     """Build the app; `capacity` bounds how many networks are held at once."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = NetworkStore(capacity=capacity)
-        yield
-
     app = FastAPI(
         title="Backprop Playground",
         version="1.0.0",
         summary="Forward propagation and backpropagation, number by number.",
         docs_url=None,
         redoc_url=None,
-        lifespan=lifespan,
     )
+    app.state.store = NetworkStore(capacity=capacity)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -43,6 +37,8 @@ def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(options.router)
     app.include_router(networks.router)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
 
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..sessions import Diverged, InvalidInput, NetworkNotFound, PhaseConflict
 from .schemas import ErrorOut, FieldError
@@ -21,10 +23,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_response(status: int, detail: str,
-                   errors: Sequence[FieldError] | None = None) -> JSONResponse:
+def error_response(status: int, detail: str, errors: Sequence[FieldError] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
     body = ErrorOut(detail=detail, errors=list(errors) if errors else None)
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 def field_name(loc: Sequence[str | int]) -> str:
@@ -55,6 +57,30 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return error_response(422, "; ".join(f"{e.field}: {e.message}" for e in errors), errors)
 
 
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 400:
+        # The framework could not even read the body (not UTF-8 text, say): invalid input.
+        message = "the body is not JSON text (UTF-8 expected)"
+        return error_response(422, f"body: {message}", [FieldError(field="body",
+                                                                   message=message)])
+    if exc.status_code == 405:
+        # The router names only the first matching route's methods; name every route's.
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    return error_response(exc.status_code, str(exc.detail), headers=headers)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the OpenAPI schema documents for `path` (HEAD along with GET)."""
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}/]+\}", "[^/]+", template), path):
+            methods |= {m.upper() for m in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 async def _invalid_input(request: Request, exc: InvalidInput) -> JSONResponse:
     return error_response(422, str(exc), [FieldError(field=exc.field, message=exc.message)])
 
@@ -73,6 +99,7 @@ async def _conflict(request: Request, exc: PhaseConflict | Diverged) -> JSONResp
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidInput, _invalid_input)  # type: ignore[arg-type]
     app.add_exception_handler(NetworkNotFound, _not_found)  # type: ignore[arg-type]

@@ -29,9 +29,10 @@ Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused, so that a misspelt setting is a 422, not silently ignored."""
+    """Unknown fields are refused, so that a misspelt setting is a 422, not silently ignored;
+    types are strict, so that true or "0.5" is not taken for a number."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class NetworkCreate(Strict):

@@ -39,3 +39,50 @@ def test_sessions_ids_are_unguessable() -> None:
     ids = {store.create().id for _ in range(200)}
     assert len(ids) == 200
     assert all(len(i) == 32 for i in ids)  # 24 random bytes, base64url: 192 bits
+
+
+def test_sessions_memory_stays_bounded_by_the_capacity() -> None:
+    import tracemalloc
+
+    capacity = 200
+    store = NetworkStore(capacity=capacity)
+    tracemalloc.start()
+    try:
+        def fill(count: int) -> int:
+            for n in range(count):
+                network = store.create(layers=(8,) * 8, seed=n)  # the largest shape
+                network.step([0.1] * 8, [0.2] * 8)  # with a full pass held
+            return tracemalloc.get_traced_memory()[0]
+
+        after_first = fill(2 * capacity)
+        after_many = fill(10 * capacity)
+    finally:
+        tracemalloc.stop()
+    assert len(store) == capacity
+    # README: each network holds under 40 KB, so the store stays under capacity × 40 KB.
+    assert after_many < capacity * 40_000
+    assert after_many < after_first * 1.2  # more creations, no more memory
+
+
+def test_sessions_one_busy_network_does_not_block_another() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    from server.main import create_app
+
+    app = create_app()
+    with TestClient(app) as client, ThreadPoolExecutor(max_workers=1) as pool:
+        a = client.post("/api/networks").json()["id"]
+        b = client.post("/api/networks").json()["id"]
+        busy = app.state.store.get(a)
+        busy.lock.acquire()  # as if a long call were running on network a
+        try:
+            waiting = pool.submit(client.post, f"/api/networks/{a}/step",
+                                  json={"input": [1.0], "target": [0.0]})
+            assert client.post(f"/api/networks/{b}/step",
+                               json={"input": [1.0], "target": [0.0]}).status_code == 200
+            assert not waiting.done()  # a's call waits for a's lock only
+        finally:
+            busy.lock.release()
+        assert waiting.result(timeout=10).status_code == 200

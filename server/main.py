@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .api import networks, options, pages
+from .api import networks, options, pages, training
 from .api.errors import install_error_handlers
 from .middleware import BodyLimit, SecurityHeaders
 from .sessions import NetworkStore
@@ -37,6 +37,7 @@ def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(options.router)
     app.include_router(networks.router)
+    app.include_router(training.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app

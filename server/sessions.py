@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -28,6 +29,7 @@ from .engine.mlp import (
     make_parameters,
     update,
 )
+from .training import DataError, Dataset, TrainOutcome, Workbench, function_grid
 
 Phase = Literal["forward", "backward", "update"]
 
@@ -106,14 +108,18 @@ class GradientCheck:
     h: float
 
 
+def _diverged(what: str) -> Diverged:
+    return Diverged(
+        f"{what} would produce a number too large to represent (overflow): training has "
+        "diverged. Nothing was changed; lower the learning rate, reset the network, or use "
+        "smaller inputs."
+    )
+
+
 def _require_finite(what: str, *arrays: Array | float) -> None:
     for a in arrays:
         if not np.isfinite(a).all():
-            raise Diverged(
-                f"{what} would produce a number too large to represent (overflow): training "
-                "has diverged. Nothing was changed; lower the learning rate, reset the "
-                "network, or use smaller inputs."
-            )
+            raise _diverged(what)
 
 
 def _check_forward(fwd: ForwardPass) -> None:
@@ -129,16 +135,17 @@ class Network:
     """One client's network: its architecture, parameters, learning rate and current pass."""
 
     def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
-                 initial: Parameters) -> None:
+                 initial: Parameters, current: Parameters | None = None, step: int = 0) -> None:
         self.id = network_id
         self.seed = seed
         self.lock = threading.Lock()
         self._arch = arch
         self._learning_rate = learning_rate
         self._initial = initial.copy()
-        self._params = initial.copy()
-        self._step = 0
+        self._params = (current or initial).copy()
+        self._step = step
         self._trace: Trace | None = None
+        self._workbench = Workbench(seed)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -296,7 +303,74 @@ class Network:
             self._params = self._initial.copy()
             self._step = 0
             self._trace = None
+            self._workbench.restart()
             return self._snapshot()
+
+    # -- data and training ------------------------------------------------------------------
+
+    def _data(self, call: Callable[[], Dataset]) -> Dataset:
+        """A Workbench call under the lock, its errors as InvalidInput."""
+        with self.lock:
+            try:
+                return call()
+            except DataError as e:
+                raise InvalidInput(e.field, e.message) from None
+
+    def dataset(self) -> Dataset | None:
+        with self.lock:
+            return self._workbench.dataset
+
+    def generate_dataset(self, name: str, size: int, noise: float, seed: int,
+                         test_fraction: float) -> Dataset:
+        return self._data(lambda: self._workbench.generate(self._arch, name, size, noise, seed,
+                                                           test_fraction))
+
+    def use_points(self, inputs: list[list[float]], targets: list[list[float]],
+                   test_fraction: float) -> Dataset:
+        return self._data(lambda: self._workbench.use_points(self._arch, inputs, targets,
+                                                             test_fraction))
+
+    def add_point(self, part: str, x: list[float], t: list[float]) -> Dataset:
+        return self._data(lambda: self._workbench.add_point(self._arch, part, x, t))
+
+    def remove_point(self, part: str, index: int) -> Dataset:
+        return self._data(lambda: self._workbench.remove_point(part, index))
+
+    def train(self, steps: int, batch_size: int | None,
+              l2: float) -> tuple[TrainOutcome, Snapshot]:
+        """`steps` updates on the dataset; the pending pass, now stale, is dropped."""
+        with self.lock:
+            try:
+                outcome = self._workbench.train(self._arch, self._params, steps=steps,
+                                                batch_size=batch_size,
+                                                learning_rate=self._learning_rate, l2=l2)
+            except DataError as e:
+                if e.field == "dataset":
+                    raise PhaseConflict(e.message) from None
+                raise InvalidInput(e.field, e.message) from None
+            if outcome is None:
+                raise _diverged("training")
+            self._params = outcome.result.params
+            self._step += steps
+            self._trace = None
+            return outcome, self._snapshot()
+
+    def function(self, layer: int, node: int, resolution: int) -> Array:
+        """The output of one node over the plot domain, with the current weights."""
+        with self.lock:
+            layers = self._arch.layers
+            if not 0 <= layer < len(layers):
+                raise InvalidInput("layer", f"the network has layers 0 … {len(layers) - 1}, "
+                                   f"got {layer}")
+            if not 0 <= node < layers[layer]:
+                raise InvalidInput("node", f"layer {layer} has nodes 0 … {layers[layer] - 1}, "
+                                   f"got {node}")
+            try:
+                values = function_grid(self._arch, self._params, layer, node, resolution)
+            except DataError as e:
+                raise InvalidInput(e.field, e.message) from None
+            _require_finite("the plot", values)
+            return values
 
     def gradient_check(self) -> GradientCheck:
         """Backprop and finite differences on the current sample, with the current weights."""
@@ -312,6 +386,22 @@ class Network:
                                         h=GRADIENT_CHECK_STEP)
             _require_finite("the finite-difference estimate", *numeric.dE_dw, *numeric.dE_db)
             return GradientCheck(trace, numeric, GRADIENT_CHECK_STEP)
+
+
+def _given_parameters(arch: Architecture, weights: list[list[list[float]]] | None,
+                      biases: list[list[float]] | None, prefix: str) -> Parameters | None:
+    """Parameters a client sent, checked for shape; None if it sent none."""
+    if (weights is None) != (biases is None):
+        missing = f"{prefix}biases" if biases is None else f"{prefix}weights"
+        raise InvalidInput(missing, f"give {prefix}weights and {prefix}biases together, or "
+                           "neither")
+    if weights is None or biases is None:
+        return None
+    try:
+        return make_parameters(arch.layers, weights, biases)
+    except ValueError as e:
+        field, message = str(e).split(": ", 1)
+        raise InvalidInput(prefix + field, message) from None
 
 
 class NetworkStore:
@@ -338,7 +428,13 @@ class NetworkStore:
         seed: int | None = None,
         weights: list[list[list[float]]] | None = None,
         biases: list[list[float]] | None = None,
+        current_weights: list[list[list[float]]] | None = None,
+        current_biases: list[list[float]] | None = None,
+        step: int = 0,
     ) -> Network:
+        """A new network. `weights` and `biases` are its initial parameters (the ones a reset
+        restores); `current_weights`, `current_biases` and `step` resume a network where it
+        stood, as when a page re-creates a network the server has forgotten."""
         try:
             arch = Architecture(tuple(layers), activation, output_activation, loss)
         except ValueError as e:
@@ -346,18 +442,11 @@ class NetworkStore:
             raise InvalidInput(field, str(e)) from None
         if seed is None:
             seed = secrets.randbelow(MAX_SEED + 1)
-        if (weights is None) != (biases is None):
-            missing = "biases" if biases is None else "weights"
-            raise InvalidInput(missing, "give weights and biases together, or neither")
-        if weights is not None and biases is not None:
-            try:
-                initial = make_parameters(arch.layers, weights, biases)
-            except ValueError as e:
-                field, message = str(e).split(": ", 1)
-                raise InvalidInput(field, message) from None
-        else:
-            initial = init_parameters(arch.layers, np.random.default_rng(seed))
-        network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial)
+        initial = (_given_parameters(arch, weights, biases, "")
+                   or init_parameters(arch.layers, np.random.default_rng(seed)))
+        current = _given_parameters(arch, current_weights, current_biases, "current_")
+        network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial,
+                          current, step)
         with self._lock:
             self._networks[network.id] = network
             while len(self._networks) > self.capacity:

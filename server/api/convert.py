@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.activations import Array
+from ..engine.datasets import Points
 from ..engine.gradcheck import relative_difference
 from ..engine.mlp import Parameters
 from ..sessions import GradientCheck, Snapshot, Trace
+from ..training import PLOT_DOMAIN, Dataset, TrainOutcome
 from .schemas import (
+    DatasetOut,
+    FunctionOut,
     GradientCheckEntry,
     GradientCheckOut,
+    LossPoint,
     NetworkOut,
     NodeOut,
+    Sample,
     TraceOut,
+    TrainOut,
     WeightOut,
 )
 
@@ -100,4 +108,33 @@ def gradient_check_out(network_id: str, check: GradientCheck) -> GradientCheckOu
         target=trace.target.tolist(), error=trace.forward.mean_error, h=check.h,
         entries=entries,
         max_relative_difference=max(e.relative_difference for e in entries),
+    )
+
+
+def _samples(points: Points) -> list[Sample]:
+    return [Sample(input=x, target=t) for x, t in zip(points.X.tolist(), points.T.tolist(),
+                                                      strict=True)]
+
+
+def dataset_out(dataset: Dataset) -> DatasetOut:
+    return DatasetOut(name=dataset.name, size=dataset.size, noise=dataset.noise,  # type: ignore[arg-type]
+                      seed=dataset.seed, test_fraction=dataset.test_fraction,
+                      train=_samples(dataset.train), test=_samples(dataset.test))
+
+
+def function_out(layer: int, node: int, values: Array) -> FunctionOut:
+    return FunctionOut(layer=layer, node=node, inputs=values.ndim, domain=list(PLOT_DOMAIN),
+                       resolution=values.shape[0], values=values.tolist())
+
+
+def train_out(snap: Snapshot, outcome: TrainOutcome, function: FunctionOut | None) -> TrainOut:
+    result = outcome.result
+    steps_before = snap.step - outcome.steps
+    weights, biases = _nested(snap.params)
+    return TrainOut(
+        id=snap.id, step=snap.step, samples_trained=outcome.samples, epoch=outcome.epoch,
+        history=[LossPoint(step=steps_before + int(s) + 1, loss=float(e))
+                 for s, e in zip(result.history_steps, result.history_losses, strict=True)],
+        train_loss=outcome.train_loss, test_loss=outcome.test_loss,
+        weights=weights, biases=biases, function=function,
     )

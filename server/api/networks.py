@@ -33,7 +33,8 @@ def create_network(store: Store,
         layers=tuple(body.layers), activation=body.activation,
         output_activation=body.output_activation, loss=body.loss,
         learning_rate=body.learning_rate, seed=body.seed,
-        weights=body.weights, biases=body.biases,
+        weights=body.weights, biases=body.biases, current_weights=body.current_weights,
+        current_biases=body.current_biases, step=body.step,
     )
     return network_out(network.snapshot())
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.activations import ActivationName
+from ..engine.datasets import MAX_SIZE, DatasetName
 from ..engine.losses import LossName
 from ..engine.mlp import MAX_LAYERS, MAX_NODES, MIN_LAYERS, MIN_NODES
 from ..sessions import DEFAULT_LAYERS, DEFAULT_LEARNING_RATE, MAX_SEED
@@ -26,6 +27,13 @@ LearningRate = Annotated[
 ]
 NodeCount = Annotated[int, Field(ge=MIN_NODES, le=MAX_NODES)]
 Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
+Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
+                     Field(max_length=MAX_LAYERS - 1)]
+Vectors = Annotated[list[Row], Field(max_length=MAX_LAYERS - 1)]
+MAX_STEP = 10**12
+MAX_STEPS_PER_CALL = 10_000
+MAX_POINTS_PER_BODY = 2_000
+MAX_RESOLUTION = 100
 
 
 class Strict(BaseModel):
@@ -46,11 +54,15 @@ class NetworkCreate(Strict):
     learning_rate: LearningRate = DEFAULT_LEARNING_RATE
     seed: int | None = Field(None, ge=0, le=MAX_SEED,
                              description="seed of the initial weights; random if omitted")
-    weights: Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
-                       Field(max_length=MAX_LAYERS - 1)] | None = Field(
-        None, description="weights[k][i][j], from node i of layer k to node j of layer k+1")
-    biases: Annotated[list[Row], Field(max_length=MAX_LAYERS - 1)] | None = Field(
-        None, description="biases[k][j], the bias of node j of layer k+1")
+    weights: Matrices | None = Field(
+        None, description="initial weights[k][i][j], from node i of layer k to node j of "
+                          "layer k+1 (what a reset restores)")
+    biases: Vectors | None = Field(
+        None, description="initial biases[k][j], the bias of node j of layer k+1")
+    current_weights: Matrices | None = Field(
+        None, description="to resume a network: its weights now, if not the initial ones")
+    current_biases: Vectors | None = Field(None, description="to resume: its biases now")
+    step: int = Field(0, ge=0, le=MAX_STEP, description="to resume: updates applied so far")
 
 
 class NetworkUpdate(Strict):
@@ -61,6 +73,8 @@ class NetworkUpdate(Strict):
 
 
 class Sample(Strict):
+    """One sample: the input values and the target values (a point of a dataset too)."""
+
     input: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
                                description="one value per input node")
     target: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
@@ -69,6 +83,72 @@ class Sample(Strict):
 
 class ParameterValue(Strict):
     value: Value
+
+
+class DatasetCreate(Strict):
+    """A built-in dataset by `name`, or the learner's own `points`: exactly one of the two."""
+
+    name: DatasetName | None = Field(None, description="1 input: line, step, sine, bump; "
+                                                       "2 inputs: circle, xor, gaussians, spiral")
+    size: int = Field(200, ge=1, le=MAX_SIZE, description="points generated")
+    noise: float = Field(0.1, ge=0, le=1, allow_inf_nan=False,
+                         description="0 (none) … 1 (much) scatter")
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    test_fraction: float = Field(0.0, ge=0, le=0.9, allow_inf_nan=False,
+                                 description="the share of points held out for testing")
+    points: Annotated[list[Sample],
+                      Field(min_length=1, max_length=MAX_POINTS_PER_BODY)] | None = None
+
+
+class DatasetOut(BaseModel):
+    name: DatasetName | None = Field(description="null for the learner's own points")
+    size: int
+    noise: float
+    seed: int
+    test_fraction: float
+    train: list[Sample]
+    test: list[Sample]
+
+
+class TrainRequest(Strict):
+    steps: int = Field(100, ge=1, le=MAX_STEPS_PER_CALL, description="updates to apply")
+    batch_size: int | None = Field(None, ge=1, le=MAX_SIZE,
+                                   description="points per update; null for the full batch")
+    l2: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
+                      description="L2 rate λ: each update adds λ·w to dE/dw")
+    resolution: int = Field(0, ge=0, le=MAX_RESOLUTION,
+                            description="if > 0, also return the output over a grid this fine")
+    layer: int | None = Field(None, ge=0, le=MAX_LAYERS - 1,
+                              description="the node plotted (default: the first output node)")
+    node: int = Field(0, ge=0, le=MAX_NODES - 1)
+
+
+class LossPoint(BaseModel):
+    step: int
+    loss: float
+
+
+class FunctionOut(BaseModel):
+    layer: int
+    node: int
+    inputs: int = Field(description="1: values[c]; 2: values[r][c], row r at x2, column c at x1")
+    domain: list[float] = Field(description="[low, high] of every input axis")
+    resolution: int
+    values: list[float] | list[list[float]]
+
+
+class TrainOut(BaseModel):
+    id: str
+    step: int = Field(description="updates applied so far, this call's included")
+    samples_trained: int = Field(description="samples trained on since the last reset")
+    epoch: float = Field(description="samples_trained / training points")
+    history: list[LossPoint] = Field(description="mini-batch E at up to 200 of this call's "
+                                                 "steps")
+    train_loss: float = Field(description="E over the whole training set, after the call")
+    test_loss: float | None = Field(description="E over the test set; null without one")
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+    function: FunctionOut | None = None
 
 
 class NodeOut(BaseModel):

@@ -1,0 +1,113 @@
+"""Built-in datasets, deterministic by seed, and the train/test split.
+
+Inputs live in [−1, 1] (per coordinate) before noise; targets in [0, 1], so that a sigmoid
+output can fit them. 1-input sets are regression curves; 2-input sets are TensorFlow
+Playground's four classification sets, with targets 0 and 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from .activations import Array
+
+DatasetName = Literal["line", "step", "sine", "bump", "circle", "xor", "gaussians", "spiral"]
+
+MAX_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Points:
+    """X is (n, n_inputs); T is (n, n_outputs)."""
+
+    X: Array
+    T: Array
+
+    def __len__(self) -> int:
+        return int(self.X.shape[0])
+
+
+def _curve(f: Callable[[Array], Array]) -> Callable[[int, float, np.random.Generator], Points]:
+    def make(size: int, noise: float, rng: np.random.Generator) -> Points:
+        x = rng.uniform(-1.0, 1.0, size=(size, 1))
+        t = f(x) + rng.normal(0.0, 0.2 * noise, size=(size, 1))
+        return Points(x, t)
+
+    return make
+
+
+def _circle(size: int, noise: float, rng: np.random.Generator) -> Points:
+    inner = size // 2
+    radius = np.concatenate([rng.uniform(0.0, 0.5, inner), rng.uniform(0.7, 1.0, size - inner)])
+    angle = rng.uniform(0.0, 2 * np.pi, size)
+    X = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    T = (np.arange(size) < inner).astype(np.float64)[:, None]  # 1 inside, 0 on the ring
+    return Points(X + rng.normal(0.0, 0.1 * noise, X.shape), T)
+
+
+def _xor(size: int, noise: float, rng: np.random.Generator) -> Points:
+    X = rng.uniform(-1.0, 1.0, size=(size, 2))
+    X += np.sign(X) * 0.05  # a small gap at the axes, as in Playground
+    T = (X[:, 0] * X[:, 1] > 0).astype(np.float64)[:, None]
+    return Points(X + rng.normal(0.0, 0.1 * noise, X.shape), T)
+
+
+def _gaussians(size: int, noise: float, rng: np.random.Generator) -> Points:
+    half = size // 2
+    spread = 0.15 + 0.25 * noise
+    X = np.concatenate([rng.normal(0.45, spread, (half, 2)),
+                        rng.normal(-0.45, spread, (size - half, 2))])
+    T = (np.arange(size) < half).astype(np.float64)[:, None]
+    return Points(X, T)
+
+
+def _spiral(size: int, noise: float, rng: np.random.Generator) -> Points:
+    half = size // 2
+    arm = (np.arange(size) >= half).astype(np.float64)
+    r = np.concatenate([np.linspace(0.05, 1.0, half), np.linspace(0.05, 1.0, size - half)])
+    angle = 1.75 * 2 * np.pi * r + np.pi * arm
+    X = np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1)
+    return Points(X + rng.normal(0.0, 0.08 * noise, X.shape), (1.0 - arm)[:, None])
+
+
+GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Points]]] = {
+    "line": (1, _curve(lambda x: 0.5 + 0.4 * x)),
+    "step": (1, _curve(lambda x: np.where(x > 0, 0.9, 0.1))),
+    "sine": (1, _curve(lambda x: 0.5 + 0.4 * np.sin(np.pi * x))),
+    "bump": (1, _curve(lambda x: 0.1 + 0.8 * np.exp(-((x / 0.3) ** 2)))),
+    "circle": (2, _circle),
+    "xor": (2, _xor),
+    "gaussians": (2, _gaussians),
+    "spiral": (2, _spiral),
+}
+
+
+def inputs_of(name: str) -> int:
+    """How many inputs the dataset `name` has (its outputs are always 1)."""
+    if name not in GENERATORS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(GENERATORS)}")
+    return GENERATORS[name][0]
+
+
+def make_dataset(name: str, size: int, noise: float, seed: int) -> Points:
+    """`size` points of dataset `name`, the same for the same (size, noise, seed); the order
+    is shuffled so that any split of it is a fair sample."""
+    inputs_of(name)
+    if not 1 <= size <= MAX_SIZE:
+        raise ValueError(f"size must be 1 … {MAX_SIZE}, got {size}")
+    rng = np.random.default_rng(seed)
+    points = GENERATORS[name][1](size, noise, rng)
+    order = rng.permutation(size)
+    return Points(points.X[order], points.T[order])
+
+
+def split(points: Points, test_fraction: float) -> tuple[Points, Points]:
+    """The first (1 − f) of the points for training, the rest for testing."""
+    n_test = round(len(points) * test_fraction)
+    n_train = len(points) - n_test
+    return (Points(points.X[:n_train], points.T[:n_train]),
+            Points(points.X[n_train:], points.T[n_train:]))

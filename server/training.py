@@ -1,0 +1,167 @@
+"""A network's dataset and training state: the points, the train/test split, the epoch.
+
+Held by sessions.Network and used under its lock; this module knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .engine.activations import Array
+from .engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
+from .engine.mlp import Architecture, Parameters, forward
+from .engine.training import Cursor, TrainResult, new_cursor, train
+
+PLOT_DOMAIN = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]
+MAX_SAMPLE_STEPS = 2_000_000  # steps × batch size in one call: well under a second
+
+
+class DataError(ValueError):
+    """A dataset request that cannot be met; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The points, split. `name` is None for a set of the learner's own points."""
+
+    name: str | None
+    size: int
+    noise: float
+    seed: int
+    test_fraction: float
+    train: Points
+    test: Points
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    result: TrainResult
+    steps: int
+    samples: int
+    epoch: float
+    train_loss: float
+    test_loss: float | None
+
+
+def _mean_error(arch: Architecture, params: Parameters, points: Points) -> float | None:
+    if len(points) == 0:
+        return None
+    return forward(arch, params, points.X, points.T).mean_error
+
+
+class Workbench:
+    """The dataset of one network and where its training stands."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = np.random.default_rng(seed)
+        self.dataset: Dataset | None = None
+        self._cursor: Cursor | None = None
+
+    def _check_shape(self, arch: Architecture, n_inputs: int, n_outputs: int,
+                     field: str) -> None:
+        if n_inputs != arch.layers[0] or n_outputs != arch.layers[-1]:
+            raise DataError(field, f"the data has {n_inputs} input(s) and {n_outputs} "
+                            f"target(s) per point, but the network has {arch.layers[0]} input "
+                            f"node(s) and {arch.layers[-1]} output node(s)")
+
+    def _set(self, dataset: Dataset) -> Dataset:
+        self.dataset = dataset
+        self._cursor = None  # a new epoch starts with new data
+        return dataset
+
+    def generate(self, arch: Architecture, name: str, size: int, noise: float, seed: int,
+                 test_fraction: float) -> Dataset:
+        self._check_shape(arch, inputs_of(name), 1, "name")
+        points = make_dataset(name, size, noise, seed)
+        train_points, test_points = split(points, test_fraction)
+        return self._set(Dataset(name, size, noise, seed, test_fraction, train_points,
+                                 test_points))
+
+    def use_points(self, arch: Architecture, inputs: list[list[float]],
+                   targets: list[list[float]], test_fraction: float) -> Dataset:
+        X = np.array(inputs, dtype=np.float64).reshape(len(inputs), -1)
+        T = np.array(targets, dtype=np.float64).reshape(len(targets), -1)
+        self._check_shape(arch, X.shape[1], T.shape[1], "points")
+        train_points, test_points = split(Points(X, T), test_fraction)
+        return self._set(Dataset(None, len(inputs), 0.0, 0, test_fraction, train_points,
+                                 test_points))
+
+    def add_point(self, arch: Architecture, part: str, x: list[float],
+                  t: list[float]) -> Dataset:
+        self._check_shape(arch, len(x), len(t), "input")
+        data = self.dataset or Dataset(None, 0, 0.0, 0, 0.0,
+                                       Points(np.empty((0, len(x))), np.empty((0, len(t)))),
+                                       Points(np.empty((0, len(x))), np.empty((0, len(t)))))
+        if len(data.train) + len(data.test) >= MAX_SIZE:
+            raise DataError("input", f"a dataset holds at most {MAX_SIZE} points")
+        points = data.train if part == "train" else data.test
+        grown = Points(np.vstack([points.X, [x]]), np.vstack([points.T, [t]]))
+        return self._set(replace(data, name=None, size=data.size + 1,
+                                 **{part: grown}))  # type: ignore[arg-type]
+
+    def remove_point(self, part: str, index: int) -> Dataset:
+        data = self.dataset
+        points = None if data is None else (data.train if part == "train" else data.test)
+        if data is None or points is None or not 0 <= index < len(points):
+            count = 0 if points is None else len(points)
+            raise DataError("index", f"the {part} set has {count} points; no point {index}")
+        keep = np.arange(len(points)) != index
+        return self._set(replace(data, name=None, size=data.size - 1,
+                                 **{part: Points(points.X[keep], points.T[keep])}))  # type: ignore[arg-type]
+
+    def restart(self) -> None:
+        """A reset network starts its epochs again."""
+        self._cursor = None
+
+    def train(self, arch: Architecture, params: Parameters, *, steps: int,
+              batch_size: int | None, learning_rate: float,
+              l2: float) -> TrainOutcome | None:
+        """Trains and advances the epoch; None (and nothing changed) if training diverged."""
+        data = self.dataset
+        if data is None or len(data.train) == 0:
+            raise DataError("dataset", "there is no training data: choose a dataset or add "
+                            "points first")
+        n = len(data.train)
+        size = n if batch_size is None else min(batch_size, n)
+        if steps * size > MAX_SAMPLE_STEPS:
+            raise DataError("steps", f"steps × batch size is at most {MAX_SAMPLE_STEPS:,} per "
+                            f"call, got {steps} × {size}")
+        cursor = self._cursor or new_cursor(data.train.X, data.train.T, self._rng)
+        saved = Cursor(cursor.X, cursor.T, cursor.position, cursor.samples)
+        result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,
+                       learning_rate=learning_rate, l2=l2, cursor=cursor, rng=self._rng)
+        if result.finite:
+            train_loss = _mean_error(arch, result.params, data.train)
+            test_loss = _mean_error(arch, result.params, data.test)
+            if all(e is None or np.isfinite(e) for e in (train_loss, test_loss)):
+                self._cursor = cursor
+                return TrainOutcome(result, steps, cursor.samples, cursor.samples / n,
+                                    float(train_loss or 0.0), test_loss)
+        self._cursor = saved
+        return None
+
+
+def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
+                  resolution: int) -> Array:
+    """The output y of node `node` of layer `layer` over the plot domain: shape
+    (resolution,) for one input, (resolution, resolution) for two, row r at
+    x2 = lo + r·step and column c at x1 = lo + c·step."""
+    lo, hi = PLOT_DOMAIN
+    axis = np.linspace(lo, hi, resolution)
+    if arch.layers[0] == 1:
+        X = axis[:, None]
+    elif arch.layers[0] == 2:
+        x1, x2 = np.meshgrid(axis, axis)
+        X = np.stack([x1.ravel(), x2.ravel()], axis=1)
+    else:
+        raise DataError("layers", "the plot shows networks with 1 or 2 inputs only")
+    T = np.zeros((X.shape[0], arch.layers[-1]))
+    y = forward(arch, params, X, T).y[layer][:, node]
+    return y if arch.layers[0] == 1 else y.reshape(resolution, resolution)

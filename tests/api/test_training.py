@@ -1,0 +1,159 @@
+"""The dataset, train and function routes."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import strict_json
+
+
+def _network(client: TestClient, **body) -> str:
+    response = client.post("/api/networks", json={"seed": 1, **body})
+    assert response.status_code == 201
+    return response.json()["id"]
+
+
+def test_training_dataset_is_generated_split_and_read_back(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    assert client.get(f"{url}/dataset").json() is None
+    response = client.put(f"{url}/dataset", json={"name": "bump", "size": 50, "noise": 0.0,
+                                                  "seed": 3, "test_fraction": 0.2})
+    assert response.status_code == 200
+    data = response.json()
+    assert (len(data["train"]), len(data["test"])) == (40, 10)
+    assert data["name"] == "bump" and data["size"] == 50
+    assert client.get(f"{url}/dataset").json() == data
+    again = client.put(f"{url}/dataset", json={"name": "bump", "size": 50, "noise": 0.0,
+                                               "seed": 3, "test_fraction": 0.2}).json()
+    assert again == data  # deterministic by seed
+
+
+def test_training_own_points_added_and_removed(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    response = client.post(f"{url}/dataset/train", json={"input": [0.5], "target": [0.9]})
+    assert response.status_code == 200
+    assert response.json()["train"] == [{"input": [0.5], "target": [0.9]}]
+    client.post(f"{url}/dataset/test", json={"input": [-0.5], "target": [0.1]})
+    data = client.post(f"{url}/dataset/train", json={"input": [0.1], "target": [0.2]}).json()
+    assert len(data["train"]) == 2 and len(data["test"]) == 1 and data["name"] is None
+    data = client.delete(f"{url}/dataset/train/0").json()
+    assert data["train"] == [{"input": [0.1], "target": [0.2]}]
+    points = [{"input": [x / 10], "target": [0.5]} for x in range(10)]
+    data = client.put(f"{url}/dataset", json={"points": points, "test_fraction": 0.3}).json()
+    assert len(data["train"]) == 7 and data["test"][0] == points[7]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "field"),
+    [
+        ("put", "/dataset", {"name": "xor"}, 422, "name"),
+        ("put", "/dataset", {}, 422, "name"),
+        ("put", "/dataset", {"name": "line", "points": [{"input": [1], "target": [1]}]}, 422,
+         "name"),
+        ("put", "/dataset", {"name": "line", "size": 0}, 422, "size"),
+        ("put", "/dataset", {"name": "line", "size": 10_001}, 422, "size"),
+        ("put", "/dataset", {"name": "line", "noise": 2}, 422, "noise"),
+        ("put", "/dataset", {"name": "moons"}, 422, "name"),
+        ("put", "/dataset", {"points": [{"input": [1, 2], "target": [1]}]}, 422, "points"),
+        ("post", "/dataset/train", {"input": [1, 2], "target": [1]}, 422, "input"),
+        ("post", "/dataset/valid", {"input": [1], "target": [1]}, 422, "part"),
+        ("delete", "/dataset/train/3", None, 422, "index"),
+        ("post", "/train", {"steps": 0}, 422, "steps"),
+        ("post", "/train", {"steps": 10_001}, 422, "steps"),
+        ("post", "/train", {"batch_size": 0}, 422, "batch_size"),
+        ("post", "/train", {"l2": -0.1}, 422, "l2"),
+        ("post", "/train", {"resolution": 101}, 422, "resolution"),
+        ("get", "/function?resolution=1", None, 422, "resolution"),
+        ("get", "/function?layer=4", None, 422, "layer"),
+        ("get", "/function?layer=1&node=2", None, 422, "node"),
+    ],
+)
+def test_training_invalid_requests_are_422(client: TestClient, method, path, body, status,
+                                           field) -> None:
+    url = f"/api/networks/{_network(client)}"
+    response = client.request(method, f"{url}{path}", json=body)
+    assert response.status_code == status, response.text
+    assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_training_without_data_is_409(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    response = client.post(f"{url}/train", json={"steps": 5})
+    assert response.status_code == 409
+    assert "no training data" in response.json()["detail"]
+
+
+def test_training_steps_times_batch_is_limited(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.put(f"{url}/dataset", json={"name": "line", "size": 1000})
+    response = client.post(f"{url}/train", json={"steps": 10_000, "batch_size": 1000})
+    assert response.status_code == 422
+    assert "steps × batch size" in response.json()["detail"]
+
+
+def test_training_lowers_the_loss_and_reports_it(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client, activation='tanh', layers=[1, 6, 1])}"
+    client.put(f"{url}/dataset", json={"name": "sine", "size": 200, "test_fraction": 0.25})
+    response = client.post(f"{url}/train", json={"steps": 2000, "batch_size": 16,
+                                                 "resolution": 11})
+    assert response.status_code == 200
+    out = strict_json(response.text)
+    # 150 training points: each epoch is 9 batches of 16 and a last batch of 6
+    assert out["step"] == 2000 and out["samples_trained"] == 200 * 150
+    assert out["epoch"] == 200
+    assert len(out["history"]) == 200 and out["history"][0]["step"] == 1
+    assert out["train_loss"] < out["history"][0]["loss"] / 2
+    assert out["test_loss"] is not None
+    function = out["function"]
+    assert function["inputs"] == 1 and len(function["values"]) == 11
+    assert function["domain"] == [-1.25, 1.25] and function["layer"] == 2
+    state = client.get(url).json()
+    assert state["weights"] == out["weights"] and state["step"] == 2000
+    assert state["trace"] is None  # a pass pending before training is stale now
+    reset = client.post(f"{url}/reset").json()
+    assert reset["step"] == 0
+    again = client.post(f"{url}/train", json={"steps": 1, "batch_size": 1}).json()
+    assert again["samples_trained"] == 1  # a reset starts the epochs again
+
+
+def test_training_function_of_a_hidden_node_and_of_a_2d_network(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client, layers=[2, 3, 1])}"
+    response = client.get(f"{url}/function?resolution=4&layer=1&node=2")
+    assert response.status_code == 200
+    function = response.json()
+    assert function["inputs"] == 2 and len(function["values"]) == 4
+    assert all(len(row) == 4 for row in function["values"])
+    assert all(0 < v < 1 for row in function["values"] for v in row)
+    wide = f"/api/networks/{_network(client, layers=[3, 1])}"
+    assert client.get(f"{wide}/function").status_code == 422
+
+
+def test_training_diverging_run_is_409_and_keeps_the_weights(client: TestClient) -> None:
+    net = _network(client, activation="relu", output_activation="linear", learning_rate=10,
+                   layers=[1, 8, 8, 1])
+    url = f"/api/networks/{net}"
+    points = [{"input": [1e6], "target": [-1e6]}] * 4
+    client.put(f"{url}/dataset", json={"points": points})
+    before = client.get(url).json()
+    response = client.post(f"{url}/train", json={"steps": 500, "batch_size": 4})
+    assert response.status_code == 409
+    assert "diverged" in response.json()["detail"]
+    after = client.get(url).json()
+    assert after["weights"] == before["weights"] and after["step"] == before["step"]
+
+
+def test_training_network_resumes_from_current_weights_and_step(client: TestClient) -> None:
+    original = client.post("/api/networks", json={"seed": 5}).json()
+    url = f"/api/networks/{original['id']}"
+    for _ in range(3):
+        client.post(f"{url}/step", json={"input": [0.5], "target": [0.1]})
+    now = client.get(url).json()
+    resumed = client.post("/api/networks", json={
+        "seed": 5, "weights": original["weights"], "biases": original["biases"],
+        "current_weights": now["weights"], "current_biases": now["biases"], "step": 3,
+    }).json()
+    assert resumed["weights"] == now["weights"] and resumed["step"] == 3
+    reset = client.post(f"/api/networks/{resumed['id']}/reset").json()
+    assert reset["weights"] == original["weights"]
+    half = client.post("/api/networks", json={"current_weights": now["weights"]})
+    assert half.status_code == 422
+    assert half.json()["errors"][0]["field"] == "current_biases"

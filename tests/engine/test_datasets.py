@@ -1,0 +1,49 @@
+"""Built-in datasets: deterministic by seed, the right shapes and ranges, a fair split."""
+
+import numpy as np
+import pytest
+
+from server.engine.datasets import GENERATORS, inputs_of, make_dataset, split
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_datasets_are_deterministic_by_seed(name: str) -> None:
+    a = make_dataset(name, 150, 0.3, seed=4)
+    b = make_dataset(name, 150, 0.3, seed=4)
+    c = make_dataset(name, 150, 0.3, seed=5)
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.T, b.T)
+    assert not np.array_equal(a.X, c.X)
+    assert a.X.shape == (150, inputs_of(name)) and a.T.shape == (150, 1)
+    assert np.isfinite(a.X).all() and np.isfinite(a.T).all()
+
+
+@pytest.mark.parametrize("name", ["circle", "xor", "gaussians", "spiral"])
+def test_datasets_classification_targets_are_zero_or_one_and_balanced(name: str) -> None:
+    points = make_dataset(name, 400, 0.0, seed=1)
+    assert set(np.unique(points.T)) == {0.0, 1.0}
+    assert 0.35 < points.T.mean() < 0.65
+    assert np.abs(points.X).max() < 1.5
+
+
+@pytest.mark.parametrize("name", ["line", "step", "sine", "bump"])
+def test_datasets_curves_without_noise_lie_on_their_curve(name: str) -> None:
+    points = make_dataset(name, 300, 0.0, seed=2)
+    assert ((points.T >= 0.0) & (points.T <= 1.0)).all()
+    assert (np.abs(points.X) <= 1.0).all()
+    if name == "line":
+        np.testing.assert_allclose(points.T, 0.5 + 0.4 * points.X, rtol=1e-15)
+
+
+def test_datasets_split_keeps_every_point_once() -> None:
+    points = make_dataset("sine", 101, 0.1, seed=0)
+    train, test = split(points, 0.2)
+    assert len(train) == 81 and len(test) == 20
+    np.testing.assert_array_equal(np.vstack([train.X, test.X]), points.X)
+
+
+def test_datasets_unknown_name_and_bad_size_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown dataset 'moons'"):
+        make_dataset("moons", 10, 0.0, 0)
+    with pytest.raises(ValueError, match="size must be"):
+        make_dataset("line", 0, 0.0, 0)

@@ -127,7 +127,8 @@ def function_out(layer: int, node: int, values: Array) -> FunctionOut:
                        resolution=values.shape[0], values=values.tolist())
 
 
-def train_out(snap: Snapshot, outcome: TrainOutcome, function: FunctionOut | None) -> TrainOut:
+def train_out(snap: Snapshot, outcome: TrainOutcome, function: FunctionOut | None,
+              seconds: float) -> TrainOut:
     result = outcome.result
     steps_before = snap.step - outcome.steps
     weights, biases = _nested(snap.params)
@@ -135,6 +136,6 @@ def train_out(snap: Snapshot, outcome: TrainOutcome, function: FunctionOut | Non
         id=snap.id, step=snap.step, samples_trained=outcome.samples, epoch=outcome.epoch,
         history=[LossPoint(step=steps_before + int(s) + 1, loss=float(e))
                  for s, e in zip(result.history_steps, result.history_losses, strict=True)],
-        train_loss=outcome.train_loss, test_loss=outcome.test_loss,
+        train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=seconds,
         weights=weights, biases=biases, function=function,
     )

@@ -21,6 +21,12 @@ from .schemas import (
 router = APIRouter(prefix="/api", tags=["options"])
 
 
+@router.get("/health")
+def health() -> dict[str, str]:
+    """A no-op: answers at once (for readiness checks, and as the benchmark's baseline)."""
+    return {"status": "ok"}
+
+
 @router.get("/options")
 def read_options() -> Options:
     """Names and formulas of every activation and loss, the limits, and the defaults."""

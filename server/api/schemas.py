@@ -145,6 +145,7 @@ class TrainOut(BaseModel):
     history: list[LossPoint] = Field(description="mini-batch E at up to 200 of this call's "
                                                  "steps")
     train_loss: float = Field(description="E over the whole training set, after the call")
+    seconds: float = Field(description="the time the server spent training in this call")
     test_loss: float | None = Field(description="E over the test set; null without one")
     weights: list[list[list[float]]]
     biases: list[list[float]]

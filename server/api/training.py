@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -66,13 +67,15 @@ def train_network(network: CurrentNetwork, body: TrainRequest) -> TrainOut:
     batch with null), with optional L2. Returns the loss history, the losses on the
     training and test sets, the new weights, and (if `resolution` > 0) the plotted node's
     output over the plot's grid. A run that would diverge is refused (409); nothing changes."""
+    started = time.perf_counter()
     outcome, snap = network.train(body.steps, body.batch_size, body.l2)
+    seconds = time.perf_counter() - started
     function = None
     if body.resolution:
         layer = len(snap.arch.layers) - 1 if body.layer is None else body.layer
         function = function_out(layer, body.node,
                                 network.function(layer, body.node, body.resolution))
-    return train_out(snap, outcome, function)
+    return train_out(snap, outcome, function, seconds)
 
 
 @router.get("/{network_id}/function")

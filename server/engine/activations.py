@@ -23,11 +23,15 @@ ELU_ALPHA = 1.0
 
 @dataclass(frozen=True)
 class Activation:
-    """y = f(x) and f'(x), with the formulas a learner sees for both."""
+    """y = f(x) and f′(x), with the formulas a learner sees for both.
+
+    df(x, y) takes y = f(x) as well, already computed by the forward pass, so that a
+    derivative written with y costs nothing more; it must equal f′(x) computed from x alone.
+    """
 
     name: ActivationName
     f: Callable[[Array], Array]
-    df: Callable[[Array], Array]
+    df: Callable[[Array, Array], Array]
     formula: str  # y = f(x), plain text
     derivative_formula: str  # f'(x), plain text
 
@@ -38,20 +42,20 @@ def sigmoid(x: Array) -> Array:
     return expit(x)
 
 
-def _sigmoid_derivative(x: Array) -> Array:
-    # σ(x)·σ(−x) equals σ(x)(1 − σ(x)) but keeps its precision when σ(x) rounds to 1.
-    return sigmoid(x) * sigmoid(-x)
+def _sigmoid_derivative(x: Array, y: Array) -> Array:
+    # σ(x)·σ(−x) equals y·(1 − y) but keeps its precision when y rounds to 1.
+    return y * sigmoid(-x)
 
 
-def _tanh_derivative(x: Array) -> Array:
-    return 1.0 - np.tanh(x) ** 2
+def _tanh_derivative(x: Array, y: Array) -> Array:
+    return 1.0 - y**2
 
 
 def _relu(x: Array) -> Array:
     return np.maximum(x, 0.0)
 
 
-def _relu_derivative(x: Array) -> Array:
+def _relu_derivative(x: Array, y: Array) -> Array:
     return (x > 0).astype(np.float64)
 
 
@@ -59,7 +63,7 @@ def _leaky_relu(x: Array) -> Array:
     return np.where(x > 0, x, LEAKY_SLOPE * x)
 
 
-def _leaky_relu_derivative(x: Array) -> Array:
+def _leaky_relu_derivative(x: Array, y: Array) -> Array:
     return np.where(x > 0, 1.0, LEAKY_SLOPE)
 
 
@@ -68,8 +72,13 @@ def _elu(x: Array) -> Array:
     return np.where(x > 0, x, ELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
 
 
-def _elu_derivative(x: Array) -> Array:
+def _elu_derivative(x: Array, y: Array) -> Array:
+    # e^x, not y + 1: for x near 0, expm1(x) + 1 would lose digits that e^x keeps.
     return np.where(x > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(x, 0.0)))
+
+
+def _softplus_derivative(x: Array, y: Array) -> Array:
+    return sigmoid(x)
 
 
 def softplus(x: Array) -> Array:
@@ -81,7 +90,7 @@ def _linear(x: Array) -> Array:
     return np.asarray(x, dtype=np.float64).copy()
 
 
-def _linear_derivative(x: Array) -> Array:
+def _linear_derivative(x: Array, y: Array) -> Array:
     return np.ones_like(x, dtype=np.float64)
 
 
@@ -98,7 +107,7 @@ ACTIVATIONS: dict[str, Activation] = {
                    "y = x if x > 0 else 0.01·x", "f′(x) = 1 if x > 0 else 0.01"),
         Activation("elu", _elu, _elu_derivative,
                    "y = x if x > 0 else e^x − 1", "f′(x) = 1 if x > 0 else e^x"),
-        Activation("softplus", softplus, sigmoid,
+        Activation("softplus", softplus, _softplus_derivative,
                    "y = ln(1 + e^x)", "f′(x) = 1 / (1 + e^(−x))"),
         Activation("linear", _linear, _linear_derivative,
                    "y = x", "f′(x) = 1"),

@@ -203,7 +203,7 @@ def backward(arch: Architecture, params: Parameters, fwd: ForwardPass, T: Array)
     with np.errstate(over="ignore", invalid="ignore"):
         dE_dy[-1] = arch.loss_function.dE_dy(fwd.x[-1], fwd.y[-1], T)
         for layer in range(L - 1, 0, -1):
-            dE_dx[layer] = arch.activation_of(layer).df(fwd.x[layer]) * dE_dy[layer]
+            dE_dx[layer] = arch.activation_of(layer).df(fwd.x[layer], fwd.y[layer]) * dE_dy[layer]
             k = layer - 1
             dE_dw[k] = fwd.y[k].T @ dE_dx[layer] / batch
             dE_db[k] = dE_dx[layer].mean(axis=0)

@@ -51,6 +51,7 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
     n = X.shape[0]
     batch_size = min(batch_size, n)
     weights = [W.copy() for W in params.weights]
+    transposed = [W.T for W in weights]  # views: they follow the in-place updates
     biases = [b.copy() for b in params.biases]
     L = len(weights)
     fs = [arch.activation_of(k + 1).f for k in range(L)]
@@ -82,18 +83,17 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                 losses[s // stride] = np.add.reduce(loss.value(xs[-1], y, t)) / size
             d = loss.dE_dy(xs[-1], y, t)
             for k in range(L - 1, -1, -1):
-                dx = dfs[k](xs[k]) * d  # dE/dx = f′(x)·dE/dy
+                dx = dfs[k](xs[k], ys[k + 1]) * d  # dE/dx = f′(x)·dE/dy
                 if k:
-                    d = dx @ weights[k].T  # dE/dy of the layer below, with the old weights
+                    d = dx @ transposed[k]  # dE/dy of the layer below, with the old weights
                 dW = ys[k].T @ dx  # Σ over the batch of y_i·dE/dx_j
                 db = np.add.reduce(dx, axis=0)
-                if size > 1:
-                    dW /= size
-                    db /= size
                 if l2:
-                    dW += l2 * weights[k]
-                weights[k] -= learning_rate * dW
-                biases[k] -= learning_rate * db
+                    dW = dW / size + l2 * weights[k]
+                    weights[k] -= learning_rate * dW
+                else:  # α/B·Σ: for B = 1 exactly what mlp.update computes
+                    weights[k] -= (learning_rate / size) * dW
+                biases[k] -= (learning_rate / size) * db
     result = Parameters(tuple(weights), tuple(biases))
     finite = bool(np.isfinite(losses).all() and result.is_finite())
     return TrainResult(result, measured, losses, finite)

@@ -14,6 +14,15 @@
  *            loss:string, learning_rate:number, seed:number, step:number,
  *            phase:string|null, weights:number[][][], biases:number[][],
  *            trace:Trace|null}} NetworkState
+ * @typedef {{input:number[], target:number[]}} Point
+ * @typedef {{name:string|null, size:number, noise:number, seed:number,
+ *            test_fraction:number, train:Point[], test:Point[]}} Dataset
+ * @typedef {{layer:number, node:number, inputs:number, domain:number[], resolution:number,
+ *            values:number[]|number[][]}} FunctionOut
+ * @typedef {{id:string, step:number, samples_trained:number, epoch:number,
+ *            history:{step:number, loss:number}[], train_loss:number, test_loss:number|null,
+ *            seconds:number,
+ *            weights:number[][][], biases:number[][], function:FunctionOut|null}} TrainOut
  */
 
 export class ApiError extends Error {
@@ -60,5 +69,20 @@ export const api = {
   update: (id) => call("POST", `${net(id)}/update`),
   /** @returns {Promise<NetworkState>} */
   reset: (id) => call("POST", `${net(id)}/reset`),
+  /** @returns {Promise<object>} every dE/dw and dE/db beside its finite difference */
+  gradcheck: (id) => call("GET", `${net(id)}/gradcheck`),
+  /** @returns {Promise<Dataset|null>} */
+  dataset: (id) => call("GET", `${net(id)}/dataset`),
+  /** @returns {Promise<Dataset>} spec: {name, size, noise, seed, test_fraction} or {points} */
+  setDataset: (id, spec) => call("PUT", `${net(id)}/dataset`, spec),
+  /** @returns {Promise<Dataset>} part: "train" or "test" */
+  addPoint: (id, part, point) => call("POST", `${net(id)}/dataset/${part}`, point),
+  /** @returns {Promise<Dataset>} */
+  removePoint: (id, part, index) => call("DELETE", `${net(id)}/dataset/${part}/${index}`),
+  /** @returns {Promise<TrainOut>} */
+  train: (id, request) => call("POST", `${net(id)}/train`, request),
+  /** @returns {Promise<FunctionOut>} */
+  func: (id, { resolution, layer, node }) =>
+    call("GET", `${net(id)}/function?resolution=${resolution}&layer=${layer}&node=${node}`),
   options: () => call("GET", "/api/options"),
 };

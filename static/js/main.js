@@ -1,57 +1,27 @@
 /**
- * The entry module: creates the network on the server, wires the drawing, the panel and the
- * stepper together, and runs every action one at a time.
+ * The entry module: creates (or restores) the network, wires the stepping, the training
+ * and the sharing parts to the page, and runs the learner's actions one at a time.
  */
 import { api } from "./api.js";
-import { animate } from "./animation.js";
-import { TIMING } from "./config.js";
-import { explain } from "./explain.js";
-import { drawNetwork } from "./network-view.js";
 import { bindPanel } from "./panel.js";
-import {
-  applyFetch, atLiveStep, createStepper, currentPhase, currentRecord, moveTo, planNext,
-  planPrevious, replaceLive,
-} from "./phases.js";
-import { phaseName, viewModel } from "./view-model.js";
+import { createSession } from "./session.js";
+import { decodeHash, download, encodeHash, traceToCsv } from "./share.js";
+import { createStepping } from "./stepping.js";
+import { bindTrainingPanel } from "./training-panel.js";
+import { createTraining } from "./training.js";
 
-const DEFAULT_SAMPLE = { input: [0.8], target: [0.2] };
+const DEFAULT_DATASET = { name: "sine", size: 200, noise: 0.1, seed: 0, test_fraction: 0.2 };
+const DEFAULT_TRAINING = { batch_size: 32, l2: 0 };
+
+function defaultSample(layers) {
+  if (layers[0] === 1 && layers[layers.length - 1] === 1) return { input: [0.8], target: [0.2] };
+  return { input: Array(layers[0]).fill(0.5), target: Array(layers[layers.length - 1]).fill(0.5) };
+}
 
 async function main() {
   const options = await api.options();
-  let network = await api.create({});
-  let stepper = createStepper(network.layers.length);
-  let selection = null;
   let speed = 1;
-  const L = network.layers.length;
-
-  const settingsOf = (n) => ({ activation: n.activation, output_activation: n.output_activation,
-                               loss: n.loss });
-
-  const panel = bindPanel({
-    onButton: (name) => run(ACTIONS[name]),
-    onSettings: (changes) => run(() => configure(changes)),
-    onSample: () => run(resample),
-    onSpeed: (s) => { speed = s; },
-  }, options);
-  const view = drawNetwork(document.getElementById("network"), network.layers, (sel) => {
-    const same = selection && JSON.stringify(selection) === JSON.stringify(sel);
-    selection = same ? null : sel;
-    render();
-  });
-  panel.setSettings(network);
-  panel.setSampleFields(network.layers, DEFAULT_SAMPLE);
-
-  function render(tween = 1) {
-    const record = currentRecord(stepper);
-    const phase = currentPhase(stepper);
-    view.render(viewModel(network, record, phase, selection, tween));
-    const ex = explain(record, phase, selection, network.learning_rate);
-    const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
-    const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}` : "Step 0 · Ready";
-    const history = atLiveStep(stepper) ? "" : " · looking back (history)";
-    panel.render({ ...ex, label,
-                   detail: `Updates applied: ${network.step}${history}` });
-  }
+  let sampleIndex = -1;
 
   // Every action runs after the previous one has finished; failures go to the status line.
   // body[data-pending] counts the actions queued or running (tests wait for "0").
@@ -61,12 +31,12 @@ async function main() {
     document.body.dataset.pending = String(++pending);
     queue = queue.then(async () => {
       panel.setBusy(true);
+      panel.showStatus("");  // a message set while the action runs stays up after it
       try {
         await action();
-        panel.showStatus("");
       } catch (e) {
-        panel.showStatus(`${e.message}`);
-        render();
+        panel.showStatus(e.message);
+        stepping.render();
       } finally {
         panel.setBusy(false);
         document.body.dataset.pending = String(--pending);
@@ -75,96 +45,146 @@ async function main() {
     return queue;
   }
 
-  async function next() {
-    const plan = planNext(stepper);
-    if (plan.type === "fetch") {
-      let trace;
-      if (plan.call === "forward") {
-        const sample = panel.readSample();
-        if (!sample) throw new Error("Fix the sample first.");
-        trace = await api.forward(network.id, sample);
-      } else {
-        trace = await api[plan.call](network.id);
-      }
-      if (plan.call === "update") network = { ...network, step: trace.step };
-      stepper = applyFetch(stepper, plan, trace, settingsOf(network), TIMING.historyLimit);
-    } else {
-      stepper = moveTo(stepper, plan.cursor);
-    }
-    await animatePhase(currentPhase(stepper));
-  }
+  const session = createSession(async (network) => {
+    await stepping.replayPass(network);
+    document.body.dataset.networkId = network.id;
+    panel.showStatus("The server had forgotten this network; it was re-created as it was.");
+  });
 
-  async function animatePhase(phase) {
-    const ms = TIMING.pulseMs / speed;
-    if (phase.kind === "forward") {
-      render();
-      // While values travel into the layer, it is highlighted but its numbers are not shown.
-      view.render({ ...viewModel(network, currentRecord(stepper),
-                                 { kind: "forward", layer: phase.layer - 1 }, selection),
-                    activeLayer: phase.layer });
-      await view.pulse(phase.layer - 1, phase.layer, ms);
-    } else if (phase.kind === "backward" && phase.layer < L - 1) {
-      await view.pulse(phase.layer + 1, phase.layer, ms);
-    } else if (phase.kind === "update") {
-      await animate(TIMING.tweenMs / speed, (t) => render(t));
-    }
-    render();
-  }
-
-  /** Next, until the phase satisfies `done` (at most one whole step). */
-  async function runUntil(done) {
-    for (let n = 0; n <= stepper.phases.length; n++) {
-      await next();
-      if (done(currentPhase(stepper))) return;
-    }
-  }
-
-  function previous() {
-    const cursor = planPrevious(stepper);
-    if (cursor) stepper = moveTo(stepper, cursor);
-    render();
-  }
-
-  async function configure(changes) {
-    network = await api.configure(network.id, changes);
-    refreshLive(network.trace);
-    panel.setSettings(network);
-    render();
-  }
-
-  /** After a change, the live pass as the server recomputed it (if it is mid-pass). */
-  function refreshLive(trace) {
-    const live = stepper.records[stepper.records.length - 1];
-    if (trace && live && live.trace.phase !== "update" && trace.phase === live.trace.phase) {
-      stepper = replaceLive(stepper, trace, settingsOf(network));
-    }
-  }
-
-  async function resample() {
-    const sample = panel.readSample();
-    if (!sample) return;
-    const live = stepper.records[stepper.records.length - 1];
-    if (!live || live.trace.phase === "update") return;  // the next step will use it
-    let trace = await api.forward(network.id, sample);
-    if (live.trace.phase === "backward") trace = await api.backward(network.id);
-    refreshLive(trace);
-    render();
-  }
-
-  async function reset() {
-    network = await api.reset(network.id);
-    stepper = createStepper(L);
-    selection = null;
-    render();
-  }
-
-  const ACTIONS = {
-    next, previous, reset,
-    forward: () => runUntil((p) => p.kind === "error"),
-    backward: () => runUntil((p) => p.kind === "backward" && p.layer === 1),
-    update: () => runUntil((p) => p.kind === "update"),
-    step: () => runUntil((p) => p.kind === "update"),
+  /** Step-mode actions pause training first: both change the same weights. */
+  const stepAction = (action) => async () => {
+    await training.pause();
+    return action();
   };
+  const ACTIONS = {
+    next: () => stepping.next(),
+    previous: async () => stepping.previous(),
+    reset: async () => {
+      await stepping.reset();
+      training.restart();
+      await training.refreshFunction();
+    },
+    forward: () => stepping.runUntil((p) => p.kind === "error"),
+    backward: () => stepping.runUntil((p) => p.kind === "backward" && p.layer === 1),
+    update: () => stepping.runUntil((p) => p.kind === "update"),
+    step: () => stepping.runUntil((p) => p.kind === "update"),
+  };
+
+  const panel = bindPanel({
+    onButton: (name) => run(stepAction(ACTIONS[name])),
+    onSettings: (changes) => run(() => stepping.configure(changes).then(saveHash)),
+    onSample: () => run(() => stepping.resample()),
+    onSpeed: (s) => { speed = s; },
+  }, options);
+
+  const stepping = createStepping({
+    session, panel, svg: document.getElementById("network"), speed: () => speed,
+    onSelect: (sel) => training.selectNode(sel),
+  });
+
+  const tpanel = bindTrainingPanel({
+    onPlay: () => training.toggle(),
+    onDataset: () => run(() => chooseDataset()),
+    onTrainingSettings: () => saveHash(),
+    onGradcheck: () => run(gradcheck),
+    onCopyLink: () => run(copyLink),
+    onExport: () => download("backprop-network.json",
+                             JSON.stringify(snapshot(), null, 1), "application/json"),
+    onImport: (text) => run(async () => restore(JSON.parse(text))),
+    onExportTrace: (format) => run(async () => exportTrace(format)),
+    onRebuild: (layers) => run(() => rebuild({ layers })),
+    onNextSample: () => run(nextSample),
+  });
+
+  const training = createTraining({
+    session, tpanel, run, showStatus: (m) => panel.showStatus(m),
+    onWeights: () => stepping.forgetPasses(),
+    onPause: () => saveHash(),
+  });
+
+  /** Everything that makes this view: network, dataset, training settings. */
+  function snapshot() {
+    return { network: session.describe(), dataset: session.datasetSpec(),
+             training: tpanel.trainingSettings() };
+  }
+
+  function saveHash() {
+    history.replaceState(null, "", encodeHash(snapshot()));
+  }
+
+  /** A network (new or restored) drawn, with its dataset loaded. */
+  async function restore(state) {
+    await training.pause();
+    const network = await session.create(state.network ?? {});
+    document.body.dataset.networkId = network.id;
+    panel.setSettings(network);
+    panel.setSampleFields(network.layers, defaultSample(network.layers));
+    tpanel.setLayers(network.layers);
+    tpanel.setTrainingSettings(state.training ?? DEFAULT_TRAINING);
+    stepping.rebuild();
+    training.restart();
+    const spec = state.dataset === undefined ? DEFAULT_DATASET : state.dataset;
+    if (spec && (spec.points || spec.name)) {
+      tpanel.setDatasetSpec(spec);
+      await training.loadDataset(spec);
+    } else {
+      await training.refreshFunction();
+    }
+    saveHash();
+  }
+
+  /** A new network of another shape, keeping the settings. */
+  async function rebuild({ layers }) {
+    const n = session.network;
+    const keep = { activation: n.activation, output_activation: n.output_activation,
+                   loss: n.loss, learning_rate: n.learning_rate };
+    const fits = (name) => ["line", "step", "sine", "bump"].includes(name) === (layers[0] === 1);
+    const spec = tpanel.datasetSpec();
+    await restore({ network: { ...keep, layers }, training: tpanel.trainingSettings(),
+                    dataset: fits(spec.name) && layers[layers.length - 1] === 1 ? spec : null });
+  }
+
+  /** A dataset from the controls; a dataset of two inputs needs a network of two. */
+  async function chooseDataset() {
+    const spec = tpanel.datasetSpec();
+    const wanted = ["line", "step", "sine", "bump"].includes(spec.name) ? 1 : 2;
+    const layers = session.network.layers;
+    if (layers[0] !== wanted || layers[layers.length - 1] !== 1) {
+      await rebuild({ layers: [wanted, ...layers.slice(1, -1), 1] });
+      panel.showStatus(`The ${spec.name} dataset has ${wanted} input(s): the network was ` +
+                       `rebuilt as ${[wanted, ...layers.slice(1, -1), 1].join("-")}.`);
+      return;
+    }
+    await training.loadDataset(spec);
+    saveHash();
+  }
+
+  async function gradcheck() {
+    if (!stepping.trace) await ACTIONS.forward();
+    tpanel.showGradcheck(await session.call((id) => api.gradcheck(id)));
+  }
+
+  async function copyLink() {
+    saveHash();
+    await navigator.clipboard?.writeText(location.href).catch(() => {});
+    panel.showStatus("The link in the address bar now reproduces this network exactly.");
+  }
+
+  function exportTrace(format) {
+    const trace = stepping.trace;
+    if (!trace) throw new Error("There is no pass to export yet: press Forward first.");
+    if (format === "csv") download("backprop-trace.csv", traceToCsv(trace), "text/csv");
+    else download("backprop-trace.json", JSON.stringify(trace, null, 1), "application/json");
+  }
+
+  /** The next point of the dataset becomes the sample of the step-by-step mode. */
+  async function nextSample() {
+    const points = session.dataset?.train ?? [];
+    if (!points.length) throw new Error("The dataset has no points yet.");
+    sampleIndex = (sampleIndex + 1) % points.length;
+    panel.setSampleFields(session.network.layers, points[sampleIndex]);
+    await stepping.resample(points[sampleIndex]);
+  }
 
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -173,12 +193,20 @@ async function main() {
                   s: "step", f: "forward", b: "backward", u: "update" }[e.key];
     if (key) {
       e.preventDefault();
-      run(ACTIONS[key]);
+      run(stepAction(ACTIONS[key]));
+    } else if (e.key === " " && !(e.target instanceof HTMLButtonElement)) {
+      e.preventDefault();
+      training.toggle();
     }
   });
 
-  render();
-  document.body.dataset.networkId = network.id;
+  let restored = null;
+  try {
+    restored = decodeHash(location.hash);
+  } catch (e) {
+    panel.showStatus(`The link could not be read (${e.message}); starting afresh.`);
+  }
+  await restore(restored ?? {});
   document.body.dataset.pending = "0";
   document.body.dataset.ready = "true";
 }

@@ -117,9 +117,15 @@ export function bindPanel(handlers, options) {
     $("formula-note").textContent = view.note ?? "";
   }
 
+  /** Only the phase label and its detail line (cheap, for every frame of training). */
+  function setLabel(label, detail) {
+    $("phase-label").textContent = label;
+    $("phase-detail").textContent = detail;
+  }
+
   function setBusy(busy) {
     document.body.classList.toggle("busy", busy);
   }
 
-  return { render, setSettings, setSampleFields, readSample, showStatus, setBusy };
+  return { render, setLabel, setSettings, setSampleFields, readSample, showStatus, setBusy };
 }

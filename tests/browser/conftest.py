@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,7 +75,8 @@ def click(page: Page, name: str) -> None:
 def api(page: Page, method: str, path: str, body: object | None = None) -> dict:
     """Calls the API from the test (not the page) on the page's own network."""
     network_id = page.evaluate("document.body.dataset.networkId")
-    base = page.url.rstrip("/")
+    parts = urllib.parse.urlsplit(page.url)
+    base = f"{parts.scheme}://{parts.netloc}"
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"{base}/api/networks/{network_id}{path}", data=data,
                                      method=method, headers={"content-type": "application/json"})

@@ -204,18 +204,23 @@ def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) ->
 
 def test_page_api_errors_appear_in_the_status_line(browser: Browser, base_url: str) -> None:
     page, console = open_page(browser, base_url)
-    api(page, "DELETE", "")
+    page.get_by_label("Input 1").fill("10000000")  # beyond what the API accepts
     click(page, "Next")
     status = page.locator("#status")
     assert status.is_visible()
-    assert "no network has the id" in (status.text_content() or "")
+    assert "input[0]: Input should be less than or equal to 1000000" in (
+        status.text_content() or "")
     assert label(page) == "Step 0 · Ready"  # nothing changed, the page is still usable
+    page.get_by_label("Input 1").fill("0.5")
+    click(page, "Next")
+    assert label(page) == "Step 1 · Input", status.text_content()
+    assert not status.is_visible()
     page.get_by_label("Learning rate", exact=True).fill("0")
     page.get_by_label("Learning rate", exact=True).press("Enter")
     assert "learning rate must be above 0" in (status.text_content() or "")
     page.context.close()
-    # Chromium reports the 404 itself; the page logged nothing else.
-    assert all("status of 404" in e for e in console.errors), console.errors
+    # Chromium reports the failed request itself; the page logged nothing else.
+    assert all("status of 422" in e for e in console.errors), console.errors
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("default", 1400, 900),

@@ -14,7 +14,7 @@ def test_activation_derivative_matches_central_difference(name: str) -> None:
     act = get_activation(name)
     h = 1e-6
     numeric = (act.f(POINTS + h) - act.f(POINTS - h)) / (2 * h)
-    np.testing.assert_allclose(act.df(POINTS), numeric, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(act.df(POINTS, act.f(POINTS)), numeric, rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
@@ -23,7 +23,14 @@ def test_activation_is_finite_and_silent_for_huge_inputs(name: str) -> None:
     x = np.array([-1e308, -1e4, -745.0, -40.0, 0.0, 40.0, 745.0, 1e4, 1e308])
     # pytest turns RuntimeWarning (overflow, invalid) into errors for the whole suite.
     assert np.isfinite(act.f(x)).all()
-    assert np.isfinite(act.df(x)).all()
+    assert np.isfinite(act.df(x, act.f(x))).all()
+
+
+def test_activation_sigmoid_derivative_keeps_its_digits_where_y_rounds_to_one() -> None:
+    act = get_activation("sigmoid")
+    x = np.array([40.0])
+    assert act.f(x)[0] == 1.0
+    assert act.df(x, act.f(x))[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
 
 
 def test_activation_values_are_the_textbook_ones() -> None:

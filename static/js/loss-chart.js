@@ -1,0 +1,78 @@
+/** The training and test loss over steps, on a canvas. */
+
+// Colours come from the CSS variables, read once (reading styles per frame costs layout).
+const colours = new Map();
+const css = (name) => {
+  if (!colours.has(name)) {
+    colours.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
+  }
+  return colours.get(name);
+};
+
+/** @param {HTMLCanvasElement} canvas @param {number} maxPoints */
+export function createLossChart(canvas, maxPoints) {
+  const ctx = canvas.getContext("2d");
+  /** @type {{step:number, train:number, test:number|null}[]} */
+  let points = [];
+
+  function add(step, train, test) {
+    points.push({ step, train, test });
+    if (points.length > maxPoints) points = points.filter((_, n) => n % 2 === 0 || n === points.length - 1);
+  }
+
+  function clear() {
+    points = [];
+  }
+
+  function draw() {
+    const ratio = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth || 320;
+    const h = canvas.clientHeight || 160;
+    if (canvas.width !== Math.round(w * ratio)) {
+      canvas.width = Math.round(w * ratio);
+      canvas.height = Math.round(h * ratio);
+    }
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillStyle = css("--muted");
+    if (points.length < 2) {
+      ctx.fillText("The loss appears here as the network trains.", 8, h / 2);
+      return;
+    }
+    const first = points[0].step;
+    const last = points[points.length - 1].step;
+    const top = Math.max(...points.map((p) => Math.max(p.train, p.test ?? 0))) * 1.05 || 1;
+    const pad = { l: 44, r: 8, t: 8, b: 18 };
+    const x = (s) => pad.l + ((s - first) / Math.max(1, last - first)) * (w - pad.l - pad.r);
+    const y = (v) => pad.t + (1 - v / top) * (h - pad.t - pad.b);
+    ctx.strokeStyle = css("--line");
+    ctx.beginPath();
+    ctx.moveTo(pad.l, pad.t);
+    ctx.lineTo(pad.l, h - pad.b);
+    ctx.lineTo(w - pad.r, h - pad.b);
+    ctx.stroke();
+    ctx.fillText(top.toPrecision(2), 2, pad.t + 8);
+    ctx.fillText("0", 30, h - pad.b);
+    ctx.fillText(`step ${last}`, w - pad.r - 70, h - 4);
+    const line = (key, colour, dash) => {
+      ctx.strokeStyle = colour;
+      ctx.setLineDash(dash);
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      let started = false;
+      for (const p of points) {
+        if (p[key] === null) continue;
+        if (started) ctx.lineTo(x(p.step), y(p[key]));
+        else ctx.moveTo(x(p.step), y(p[key]));
+        started = true;
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+    };
+    line("train", css("--ink"), []);
+    if (points.some((p) => p.test !== null)) line("test", css("--negative"), [5, 4]);
+  }
+
+  return { add, clear, draw, get size() { return points.length; } };
+}

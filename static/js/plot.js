@@ -1,0 +1,181 @@
+/**
+ * The data and what the network makes of it, on a canvas: for one input, the points and the
+ * curve y(x); for two inputs, the output as a heatmap under the points (as in TensorFlow
+ * Playground). Click to add a point; Alt+click removes the nearest one.
+ */
+import { PLOT } from "./config.js";
+
+// Colours come from the CSS variables, read once (reading styles per frame costs layout).
+const colours = new Map();
+const css = (name) => {
+  if (!colours.has(name)) {
+    colours.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
+  }
+  return colours.get(name);
+};
+
+function rgb(hex) {
+  const n = parseInt(hex.replace("#", ""), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {(event: {kind:"add", input:number[], target:number[]} |
+ *                 {kind:"remove", part:"train"|"test", index:number}) => void} onPoint
+ */
+export function createPlot(canvas, onPoint) {
+  const ctx = canvas.getContext("2d");
+  const [lo, hi] = PLOT.domain;
+  const [ylo, yhi] = PLOT.curveRange;
+  let last = { dataset: null, func: null, inputs: 1 };
+  let size = 0;
+
+  const toX = (v) => ((v - lo) / (hi - lo)) * size;
+  const toY = (v, inputs) => (inputs === 1 ? (1 - (v - ylo) / (yhi - ylo)) * size
+                                           : (1 - (v - lo) / (hi - lo)) * size);
+  const fromX = (px) => lo + (px / size) * (hi - lo);
+  const fromY = (py, inputs) => (inputs === 1 ? ylo + (1 - py / size) * (yhi - ylo)
+                                              : lo + (1 - py / size) * (hi - lo));
+
+  function resize() {
+    const ratio = window.devicePixelRatio || 1;
+    size = canvas.clientWidth || PLOT.size;
+    canvas.width = Math.round(size * ratio);
+    canvas.height = Math.round(size * ratio);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  }
+
+  function heatmap(values) {
+    const n = values.length;
+    const low = rgb(css("--negative"));
+    const high = rgb(css("--positive"));
+    const image = new ImageData(n, n);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const v = Math.min(1, Math.max(0, values[r][c]));
+        const [from, w] = v < 0.5 ? [low, 1 - 2 * v] : [high, 2 * v - 1];
+        const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest x2: the bottom
+        for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * 0.75;
+        image.data[i + 3] = 255;
+      }
+    }
+    const off = new OffscreenCanvas(n, n);
+    off.getContext("2d").putImageData(image, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, 0, 0, size, size);
+  }
+
+  function axes(inputs) {
+    ctx.strokeStyle = css("--line");
+    ctx.lineWidth = 1;
+    ctx.fillStyle = css("--muted");
+    ctx.font = "11px system-ui, sans-serif";
+    for (const v of [-1, 0, 1]) {
+      ctx.beginPath();
+      ctx.moveTo(toX(v), 0);
+      ctx.lineTo(toX(v), size);
+      ctx.stroke();
+      ctx.fillText(String(v), toX(v) + 3, size - 4);
+    }
+    for (const v of inputs === 1 ? [0, 0.5, 1] : [-1, 0, 1]) {
+      ctx.beginPath();
+      ctx.moveTo(0, toY(v, inputs));
+      ctx.lineTo(size, toY(v, inputs));
+      ctx.stroke();
+      ctx.fillText(String(v), 3, toY(v, inputs) - 3);
+    }
+  }
+
+  // The points are drawn once per dataset on their own layer, then copied on every frame.
+  let layer = null;
+  let layerKey = null;
+
+  function points(dataset, inputs) {
+    const ratio = window.devicePixelRatio || 1;
+    if (layerKey?.dataset !== dataset || layerKey.size !== size || layerKey.inputs !== inputs) {
+      layer = new OffscreenCanvas(Math.round(size * ratio), Math.round(size * ratio));
+      const target = layer.getContext("2d");
+      target.setTransform(ratio, 0, 0, ratio, 0, 0);
+      drawPoints(target, dataset, inputs);
+      layerKey = { dataset, size, inputs };
+    }
+    ctx.drawImage(layer, 0, 0, size, size);
+  }
+
+  function drawPoints(ctx, dataset, inputs) {
+    const draw = (list, hollow) => {
+      for (const p of list) {
+        const x = toX(p.input[0]);
+        const y = toY(inputs === 1 ? p.target[0] : p.input[1], inputs);
+        ctx.beginPath();
+        ctx.arc(x, y, PLOT.pointRadius, 0, 2 * Math.PI);
+        const colour = inputs === 1 ? css("--ink")
+          : css(p.target[0] >= 0.5 ? "--positive" : "--negative");
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = hollow ? colour : "#fff";
+        ctx.fillStyle = colour;
+        if (!hollow) ctx.fill();
+        ctx.stroke();
+      }
+    };
+    draw(dataset.train, false);
+    draw(dataset.test, true);
+  }
+
+  function curve(values) {
+    ctx.strokeStyle = css("--positive");
+    ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    values.forEach((v, c) => {
+      const x = toX(lo + (c / (values.length - 1)) * (hi - lo));
+      const y = toY(Math.min(yhi + 1, Math.max(ylo - 1, v)), 1);
+      if (c) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+    });
+    ctx.stroke();
+  }
+
+  /**
+   * @param {{dataset: import("./api.js").Dataset|null,
+   *          func: import("./api.js").FunctionOut|null, inputs: number}} state
+   */
+  function draw(state) {
+    last = state;
+    if (canvas.clientWidth !== size) resize();
+    ctx.clearRect(0, 0, size, size);
+    if (state.func && state.inputs === 2) heatmap(state.func.values);
+    axes(state.inputs);
+    if (state.func && state.inputs === 1) curve(state.func.values);
+    if (state.dataset) points(state.dataset, state.inputs);
+  }
+
+  function nearest(px, py) {
+    let best = null;
+    for (const part of ["train", "test"]) {
+      (last.dataset?.[part] ?? []).forEach((p, index) => {
+        const y = last.inputs === 1 ? p.target[0] : p.input[1];
+        const d = Math.hypot(toX(p.input[0]) - px, toY(y, last.inputs) - py);
+        if (d < PLOT.pickRadius && (!best || d < best.d)) best = { d, part, index };
+      });
+    }
+    return best;
+  }
+
+  canvas.addEventListener("click", (e) => {
+    const box = canvas.getBoundingClientRect();
+    const px = e.clientX - box.left;
+    const py = e.clientY - box.top;
+    if (e.altKey) {
+      const hit = nearest(px, py);
+      if (hit) onPoint({ kind: "remove", part: hit.part, index: hit.index });
+      return;
+    }
+    const x = fromX(px);
+    const y = fromY(py, last.inputs);
+    if (last.inputs === 1) onPoint({ kind: "add", input: [x], target: [y] });
+    else onPoint({ kind: "add", input: [x, y], target: [e.shiftKey ? 0 : 1] });
+  });
+
+  return { draw };
+}

@@ -108,8 +108,10 @@ async function main() {
              training: tpanel.trainingSettings() };
   }
 
+  let savedHash = "";
   function saveHash() {
-    history.replaceState(null, "", encodeHash(snapshot()));
+    savedHash = encodeHash(snapshot());
+    history.replaceState(null, "", savedHash);
   }
 
   /** A network (new or restored) drawn, with its dataset loaded. */
@@ -198,6 +200,15 @@ async function main() {
       e.preventDefault();
       training.toggle();
     }
+  });
+
+  // A link pasted into this tab changes only the hash: restore what it describes.
+  window.addEventListener("hashchange", () => {
+    if (location.hash === savedHash) return;
+    run(async () => {
+      const state = decodeHash(location.hash);
+      if (state) await restore(state);
+    });
   });
 
   let restored = null;

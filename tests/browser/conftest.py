@@ -44,12 +44,12 @@ class Console:
 
 
 def open_page(browser: Browser, base_url: str, *, width: int = 1400, height: int = 900,
-              reduced_motion: bool = True) -> tuple[Page, Console]:
+              reduced_motion: bool = True, path: str = "/") -> tuple[Page, Console]:
     context = browser.new_context(viewport={"width": width, "height": height},
                                   reduced_motion="reduce" if reduced_motion else "no-preference")
     page = context.new_page()
     console = Console(page)
-    page.goto(base_url + "/")
+    page.goto(base_url + path)
     page.wait_for_selector("body[data-ready=true]", timeout=10_000)
     return page, console
 

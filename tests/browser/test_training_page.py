@@ -156,9 +156,9 @@ def test_training_link_reproduces_the_network_exactly(browser: Browser, base_url
     assert reset["weights"] == first["weights"]  # even the initial weights travel
     # pasted into a tab that shows another network, the link replaces it
     third, console3 = open_page(browser, base_url)
+    shown_before = third.evaluate("document.body.dataset.networkId")
     third.evaluate("(hash) => { location.hash = hash; }", "#" + link.split("#", 1)[1])
-    third.wait_for_function("(id) => document.body.dataset.networkId !== id",
-                            arg=third.evaluate("document.body.dataset.networkId"))
+    third.wait_for_function("(id) => document.body.dataset.networkId !== id", arg=shown_before)
     settle(third)
     pasted = api(third, "GET", "")
     assert pasted["weights"] == original["weights"] and pasted["step"] == original["step"]

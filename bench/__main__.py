@@ -3,7 +3,8 @@
     .venv/bin/python -m bench [--quick]
 
 1. The engine alone: samples per second with batch size 1 (plain SGD) and with the full batch
-   of 10,000 samples, on the default 1-2-2-1 sigmoid network.
+   of 10,000 samples, on the default 1-2-2-1 sigmoid network; and the time of the longest
+   training call the API accepts (it must stay about a second).
 2. One step over HTTP (POST /step) beside a no-op (GET /api/health), in the same run, with a
    keep-alive http.client connection (a client that adds little; not TestClient).
 3. Play in Debian's Chromium: frames per second of the page and samples per second trained
@@ -51,6 +52,29 @@ def engine(seconds: float) -> list[tuple[str, float]]:
             params = result.params
             done += steps * batch
         rows.append((label, done / (time.perf_counter() - start)))
+    return rows
+
+
+def largest_call() -> list[tuple[str, float]]:
+    """The longest training call the server accepts: the largest network, steps and batch
+    chosen just under the limit of about a second."""
+    from server.training import MAX_CALL_SECONDS, estimated_seconds
+
+    arch = Architecture((8,) * 8, "tanh", "sigmoid")
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (10_000, 8))
+    T = rng.uniform(0, 1, (10_000, 8))
+    rows = []
+    for batch in (1, 100, 10_000):
+        steps = 10_000
+        while estimated_seconds(arch, steps, batch) > MAX_CALL_SECONDS:
+            steps -= max(1, steps // 50)
+        params = init_parameters(arch.layers, rng)
+        start = time.perf_counter()
+        train(arch, params, X, T, steps=steps, batch_size=batch, learning_rate=0.01, l2=0.0,
+              cursor=new_cursor(X, T, rng), rng=rng)
+        rows.append((f"largest train call, 8×8 net, {steps} × batch {batch}, s",
+                     time.perf_counter() - start))
     return rows
 
 
@@ -116,6 +140,8 @@ def main() -> None:
     print(f"{'measure':<44}{'value':>16}")
     for label, rate in engine(seconds):
         print(f"{label + ', samples/s':<44}{rate:>16,.0f}")
+    for label, value in largest_call():
+        print(f"{label:<54}{value:>6.2f}")
     with running_server() as url:
         for label, ms in http_overhead(url, 300 if args.quick else 1500):
             print(f"{label:<44}{ms:>16.3f}")

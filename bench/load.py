@@ -1,5 +1,6 @@
-"""A bounded load test on loopback: N clients for S seconds mixing create, forward, backward,
-update, step and train; prints throughput and p50/p99 latency per operation, and errors.
+"""A bounded load test on loopback: N clients for S seconds mixing create (with a dataset),
+forward-backward-update ("phases", three calls), step, train and read; prints throughput and
+p50/p99 latency per operation, and errors.
 
     .venv/bin/python -m bench.load [--clients 8] [--seconds 30] [--url http://127.0.0.1:8000]
 
@@ -51,17 +52,20 @@ class Client:
         if self.network is None or self.rng.random() < 0.02:
             status, body = self.call("POST", "/api/networks", {"seed": self.rng.randrange(1000)})
             self.network = body.get("id")
+            if status == 201:
+                status, _ = self.call("PUT", f"/api/networks/{self.network}/dataset",
+                                      {"name": "sine", "size": 100})
             return "create", status
         base = f"/api/networks/{self.network}"
         choice = self.rng.random()
         if choice < 0.45:
-            # a learner clicking through one step, phase by phase
+            # a learner clicking through one step, phase by phase (three calls)
             for name in ("forward", "backward", "update"):
                 status, _ = self.call("POST", f"{base}/{name}",
                                       self.sample() if name == "forward" else None)
                 if status != 200:
                     return name, status
-            return "update", status
+            return "phases", status
         if choice < 0.85:
             return "step", self.call("POST", f"{base}/step", self.sample())[0]
         if choice < 0.95 and self.has_train:

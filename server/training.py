@@ -15,7 +15,16 @@ from .engine.mlp import Architecture, Parameters, forward
 from .engine.training import Cursor, TrainResult, new_cursor, train
 
 PLOT_DOMAIN = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]
-MAX_SAMPLE_STEPS = 2_000_000  # steps × batch size in one call: well under a second
+MAX_CALL_SECONDS = 1.0  # no training call may hold the server longer than about this
+
+
+def estimated_seconds(arch: Architecture, steps: int, batch_size: int) -> float:
+    """A deliberately generous estimate of a training call's time: a cost per step and layer
+    (NumPy's call overhead) plus a cost per sample and parameter (the arithmetic), measured
+    on this project's 2-core machines (python -m bench prints the worst case)."""
+    links = len(arch.layers) - 1
+    parameters = sum(a * b + b for a, b in zip(arch.layers, arch.layers[1:], strict=False))
+    return steps * links * 12e-6 + steps * batch_size * (parameters * 0.9e-9 + 0.1e-6)
 
 
 class DataError(ValueError):
@@ -130,9 +139,11 @@ class Workbench:
                             "points first")
         n = len(data.train)
         size = n if batch_size is None else min(batch_size, n)
-        if steps * size > MAX_SAMPLE_STEPS:
-            raise DataError("steps", f"steps × batch size is at most {MAX_SAMPLE_STEPS:,} per "
-                            f"call, got {steps} × {size}")
+        estimate = estimated_seconds(arch, steps, size)
+        if estimate > MAX_CALL_SECONDS:
+            raise DataError("steps", f"{steps} steps of {size} samples on this network would "
+                            f"take about {estimate:.1f} s; one call may take about "
+                            f"{MAX_CALL_SECONDS:g} s: use fewer steps or a smaller batch")
         cursor = self._cursor or new_cursor(data.train.X, data.train.T, self._rng)
         saved = Cursor(cursor.X, cursor.T, cursor.position, cursor.samples)
         result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,

@@ -35,6 +35,5 @@ export const PLAY = Object.freeze({
   targetCallMs: 35,        // steps per training call adapt so that a call takes about this
   callsInFlight: 2,        // the server computes the next call while the page draws
   maxChartPoints: 1500,    // the loss chart keeps this many points (older ones thinned)
-  maxSampleSteps: 2_000_000, // the server's limit on steps × batch size per call
   maxSteps: 10_000,        // the server's limit on steps per call
 });

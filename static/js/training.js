@@ -72,10 +72,7 @@ export function createTraining({ session, tpanel, run, showStatus, onWeights, on
 
   function request() {
     const { batch_size, l2 } = tpanel.trainingSettings();
-    const n = session.dataset?.train.length || 1;
-    const batch = Math.min(batch_size ?? n, n);
-    const limit = Math.min(PLAY.maxSteps, Math.floor(PLAY.maxSampleSteps / batch));
-    steps = Math.max(1, Math.min(steps, limit));
+    steps = Math.max(1, Math.min(steps, PLAY.maxSteps));
     return { steps, batch_size, l2, resolution: inputs() <= 2 ? resolution() : 0, ...target() };
   }
 

@@ -82,12 +82,19 @@ def test_training_without_data_is_409(client: TestClient) -> None:
     assert "no training data" in response.json()["detail"]
 
 
-def test_training_steps_times_batch_is_limited(client: TestClient) -> None:
-    url = f"/api/networks/{_network(client)}"
-    client.put(f"{url}/dataset", json={"name": "line", "size": 1000})
-    response = client.post(f"{url}/train", json={"steps": 10_000, "batch_size": 1000})
+def test_training_one_call_is_limited_to_about_a_second(client: TestClient) -> None:
+    small = f"/api/networks/{_network(client)}"
+    client.put(f"{small}/dataset", json={"name": "line", "size": 1000})
+    response = client.post(f"{small}/train", json={"steps": 10_000, "batch_size": 1000})
     assert response.status_code == 422
-    assert "steps × batch size" in response.json()["detail"]
+    assert "would take about" in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == "steps"
+    big = f"/api/networks/{_network(client, layers=[8] * 8)}"
+    points = [{"input": [0.1] * 8, "target": [0.5] * 8}] * 200
+    client.put(f"{big}/dataset", json={"points": points})
+    # the same call that a small network may make is too long for the largest one
+    assert client.post(f"{small}/train", json={"steps": 10_000, "batch_size": 100}).status_code == 200
+    assert client.post(f"{big}/train", json={"steps": 10_000, "batch_size": 100}).status_code == 422
 
 
 def test_training_lowers_the_loss_and_reports_it(client: TestClient) -> None:

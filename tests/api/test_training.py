@@ -93,8 +93,9 @@ def test_training_one_call_is_limited_to_about_a_second(client: TestClient) -> N
     points = [{"input": [0.1] * 8, "target": [0.5] * 8}] * 200
     client.put(f"{big}/dataset", json={"points": points})
     # the same call that a small network may make is too long for the largest one
-    assert client.post(f"{small}/train", json={"steps": 10_000, "batch_size": 100}).status_code == 200
-    assert client.post(f"{big}/train", json={"steps": 10_000, "batch_size": 100}).status_code == 422
+    call = {"steps": 10_000, "batch_size": 100}
+    assert client.post(f"{small}/train", json=call).status_code == 200
+    assert client.post(f"{big}/train", json=call).status_code == 422
 
 
 def test_training_lowers_the_loss_and_reports_it(client: TestClient) -> None:

@@ -49,6 +49,9 @@ def test_limits_security_headers_on_page_and_api(client: TestClient) -> None:
 def test_limits_template_escapes_and_page_has_no_inline_script(client: TestClient) -> None:
     html = client.get("/").text
     assert "<script>" not in html and "onclick" not in html and "style=" not in html
+    template = client.app.state.templates.get_template("index.html")
+    assert "<script>alert(1)</script>" not in template.render(title="<script>alert(1)</script>",
+                                                               request=None, url_for=lambda *a, **k: "")
 
 
 def test_limits_body_that_is_not_text_is_422(client: TestClient) -> None:

@@ -95,9 +95,10 @@ class Workbench:
 
     def use_points(self, arch: Architecture, inputs: list[list[float]],
                    targets: list[list[float]], test_fraction: float) -> Dataset:
-        X = np.array(inputs, dtype=np.float64).reshape(len(inputs), -1)
-        T = np.array(targets, dtype=np.float64).reshape(len(targets), -1)
-        self._check_shape(arch, X.shape[1], T.shape[1], "points")
+        for n, (x, t) in enumerate(zip(inputs, targets, strict=True)):
+            self._check_shape(arch, len(x), len(t), f"points[{n}]")
+        X = np.array(inputs, dtype=np.float64).reshape(len(inputs), arch.layers[0])
+        T = np.array(targets, dtype=np.float64).reshape(len(targets), arch.layers[-1])
         train_points, test_points = split(Points(X, T), test_fraction)
         return self._set(Dataset(None, len(inputs), 0.0, 0, test_fraction, train_points,
                                  test_points))

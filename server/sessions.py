@@ -255,13 +255,14 @@ class Network:
                 )
             except ValueError as e:
                 raise InvalidInput("loss" if loss else "output_activation", str(e)) from None
+            # Everything is computed before anything changes: a recomputation that would
+            # diverge leaves the settings as they were.
+            trace = self._recompute(arch, self._params) if arch != self._arch else self._trace
             if learning_rate is not None:
                 self._learning_rate = learning_rate
-            if arch != self._arch:
-                self._trace = self._recompute(arch, self._params)
-                self._arch = arch
-            elif self._trace is not None and learning_rate is not None:
-                self._trace = replace(self._trace, learning_rate=learning_rate)
+                if trace is not None:
+                    trace = replace(trace, learning_rate=learning_rate)
+            self._arch, self._trace = arch, trace
             return self._snapshot()
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:

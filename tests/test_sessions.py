@@ -86,3 +86,21 @@ def test_sessions_one_busy_network_does_not_block_another() -> None:
         finally:
             busy.lock.release()
         assert waiting.result(timeout=10).status_code == 200
+
+
+def test_sessions_settings_change_that_would_diverge_changes_nothing() -> None:
+    from server.sessions import Diverged
+
+    store = NetworkStore()
+    # Weights beyond what the API accepts, to make a finite pass overflow once the hidden
+    # sigmoid (which saturates at 1) becomes linear.
+    network = store.create(layers=(1, 1, 1), activation="sigmoid", output_activation="sigmoid",
+                           learning_rate=0.5, weights=[[[1e200]], [[1e200]]],
+                           biases=[[0.0], [0.0]])
+    network.forward([1.0], [0.0])
+    before = network.snapshot()
+    with pytest.raises(Diverged, match="diverged"):
+        network.configure(activation="linear", learning_rate=0.01)
+    after = network.snapshot()
+    assert after.arch == before.arch and after.learning_rate == 0.5
+    assert after.trace is before.trace

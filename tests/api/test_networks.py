@@ -419,3 +419,4 @@ def test_networks_least_recently_used_is_evicted_and_reported_expired() -> None:
         assert response.status_code == 404
         assert "expired" in response.json()["detail"]
         assert client.get(f"/api/networks/{ids[0]}").status_code == 200
+

@@ -38,6 +38,7 @@ async function main() {
         panel.showStatus(e.message);
         stepping.render();
       } finally {
+        if (!training.playing) training.showStep();
         panel.setBusy(false);
         document.body.dataset.pending = String(--pending);
       }

@@ -24,6 +24,7 @@ export function createTraining({ session, tpanel, run, showStatus, onWeights, on
   let plotted = null;  // {layer, node} of a hidden node, or null for the output
   let dirty = false;
   let trainedSoFar = 0;  // samples_trained as of the last call
+  let epoch = 0;
   // Frames drawn and samples trained while playing, for the benchmark and the curious.
   const stats = { frames: 0, samples: 0, since: 0 };
   window.backpropPlayStats = stats;
@@ -92,7 +93,8 @@ export function createTraining({ session, tpanel, run, showStatus, onWeights, on
     session.absorbTraining(out);
     if (out.function) func = out.function;
     chart.add(out.step, out.train_loss, out.test_loss);
-    tpanel.setCounter(out.step, out.epoch);
+    epoch = out.epoch;
+    tpanel.setCounter(out.step, epoch);
     dirty = true;
     return trained;
   }
@@ -163,11 +165,14 @@ export function createTraining({ session, tpanel, run, showStatus, onWeights, on
     chart.clear();
     plotted = null;
     trainedSoFar = 0;
+    epoch = 0;
     tpanel.setCounter(session.network.step, 0);
   }
 
   return {
     play, pause, loadDataset, refreshFunction, selectNode, restart, draw,
+    /** The counter follows updates made step by step too. */
+    showStep() { tpanel.setCounter(session.network.step, epoch); },
     get playing() { return playing; },
     toggle() { if (playing) pause(); else play(); },
   };

@@ -233,6 +233,7 @@ def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: 
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_timeout(1200)
     screenshot(page, f"{name}-mid-animation")
+    assert "Updates applied: 0" in (page.locator("#phase-detail").text_content() or "")
     settle(page)
     screenshot(page, f"{name}-after-step")
     assert label(page) == "Step 1 · Update"

@@ -190,7 +190,8 @@ async function main() {
   }
 
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // A key already handled (Enter or Space on a node or weight) is not a shortcut too.
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target instanceof HTMLElement && e.target.closest("input, select, textarea")) return;
     const key = { ArrowRight: "next", n: "next", ArrowLeft: "previous", p: "previous",
                   s: "step", f: "forward", b: "backward", u: "update" }[e.key];

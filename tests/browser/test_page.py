@@ -174,10 +174,14 @@ def test_page_keyboard_only_stepping(page: Page) -> None:
     page.keyboard.press("Enter")
     settle(page)
     assert label(page) == "Step 1 · Update"
-    # a node is reachable and selectable by keyboard
+    # a node is reachable and selectable by keyboard (and Space on it does not start training)
     page.locator("#node-1-1").focus()
     page.keyboard.press("Enter")
     assert "node 2 of hidden layer 1" in (page.locator("#explain-heading").text_content() or "")
+    page.locator("#node-1-0").focus()
+    page.keyboard.press(" ")
+    assert "node 1 of hidden layer 1" in (page.locator("#explain-heading").text_content() or "")
+    assert page.evaluate("document.body.dataset.playing") != "true"
 
 
 def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) -> None:

@@ -212,3 +212,14 @@ def test_training_next_sample_takes_points_from_the_dataset(page: Page) -> None:
     trace = api(page, "GET", "")["trace"]
     assert trace["input"] == first["input"] and trace["target"] == first["target"]
     assert page.get_by_label("Input 1").input_value() == str(first["input"][0])
+
+
+def test_training_space_plays_and_pauses_from_the_keyboard(page: Page) -> None:
+    page.locator("body").press(" ")
+    page.wait_for_selector("body[data-playing=true]")
+    page.wait_for_timeout(300)
+    page.locator("body").press(" ")
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    assert api(page, "GET", "")["step"] > 0
+    assert page.get_by_role("button", name="Play").is_visible()

@@ -135,8 +135,10 @@ class Network:
     """One client's network: its architecture, parameters, learning rate and current pass."""
 
     def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
-                 initial: Parameters, current: Parameters | None = None, step: int = 0) -> None:
+                 initial: Parameters, current: Parameters | None = None, step: int = 0,
+                 on_data_size: Callable[[str, int], None] | None = None) -> None:
         self.id = network_id
+        self._on_data_size = on_data_size  # told the bytes of its data after each change
         self.seed = seed
         self.lock = threading.Lock()
         self._arch = arch
@@ -310,12 +312,16 @@ class Network:
     # -- data and training ------------------------------------------------------------------
 
     def _data(self, call: Callable[[], Dataset]) -> Dataset:
-        """A Workbench call under the lock, its errors as InvalidInput."""
+        """A Workbench call under the lock, its errors as InvalidInput; the store hears of
+        the data's new size."""
         with self.lock:
             try:
-                return call()
+                dataset = call()
             except DataError as e:
                 raise InvalidInput(e.field, e.message) from None
+            if self._on_data_size:
+                self._on_data_size(self.id, self._workbench.nbytes())
+            return dataset
 
     def dataset(self) -> Dataset | None:
         with self.lock:
@@ -406,15 +412,45 @@ def _given_parameters(arch: Architecture, weights: list[list[list[float]]] | Non
 
 
 class NetworkStore:
-    """At most `capacity` networks, the least recently used evicted first. The ids of the
-    last evicted ones are remembered (ids only) so that a late request hears "expired"."""
+    """At most `capacity` networks, and their datasets together at most `data_bytes`; the
+    least recently used networks are evicted first. The ids of the last evicted ones are
+    remembered (ids only) so that a late request hears "expired"."""
 
-    def __init__(self, capacity: int = 2000, remembered_evictions: int = 100_000) -> None:
+    def __init__(self, capacity: int = 2000, data_bytes: int = 256 * 2**20,
+                 remembered_evictions: int = 100_000) -> None:
         self.capacity = capacity
+        self.data_bytes = data_bytes
         self._networks: OrderedDict[str, Network] = OrderedDict()
+        self._data_sizes: dict[str, int] = {}
         self._evicted: OrderedDict[str, None] = OrderedDict()
         self._remembered = remembered_evictions
         self._lock = threading.Lock()
+
+    @property
+    def data_in_use(self) -> int:
+        """Bytes held by the datasets of the networks held now."""
+        return sum(self._data_sizes.values())
+
+    def _evict_oldest(self, keep: str | None = None) -> bool:
+        """Evicts the least recently used network other than `keep`; False if none is left."""
+        for old_id in self._networks:
+            if old_id != keep:
+                del self._networks[old_id]
+                self._data_sizes.pop(old_id, None)
+                self._evicted[old_id] = None
+                if len(self._evicted) > self._remembered:
+                    self._evicted.popitem(last=False)
+                return True
+        return False
+
+    def _data_resized(self, network_id: str, nbytes: int) -> None:
+        # Called with that network's lock held; takes only the store's lock.
+        with self._lock:
+            if network_id not in self._networks:
+                return
+            self._data_sizes[network_id] = nbytes
+            while self.data_in_use > self.data_bytes and self._evict_oldest(keep=network_id):
+                pass
 
     def __len__(self) -> int:
         return len(self._networks)
@@ -447,14 +483,11 @@ class NetworkStore:
                    or init_parameters(arch.layers, np.random.default_rng(seed)))
         current = _given_parameters(arch, current_weights, current_biases, "current_")
         network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial,
-                          current, step)
+                          current, step, on_data_size=self._data_resized)
         with self._lock:
             self._networks[network.id] = network
-            while len(self._networks) > self.capacity:
-                old_id, _ = self._networks.popitem(last=False)
-                self._evicted[old_id] = None
-                if len(self._evicted) > self._remembered:
-                    self._evicted.popitem(last=False)
+            while len(self._networks) > self.capacity and self._evict_oldest(keep=network.id):
+                pass
         return network
 
     def get(self, network_id: str) -> Network:
@@ -469,3 +502,4 @@ class NetworkStore:
         with self._lock:
             if self._networks.pop(network_id, None) is None:
                 raise NetworkNotFound(network_id, expired=network_id in self._evicted)
+            self._data_sizes.pop(network_id, None)

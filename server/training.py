@@ -130,6 +130,13 @@ class Workbench:
         """A reset network starts its epochs again."""
         self._cursor = None
 
+    def nbytes(self) -> int:
+        """Memory the data holds, counting the shuffled copy that training keeps."""
+        data = self.dataset
+        if data is None:
+            return 0
+        return 2 * sum(a.nbytes for a in (data.train.X, data.train.T, data.test.X, data.test.T))
+
     def train(self, arch: Architecture, params: Parameters, *, steps: int,
               batch_size: int | None, learning_rate: float,
               l2: float) -> TrainOutcome | None:

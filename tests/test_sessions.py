@@ -104,3 +104,37 @@ def test_sessions_settings_change_that_would_diverge_changes_nothing() -> None:
     after = network.snapshot()
     assert after.arch == before.arch and after.learning_rate == 0.5
     assert after.trace is before.trace
+
+
+def test_sessions_datasets_together_stay_within_the_data_budget() -> None:
+    import tracemalloc
+
+    budget = 8 * 2**20
+    store = NetworkStore(capacity=1000, data_bytes=budget)
+    tracemalloc.start()
+    try:
+        ids = []
+        for n in range(12):  # each holds 10,000 points of 8 inputs and 8 targets: 2.56 MB
+            network = store.create(layers=(8, 8), seed=n)
+            network.use_points([[0.1] * 8] * 10_000, [[0.2] * 8] * 10_000, 0.0)
+            ids.append(network.id)
+            assert store.data_in_use <= budget
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < budget + 4 * 2**20  # the datasets, and little else
+    with pytest.raises(NetworkNotFound) as lost:
+        store.get(ids[0])
+    assert lost.value.expired
+    assert store.get(ids[-1]).dataset() is not None
+    assert len(store) == 3  # three datasets of 2.56 MB fit in 8 MB
+
+
+def test_sessions_a_network_larger_than_the_budget_is_kept_alone() -> None:
+    store = NetworkStore(data_bytes=1000)
+    other = store.create()
+    network = store.create(layers=(8, 8))
+    network.use_points([[0.1] * 8] * 100, [[0.2] * 8] * 100, 0.0)
+    assert store.get(network.id) is network  # the one in use is never evicted for itself
+    with pytest.raises(NetworkNotFound):
+        store.get(other.id)

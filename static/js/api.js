@@ -69,6 +69,10 @@ export const api = {
   update: (id) => call("POST", `${net(id)}/update`),
   /** @returns {Promise<NetworkState>} */
   reset: (id) => call("POST", `${net(id)}/reset`),
+  /** @returns {Promise<NetworkState>} the weight from node i of layer k to node j of k+1 */
+  setWeight: (id, k, i, j, value) => call("PUT", `${net(id)}/weights/${k}/${i}/${j}`, { value }),
+  /** @returns {Promise<NetworkState>} the bias of node j of layer k+1 */
+  setBias: (id, k, j, value) => call("PUT", `${net(id)}/biases/${k}/${j}`, { value }),
   /** @returns {Promise<object>} every dE/dw and dE/db beside its finite difference */
   gradcheck: (id) => call("GET", `${net(id)}/gradcheck`),
   /** @returns {Promise<Dataset|null>} */

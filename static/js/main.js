@@ -76,6 +76,7 @@ async function main() {
     onSettings: (changes) => run(() => stepping.configure(changes).then(saveHash)),
     onSample: () => run(() => stepping.resample()),
     onSpeed: (s) => { speed = s; },
+    onEdit: (value) => run(stepAction(() => stepping.editSelected(value).then(saveHash))),
   }, options);
 
   const stepping = createStepping({

@@ -13,7 +13,8 @@ const $ = (id) => {
 
 /**
  * @param {{onButton:(name:string)=>void, onSettings:(changes:object)=>void,
- *          onSample:()=>void, onSpeed:(speed:number)=>void}} handlers
+ *          onSample:()=>void, onSpeed:(speed:number)=>void,
+ *          onEdit:(value:number)=>void}} handlers
  * @param {{activations:{name:string}[], losses:{name:string}[],
  *          limits:{max_learning_rate:number}}} options
  */
@@ -51,6 +52,12 @@ export function bindPanel(handlers, options) {
     }
     range.value = String(Math.log10(lr));
     handlers.onSettings({ learning_rate: lr });
+  });
+
+  $("edit-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const value = Number($("edit-value").value);
+    if (Number.isFinite(value)) handlers.onEdit(value);
   });
 
   $("speed").addEventListener("input", (e) => {
@@ -106,9 +113,19 @@ export function bindPanel(handlers, options) {
 
   /**
    * @param {{label:string, detail:string, narration:string, heading:string,
-   *          formulas:Element[], note?:string}} view
+   *          formulas:Element[], note?:string,
+   *          editable?: {label:string, value:number}|null}} view
    */
   function render(view) {
+    const form = $("edit-form");
+    form.hidden = !view.editable;
+    if (view.editable) {
+      $("edit-label").textContent = view.editable.label;
+      // never overwrite what the learner is typing
+      if (document.activeElement !== $("edit-value")) {
+        $("edit-value").value = String(view.editable.value);
+      }
+    }
     $("phase-label").textContent = view.label;
     $("phase-detail").textContent = view.detail;
     if ($("narration").textContent !== view.narration) $("narration").textContent = view.narration;

@@ -52,7 +52,33 @@ export function createStepping({ session, panel, svg, speed, onSelect }) {
     const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
     const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}` : `Step ${network.step} · Ready`;
     const history = atLiveStep(stepper) ? "" : " · looking back (history)";
-    panel.render({ ...ex, label, detail: `Updates applied: ${network.step}${history}` });
+    panel.render({ ...ex, label, detail: `Updates applied: ${network.step}${history}`,
+                   editable: editable() });
+  }
+
+  /** The selected weight or bias, as it stands now, for setting it by hand. */
+  function editable() {
+    const n = session.network;
+    if (selection?.type === "link") {
+      const { k, i, j } = selection;
+      return { label: "Set this weight w to", value: n.weights[k][i][j] };
+    }
+    if (selection?.type === "node" && selection.l > 0) {
+      return { label: "Set this node's bias b to", value: n.biases[selection.l - 1][selection.j] };
+    }
+    return null;
+  }
+
+  /** Sets the selected weight or bias; the pending pass is recomputed with it. */
+  async function editSelected(value) {
+    const sel = selection;
+    if (!sel || (sel.type === "node" && sel.l === 0)) return;
+    const state = await session.call((id) => (sel.type === "link"
+      ? api.setWeight(id, sel.k, sel.i, sel.j, value)
+      : api.setBias(id, sel.l - 1, sel.j, value)));
+    session.setState(state);
+    refreshLive(state.trace);
+    render();
   }
 
   async function next() {
@@ -167,7 +193,7 @@ export function createStepping({ session, panel, svg, speed, onSelect }) {
 
   return {
     rebuild, render, next, previous, runUntil, configure, resample, replayPass, reset,
-    forgetPasses,
+    forgetPasses, editSelected,
     get trace() { return currentRecord(stepper)?.trace ?? null; },
   };
 }

@@ -253,3 +253,25 @@ def test_page_number_format_matches_the_tests_mirror(page: Page) -> None:
         "async (vs) => { const m = await import('/static/js/format.js');"
         " return vs.map((v) => m.fmt(v)); }", values)
     assert shown_by_page == [fmt(v) for v in values]
+
+
+def test_page_a_weight_and_a_bias_set_by_hand_are_used_at_once(page: Page) -> None:
+    click(page, "Forward")
+    assert not page.locator("#edit-form").is_visible()  # nothing selected yet
+    page.locator("#link-label-2-1-0").click()
+    field = page.get_by_label("Set this weight w to")
+    field.fill("-1.25")
+    page.locator("#edit-form").get_by_role("button", name="Set").click()
+    settle(page)
+    state = api(page, "GET", "")
+    assert state["weights"][2][1][0] == -1.25
+    assert shown(page, "#link-label-2-1-0 .w") == -1.25
+    out = state["trace"]["nodes"][3][0]
+    assert shown(page, "#node-3-0 .x") == pytest.approx(out["x"], abs=TOLERANCE)
+    page.locator("#node-3-0").click()
+    page.get_by_label("Set this node's bias b to").fill("0.5")
+    page.get_by_label("Set this node's bias b to").press("Enter")
+    settle(page)
+    assert api(page, "GET", "")["biases"][2] == [0.5]
+    assert shown(page, "#node-3-0 .bias") == 0.5
+    assert label(page) == "Step 1 · Error"  # still mid-pass, recomputed

@@ -96,6 +96,7 @@ async function main() {
     onExportTrace: (format) => run(async () => exportTrace(format)),
     onRebuild: (layers) => run(() => rebuild({ layers })),
     onNextSample: () => run(nextSample),
+    onAddPoint: (point) => run(() => training.addPoint(point)),
   });
 
   const training = createTraining({

@@ -19,7 +19,8 @@ const DATASETS = [
  * @param {{onPlay:()=>void, onDataset:()=>void, onTrainingSettings:()=>void,
  *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
  *          onImport:(text:string)=>void, onExportTrace:(format:string)=>void,
- *          onRebuild:(layers:number[])=>void, onNextSample:()=>void}} handlers
+ *          onRebuild:(layers:number[])=>void, onNextSample:()=>void,
+ *          onAddPoint:(point:{input:number[], target:number[]})=>void}} handlers
  */
 export function bindTrainingPanel(handlers) {
   const select = $("dataset");
@@ -53,6 +54,12 @@ export function bindTrainingPanel(handlers) {
     const file = e.target.files?.[0];
     if (file) handlers.onImport(await file.text());
     e.target.value = "";
+  });
+  // The keyboard's way to add a point, beside clicking the plot.
+  $("point-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $("point-input").value.split(/[,\s]+/).filter(Boolean).map(Number);
+    handlers.onAddPoint({ input, target: [Number($("point-target").value)] });
   });
   $("btn-rebuild").addEventListener("click", () => {
     const layers = $("layers-input").value.split(/[-,\s]+/).filter(Boolean).map(Number);

@@ -171,6 +171,8 @@ export function createTraining({ session, tpanel, run, showStatus, onWeights, on
 
   return {
     play, pause, loadDataset, refreshFunction, selectNode, restart, draw,
+    /** @param {{input:number[], target:number[]}} point */
+    addPoint: (point) => editPoints({ kind: "add", ...point }),
     /** The counter follows updates made step by step too. */
     showStep() { tpanel.setCounter(session.network.step, epoch); },
     get playing() { return playing; },

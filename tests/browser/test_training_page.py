@@ -223,3 +223,22 @@ def test_training_space_plays_and_pauses_from_the_keyboard(page: Page) -> None:
     settle(page)
     assert api(page, "GET", "")["step"] > 0
     assert page.get_by_role("button", name="Play").is_visible()
+
+
+def test_training_a_point_can_be_added_from_the_keyboard(browser: Browser,
+                                                         base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    before = len(api(page, "GET", "/dataset")["train"])
+    page.get_by_label("Point input").fill("0.25")
+    page.get_by_label("target", exact=True).fill("0.75")
+    page.get_by_label("target", exact=True).press("Enter")
+    settle(page)
+    train = api(page, "GET", "/dataset")["train"]
+    assert len(train) == before + 1
+    assert train[-1] == {"input": [0.25], "target": [0.75]}
+    page.get_by_label("Point input").fill("0.1, 0.2")  # two numbers for a one-input network
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    assert "input" in (page.locator("#status").text_content() or "")
+    page.context.close()
+    assert all("status of 422" in e for e in console.errors), console.errors

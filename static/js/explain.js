@@ -4,7 +4,7 @@
  */
 import { fmt } from "./format.js";
 import {
-  equation, frac, m, mi, mn, mo, partial, product, row, sub, sum, sup,
+  equation, frac, int, m, mi, mn, mo, paren, partial, product, row, sub, sum, sup,
 } from "./mathml.js";
 
 const LAYER = (l, L) => (l === 0 ? "the input layer" : l === L - 1 ? "the output layer"
@@ -17,53 +17,47 @@ function activationSteps(name, x, y) {
   const e = (arg) => sup(mi("e"), arg);
   switch (name) {
     case "sigmoid":
-      return [frac(m("mn", "1"), row(m("mn", "1"), mo("+"), e(row(mo("−"), mi("x"))))),
-              frac(m("mn", "1"), row(m("mn", "1"), mo("+"), e(row(mo("−"), X))))];
-    case "tanh": return [row(mi("tanh"), mo("("), mi("x"), mo(")")),
-                         row(mi("tanh"), mo("("), X, mo(")"))];
-    case "relu": return [row(mi("max"), mo("("), m("mn", "0"), mo(","), mi("x"), mo(")")),
-                         row(mi("max"), mo("("), m("mn", "0"), mo(","), X, mo(")"))];
+      return [frac(int(1), row(int(1), mo("+"), e(row(mo("−"), mi("x"))))),
+              frac(int(1), row(int(1), mo("+"), e(row(mo("−"), X))))];
+    case "tanh": return [row(mi("tanh"), paren(mi("x"))), row(mi("tanh"), paren(X))];
+    case "relu": return [row(mi("max"), paren(int(0), mo(","), mi("x"))),
+                         row(mi("max"), paren(int(0), mo(","), X))];
     case "leaky_relu": return x > 0 ? [mi("x"), X]
       : [product(m("mn", "0.01"), mi("x")), product(m("mn", "0.01"), X)];
     case "elu": return x > 0 ? [mi("x"), X]
-      : [row(e(mi("x")), mo("−"), m("mn", "1")), row(e(X), mo("−"), m("mn", "1"))];
-    case "softplus": return [row(mi("ln"), mo("("), m("mn", "1"), mo("+"), e(mi("x")), mo(")")),
-                             row(mi("ln"), mo("("), m("mn", "1"), mo("+"), e(X), mo(")"))];
+      : [row(e(mi("x")), mo("−"), int(1)), row(e(X), mo("−"), int(1))];
+    case "softplus": return [row(mi("ln"), paren(int(1), mo("+"), e(mi("x")))),
+                             row(mi("ln"), paren(int(1), mo("+"), e(X)))];
     default: return [mi("x")];
   }
 }
 
-/** f′(x), symbolically and with numbers, and its value. */
+/** f′(x), symbolically and with the numbers substituted. */
 function derivativeSteps(name, x, y) {
-  const one = () => m("mn", "1");
+  const one = () => int(1);
   switch (name) {
-    case "sigmoid": return { symbolic: product(mi("y"), row(mo("("), one(), mo("−"), mi("y"), mo(")"))),
-                             numeric: product(mn(y), row(mo("("), one(), mo("−"), mn(y), mo(")"))),
-                             value: y * (1 - y) };
-    case "tanh": return { symbolic: row(one(), mo("−"), sup(mi("y"), m("mn", "2"))),
-                          numeric: row(one(), mo("−"), sup(mn(y, true), m("mn", "2"))),
-                          value: 1 - y * y };
-    case "relu": return { symbolic: mi("[x > 0]"), numeric: m("mn", x > 0 ? "1" : "0"),
-                          value: x > 0 ? 1 : 0 };
+    case "sigmoid": return { symbolic: product(mi("y"), paren(one(), mo("−"), mi("y"))),
+                             numeric: product(mn(y), paren(one(), mo("−"), mn(y))) };
+    case "tanh": return { symbolic: paren(one(), mo("−"), sup(mi("y"), int(2))),
+                          numeric: paren(one(), mo("−"), sup(mn(y, true), int(2))) };
+    case "relu": return { symbolic: mi("[x > 0]"), numeric: int(x > 0 ? 1 : 0) };
     case "leaky_relu": return { symbolic: mi(x > 0 ? "1 (x > 0)" : "0.01 (x ≤ 0)"),
-                                numeric: m("mn", x > 0 ? "1" : "0.01"),
-                                value: x > 0 ? 1 : 0.01 };
+                                numeric: m("mn", x > 0 ? "1" : "0.01") };
     case "elu": return x > 0
-      ? { symbolic: mi("1 (x > 0)"), numeric: m("mn", "1"), value: 1 }
-      : { symbolic: sup(mi("e"), mi("x")), numeric: sup(mi("e"), mn(x, true)), value: Math.exp(x) };
+      ? { symbolic: mi("1 (x > 0)"), numeric: int(1) }
+      : { symbolic: sup(mi("e"), mi("x")), numeric: sup(mi("e"), mn(x, true)) };
     case "softplus": return {
       symbolic: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mi("x"))))),
-      numeric: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mn(x, true))))),
-      value: 1 / (1 + Math.exp(-x)) };
-    default: return { symbolic: one(), numeric: one(), value: 1 };
+      numeric: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mn(x, true))))) };
+    default: return { symbolic: one(), numeric: one() };
   }
 }
 
 function lossDerivative(loss, y, t, dEdy) {
   if (loss === "cross_entropy") {
     return equation(partial("y"),
-      frac(row(mi("y"), mo("−"), mi("t")), product(mi("y"), row(mo("("), m("mn", "1"), mo("−"), mi("y"), mo(")")))),
-      frac(row(mn(y), mo("−"), mn(t, true)), product(mn(y), row(mo("("), m("mn", "1"), mo("−"), mn(y), mo(")")))),
+      frac(row(mi("y"), mo("−"), mi("t")), product(mi("y"), paren(int(1), mo("−"), mi("y")))),
+      frac(row(mn(y), mo("−"), mn(t, true)), product(mn(y), paren(int(1), mo("−"), mn(y)))),
       mn(dEdy));
   }
   return equation(partial("y"), row(mi("y"), mo("−"), mi("t")),
@@ -76,14 +70,15 @@ function errorEquation(loss, trace) {
     const terms = out.map((n, k) => row(mn(trace.target[k]), mo("·"), mi("ln"), mn(n.y), mo("+"),
       mn(1 - trace.target[k]), mo("·"), mi("ln"), mn(1 - n.y)));
     return equation(mi("E"), row(mo("−"), mo("Σ"), mo("["), mi("t"), mi("ln"), mi("y"), mo("+"),
-      row(mo("("), m("mn", "1"), mo("−"), mi("t"), mo(")")), mi("ln"),
-      row(mo("("), m("mn", "1"), mo("−"), mi("y"), mo(")")), mo("]")),
+      paren(int(1), mo("−"), mi("t")), mi("ln"), paren(int(1), mo("−"), mi("y")), mo("]")),
       row(mo("−"), mo("["), sum(terms), mo("]")), mn(trace.error));
   }
-  const terms = out.map((n, k) => sup(row(mo("("), mn(n.y), mo("−"), mn(trace.target[k], true), mo(")")), m("mn", "2")));
-  return equation(mi("E"), row(frac(m("mn", "1"), m("mn", "2")), mo("Σ"),
-    sup(row(mo("("), mi("y"), mo("−"), mi("t"), mo(")")), m("mn", "2"))),
-    row(frac(m("mn", "1"), m("mn", "2")), mo("·"), sum(terms)), mn(trace.error));
+  const half = () => frac(int(1), int(2));
+  const terms = out.map((n, k) =>
+    sup(paren(mn(n.y), mo("−"), mn(trace.target[k], true)), int(2)));
+  return equation(mi("E"),
+    row(half(), mo("Σ"), sup(paren(mi("y"), mo("−"), mi("t")), int(2))),
+    row(half(), mo("·"), sum(terms)), mn(trace.error));
 }
 
 /** The forward formulas of node (l, j). */
@@ -94,9 +89,11 @@ function forwardNode(trace, weightsOf, l, j, activation) {
   }
   const prev = trace.nodes[l - 1];
   const ws = prev.map((_, i) => weightsOf(l - 1, i, j));
-  const symbolic = sum([...prev.map((_, i) => product(sub("w", `${i + 1}${j + 1}`), sub("y", `${i + 1}`))),
-                        sub("b", `${j + 1}`)]);
-  const numeric = sum([...prev.map((p, i) => product(mn(ws[i], true), mn(p.y, true))), mn(node.b ?? 0, true)]);
+  const symbolic = sum([
+    ...prev.map((_, i) => product(sub("w", `${i + 1}${j + 1}`), sub("y", `${i + 1}`))),
+    sub("b", `${j + 1}`)]);
+  const numeric = sum([...prev.map((p, i) => product(mn(ws[i], true), mn(p.y, true))),
+                       mn(node.b ?? 0, true)]);
   const [fSym, fNum] = activationSteps(activation, node.x, node.y);
   return [equation(sub("x", `${j + 1}`), symbolic, numeric, mn(node.x)),
           equation(sub("y", `${j + 1}`), row(mi("f"), mo("("), mi("x"), mo(")")), fSym, fNum,
@@ -208,13 +205,27 @@ export function defaultSelection(phase, L) {
 }
 
 function narrate(phase, L, settings) {
+  const activation = phase.layer === L - 1 ? settings.output_activation : settings.activation;
+  const loss = settings.loss === "cross_entropy" ? "cross-entropy" : "squared-error";
   switch (phase.kind) {
-    case "input": return "A sample enters: each input node passes its value on unchanged (y = x).";
-    case "forward": return `Forward into ${LAYER(phase.layer, L)}: each node adds up its weighted inputs and its bias to get x, then applies ${phase.layer === L - 1 ? settings.output_activation : settings.activation} to get y.`;
-    case "error": return `The error: the output y is compared with the target t by the ${settings.loss === "cross_entropy" ? "cross-entropy" : "squared-error"} loss E; the rest of the step tries to make E smaller.`;
-    case "backward": return phase.layer === L - 1
-      ? "Backward at the output: the loss gives ∂E/∂y; times the slope f′(x) of the activation it gives ∂E/∂x, the bias's ∂E/∂b, and each incoming weight's ∂E/∂w = y·∂E/∂x."
-      : `Backward into ${LAYER(phase.layer, L)}: each node gathers ∂E/∂y from the layer above through its outgoing weights, then multiplies by f′(x) to get ∂E/∂x; each incoming weight gets ∂E/∂w = y·∂E/∂x.`;
-    default: return "The update: every weight and bias takes a small step against its gradient, scaled by the learning rate α, so that E falls.";
+    case "input":
+      return "A sample enters: each input node passes its value on unchanged (y = x).";
+    case "forward":
+      return `Forward into ${LAYER(phase.layer, L)}: each node adds up its weighted inputs ` +
+        `and its bias to get x, then applies ${activation} to get y.`;
+    case "error":
+      return `The error: the output y is compared with the target t by the ${loss} loss E; ` +
+        "the rest of the step tries to make E smaller.";
+    case "backward":
+      return phase.layer === L - 1
+        ? "Backward at the output: the loss gives ∂E/∂y; times the slope f′(x) of the " +
+          "activation it gives ∂E/∂x, the bias's ∂E/∂b, and each incoming weight's " +
+          "∂E/∂w = y·∂E/∂x."
+        : `Backward into ${LAYER(phase.layer, L)}: each node gathers ∂E/∂y from the layer ` +
+          "above through its outgoing weights, then multiplies by f′(x) to get ∂E/∂x; each " +
+          "incoming weight gets ∂E/∂w = y·∂E/∂x.";
+    default:
+      return "The update: every weight and bias takes a small step against its gradient, " +
+        "scaled by the learning rate α, so that E falls.";
   }
 }

@@ -21,6 +21,10 @@ export const frac = (a, b) => m("mfrac", a, b);
 export const sub = (base, s) => m("msub", typeof base === "string" ? mi(base) : base,
                                   typeof s === "string" ? m("mn", s) : s);
 export const sup = (base, s) => m("msup", base, s);
+/** An integer written as is (not through the page's number format). */
+export const int = (n) => m("mn", String(n));
+/** ( … ) */
+export const paren = (...c) => row(mo("("), ...c, mo(")"));
 
 /** A number as shown everywhere on the page; negatives in parentheses inside products. */
 export function mn(v, wrapNegative = false) {

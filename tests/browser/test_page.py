@@ -275,3 +275,15 @@ def test_page_a_weight_and_a_bias_set_by_hand_are_used_at_once(page: Page) -> No
     assert api(page, "GET", "")["biases"][2] == [0.5]
     assert shown(page, "#node-3-0 .bias") == 0.5
     assert label(page) == "Step 1 · Error"  # still mid-pass, recomputed
+
+
+def test_page_formula_keeps_the_factors_of_a_product_apart(page: Page) -> None:
+    page.get_by_label("Activation", exact=True).select_option("tanh")
+    settle(page)
+    click(page, "Backward")
+    page.locator("#node-1-0").click()
+    text = (page.locator("#formula").text_content() or "").replace(" ", "")
+    # dE/dx = (1 − y²)·dE/dy: the sum in parentheses, not 1 − y²·dE/dy
+    assert "(1−y2)·" in text
+    node = api(page, "GET", "")["trace"]["nodes"][1][0]
+    assert fmt(node["dE_dx"]) in text

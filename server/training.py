@@ -72,6 +72,7 @@ class Workbench:
         self._rng = np.random.default_rng(seed)
         self.dataset: Dataset | None = None
         self._cursor: Cursor | None = None
+        self._samples = 0  # trained on since the last reset, kept across changes of data
 
     def _check_shape(self, arch: Architecture, n_inputs: int, n_outputs: int,
                      field: str) -> None:
@@ -82,6 +83,8 @@ class Workbench:
 
     def _set(self, dataset: Dataset) -> Dataset:
         self.dataset = dataset
+        if self._cursor is not None:
+            self._samples = self._cursor.samples
         self._cursor = None  # a new epoch starts with new data
         return dataset
 
@@ -129,6 +132,7 @@ class Workbench:
     def restart(self) -> None:
         """A reset network starts its epochs again."""
         self._cursor = None
+        self._samples = 0
 
     def nbytes(self) -> int:
         """Memory the data holds, counting the shuffled copy that training keeps."""
@@ -152,7 +156,10 @@ class Workbench:
             raise DataError("steps", f"{steps} steps of {size} samples on this network would "
                             f"take about {estimate:.1f} s; one call may take about "
                             f"{MAX_CALL_SECONDS:g} s: use fewer steps or a smaller batch")
-        cursor = self._cursor or new_cursor(data.train.X, data.train.T, self._rng)
+        if self._cursor is None:
+            self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
+            self._cursor.samples = self._samples
+        cursor = self._cursor
         saved = Cursor(cursor.X, cursor.T, cursor.position, cursor.samples)
         result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,
                        learning_rate=learning_rate, l2=l2, cursor=cursor, rng=self._rng)
@@ -160,7 +167,6 @@ class Workbench:
             train_loss = _mean_error(arch, result.params, data.train)
             test_loss = _mean_error(arch, result.params, data.test)
             if all(e is None or np.isfinite(e) for e in (train_loss, test_loss)):
-                self._cursor = cursor
                 return TrainOutcome(result, steps, cursor.samples, cursor.samples / n,
                                     float(train_loss or 0.0), test_loss)
         self._cursor = saved

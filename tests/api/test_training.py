@@ -167,3 +167,13 @@ def test_training_network_resumes_from_current_weights_and_step(client: TestClie
     half = client.post("/api/networks", json={"current_weights": now["weights"]})
     assert half.status_code == 422
     assert half.json()["errors"][0]["field"] == "current_biases"
+
+
+def test_training_samples_count_on_when_points_are_added(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.put(f"{url}/dataset", json={"name": "line", "size": 10})
+    first = client.post(f"{url}/train", json={"steps": 5, "batch_size": 2}).json()
+    assert first["samples_trained"] == 10
+    client.post(f"{url}/dataset/train", json={"input": [0.3], "target": [0.4]})
+    second = client.post(f"{url}/train", json={"steps": 1, "batch_size": 11}).json()
+    assert second["samples_trained"] == 21  # a new epoch on new data, not a new count

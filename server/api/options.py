@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ..engine.activations import ACTIVATIONS
+from ..engine.datasets import GENERATORS, inputs_of
 from ..engine.losses import LOSSES
 from ..engine.mlp import MAX_LAYERS, MAX_NODES, MIN_LAYERS, MIN_NODES
 from ..sessions import MAX_SEED
@@ -12,6 +13,7 @@ from .schemas import (
     MAX_ABS_VALUE,
     MAX_LEARNING_RATE,
     ActivationInfo,
+    DatasetInfo,
     Limits,
     LossInfo,
     NetworkCreate,
@@ -29,7 +31,8 @@ def health() -> dict[str, str]:
 
 @router.get("/options")
 def read_options() -> Options:
-    """Names and formulas of every activation and loss, the limits, and the defaults."""
+    """Names and formulas of every activation and loss, the built-in datasets, the limits,
+    and the defaults."""
     return Options(
         activations=[ActivationInfo(name=a.name, formula=a.formula,
                                     derivative_formula=a.derivative_formula)
@@ -38,6 +41,7 @@ def read_options() -> Options:
                          derivative_formula=loss.derivative_formula,
                          requires_output_activation=loss.requires_output)
                 for loss in LOSSES.values()],
+        datasets=[DatasetInfo(name=name, inputs=inputs_of(name)) for name in GENERATORS],  # type: ignore[arg-type]
         limits=Limits(min_layers=MIN_LAYERS, max_layers=MAX_LAYERS, min_nodes=MIN_NODES,
                       max_nodes=MAX_NODES, max_abs_value=MAX_ABS_VALUE,
                       max_learning_rate=MAX_LEARNING_RATE, max_seed=MAX_SEED),

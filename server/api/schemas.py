@@ -233,6 +233,11 @@ class LossInfo(BaseModel):
     requires_output_activation: str | None
 
 
+class DatasetInfo(BaseModel):
+    name: DatasetName
+    inputs: int = Field(description="input nodes the network needs (outputs: one)")
+
+
 class Limits(BaseModel):
     min_layers: int
     max_layers: int
@@ -246,6 +251,7 @@ class Limits(BaseModel):
 class Options(BaseModel):
     activations: list[ActivationInfo]
     losses: list[LossInfo]
+    datasets: list[DatasetInfo]
     limits: Limits
     defaults: NetworkCreate
 

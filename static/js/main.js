@@ -97,7 +97,9 @@ async function main() {
     onRebuild: (layers) => run(() => rebuild({ layers })),
     onNextSample: () => run(nextSample),
     onAddPoint: (point) => run(() => training.addPoint(point)),
-  });
+  }, options.datasets);
+  /** How many inputs a built-in dataset needs. */
+  const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
 
   const training = createTraining({
     session, tpanel, run, showStatus: (m) => panel.showStatus(m),
@@ -143,7 +145,7 @@ async function main() {
     const n = session.network;
     const keep = { activation: n.activation, output_activation: n.output_activation,
                    loss: n.loss, learning_rate: n.learning_rate };
-    const fits = (name) => ["line", "step", "sine", "bump"].includes(name) === (layers[0] === 1);
+    const fits = (name) => inputsOf(name) === layers[0];
     const spec = tpanel.datasetSpec();
     await restore({ network: { ...keep, layers }, training: tpanel.trainingSettings(),
                     dataset: fits(spec.name) && layers[layers.length - 1] === 1 ? spec : null });
@@ -152,7 +154,7 @@ async function main() {
   /** A dataset from the controls; a dataset of two inputs needs a network of two. */
   async function chooseDataset() {
     const spec = tpanel.datasetSpec();
-    const wanted = ["line", "step", "sine", "bump"].includes(spec.name) ? 1 : 2;
+    const wanted = inputsOf(spec.name);
     const layers = session.network.layers;
     if (layers[0] !== wanted || layers[layers.length - 1] !== 1) {
       await rebuild({ layers: [wanted, ...layers.slice(1, -1), 1] });

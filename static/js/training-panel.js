@@ -10,24 +10,21 @@ const $ = (id) => {
   return e;
 };
 
-const DATASETS = [
-  ["1 input", ["line", "step", "sine", "bump"]],
-  ["2 inputs", ["circle", "xor", "gaussians", "spiral"]],
-];
-
 /**
  * @param {{onPlay:()=>void, onDataset:()=>void, onTrainingSettings:()=>void,
  *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
  *          onImport:(text:string)=>void, onExportTrace:(format:string)=>void,
  *          onRebuild:(layers:number[])=>void, onNextSample:()=>void,
  *          onAddPoint:(point:{input:number[], target:number[]})=>void}} handlers
+ * @param {{name:string, inputs:number}[]} datasets the built-in datasets (from /api/options)
  */
-export function bindTrainingPanel(handlers) {
+export function bindTrainingPanel(handlers, datasets) {
   const select = $("dataset");
-  select.replaceChildren(...DATASETS.map(([label, names]) => {
+  const counts = [...new Set(datasets.map((d) => d.inputs))];
+  select.replaceChildren(...counts.map((inputs) => {
     const group = document.createElement("optgroup");
-    group.label = label;
-    group.append(...names.map((n) => {
+    group.label = inputs === 1 ? "1 input" : `${inputs} inputs`;
+    group.append(...datasets.filter((d) => d.inputs === inputs).map(({ name: n }) => {
       const o = document.createElement("option");
       o.value = n;
       o.textContent = n;

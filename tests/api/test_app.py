@@ -51,3 +51,6 @@ def test_app_options_list_activations_losses_and_limits(client: TestClient) -> N
     assert [loss["name"] for loss in options["losses"]] == ["squared", "cross_entropy"]
     assert options["limits"]["max_nodes"] == 8
     assert options["defaults"]["layers"] == [1, 2, 2, 1]
+    assert {d["name"]: d["inputs"] for d in options["datasets"]} == {
+        "line": 1, "step": 1, "sine": 1, "bump": 1,
+        "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2}

@@ -1,13 +1,5 @@
 /** The training and test loss over steps, on a canvas. */
-
-// Colours come from the CSS variables, read once (reading styles per frame costs layout).
-const colours = new Map();
-const css = (name) => {
-  if (!colours.has(name)) {
-    colours.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
-  }
-  return colours.get(name);
-};
+import { colour } from "./colours.js";
 
 /** @param {HTMLCanvasElement} canvas @param {number} maxPoints */
 export function createLossChart(canvas, maxPoints) {
@@ -35,7 +27,7 @@ export function createLossChart(canvas, maxPoints) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
     ctx.font = "11px system-ui, sans-serif";
-    ctx.fillStyle = css("--muted");
+    ctx.fillStyle = colour("--muted");
     if (points.length < 2) {
       ctx.fillText("The loss appears here as the network trains.", 8, h / 2);
       return;
@@ -46,7 +38,7 @@ export function createLossChart(canvas, maxPoints) {
     const pad = { l: 44, r: 8, t: 8, b: 18 };
     const x = (s) => pad.l + ((s - first) / Math.max(1, last - first)) * (w - pad.l - pad.r);
     const y = (v) => pad.t + (1 - v / top) * (h - pad.t - pad.b);
-    ctx.strokeStyle = css("--line");
+    ctx.strokeStyle = colour("--line");
     ctx.beginPath();
     ctx.moveTo(pad.l, pad.t);
     ctx.lineTo(pad.l, h - pad.b);
@@ -70,8 +62,8 @@ export function createLossChart(canvas, maxPoints) {
       ctx.stroke();
       ctx.setLineDash([]);
     };
-    line("train", css("--ink"), []);
-    if (points.some((p) => p.test !== null)) line("test", css("--negative"), [5, 4]);
+    line("train", colour("--ink"), []);
+    if (points.some((p) => p.test !== null)) line("test", colour("--negative"), [5, 4]);
   }
 
   return { add, clear, draw, get size() { return points.length; } };

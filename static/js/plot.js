@@ -3,16 +3,8 @@
  * curve y(x); for two inputs, the output as a heatmap under the points (as in TensorFlow
  * Playground). Click to add a point; Alt+click removes the nearest one.
  */
+import { colour } from "./colours.js";
 import { PLOT } from "./config.js";
-
-// Colours come from the CSS variables, read once (reading styles per frame costs layout).
-const colours = new Map();
-const css = (name) => {
-  if (!colours.has(name)) {
-    colours.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
-  }
-  return colours.get(name);
-};
 
 function rgb(hex) {
   const n = parseInt(hex.replace("#", ""), 16);
@@ -48,8 +40,8 @@ export function createPlot(canvas, onPoint) {
 
   function heatmap(values) {
     const n = values.length;
-    const low = rgb(css("--negative"));
-    const high = rgb(css("--positive"));
+    const low = rgb(colour("--negative"));
+    const high = rgb(colour("--positive"));
     const image = new ImageData(n, n);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
@@ -67,9 +59,9 @@ export function createPlot(canvas, onPoint) {
   }
 
   function axes(inputs) {
-    ctx.strokeStyle = css("--line");
+    ctx.strokeStyle = colour("--line");
     ctx.lineWidth = 1;
-    ctx.fillStyle = css("--muted");
+    ctx.fillStyle = colour("--muted");
     ctx.font = "11px system-ui, sans-serif";
     for (const v of [-1, 0, 1]) {
       ctx.beginPath();
@@ -110,11 +102,11 @@ export function createPlot(canvas, onPoint) {
         const y = toY(inputs === 1 ? p.target[0] : p.input[1], inputs);
         ctx.beginPath();
         ctx.arc(x, y, PLOT.pointRadius, 0, 2 * Math.PI);
-        const colour = inputs === 1 ? css("--ink")
-          : css(p.target[0] >= 0.5 ? "--positive" : "--negative");
+        const ink = inputs === 1 ? colour("--ink")
+          : colour(p.target[0] >= 0.5 ? "--positive" : "--negative");
         ctx.lineWidth = 1.5;
-        ctx.strokeStyle = hollow ? colour : "#fff";
-        ctx.fillStyle = colour;
+        ctx.strokeStyle = hollow ? ink : "#fff";
+        ctx.fillStyle = ink;
         if (!hollow) ctx.fill();
         ctx.stroke();
       }
@@ -124,7 +116,7 @@ export function createPlot(canvas, onPoint) {
   }
 
   function curve(values) {
-    ctx.strokeStyle = css("--positive");
+    ctx.strokeStyle = colour("--positive");
     ctx.lineWidth = 2.5;
     ctx.beginPath();
     values.forEach((v, c) => {

@@ -136,7 +136,8 @@ class Network:
 
     def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
                  initial: Parameters, current: Parameters | None = None, step: int = 0,
-                 on_data_size: Callable[[str, int], None] | None = None) -> None:
+                 on_data_size: Callable[[str, int], None] | None = None,
+                 samples_trained: int = 0) -> None:
         self.id = network_id
         self._on_data_size = on_data_size  # told the bytes of its data after each change
         self.seed = seed
@@ -147,7 +148,7 @@ class Network:
         self._params = (current or initial).copy()
         self._step = step
         self._trace: Trace | None = None
-        self._workbench = Workbench(seed)
+        self._workbench = Workbench(seed, samples_trained)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -468,6 +469,7 @@ class NetworkStore:
         current_weights: list[list[list[float]]] | None = None,
         current_biases: list[list[float]] | None = None,
         step: int = 0,
+        samples_trained: int = 0,
     ) -> Network:
         """A new network. `weights` and `biases` are its initial parameters (the ones a reset
         restores); `current_weights`, `current_biases` and `step` resume a network where it
@@ -483,7 +485,8 @@ class NetworkStore:
                    or init_parameters(arch.layers, np.random.default_rng(seed)))
         current = _given_parameters(arch, current_weights, current_biases, "current_")
         network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial,
-                          current, step, on_data_size=self._data_resized)
+                          current, step, on_data_size=self._data_resized,
+                          samples_trained=samples_trained)
         with self._lock:
             self._networks[network.id] = network
             while len(self._networks) > self.capacity and self._evict_oldest(keep=network.id):

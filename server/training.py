@@ -68,11 +68,12 @@ def _mean_error(arch: Architecture, params: Parameters, points: Points) -> float
 class Workbench:
     """The dataset of one network and where its training stands."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, samples_trained: int = 0) -> None:
         self._rng = np.random.default_rng(seed)
         self.dataset: Dataset | None = None
         self._cursor: Cursor | None = None
-        self._samples = 0  # trained on since the last reset, kept across changes of data
+        # trained on since the last reset, kept across changes of data (and resumed)
+        self._samples = samples_trained
 
     def _check_shape(self, arch: Architecture, n_inputs: int, n_outputs: int,
                      field: str) -> None:

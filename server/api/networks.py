@@ -35,6 +35,7 @@ def create_network(store: Store,
         learning_rate=body.learning_rate, seed=body.seed,
         weights=body.weights, biases=body.biases, current_weights=body.current_weights,
         current_biases=body.current_biases, step=body.step,
+        samples_trained=body.samples_trained,
     )
     return network_out(network.snapshot())
 

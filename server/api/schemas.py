@@ -63,6 +63,9 @@ class NetworkCreate(Strict):
         None, description="to resume a network: its weights now, if not the initial ones")
     current_biases: Vectors | None = Field(None, description="to resume: its biases now")
     step: int = Field(0, ge=0, le=MAX_STEP, description="to resume: updates applied so far")
+    samples_trained: int = Field(0, ge=0, le=MAX_STEP,
+                                 description="to resume: samples trained on so far (the epoch "
+                                             "counts on from it)")
 
 
 class NetworkUpdate(Strict):
@@ -246,6 +249,29 @@ class Limits(BaseModel):
     max_abs_value: float
     max_learning_rate: float
     max_seed: int
+    max_steps_per_call: int
+    max_dataset_size: int
+    max_points_per_body: int
+    max_resolution: int
+    max_l2: float
+    max_noise: float
+    max_test_fraction: float
+    plot_domain: list[float]
+    max_step: int
+
+
+class DatasetDefaults(BaseModel):
+    name: DatasetName
+    size: int
+    noise: float
+    seed: int
+    test_fraction: float
+
+
+class TrainingDefaults(BaseModel):
+    batch_size: int | None
+    l2: float
+    steps: int
 
 
 class Options(BaseModel):
@@ -254,6 +280,8 @@ class Options(BaseModel):
     datasets: list[DatasetInfo]
     limits: Limits
     defaults: NetworkCreate
+    dataset_defaults: DatasetDefaults
+    training_defaults: TrainingDefaults
 
 
 class FieldError(BaseModel):

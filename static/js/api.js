@@ -26,10 +26,14 @@
  */
 
 export class ApiError extends Error {
-  /** @param {number} status @param {string} detail */
-  constructor(status, detail) {
+  /**
+   * @param {number} status @param {string} detail
+   * @param {{field:string, message:string}[]} [errors] each refused field, in plain words
+   */
+  constructor(status, detail, errors = []) {
     super(detail);
     this.status = status;
+    this.errors = errors;
   }
 }
 
@@ -47,32 +51,75 @@ async function call(method, path, body) {
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({ detail: response.statusText }));
-  if (!response.ok) throw new ApiError(response.status, data.detail || response.statusText);
+  if (!response.ok) {
+    throw new ApiError(response.status, data.detail || response.statusText, data.errors ?? []);
+  }
   return data;
+}
+
+/**
+ * Every answer that changes the network, in one shape: the network's fields it tells (some or
+ * all), the current pass when it tells one (null: none), and what a training call adds.
+ * @typedef {Partial<NetworkState> & {step:number, weights:number[][][],
+ *            biases:number[][]}} NetworkPart
+ * @typedef {{samples_trained:number, epoch:number, history:{step:number, loss:number}[],
+ *            train_loss:number, test_loss:number|null, seconds:number}} TrainingPart
+ * @typedef {{network: NetworkPart, trace?: Trace|null, training?: TrainingPart,
+ *            func?: FunctionOut|null}} Update
+ */
+
+/** @param {NetworkState} out @returns {Update} */
+export function fromNetwork(out) {
+  const { trace, phase, ...network } = out;
+  return { network, trace };
+}
+
+/** @param {Trace} trace @returns {Update} the weights in force, from the trace itself */
+export function fromTrace(trace) {
+  return {
+    network: {
+      step: trace.step, learning_rate: trace.learning_rate,
+      weights: trace.weights.map((m) => m.map((r) => r.map((w) => w.w))),
+      biases: trace.nodes.slice(1).map((layer) => layer.map((n) => n.b ?? 0)),
+    },
+    trace,
+  };
+}
+
+/** @param {TrainOut} out @returns {Update} */
+export function fromTraining(out) {
+  const { step, weights, biases, function: func, id, ...training } = out;
+  return { network: { step, weights, biases }, trace: null, training, func };
 }
 
 /** @param {string} id */
 const net = (id) => `/api/networks/${encodeURIComponent(id)}`;
 
 export const api = {
-  /** @returns {Promise<NetworkState>} */
-  create: (settings = {}) => call("POST", "/api/networks", settings),
-  /** @returns {Promise<NetworkState>} */
-  get: (id) => call("GET", net(id)),
-  /** @returns {Promise<NetworkState>} */
-  configure: (id, changes) => call("PATCH", net(id), changes),
-  /** @returns {Promise<Trace>} */
-  forward: (id, sample) => call("POST", `${net(id)}/forward`, sample),
-  /** @returns {Promise<Trace>} */
-  backward: (id) => call("POST", `${net(id)}/backward`),
-  /** @returns {Promise<Trace>} */
-  update: (id) => call("POST", `${net(id)}/update`),
-  /** @returns {Promise<NetworkState>} */
-  reset: (id) => call("POST", `${net(id)}/reset`),
-  /** @returns {Promise<NetworkState>} the weight from node i of layer k to node j of k+1 */
-  setWeight: (id, k, i, j, value) => call("PUT", `${net(id)}/weights/${k}/${i}/${j}`, { value }),
-  /** @returns {Promise<NetworkState>} the bias of node j of layer k+1 */
-  setBias: (id, k, j, value) => call("PUT", `${net(id)}/biases/${k}/${j}`, { value }),
+  /** @returns {Promise<Update>} */
+  create: async (settings = {}) => fromNetwork(await call("POST", "/api/networks", settings)),
+  /** @returns {Promise<Update>} */
+  get: async (id) => fromNetwork(await call("GET", net(id))),
+  /** @returns {Promise<Update>} */
+  configure: async (id, changes) => fromNetwork(await call("PATCH", net(id), changes)),
+  /** @returns {Promise<Update>} */
+  forward: async (id, sample) => fromTrace(await call("POST", `${net(id)}/forward`, sample)),
+  /** @returns {Promise<Update>} */
+  backward: async (id) => fromTrace(await call("POST", `${net(id)}/backward`)),
+  /** @returns {Promise<Update>} */
+  update: async (id) => fromTrace(await call("POST", `${net(id)}/update`)),
+  /** @returns {Promise<Update>} forward, backward and update in one call */
+  step: async (id, sample) => fromTrace(await call("POST", `${net(id)}/step`, sample)),
+  /** @returns {Promise<Update>} */
+  reset: async (id) => fromNetwork(await call("POST", `${net(id)}/reset`)),
+  /** @returns {Promise<Update>} the weight from node i of layer k to node j of k+1 */
+  setWeight: async (id, k, i, j, value) =>
+    fromNetwork(await call("PUT", `${net(id)}/weights/${k}/${i}/${j}`, { value })),
+  /** @returns {Promise<Update>} the bias of node j of layer k+1 */
+  setBias: async (id, k, j, value) =>
+    fromNetwork(await call("PUT", `${net(id)}/biases/${k}/${j}`, { value })),
+  /** @returns {Promise<Update>} */
+  train: async (id, request) => fromTraining(await call("POST", `${net(id)}/train`, request)),
   /** @returns {Promise<object>} every dE/dw and dE/db beside its finite difference */
   gradcheck: (id) => call("GET", `${net(id)}/gradcheck`),
   /** @returns {Promise<Dataset|null>} */
@@ -83,8 +130,6 @@ export const api = {
   addPoint: (id, part, point) => call("POST", `${net(id)}/dataset/${part}`, point),
   /** @returns {Promise<Dataset>} */
   removePoint: (id, part, index) => call("DELETE", `${net(id)}/dataset/${part}/${index}`),
-  /** @returns {Promise<TrainOut>} */
-  train: (id, request) => call("POST", `${net(id)}/train`, request),
   /** @returns {Promise<FunctionOut>} */
   func: (id, { resolution, layer, node }) =>
     call("GET", `${net(id)}/function?resolution=${resolution}&layer=${layer}&node=${node}`),

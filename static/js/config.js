@@ -23,7 +23,6 @@ export const DECIMALS = 4;
 
 export const PLOT = Object.freeze({
   size: 320,               // CSS pixels, when the page does not say
-  domain: [-1.25, 1.25],   // every input axis (the server's plot domain)
   curveRange: [-0.25, 1.25], // the target axis of a 1-input plot
   pointRadius: 4,
   pickRadius: 12,          // Alt+click removes a point this close
@@ -35,5 +34,4 @@ export const PLAY = Object.freeze({
   targetCallMs: 35,        // steps per training call adapt so that a call takes about this
   callsInFlight: 2,        // the server computes the next call while the page draws
   maxChartPoints: 1500,    // the loss chart keeps this many points (older ones thinned)
-  maxSteps: 10_000,        // the server's limit on steps per call
 });

@@ -1,22 +1,12 @@
 /** The training and test loss over steps, on a canvas. */
 import { colour } from "./colours.js";
 
-/** @param {HTMLCanvasElement} canvas @param {number} maxPoints */
-export function createLossChart(canvas, maxPoints) {
+/** @param {HTMLCanvasElement} canvas */
+export function createLossChart(canvas) {
   const ctx = canvas.getContext("2d");
-  /** @type {{step:number, train:number, test:number|null}[]} */
-  let points = [];
 
-  function add(step, train, test) {
-    points.push({ step, train, test });
-    if (points.length > maxPoints) points = points.filter((_, n) => n % 2 === 0 || n === points.length - 1);
-  }
-
-  function clear() {
-    points = [];
-  }
-
-  function draw() {
+  /** @param {import("./store.js").LossPoint[]} points from the store */
+  function draw(points) {
     const ratio = window.devicePixelRatio || 1;
     const w = canvas.clientWidth || 320;
     const h = canvas.clientHeight || 160;
@@ -66,5 +56,5 @@ export function createLossChart(canvas, maxPoints) {
     if (points.some((p) => p.test !== null)) line("test", colour("--negative"), [5, 4]);
   }
 
-  return { add, clear, draw, get size() { return points.length; } };
+  return { draw };
 }

@@ -1,38 +1,57 @@
-/** Tiny MathML builders; every text goes in through textContent. */
+/**
+ * Tiny MathML builders. They build plain data ({tag, attrs, children}), so that the
+ * explanations are pure and testable without a browser; `toDOM` turns a tree into MathML
+ * elements (every text through a text node) and `textOf` into plain text.
+ */
 import { fmt } from "./format.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
-/** @param {string} tag @param {...(Node|string)} children */
+/**
+ * @typedef {{tag:string, attrs:Record<string,string>, children:(MathNode|string)[]}} MathNode
+ */
+
+/** @param {string} tag @param {...(MathNode|string)} children @returns {MathNode} */
 export function m(tag, ...children) {
-  const e = document.createElementNS(MATHML, tag);
-  for (const c of children) {
-    if (typeof c === "string") e.appendChild(document.createTextNode(c));
-    else e.appendChild(c);
-  }
-  return e;
+  return { tag, attrs: {}, children };
 }
 
+/** @param {MathNode} node @param {Record<string,string>} attrs @returns {MathNode} */
+function withAttrs(node, attrs) {
+  Object.assign(node.attrs, attrs);
+  return node;
+}
+
+/** @param {string} t */
 export const mi = (t) => m("mi", t);
+/** @param {string} t */
 export const mo = (t) => m("mo", t);
+/** @param {string} t */
 export const mtext = (t) => m("mtext", t);
+/** @param {...MathNode} c */
 export const row = (...c) => m("mrow", ...c);
+/** @param {MathNode} a @param {MathNode} b */
 export const frac = (a, b) => m("mfrac", a, b);
+/** @param {MathNode|string} base @param {MathNode|string} s */
 export const sub = (base, s) => m("msub", typeof base === "string" ? mi(base) : base,
                                   typeof s === "string" ? m("mn", s) : s);
+/** @param {MathNode} base @param {MathNode} s */
 export const sup = (base, s) => m("msup", base, s);
-/** An integer written as is (not through the page's number format). */
+/** An integer written as is (not through the page's number format). @param {number} n */
 export const int = (n) => m("mn", String(n));
-/** ( … ) */
+/** ( … ) @param {...MathNode} c */
 export const paren = (...c) => row(mo("("), ...c, mo(")"));
 
-/** A number as shown everywhere on the page; negatives in parentheses inside products. */
+/**
+ * A number as shown everywhere on the page; negatives in parentheses inside products.
+ * @param {number|null|undefined} v @param {boolean} [wrapNegative]
+ */
 export function mn(v, wrapNegative = false) {
   const n = m("mn", fmt(v));
-  return wrapNegative && v < 0 ? row(mo("("), n, mo(")")) : n;
+  return wrapNegative && typeof v === "number" && v < 0 ? paren(n) : n;
 }
 
-/** ∂E/∂<name><subscript> */
+/** ∂E/∂<name><subscript> @param {string} name @param {string} [subscript] */
 export function partial(name, subscript) {
   const bottom = subscript ? row(mo("∂"), sub(name, subscript)) : row(mo("∂"), mi(name));
   return frac(row(mo("∂"), mi("E")), bottom);
@@ -43,37 +62,46 @@ export function partial(name, subscript) {
  *   lhs = symbolic
  *       = numbers
  *       = result
- * @param {Node} lhs @param {...Node} parts
+ * @param {MathNode} lhs @param {...MathNode} parts @returns {MathNode}
  */
 export function equation(lhs, ...parts) {
-  const table = m("mtable");
-  parts.forEach((p, n) => {
-    const eq = m("mtd", mo("="));
-    eq.setAttribute("class", "eq");
-    table.appendChild(m("mtr", n ? m("mtd") : m("mtd", lhs), eq, m("mtd", p)));
-  });
-  table.setAttribute("displaystyle", "true");
-  const math = m("math", table);
-  math.setAttribute("display", "block");
-  return math;
+  const rows = parts.map((p, n) => m("mtr", n ? m("mtd") : m("mtd", lhs),
+                                     withAttrs(m("mtd", mo("=")), { class: "eq" }),
+                                     m("mtd", p)));
+  const table = withAttrs(m("mtable", ...rows), { displaystyle: "true" });
+  return withAttrs(m("math", table), { display: "block" });
 }
 
-/** a·b·c… with middle dots. @param {...Node} factors */
+/** a·b·c… with middle dots. @param {...MathNode} factors */
 export function product(...factors) {
-  const r = row();
-  factors.forEach((f, n) => {
-    if (n) r.appendChild(mo("·"));
-    r.appendChild(f);
-  });
-  return r;
+  return row(...factors.flatMap((f, n) => (n ? [mo("·"), f] : [f])));
 }
 
-/** a + b + c… @param {Node[]} terms */
+/** a + b + c… @param {MathNode[]} terms */
 export function sum(terms) {
-  const r = row();
-  terms.forEach((t, n) => {
-    if (n) r.appendChild(mo("+"));
-    r.appendChild(t);
-  });
-  return r;
+  return row(...terms.flatMap((t, n) => (n ? [mo("+"), t] : [t])));
+}
+
+/** @param {MathNode|string} node @returns {string} the text a reader sees, without spaces */
+export function textOf(node) {
+  if (typeof node === "string") return node;
+  if (node.tag === "mtr") {
+    return node.children.map(textOf).join("");
+  }
+  const inner = node.children.map(textOf);
+  if (node.tag === "mfrac") return `(${inner[0]})/(${inner[1]})`;
+  if (node.tag === "msup") return `${inner[0]}^${inner[1]}`;
+  if (node.tag === "msub") return `${inner[0]}_${inner[1]}`;
+  return inner.join(node.tag === "mtable" ? " " : "");
+}
+
+/**
+ * @param {MathNode|string} node @param {Document} [doc] @returns {Node} MathML elements
+ */
+export function toDOM(node, doc = document) {
+  if (typeof node === "string") return doc.createTextNode(node);
+  const e = doc.createElementNS(MATHML, node.tag);
+  for (const [k, v] of Object.entries(node.attrs)) e.setAttribute(k, v);
+  for (const c of node.children) e.appendChild(toDOM(c, doc));
+  return e;
 }

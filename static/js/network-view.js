@@ -15,7 +15,7 @@ const SVG = "http://www.w3.org/2000/svg";
  * @typedef {{w:number, dE_dw:number|null}} LinkView
  * @typedef {{nodes:NodeView[][], links:LinkView[][][], activeLayer:number|null,
  *            phaseKind:string|null, error:number|null, target:number[]|null,
- *            selection:Selection|null, direction:"forward"|"backward"|null}} ViewModel
+ *            selection:Selection|null}} ViewModel
  */
 
 function el(tag, attrs = {}, parent = null) {
@@ -82,6 +82,7 @@ export function drawNetwork(svg, layers, onSelect) {
   }
 
   // Links, each with a wide invisible path to click and a label with w and dE/dw.
+  /** @type {any[][][]} */
   const links = [];
   for (let k = 0; k < L - 1; k++) {
     links.push([]);
@@ -91,6 +92,7 @@ export function drawNetwork(svg, layers, onSelect) {
         const a = pos(k, i);
         const b = pos(k + 1, j);
         const d = `M${a.x},${a.y} L${b.x},${b.y}`;
+        /** @type {Selection} */
         const sel = { type: "link", k, i, j };
         const path = el("path", { id: `link-${k}-${i}-${j}`, class: "link", d }, linkLayer);
         const hit = el("path", { class: "link-hit", d }, linkLayer);

@@ -4,7 +4,9 @@
  * the handlers it is given.
  */
 import { parseShown } from "./format.js";
+import { toDOM } from "./mathml.js";
 
+/** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
 const $ = (id) => {
   const e = document.getElementById(id);
   if (!e) throw new Error(`the page has no #${id}`);
@@ -12,9 +14,11 @@ const $ = (id) => {
 };
 
 /**
+ * Controls never store anything: they send the learner's changes to the handlers, and
+ * `sync` sets every one of them to the value in effect (a refused change snaps back).
  * @param {{onButton:(name:string)=>void, onSettings:(changes:object)=>void,
- *          onSample:()=>void, onSpeed:(speed:number)=>void,
- *          onEdit:(value:number)=>void}} handlers
+ *          onSample:(sample:{input:number[], target:number[]})=>void,
+ *          onSpeed:(speed:number)=>void, onEdit:(value:number)=>void}} handlers
  * @param {{activations:{name:string}[], losses:{name:string}[],
  *          limits:{max_learning_rate:number}}} options
  */
@@ -44,15 +48,7 @@ export function bindPanel(handlers, options) {
     typed.value = String(Number((10 ** Number(range.value)).toPrecision(3)));
   });
   range.addEventListener("change", () => handlers.onSettings({ learning_rate: Number(typed.value) }));
-  typed.addEventListener("change", () => {
-    const lr = Number(typed.value);
-    if (!(lr > 0 && lr <= options.limits.max_learning_rate)) {
-      showStatus(`The learning rate must be above 0 and at most ${options.limits.max_learning_rate}.`);
-      return;
-    }
-    range.value = String(Math.log10(lr));
-    handlers.onSettings({ learning_rate: lr });
-  });
+  typed.addEventListener("change", () => handlers.onSettings({ learning_rate: parseShown(typed.value) }));
 
   $("edit-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -71,8 +67,14 @@ export function bindPanel(handlers, options) {
     $("status").classList.toggle("shown", Boolean(message));
   }
 
+  /** What the sample fields hold now (numbers, NaN where not one). */
+  function typedSample() {
+    const read = (id) => [...$(id).querySelectorAll("input")].map((i) => parseShown(i.value));
+    return { input: read("sample-inputs"), target: read("sample-targets") };
+  }
+
   /** Inputs for the sample, one per input node and one per output node. */
-  function setSampleFields(layers, sample) {
+  function sampleFields(sample) {
     const make = (kind, values) => values.map((v, n) => {
       const label = document.createElement("label");
       label.className = "sample-field";
@@ -82,8 +84,7 @@ export function bindPanel(handlers, options) {
       input.type = "number";
       input.step = "0.1";
       input.value = String(v);
-      input.dataset.kind = kind.toLowerCase();
-      input.addEventListener("change", () => handlers.onSample());
+      input.addEventListener("change", () => handlers.onSample(typedSample()));
       label.append(text, input);
       return label;
     });
@@ -91,29 +92,29 @@ export function bindPanel(handlers, options) {
     $("sample-targets").replaceChildren(...make("Target", sample.target));
   }
 
-  /** @returns {{input:number[], target:number[]} | null} null (and a status) if invalid */
-  function readSample() {
-    const read = (id) => [...$(id).querySelectorAll("input")].map((i) => parseShown(i.value));
-    const sample = { input: read("sample-inputs"), target: read("sample-targets") };
-    if ([...sample.input, ...sample.target].some((v) => !Number.isFinite(v))) {
-      showStatus("Every input and target must be a number.");
-      return null;
-    }
-    return sample;
-  }
-
-  /** @param {import("./api.js").NetworkState} network */
-  function setSettings(network) {
+  /** Every control set to the value in effect. @param {import("./store.js").State} state */
+  function sync(state) {
+    const network = state.network;
+    if (!network) return;
     $("activation").value = network.activation;
     $("output-activation").value = network.output_activation;
     $("loss").value = network.loss;
     typed.value = String(network.learning_rate);
     range.value = String(Math.log10(network.learning_rate));
+    const fields = [...$("sample-inputs").querySelectorAll("input"),
+                    ...$("sample-targets").querySelectorAll("input")];
+    const values = [...state.sample.input, ...state.sample.target];
+    if (fields.length !== values.length
+        || $("sample-inputs").children.length !== state.sample.input.length) {
+      sampleFields(state.sample);
+    } else {
+      fields.forEach((f, n) => { if (parseShown(f.value) !== values[n]) f.value = String(values[n]); });
+    }
   }
 
   /**
    * @param {{label:string, detail:string, narration:string, heading:string,
-   *          formulas:Element[], note?:string,
+   *          formulas:import("./mathml.js").MathNode[], note?:string,
    *          editable?: {label:string, value:number}|null}} view
    */
   function render(view) {
@@ -130,19 +131,13 @@ export function bindPanel(handlers, options) {
     $("phase-detail").textContent = view.detail;
     if ($("narration").textContent !== view.narration) $("narration").textContent = view.narration;
     $("explain-heading").textContent = view.heading;
-    $("formula").replaceChildren(...view.formulas);
+    $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
     $("formula-note").textContent = view.note ?? "";
-  }
-
-  /** Only the phase label and its detail line (cheap, for every frame of training). */
-  function setLabel(label, detail) {
-    $("phase-label").textContent = label;
-    $("phase-detail").textContent = detail;
   }
 
   function setBusy(busy) {
     document.body.classList.toggle("busy", busy);
   }
 
-  return { render, setLabel, setSettings, setSampleFields, readSample, showStatus, setBusy };
+  return { render, sync, showStatus, setBusy };
 }

@@ -20,6 +20,7 @@
 
 /** @param {number} layerCount @returns {Phase[]} */
 export function phasesFor(layerCount) {
+  /** @type {Phase[]} */
   const phases = [{ kind: "input", layer: 0 }];
   for (let l = 1; l < layerCount; l++) phases.push({ kind: "forward", layer: l });
   phases.push({ kind: "error", layer: layerCount - 1 });

@@ -13,12 +13,13 @@ function rgb(hex) {
 
 /**
  * @param {HTMLCanvasElement} canvas
+ * @param {number[]} domain [low, high] of every input axis (the server's plot domain)
  * @param {(event: {kind:"add", input:number[], target:number[]} |
  *                 {kind:"remove", part:"train"|"test", index:number}) => void} onPoint
  */
-export function createPlot(canvas, onPoint) {
+export function createPlot(canvas, domain, onPoint) {
   const ctx = canvas.getContext("2d");
-  const [lo, hi] = PLOT.domain;
+  const [lo, hi] = domain;
   const [ylo, yhi] = PLOT.curveRange;
   let last = { dataset: null, func: null, inputs: 1 };
   let size = 0;

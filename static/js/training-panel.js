@@ -1,9 +1,13 @@
 /**
- * The training, gradient-check and sharing cards: every DOM lookup for them, and the
- * learner's actions reported through handlers.
+ * The training, gradient-check and sharing cards: every DOM lookup for them, the plot and
+ * the loss chart drawn from the store, and the learner's actions reported through handlers.
+ * Controls store nothing: `sync` sets each to the value in effect.
  */
 import { fmt } from "./format.js";
+import { createLossChart } from "./loss-chart.js";
+import { createPlot } from "./plot.js";
 
+/** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
 const $ = (id) => {
   const e = document.getElementById(id);
   if (!e) throw new Error(`the page has no #${id}`);
@@ -11,15 +15,21 @@ const $ = (id) => {
 };
 
 /**
- * @param {{onPlay:()=>void, onDataset:()=>void, onTrainingSettings:()=>void,
+ * @param {{onPlay:()=>void, onDataset:(spec:import("./store.js").DatasetSpec)=>void,
+ *          onTrainingSettings:(t:import("./store.js").TrainingSettings)=>void,
  *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
  *          onImport:(text:string)=>void, onExportTrace:(format:string)=>void,
- *          onRebuild:(layers:number[])=>void, onNextSample:()=>void,
- *          onAddPoint:(point:{input:number[], target:number[]})=>void}} handlers
- * @param {{name:string, inputs:number}[]} datasets the built-in datasets (from /api/options)
+ *          onRebuild:(text:string)=>void, onNextSample:()=>void,
+ *          onPoint:(event:any)=>void}} handlers
+ * @param {{datasets:{name:string, inputs:number}[], limits:{plot_domain:number[]}}} options
+ *   the built-in datasets and the plot domain (from /api/options)
  */
-export function bindTrainingPanel(handlers, datasets) {
+export function bindTrainingPanel(handlers, options) {
+  const datasets = options.datasets;
   const select = $("dataset");
+  const none = document.createElement("option");
+  none.value = "";
+  none.disabled = true;
   const counts = [...new Set(datasets.map((d) => d.inputs))];
   select.replaceChildren(...counts.map((inputs) => {
     const group = document.createElement("optgroup");
@@ -32,14 +42,22 @@ export function bindTrainingPanel(handlers, datasets) {
     }));
     return group;
   }));
+  select.prepend(none);
+  const number = (id) => Number($(id).value);
+  const spec = () => ({ name: select.value, noise: number("noise"), size: number("data-size"),
+                        seed: number("data-seed"), test_fraction: number("test-fraction") });
+  const settings = () => {
+    const batch = $("batch-size").value;
+    return { batch_size: batch === "full" ? null : Number(batch), l2: number("l2") };
+  };
 
   $("btn-play").addEventListener("click", () => handlers.onPlay());
-  $("btn-new-data").addEventListener("click", () => handlers.onDataset());
+  $("btn-new-data").addEventListener("click", () => handlers.onDataset(spec()));
   for (const id of ["dataset", "noise", "data-size", "data-seed", "test-fraction"]) {
-    $(id).addEventListener("change", () => handlers.onDataset());
+    $(id).addEventListener("change", () => handlers.onDataset(spec()));
   }
   for (const id of ["batch-size", "l2"]) {
-    $(id).addEventListener("change", () => handlers.onTrainingSettings());
+    $(id).addEventListener("change", () => handlers.onTrainingSettings(settings()));
   }
   $("btn-gradcheck").addEventListener("click", () => handlers.onGradcheck());
   $("btn-copy-link").addEventListener("click", () => handlers.onCopyLink());
@@ -48,57 +66,55 @@ export function bindTrainingPanel(handlers, datasets) {
   $("btn-export-trace-csv").addEventListener("click", () => handlers.onExportTrace("csv"));
   $("btn-next-sample").addEventListener("click", () => handlers.onNextSample());
   $("import-file").addEventListener("change", async (e) => {
-    const file = e.target.files?.[0];
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const file = input.files?.[0];
     if (file) handlers.onImport(await file.text());
-    e.target.value = "";
+    input.value = "";
   });
   // The keyboard's way to add a point, beside clicking the plot.
   $("point-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const input = $("point-input").value.split(/[,\s]+/).filter(Boolean).map(Number);
-    handlers.onAddPoint({ input, target: [Number($("point-target").value)] });
+    handlers.onPoint({ kind: "add", input, target: [Number($("point-target").value)] });
   });
-  $("btn-rebuild").addEventListener("click", () => {
-    const layers = $("layers-input").value.split(/[-,\s]+/).filter(Boolean).map(Number);
-    handlers.onRebuild(layers);
-  });
-
-  const number = (id) => Number($(id).value);
+  $("btn-rebuild").addEventListener("click", () => handlers.onRebuild($("layers-input").value));
+  const plot = createPlot($("data-plot"), options.limits.plot_domain,
+                          (event) => handlers.onPoint(event));
+  const chart = createLossChart($("loss-chart"));
 
   return {
-    /** The dataset the controls describe. */
-    datasetSpec() {
-      return { name: select.value, noise: number("noise"), size: number("data-size"),
-               seed: number("data-seed"), test_fraction: number("test-fraction") };
+    /** Every control set to the value in effect. @param {import("./store.js").State} s */
+    sync(s) {
+      const d = s.datasetSpec;
+      none.textContent = s.dataset && !s.dataset.name ? "your own points" : "none";
+      select.value = s.dataset?.name ? s.dataset.name : "";
+      if (d) {
+        $("noise").value = String(d.noise);
+        $("data-size").value = String(d.size);
+        $("data-seed").value = String(d.seed);
+        $("test-fraction").value = String(d.test_fraction);
+      }
+      const t = s.training;
+      $("batch-size").value = t.batch_size === null ? "full" : String(t.batch_size);
+      $("l2").value = String(t.l2);
+      if (s.network) $("layers-input").value = s.network.layers.join("-");
+      this.draw(s);
     },
-    setDatasetSpec(spec) {
-      if (!spec?.name) return;
-      select.value = spec.name;
-      $("noise").value = String(spec.noise);
-      $("data-size").value = String(spec.size);
-      $("data-seed").value = String(spec.seed);
-      $("test-fraction").value = String(spec.test_fraction);
+    /** The plot, the chart, the counter and Play's label. @param {import("./store.js").State} s */
+    draw(s) {
+      const n = s.network;
+      const inputs = n.layers[0];
+      plot.draw({ dataset: s.dataset, func: inputs <= 2 ? s.func : null, inputs });
+      chart.draw(s.losses);
+      const t = s.plotted;
+      $("plot-caption").textContent = inputs > 2 ? "The plot shows networks with 1 or 2 inputs."
+        : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
+              " (click it again for the network's output)"
+        : "Showing the network's output y over the data";
+      $("train-counter").textContent = `Step ${n.step} · epoch ${s.epoch.toFixed(2)}`;
+      $("btn-play").textContent = s.playing ? "Pause" : "Play";
+      $("btn-play").classList.toggle("playing", s.playing);
     },
-    /** @returns {{batch_size:number|null, l2:number}} */
-    trainingSettings() {
-      const batch = $("batch-size").value;
-      return { batch_size: batch === "full" ? null : Number(batch), l2: number("l2") };
-    },
-    setTrainingSettings({ batch_size, l2 }) {
-      $("batch-size").value = batch_size === null ? "full" : String(batch_size);
-      $("l2").value = String(l2);
-    },
-    setLayers(layers) { $("layers-input").value = layers.join("-"); },
-    setPlaying(playing) {
-      $("btn-play").textContent = playing ? "Pause" : "Play";
-      $("btn-play").classList.toggle("playing", playing);
-    },
-    setCounter(step, epoch) {
-      $("train-counter").textContent = `Step ${step} · epoch ${epoch.toFixed(2)}`;
-    },
-    setCaption(text) { $("plot-caption").textContent = text; },
-    get plotCanvas() { return $("data-plot"); },
-    get chartCanvas() { return $("loss-chart"); },
     /** @param {object} check the API's gradient check */
     showGradcheck(check) {
       $("gradcheck-summary").textContent =

@@ -1,0 +1,110 @@
+/**
+ * The learner's actions, one at a time: each runs after the previous one has finished, its
+ * failure goes to the status line in plain words, and afterwards every control is set back
+ * to the value in effect (so a refused change snaps back).
+ */
+import { ApiError } from "./api.js";
+import { checkDatasetSpec, checkLearningRate, checkSample, checkTraining, plainWords }
+  from "./validate.js";
+
+/**
+ * @param {{store: import("./session.js").Store,
+ *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
+ *          training: ReturnType<typeof import("./training.js").createTraining>,
+ *          setup: ReturnType<typeof import("./setup.js").createSetup>,
+ *          sync: () => void, limits: import("./validate.js").Limits}} ctx
+ */
+export function createController({ store, stepping, training, setup, sync, limits }) {
+  // body[data-pending] counts the actions queued or running (tests wait for "0").
+  let queue = Promise.resolve();
+  let pending = 0;
+
+  // A message stays up until the learner's next action, unless it came from the same
+  // gesture (a field's change on blur, then the click that blurred it) or came less than a
+  // second before it, so that it can be read.
+  let statusAt = 0;
+  store.subscribe((s, action) => { if (action === "status" && s.status) statusAt = Date.now(); });
+
+  /** @param {() => Promise<void>|void} action */
+  function run(action) {
+    document.body.dataset.pending = String(++pending);
+    const queuedAt = Date.now();
+    queue = queue.then(async () => {
+      document.body.classList.add("busy");
+      if (queuedAt - statusAt > 1000) store.apply("status", "");
+      try {
+        await action();
+      } catch (e) {
+        const message = e instanceof ApiError ? plainWords(e.message) : e.message;
+        store.apply("status", message);
+      } finally {
+        sync();
+        document.body.classList.remove("busy");
+        document.body.dataset.pending = String(--pending);
+      }
+    });
+    return queue;
+  }
+
+  /** @param {{ok:boolean, value?:any, message?:string}} checked */
+  const valid = (checked) => {
+    if (!checked.ok) throw new Error(checked.message);
+    return checked.value;
+  };
+
+  /** Step-mode actions pause training first: both change the same weights. */
+  const stepAction = (action) => async () => {
+    await training.pause();
+    return action();
+  };
+  const STEP = {
+    next: () => stepping.next(),
+    previous: async () => stepping.previous(),
+    reset: async () => {
+      await stepping.reset();
+      await training.refreshFunction();
+    },
+    forward: () => stepping.runUntil((p) => p.kind === "error"),
+    backward: () => stepping.runUntil((p) => p.kind === "backward" && p.layer === 1),
+    update: () => stepping.runUntil((p) => p.kind === "update"),
+    step: () => stepping.runUntil((p) => p.kind === "update"),
+  };
+
+  return {
+    run,
+    /** @param {string} name */
+    step: (name) => run(stepAction(STEP[name])),
+    /** @param {{learning_rate?:number, activation?:string, output_activation?:string,
+     *           loss?:string}} changes */
+    settings: (changes) => run(async () => {
+      if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
+      await stepping.configure(changes);
+      setup.saveHash();
+    }),
+    /** @param {{input:number[], target:number[]}} sample */
+    sample: (sample) => run(() => stepping.resample(
+      valid(checkSample(sample, limits, store.state.network.loss)))),
+    /** @param {number} value */
+    edit: (value) => run(stepAction(async () => {
+      if (!Number.isFinite(value) || Math.abs(value) > limits.max_abs_value) {
+        throw new Error(`A weight or bias must be a number between −${limits.max_abs_value} ` +
+                        `and ${limits.max_abs_value}.`);
+      }
+      await stepping.editSelected(value);
+      setup.saveHash();
+    })),
+    /** @param {import("./store.js").DatasetSpec} spec */
+    dataset: (spec) => run(() => setup.chooseDataset(valid(checkDatasetSpec(spec, limits)))),
+    /** @param {import("./store.js").TrainingSettings} t */
+    trainingSettings: (t) => run(() => {
+      store.apply("training", valid(checkTraining(t, limits)));
+      setup.saveHash();
+    }),
+    /** @param {any} event a point added or removed on the plot */
+    point: (event) => run(() => training.editPoints(event)),
+    select: (sel) => {
+      store.apply("selected", sel);
+      if (!store.state.playing) run(training.refreshFunction);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Which network the page shows, and with what: starting from a link or afresh, rebuilding
+ * in another shape (keeping the settings and the data), choosing a dataset, and the address
+ * bar that always describes all of it.
+ */
+import { api, ApiError } from "./api.js";
+import { datasetSpec, describe } from "./session.js";
+import { decodeHash, encodeHash } from "./url-state.js";
+import { parseLayers, plainWords } from "./validate.js";
+
+/**
+ * @param {{store: import("./session.js").Store,
+ *          training: ReturnType<typeof import("./training.js").createTraining>,
+ *          options: any, table: import("./url-state.js").Prop[]}} ctx
+ */
+export function createSetup({ store, training, options, table }) {
+  const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
+  let savedHash = "";
+
+  /** Everything that makes this view: network, dataset, training settings. */
+  function linkState() {
+    const s = store.state;
+    return { network: { ...describe(s), samples_trained: s.samplesTrained },
+             dataset: datasetSpec(s), training: s.training };
+  }
+
+  function saveHash() {
+    savedHash = encodeHash(table, linkState());
+    history.replaceState(null, "", savedHash);
+  }
+
+  /**
+   * A network (new or restored) drawn, with its dataset loaded. A network the server refuses
+   * gives way to a fresh default one, and the status line says why.
+   * @param {import("./url-state.js").LinkState} link @param {string[]} [notes]
+   */
+  async function restore(link, notes = []) {
+    await training.pause();
+    let wanted = link.network ?? {};
+    let update;
+    try {
+      update = await api.create(wanted);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status < 400 || e.status >= 500) throw e;
+      notes.push(`its network could not be used: ${plainWords(e.message)}`);
+      wanted = {};
+      update = await api.create({});
+    }
+    const n = update.network;
+    store.apply("created", {
+      update, samplesTrained: wanted.samples_trained ?? 0,
+      initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
+    });
+    document.body.dataset.networkId = n.id;
+    store.apply("training", link.training ?? options.training_defaults);
+    const spec = link.dataset === undefined ? options.dataset_defaults : link.dataset;
+    if (spec && (spec.points || spec.name)) {
+      await training.loadDataset(spec).catch((e) => {
+        notes.push(`its dataset could not be used: ${plainWords(e.message)}`);
+        return training.refreshFunction();
+      });
+    } else {
+      await training.refreshFunction();
+    }
+    saveHash();
+    if (notes.length) {
+      store.apply("status", `Something in the link was wrong, so ${notes.length > 1 ? "parts of it were"
+        : "part of it was"} left out: ${notes.join("; ")}.`);
+    }
+  }
+
+  /** The dataset to keep for a network of `layers`, and what the learner should be told. */
+  function keptDataset(layers) {
+    const s = store.state;
+    const data = s.dataset;
+    const outputs = layers[layers.length - 1];
+    if (!data) return { spec: null, note: "" };
+    if (!data.name) {
+      const spec = /** @type {{points: {input:number[], target:number[]}[]}} */ (datasetSpec(s));
+      const fits = spec.points.every((p) => p.input.length === layers[0]
+                                            && p.target.length === outputs);
+      return fits ? { spec, note: "" }
+        : { spec: null, note: "Your own points do not fit the new shape, so there is no data now." };
+    }
+    if (inputsOf(data.name) === layers[0] && outputs === 1) return { spec: s.datasetSpec, note: "" };
+    const other = options.datasets.find((d) => d.inputs === layers[0]);
+    if (other && outputs === 1) {
+      return { spec: { ...s.datasetSpec, name: other.name },
+               note: `The ${data.name} dataset has ${inputsOf(data.name)} input(s), so ${other.name} ` +
+                     `(${other.inputs} input(s)) replaced it.` };
+    }
+    return { spec: null, note: `No built-in dataset fits ${layers.join("-")} (they have 1 or 2 ` +
+             "inputs and 1 output), so there is no data now: add points in the form." };
+  }
+
+  /** A new network of another shape, keeping the settings, the training settings and data. */
+  async function rebuild(text) {
+    const parsed = parseLayers(text, options.limits);
+    if (parsed.ok === false) throw new Error(parsed.message);
+    const layers = parsed.value;
+    const n = store.state.network;
+    const keep = { activation: n.activation, output_activation: n.output_activation,
+                   loss: n.loss, learning_rate: n.learning_rate };
+    const { spec, note } = keptDataset(layers);
+    await restore({ network: { ...keep, layers }, training: store.state.training,
+                    dataset: spec });
+    if (note) store.apply("status", note);
+  }
+
+  /** A dataset from the controls; a dataset of two inputs needs a network of two. */
+  async function chooseDataset(spec) {
+    const wanted = inputsOf(spec.name);
+    const layers = store.state.network.layers;
+    if (layers[0] !== wanted || layers[layers.length - 1] !== 1) {
+      const shape = [wanted, ...layers.slice(1, -1), 1];
+      const n = store.state.network;
+      await restore({ network: { activation: n.activation, output_activation: n.output_activation,
+                                 loss: n.loss, learning_rate: n.learning_rate, layers: shape },
+                      training: store.state.training, dataset: spec });
+      store.apply("status", `The ${spec.name} dataset has ${wanted} input(s): the network was ` +
+                            `rebuilt as ${shape.join("-")}.`);
+      return;
+    }
+    await training.loadDataset(spec);
+    saveHash();
+  }
+
+  /** The state of a link (or of an imported file), or a fresh start that says what was wrong. */
+  async function fromLink(hash) {
+    const { state, problems } = decodeHash(table, hash);
+    await restore(state ?? {}, problems.slice());
+  }
+
+  return {
+    restore, rebuild, chooseDataset, saveHash, fromLink, linkState,
+    /** A link pasted into this tab changes only the hash. */
+    get savedHash() { return savedHash; },
+    /** @param {string} text an exported network (JSON) */
+    async importText(text) {
+      let state;
+      try {
+        state = JSON.parse(text);
+      } catch {
+        throw new Error("The file is not an exported network (it is not JSON).");
+      }
+      await fromLink(encodeHash(table, state ?? {}));
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The one store of the page's state. It changes only through named actions, computed by the
+ * pure `reduce`; views subscribe and render from it, and controls send their changes into it
+ * (TodoMVC's Store → View → Controller; nothing is read back from the DOM).
+ */
+import { PLAY, TIMING } from "./config.js";
+import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
+
+/**
+ * @typedef {import("./api.js").NetworkState} NetworkState
+ * @typedef {import("./api.js").Update} Update
+ * @typedef {{input:number[], target:number[]}} Sample
+ * @typedef {{name:string, size:number, noise:number, seed:number, test_fraction:number}} DatasetSpec
+ * @typedef {{batch_size:number|null, l2:number}} TrainingSettings
+ * @typedef {{step:number, train:number, test:number|null}} LossPoint
+ * @typedef {{
+ *   network: NetworkState|null, initial: {weights:number[][][], biases:number[][]}|null,
+ *   dataset: import("./api.js").Dataset|null, datasetSpec: DatasetSpec|null,
+ *   training: TrainingSettings, samplesTrained: number, epoch: number, losses: LossPoint[],
+ *   sample: Sample, sampleIndex: number, stepper: import("./phases.js").Stepper,
+ *   selection: import("./network-view.js").Selection|null,
+ *   plotted: {layer:number, node:number}|null,
+ *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
+ * }} State
+ */
+
+
+/** A sample that fits `layers`: the classic 0.8 → 0.2 for one input and one output. */
+export function defaultSample(layers) {
+  if (layers[0] === 1 && layers[layers.length - 1] === 1) return { input: [0.8], target: [0.2] };
+  return { input: Array(layers[0]).fill(0.5), target: Array(layers[layers.length - 1]).fill(0.5) };
+}
+
+/** @param {TrainingSettings} training @returns {State} */
+export function initialState(training) {
+  return {
+    network: null, initial: null, dataset: null, datasetSpec: null, training,
+    samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
+    stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
+    status: "",
+  };
+}
+
+/** The network's settings a trace was computed with. @param {NetworkState} n */
+export const settingsOf = (n) => ({ activation: n.activation,
+                                    output_activation: n.output_activation, loss: n.loss });
+
+/** @param {State} s @param {Update} u @returns {NetworkState} */
+const merged = (s, u) => /** @type {NetworkState} */ ({ ...s.network, ...u.network });
+
+/** @param {LossPoint[]} points @param {LossPoint} p */
+function addLoss(points, p) {
+  const out = [...points, p];
+  return out.length > PLAY.maxChartPoints ? out.filter((_, n) => n % 2 === 0 || n === out.length - 1)
+    : out;
+}
+
+/** The live step's pending pass (not yet updated), if any. @param {State} s */
+export function livePass(s) {
+  const live = s.stepper.records[s.stepper.records.length - 1];
+  return live && live.trace.phase !== "update" ? live.trace : null;
+}
+
+/**
+ * Every change of state, by name. Pure: returns a new state, changes nothing.
+ * @param {State} s @param {string} action @param {any} [p] @returns {State}
+ */
+export function reduce(s, action, p) {
+  switch (action) {
+    case "created": {  // p: {update, initial, samplesTrained, sample}
+      const network = /** @type {NetworkState} */ (p.update.network);
+      return { ...s, network, initial: p.initial, dataset: null,
+               stepper: createStepper(network.layers.length), selection: null, plotted: null,
+               samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
+               sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1 };
+    }
+    case "recovered":  // p: Update of the re-created network (a new id)
+      return { ...s, network: merged(s, p) };
+    case "fetched": {  // p: {plan, update}: the pass a step-mode call answered
+      const network = merged(s, p.update);
+      return { ...s, network, stepper: applyFetch(s.stepper, p.plan, p.update.trace,
+                                                   settingsOf(network), TIMING.historyLimit) };
+    }
+    case "moved":  // p: a cursor in the history
+      return { ...s, stepper: moveTo(s.stepper, p) };
+    case "recomputed": {  // p: Update after a change of settings, sample or weights
+      const network = merged(s, p);
+      const pass = livePass(s);
+      const same = p.trace && pass && p.trace.phase === pass.phase;
+      return { ...s, network,
+               stepper: same ? replaceLive(s.stepper, p.trace, settingsOf(network)) : s.stepper };
+    }
+    case "reset":  // p: Update of the reset network
+      return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
+               samplesTrained: 0, epoch: 0, losses: [] };
+    case "trained": {  // p: Update of a training call
+      const t = p.training;
+      if (t.samples_trained < s.samplesTrained) return s;  // overtaken by a later answer
+      return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
+               samplesTrained: t.samples_trained, epoch: t.epoch, func: p.func ?? s.func,
+               losses: addLoss(s.losses, { step: p.network.step, train: t.train_loss,
+                                           test: t.test_loss }) };
+    }
+    case "selected": {  // p: a selection, or null; selecting the same again clears it
+      const same = s.selection && p && JSON.stringify(s.selection) === JSON.stringify(p);
+      const sel = same ? null : p;
+      const L = s.network.layers.length;
+      const hidden = sel?.type === "node" && sel.l > 0 && sel.l < L - 1;
+      return { ...s, selection: sel, plotted: hidden ? { layer: sel.l, node: sel.j } : null };
+    }
+    case "sample":  // p: {sample, index?}
+      return { ...s, sample: p.sample, sampleIndex: p.index ?? s.sampleIndex };
+    case "training":  // p: TrainingSettings
+      return { ...s, training: { ...s.training, ...p } };
+    case "dataset": {  // p: Dataset or null
+      const spec = p?.name ? { name: p.name, size: p.size, noise: p.noise, seed: p.seed,
+                               test_fraction: p.test_fraction } : s.datasetSpec;
+      return { ...s, dataset: p, datasetSpec: spec,
+               epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
+    }
+    case "function":  // p: FunctionOut or null
+      return { ...s, func: p };
+    case "playing":
+      return { ...s, playing: Boolean(p) };
+    case "status":
+      return { ...s, status: String(p ?? "") };
+    default:
+      throw new Error(`unknown action ${action}`);
+  }
+}
+
+/** @param {State} state */
+export function createStore(state) {
+  let current = state;
+  /** @type {((s: State, action: string) => void)[]} */
+  const listeners = [];
+  return {
+    get state() { return current; },
+    /** @param {string} action @param {any} [payload] */
+    apply(action, payload) {
+      current = reduce(current, action, payload);
+      for (const listener of listeners) listener(current, action);
+    },
+    /** @param {(s: State, action: string) => void} listener */
+    subscribe(listener) { listeners.push(listener); },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The side tools: the gradient check, the next sample from the data, copying the link, and
+ * exporting the network or the current trace; and the keyboard shortcuts.
+ */
+import { api } from "./api.js";
+import { download, traceToCsv } from "./share.js";
+
+/**
+ * @param {{store: import("./session.js").Store,
+ *          session: ReturnType<typeof import("./session.js").createSession>,
+ *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
+ *          setup: ReturnType<typeof import("./setup.js").createSetup>,
+ *          showGradcheck: (check: object) => void}} ctx
+ */
+export function createTools({ store, session, stepping, setup, showGradcheck }) {
+  return {
+    async gradcheck() {
+      if (!stepping.trace) await stepping.runUntil((p) => p.kind === "error");
+      showGradcheck(await session.call((id) => api.gradcheck(id)));
+    },
+    /** The next point of the dataset becomes the sample of the step-by-step mode. */
+    async nextSample() {
+      const points = store.state.dataset?.train ?? [];
+      if (!points.length) throw new Error("The dataset has no points yet.");
+      const index = (store.state.sampleIndex + 1) % points.length;
+      await stepping.resample(points[index], index);
+    },
+    async copyLink() {
+      setup.saveHash();
+      await navigator.clipboard?.writeText(location.href).catch(() => {});
+      store.apply("status", "The link in the address bar now reproduces this network exactly.");
+    },
+    exportNetwork() {
+      download("backprop-network.json", JSON.stringify(setup.linkState(), null, 1),
+               "application/json");
+    },
+    /** @param {string} format "json" or "csv" */
+    exportTrace(format) {
+      const trace = stepping.trace;
+      if (!trace) throw new Error("There is no pass to export yet: press Forward first.");
+      if (format === "csv") download("backprop-trace.csv", traceToCsv(trace), "text/csv");
+      else download("backprop-trace.json", JSON.stringify(trace, null, 1), "application/json");
+    },
+  };
+}
+
+const KEYS = { ArrowRight: "next", n: "next", ArrowLeft: "previous", p: "previous",
+               s: "step", f: "forward", b: "backward", u: "update" };
+
+/**
+ * @param {(name: string) => void} onStep @param {() => void} onPlay
+ */
+export function bindKeys(onStep, onPlay) {
+  document.addEventListener("keydown", (e) => {
+    // A key already handled (Enter or Space on a node or weight) is not a shortcut too.
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target instanceof HTMLElement && e.target.closest("input, select, textarea")) return;
+    const name = KEYS[e.key];
+    if (name) {
+      e.preventDefault();
+      onStep(name);
+    } else if (e.key === " " && !(e.target instanceof HTMLButtonElement)) {
+      e.preventDefault();
+      onPlay();
+    }
+  });
+}

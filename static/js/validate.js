@@ -1,0 +1,116 @@
+/**
+ * What the learner typed, checked against the server's limits (from /api/options) before
+ * anything is sent, and refused in plain words. Pure: no DOM.
+ */
+
+/**
+ * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
+ *            max_abs_value:number, max_learning_rate:number, max_seed:number,
+ *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
+ *            max_l2?:number}} Limits
+ * @typedef {{ok:true, value:any} | {ok:false, message:string}} Checked
+ */
+
+const ok = (value) => ({ ok: /** @type {const} */ (true), value });
+const no = (message) => ({ ok: /** @type {const} */ (false), message });
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "2-4-4-1" → [2, 4, 4, 1]. @param {string} text @param {Limits} limits @returns {Checked} */
+export function parseLayers(text, limits) {
+  const parts = String(text).split(/[-,\s]+/).filter(Boolean);
+  const layers = parts.map(Number);
+  if (!parts.length || layers.some((n) => !Number.isInteger(n))) {
+    return no("Write the layers as whole numbers of nodes, input first, e.g. 2-4-4-1.");
+  }
+  if (layers.length < limits.min_layers || layers.length > limits.max_layers) {
+    return no(`A network has ${limits.min_layers} to ${limits.max_layers} layers, the input ` +
+              `and output layers included; ${layers.join("-")} has ${layers.length}.`);
+  }
+  if (layers.some((n) => n > limits.max_nodes)) {
+    return no(`A layer can have at most ${plural(limits.max_nodes, "node")}.`);
+  }
+  if (layers.some((n) => n < limits.min_nodes)) {
+    return no(`A layer needs at least ${plural(limits.min_nodes, "node")}.`);
+  }
+  return ok(layers);
+}
+
+/** @param {number} value @param {Limits} limits @returns {Checked} */
+export function checkLearningRate(value, limits) {
+  if (!(Number.isFinite(value) && value > 0 && value <= limits.max_learning_rate)) {
+    return no(`The learning rate must be above 0 and at most ${limits.max_learning_rate}; ` +
+              "it was left as it was.");
+  }
+  return ok(value);
+}
+
+/**
+ * @param {{input:number[], target:number[]}} sample @param {Limits} limits
+ * @param {string} loss the loss in force (cross entropy needs targets in [0, 1])
+ * @returns {Checked}
+ */
+export function checkSample(sample, limits, loss) {
+  const all = [...sample.input, ...sample.target];
+  if (all.some((v) => !Number.isFinite(v))) {
+    return no("Every input and target must be a number; the sample was left as it was.");
+  }
+  if (all.some((v) => Math.abs(v) > limits.max_abs_value)) {
+    return no(`Inputs and targets must lie between −${limits.max_abs_value} and ` +
+              `${limits.max_abs_value}.`);
+  }
+  if (loss === "cross_entropy" && sample.target.some((t) => t < 0 || t > 1)) {
+    return no("With cross entropy a target is a probability: between 0 and 1.");
+  }
+  return ok(sample);
+}
+
+/**
+ * @param {{name:string, size:number, noise:number, seed:number, test_fraction:number}} spec
+ * @param {Limits} limits @returns {Checked}
+ */
+export function checkDatasetSpec(spec, limits) {
+  const maxSize = limits.max_dataset_size ?? 10_000;
+  if (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > maxSize) {
+    return no(`The number of points must be a whole number from 1 to ${maxSize}.`);
+  }
+  const maxNoise = limits.max_noise ?? 1;
+  if (!(spec.noise >= 0 && spec.noise <= maxNoise)) {
+    return no(`The noise must be between 0 and ${maxNoise}.`);
+  }
+  if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > limits.max_seed) {
+    return no(`The data seed must be a whole number from 0 to ${limits.max_seed}.`);
+  }
+  const maxShare = limits.max_test_fraction ?? 0.9;
+  if (!(spec.test_fraction >= 0 && spec.test_fraction <= maxShare)) {
+    return no(`The test share must be between 0 and ${maxShare}.`);
+  }
+  return ok({ ...spec, noise: spec.noise + 0 });  // −0 is 0
+}
+
+/** @param {{batch_size:number|null, l2:number}} t @param {Limits} limits @returns {Checked} */
+export function checkTraining(t, limits) {
+  const maxL2 = limits.max_l2 ?? 1;
+  if (!(t.l2 >= 0 && t.l2 <= maxL2)) return no(`The L2 rate λ must be between 0 and ${maxL2}.`);
+  if (t.batch_size !== null && !(Number.isInteger(t.batch_size) && t.batch_size >= 1)) {
+    return no("The batch size must be a whole number of points, or the full batch.");
+  }
+  return ok(t);
+}
+
+/**
+ * A server's refusal in plain words: its own `detail`, with Pydantic's phrasing of limits
+ * turned into sentences. @param {string} detail @returns {string}
+ */
+export function plainWords(detail) {
+  return String(detail)
+    .replace(/layers\[\d+\]: Input should be less than or equal to (\d+)/g,
+             (_, n) => `a layer can have at most ${n} nodes`)
+    .replace(/layers\[\d+\]: Input should be greater than or equal to (\d+)/g,
+             (_, n) => `a layer needs at least ${n} node${n === "1" ? "" : "s"}`)
+    .replace(/(\w+): Input should be less than or equal to ([\d.e+]+)/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} can be at most ${n}`)
+    .replace(/(\w+): Input should be greater than or equal to ([\d.e+-]+)/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} must be at least ${n}`)
+    .replace(/(\w+): Input should be greater than ([\d.e+-]+)/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} must be above ${n}`);
+}

@@ -1,0 +1,169 @@
+"""One source of truth: every control shows the value in effect, a refused change snaps back
+with a reason in plain words, and rebuilding, recovering and links keep what they should."""
+
+import base64
+import json
+
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import api, click, open_page, settle
+
+
+def status(page: Page) -> str:
+    return page.locator("#status").text_content() or ""
+
+
+def play_for(page: Page, ms: int) -> None:
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    page.wait_for_timeout(ms)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+
+
+def epoch_shown(page: Page) -> float:
+    return float((page.locator("#train-counter").text_content() or "").split("epoch")[1])
+
+
+def refused_calls_only(console) -> bool:
+    """Chromium logs each refused request itself; the page logged nothing else."""
+    return all("status of 422" in e for e in console.errors)
+
+
+def test_state_refused_loss_snaps_back_and_says_why(browser: Browser, base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    for output in ("tanh", "relu"):
+        page.get_by_label("Output activation", exact=True).select_option(output)
+        settle(page)
+        page.get_by_label("Loss", exact=True).select_option("cross_entropy")
+        settle(page)
+        assert page.get_by_label("Loss", exact=True).input_value() == "squared"
+        assert api(page, "GET", "")["loss"] == "squared"
+        assert "needs a sigmoid output" in status(page), status(page)
+        page.wait_for_timeout(1100)
+    click(page, "Next")
+    click(page, "Next")
+    assert page.get_by_label("Output activation", exact=True).input_value() == "relu"
+    page.context.close()
+    assert refused_calls_only(console), console.errors
+
+
+def test_state_refused_learning_rate_snaps_back_and_training_keeps_the_old_one(
+        page: Page) -> None:
+    field = page.get_by_label("Learning rate", exact=True)
+    for refused in ("0", "-1", "1000"):
+        field.fill(refused)
+        field.press("Enter")
+        settle(page)
+        assert field.input_value() == "0.5", refused
+        assert "learning rate must be above 0 and at most 10" in status(page)
+        page.wait_for_timeout(1100)
+    play_for(page, 300)
+    assert api(page, "GET", "")["learning_rate"] == 0.5
+    field.fill("0.25")
+    field.press("Enter")
+    settle(page)
+    assert field.input_value() == "0.25"
+    assert api(page, "GET", "")["learning_rate"] == 0.25
+
+
+def rebuild(page: Page, layers: str) -> None:
+    page.get_by_label("Layers", exact=True).fill(layers)
+    click(page, "Rebuild")
+
+
+def test_state_rebuild_keeps_the_dataset_and_training_settings(page: Page) -> None:
+    page.get_by_label("Batch size", exact=True).select_option("10")
+    settle(page)
+    page.get_by_label("Noise", exact=True).fill("0.3")
+    page.get_by_label("Noise", exact=True).press("Enter")
+    settle(page)
+    rebuild(page, "1-3-1")
+    data = api(page, "GET", "/dataset")
+    assert data["name"] == "sine" and data["noise"] == 0.3
+    assert page.get_by_label("Batch size", exact=True).input_value() == "10"
+    # two inputs: the data is regenerated for them, from the same controls
+    rebuild(page, "2-3-1")
+    data = api(page, "GET", "/dataset")
+    assert data is not None and len(data["train"][0]["input"]) == 2 and data["noise"] == 0.3
+    assert page.get_by_label("Dataset", exact=True).input_value() == data["name"]
+    assert "replaced it" in status(page)
+    step = api(page, "GET", "")["step"]
+    play_for(page, 300)
+    assert api(page, "GET", "")["step"] > step
+    # three inputs: no built-in dataset fits; the page says so and the select says "none"
+    rebuild(page, "3-3-1")
+    assert api(page, "GET", "/dataset") is None
+    assert page.get_by_label("Dataset", exact=True).input_value() == ""
+    assert "No built-in dataset fits 3-3-1" in status(page)
+    assert page.get_by_label("Batch size", exact=True).input_value() == "10"
+
+
+def test_state_layers_are_refused_in_plain_words(page: Page) -> None:
+    rebuild(page, "1-9-1")
+    assert "A layer can have at most 8 nodes." in status(page)
+    assert page.get_by_label("Layers", exact=True).input_value() == "1-2-2-1"  # snapped back
+    rebuild(page, "1-2-2-2-2-2-2-2-1")
+    assert "2 to 8 layers" in status(page)
+
+
+def test_state_epoch_carries_on_after_the_server_forgets_the_network(browser: Browser,
+                                                                     base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    play_for(page, 700)
+    before = epoch_shown(page)
+    assert before > 0
+    api(page, "DELETE", "")
+    play_for(page, 300)
+    assert "re-created" in status(page) or epoch_shown(page) > before
+    assert epoch_shown(page) > before  # the count of samples trained was carried
+    page.context.close()
+    assert all("status of 404" in e for e in console.errors), console.errors
+
+
+def link_to(state: dict) -> str:
+    raw = json.dumps({"v": 1, **state}).encode()
+    return "/#s=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_state_a_link_the_server_refuses_starts_afresh_and_says_why(browser: Browser,
+                                                                    base_url: str) -> None:
+    # Well-formed, but the weights do not fit the layers.
+    path = link_to({"network": {"layers": [1, 2, 1], "weights": [[[1.0]], [[1.0]]],
+                                "biases": [[0.0, 0.0], [0.0]]}})
+    page, console = open_page(browser, base_url, path=path)
+    settle(page)
+    assert "its network could not be used" in status(page) and "weights" in status(page)
+    assert api(page, "GET", "")["layers"] == [1, 2, 2, 1]
+    click(page, "Next")  # the page works
+    # A link with a value outside the table's limits names it and keeps the rest.
+    page2, console2 = open_page(browser, base_url,
+                                path=link_to({"network": {"layers": [1, 9, 1],
+                                                          "learning_rate": 0.2}}))
+    settle(page2)
+    assert "layers must be" in status(page2)
+    assert api(page2, "GET", "")["learning_rate"] == 0.2
+    for p in (page, page2):
+        p.context.close()
+    assert refused_calls_only(console) and refused_calls_only(console2)
+
+
+def test_state_an_imported_file_the_server_refuses_starts_afresh(browser: Browser, base_url: str,
+                                                                 tmp_path) -> None:
+    page, console = open_page(browser, base_url)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"network": {"layers": [2, 1], "weights": [[[1.0, 2.0]]],
+                                           "biases": [[0.0]]}}))
+    page.set_input_files("#import-file", str(bad))
+    settle(page)
+    assert "its network could not be used" in status(page)
+    assert page.locator("#status").is_visible()
+    click(page, "Next")
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{not json")
+    page.set_input_files("#import-file", str(garbage))
+    settle(page)
+    assert "not an exported network" in status(page)
+    page.context.close()
+    assert refused_calls_only(console), console.errors

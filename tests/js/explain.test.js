@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { explain } from "../../static/js/explain.js";
+import { fmt } from "../../static/js/format.js";
+import { textOf } from "../../static/js/mathml.js";
+import { traces } from "./helpers.js";
+
+const ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"];
+const PHASES = [{ kind: "input", layer: 0 }, { kind: "forward", layer: 1 },
+                { kind: "forward", layer: 2 }, { kind: "forward", layer: 3 },
+                { kind: "error", layer: 3 }, { kind: "backward", layer: 3 },
+                { kind: "backward", layer: 2 }, { kind: "backward", layer: 1 },
+                { kind: "update", layer: null }];
+
+/** Every formula tree is whole: no missing part anywhere (what broke "linear"). */
+function assertWhole(node) {
+  assert.ok(node !== undefined && node !== null, "a formula has a missing part");
+  if (typeof node === "string") return;
+  for (const c of node.children) assertWhole(c);
+}
+
+test("explain_every_activation_at_every_phase_for_every_node_is_whole", () => {
+  const { update } = traces.sigmoid;
+  for (const activation of ACTIVATIONS) {
+    for (const output_activation of ACTIVATIONS) {
+      const record = { trace: update, settings: { activation, output_activation, loss: "squared" } };
+      for (const phase of PHASES) {
+        for (const [l, j] of [[0, 0], [1, 0], [2, 1], [3, 0]]) {
+          const ex = explain(record, phase, { type: "node", l, j }, 0.5);
+          assert.ok(ex.narration.length > 20);
+          ex.formulas.forEach(assertWhole);
+        }
+        explain(record, phase, { type: "link", k: 1, i: 1, j: 0 }, 0.5).formulas.forEach(assertWhole);
+      }
+    }
+  }
+});
+
+test("explain_forward_substitutes_the_numbers_of_the_sum", () => {
+  const { forward } = traces.sigmoid;
+  const record = { trace: forward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  const ex = explain(record, { kind: "forward", layer: 1 }, { type: "node", l: 1, j: 0 }, 0.5);
+  const text = textOf(ex.formulas[0]);
+  const w = forward.weights[0][0][0].w;
+  assert.ok(text.includes(`${fmt(w)}·${fmt(forward.nodes[0][0].y)}`), text);
+  assert.ok(text.endsWith(fmt(forward.nodes[1][0].x)), text);
+});
+
+test("explain_linear_activation_shows_y_equals_x", () => {
+  const { forward } = traces.linear;
+  const record = { trace: forward, settings: { activation: "linear", output_activation: "linear", loss: "squared" } };
+  const ex = explain(record, { kind: "forward", layer: 1 }, { type: "node", l: 1, j: 0 }, 0.5);
+  assert.equal(ex.formulas.length, 2);
+  assert.ok(textOf(ex.formulas[1]).includes(fmt(forward.nodes[1][0].x)));
+});
+
+test("explain_weight_gradient_is_y_times_dE_dx", () => {
+  const { backward } = traces.sigmoid;
+  const record = { trace: backward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  const ex = explain(record, { kind: "backward", layer: 3 }, { type: "link", k: 2, i: 1, j: 0 }, 0.5);
+  const text = textOf(ex.formulas[0]);
+  const y = backward.nodes[2][1].y;
+  const dx = backward.nodes[3][0].dE_dx;
+  assert.ok(text.includes(fmt(y)) && text.includes(fmt(Math.abs(dx)).replace("−", "")), text);
+  assert.ok(text.endsWith(fmt(backward.weights[2][1][0].dE_dw)), text);
+});
+
+test("explain_update_puts_negative_factors_in_parentheses", () => {
+  const { update } = traces.sigmoid;
+  const record = { trace: update, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  const negative = update.weights.flatMap((m, k) => m.flatMap((r, i) => r.map((w, j) => ({ w, k, i, j }))))
+    .find(({ w }) => w.dE_dw < 0);
+  assert.ok(negative, "the fixture has a negative gradient");
+  const { k, i, j } = negative;
+  const text = textOf(explain(record, { kind: "update", layer: null }, { type: "link", k, i, j }, 0.5).formulas[0]);
+  assert.ok(text.includes(`·(${fmt(negative.w.dE_dw)})`), text);
+});

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { fromNetwork, fromTrace, fromTraining } from "../../static/js/api.js";
+import { createStore, defaultSample, initialState, reduce } from "../../static/js/store.js";
+import { traces } from "./helpers.js";
+
+const { network, forward, backward, update } = traces.sigmoid;
+
+function created() {
+  const s0 = initialState({ batch_size: 32, l2: 0 });
+  return reduce(s0, "created", { update: fromNetwork(network),
+                                 initial: { weights: network.weights, biases: network.biases } });
+}
+
+test("api_turns_every_answer_into_one_shape", () => {
+  for (const u of [fromNetwork(network), fromTrace(update)]) {
+    assert.ok(Array.isArray(u.network.weights) && Array.isArray(u.network.biases));
+    assert.equal(typeof u.network.step, "number");
+  }
+  const t = fromTrace(update);
+  assert.equal(t.network.weights[0][0][0], update.weights[0][0][0].w);
+  assert.equal(t.network.biases[0][0], update.nodes[1][0].b);
+  const trained = fromTraining({ id: "x", step: 7, samples_trained: 70, epoch: 0.5, history: [],
+                                 train_loss: 0.1, test_loss: null, seconds: 0.01,
+                                 weights: network.weights, biases: network.biases, function: null });
+  assert.equal(trained.network.step, 7);
+  assert.equal(trained.training.samples_trained, 70);
+  assert.equal(trained.trace, null);
+});
+
+test("store_created_starts_a_fresh_stepper_and_a_sample_that_fits", () => {
+  const s = created();
+  assert.deepEqual(s.sample, defaultSample(network.layers));
+  assert.equal(s.stepper.phases.length, 2 * network.layers.length + 1);
+  assert.equal(s.network.id, network.id);
+});
+
+test("store_fetched_merges_the_weights_and_records_the_pass", () => {
+  let s = created();
+  const plan = { type: "fetch", call: "forward", cursor: { record: 0, phase: 0 }, newRecord: true };
+  s = reduce(s, "fetched", { plan, update: fromTrace(forward) });
+  s = reduce(s, "fetched", { plan: { type: "fetch", call: "backward", cursor: { record: 0, phase: 5 },
+                                     newRecord: false }, update: fromTrace(backward) });
+  s = reduce(s, "fetched", { plan: { type: "fetch", call: "update", cursor: { record: 0, phase: 8 },
+                                     newRecord: false }, update: fromTrace(update) });
+  assert.equal(s.network.step, 1);
+  assert.equal(s.network.weights[2][0][0], update.weights[2][0][0].w);
+  assert.equal(s.network.activation, "sigmoid");  // fields a trace does not tell are kept
+  assert.equal(s.stepper.records[0].trace.phase, "update");
+});
+
+test("store_recomputed_replaces_only_a_pass_of_the_same_phase", () => {
+  let s = created();
+  const plan = { type: "fetch", call: "forward", cursor: { record: 0, phase: 0 }, newRecord: true };
+  s = reduce(s, "fetched", { plan, update: fromTrace(forward) });
+  const again = reduce(s, "recomputed", fromTrace(backward));
+  assert.equal(again.stepper.records[0].trace.phase, "forward");
+  const same = reduce(s, "recomputed", fromTrace({ ...forward, error: 42 }));
+  assert.equal(same.stepper.records[0].trace.error, 42);
+});
+
+test("store_trained_keeps_the_samples_count_and_ignores_an_overtaken_answer", () => {
+  let s = created();
+  const answer = (step, samples) => fromTraining({ id: "x", step, samples_trained: samples,
+    epoch: samples / 100, history: [], train_loss: 0.2, test_loss: 0.3, seconds: 0.01,
+    weights: network.weights, biases: network.biases, function: null });
+  s = reduce(s, "trained", answer(20, 640));
+  s = reduce(s, "trained", answer(10, 320));  // older, arrived late
+  assert.equal(s.samplesTrained, 640);
+  assert.equal(s.network.step, 20);
+  assert.equal(s.losses.length, 1);
+});
+
+test("store_selecting_twice_clears_and_a_hidden_node_is_plotted", () => {
+  let s = created();
+  s = reduce(s, "selected", { type: "node", l: 1, j: 1 });
+  assert.deepEqual(s.plotted, { layer: 1, node: 1 });
+  s = reduce(s, "selected", { type: "node", l: 1, j: 1 });
+  assert.equal(s.selection, null);
+  assert.equal(s.plotted, null);
+});
+
+test("store_notifies_listeners_with_the_action", () => {
+  const store = createStore(created());
+  const seen = [];
+  store.subscribe((state, action) => seen.push([action, state.status]));
+  store.apply("status", "hello");
+  assert.deepEqual(seen, [["status", "hello"]]);
+  assert.throws(() => store.apply("no-such-action"), /unknown action/);
+});

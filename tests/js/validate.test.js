@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  checkDatasetSpec, checkLearningRate, checkSample, parseLayers, plainWords,
+} from "../../static/js/validate.js";
+import { options } from "./helpers.js";
+
+const { limits } = options;
+
+test("parseLayers_reads_dashes_commas_and_spaces", () => {
+  assert.deepEqual(parseLayers("2-4, 4 1", limits), { ok: true, value: [2, 4, 4, 1] });
+});
+
+test("parseLayers_refuses_in_plain_words", () => {
+  assert.equal(parseLayers("1-9-1", limits).message, "A layer can have at most 8 nodes.");
+  assert.match(parseLayers("1", limits).message, /2 to 8 layers/);
+  assert.match(parseLayers("1-0-1", limits).message, /at least 1 node/);
+  assert.match(parseLayers("a-b", limits).message, /whole numbers/);
+  assert.match(parseLayers("1-2.5-1", limits).message, /whole numbers/);
+});
+
+test("checkLearningRate_refuses_zero_negative_and_too_large", () => {
+  for (const v of [0, -1, 1000, NaN]) assert.equal(checkLearningRate(v, limits).ok, false);
+  assert.equal(checkLearningRate(10, limits).ok, true);
+});
+
+test("checkSample_needs_numbers_in_range_and_probabilities_for_cross_entropy", () => {
+  assert.equal(checkSample({ input: [NaN], target: [0] }, limits, "squared").ok, false);
+  assert.equal(checkSample({ input: [2e6], target: [0] }, limits, "squared").ok, false);
+  assert.equal(checkSample({ input: [0.5], target: [1.5] }, limits, "squared").ok, true);
+  assert.match(checkSample({ input: [0.5], target: [1.5] }, limits, "cross_entropy").message,
+               /between 0 and 1/);
+});
+
+test("checkDatasetSpec_turns_minus_zero_noise_into_zero", () => {
+  const spec = { name: "sine", size: 10, noise: -0, seed: 0, test_fraction: 0 };
+  assert.ok(Object.is(checkDatasetSpec(spec, limits).value.noise, 0));
+  assert.equal(checkDatasetSpec({ ...spec, size: 0 }, limits).ok, false);
+  assert.equal(checkDatasetSpec({ ...spec, noise: 2 }, limits).ok, false);
+});
+
+test("plainWords_rephrases_the_servers_limits", () => {
+  assert.equal(plainWords("layers[1]: Input should be less than or equal to 8"),
+               "a layer can have at most 8 nodes");
+});

@@ -5,8 +5,7 @@
 import { GEOMETRY } from "./config.js";
 import { fmt } from "./format.js";
 import { animate } from "./animation.js";
-
-const SVG = "http://www.w3.org/2000/svg";
+import { el, setText } from "./svg.js";
 
 /**
  * @typedef {{type:"node", l:number, j:number} | {type:"link", k:number, i:number, j:number}} Selection
@@ -17,17 +16,6 @@ const SVG = "http://www.w3.org/2000/svg";
  *            phaseKind:string|null, error:number|null, target:number[]|null,
  *            selection:Selection|null}} ViewModel
  */
-
-function el(tag, attrs = {}, parent = null) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
 
 /**
  * Draws the network for `layers` into `svg` and returns its update functions.

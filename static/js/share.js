@@ -1,30 +1,7 @@
 /**
- * Keeping and sharing: the whole configuration and the weights in the URL hash, export and
- * import as JSON, and the current trace as JSON or CSV. Numbers go through JSON, whose
- * shortest round-trip form keeps every float64 exactly.
+ * Files to keep: a download of any text, and the current trace as CSV. Numbers go through
+ * JSON or String(), whose shortest round-trip form keeps every float64 exactly.
  */
-
-const VERSION = 1;
-
-/** @param {object} state @returns {string} the hash, "#s=<base64url of JSON>" */
-export function encodeHash(state) {
-  const bytes = new TextEncoder().encode(JSON.stringify({ v: VERSION, ...state }));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return `#s=${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
-}
-
-/** @param {string} hash @returns {object|null} the state, or null if there is none */
-export function decodeHash(hash) {
-  const match = /^#s=([A-Za-z0-9_-]+)$/.exec(hash);
-  if (!match) return null;
-  const base64 = match[1].replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-  const state = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-  if (state.v !== VERSION) throw new Error(`this link was made by another version (${state.v})`);
-  delete state.v;
-  return state;
-}
 
 /** Offers `text` as a file to save. */
 export function download(filename, text, type) {

@@ -9,10 +9,12 @@ export function motionReduced() {
 
 /**
  * Calls onFrame(t) with t from 0 to 1 over `ms` milliseconds (eased), then resolves.
- * With reduced motion or ms ≤ 0, calls onFrame(1) once.
- * @param {number} ms @param {(t:number)=>void} onFrame @returns {Promise<void>}
+ * With reduced motion or ms ≤ 0, calls onFrame(1) once; once `stop()` is true, it jumps to
+ * the end at the next frame.
+ * @param {number} ms @param {(t:number)=>void} onFrame @param {() => boolean} [stop]
+ * @returns {Promise<void>}
  */
-export function animate(ms, onFrame) {
+export function animate(ms, onFrame, stop = () => false) {
   if (motionReduced() || ms <= 0) {
     onFrame(1);
     return Promise.resolve();
@@ -20,7 +22,7 @@ export function animate(ms, onFrame) {
   return new Promise((resolve) => {
     const start = performance.now();
     function frame(now) {
-      const raw = Math.min(1, (now - start) / ms);
+      const raw = stop() ? 1 : Math.min(1, (now - start) / ms);
       onFrame(raw < 0.5 ? 2 * raw * raw : 1 - (-2 * raw + 2) ** 2 / 2);
       if (raw < 1) requestAnimationFrame(frame);
       else resolve();

@@ -52,10 +52,16 @@ export function createController({ store, stepping, training, setup, sync, limit
     return checked.value;
   };
 
-  /** Step-mode actions pause training first: both change the same weights. */
-  const stepAction = (action) => async () => {
-    await training.pause();
-    return action();
+  /** Step-mode actions pause training first: both change the same weights. Those still
+   * queued when Reset is pressed are dropped. */
+  let resets = 0;
+  const stepAction = (action) => {
+    const queuedAt = resets;
+    return async () => {
+      if (queuedAt !== resets) return;
+      await training.pause();
+      await action();
+    };
   };
   const STEP = {
     next: () => stepping.next(),
@@ -64,8 +70,18 @@ export function createController({ store, stepping, training, setup, sync, limit
       await stepping.reset();
       await training.refreshFunction();
     },
-    forward: () => stepping.runUntil((p) => p.kind === "error"),
-    backward: () => stepping.runUntil((p) => p.kind === "backward" && p.layer === 1),
+    forward: async () => {
+      if (!await stepping.runUntil((p) => p.kind === "error")) {
+        store.apply("status", "The forward pass of this step is complete: Backward (or Next) " +
+                              "goes on from here.");
+      }
+    },
+    backward: async () => {
+      if (!await stepping.runUntil((p) => p.kind === "backward" && p.layer === 1)) {
+        store.apply("status", "The backward pass of this step is complete: Update (or Next) " +
+                              "applies it.");
+      }
+    },
     update: () => stepping.runUntil((p) => p.kind === "update"),
     step: () => stepping.runUntil((p) => p.kind === "update"),
   };
@@ -73,7 +89,13 @@ export function createController({ store, stepping, training, setup, sync, limit
   return {
     run,
     /** @param {string} name */
-    step: (name) => run(stepAction(STEP[name])),
+    step: (name) => {
+      if (name === "reset") {  // at once, not after the running phase and those queued
+        stepping.interrupt();
+        resets += 1;
+      }
+      return run(stepAction(STEP[name]));
+    },
     /** @param {{learning_rate?:number, activation?:string, output_activation?:string,
      *           loss?:string}} changes */
     settings: (changes) => run(async () => {

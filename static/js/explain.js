@@ -1,14 +1,15 @@
 /**
- * The explanation of the current phase: one line of narration, and for the selected node or
- * link the formula with its numbers substituted, as MathML.
+ * The explanation of the current phase: one line of narration that says what the phase does
+ * and why it follows from the one before, and for the selected node or link its formulas
+ * with the numbers substituted (MathML trees) and a note on why they hold. Pure: no DOM.
  */
+import { backwardNode, backwardWeight, errorChange, updateLine } from "./chain.js";
 import { fmt } from "./format.js";
-import { backwardNode, errorEquation, forwardNode } from "./formulas.js";
-import { equation, mi, mn, mo, partial, product, row, sub } from "./mathml.js";
+import { errorEquation, forwardNode } from "./formulas.js";
+import { equation, mn, product } from "./mathml.js";
+import { layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
 
-const LAYER = (l, L) => (l === 0 ? "the input layer" : l === L - 1 ? "the output layer"
-  : `hidden layer ${l}`);
-const NODE = (l, j, L) => `node ${j + 1} of ${LAYER(l, L)}`;
+const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
 
 /**
  * @param {{trace: import("./api.js").Trace, settings: object} | null} record
@@ -32,57 +33,70 @@ export function explain(record, phase, selection, learningRate) {
   };
   const narration = narrate(phase, L, settings);
   const sel = selection ?? defaultSelection(phase, L);
-  const reachedForward = (l) => phase.kind !== "input" && phase.kind !== "forward" ? true : l <= phase.layer;
+  const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
+  const said = (heading, formulas, note) => ({ narration, heading, formulas, note });
 
+  if (phase.kind === "update" && !selection) {
+    const change = errorChange(trace);
+    return said("E before and after the update", change.formulas, change.note);
+  }
   if (phase.kind === "error" && sel.type === "node" && sel.l === L - 1) {
-    return { narration, heading: "Error at the output", formulas: [errorEquation(settings.loss, trace)] };
+    return said("Error at the output", [errorEquation(settings.loss, trace)],
+                "E measures how far the output is from the target; backpropagation finds how " +
+                "it changes with each weight.");
   }
   if (sel.type === "node") {
     const { l, j } = sel;
     const heading = NODE(l, j, L);
     if (!reachedForward(l)) {
-      return { narration, heading, formulas: [], note: `The forward pass has not reached ${LAYER(l, L)} yet.` };
+      return said(heading, [], `The forward pass has not reached ${layerWords(l, L)} yet.`);
     }
-    const activation = l === L - 1 ? settings.output_activation : settings.activation;
+    const n = trace.nodes[l][j];
     if (phase.kind === "update" && l > 0) {
-      const n = trace.nodes[l][j];
-      return { narration, heading, formulas: [equation(row(sub("b", `${j + 1}`), mo("←"),
-        sub("b", `${j + 1}`), mo("−"), mi("α"), mo("·"), partial("b")),
-        row(mn(n.b_before ?? n.b), mo("−"), product(mn(trace.learning_rate), mn(n.dE_db, true))),
-        mn(n.b))] };
+      const change = errorChange(trace);
+      return said(heading, [updateLine(nodeSym("b", l, j), n.b_before ?? n.b, trace.learning_rate,
+                                       n.dE_db, n.b), ...change.formulas],
+                  `The bias moves against its gradient. ${change.note}`);
     }
     if (l > 0 && reachedBackward(l)) {
-      return { narration, heading, formulas: backwardNode(trace, settings, l, j, weightsOf) };
+      const back = backwardNode(trace, settings, l, j, weightsOf);
+      return said(heading, back.formulas, back.note);
     }
-    return { narration, heading, formulas: forwardNode(trace, weightsOf, l, j, activation) };
+    const activation = l === L - 1 ? settings.output_activation : settings.activation;
+    return said(heading, forwardNode(trace, weightsOf, l, j, activation),
+                l === 0 ? "An input node passes its value on: y = x."
+                  : `${symbolText("x", l, String(j + 1))} adds the y of each node of the layer before, times the weight ` +
+                    `between them, and the bias; y = f(x) with f = ${activation.replace("_", " ")}.`);
   }
   const { k, i, j } = /** @type {{type:"link", k:number, i:number, j:number}} */ (sel);
   const link = trace.weights[k][i][j];
-  const heading = `weight from node ${i + 1} of ${LAYER(k, L)} to node ${j + 1} of ${LAYER(k + 1, L)}`;
-  const w = sub("w", `${i + 1}${j + 1}`);
+  const heading = weightWords(k, i, j, L);
+  const W = weightSym(k, i, j);
   if (phase.kind === "update") {
-    return { narration, heading, formulas: [equation(row(w, mo("←"), sub("w", `${i + 1}${j + 1}`), mo("−"),
-      mi("α"), mo("·"), partial("w")),
-      row(mn(link.w_before ?? link.w), mo("−"), product(mn(trace.learning_rate), mn(link.dE_dw, true))),
-      mn(link.w))] };
+    const change = errorChange(trace);
+    return said(heading, [updateLine(W, link.w_before ?? link.w, trace.learning_rate,
+                                     link.dE_dw, link.w), ...change.formulas],
+                "∂E/∂w says how E changes as w grows; the weight steps the other way, α times " +
+                `as far, so that E falls. ${change.note}`);
   }
   if (reachedBackward(k + 1)) {
-    const source = trace.nodes[k][i];
-    const target = trace.nodes[k + 1][j];
-    return { narration, heading, formulas: [equation(partial("w", `${i + 1}${j + 1}`),
-      product(sub("y", `${i + 1}`), partial("x", `${j + 1}`)),
-      product(mn(source.y, true), mn(target.dE_dx, true)), mn(link.dE_dw))],
-      note: `After the update: w ← ${fmt(weightsOf(k, i, j))} − ${fmt(learningRate)}·${fmt(link.dE_dw)}.` };
+    const back = backwardWeight(trace, k, i, j);
+    const lr = fmt(learningRate);
+    return said(heading, back.formulas, `${back.note} The update will give w ← ` +
+      `${fmt(weightsOf(k, i, j))} − ${lr}·${paren(fmt(link.dE_dw))}.`);
   }
+  const source = trace.nodes[k][i];
   if (reachedForward(k)) {
-    const source = trace.nodes[k][i];
-    return { narration, heading, formulas: [equation(product(w, sub("y", `${i + 1}`)),
+    return said(heading, [equation(product(W, nodeSym("y", k, i)),
       product(mn(weightsOf(k, i, j), true), mn(source.y, true)), mn(weightsOf(k, i, j) * source.y))],
-      note: "This product is one term of the sum x of the node the link leads to." };
+      "This product is one term of the sum x of the node the link leads to.");
   }
-  return { narration, heading, formulas: [equation(w, mn(weightsOf(k, i, j)))] };
+  return said(heading, [equation(W, mn(weightsOf(k, i, j)))]);
 }
+
+/** A number in parentheses when negative, as a factor. @param {string} text */
+const paren = (text) => (text.startsWith("−") ? `(${text})` : text);
 
 /**
  * @param {import("./phases.js").Phase} phase @param {number} L
@@ -94,28 +108,34 @@ export function defaultSelection(phase, L) {
   return { type: "node", l: phase.layer, j: 0 };
 }
 
-function narrate(phase, L, settings) {
-  const activation = phase.layer === L - 1 ? settings.output_activation : settings.activation;
+/** What the phase does, and why it follows from the one before. */
+export function narrate(phase, L, settings) {
+  const activation = (phase.layer === L - 1 ? settings.output_activation : settings.activation)
+    .replace("_", " ");
   const loss = settings.loss === "cross_entropy" ? "cross-entropy" : "squared-error";
   switch (phase.kind) {
     case "input":
-      return "A sample enters: each input node passes its value on unchanged (y = x).";
+      return "A sample enters: each input node passes its value on unchanged (y = x). To learn, " +
+        "the network must first see what it outputs now, so the pass goes forward.";
     case "forward":
-      return `Forward into ${LAYER(phase.layer, L)}: each node adds up its weighted inputs ` +
-        `and its bias to get x, then applies ${activation} to get y.`;
+      return `Forward into ${layerWords(phase.layer, L)}: each node adds up the y's of the ` +
+        `layer before (just computed), times their weights, plus its bias, to get x; then ` +
+        `applies ${activation} to get y.`;
     case "error":
-      return `The error: the output y is compared with the target t by the ${loss} loss E; ` +
-        "the rest of the step tries to make E smaller.";
+      return `The error: the output y is compared with the target t by the ${loss} loss E. ` +
+        "Now that E is known, backpropagation asks how E changes with each weight, starting " +
+        "where E is computed: the output.";
     case "backward":
       return phase.layer === L - 1
-        ? "Backward at the output: the loss gives ∂E/∂y; times the slope f′(x) of the " +
-          "activation it gives ∂E/∂x, the bias's ∂E/∂b, and each incoming weight's " +
-          "∂E/∂w = y·∂E/∂x."
-        : `Backward into ${LAYER(phase.layer, L)}: each node gathers ∂E/∂y from the layer ` +
-          "above through its outgoing weights, then multiplies by f′(x) to get ∂E/∂x; each " +
-          "incoming weight gets ∂E/∂w = y·∂E/∂x.";
+        ? "Backward at the output: the loss gives ∂E/∂y; the chain rule multiplies it by " +
+          "the slope f′(x) to get ∂E/∂x; since x = Σ w·y + b, each incoming weight gets " +
+          "∂E/∂w = y·∂E/∂x and the bias ∂E/∂b = ∂E/∂x."
+        : `Backward into ${layerWords(phase.layer, L)}: its y's reach E only through the ` +
+          "layer above, whose ∂E/∂x the previous phase found; the chain rule sums them " +
+          "through the weights (∂E/∂y = Σ w·∂E/∂x), then multiplies by f′(x), as before.";
     default:
-      return "The update: every weight and bias takes a small step against its gradient, " +
-        "scaled by the learning rate α, so that E falls.";
+      return "The update: every gradient is now known, so every weight and bias takes a " +
+        "small step against its own, w ← w − α·∂E/∂w; for a small α, E falls by about " +
+        "α·Σ(∂E/∂w)².";
   }
 }

@@ -1,5 +1,12 @@
-/** Numbers as the page shows them: fixed decimals, a true minus sign, scientific when tiny. */
+/**
+ * Numbers as the page shows them: fixed decimals and a true minus sign; tiny or huge ones as
+ * a power of ten written out (4.92×10⁻⁶), never as computer e-notation.
+ */
 import { DECIMALS } from "./config.js";
+
+const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶",
+                      7: "⁷", 8: "⁸", 9: "⁹" };
+const PLAIN = Object.fromEntries(Object.entries(SUPERSCRIPT).map(([k, v]) => [v, k]));
 
 /**
  * @param {number | null | undefined} v
@@ -10,17 +17,23 @@ export function fmt(v, decimals = DECIMALS) {
   if (v === null || v === undefined) return "–";
   if (v === 0) return (0).toFixed(decimals);
   const a = Math.abs(v);
-  let s;
-  if (a < 10 ** -decimals || a >= 1e6) {
-    const [mantissa, exponent] = v.toExponential(2).split("e");
-    s = `${mantissa}e${Number(exponent)}`;
-  } else {
-    s = v.toFixed(decimals);
-  }
-  return s.replace(/-/g, "−");
+  return a < 10 ** -decimals || a >= 1e6 ? sci(v, 2) : v.toFixed(decimals).replace(/-/g, "−");
 }
 
-/** Parses what fmt wrote (for tests and typed fields): "−0.1234" → -0.1234. */
+/**
+ * Always a power of ten: sci(0.001234, 3) → "1.234×10⁻³"; 0 → "0".
+ * @param {number} v @param {number} digits after the point
+ */
+export function sci(v, digits) {
+  if (v === 0) return "0";
+  const [mantissa, exponent] = v.toExponential(digits).split("e");
+  const power = String(Number(exponent)).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
+  return `${mantissa}×10${power}`.replace(/-/g, "−");
+}
+
+/** Parses what fmt wrote (for tests and typed fields): "−0.1234" → -0.1234, "4.92×10⁻⁶" too. */
 export function parseShown(text) {
-  return Number(String(text).replace(/−/g, "-").trim());
+  const plain = String(text).replace(/−/g, "-").trim()
+    .replace(/×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (_, p) => `e${[...p].map((c) => PLAIN[c]).join("")}`);
+  return Number(plain);
 }

@@ -1,16 +1,17 @@
 /**
- * The formulas of one node, symbolic and with its numbers substituted, as MathML trees:
- * the activation and its derivative, the loss and its derivative, the forward and the
- * backward formulas of a node. Pure: no DOM.
+ * The forward formulas of a node and the pieces both directions share: each activation f
+ * with its derivative f′, and the loss E with its derivative, symbolic and with the numbers
+ * substituted, as MathML trees. Pure: no DOM.
  */
 import {
-  equation, frac, int, m, mi, mn, mo, paren, partial, product, row, sub, sum, sup,
+  equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sum, sup,
 } from "./mathml.js";
+import { dE, nodeSym, weightSym } from "./notation.js";
 
 /** @typedef {import("./mathml.js").MathNode} MathNode */
 
-/** y = f(x), symbolically and with x substituted. */
-export function activationSteps(name, x, y) {
+/** y = f(x), symbolically and with x substituted. @returns {[MathNode, MathNode]} */
+export function activationSteps(name, x) {
   const X = mn(x, true);
   const e = (arg) => sup(mi("e"), arg);
   switch (name) {
@@ -30,38 +31,54 @@ export function activationSteps(name, x, y) {
   }
 }
 
-/** f′(x), symbolically and with the numbers substituted. */
+/**
+ * f′(x): symbolically, with the numbers substituted, and its value (in float64, as the
+ * server computes it), with a word on when a piecewise slope applies.
+ * @returns {{symbolic: MathNode, numeric: MathNode, value: number, words?: string}}
+ */
 export function derivativeSteps(name, x, y) {
   const one = () => int(1);
   switch (name) {
     case "sigmoid": return { symbolic: product(mi("y"), paren(one(), mo("−"), mi("y"))),
-                             numeric: product(mn(y), paren(one(), mo("−"), mn(y))) };
+                             numeric: product(mn(y), paren(one(), mo("−"), mn(y))),
+                             value: y * (1 - y) };
     case "tanh": return { symbolic: paren(one(), mo("−"), sup(mi("y"), int(2))),
-                          numeric: paren(one(), mo("−"), sup(mn(y, true), int(2))) };
-    case "relu": return { symbolic: mi("[x > 0]"), numeric: int(x > 0 ? 1 : 0) };
-    case "leaky_relu": return { symbolic: mi(x > 0 ? "1 (x > 0)" : "0.01 (x ≤ 0)"),
-                                numeric: m("mn", x > 0 ? "1" : "0.01") };
+                          numeric: paren(one(), mo("−"), sup(mn(y, true), int(2))),
+                          value: 1 - y * y };
+    case "relu": return { symbolic: mtext(x > 0 ? "1 (as x > 0)" : "0 (as x ≤ 0)"),
+                          numeric: int(x > 0 ? 1 : 0), value: x > 0 ? 1 : 0,
+                          words: "relu's slope is 1 where x > 0 and 0 elsewhere: a node whose x " +
+                                 "stays ≤ 0 passes no gradient back (a dead relu)." };
+    case "leaky_relu": return { symbolic: mtext(x > 0 ? "1 (as x > 0)" : "0.01 (as x ≤ 0)"),
+                                numeric: m("mn", x > 0 ? "1" : "0.01"), value: x > 0 ? 1 : 0.01,
+                                words: "leaky relu's slope is 1 where x > 0 and 0.01 elsewhere." };
     case "elu": return x > 0
-      ? { symbolic: mi("1 (x > 0)"), numeric: int(1) }
-      : { symbolic: sup(mi("e"), mi("x")), numeric: sup(mi("e"), mn(x, true)) };
+      ? { symbolic: mtext("1 (as x > 0)"), numeric: int(1), value: 1 }
+      : { symbolic: sup(mi("e"), mi("x")), numeric: sup(mi("e"), mn(x, true)), value: Math.exp(x) };
     case "softplus": return {
       symbolic: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mi("x"))))),
-      numeric: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mn(x, true))))) };
-    default: return { symbolic: one(), numeric: one() };
+      numeric: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mn(x, true))))),
+      value: 1 / (1 + Math.exp(-x)) };
+    default: return { symbolic: one(), numeric: one(), value: 1 };
   }
 }
 
-export function lossDerivative(loss, y, t, dEdy) {
+/** The output's ∂E/∂y from the loss's own derivative. */
+export function lossDerivative(loss, l, j, y, t, dEdy) {
+  const Y = nodeSym("y", l, j);
   if (loss === "cross_entropy") {
-    return equation(partial("y"),
+    return equation(dE(Y),
+      row(mo("−"), frac(mi("t"), mi("y")), mo("+"), frac(row(int(1), mo("−"), mi("t")),
+                                                        row(int(1), mo("−"), mi("y")))),
       frac(row(mi("y"), mo("−"), mi("t")), product(mi("y"), paren(int(1), mo("−"), mi("y")))),
       frac(row(mn(y), mo("−"), mn(t, true)), product(mn(y), paren(int(1), mo("−"), mn(y)))),
       mn(dEdy));
   }
-  return equation(partial("y"), row(mi("y"), mo("−"), mi("t")),
-                  row(mn(y), mo("−"), mn(t, true)), mn(dEdy));
+  return equation(dE(Y), row(mi("y"), mo("−"), mi("t")), row(mn(y), mo("−"), mn(t, true)),
+                  mn(dEdy));
 }
 
+/** E of the pass, symbolic and with every output and target substituted. */
 export function errorEquation(loss, trace) {
   const out = trace.nodes[trace.nodes.length - 1];
   if (loss === "cross_entropy") {
@@ -79,45 +96,19 @@ export function errorEquation(loss, trace) {
     row(half(), mo("·"), sum(terms)), mn(trace.error));
 }
 
-/** The forward formulas of node (l, j). */
+/** The forward formulas of node (l, j): the weighted sum x, then y = f(x). */
 export function forwardNode(trace, weightsOf, l, j, activation) {
   const node = trace.nodes[l][j];
   if (l === 0) {
-    return [equation(mi("x"), mi("input"), mn(node.x)), equation(mi("y"), mi("x"), mn(node.y))];
+    return [equation(nodeSym("x", 0, j), mtext("the input"), mn(node.x)),
+            equation(nodeSym("y", 0, j), nodeSym("x", 0, j), mn(node.y))];
   }
   const prev = trace.nodes[l - 1];
-  const ws = prev.map((_, i) => weightsOf(l - 1, i, j));
-  const symbolic = sum([
-    ...prev.map((_, i) => product(sub("w", `${i + 1}${j + 1}`), sub("y", `${i + 1}`))),
-    sub("b", `${j + 1}`)]);
-  const numeric = sum([...prev.map((p, i) => product(mn(ws[i], true), mn(p.y, true))),
+  const symbolic = sum([...prev.map((_, i) => product(weightSym(l - 1, i, j), nodeSym("y", l - 1, i))),
+                        nodeSym("b", l, j)]);
+  const numeric = sum([...prev.map((p, i) => product(mn(weightsOf(l - 1, i, j), true), mn(p.y, true))),
                        mn(node.b ?? 0, true)]);
-  const [fSym, fNum] = activationSteps(activation, node.x, node.y);
-  return [equation(sub("x", `${j + 1}`), symbolic, numeric, mn(node.x)),
-          equation(sub("y", `${j + 1}`), row(mi("f"), mo("("), mi("x"), mo(")")), fSym, fNum,
-                   mn(node.y))];
-}
-
-/** The backward formulas of node (l, j), for the output layer or a hidden one. */
-export function backwardNode(trace, settings, l, j, weightsOf) {
-  const L = trace.nodes.length;
-  const node = trace.nodes[l][j];
-  const activation = l === L - 1 ? settings.output_activation : settings.activation;
-  const lines = [];
-  if (l === L - 1) {
-    lines.push(lossDerivative(settings.loss, node.y, trace.target[j], node.dE_dy));
-  } else {
-    const above = trace.nodes[l + 1];
-    lines.push(equation(partial("y", `${j + 1}`),
-      row(mo("Σ"), product(sub("w", `${j + 1}k`), partial("x", "k"))),
-      sum(above.map((a, k) => product(mn(weightsOf(l, j, k), true), mn(a.dE_dx, true)))),
-      mn(node.dE_dy)));
-  }
-  const d = derivativeSteps(activation, node.x, node.y);
-  lines.push(equation(partial("x", `${j + 1}`),
-    product(row(sup(mi("f"), mo("′")), mo("("), mi("x"), mo(")")), partial("y")),
-    product(d.symbolic, mn(node.dE_dy, true)),
-    product(d.numeric, mn(node.dE_dy, true)), mn(node.dE_dx)));
-  lines.push(equation(partial("b", `${j + 1}`), partial("x", `${j + 1}`), mn(node.dE_db)));
-  return lines;
+  const [fSym, fNum] = activationSteps(activation, node.x);
+  return [equation(nodeSym("x", l, j), symbolic, numeric, mn(node.x)),
+          equation(nodeSym("y", l, j), row(mi("f"), paren(mi("x"))), fSym, fNum, mn(node.y))];
 }

@@ -37,6 +37,8 @@ export const sub = (base, s) => m("msub", typeof base === "string" ? mi(base) : 
                                   typeof s === "string" ? m("mn", s) : s);
 /** @param {MathNode} base @param {MathNode} s */
 export const sup = (base, s) => m("msup", base, s);
+/** @param {MathNode} base @param {MathNode} s @param {MathNode} p */
+export const subsup = (base, s, p) => m("msubsup", base, s, p);
 /** An integer written as is (not through the page's number format). @param {number} n */
 export const int = (n) => m("mn", String(n));
 /** ( … ) @param {...MathNode} c */
@@ -92,6 +94,7 @@ export function textOf(node) {
   if (node.tag === "mfrac") return `(${inner[0]})/(${inner[1]})`;
   if (node.tag === "msup") return `${inner[0]}^${inner[1]}`;
   if (node.tag === "msub") return `${inner[0]}_${inner[1]}`;
+  if (node.tag === "msubsup") return `${inner[0]}_${inner[1]}^${inner[2]}`;
   return inner.join(node.tag === "mtable" ? " " : "");
 }
 

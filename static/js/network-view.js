@@ -178,9 +178,11 @@ export function drawNetwork(svg, layers, onSelect) {
   /**
    * Dots travelling along every link between layer `from` and layer `to` (adjacent layers,
    * either direction).
-   * @param {number} from @param {number} to @param {number} ms @returns {Promise<void>}
+   * @param {number} from @param {number} to @param {number} ms
+   * @param {() => boolean} [stop] true once the animation must end at once
+   * @returns {Promise<void>}
    */
-  function pulse(from, to, ms) {
+  function pulse(from, to, ms, stop) {
     const k = Math.min(from, to);
     const dots = [];
     for (let i = 0; i < layers[k]; i++) {
@@ -196,7 +198,7 @@ export function drawNetwork(svg, layers, onSelect) {
         dot.setAttribute("cx", a.x + (b.x - a.x) * t);
         dot.setAttribute("cy", a.y + (b.y - a.y) * t);
       }
-    }).then(() => dots.forEach(({ dot }) => dot.remove()));
+    }, stop).then(() => dots.forEach(({ dot }) => dot.remove()));
   }
 
   return { render, pulse };

@@ -23,6 +23,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
   let drawnFor = "";
   /** While a phase animates: the layer values are travelling into, or the update's tween. */
   let anim = null;
+  /** Raised by interrupt(): running animations jump to their end and runUntil stops. */
+  let generation = 0;
 
   function render() {
     const s = store.state;
@@ -89,15 +91,18 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
   async function animatePhase(phase) {
     const ms = TIMING.pulseMs / speed();
     const L = store.state.network.layers.length;
+    const mine = generation;
+    const stop = () => generation !== mine;
     try {
       if (phase.kind === "forward") {
         anim = { kind: "forward", layer: phase.layer };
         render();
-        await view.pulse(phase.layer - 1, phase.layer, ms);
+        await view.pulse(phase.layer - 1, phase.layer, ms, stop);
       } else if (phase.kind === "backward" && phase.layer < L - 1) {
-        await view.pulse(phase.layer + 1, phase.layer, ms);
+        await view.pulse(phase.layer + 1, phase.layer, ms, stop);
       } else if (phase.kind === "update") {
-        await animate(TIMING.tweenMs / speed(), (t) => { anim = { kind: "update", t }; render(); });
+        await animate(TIMING.tweenMs / speed(), (t) => { anim = { kind: "update", t }; render(); },
+                      stop);
       }
     } finally {
       anim = null;
@@ -105,12 +110,24 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
     }
   }
 
-  /** Next, until the phase satisfies `done` (at most one whole step). */
+  /**
+   * Next, until the phase satisfies `done` (at most one whole step). A pass already at or
+   * past that point in this step stays where it is: Forward twice never runs Backward, and
+   * no button but Update and Step applies an update.
+   * @param {(p: import("./phases.js").Phase) => boolean} done
+   * @returns {Promise<boolean>} false when there was nothing to do
+   */
   async function runUntil(done) {
-    for (let n = 0; n <= store.state.stepper.phases.length; n++) {
+    const s = store.state.stepper;
+    const target = s.phases.findIndex(done);
+    const here = s.cursor?.phase ?? -1;
+    if (here >= target && s.phases[here].kind !== "update") return false;
+    const mine = generation;
+    for (let n = 0; n <= s.phases.length && generation === mine; n++) {
       await next();
-      if (done(currentPhase(store.state.stepper))) return;
+      if (done(currentPhase(store.state.stepper))) return true;
     }
+    return true;
   }
 
   function previous() {
@@ -148,6 +165,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
   }
 
   return {
+    /** Ends the running animation and the phases still to run, at once (Reset does). */
+    interrupt() { generation += 1; },
     render, next, previous, runUntil, configure, resample, replayPass, reset, editSelected,
     get trace() { return currentRecord(store.state.stepper)?.trace ?? null; },
   };

@@ -3,7 +3,7 @@
  * the loss chart drawn from the store, and the learner's actions reported through handlers.
  * Controls store nothing: `sync` sets each to the value in effect.
  */
-import { fmt } from "./format.js";
+import { fmt, sci } from "./format.js";
 import { createLossChart } from "./loss-chart.js";
 import { createPlot } from "./plot.js";
 
@@ -118,15 +118,15 @@ export function bindTrainingPanel(handlers, options) {
     /** @param {object} check the API's gradient check */
     showGradcheck(check) {
       $("gradcheck-summary").textContent =
-        `Largest relative difference: ${check.max_relative_difference.toExponential(2)} ` +
+        `Largest relative difference: ${sci(check.max_relative_difference, 2)} ` +
         `(h = ${check.h}, on input ${check.input.map((v) => fmt(v)).join(", ")}).`;
       $("gradcheck-table").hidden = false;
       $("gradcheck-table").querySelector("tbody").replaceChildren(...check.entries.map((e) => {
         const tr = document.createElement("tr");
         const name = e.parameter === "weight"
           ? `w ${e.k}:${e.i}→${e.k + 1}:${e.j}` : `b ${e.k + 1}:${e.j}`;
-        for (const text of [name, e.backprop.toExponential(6), e.numeric.toExponential(6),
-                            e.relative_difference.toExponential(1)]) {
+        for (const text of [name, sci(e.backprop, 6), sci(e.numeric, 6),
+                            sci(e.relative_difference, 1)]) {
           const td = document.createElement("td");
           td.textContent = text;
           tr.appendChild(td);

@@ -6,6 +6,7 @@ never used.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import urllib.parse
@@ -62,6 +63,12 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     assert console.errors == [], console.errors
 
 
+def link_to(state: dict) -> str:
+    """The path of a link to the page that describes `state` (as url-state.js encodes it)."""
+    raw = json.dumps({"v": 1, **state}).encode()
+    return "/#s=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 def settle(page: Page) -> None:
     """Waits until every queued action of the page has finished."""
     page.wait_for_selector('body[data-pending="0"]', timeout=15_000)
@@ -84,17 +91,28 @@ def api(page: Page, method: str, path: str, body: object | None = None) -> dict:
         return json.loads(response.read() or b"null")
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+PLAIN = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹−", "-0123456789-")
+
+
 def fmt(v: float) -> str:
-    """A number as static/js/format.js writes it: 4 decimals, or 3 significant digits in
-    e-notation when tiny or huge, with a true minus sign."""
+    """A number as static/js/format.js writes it: 4 decimals, or 3 significant digits times
+    a power of ten (4.92×10⁻⁶) when tiny or huge, with a true minus sign."""
     if v == 0:
         return "0.0000"
     if abs(v) < 1e-4 or abs(v) >= 1e6:
         mantissa, exponent = f"{v:.2e}".split("e")
-        text = f"{mantissa}e{int(exponent)}"
+        text = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
     else:
         text = f"{v:.4f}"
     return text.replace("-", "−")
+
+
+def parse_shown(text: str) -> float:
+    """What fmt wrote, as a number."""
+    mantissa, _, power = text.partition("×10")
+    value = float(mantissa.translate(PLAIN))
+    return value * 10 ** int(power.translate(PLAIN)) if power else value
 
 
 def shown(page: Page, selector: str) -> float | None:
@@ -102,7 +120,7 @@ def shown(page: Page, selector: str) -> float | None:
     text = page.locator(selector).text_content() or ""
     if not text.strip():
         return None
-    return float(text.split()[-1].replace("−", "-"))
+    return parse_shown(text.split()[-1])
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -1,12 +1,11 @@
 """One source of truth: every control shows the value in effect, a refused change snaps back
 with a reason in plain words, and rebuilding, recovering and links keep what they should."""
 
-import base64
 import json
 
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, open_page, settle
+from tests.browser.conftest import api, click, link_to, open_page, settle
 
 
 def status(page: Page) -> str:
@@ -120,11 +119,6 @@ def test_state_epoch_carries_on_after_the_server_forgets_the_network(browser: Br
     assert epoch_shown(page) > before  # the count of samples trained was carried
     page.context.close()
     assert all("status of 404" in e for e in console.errors), console.errors
-
-
-def link_to(state: dict) -> str:
-    raw = json.dumps({"v": 1, **state}).encode()
-    return "/#s=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def test_state_a_link_the_server_refuses_starts_afresh_and_says_why(browser: Browser,

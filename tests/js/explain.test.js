@@ -76,3 +76,47 @@ test("explain_update_puts_negative_factors_in_parentheses", () => {
   const text = textOf(explain(record, { kind: "update", layer: null }, { type: "link", k, i, j }, 0.5).formulas[0]);
   assert.ok(text.includes(`·(${fmt(negative.w.dE_dw)})`), text);
 });
+
+test("explain_hidden_dy_sums_the_paths_through_the_layer_above", () => {
+  const { backward } = traces.sigmoid;
+  const record = { trace: backward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  const ex = explain(record, { kind: "backward", layer: 1 }, { type: "node", l: 1, j: 0 }, 0.5);
+  const n = backward.nodes[1][0];
+  const [dy, slope, dx, db] = ex.formulas.map(textOf);
+  const terms = backward.nodes[2].map((a, k) => a.dE_dx * backward.weights[1][0][k].w);
+  assert.ok(Math.abs(terms.reduce((s, t) => s + t, 0) - n.dE_dy) < 1e-15);
+  assert.ok(dy.endsWith(fmt(n.dE_dy)) && dy.includes("Σ"), dy);
+  assert.ok(slope.endsWith(fmt(n.y * (1 - n.y))), slope);
+  assert.ok(dx.endsWith(fmt(n.dE_dx)) && db.endsWith(fmt(n.dE_db)), dx);
+  assert.match(ex.note, /chain rule adds up those paths/);
+  assert.match(ex.note, /j = 1 … 2/);
+});
+
+test("explain_sigmoid_cross_entropy_output_shows_y_minus_t", () => {
+  const { backward } = traces.cross_entropy;
+  const record = { trace: backward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "cross_entropy" } };
+  const ex = explain(record, { kind: "backward", layer: 2 }, { type: "node", l: 2, j: 0 }, 0.5);
+  const out = backward.nodes[2][0];
+  const dx = textOf(ex.formulas[2]);
+  assert.ok(dx.includes("y−t") && dx.endsWith(fmt(out.dE_dx)), dx);
+  assert.match(ex.note, /cancels/);
+});
+
+test("explain_update_without_a_selection_compares_E_before_and_after", () => {
+  const { update } = traces.sigmoid;
+  const record = { trace: update, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  const ex = explain(record, { kind: "update", layer: null }, null, 0.5);
+  const [change, predicted] = ex.formulas.map(textOf);
+  const grads = [...update.weights.flat(2).map((w) => w.dE_dw), ...update.nodes.slice(1).flat().map((n) => n.dE_db)];
+  assert.ok(change.endsWith(fmt(update.error_after - update.error)), change);
+  assert.ok(predicted.endsWith(fmt(-update.learning_rate * grads.reduce((s, g) => s + g * g, 0))), predicted);
+  assert.match(ex.note, /E fell/);
+});
+
+test("narration_says_why_each_phase_follows", async () => {
+  const { narrate } = await import("../../static/js/explain.js");
+  const settings = { activation: "relu", output_activation: "sigmoid", loss: "squared" };
+  assert.match(narrate({ kind: "error", layer: 3 }, 4, settings), /Now that E is known/);
+  assert.match(narrate({ kind: "backward", layer: 1 }, 4, settings), /previous phase found/);
+  assert.match(narrate({ kind: "update", layer: null }, 4, settings), /every gradient is now known/);
+});

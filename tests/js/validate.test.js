@@ -44,3 +44,14 @@ test("plainWords_rephrases_the_servers_limits", () => {
   assert.equal(plainWords("layers[1]: Input should be less than or equal to 8"),
                "a layer can have at most 8 nodes");
 });
+
+test("fmt_writes_powers_of_ten_out_and_parseShown_reads_them_back", async () => {
+  const { fmt, parseShown, sci } = await import("../../static/js/format.js");
+  assert.equal(fmt(-0.00000492), "−4.92×10⁻⁶");
+  assert.equal(fmt(1234567), "1.23×10⁶");
+  assert.equal(fmt(-0.5), "−0.5000");
+  assert.equal(sci(0.001234, 3), "1.234×10⁻³");
+  for (const v of [-4.92e-6, 1.23e6, -0.5, 0.1234]) {
+    assert.ok(Math.abs(parseShown(fmt(v)) - v) <= Math.abs(v) * 1e-9, fmt(v));
+  }
+});

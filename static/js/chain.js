@@ -1,0 +1,118 @@
+/**
+ * The backward pass as the chain rule makes it: each derivative the product of local
+ * derivatives, each factor with its value; and the update, with E before and after it.
+ * Pure: MathML trees and sentences, no DOM.
+ */
+import { derivativeSteps, lossDerivative } from "./formulas.js";
+import { fmt } from "./format.js";
+import {
+  equation, frac, int, mi, mn, mo, mtext, paren, product, row, sub, sum, sup,
+} from "./mathml.js";
+import { d, dE, layerWords, nodeSym, symbol, weightSym, weightSymTo } from "./notation.js";
+
+/**
+ * ∂E/∂y, ∂E/∂x and ∂E/∂b of node (l, j), with the sentence that says why.
+ * @returns {{formulas: import("./mathml.js").MathNode[], note: string}}
+ */
+export function backwardNode(trace, settings, l, j, weightsOf) {
+  const L = trace.nodes.length;
+  const node = trace.nodes[l][j];
+  const output = l === L - 1;
+  const activation = output ? settings.output_activation : settings.activation;
+  const [X, Y, B] = [nodeSym("x", l, j), nodeSym("y", l, j), nodeSym("b", l, j)];
+  const formulas = [];
+  let note;
+  if (output) {
+    formulas.push(lossDerivative(settings.loss, l, j, node.y, trace.target[j], node.dE_dy));
+    note = "E depends on this output y directly, so ∂E/∂y is the loss's own derivative. ";
+  } else {
+    const above = trace.nodes[l + 1];
+    const XJ = symbol("x", l + 1, "j");
+    const sigma = (...f) => row(sub(mo("Σ"), mi("j")), product(...f));
+    formulas.push(equation(dE(Y), sigma(dE(XJ), d(XJ, Y)),
+      sigma(dE(XJ), weightSymTo(l, j, "j")),
+      sum(above.map((a, k) => product(mn(a.dE_dx, true), mn(weightsOf(l, j, k), true)))),
+      mn(node.dE_dy)));
+    note = `This y reaches E only through the x of each node j of ${layerWords(l + 1, L)} ` +
+      `(j = 1 … ${above.length}), and ∂x_j/∂y = w, the weight between them: the chain rule ` +
+      "adds up those paths, each ∂E/∂x_j already known from the phase before. ";
+  }
+  const f = derivativeSteps(activation, node.x, node.y);
+  formulas.push(equation(d(Y, X), row(sup(mi("f"), mo("′")), paren(mi("x"))), f.symbolic,
+                         f.numeric, mn(f.value)));
+  const ce = output && settings.loss === "cross_entropy" && activation === "sigmoid";
+  formulas.push(ce
+    ? equation(dE(X), product(dE(Y), d(Y, X)),
+        product(frac(row(mi("y"), mo("−"), mi("t")), product(mi("y"), paren(int(1), mo("−"), mi("y")))),
+                product(mi("y"), paren(int(1), mo("−"), mi("y")))),
+        row(mi("y"), mo("−"), mi("t")), row(mn(node.y), mo("−"), mn(trace.target[j], true)),
+        mn(node.dE_dx))
+    : equation(dE(X), product(dE(Y), d(Y, X)), product(mn(node.dE_dy, true), mn(f.value, true)),
+               mn(node.dE_dx)));
+  formulas.push(equation(dE(B), product(dE(X), d(X, B)), product(dE(X), int(1)), mn(node.dE_db)));
+  note += "y = f(x), so the chain rule multiplies by the slope ∂y/∂x = f′(x); and x = Σ w·y + b, " +
+    "so ∂x/∂b = 1.";
+  if (ce) {
+    note += " With a sigmoid output and cross entropy the factor y(1 − y) cancels: ∂E/∂x is " +
+      "just y − t, the error itself, however flat the sigmoid is.";
+  }
+  if (f.words) note += ` ${f.words}`;
+  return { formulas, note };
+}
+
+/** ∂E/∂w of the weight from node i of layer k to node j of layer k+1. */
+export function backwardWeight(trace, k, i, j) {
+  const [W, X] = [weightSym(k, i, j), nodeSym("x", k + 1, j)];
+  const source = trace.nodes[k][i];
+  const target = trace.nodes[k + 1][j];
+  return {
+    formulas: [equation(dE(W), product(dE(X), d(X, W)), product(dE(X), nodeSym("y", k, i)),
+                        product(mn(target.dE_dx, true), mn(source.y, true)),
+                        mn(trace.weights[k][i][j].dE_dw))],
+    note: "w reaches E only through the x it feeds, x = … + w·y + …, so ∂x/∂w = y, the " +
+      "value that flowed along this link in the forward pass: a weight learns in proportion " +
+      "to how much signal it carried and how much its target's x matters to E.",
+  };
+}
+
+/** p ← p − α·∂E/∂p, for a weight or a bias. */
+export function updateLine(symbolNode, before, lr, grad, after) {
+  return equation(row(symbolNode, mo("←"), symbolNode, mo("−"), mi("α"), mo("·"), dE(symbolNode)),
+                  row(mn(before), mo("−"), product(mn(lr), mn(grad, true))), mn(after));
+}
+
+/** Every ∂E/∂w and ∂E/∂b of a trace. @param {import("./api.js").Trace} trace */
+export function gradients(trace) {
+  return [...trace.weights.flat(2).map((w) => w.dE_dw ?? 0),
+          ...trace.nodes.slice(1).flat().map((n) => n.dE_db ?? 0)];
+}
+
+/**
+ * E before and after the update on the same sample, the change, and the change the
+ * gradient predicts to first order: ΔE ≈ −α·Σ(∂E/∂p)² over every weight and bias p.
+ * @param {import("./api.js").Trace} trace an update trace
+ */
+export function errorChange(trace) {
+  const squares = gradients(trace).reduce((s, g) => s + g * g, 0);
+  const predicted = -trace.learning_rate * squares;
+  const change = (trace.error_after ?? trace.error) - trace.error;
+  const formula = equation(row(mi("Δ"), mi("E")),
+    row(msubText("E", "after"), mo("−"), msubText("E", "before")),
+    row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
+  const prediction = equation(row(mi("Δ"), mi("E"), mo("≈")),
+    row(mo("−"), mi("α"), mo("·"), mo("Σ"), sup(paren(dE(mi("p"))), int(2))),
+    row(mo("−"), product(mn(trace.learning_rate), mn(squares))), mn(predicted));
+  const ratio = predicted === 0 ? 1 : change / predicted;
+  const verdict = change > 0
+    ? "E rose: the step overshot the valley. The prediction holds only for small steps; lower α."
+    : ratio > 0.5 && ratio < 1.5
+      ? "E fell by about what the gradient predicted: the step was small enough for the " +
+        "straight-line view of E to hold."
+      : "E fell, but not by what the first-order prediction says: α is large enough for the " +
+        "curvature of E to matter.";
+  return { formulas: [formula, prediction], change, predicted,
+           note: `E on the same sample: ${fmt(trace.error)} before the update, ` +
+                 `${fmt(trace.error_after)} after. ${verdict}` };
+}
+
+const msubText = (base, words) => sub(mi(base), mtext(words));

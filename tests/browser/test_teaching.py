@@ -1,0 +1,129 @@
+"""Teaching why: the chain rule with its numbers, E before and after the update, and the
+faults a new user hit (linear activations, buttons that ran more than asked, Reset)."""
+
+import time
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import api, click, fmt, link_to, open_page, settle
+
+PHASES = 9  # of a 1-2-2-1 step
+
+
+def label(page: Page) -> str:
+    return page.locator("#phase-label").text_content() or ""
+
+
+def panel(page: Page) -> str:
+    return (page.locator("#formula").text_content() or "") + (
+        page.locator("#formula-note").text_content() or "")
+
+
+@pytest.mark.parametrize("where", ["activation", "output-activation"])
+def test_teaching_linear_activation_walks_every_phase(page: Page, where: str) -> None:
+    page.locator(f"#{where}").select_option("linear")
+    settle(page)
+    for _ in range(2 * PHASES):
+        page.keyboard.press("n")
+        settle(page)
+    assert label(page) == "Step 2 · Update"
+    page.locator("#node-2-0").click()
+    assert page.locator("#formula math").count() >= 1
+
+
+def test_teaching_backward_shows_the_chain_rule_with_each_factor(page: Page) -> None:
+    click(page, "Backward")
+    trace = api(page, "GET", "")["trace"]
+    page.locator("#link-label-1-0-1").click()  # w⁽²⁾₁₂
+    text = panel(page)
+    assert "w⁽²⁾₁₂" in (page.locator("#explain-heading").text_content() or "")
+    source, target = trace["nodes"][1][0], trace["nodes"][2][1]
+    assert f"{fmt(target['dE_dx'])}·{fmt(source['y'])}".replace("·−", "·(−") in text.replace(
+        " ", "") or fmt(source["y"]) in text
+    assert fmt(trace["weights"][1][0][1]["dE_dw"]) in text
+    assert "∂x/∂w = y" in text
+    page.locator("#node-1-0").click()  # a hidden node: the sum over the layer above
+    text = panel(page)
+    assert "chain rule adds up those paths" in text and "j = 1 … 2" in text
+    node = trace["nodes"][1][0]
+    for value in (node["dE_dy"], node["dE_dx"], node["y"] * (1 - node["y"])):
+        assert fmt(value) in text
+
+
+def test_teaching_cross_entropy_with_sigmoid_simplifies_to_y_minus_t(page: Page) -> None:
+    page.get_by_label("Loss", exact=True).select_option("cross_entropy")
+    settle(page)
+    click(page, "Backward")
+    page.locator("#node-3-0").click()
+    text = panel(page)
+    trace = api(page, "GET", "")["trace"]
+    out = trace["nodes"][3][0]
+    assert "cancels" in text and "y − t" in text
+    assert out["dE_dx"] == pytest.approx(out["y"] - trace["target"][0], abs=1e-12)
+    assert fmt(out["dE_dx"]) in text
+
+
+def test_teaching_update_shows_error_before_after_and_the_prediction(browser: Browser,
+                                                                 base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    click(page, "Step")
+    trace = api(page, "GET", "")["trace"]
+    text = panel(page)
+    grads = [w["dE_dw"] for m in trace["weights"] for r in m for w in r] + [
+        n["dE_db"] for layer in trace["nodes"][1:] for n in layer]
+    predicted = -trace["learning_rate"] * sum(g * g for g in grads)
+    assert "E before and after the update" in (page.locator("#explain-heading").text_content()
+                                               or "")
+    for value in (trace["error"], trace["error_after"], trace["error_after"] - trace["error"],
+                  predicted):
+        assert fmt(value) in text, (fmt(value), text)
+    assert "E fell" in text
+    # with linear nodes (no saturating sigmoid), a large learning rate overshoots
+    page2, console2 = open_page(browser, base_url, path=link_to({"network": {
+        "seed": 1, "activation": "linear", "output_activation": "linear", "learning_rate": 2}}))
+    click(page2, "Step")
+    trace = api(page2, "GET", "")["trace"]
+    assert trace["error_after"] > trace["error"]
+    assert "E rose: the step overshot" in panel(page2)
+    for p in (page, page2):
+        p.context.close()
+    assert console.errors == console2.errors == []
+
+
+def test_teaching_forward_twice_and_backward_twice_apply_no_update(page: Page) -> None:
+    click(page, "Forward")
+    click(page, "Forward")
+    assert label(page) == "Step 1 · Error"
+    assert api(page, "GET", "")["step"] == 0
+    assert "forward pass of this step is complete" in (page.locator("#status").text_content()
+                                                       or "")
+    click(page, "Backward")
+    click(page, "Backward")
+    assert label(page) == "Step 1 · Backward through hidden layer 1"
+    state = api(page, "GET", "")
+    assert state["step"] == 0 and state["phase"] == "backward"
+    click(page, "Update")
+    assert api(page, "GET", "")["step"] == 1
+    click(page, "Forward")  # after a whole step, Forward starts the next one
+    assert label(page) == "Step 2 · Error"
+
+
+def test_teaching_reset_during_an_animation_takes_effect_at_once(browser: Browser,
+                                                                 base_url: str) -> None:
+    page, console = open_page(browser, base_url, reduced_motion=False)
+    page.locator("#speed").fill("0.25")  # each pulse takes 2.8 s
+    page.locator("#speed").dispatch_event("input")
+    for _ in range(3):
+        page.get_by_role("button", name="Next", exact=True).click()
+    page.wait_for_timeout(900)  # mid-way through the first pulse
+    started = time.monotonic()
+    page.get_by_role("button", name="Reset", exact=True).click()
+    settle(page)
+    # the 2.8 s pulses and the queued Next presses did not run to their end first
+    assert time.monotonic() - started < 2.5
+    assert label(page) == "Step 0 · Ready"
+    state = api(page, "GET", "")
+    assert state["step"] == 0 and state["phase"] is None
+    page.context.close()
+    assert console.errors == []

@@ -49,7 +49,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
     const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}`
       : `Step ${network.step} · ${s.playing ? "Training" : "Ready"}`;
     const history = atLiveStep(s.stepper) ? "" : " · looking back (history)";
-    panel.render({ ...ex, label, detail: `Updates applied: ${network.step}${history}`,
+    const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
+    panel.render({ ...ex, label, detail: `${updates}${history}`,
                    editable: editable(s) });
   }
 

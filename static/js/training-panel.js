@@ -21,7 +21,7 @@ const $ = (id) => {
  *          onImport:(text:string)=>void, onExportTrace:(format:string)=>void,
  *          onRebuild:(text:string)=>void, onNextSample:()=>void,
  *          onPoint:(event:any)=>void}} handlers
- * @param {{datasets:{name:string, inputs:number}[], limits:{plot_domain:number[]}}} options
+ * @param {{datasets:{name:string, inputs:number}[], limits:any}} options
  *   the built-in datasets and the plot domain (from /api/options)
  */
 export function bindTrainingPanel(handlers, options) {
@@ -43,6 +43,16 @@ export function bindTrainingPanel(handlers, options) {
     return group;
   }));
   select.prepend(none);
+  // Limits come from the server, written nowhere else.
+  const lim = options.limits;
+  $("noise").max = String(lim.max_noise);
+  $("data-size").max = String(lim.max_dataset_size);
+  $("data-seed").max = String(lim.max_seed);
+  $("test-fraction").max = String(lim.max_test_fraction);
+  $("l2").max = String(lim.max_l2);
+  $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
+    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes. Rebuilding ` +
+    "starts new weights and keeps the settings and the data.";
   const number = (id) => Number($(id).value);
   const spec = () => ({ name: select.value, noise: number("noise"), size: number("data-size"),
                         seed: number("data-seed"), test_fraction: number("test-fraction") });
@@ -111,7 +121,11 @@ export function bindTrainingPanel(handlers, options) {
         : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
               " (click it again for the network's output)"
         : "Showing the network's output y over the data";
-      $("train-counter").textContent = `Step ${n.step} · epoch ${s.epoch.toFixed(2)}`;
+      $("train-counter").textContent = `Epoch ${s.epoch.toFixed(2)} · ` +
+        `${s.samplesTrained.toLocaleString("en")} samples trained`;
+      const points = s.dataset?.train.length ?? 0;
+      $("epoch-note").textContent = `An epoch is one pass over all ${points} training points, ` +
+        "in a new shuffled order each time.";
       $("btn-play").textContent = s.playing ? "Pause" : "Play";
       $("btn-play").classList.toggle("playing", s.playing);
     },

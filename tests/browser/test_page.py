@@ -238,7 +238,7 @@ def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: 
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_timeout(1200)
     screenshot(page, f"{name}-mid-animation")
-    assert "Updates applied: 0" in (page.locator("#phase-detail").text_content() or "")
+    assert "0 updates applied so far" in (page.locator("#phase-detail").text_content() or "")
     settle(page)
     screenshot(page, f"{name}-after-step")
     assert label(page) == "Step 1 · Update"
@@ -284,7 +284,10 @@ def test_page_formula_keeps_the_factors_of_a_product_apart(page: Page) -> None:
     click(page, "Backward")
     page.locator("#node-1-0").click()
     text = (page.locator("#formula").text_content() or "").replace(" ", "")
-    # dE/dx = (1 − y²)·dE/dy: the sum in parentheses, not 1 − y²·dE/dy
-    assert "(1−y2)·" in text
+    # f′(x) = (1 − y²) is a factor of its own, with its value; then dE/dx = dE/dy · f′(x)
+    assert "=(1−y2)=" in text
     node = api(page, "GET", "")["trace"]["nodes"][1][0]
+    slope = 1 - node["y"] ** 2
+    assert f"{fmt(node['dE_dy'])}·{fmt(slope)}".replace("·−", "·(−") in text.replace(
+        f"({fmt(node['dE_dy'])})", fmt(node["dE_dy"]))
     assert fmt(node["dE_dx"]) in text

@@ -22,7 +22,8 @@ def play_for(page: Page, ms: int) -> None:
 
 
 def epoch_shown(page: Page) -> float:
-    return float((page.locator("#train-counter").text_content() or "").split("epoch")[1])
+    text = page.locator("#train-counter").text_content() or ""
+    return float(text.split("·")[0].replace("Epoch", ""))
 
 
 def refused_calls_only(console) -> bool:

@@ -29,7 +29,9 @@ def test_training_play_and_pause_train_and_redraw(page: Page) -> None:
     assert after["step"] > before["step"] + 100
     assert after["weights"] != before["weights"]
     counter = page.locator("#train-counter").text_content() or ""
-    assert counter.startswith(f"Step {after['step']} ·")
+    label = page.locator("#phase-label").text_content() or ""
+    assert label == f"Step {after['step']} · Ready"  # one step counter, in the header
+    assert counter.startswith("Epoch ") and "samples trained" in counter
     for k, matrix in enumerate(after["weights"]):
         for i, row in enumerate(matrix):
             for j, w in enumerate(row):

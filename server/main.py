@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from .api import networks, options, pages, training
 from .api.errors import install_error_handlers
-from .middleware import BodyLimit, SecurityHeaders
+from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
 from .sessions import NetworkStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,7 @@ def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
         summary="Forward propagation and backpropagation, number by number.",
         docs_url=None,
         redoc_url=None,
+        redirect_slashes=False,  # a redirect would be built from the client's Host header
     )
     app.state.store = NetworkStore(capacity=capacity)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
@@ -39,6 +40,7 @@ def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
     app.include_router(networks.router)
     app.include_router(training.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # type: ignore[arg-type]
+    app.add_middleware(HeadAsGet)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
 

@@ -1,0 +1,93 @@
+"""Regression tests for requests found by trying to break the server: each failed before its
+fix (a 500, a half-applied call, an inconsistent answer, a reflected Host, ...)."""
+
+
+import pytest
+from fastapi import APIRouter
+from fastapi.testclient import TestClient
+
+from server.main import create_app
+from tests.conftest import strict_json
+
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy",
+                    "x-frame-options")
+
+
+def _network(client: TestClient, **body) -> str:
+    response = client.post("/api/networks", json={"seed": 1, **body})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_hardening_unexpected_error_is_json_with_security_headers() -> None:
+    app = create_app()
+    boom = APIRouter()
+
+    @boom.get("/api/boom")
+    def explode() -> None:
+        raise RuntimeError("a bug")
+
+    app.include_router(boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
+    assert "a bug" not in response.text  # no internals leak
+    assert response.json()["detail"]
+    for header in SECURITY_HEADERS:
+        assert header in response.headers, header
+
+
+def test_hardening_head_answers_as_get_without_a_body(client: TestClient) -> None:
+    network_id = _network(client)
+    for path in ("/", "/api/health", "/api/options", f"/api/networks/{network_id}",
+                 "/static/js/main.js", f"/api/networks/{network_id}/function?resolution=3"):
+        got = client.get(path)
+        head = client.head(path)
+        assert head.status_code == 200, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+        assert head.headers["content-length"] == got.headers["content-length"], path
+        for header in SECURITY_HEADERS:
+            assert header in head.headers
+    missing = client.head("/api/networks/unknown")
+    assert missing.status_code == 404 and missing.content == b""
+    assert client.head(f"/api/networks/{network_id}/forward").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/", "/api/networks/", "/static", "/docs", "/api/options/",
+                                  "/api/networks/x/forward/"])
+def test_hardening_host_header_is_never_reflected(client: TestClient, path: str) -> None:
+    for method in ("GET", "POST"):
+        response = client.request(method, path, headers={"host": "evil.example"},
+                                  follow_redirects=False)
+        assert response.status_code < 500
+        assert "evil.example" not in response.text, (method, path)
+        assert "evil.example" not in response.headers.get("location", ""), (method, path)
+
+
+def test_hardening_page_links_its_files_by_path(client: TestClient) -> None:
+    html = client.get("/", headers={"host": "evil.example"}).text
+    assert 'src="/static/js/main.js"' in html
+    assert 'href="/static/css/style.css"' in html
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_hardening_byte_order_mark_is_one_rule_everywhere(client: TestClient) -> None:
+    json_type = {"content-type": "application/json"}
+    created = client.post("/api/networks", content=BOM + b'{"seed": 3}', headers=json_type)
+    assert created.status_code == 201 and created.json()["seed"] == 3
+    url = f"/api/networks/{created.json()['id']}"
+    for method, path, body in [
+        ("POST", "/forward", b'{"input": [0.5], "target": [1]}'),
+        ("POST", "/step", b'{"input": [0.5], "target": [1]}'),
+        ("PATCH", "", b'{"learning_rate": 1}'),
+        ("PUT", "/weights/0/0/0", b'{"value": 0.5}'),
+        ("PUT", "/dataset", b'{"name": "line", "size": 5}'),
+        ("POST", "/train", b'{"steps": 2}'),
+    ]:
+        response = client.request(method, url + path, content=BOM + body, headers=json_type)
+        assert response.status_code == 200, (path, response.text)
+        strict_json(response.text)

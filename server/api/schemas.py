@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..engine.activations import ActivationName
 from ..engine.datasets import MAX_SIZE, DatasetName
@@ -25,6 +25,9 @@ LearningRate = Annotated[
     Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False,
           description=f"α in w ← w − α·dE/dw, with 0 < α ≤ {MAX_LEARNING_RATE:g}"),
 ]
+# Every non-negative rate and share goes through this, so that −0.0 (valid JSON, and ≥ 0)
+# becomes 0.0 before anything uses it.
+Unsigned = Annotated[float, AfterValidator(lambda v: v + 0.0)]
 NodeCount = Annotated[int, Field(ge=MIN_NODES, le=MAX_NODES)]
 Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
 Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
@@ -91,10 +94,10 @@ class DatasetCreate(Strict):
     name: DatasetName | None = Field(None, description="1 input: line, step, sine, bump; "
                                                        "2 inputs: circle, xor, gaussians, spiral")
     size: int = Field(200, ge=1, le=MAX_SIZE, description="points generated")
-    noise: float = Field(0.1, ge=0, le=1, allow_inf_nan=False,
+    noise: Unsigned = Field(0.1, ge=0, le=1, allow_inf_nan=False,
                          description="0 (none) … 1 (much) scatter")
     seed: int = Field(0, ge=0, le=MAX_SEED)
-    test_fraction: float = Field(0.0, ge=0, le=0.9, allow_inf_nan=False,
+    test_fraction: Unsigned = Field(0.0, ge=0, le=0.9, allow_inf_nan=False,
                                  description="the share of points held out for testing")
     points: Annotated[list[Sample],
                       Field(min_length=1, max_length=MAX_POINTS_PER_BODY)] | None = None
@@ -114,7 +117,7 @@ class TrainRequest(Strict):
     steps: int = Field(100, ge=1, le=MAX_STEPS_PER_CALL, description="updates to apply")
     batch_size: int | None = Field(None, ge=1, le=MAX_SIZE,
                                    description="points per update; null for the full batch")
-    l2: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
+    l2: Unsigned = Field(0.0, ge=0, le=1, allow_inf_nan=False,
                       description="L2 rate λ: each update adds λ·w to dE/dw")
     resolution: int = Field(0, ge=0, le=MAX_RESOLUTION,
                             description="if > 0, also return the output over a grid this fine")

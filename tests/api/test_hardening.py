@@ -19,6 +19,18 @@ def _network(client: TestClient, **body) -> str:
     return response.json()["id"]
 
 
+@pytest.mark.parametrize("name", ["line", "step", "sine", "bump", "circle", "xor", "gaussians",
+                                  "spiral"])
+def test_hardening_negative_zero_noise_is_no_noise(client: TestClient, name: str) -> None:
+    inputs = 1 if name in ("line", "step", "sine", "bump") else 2
+    url = f"/api/networks/{_network(client, layers=[inputs, 2, 1])}"
+    body = {"name": name, "size": 20, "seed": 4}
+    response = client.put(f"{url}/dataset", json={**body, "noise": -0.0})
+    assert response.status_code == 200, response.text
+    assert response.json()["noise"] == 0.0
+    assert response.json() == client.put(f"{url}/dataset", json={**body, "noise": 0.0}).json()
+
+
 def test_hardening_unexpected_error_is_json_with_security_headers() -> None:
     app = create_app()
     boom = APIRouter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -97,6 +98,26 @@ class Snapshot:
     step: int
     params: Parameters
     trace: Trace | None
+
+
+@dataclass(frozen=True)
+class PlotRequest:
+    """One node's output over the plot grid; `layer` None means the output layer."""
+
+    layer: int | None
+    node: int
+    resolution: int
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A training call's outcome, the network after it, and the plot from the same weights."""
+
+    outcome: TrainOutcome
+    snapshot: Snapshot
+    layer: int | None
+    grid: Array | None
+    seconds: float  # the work, under the lock
 
 
 @dataclass(frozen=True)
@@ -343,10 +364,15 @@ class Network:
     def remove_point(self, part: str, index: int) -> Dataset:
         return self._data(lambda: self._workbench.remove_point(part, index))
 
-    def train(self, steps: int, batch_size: int | None,
-              l2: float) -> tuple[TrainOutcome, Snapshot]:
-        """`steps` updates on the dataset; the pending pass, now stale, is dropped."""
+    def train(self, steps: int, batch_size: int | None, l2: float,
+              plot: PlotRequest | None = None) -> Trained:
+        """`steps` updates on the dataset; the pending pass, now stale, is dropped. With
+        `plot`, also one node's output over the plot grid, from the same new weights. Every
+        request is checked before anything changes; `seconds` times the work, not the wait
+        for the lock."""
         with self.lock:
+            started = time.perf_counter()
+            layer = self._plot_layer(plot, "resolution") if plot else None
             try:
                 outcome = self._workbench.train(self._arch, self._params, steps=steps,
                                                 batch_size=batch_size,
@@ -357,27 +383,42 @@ class Network:
                 raise InvalidInput(e.field, e.message) from None
             if outcome is None:
                 raise _diverged("training")
+            grid = None
+            if plot is not None and layer is not None:
+                grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
+                                     plot.resolution)
+                _require_finite("the plot", grid)
             self._params = outcome.result.params
             self._step += steps
             self._trace = None
-            return outcome, self._snapshot()
+            seconds = time.perf_counter() - started
+            return Trained(outcome, self._snapshot(), layer, grid, seconds)
 
-    def function(self, layer: int, node: int, resolution: int) -> Array:
-        """The output of one node over the plot domain, with the current weights."""
+    def _plot_layer(self, plot: PlotRequest, inputs_field: str) -> int:
+        """The layer of the plotted node (default: the output layer), after checking that
+        the node exists and that the network has 1 or 2 inputs."""
+        layers = self._arch.layers
+        layer = len(layers) - 1 if plot.layer is None else plot.layer
+        if not 0 <= layer < len(layers):
+            raise InvalidInput("layer", f"the network has layers 0 … {len(layers) - 1}, "
+                               f"got {layer}")
+        if not 0 <= plot.node < layers[layer]:
+            raise InvalidInput("node", f"layer {layer} has nodes 0 … {layers[layer] - 1}, "
+                               f"got {plot.node}")
+        if layers[0] > 2:
+            raise InvalidInput(inputs_field, "the plot shows networks with 1 or 2 inputs "
+                               f"only; this one has {layers[0]}")
+        return layer
+
+    def function(self, plot: PlotRequest) -> tuple[int, Array]:
+        """The output of one node over the plot domain, with the current weights, and the
+        node's layer."""
         with self.lock:
-            layers = self._arch.layers
-            if not 0 <= layer < len(layers):
-                raise InvalidInput("layer", f"the network has layers 0 … {len(layers) - 1}, "
-                                   f"got {layer}")
-            if not 0 <= node < layers[layer]:
-                raise InvalidInput("node", f"layer {layer} has nodes 0 … {layers[layer] - 1}, "
-                                   f"got {node}")
-            try:
-                values = function_grid(self._arch, self._params, layer, node, resolution)
-            except DataError as e:
-                raise InvalidInput(e.field, e.message) from None
+            layer = self._plot_layer(plot, "layers")
+            values = function_grid(self._arch, self._params, layer, plot.node,
+                                   plot.resolution)
             _require_finite("the plot", values)
-            return values
+            return layer, values
 
     def gradient_check(self) -> GradientCheck:
         """Backprop and finite differences on the current sample, with the current weights."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from ..sessions import InvalidInput
+from ..sessions import InvalidInput, PlotRequest
 from .convert import dataset_out, function_out, train_out
 from .deps import CurrentNetwork
 from .errors import ERROR_RESPONSES
@@ -67,15 +66,12 @@ def train_network(network: CurrentNetwork, body: TrainRequest) -> TrainOut:
     batch with null), with optional L2. Returns the loss history, the losses on the
     training and test sets, the new weights, and (if `resolution` > 0) the plotted node's
     output over the plot's grid. A run that would diverge is refused (409); nothing changes."""
-    started = time.perf_counter()
-    outcome, snap = network.train(body.steps, body.batch_size, body.l2)
-    seconds = time.perf_counter() - started
+    plot = PlotRequest(body.layer, body.node, body.resolution) if body.resolution else None
+    trained = network.train(body.steps, body.batch_size, body.l2, plot)
     function = None
-    if body.resolution:
-        layer = len(snap.arch.layers) - 1 if body.layer is None else body.layer
-        function = function_out(layer, body.node,
-                                network.function(layer, body.node, body.resolution))
-    return train_out(snap, outcome, function, seconds)
+    if trained.grid is not None and trained.layer is not None:
+        function = function_out(trained.layer, body.node, trained.grid)
+    return train_out(trained.snapshot, trained.outcome, function, trained.seconds)
 
 
 @router.get("/{network_id}/function")
@@ -85,5 +81,5 @@ def read_function(network: CurrentNetwork,
                   node: Annotated[int, Query(ge=0, le=7)] = 0) -> FunctionOut:
     """The output y of one node (default: the first output node) over the plot's domain:
     a curve for a 1-input network, a grid for a 2-input one."""
-    layer = len(network.arch.layers) - 1 if layer is None else layer
-    return function_out(layer, node, network.function(layer, node, resolution))
+    layer, values = network.function(PlotRequest(layer, node, resolution))
+    return function_out(layer, node, values)

@@ -1,6 +1,8 @@
 """Regression tests for requests found by trying to break the server: each failed before its
 fix (a 500, a half-applied call, an inconsistent answer, a reflected Host, ...)."""
 
+import threading
+import time
 
 import pytest
 from fastapi import APIRouter
@@ -50,6 +52,27 @@ def test_hardening_unexpected_error_is_json_with_security_headers() -> None:
         assert header in response.headers, header
 
 
+@pytest.mark.parametrize("body", [{"layer": 9}, {"layer": 4}, {"node": 2, "layer": 1},
+                                  {"node": 7}])
+def test_hardening_train_with_a_bad_plot_node_trains_nothing(client: TestClient, body) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.put(f"{url}/dataset", json={"name": "sine", "size": 20})
+    response = client.post(f"{url}/train", json={"steps": 3, "resolution": 5, **body})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] in ("layer", "node")
+    assert client.get(url).json()["step"] == 0
+
+
+def test_hardening_train_with_a_plot_of_three_inputs_trains_nothing(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client, layers=[3, 1])}"
+    client.put(f"{url}/dataset", json={"points": [{"input": [0.1, 0.2, 0.3], "target": [1]}]})
+    response = client.post(f"{url}/train", json={"steps": 3, "resolution": 5})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "resolution"
+    assert client.get(url).json()["step"] == 0
+    assert client.post(f"{url}/train", json={"steps": 3}).status_code == 200
+
+
 def test_hardening_head_answers_as_get_without_a_body(client: TestClient) -> None:
     network_id = _network(client)
     for path in ("/", "/api/health", "/api/options", f"/api/networks/{network_id}",
@@ -82,6 +105,43 @@ def test_hardening_page_links_its_files_by_path(client: TestClient) -> None:
     html = client.get("/", headers={"host": "evil.example"}).text
     assert 'src="/static/js/main.js"' in html
     assert 'href="/static/css/style.css"' in html
+
+
+def test_hardening_train_plot_comes_from_the_weights_in_the_answer(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client, layers=[2, 3, 1])}"
+    client.put(f"{url}/dataset", json={"name": "xor", "size": 40})
+    out = client.post(f"{url}/train", json={"steps": 20, "resolution": 6}).json()
+    state = client.get(url).json()
+    copy = _network(client, layers=[2, 3, 1], weights=out["weights"], biases=out["biases"])
+    expected = client.get(f"/api/networks/{copy}/function?resolution=6").json()
+    assert out["function"]["values"] == expected["values"]
+    assert state["weights"] == out["weights"]
+
+
+def test_hardening_train_seconds_exclude_the_wait_for_the_lock() -> None:
+    app = create_app()
+    with TestClient(app) as client:
+        network_id = _network(client)
+        url = f"/api/networks/{network_id}"
+        client.put(f"{url}/dataset", json={"name": "sine", "size": 20})
+        network = app.state.store.get(network_id)
+        held = threading.Event()
+
+        def hold() -> None:
+            with network.lock:
+                held.set()
+                time.sleep(0.3)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait()
+        started = time.perf_counter()
+        response = client.post(f"{url}/train", json={"steps": 1, "resolution": 4})
+        waited = time.perf_counter() - started
+        holder.join()
+    assert response.status_code == 200
+    assert waited >= 0.25  # it did wait for the lock
+    assert response.json()["seconds"] < 0.1
 
 
 BOM = b"\xef\xbb\xbf"

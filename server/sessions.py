@@ -194,10 +194,11 @@ class Network:
         return np.array(values, dtype=np.float64)
 
     def _forward_trace(self, arch: Architecture, params: Parameters, x: Array,
-                       t: Array) -> Trace:
+                       t: Array, learning_rate: float | None = None) -> Trace:
         fwd = forward(arch, params, x, t)
         _check_forward(fwd)
-        return Trace("forward", self._step, self._learning_rate, x, t, fwd, None, params)
+        rate = self._learning_rate if learning_rate is None else learning_rate
+        return Trace("forward", self._step, rate, x, t, fwd, None, params)
 
     def _backward_trace(self, arch: Architecture, trace: Trace) -> Trace:
         grads = backward(arch, trace.params, trace.forward, trace.target)
@@ -253,14 +254,15 @@ class Network:
 
     # -- changes that keep the weights -------------------------------------------------------
 
-    def _recompute(self, arch: Architecture, params: Parameters) -> Trace | None:
+    def _recompute(self, arch: Architecture, params: Parameters,
+                   learning_rate: float | None = None) -> Trace | None:
         """The current pass redone on the same sample with new settings or parameters: a
         pending forward or backward pass is recomputed; after an update, a new forward pass
         on the same sample is what the next pass would show."""
         old = self._trace
         if old is None:
             return None
-        trace = self._forward_trace(arch, params, old.input, old.target)
+        trace = self._forward_trace(arch, params, old.input, old.target, learning_rate)
         if old.phase == "backward":
             trace = self._backward_trace(arch, trace)
         return trace
@@ -278,14 +280,15 @@ class Network:
                 )
             except ValueError as e:
                 raise InvalidInput("loss" if loss else "output_activation", str(e)) from None
+            rate = self._learning_rate if learning_rate is None else learning_rate
             # Everything is computed before anything changes: a recomputation that would
-            # diverge leaves the settings as they were.
-            trace = self._recompute(arch, self._params) if arch != self._arch else self._trace
-            if learning_rate is not None:
-                self._learning_rate = learning_rate
-                if trace is not None:
-                    trace = replace(trace, learning_rate=learning_rate)
-            self._arch, self._trace = arch, trace
+            # diverge leaves the settings as they were. An update trace is never relabelled
+            # with a rate it was not computed with: after any change it becomes a new
+            # forward pass on the same sample, which shows the new rate.
+            trace = self._trace
+            if arch != self._arch or rate != self._learning_rate:
+                trace = self._recompute(arch, self._params, rate)
+            self._arch, self._learning_rate, self._trace = arch, rate, trace
             return self._snapshot()
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:

@@ -73,6 +73,31 @@ def test_hardening_train_with_a_plot_of_three_inputs_trains_nothing(client: Test
     assert client.post(f"{url}/train", json={"steps": 3}).status_code == 200
 
 
+def test_hardening_trace_after_a_learning_rate_change_is_self_consistent(
+        client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.post(f"{url}/step", json={"input": [0.5], "target": [0.9]})
+    client.patch(url, json={"learning_rate": 2})
+    trace = client.get(url).json()["trace"]
+    assert trace["learning_rate"] == 2
+    for k, matrix in enumerate(trace["weights"]):
+        for row in matrix:
+            for link in row:
+                if link["w_before"] is not None:  # an update trace: w from w_before at its rate
+                    rate = trace["learning_rate"]
+                    assert link["w"] == pytest.approx(link["w_before"] - rate * link["dE_dw"],
+                                                      abs=1e-15), k
+    # The pending pass is a new one on the same sample, with the weights in force now.
+    assert trace["phase"] == "forward" and trace["input"] == [0.5]
+    state = client.get(url).json()
+    assert [[[w["w"] for w in row] for row in m] for m in trace["weights"]] == state["weights"]
+    after = client.post(f"{url}/backward").json()
+    updated = client.post(f"{url}/update").json()
+    w = updated["weights"][0][0][0]
+    assert w["w"] == pytest.approx(w["w_before"] - 2 * after["weights"][0][0][0]["dE_dw"],
+                                   abs=1e-15)
+
+
 def test_hardening_head_answers_as_get_without_a_body(client: TestClient) -> None:
     network_id = _network(client)
     for path in ("/", "/api/health", "/api/options", f"/api/networks/{network_id}",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..engine.activations import ActivationName
 from ..engine.datasets import MAX_SIZE, DatasetName
@@ -25,10 +25,25 @@ LearningRate = Annotated[
     Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False,
           description=f"α in w ← w − α·dE/dw, with 0 < α ≤ {MAX_LEARNING_RATE:g}"),
 ]
+
+
+def _integral(value: object) -> object:
+    """JSON Schema's "integer" admits 1534.0, so an integral float is that integer; 1.5, true
+    and "3" are still refused by the strict int that follows."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def Integer(ge: int, le: int) -> Any:  # noqa: N802 (a type, read as one)
+    """An int in [ge, le]; the bounds come before the conversion so that the schema shows
+    them as minimum and maximum."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integral)]
+
 # Every non-negative rate and share goes through this, so that −0.0 (valid JSON, and ≥ 0)
 # becomes 0.0 before anything uses it.
 Unsigned = Annotated[float, AfterValidator(lambda v: v + 0.0)]
-NodeCount = Annotated[int, Field(ge=MIN_NODES, le=MAX_NODES)]
+NodeCount = Integer(MIN_NODES, MAX_NODES)
 Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
 Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
                      Field(max_length=MAX_LAYERS - 1)]
@@ -55,8 +70,8 @@ class NetworkCreate(Strict):
                                               description="activation of the output layer")
     loss: LossName = Field("squared", description="cross_entropy needs a sigmoid output")
     learning_rate: LearningRate = DEFAULT_LEARNING_RATE
-    seed: int | None = Field(None, ge=0, le=MAX_SEED,
-                             description="seed of the initial weights; random if omitted")
+    seed: Integer(0, MAX_SEED) | None = Field(
+        None, description="seed of the initial weights; random if omitted")
     weights: Matrices | None = Field(
         None, description="initial weights[k][i][j], from node i of layer k to node j of "
                           "layer k+1 (what a reset restores)")
@@ -65,7 +80,7 @@ class NetworkCreate(Strict):
     current_weights: Matrices | None = Field(
         None, description="to resume a network: its weights now, if not the initial ones")
     current_biases: Vectors | None = Field(None, description="to resume: its biases now")
-    step: int = Field(0, ge=0, le=MAX_STEP, description="to resume: updates applied so far")
+    step: Integer(0, MAX_STEP) = Field(0, description="to resume: updates applied so far")
 
 
 class NetworkUpdate(Strict):
@@ -88,19 +103,32 @@ class ParameterValue(Strict):
     value: Value
 
 
-class DatasetCreate(Strict):
-    """A built-in dataset by `name`, or the learner's own `points`: exactly one of the two."""
+def _absent_not_null(schema: dict[str, Any]) -> None:
+    """A field that is either absent or a value: the schema shows no null (the server takes a
+    null as absent)."""
+    options = [o for o in schema.pop("anyOf") if o.get("type") != "null"]
+    schema.pop("default", None)
+    schema.update(options[0])
 
-    name: DatasetName | None = Field(None, description="1 input: line, step, sine, bump; "
-                                                       "2 inputs: circle, xor, gaussians, spiral")
-    size: int = Field(200, ge=1, le=MAX_SIZE, description="points generated")
+
+class DatasetCreate(Strict):
+    """A built-in dataset by `name`, or the learner's own `points`: exactly one of the two
+    (the schema says so with oneOf; a null is taken as not given)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["name"]},
+                                                           {"required": ["points"]}]})
+
+    name: DatasetName | None = Field(
+        None, json_schema_extra=_absent_not_null,
+        description="1 input: line, step, sine, bump; 2 inputs: circle, xor, gaussians, spiral")
+    size: Integer(1, MAX_SIZE) = Field(200, description="points generated")
     noise: Unsigned = Field(0.1, ge=0, le=1, allow_inf_nan=False,
-                         description="0 (none) … 1 (much) scatter")
-    seed: int = Field(0, ge=0, le=MAX_SEED)
+                            description="0 (none) … 1 (much) scatter")
+    seed: Integer(0, MAX_SEED) = 0
     test_fraction: Unsigned = Field(0.0, ge=0, le=0.9, allow_inf_nan=False,
-                                 description="the share of points held out for testing")
-    points: Annotated[list[Sample],
-                      Field(min_length=1, max_length=MAX_POINTS_PER_BODY)] | None = None
+                                    description="the share of points held out for testing")
+    points: Annotated[list[Sample], Field(min_length=1, max_length=MAX_POINTS_PER_BODY)] | None = (
+        Field(None, json_schema_extra=_absent_not_null))
 
 
 class DatasetOut(BaseModel):
@@ -114,16 +142,16 @@ class DatasetOut(BaseModel):
 
 
 class TrainRequest(Strict):
-    steps: int = Field(100, ge=1, le=MAX_STEPS_PER_CALL, description="updates to apply")
-    batch_size: int | None = Field(None, ge=1, le=MAX_SIZE,
-                                   description="points per update; null for the full batch")
+    steps: Integer(1, MAX_STEPS_PER_CALL) = Field(100, description="updates to apply")
+    batch_size: Integer(1, MAX_SIZE) | None = Field(
+        None, description="points per update; null for the full batch")
     l2: Unsigned = Field(0.0, ge=0, le=1, allow_inf_nan=False,
                       description="L2 rate λ: each update adds λ·w to dE/dw")
-    resolution: int = Field(0, ge=0, le=MAX_RESOLUTION,
+    resolution: Integer(0, MAX_RESOLUTION) = Field(0,
                             description="if > 0, also return the output over a grid this fine")
-    layer: int | None = Field(None, ge=0, le=MAX_LAYERS - 1,
-                              description="the node plotted (default: the first output node)")
-    node: int = Field(0, ge=0, le=MAX_NODES - 1)
+    layer: Integer(0, MAX_LAYERS - 1) | None = Field(
+        None, description="the node plotted (default: the first output node)")
+    node: Integer(0, MAX_NODES - 1) = 0
 
 
 class LossPoint(BaseModel):

@@ -169,6 +169,62 @@ def test_hardening_train_seconds_exclude_the_wait_for_the_lock() -> None:
     assert response.json()["seconds"] < 0.1
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("", {"steps": 12.0}),  # train
+        ("", {"steps": 12, "batch_size": 4.0, "resolution": 3.0, "layer": 1.0, "node": 0.0}),
+    ],
+)
+def test_hardening_integral_floats_are_integers(client: TestClient, path, body) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.put(f"{url}/dataset", json={"name": "sine", "size": 20.0, "seed": 3.0})
+    response = client.post(f"{url}/train{path}", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["step"] == 12
+
+
+def test_hardening_integral_floats_in_create(client: TestClient) -> None:
+    response = client.post("/api/networks", json={"layers": [2.0, 3, 1.0], "seed": 7.0,
+                                                  "step": 4.0})
+    assert response.status_code == 201, response.text
+    out = response.json()
+    assert out["layers"] == [2, 3, 1] and out["seed"] == 7 and out["step"] == 4
+    assert out == {**client.post("/api/networks", json={"layers": [2, 3, 1], "seed": 7,
+                                                        "step": 4}).json(), "id": out["id"]}
+
+
+@pytest.mark.parametrize(("body", "field"), [({"steps": 1.5}, "steps"),
+                                              ({"steps": True}, "steps"),
+                                              ({"steps": "3"}, "steps"),
+                                              ({"node": 1e300}, "node")])
+def test_hardening_non_integers_are_still_refused(client: TestClient, body, field) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.put(f"{url}/dataset", json={"name": "sine", "size": 20})
+    response = client.post(f"{url}/train", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_hardening_null_means_not_given(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    response = client.put(f"{url}/dataset", json={"name": "sine", "points": None})
+    assert response.status_code == 200, response.text
+    points = [{"input": [0.1], "target": [0.2]}]
+    response = client.put(f"{url}/dataset", json={"name": None, "points": points})
+    assert response.status_code == 200, response.text
+    response = client.put(f"{url}/dataset", json={"name": None, "points": None})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    assert client.post("/api/networks", json={"seed": None, "weights": None,
+                                              "biases": None}).status_code == 201
+
+
+def test_hardening_schema_says_a_dataset_is_a_name_or_points(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["DatasetCreate"]
+    assert {tuple(option["required"]) for option in schema["oneOf"]} == {("name",), ("points",)}
+
+
 BOM = b"\xef\xbb\xbf"
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from server.engine.datasets import make_dataset
 from server.engine.mlp import Architecture, init_parameters
-from server.engine.training import new_cursor, train
+from server.engine.sgd import new_cursor, train
 
 from .server import running_server
 
@@ -58,7 +58,8 @@ def engine(seconds: float) -> list[tuple[str, float]]:
 def largest_call() -> list[tuple[str, float]]:
     """The longest training call the server accepts: the largest network, steps and batch
     chosen just under the limit of about a second."""
-    from server.training import MAX_CALL_SECONDS, estimated_seconds
+    from server.limits import MAX_CALL_SECONDS
+    from server.networks.workbench import estimated_seconds
 
     arch = Architecture((8,) * 8, "tanh", "sigmoid")
     rng = np.random.default_rng(0)

@@ -5,7 +5,7 @@ import pytest
 
 from server.engine.datasets import GENERATORS, inputs_of, make_dataset
 from server.engine.mlp import Architecture, backward, forward, init_parameters, update
-from server.engine.training import new_cursor, train
+from server.engine.sgd import new_cursor, train
 
 
 def _setup(layers, activation="tanh", seed=0, name="sine", size=64):

@@ -10,8 +10,8 @@ from ..engine.datasets import Points
 from ..engine.gradcheck import relative_difference
 from ..engine.mlp import Parameters
 from ..limits import PLOT_DOMAIN
-from ..networks.network import GradientCheck, Snapshot, Trained
 from ..networks.passes import Trace
+from ..networks.results import GradientCheck, Snapshot, Trained
 from ..networks.workbench import Dataset
 from .requests import Sample
 from .responses import (

@@ -11,51 +11,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.gradcheck import NumericGradients, numeric_gradients
+from ..engine.gradcheck import numeric_gradients
 from ..engine.mlp import Architecture, Parameters, output_mismatch
 from ..errors import Diverged, FieldError, PhaseConflict
 from ..limits import GRADIENT_CHECK_STEP
 from . import passes
 from .passes import Trace
 from .plot import PlotRequest, function_grid, plotted_layer
-from .workbench import Dataset, TrainOutcome, Workbench
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A consistent copy of a network's state, taken under its lock."""
-
-    id: str
-    seed: int
-    arch: Architecture
-    learning_rate: float
-    step: int
-    params: Parameters
-    trace: Trace | None
-
-
-@dataclass(frozen=True)
-class Trained:
-    """A training call's outcome, the network after it, and the plot from the same weights."""
-
-    outcome: TrainOutcome
-    snapshot: Snapshot
-    layer: int | None
-    grid: Array | None
-    seconds: float  # the work, under the lock
-
-
-@dataclass(frozen=True)
-class GradientCheck:
-    """Backprop's dE/dw and dE/db beside central finite differences, on one sample."""
-
-    trace: Trace
-    numeric: NumericGradients
-    h: float
+from .results import GradientCheck, Snapshot, Trained
+from .workbench import Dataset, Workbench
 
 
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+)
 
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
@@ -89,28 +96,36 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class NetworkUpdate(Strict):
-    """The settings that may change while the weights are kept (PATCH); null: unchanged."""
+class NetworkSettings(Strict):
+    """The settings a network may change while it keeps its weights."""
 
-    learning_rate: LearningRate | None = None
-    activation: ActivationName | None = Field(None, description="activation of the hidden layers")
-    output_activation: ActivationName | None = Field(
-        None, description="activation of the output layer")
-    loss: LossName | None = Field(None, description="cross_entropy needs a sigmoid output")
-
-
-class NetworkCreate(Strict):
-    """A new network; every field is optional (null: the default)."""
-
-    layers: list[NodeCount] = Field(
-        default=list(DEFAULT_LAYERS), min_length=MIN_LAYERS, max_length=MAX_LAYERS,
-        description="node counts per layer, input first")
     activation: ActivationName = Field(DEFAULT_ACTIVATION,
                                        description="activation of the hidden layers")
     output_activation: ActivationName = Field(DEFAULT_OUTPUT_ACTIVATION,
                                               description="activation of the output layer")
     loss: LossName = Field(DEFAULT_LOSS, description="cross_entropy needs a sigmoid output")
     learning_rate: LearningRate = DEFAULT_LEARNING_RATE
+
+
+def _each_optional(base: type[BaseModel], name: str, doc: str) -> Any:
+    """A model with `base`'s fields, each optional with null (or absent) for unchanged."""
+    fields: dict[str, Any] = {}
+    for field, info in base.model_fields.items():
+        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[field] = (kind | None, Field(None, description=info.description))
+    return create_model(name, __base__=Strict, __doc__=doc, __module__=__name__, **fields)
+
+
+NetworkUpdate = _each_optional(NetworkSettings, "NetworkUpdate",
+                               "Settings to change (PATCH); null or absent: unchanged.")
+
+
+class NetworkCreate(NetworkSettings):
+    """A new network; every field is optional."""
+
+    layers: list[NodeCount] = Field(
+        default=list(DEFAULT_LAYERS), min_length=MIN_LAYERS, max_length=MAX_LAYERS,
+        description="node counts per layer, input first")
     seed: Seed | None = Field(None, description="seed of the initial weights; random if omitted")
     weights: Matrices | None = Field(
         None, description="initial weights[k][i][j], from node i of layer k to node j of "

@@ -1,4 +1,4 @@
-"""The dataset, train and function routes."""
+"""The dataset, train and function routes (api/data_routes.py)."""
 
 import pytest
 from fastapi.testclient import TestClient

@@ -198,6 +198,7 @@ class Network:
         with self.lock:
             started = time.perf_counter()
             layer = plotted_layer(self._arch, plot, "resolution") if plot else None
+            checkpoint = self._workbench.checkpoint()
             outcome = self._workbench.train(self._arch, self._params, steps=steps,
                                             batch_size=batch_size,
                                             learning_rate=self._learning_rate, l2=l2)
@@ -207,7 +208,11 @@ class Network:
             if plot is not None and layer is not None:
                 grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
                                      plot.resolution)
-                passes.require_finite("the plot", grid)
+                try:
+                    passes.require_finite("the plot", grid)
+                except Diverged:
+                    self._workbench.rollback(checkpoint)  # as if it had never trained
+                    raise
             self._params = outcome.result.params
             self._step += steps
             self._trace = None
@@ -227,8 +232,8 @@ class Network:
         """Backprop and finite differences on the current sample, with the current weights."""
         with self.lock:
             if self._trace is None:
-                raise PhaseConflict("no sample yet: call forward (with an input and a "
-                                           "target) before the gradient check")
+                raise PhaseConflict("no sample yet: call forward (with an input and a target) "
+                                    "before the gradient check")
             trace = passes.backward_trace(self._arch, self._forward(self._trace.input,
                                                                     self._trace.target))
             numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target,

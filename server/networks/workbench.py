@@ -137,11 +137,11 @@ class Workbench:
             raise FieldError("steps", f"{steps} steps of {size} samples on this network would "
                             f"take about {estimate:.1f} s; one call may take about "
                             f"{MAX_CALL_SECONDS:g} s: use fewer steps or a smaller batch")
+        saved = self.checkpoint()
         if self._cursor is None:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
-        saved = Cursor(cursor.X, cursor.T, cursor.position, cursor.samples)
         result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,
                        learning_rate=learning_rate, l2=l2, cursor=cursor, rng=self._rng)
         if result.finite:
@@ -150,6 +150,14 @@ class Workbench:
             if all(e is None or np.isfinite(e) for e in (train_loss, test_loss)):
                 return TrainOutcome(result, steps, cursor.samples, cursor.samples / n,
                                     float(train_loss or 0.0), test_loss)
-        self._cursor = saved
+        self.rollback(saved)
         return None
+
+    def checkpoint(self) -> Cursor | None:
+        """Where the epoch stands, to roll back to if a call is refused after training."""
+        c = self._cursor
+        return None if c is None else Cursor(c.X, c.T, c.position, c.samples)
+
+    def rollback(self, checkpoint: Cursor | None) -> None:
+        self._cursor = checkpoint
 

@@ -34,9 +34,9 @@ class Architecture:
     """What a network computes, apart from its parameters."""
 
     layers: tuple[int, ...]
-    activation: str = "sigmoid"
-    output_activation: str = "sigmoid"
-    loss: str = "squared"
+    activation: str  # of the hidden layers
+    output_activation: str
+    loss: str
 
     def __post_init__(self) -> None:
         if not MIN_LAYERS <= len(self.layers) <= MAX_LAYERS:

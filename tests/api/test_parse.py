@@ -31,7 +31,7 @@ def test_parse_parameters_are_arrays_of_the_network_shape() -> None:
 
 
 def test_parse_samples_and_points_fit_the_network() -> None:
-    arch = Architecture((2, 3, 1))
+    arch = Architecture((2, 3, 1), "sigmoid", "sigmoid", "squared")
     x, t = sample(arch, Sample(input=[0.1, 0.2], target=[1.0]))
     assert x.shape == (2,) and t.shape == (1,)
     with pytest.raises(FieldError) as wrong:

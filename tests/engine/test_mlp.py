@@ -84,7 +84,7 @@ def test_mlp_input_derivative_matches_central_difference() -> None:
 
 def test_mlp_forward_reproduces_a_hand_computed_example() -> None:
     # 1-2-1 with linear hidden nodes and a sigmoid output, computed by hand.
-    arch = Architecture((1, 2, 1), "linear", "sigmoid")
+    arch = Architecture((1, 2, 1), "linear", "sigmoid", "squared")
     params = Parameters((np.array([[0.15, 0.2]]), np.array([[0.4], [0.45]])),
                         (np.array([0.35, 0.35]), np.array([0.6])))
     fwd = forward(arch, params, np.array([[0.05]]), np.array([[0.01]]))
@@ -136,7 +136,8 @@ def test_mlp_training_lowers_the_error() -> None:
 )
 def test_architecture_rejects_what_it_cannot_build(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
-        Architecture(**kwargs)
+        Architecture(**{"activation": "sigmoid", "output_activation": "sigmoid",
+                        "loss": "squared", **kwargs})
 
 
 def test_init_parameters_is_reproducible_by_seed() -> None:

@@ -7,7 +7,7 @@ from server.engine.mlp import Architecture, Parameters, init_parameters
 from server.errors import Diverged, PhaseConflict
 from server.networks import passes
 
-ARCH = Architecture((1, 2, 1), "tanh", "sigmoid")
+ARCH = Architecture((1, 2, 1), "tanh", "sigmoid", "squared")
 PARAMS = init_parameters(ARCH.layers, np.random.default_rng(3))
 X, T = np.array([0.4]), np.array([0.9])
 
@@ -54,6 +54,6 @@ def test_passes_phase_rules() -> None:
 def test_passes_overflow_is_diverged() -> None:
     huge = Parameters((np.array([[1e300, 1e300]]), np.array([[1e300], [1e300]])),
                       (np.zeros(2), np.zeros(1)))
-    linear = Architecture((1, 2, 1), "linear", "linear")
+    linear = Architecture((1, 2, 1), "linear", "linear", "squared")
     with pytest.raises(Diverged, match="diverged"):
         passes.forward_trace(linear, huge, np.array([1e6]), T, step=0, learning_rate=0.5)

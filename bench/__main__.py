@@ -28,7 +28,7 @@ import numpy as np
 
 from server.engine.datasets import make_dataset
 from server.engine.mlp import Architecture, init_parameters
-from server.engine.training import new_cursor, train
+from server.engine.sgd import new_cursor, train
 
 from .server import running_server
 
@@ -37,7 +37,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def engine(seconds: float) -> list[tuple[str, float]]:
-    arch = Architecture((1, 2, 2, 1))
+    arch = Architecture((1, 2, 2, 1), "sigmoid", "sigmoid", "squared")
     data = make_dataset("sine", 10_000, 0.1, seed=0)
     rows = []
     for label, batch, steps in (("engine, batch 1", 1, 2_000), ("engine, batch 32", 32, 1_000),
@@ -58,9 +58,10 @@ def engine(seconds: float) -> list[tuple[str, float]]:
 def largest_call() -> list[tuple[str, float]]:
     """The longest training call the server accepts: the largest network, steps and batch
     chosen just under the limit of about a second."""
-    from server.training import MAX_CALL_SECONDS, estimated_seconds
+    from server.limits import MAX_CALL_SECONDS
+    from server.networks.workbench import estimated_seconds
 
-    arch = Architecture((8,) * 8, "tanh", "sigmoid")
+    arch = Architecture((8,) * 8, "tanh", "sigmoid", "squared")
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (10_000, 8))
     T = rng.uniform(0, 1, (10_000, 8))

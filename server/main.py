@@ -9,18 +9,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .api import networks, options, pages, training
+from .api import data_routes, networks, options, pages
 from .api.errors import install_error_handlers
-from .middleware import BodyLimit, SecurityHeaders
-from .sessions import NetworkStore
+from .limits import MAX_BODY_BYTES, MAX_NETWORKS
+from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
+from .networks.store import NetworkStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
-DEFAULT_CAPACITY = 2000
-MAX_BODY_BYTES = 256 * 1024  # the largest valid body (a dataset of points) is well under this
 
 
-def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
+def create_app(capacity: int = MAX_NETWORKS) -> FastAPI:
     """Build the app; `capacity` bounds how many networks are held at once."""
     app = FastAPI(
         title="Backprop Playground",
@@ -28,6 +27,7 @@ def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
         summary="Forward propagation and backpropagation, number by number.",
         docs_url=None,
         redoc_url=None,
+        redirect_slashes=False,  # a redirect would be built from the client's Host header
     )
     app.state.store = NetworkStore(capacity=capacity)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
@@ -37,8 +37,9 @@ def create_app(capacity: int = DEFAULT_CAPACITY) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(options.router)
     app.include_router(networks.router)
-    app.include_router(training.router)
+    app.include_router(data_routes.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # type: ignore[arg-type]
+    app.add_middleware(HeadAsGet)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
 

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: a cap on request bodies, and security headers on every response."""
+"""Pure ASGI middleware: a cap on request bodies, HEAD answered as GET, security headers and
+a JSON 500 on every response."""
 
 from __future__ import annotations
 
@@ -93,8 +94,12 @@ class SecurityHeaders:
         path = scope.get("path", "")
         policy = DOCS_POLICY if path == "/docs" else PAGE_POLICY
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"content-security-policy", policy.encode()),
@@ -104,4 +109,33 @@ class SecurityHeaders:
                 ]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # A bug, not a client's error: answer JSON with the headers here, where they are
+            # added, and re-raise so that the server logs it (the framework's own 500 page,
+            # outside every middleware, sees a response already started and sends nothing).
+            if not started:
+                await _reply(send_with_headers, 500, "internal error: the server failed to "
+                             "answer this request")
+            raise
+
+
+class HeadAsGet:
+    """HEAD is answered as GET without the body (RFC 9110), so that every GET route answers
+    HEAD with the same status and headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)

@@ -1,1 +1,2 @@
-"""FastAPI routers and Pydantic schemas: the only place where NumPy becomes JSON."""
+"""FastAPI routers and Pydantic models: the only place where JSON meets NumPy, both ways
+(parse.py turns requests into arrays, render.py turns results into responses)."""

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from ..sessions import Network, NetworkStore
+from ..networks.network import Network
+from ..networks.store import NetworkStore
 
 
 def get_store(request: Request) -> NetworkStore:

@@ -1,5 +1,6 @@
-"""Every failure as a JSON body {"detail": "...", "errors": [...]}, with the right status:
-404 unknown network, 409 phase out of order or diverged, 422 invalid input."""
+"""Every failure as a JSON body {"detail": "...", "errors": [...]}, its status chosen here and
+only here: 404 unknown network, 409 phase out of order or diverged, 422 invalid input (a
+FieldError raised below the API, or a request that fails its model)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..sessions import Diverged, InvalidInput, NetworkNotFound, PhaseConflict
-from .schemas import ErrorOut, FieldError
+from ..errors import Diverged, FieldError, NetworkNotFound, PhaseConflict
+from .responses import ErrorItem, ErrorOut
 
 # Declared on every route so that /docs and the OpenAPI schema describe the error bodies.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -23,7 +24,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_response(status: int, detail: str, errors: Sequence[FieldError] | None = None,
+def error_response(status: int, detail: str, errors: Sequence[ErrorItem] | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     body = ErrorOut(detail=detail, errors=list(errors) if errors else None)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
@@ -40,16 +41,16 @@ def field_name(loc: Sequence[str | int]) -> str:
     return name
 
 
-def describe(error: dict[str, Any]) -> FieldError:
+def describe(error: dict[str, Any]) -> ErrorItem:
     kind = error.get("type", "")
     loc = error.get("loc", ())
     if kind == "json_invalid":
         position = loc[1] if len(loc) > 1 else "?"
         reason = error.get("ctx", {}).get("error", "malformed")
-        return FieldError(field="body", message=f"invalid JSON at character {position}: {reason}")
+        return ErrorItem(field="body", message=f"invalid JSON at character {position}: {reason}")
     if kind == "missing" and tuple(loc) == ("body",):
-        return FieldError(field="body", message="a JSON object is required")
-    return FieldError(field=field_name(loc), message=str(error.get("msg", "invalid")))
+        return ErrorItem(field="body", message="a JSON object is required")
+    return ErrorItem(field=field_name(loc), message=str(error.get("msg", "invalid")))
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,7 +63,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     if exc.status_code == 400:
         # The framework could not even read the body (not UTF-8 text, say): invalid input.
         message = "the body is not JSON text (UTF-8 expected)"
-        return error_response(422, f"body: {message}", [FieldError(field="body",
+        return error_response(422, f"body: {message}", [ErrorItem(field="body",
                                                                    message=message)])
     if exc.status_code == 405:
         # The router names only the first matching route's methods; name every route's.
@@ -81,8 +82,8 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
-async def _invalid_input(request: Request, exc: InvalidInput) -> JSONResponse:
-    return error_response(422, str(exc), [FieldError(field=exc.field, message=exc.message)])
+async def _invalid_input(request: Request, exc: FieldError) -> JSONResponse:
+    return error_response(422, str(exc), [ErrorItem(field=exc.field, message=exc.message)])
 
 
 async def _not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
@@ -101,7 +102,7 @@ async def _conflict(request: Request, exc: PhaseConflict | Diverged) -> JSONResp
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(InvalidInput, _invalid_input)  # type: ignore[arg-type]
+    app.add_exception_handler(FieldError, _invalid_input)  # type: ignore[arg-type]
     app.add_exception_handler(NetworkNotFound, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(PhaseConflict, _conflict)  # type: ignore[arg-type]
     app.add_exception_handler(Diverged, _conflict)  # type: ignore[arg-type]

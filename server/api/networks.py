@@ -6,37 +6,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response, status
 
-from .convert import gradient_check_out, network_out, trace_out
+from ..limits import MAX_LAYERS, MAX_NODES
+from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
-from .schemas import (
-    GradientCheckOut,
-    NetworkCreate,
-    NetworkOut,
-    NetworkUpdate,
-    ParameterValue,
-    Sample,
-    TraceOut,
-)
+from .render import gradient_check_out, network_out, trace_out
+from .requests import NetworkCreate, NetworkUpdate, ParameterValue, Sample
+from .responses import GradientCheckOut, NetworkOut, TraceOut
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
 
-Index = Annotated[int, Path(ge=0, le=64)]
+K = Annotated[int, Path(ge=0, le=MAX_LAYERS - 2, description="weights from layer k to k+1")]
+Node = Annotated[int, Path(ge=0, le=MAX_NODES - 1, description="a node of its layer")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_network(store: Store,
                    body: Annotated[NetworkCreate | None, Body()] = None) -> NetworkOut:
     """Create a network (every field optional: default 1-2-2-1, sigmoid, squared error)."""
-    body = body or NetworkCreate()
-    network = store.create(
-        layers=tuple(body.layers), activation=body.activation,
-        output_activation=body.output_activation, loss=body.loss,
-        learning_rate=body.learning_rate, seed=body.seed,
-        weights=body.weights, biases=body.biases, current_weights=body.current_weights,
-        current_biases=body.current_biases, step=body.step,
-        samples_trained=body.samples_trained,
-    )
+    network = store.create(**parse.network_fields(body or NetworkCreate()))
     return network_out(network.snapshot())
 
 
@@ -50,9 +38,7 @@ def read_network(network: CurrentNetwork) -> NetworkOut:
 def configure_network(network: CurrentNetwork, body: NetworkUpdate) -> NetworkOut:
     """Change the learning rate, activations or loss; weights are kept and a pending pass
     is recomputed on the same sample."""
-    return network_out(network.configure(
-        learning_rate=body.learning_rate, activation=body.activation,
-        output_activation=body.output_activation, loss=body.loss))
+    return network_out(network.configure(**body.model_dump()))
 
 
 @router.delete("/{network_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -62,11 +48,10 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-
 @router.post("/{network_id}/forward")
 def forward_pass(network: CurrentNetwork, sample: Sample) -> TraceOut:
     """Forward pass: x and y of every node, and the error E against the target."""
-    return trace_out(network.id, network.forward(sample.input, sample.target))
+    return trace_out(network.id, network.forward(*parse.sample(network.arch, sample)))
 
 
 @router.post("/{network_id}/backward")
@@ -85,7 +70,7 @@ def update_weights(network: CurrentNetwork) -> TraceOut:
 def train_step(network: CurrentNetwork, sample: Sample) -> TraceOut:
     """Forward, backward and update in one call; derivatives from before the update,
     weights from after."""
-    return trace_out(network.id, network.step(sample.input, sample.target))
+    return trace_out(network.id, network.step(*parse.sample(network.arch, sample)))
 
 
 @router.post("/{network_id}/reset")
@@ -95,7 +80,7 @@ def reset_network(network: CurrentNetwork) -> NetworkOut:
 
 
 @router.put("/{network_id}/weights/{k}/{i}/{j}")
-def set_weight(network: CurrentNetwork, k: Index, i: Index, j: Index,
+def set_weight(network: CurrentNetwork, k: K, i: Node, j: Node,
                body: ParameterValue) -> NetworkOut:
     """Set the weight from node i of layer k to node j of layer k+1; the current pass is
     recomputed with it."""
@@ -103,7 +88,7 @@ def set_weight(network: CurrentNetwork, k: Index, i: Index, j: Index,
 
 
 @router.put("/{network_id}/biases/{k}/{j}")
-def set_bias(network: CurrentNetwork, k: Index, j: Index, body: ParameterValue) -> NetworkOut:
+def set_bias(network: CurrentNetwork, k: K, j: Node, body: ParameterValue) -> NetworkOut:
     """Set the bias of node j of layer k+1; the current pass is recomputed with it."""
     return network_out(network.set_bias(k, j, body.value))
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from .. import limits
 from ..engine.activations import ACTIVATIONS
 from ..engine.datasets import GENERATORS, inputs_of
 from ..engine.losses import LOSSES
-from ..engine.mlp import MAX_LAYERS, MAX_NODES, MIN_LAYERS, MIN_NODES
-from ..sessions import MAX_SEED
-from .schemas import (
-    MAX_ABS_VALUE,
-    MAX_LEARNING_RATE,
+from .requests import NetworkCreate
+from .responses import (
     ActivationInfo,
     DatasetDefaults,
     DatasetInfo,
     Limits,
     LossInfo,
-    NetworkCreate,
     Options,
     TrainingDefaults,
 )
@@ -31,10 +28,21 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+LIMITS = Limits(
+    min_layers=limits.MIN_LAYERS, max_layers=limits.MAX_LAYERS, min_nodes=limits.MIN_NODES,
+    max_nodes=limits.MAX_NODES, max_abs_value=limits.MAX_ABS_VALUE,
+    max_learning_rate=limits.MAX_LEARNING_RATE, max_seed=limits.MAX_SEED,
+    max_step=limits.MAX_STEP, max_steps_per_call=limits.MAX_STEPS_PER_CALL,
+    max_dataset_size=limits.MAX_DATASET_SIZE, max_points_per_body=limits.MAX_POINTS_PER_BODY,
+    max_resolution=limits.MAX_RESOLUTION, max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
+    max_test_fraction=limits.MAX_TEST_FRACTION, plot_domain=list(limits.PLOT_DOMAIN),
+)
+
+
 @router.get("/options")
 def read_options() -> Options:
     """Names and formulas of every activation and loss, the built-in datasets, the limits,
-    and the defaults."""
+    and the defaults: of a new network, and the page's default dataset and training."""
     return Options(
         activations=[ActivationInfo(name=a.name, formula=a.formula,
                                     derivative_formula=a.derivative_formula)
@@ -44,14 +52,8 @@ def read_options() -> Options:
                          requires_output_activation=loss.requires_output)
                 for loss in LOSSES.values()],
         datasets=[DatasetInfo(name=name, inputs=inputs_of(name)) for name in GENERATORS],  # type: ignore[arg-type]
-        limits=Limits(min_layers=MIN_LAYERS, max_layers=MAX_LAYERS, min_nodes=MIN_NODES,
-                      max_nodes=MAX_NODES, max_abs_value=MAX_ABS_VALUE,
-                      max_learning_rate=MAX_LEARNING_RATE, max_seed=MAX_SEED,
-                      max_steps_per_call=10_000, max_dataset_size=10_000,
-                      max_points_per_body=2000, max_resolution=100, max_l2=1, max_noise=1,
-                      max_test_fraction=0.9, plot_domain=[-1.25, 1.25], max_step=10**12),
+        limits=LIMITS,
         defaults=NetworkCreate(),
-        dataset_defaults=DatasetDefaults(name="sine", size=200, noise=0.1, seed=0,
-                                         test_fraction=0.2),
-        training_defaults=TrainingDefaults(batch_size=32, l2=0.0, steps=100),
+        dataset_defaults=DatasetDefaults(**limits.DATASET_DEFAULTS),
+        training_defaults=TrainingDefaults(**limits.TRAINING_DEFAULTS),
     )

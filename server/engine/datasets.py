@@ -99,6 +99,9 @@ def make_dataset(name: str, size: int, noise: float, seed: int) -> Points:
     inputs_of(name)
     if not 1 <= size <= MAX_SIZE:
         raise ValueError(f"size must be 1 … {MAX_SIZE}, got {size}")
+    if not 0 <= noise <= 1:
+        raise ValueError(f"noise must be 0 … 1, got {noise}")
+    noise += 0.0  # −0.0 is no noise (NumPy refuses a scale of −0.0)
     rng = np.random.default_rng(seed)
     points = GENERATORS[name][1](size, noise, rng)
     order = rng.permutation(size)

@@ -21,14 +21,22 @@ MIN_LAYERS, MAX_LAYERS = 2, 8
 MIN_NODES, MAX_NODES = 1, 8
 
 
+def output_mismatch(output_activation: str, loss: str) -> str | None:
+    """Why `loss` cannot follow `output_activation`, or None if it can."""
+    out, fn = get_activation(output_activation), get_loss(loss)
+    if fn.requires_output and out.name != fn.requires_output:
+        return f"the {fn.name} loss needs a {fn.requires_output} output activation, not {out.name}"
+    return None
+
+
 @dataclass(frozen=True)
 class Architecture:
     """What a network computes, apart from its parameters."""
 
     layers: tuple[int, ...]
-    activation: str = "sigmoid"
-    output_activation: str = "sigmoid"
-    loss: str = "squared"
+    activation: str  # of the hidden layers
+    output_activation: str
+    loss: str
 
     def __post_init__(self) -> None:
         if not MIN_LAYERS <= len(self.layers) <= MAX_LAYERS:
@@ -40,13 +48,9 @@ class Architecture:
             if not MIN_NODES <= n <= MAX_NODES:
                 raise ValueError(f"a layer has {MIN_NODES} to {MAX_NODES} nodes, got {n}")
         get_activation(self.activation)
-        out = get_activation(self.output_activation)
-        loss = get_loss(self.loss)
-        if loss.requires_output and out.name != loss.requires_output:
-            raise ValueError(
-                f"the {loss.name} loss needs a {loss.requires_output} output activation, "
-                f"not {out.name}"
-            )
+        mismatch = output_mismatch(self.output_activation, self.loss)
+        if mismatch:
+            raise ValueError(mismatch)
 
     def activation_of(self, layer: int) -> Activation:
         """The activation of layer `layer` (1 … L−1); the input layer has none."""
@@ -93,43 +97,6 @@ def init_parameters(layers: tuple[int, ...], rng: np.random.Generator) -> Parame
         weights.append(rng.uniform(-limit, limit, size=(n_in, n_out)))
         biases.append(np.full(n_out, 0.1))
     return Parameters(tuple(weights), tuple(biases))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def make_parameters(
-    layers: tuple[int, ...], weights: list[list[list[float]]], biases: list[list[float]]
-) -> Parameters:
-    """Parameters from nested lists indexed as in shared/API.md; ValueError names the
-    first part whose shape is wrong ("weights[1][0]: expected 2 numbers, got 3")."""
-    n_links = len(layers) - 1
-    if len(weights) != n_links:
-        raise ValueError(f"weights: expected {n_links} matrices (one per pair of layers), "
-                         f"got {len(weights)}")
-    if len(biases) != n_links:
-        raise ValueError(f"biases: expected {n_links} lists (one per layer after the input), "
-                         f"got {len(biases)}")
-    for k, (n_in, n_out) in enumerate(pairwise(layers)):
-        if len(weights[k]) != n_in:
-            raise ValueError(f"weights[{k}]: expected {n_in} rows (one per node of layer {k}), "
-                             f"got {len(weights[k])}")
-        for i, row in enumerate(weights[k]):
-            if len(row) != n_out:
-                raise ValueError(f"weights[{k}][{i}]: expected {_count(n_out, 'number')} (one "
-                                 f"per node of layer {k + 1}), got {len(row)}")
-        if len(biases[k]) != n_out:
-            raise ValueError(f"biases[{k}]: expected {_count(n_out, 'number')} (one per "
-                             f"node of layer {k + 1}), got {len(biases[k])}")
-    params = Parameters(
-        tuple(np.array(w, dtype=np.float64).reshape(n_in, n_out)
-              for w, n_in, n_out in zip(weights, layers[:-1], layers[1:], strict=True)),
-        tuple(np.array(b, dtype=np.float64) for b in biases),
-    )
-    if not params.is_finite():
-        raise ValueError("weights: weights and biases must be finite numbers")
-    return params
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,44 @@ def test_app_options_list_activations_losses_and_limits(client: TestClient) -> N
     assert {d["name"]: d["inputs"] for d in options["datasets"]} == {
         "line": 1, "step": 1, "sine": 1, "bump": 1,
         "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2}
+
+
+def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:
+    options = client.get("/api/options").json()
+    limits = options["limits"]
+    assert {key: limits[key] for key in (
+        "max_steps_per_call", "max_dataset_size", "max_points_per_body", "max_resolution",
+        "max_l2", "max_noise", "max_test_fraction", "plot_domain", "max_step")} == {
+        "max_steps_per_call": 10_000, "max_dataset_size": 10_000, "max_points_per_body": 2000,
+        "max_resolution": 100, "max_l2": 1, "max_noise": 1, "max_test_fraction": 0.9,
+        "plot_domain": [-1.25, 1.25], "max_step": 10**12}
+    assert options["dataset_defaults"] == {"name": "sine", "size": 200, "noise": 0.1,
+                                           "seed": 0, "test_fraction": 0.2}
+    assert options["training_defaults"] == {"batch_size": 32, "l2": 0.0, "steps": 100}
+    assert options["defaults"] == {
+        "layers": [1, 2, 2, 1], "activation": "sigmoid", "output_activation": "sigmoid",
+        "loss": "squared", "learning_rate": 0.5, "seed": None, "weights": None,
+        "biases": None, "current_weights": None, "current_biases": None, "step": 0,
+        "samples_trained": 0}
+
+
+def test_app_options_limits_are_the_ones_enforced(client: TestClient) -> None:
+    limits = client.get("/api/options").json()["limits"]
+    network_id = client.post("/api/networks").json()["id"]
+    url = f"/api/networks/{network_id}"
+    too_many = [{"input": [0.1], "target": [0.2]}] * (limits["max_points_per_body"] + 1)
+    for method, path, body, field in [
+        ("post", "/train", {"steps": limits["max_steps_per_call"] + 1}, "steps"),
+        ("post", "/train", {"l2": limits["max_l2"] * 1.01}, "l2"),
+        ("post", "/train", {"resolution": limits["max_resolution"] + 1}, "resolution"),
+        ("put", "/dataset", {"name": "sine", "noise": limits["max_noise"] * 1.01}, "noise"),
+        ("put", "/dataset", {"name": "sine", "test_fraction": 0.91}, "test_fraction"),
+        ("put", "/dataset", {"name": "sine", "size": limits["max_dataset_size"] + 1}, "size"),
+        ("put", "/dataset", {"points": too_many}, "points"),
+    ]:
+        response = client.request(method, url + path, json=body)
+        assert response.status_code == 422, (path, body)
+        assert response.json()["errors"][0]["field"] == field
+    lo, hi = limits["plot_domain"]
+    function = client.get(f"{url}/function?resolution=3").json()
+    assert function["domain"] == [lo, hi]

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from server.main import MAX_BODY_BYTES
+from server.limits import MAX_BODY_BYTES
 
 
 def test_limits_oversized_body_is_413(client: TestClient) -> None:

@@ -47,3 +47,9 @@ def test_datasets_unknown_name_and_bad_size_are_refused() -> None:
         make_dataset("moons", 10, 0.0, 0)
     with pytest.raises(ValueError, match="size must be"):
         make_dataset("line", 0, 0.0, 0)
+
+
+def test_datasets_negative_zero_noise_equals_zero_noise() -> None:
+    for name in GENERATORS:
+        a, b = make_dataset(name, 20, -0.0, 3), make_dataset(name, 20, 0.0, 3)
+        assert np.array_equal(a.X, b.X) and np.array_equal(a.T, b.T)

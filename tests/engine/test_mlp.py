@@ -9,10 +9,10 @@ from server.engine.activations import ACTIVATIONS
 from server.engine.gradcheck import numeric_gradients
 from server.engine.mlp import (
     Architecture,
+    Parameters,
     backward,
     forward,
     init_parameters,
-    make_parameters,
     update,
 )
 
@@ -84,9 +84,9 @@ def test_mlp_input_derivative_matches_central_difference() -> None:
 
 def test_mlp_forward_reproduces_a_hand_computed_example() -> None:
     # 1-2-1 with linear hidden nodes and a sigmoid output, computed by hand.
-    arch = Architecture((1, 2, 1), "linear", "sigmoid")
-    params = make_parameters(arch.layers, [[[0.15, 0.2]], [[0.4], [0.45]]], [[0.35, 0.35],
-                                                                              [0.6]])
+    arch = Architecture((1, 2, 1), "linear", "sigmoid", "squared")
+    params = Parameters((np.array([[0.15, 0.2]]), np.array([[0.4], [0.45]])),
+                        (np.array([0.35, 0.35]), np.array([0.6])))
     fwd = forward(arch, params, np.array([[0.05]]), np.array([[0.01]]))
     np.testing.assert_allclose(fwd.x[1], [[0.3575, 0.36]], rtol=1e-15)
     x_out = 0.4 * 0.3575 + 0.45 * 0.36 + 0.6
@@ -136,14 +136,8 @@ def test_mlp_training_lowers_the_error() -> None:
 )
 def test_architecture_rejects_what_it_cannot_build(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
-        Architecture(**kwargs)
-
-
-def test_make_parameters_names_the_misshapen_part() -> None:
-    with pytest.raises(ValueError, match=r"weights\[1\]\[0\]: expected 1 number "):
-        make_parameters((1, 2, 1), [[[1.0, 2.0]], [[1.0, 2.0], [3.0]]], [[0.0, 0.0], [0.0]])
-    with pytest.raises(ValueError, match=r"biases\[0\]: expected 2 numbers"):
-        make_parameters((1, 2, 1), [[[1.0, 2.0]], [[1.0], [3.0]]], [[0.0], [0.0]])
+        Architecture(**{"activation": "sigmoid", "output_activation": "sigmoid",
+                        "loss": "squared", **kwargs})
 
 
 def test_init_parameters_is_reproducible_by_seed() -> None:

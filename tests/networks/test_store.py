@@ -2,25 +2,37 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
-from server.sessions import NetworkNotFound, NetworkStore
+from server.engine.datasets import Points
+from server.engine.mlp import Parameters
+from server.errors import Diverged, NetworkNotFound
+from server.networks.store import NetworkStore
 
 
-def test_sessions_concurrent_steps_equal_sequential_steps() -> None:
+def _a(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+def _points(n: int, inputs: int, outputs: int) -> Points:
+    return Points(np.full((n, inputs), 0.1), np.full((n, outputs), 0.2))
+
+
+def test_store_concurrent_steps_equal_sequential_steps() -> None:
     store = NetworkStore()
     shared = store.create(seed=5)
     alone = store.create(seed=5)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(lambda _: shared.step([0.3], [0.9]), range(50)))
+        list(pool.map(lambda _: shared.step(_a(0.3), _a(0.9)), range(50)))
     for _ in range(50):
-        alone.step([0.3], [0.9])
+        alone.step(_a(0.3), _a(0.9))
     a, b = shared.snapshot(), alone.snapshot()
     assert a.step == b.step == 50
     assert a.params.equals(b.params)
 
 
-def test_sessions_store_is_bounded_and_evicts_the_least_recently_used() -> None:
+def test_store_store_is_bounded_and_evicts_the_least_recently_used() -> None:
     store = NetworkStore(capacity=100)
     first = store.create()
     ids = [store.create().id for _ in range(20_000)]
@@ -34,14 +46,14 @@ def test_sessions_store_is_bounded_and_evicts_the_least_recently_used() -> None:
     assert not unknown.value.expired
 
 
-def test_sessions_ids_are_unguessable() -> None:
+def test_store_ids_are_unguessable() -> None:
     store = NetworkStore()
     ids = {store.create().id for _ in range(200)}
     assert len(ids) == 200
     assert all(len(i) == 32 for i in ids)  # 24 random bytes, base64url: 192 bits
 
 
-def test_sessions_memory_stays_bounded_by_the_capacity() -> None:
+def test_store_memory_stays_bounded_by_the_capacity() -> None:
     import tracemalloc
 
     capacity = 200
@@ -51,7 +63,7 @@ def test_sessions_memory_stays_bounded_by_the_capacity() -> None:
         def fill(count: int) -> int:
             for n in range(count):
                 network = store.create(layers=(8,) * 8, seed=n)  # the largest shape
-                network.step([0.1] * 8, [0.2] * 8)  # with a full pass held
+                network.step(_a(*[0.1] * 8), _a(*[0.2] * 8))  # with a full pass held
             return tracemalloc.get_traced_memory()[0]
 
         after_first = fill(2 * capacity)
@@ -64,7 +76,7 @@ def test_sessions_memory_stays_bounded_by_the_capacity() -> None:
     assert after_many < after_first * 1.2  # more creations, no more memory
 
 
-def test_sessions_one_busy_network_does_not_block_another() -> None:
+def test_store_one_busy_network_does_not_block_another() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from fastapi.testclient import TestClient
@@ -88,16 +100,15 @@ def test_sessions_one_busy_network_does_not_block_another() -> None:
         assert waiting.result(timeout=10).status_code == 200
 
 
-def test_sessions_settings_change_that_would_diverge_changes_nothing() -> None:
-    from server.sessions import Diverged
-
+def test_store_settings_change_that_would_diverge_changes_nothing() -> None:
     store = NetworkStore()
     # Weights beyond what the API accepts, to make a finite pass overflow once the hidden
     # sigmoid (which saturates at 1) becomes linear.
     network = store.create(layers=(1, 1, 1), activation="sigmoid", output_activation="sigmoid",
-                           learning_rate=0.5, weights=[[[1e200]], [[1e200]]],
-                           biases=[[0.0], [0.0]])
-    network.forward([1.0], [0.0])
+                           learning_rate=0.5,
+                           initial=Parameters((np.array([[1e200]]), np.array([[1e200]])),
+                                              (_a(0.0), _a(0.0))))
+    network.forward(_a(1.0), _a(0.0))
     before = network.snapshot()
     with pytest.raises(Diverged, match="diverged"):
         network.configure(activation="linear", learning_rate=0.01)
@@ -106,7 +117,7 @@ def test_sessions_settings_change_that_would_diverge_changes_nothing() -> None:
     assert after.trace is before.trace
 
 
-def test_sessions_datasets_together_stay_within_the_data_budget() -> None:
+def test_store_datasets_together_stay_within_the_data_budget() -> None:
     import tracemalloc
 
     budget = 8 * 2**20
@@ -116,7 +127,7 @@ def test_sessions_datasets_together_stay_within_the_data_budget() -> None:
         ids = []
         for n in range(12):  # each holds 10,000 points of 8 inputs and 8 targets: 2.56 MB
             network = store.create(layers=(8, 8), seed=n)
-            network.use_points([[0.1] * 8] * 10_000, [[0.2] * 8] * 10_000, 0.0)
+            network.use_points(_points(10_000, 8, 8), 0.0)
             ids.append(network.id)
             assert store.data_in_use <= budget
         held = tracemalloc.get_traced_memory()[0]
@@ -130,11 +141,11 @@ def test_sessions_datasets_together_stay_within_the_data_budget() -> None:
     assert len(store) == 3  # three datasets of 2.56 MB fit in 8 MB
 
 
-def test_sessions_a_network_larger_than_the_budget_is_kept_alone() -> None:
+def test_store_a_network_larger_than_the_budget_is_kept_alone() -> None:
     store = NetworkStore(data_bytes=1000)
     other = store.create()
     network = store.create(layers=(8, 8))
-    network.use_points([[0.1] * 8] * 100, [[0.2] * 8] * 100, 0.0)
+    network.use_points(_points(100, 8, 8), 0.0)
     assert store.get(network.id) is network  # the one in use is never evicted for itself
     with pytest.raises(NetworkNotFound):
         store.get(other.id)

@@ -1,4 +1,5 @@
-"""NumPy results of the engine and sessions turned into the response models."""
+"""NumPy becomes JSON here: the results of the engine and the networks turned into the
+response models."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.gradcheck import relative_difference
 from ..engine.mlp import Parameters
-from ..sessions import GradientCheck, Snapshot, Trace
-from ..training import PLOT_DOMAIN, Dataset, TrainOutcome
-from .schemas import (
+from ..limits import PLOT_DOMAIN
+from ..networks.passes import Trace
+from ..networks.results import GradientCheck, Snapshot, Trained
+from ..networks.workbench import Dataset
+from .requests import Sample
+from .responses import (
     DatasetOut,
     FunctionOut,
     GradientCheckEntry,
@@ -18,7 +22,6 @@ from .schemas import (
     LossPoint,
     NetworkOut,
     NodeOut,
-    Sample,
     TraceOut,
     TrainOut,
     WeightOut,
@@ -127,15 +130,18 @@ def function_out(layer: int, node: int, values: Array) -> FunctionOut:
                        resolution=values.shape[0], values=values.tolist())
 
 
-def train_out(snap: Snapshot, outcome: TrainOutcome, function: FunctionOut | None,
-              seconds: float) -> TrainOut:
+def train_out(trained: Trained, node: int) -> TrainOut:
+    snap, outcome = trained.snapshot, trained.outcome
     result = outcome.result
     steps_before = snap.step - outcome.steps
     weights, biases = _nested(snap.params)
+    function = None
+    if trained.grid is not None and trained.layer is not None:
+        function = function_out(trained.layer, node, trained.grid)
     return TrainOut(
         id=snap.id, step=snap.step, samples_trained=outcome.samples, epoch=outcome.epoch,
         history=[LossPoint(step=steps_before + int(s) + 1, loss=float(e))
                  for s, e in zip(result.history_steps, result.history_losses, strict=True)],
-        train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=seconds,
+        train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
     )

@@ -5,11 +5,11 @@ import pytest
 
 from server.engine.datasets import GENERATORS, inputs_of, make_dataset
 from server.engine.mlp import Architecture, backward, forward, init_parameters, update
-from server.engine.training import new_cursor, train
+from server.engine.sgd import new_cursor, train
 
 
 def _setup(layers, activation="tanh", seed=0, name="sine", size=64):
-    arch = Architecture(tuple(layers), activation, "sigmoid")
+    arch = Architecture(tuple(layers), activation, "sigmoid", "squared")
     rng = np.random.default_rng(seed)
     params = init_parameters(arch.layers, rng)
     data = make_dataset(name, size, 0.1, seed)
@@ -73,7 +73,7 @@ def test_training_lowers_the_loss_on_every_dataset(name: str) -> None:
 
 
 def test_training_divergence_is_reported_not_kept() -> None:
-    arch = Architecture((1, 8, 1), "relu", "linear")
+    arch = Architecture((1, 8, 1), "relu", "linear", "squared")
     rng = np.random.default_rng(0)
     params = init_parameters(arch.layers, rng)
     X = np.full((4, 1), 1e6)

@@ -1,6 +1,7 @@
 """A network's dataset and training state: the points, the train/test split, the epoch.
 
-Held by sessions.Network and used under its lock; this module knows nothing of HTTP.
+Held by a Network and used under its lock; it takes NumPy arrays, already checked for shape
+against the network by the API.
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .engine.activations import Array
-from .engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
-from .engine.mlp import Architecture, Parameters, forward
-from .engine.training import Cursor, TrainResult, new_cursor, train
-
-PLOT_DOMAIN = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]
-MAX_CALL_SECONDS = 1.0  # no training call may hold the server longer than about this
+from ..engine.activations import Array
+from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
+from ..engine.mlp import Architecture, Parameters, forward
+from ..engine.sgd import Cursor, TrainResult, new_cursor, train
+from ..errors import FieldError, PhaseConflict
+from ..limits import MAX_CALL_SECONDS
 
 
 def estimated_seconds(arch: Architecture, steps: int, batch_size: int) -> float:
@@ -25,15 +25,6 @@ def estimated_seconds(arch: Architecture, steps: int, batch_size: int) -> float:
     links = len(arch.layers) - 1
     parameters = sum(a * b + b for a, b in zip(arch.layers, arch.layers[1:], strict=False))
     return steps * links * 12e-6 + steps * batch_size * (parameters * 0.9e-9 + 0.1e-6)
-
-
-class DataError(ValueError):
-    """A dataset request that cannot be met; `field` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -75,13 +66,6 @@ class Workbench:
         # trained on since the last reset, kept across changes of data (and resumed)
         self._samples = samples_trained
 
-    def _check_shape(self, arch: Architecture, n_inputs: int, n_outputs: int,
-                     field: str) -> None:
-        if n_inputs != arch.layers[0] or n_outputs != arch.layers[-1]:
-            raise DataError(field, f"the data has {n_inputs} input(s) and {n_outputs} "
-                            f"target(s) per point, but the network has {arch.layers[0]} input "
-                            f"node(s) and {arch.layers[-1]} output node(s)")
-
     def _set(self, dataset: Dataset) -> Dataset:
         self.dataset = dataset
         if self._cursor is not None:
@@ -91,32 +75,29 @@ class Workbench:
 
     def generate(self, arch: Architecture, name: str, size: int, noise: float, seed: int,
                  test_fraction: float) -> Dataset:
-        self._check_shape(arch, inputs_of(name), 1, "name")
+        if inputs_of(name) != arch.layers[0] or arch.layers[-1] != 1:
+            raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and 1 "
+                             f"target per point, but the network has {arch.layers[0]} input "
+                             f"node(s) and {arch.layers[-1]} output node(s)")
         points = make_dataset(name, size, noise, seed)
         train_points, test_points = split(points, test_fraction)
         return self._set(Dataset(name, size, noise, seed, test_fraction, train_points,
                                  test_points))
 
-    def use_points(self, arch: Architecture, inputs: list[list[float]],
-                   targets: list[list[float]], test_fraction: float) -> Dataset:
-        for n, (x, t) in enumerate(zip(inputs, targets, strict=True)):
-            self._check_shape(arch, len(x), len(t), f"points[{n}]")
-        X = np.array(inputs, dtype=np.float64).reshape(len(inputs), arch.layers[0])
-        T = np.array(targets, dtype=np.float64).reshape(len(targets), arch.layers[-1])
-        train_points, test_points = split(Points(X, T), test_fraction)
-        return self._set(Dataset(None, len(inputs), 0.0, 0, test_fraction, train_points,
+    def use_points(self, points: Points, test_fraction: float) -> Dataset:
+        """The learner's own points (X: (n, n_inputs), T: (n, n_outputs))."""
+        train_points, test_points = split(points, test_fraction)
+        return self._set(Dataset(None, len(points), 0.0, 0, test_fraction, train_points,
                                  test_points))
 
-    def add_point(self, arch: Architecture, part: str, x: list[float],
-                  t: list[float]) -> Dataset:
-        self._check_shape(arch, len(x), len(t), "input")
-        data = self.dataset or Dataset(None, 0, 0.0, 0, 0.0,
-                                       Points(np.empty((0, len(x))), np.empty((0, len(t)))),
-                                       Points(np.empty((0, len(x))), np.empty((0, len(t)))))
+    def add_point(self, part: str, x: Array, t: Array) -> Dataset:
+        """One point, x: (n_inputs,), t: (n_outputs,), added to the training or test set."""
+        empty = Points(np.empty((0, x.shape[0])), np.empty((0, t.shape[0])))
+        data = self.dataset or Dataset(None, 0, 0.0, 0, 0.0, empty, empty)
         if len(data.train) + len(data.test) >= MAX_SIZE:
-            raise DataError("input", f"a dataset holds at most {MAX_SIZE} points")
+            raise FieldError("input", f"a dataset holds at most {MAX_SIZE} points")
         points = data.train if part == "train" else data.test
-        grown = Points(np.vstack([points.X, [x]]), np.vstack([points.T, [t]]))
+        grown = Points(np.vstack([points.X, x]), np.vstack([points.T, t]))
         return self._set(replace(data, name=None, size=data.size + 1,
                                  **{part: grown}))  # type: ignore[arg-type]
 
@@ -125,7 +106,7 @@ class Workbench:
         points = None if data is None else (data.train if part == "train" else data.test)
         if data is None or points is None or not 0 <= index < len(points):
             count = 0 if points is None else len(points)
-            raise DataError("index", f"the {part} set has {count} points; no point {index}")
+            raise FieldError("index", f"the {part} set has {count} points; no point {index}")
         keep = np.arange(len(points)) != index
         return self._set(replace(data, name=None, size=data.size - 1,
                                  **{part: Points(points.X[keep], points.T[keep])}))  # type: ignore[arg-type]
@@ -148,20 +129,20 @@ class Workbench:
         """Trains and advances the epoch; None (and nothing changed) if training diverged."""
         data = self.dataset
         if data is None or len(data.train) == 0:
-            raise DataError("dataset", "there is no training data: choose a dataset or add "
-                            "points first")
+            raise PhaseConflict("there is no training data: choose a dataset or add points "
+                                "first")
         n = len(data.train)
         size = n if batch_size is None else min(batch_size, n)
         estimate = estimated_seconds(arch, steps, size)
         if estimate > MAX_CALL_SECONDS:
-            raise DataError("steps", f"{steps} steps of {size} samples on this network would "
+            raise FieldError("steps", f"{steps} steps of {size} samples on this network would "
                             f"take about {estimate:.1f} s; one call may take about "
                             f"{MAX_CALL_SECONDS:g} s: use fewer steps or a smaller batch")
+        saved = self.checkpoint()
         if self._cursor is None:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
-        saved = Cursor(cursor.X, cursor.T, cursor.position, cursor.samples)
         result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,
                        learning_rate=learning_rate, l2=l2, cursor=cursor, rng=self._rng)
         if result.finite:
@@ -170,24 +151,14 @@ class Workbench:
             if all(e is None or np.isfinite(e) for e in (train_loss, test_loss)):
                 return TrainOutcome(result, steps, cursor.samples, cursor.samples / n,
                                     float(train_loss or 0.0), test_loss)
-        self._cursor = saved
+        self.rollback(saved)
         return None
 
+    def checkpoint(self) -> Cursor | None:
+        """Where the epoch stands, to roll back to if a call is refused after training."""
+        c = self._cursor
+        return None if c is None else Cursor(c.X, c.T, c.position, c.samples)
 
-def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
-                  resolution: int) -> Array:
-    """The output y of node `node` of layer `layer` over the plot domain: shape
-    (resolution,) for one input, (resolution, resolution) for two, row r at
-    x2 = lo + r·step and column c at x1 = lo + c·step."""
-    lo, hi = PLOT_DOMAIN
-    axis = np.linspace(lo, hi, resolution)
-    if arch.layers[0] == 1:
-        X = axis[:, None]
-    elif arch.layers[0] == 2:
-        x1, x2 = np.meshgrid(axis, axis)
-        X = np.stack([x1.ravel(), x2.ravel()], axis=1)
-    else:
-        raise DataError("layers", "the plot shows networks with 1 or 2 inputs only")
-    T = np.zeros((X.shape[0], arch.layers[-1]))
-    y = forward(arch, params, X, T).y[layer][:, node]
-    return y if arch.layers[0] == 1 else y.reshape(resolution, resolution)
+    def rollback(self, checkpoint: Cursor | None) -> None:
+        self._cursor = checkpoint
+

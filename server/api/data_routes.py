@@ -1,25 +1,20 @@
-"""Datasets and training of a network: /api/networks/{id}/dataset, /train, /function."""
+"""A network's data and its training: /api/networks/{id}/dataset, /train, /function."""
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from ..sessions import InvalidInput
-from .convert import dataset_out, function_out, train_out
+from ..errors import FieldError
+from ..limits import MAX_DATASET_SIZE
+from ..networks.plot import PlotRequest
+from . import parse
 from .deps import CurrentNetwork
 from .errors import ERROR_RESPONSES
-from .schemas import (
-    MAX_RESOLUTION,
-    DatasetCreate,
-    DatasetOut,
-    FunctionOut,
-    Sample,
-    TrainOut,
-    TrainRequest,
-)
+from .render import dataset_out, function_out, train_out
+from .requests import DatasetCreate, FunctionQuery, Sample, TrainRequest
+from .responses import DatasetOut, FunctionOut, TrainOut
 
 router = APIRouter(prefix="/api/networks", tags=["training"], responses=ERROR_RESPONSES)
 
@@ -31,11 +26,10 @@ def set_dataset(network: CurrentNetwork, body: DatasetCreate) -> DatasetOut:
     """Generate a built-in dataset (by name, size, noise, seed) or use your own points; an
     optional share is held out as the test set. Training starts a new epoch."""
     if (body.name is None) == (body.points is None):
-        raise InvalidInput("name", "give either a dataset name or your own points")
+        raise FieldError("name", "give either a dataset name or your own points")
     if body.points is not None:
-        return dataset_out(network.use_points([p.input for p in body.points],
-                                              [p.target for p in body.points],
-                                              body.test_fraction))
+        points = parse.points(network.arch, body.points)
+        return dataset_out(network.use_points(points, body.test_fraction))
     assert body.name is not None
     return dataset_out(network.generate_dataset(body.name, body.size, body.noise, body.seed,
                                                 body.test_fraction))
@@ -51,12 +45,12 @@ def read_dataset(network: CurrentNetwork) -> DatasetOut | None:
 @router.post("/{network_id}/dataset/{part}")
 def add_point(network: CurrentNetwork, part: Part, point: Sample) -> DatasetOut:
     """Add one point to the training or test set (as a click on the plot does)."""
-    return dataset_out(network.add_point(part, point.input, point.target))
+    return dataset_out(network.add_point(part, *parse.point(network.arch, point)))
 
 
 @router.delete("/{network_id}/dataset/{part}/{index}")
 def remove_point(network: CurrentNetwork, part: Part,
-                 index: Annotated[int, Path(ge=0, le=100_000)]) -> DatasetOut:
+                 index: Annotated[int, Path(ge=0, le=MAX_DATASET_SIZE - 1)]) -> DatasetOut:
     """Remove point `index` of the training or test set."""
     return dataset_out(network.remove_point(part, index))
 
@@ -66,24 +60,16 @@ def train_network(network: CurrentNetwork, body: TrainRequest) -> TrainOut:
     """Apply `steps` updates on mini-batches of the dataset (SGD with batch_size 1, the full
     batch with null), with optional L2. Returns the loss history, the losses on the
     training and test sets, the new weights, and (if `resolution` > 0) the plotted node's
-    output over the plot's grid. A run that would diverge is refused (409); nothing changes."""
-    started = time.perf_counter()
-    outcome, snap = network.train(body.steps, body.batch_size, body.l2)
-    seconds = time.perf_counter() - started
-    function = None
-    if body.resolution:
-        layer = len(snap.arch.layers) - 1 if body.layer is None else body.layer
-        function = function_out(layer, body.node,
-                                network.function(layer, body.node, body.resolution))
-    return train_out(snap, outcome, function, seconds)
+    output over the plot's grid, from those weights. A run that would diverge is refused
+    (409), as is any invalid field (422), before anything changes."""
+    plot = PlotRequest(body.layer, body.node, body.resolution) if body.resolution else None
+    return train_out(network.train(body.steps, body.batch_size, body.l2, plot), body.node)
 
 
 @router.get("/{network_id}/function")
 def read_function(network: CurrentNetwork,
-                  resolution: Annotated[int, Query(ge=2, le=MAX_RESOLUTION)] = 40,
-                  layer: Annotated[int | None, Query(ge=0, le=7)] = None,
-                  node: Annotated[int, Query(ge=0, le=7)] = 0) -> FunctionOut:
+                  query: Annotated[FunctionQuery, Query()]) -> FunctionOut:
     """The output y of one node (default: the first output node) over the plot's domain:
     a curve for a 1-input network, a grid for a 2-input one."""
-    layer = len(network.arch.layers) - 1 if layer is None else layer
-    return function_out(layer, node, network.function(layer, node, resolution))
+    layer, values = network.function(PlotRequest(query.layer, query.node, query.resolution))
+    return function_out(layer, query.node, values)

@@ -1,4 +1,4 @@
-"""The dataset, train and function routes."""
+"""The dataset, train and function routes (api/data_routes.py)."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -177,3 +177,19 @@ def test_training_samples_count_on_when_points_are_added(client: TestClient) -> 
     client.post(f"{url}/dataset/train", json={"input": [0.3], "target": [0.4]})
     second = client.post(f"{url}/train", json={"steps": 1, "batch_size": 11}).json()
     assert second["samples_trained"] == 21  # a new epoch on new data, not a new count
+
+
+def test_training_resumed_network_counts_on_from_its_samples_trained(client: TestClient) -> None:
+    created = client.post("/api/networks", json={"samples_trained": 640, "step": 20})
+    assert created.status_code == 201
+    url = f"/api/networks/{created.json()['id']}"
+    client.put(f"{url}/dataset", json={"name": "line", "size": 10})
+    out = client.post(f"{url}/train", json={"steps": 1, "batch_size": 5}).json()
+    assert out["samples_trained"] == 645 and out["epoch"] == 64.5 and out["step"] == 21
+    reset = client.post(f"{url}/reset")
+    assert reset.status_code == 200
+    again = client.post(f"{url}/train", json={"steps": 1, "batch_size": 5}).json()
+    assert again["samples_trained"] == 5  # a reset starts the count again
+    refused = client.post("/api/networks", json={"samples_trained": -1})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "samples_trained"

@@ -1,0 +1,104 @@
+"""JSON becomes NumPy here, and only here: request models turned into arrays, each checked
+against the network's shape, with a FieldError naming the part that does not fit.
+
+The layers of a network never change, so its shape can be read without its lock.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from ..engine.activations import Array
+from ..engine.datasets import Points
+from ..engine.mlp import Architecture, Parameters
+from ..errors import FieldError
+from .requests import NetworkCreate, Sample
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def parameters(layers: tuple[int, ...], weights: list[list[list[float]]] | None,
+               biases: list[list[float]] | None, prefix: str = "") -> Parameters | None:
+    """Parameters from nested lists indexed as in shared/API.md (None if neither was sent);
+    FieldError names the first misshapen part, as in "weights[1][0]"."""
+    if (weights is None) != (biases is None):
+        missing = f"{prefix}biases" if biases is None else f"{prefix}weights"
+        raise FieldError(missing, f"give {prefix}weights and {prefix}biases together, or "
+                         "neither")
+    if weights is None or biases is None:
+        return None
+    n_links = len(layers) - 1
+    if len(weights) != n_links:
+        raise FieldError(f"{prefix}weights", f"expected {n_links} matrices (one per pair of "
+                         f"layers), got {len(weights)}")
+    if len(biases) != n_links:
+        raise FieldError(f"{prefix}biases", f"expected {n_links} lists (one per layer after "
+                         f"the input), got {len(biases)}")
+    for k, (n_in, n_out) in enumerate(pairwise(layers)):
+        if len(weights[k]) != n_in:
+            raise FieldError(f"{prefix}weights[{k}]", f"expected {n_in} rows (one per node of "
+                             f"layer {k}), got {len(weights[k])}")
+        for i, row in enumerate(weights[k]):
+            if len(row) != n_out:
+                raise FieldError(f"{prefix}weights[{k}][{i}]", f"expected "
+                                 f"{_count(n_out, 'number')} (one per node of layer {k + 1}), "
+                                 f"got {len(row)}")
+        if len(biases[k]) != n_out:
+            raise FieldError(f"{prefix}biases[{k}]", f"expected {_count(n_out, 'number')} (one "
+                             f"per node of layer {k + 1}), got {len(biases[k])}")
+    return Parameters(
+        tuple(np.array(w, dtype=np.float64).reshape(n_in, n_out)
+              for w, (n_in, n_out) in zip(weights, pairwise(layers), strict=True)),
+        tuple(np.array(b, dtype=np.float64) for b in biases),
+    )
+
+
+def network_fields(body: NetworkCreate) -> dict[str, Any]:
+    """The keyword arguments of NetworkStore.create, with the parameters as arrays."""
+    fields = body.model_dump(exclude={"weights", "biases", "current_weights",
+                                      "current_biases"})
+    layers = fields["layers"] = tuple(body.layers)
+    fields["initial"] = parameters(layers, body.weights, body.biases)
+    fields["current"] = parameters(layers, body.current_weights, body.current_biases,
+                                   "current_")
+    return fields
+
+
+def _values(values: list[float], n: int, field: str, layer: str) -> Array:
+    if len(values) != n:
+        raise FieldError(field, f"expected {_count(n, 'value')} (one per {layer} node), "
+                         f"got {len(values)}")
+    return np.array(values, dtype=np.float64)
+
+
+def sample(arch: Architecture, body: Sample) -> tuple[Array, Array]:
+    """x: (n_0,) and t: (n_L−1,) of one sample."""
+    return (_values(body.input, arch.layers[0], "input", "input"),
+            _values(body.target, arch.layers[-1], "target", "output"))
+
+
+def _fits(arch: Architecture, point: Sample, field: str) -> None:
+    n_in, n_out = len(point.input), len(point.target)
+    if n_in != arch.layers[0] or n_out != arch.layers[-1]:
+        raise FieldError(field, f"the data has {n_in} input(s) and {n_out} target(s) per "
+                         f"point, but the network has {arch.layers[0]} input node(s) and "
+                         f"{arch.layers[-1]} output node(s)")
+
+
+def point(arch: Architecture, body: Sample) -> tuple[Array, Array]:
+    """One point of a dataset: x (n_0,) and t (n_L−1,)."""
+    _fits(arch, body, "input")
+    return np.array(body.input, dtype=np.float64), np.array(body.target, dtype=np.float64)
+
+
+def points(arch: Architecture, bodies: list[Sample]) -> Points:
+    """The learner's own points: X (n, n_0) and T (n, n_L−1)."""
+    for n, body in enumerate(bodies):
+        _fits(arch, body, f"points[{n}]")
+    return Points(np.array([p.input for p in bodies], dtype=np.float64),
+                  np.array([p.target for p in bodies], dtype=np.float64))

@@ -1,0 +1,205 @@
+"""What clients send: the request models of the HTTP API (shared/API.md), with every bound
+taken from server/limits.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+)
+
+from ..engine.activations import ActivationName
+from ..engine.datasets import DatasetName
+from ..engine.losses import LossName
+from ..limits import (
+    DATASET_DEFAULTS,
+    DEFAULT_ACTIVATION,
+    DEFAULT_LAYERS,
+    DEFAULT_LEARNING_RATE,
+    DEFAULT_LOSS,
+    DEFAULT_OUTPUT_ACTIVATION,
+    DEFAULT_RESOLUTION,
+    MAX_ABS_VALUE,
+    MAX_DATASET_SIZE,
+    MAX_L2,
+    MAX_LAYERS,
+    MAX_LEARNING_RATE,
+    MAX_NODES,
+    MAX_NOISE,
+    MAX_POINTS_PER_BODY,
+    MAX_RESOLUTION,
+    MAX_SEED,
+    MAX_STEP,
+    MAX_STEPS_PER_CALL,
+    MAX_TEST_FRACTION,
+    MIN_LAYERS,
+    MIN_NODES,
+    TRAINING_DEFAULTS,
+)
+
+
+def _integral(value: object) -> object:
+    """JSON Schema's "integer" admits 1534.0, so an integral float is that integer; 1.5, true
+    and "3" are still refused by the strict int that follows."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def Integer(ge: int, le: int) -> Any:  # noqa: N802 (a type, read as one)
+    """An int in [ge, le]; the bounds come before the conversion so that the schema shows
+    them as minimum and maximum."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integral)]
+
+
+def Share(le: float, description: str) -> Any:  # noqa: N802 (a type, read as one)
+    """A finite float in [0, le]; −0.0 (valid JSON, and ≥ 0) becomes 0.0 before any use."""
+    return Annotated[float, Field(ge=0, le=le, allow_inf_nan=False, description=description),
+                     AfterValidator(lambda v: v + 0.0)]
+
+
+Value = Annotated[
+    float,
+    Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False,
+          description=f"a finite number with |value| ≤ {MAX_ABS_VALUE:g}"),
+]
+LearningRate = Annotated[
+    float,
+    Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False,
+          description=f"α in w ← w − α·dE/dw, with 0 < α ≤ {MAX_LEARNING_RATE:g}"),
+]
+Seed = Integer(0, MAX_SEED)
+NodeCount = Integer(MIN_NODES, MAX_NODES)
+LayerIndex = Integer(0, MAX_LAYERS - 1)
+NodeIndex = Integer(0, MAX_NODES - 1)
+StepCount = Integer(0, MAX_STEP)
+DatasetSize = Integer(1, MAX_DATASET_SIZE)
+Noise = Share(MAX_NOISE, "0 (none) … 1 (much) scatter")
+TestFraction = Share(MAX_TEST_FRACTION, "the share of points held out for testing")
+L2Rate = Share(MAX_L2, "L2 rate λ: each update adds λ·w to dE/dw")
+Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
+Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
+                     Field(max_length=MAX_LAYERS - 1)]
+Vectors = Annotated[list[Row], Field(max_length=MAX_LAYERS - 1)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so that a misspelt setting is a 422, not silently ignored;
+    types are strict, so that true or "0.5" is not taken for a number."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class NetworkSettings(Strict):
+    """The settings a network may change while it keeps its weights."""
+
+    activation: ActivationName = Field(DEFAULT_ACTIVATION,
+                                       description="activation of the hidden layers")
+    output_activation: ActivationName = Field(DEFAULT_OUTPUT_ACTIVATION,
+                                              description="activation of the output layer")
+    loss: LossName = Field(DEFAULT_LOSS, description="cross_entropy needs a sigmoid output")
+    learning_rate: LearningRate = DEFAULT_LEARNING_RATE
+
+
+def _each_optional(base: type[BaseModel], name: str, doc: str) -> Any:
+    """A model with `base`'s fields, each optional with null (or absent) for unchanged."""
+    fields: dict[str, Any] = {}
+    for field, info in base.model_fields.items():
+        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[field] = (kind | None, Field(None, description=info.description))
+    return create_model(name, __base__=Strict, __doc__=doc, __module__=__name__, **fields)
+
+
+NetworkUpdate = _each_optional(NetworkSettings, "NetworkUpdate",
+                               "Settings to change (PATCH); null or absent: unchanged.")
+
+
+class NetworkCreate(NetworkSettings):
+    """A new network; every field is optional."""
+
+    layers: list[NodeCount] = Field(
+        default=list(DEFAULT_LAYERS), min_length=MIN_LAYERS, max_length=MAX_LAYERS,
+        description="node counts per layer, input first")
+    seed: Seed | None = Field(None, description="seed of the initial weights; random if omitted")
+    weights: Matrices | None = Field(
+        None, description="initial weights[k][i][j], from node i of layer k to node j of "
+                          "layer k+1 (what a reset restores)")
+    biases: Vectors | None = Field(
+        None, description="initial biases[k][j], the bias of node j of layer k+1")
+    current_weights: Matrices | None = Field(
+        None, description="to resume a network: its weights now, if not the initial ones")
+    current_biases: Vectors | None = Field(None, description="to resume: its biases now")
+    step: StepCount = Field(0, description="to resume: updates applied so far")
+    samples_trained: StepCount = Field(
+        0, description="to resume: samples trained on so far (the epoch counts on from it)")
+
+
+class Sample(Strict):
+    """One sample: the input values and the target values (a point of a dataset too)."""
+
+    input: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
+                               description="one value per input node")
+    target: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
+                                description="one value per output node")
+
+
+class ParameterValue(Strict):
+    value: Value
+
+
+def _absent_not_null(schema: dict[str, Any]) -> None:
+    """A field that is either absent or a value: the schema shows no null (the server takes a
+    null as absent)."""
+    options = [o for o in schema.pop("anyOf") if o.get("type") != "null"]
+    schema.pop("default", None)
+    schema.update(options[0])
+
+
+class DatasetCreate(Strict):
+    """A built-in dataset by `name`, or the learner's own `points`: exactly one of the two
+    (the schema says so with oneOf; a null is taken as not given). Size, noise and seed
+    default to the page's default dataset; no points are held out unless asked."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["name"]},
+                                                           {"required": ["points"]}]})
+
+    name: DatasetName | None = Field(
+        None, json_schema_extra=_absent_not_null,
+        description="1 input: line, step, sine, bump; 2 inputs: circle, xor, gaussians, spiral")
+    size: DatasetSize = Field(DATASET_DEFAULTS["size"], description="points generated")
+    noise: Noise = DATASET_DEFAULTS["noise"]
+    seed: Seed = DATASET_DEFAULTS["seed"]
+    test_fraction: TestFraction = 0.0
+    points: Annotated[list[Sample], Field(min_length=1, max_length=MAX_POINTS_PER_BODY)] | None = (
+        Field(None, json_schema_extra=_absent_not_null))
+
+
+class PlottedNode(BaseModel):
+    """The node whose output is plotted: node `node` of layer `layer`."""
+
+    layer: LayerIndex | None = Field(
+        None, description="the node's layer (default: the output layer)")
+    node: NodeIndex = 0
+
+
+class FunctionQuery(PlottedNode):
+    """GET /function's query: which node, over how fine a grid."""
+
+    resolution: Annotated[int, Field(ge=2, le=MAX_RESOLUTION)] = Field(
+        DEFAULT_RESOLUTION, description="points per input axis")
+
+
+class TrainRequest(Strict, PlottedNode):
+    steps: Integer(1, MAX_STEPS_PER_CALL) = Field(TRAINING_DEFAULTS["steps"],
+                                                 description="updates to apply")
+    batch_size: DatasetSize | None = Field(
+        None, description="points per update; null (or absent) for the full batch")
+    l2: L2Rate = TRAINING_DEFAULTS["l2"]
+    resolution: Integer(0, MAX_RESOLUTION) = Field(
+        0, description="if > 0, also return the plotted node's output over a grid this fine")

@@ -1,0 +1,190 @@
+"""What the server answers: the response models of the HTTP API (shared/API.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ..engine.activations import ActivationName
+from ..engine.datasets import DatasetName
+from ..engine.losses import LossName
+from .requests import NetworkCreate, Sample
+
+
+class DatasetOut(BaseModel):
+    name: DatasetName | None = Field(description="null for the learner's own points")
+    size: int
+    noise: float
+    seed: int
+    test_fraction: float
+    train: list[Sample]
+    test: list[Sample]
+
+
+class LossPoint(BaseModel):
+    step: int
+    loss: float
+
+
+class FunctionOut(BaseModel):
+    layer: int
+    node: int
+    inputs: int = Field(description="1: values[c]; 2: values[r][c], row r at x2, column c at x1")
+    domain: list[float] = Field(description="[low, high] of every input axis")
+    resolution: int
+    values: list[float] | list[list[float]]
+
+
+class TrainOut(BaseModel):
+    id: str
+    step: int = Field(description="updates applied so far, this call's included")
+    samples_trained: int = Field(description="samples trained on since the last reset")
+    epoch: float = Field(description="samples_trained / training points")
+    history: list[LossPoint] = Field(description="mini-batch E at up to 200 of this call's "
+                                                 "steps")
+    train_loss: float = Field(description="E over the whole training set, after the call")
+    seconds: float = Field(description="the time the server spent training in this call")
+    test_loss: float | None = Field(description="E over the test set; null without one")
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+    function: FunctionOut | None = None
+
+
+class NodeOut(BaseModel):
+    x: float
+    y: float
+    b: float | None = Field(description="the node's bias; null for input nodes")
+    dE_dy: float | None
+    dE_dx: float | None
+    dE_db: float | None
+    b_before: float | None = Field(None, description="update phase: the bias before it")
+
+
+class WeightOut(BaseModel):
+    w: float
+    dE_dw: float | None
+    w_before: float | None = Field(None, description="update phase: the weight before it")
+
+
+class TraceOut(BaseModel):
+    id: str
+    step: int = Field(description="updates applied so far")
+    phase: Literal["forward", "backward", "update"]
+    learning_rate: float
+    input: list[float]
+    target: list[float]
+    error: float = Field(description="E of the forward pass")
+    error_after: float | None = Field(
+        None, description="update phase: E on the same sample with the updated weights")
+    nodes: list[list[NodeOut]] = Field(description="nodes[l][j]: node j of layer l")
+    weights: list[list[list[WeightOut]]] = Field(
+        description="weights[k][i][j]: from node i of layer k to node j of layer k+1")
+
+
+class NetworkOut(BaseModel):
+    id: str
+    layers: list[int]
+    activation: ActivationName
+    output_activation: ActivationName
+    loss: LossName
+    learning_rate: float
+    seed: int
+    step: int
+    phase: Literal["forward", "backward", "update"] | None = Field(
+        description="the phase of the current pass; null before the first forward pass")
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+    trace: TraceOut | None = Field(description="the current pass, recomputed after any change")
+
+
+class GradientCheckEntry(BaseModel):
+    parameter: Literal["weight", "bias"]
+    k: int
+    i: int | None = Field(description="source node of a weight; null for a bias")
+    j: int
+    backprop: float
+    numeric: float
+    relative_difference: float
+
+
+class GradientCheckOut(BaseModel):
+    id: str
+    step: int
+    input: list[float]
+    target: list[float]
+    error: float
+    h: float = Field(description="the step of the central difference (E(p+h) − E(p−h)) / 2h")
+    entries: list[GradientCheckEntry]
+    max_relative_difference: float
+
+
+class ActivationInfo(BaseModel):
+    name: ActivationName
+    formula: str
+    derivative_formula: str
+
+
+class LossInfo(BaseModel):
+    name: LossName
+    formula: str
+    derivative_formula: str
+    requires_output_activation: str | None
+
+
+class DatasetInfo(BaseModel):
+    name: DatasetName
+    inputs: int = Field(description="input nodes the network needs (outputs: one)")
+
+
+class Limits(BaseModel):
+    min_layers: int
+    max_layers: int
+    min_nodes: int
+    max_nodes: int
+    max_abs_value: float
+    max_learning_rate: float
+    max_seed: int
+    max_step: int = Field(description="the most updates a resumed network may claim")
+    max_steps_per_call: int
+    max_dataset_size: int
+    max_points_per_body: int
+    max_resolution: int
+    max_l2: float
+    max_noise: float
+    max_test_fraction: float
+    plot_domain: list[float] = Field(description="[low, high] of every input axis of the plot")
+
+
+class DatasetDefaults(BaseModel):
+    name: DatasetName
+    size: int
+    noise: float
+    seed: int
+    test_fraction: float
+
+
+class TrainingDefaults(BaseModel):
+    batch_size: int | None
+    l2: float
+    steps: int
+
+
+class Options(BaseModel):
+    activations: list[ActivationInfo]
+    losses: list[LossInfo]
+    datasets: list[DatasetInfo]
+    limits: Limits
+    defaults: NetworkCreate = Field(description="what POST /api/networks assumes")
+    dataset_defaults: DatasetDefaults = Field(description="the page's default dataset")
+    training_defaults: TrainingDefaults = Field(description="the page's default training")
+
+
+class ErrorItem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="what went wrong, in plain words, naming the field")
+    errors: list[ErrorItem] | None = None

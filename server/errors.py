@@ -1,0 +1,39 @@
+"""The errors the server raises below the API; api/errors.py maps each to one status.
+
+Each says what is wrong in words a person can act on; FieldError also names the field, by
+construction, so that no code has to find it in a message's text.
+"""
+
+from __future__ import annotations
+
+
+class FieldError(ValueError):
+    """A value a client sent cannot be used; `field` names it (422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class PhaseConflict(Exception):
+    """A phase was asked for out of order, or training has no data (409)."""
+
+
+class Diverged(Exception):
+    """The computation would produce a non-finite number; nothing was changed (409)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} would produce a number too large to represent (overflow): training has "
+            "diverged. Nothing was changed; lower the learning rate, reset the network, or "
+            "use smaller inputs.")
+
+
+class NetworkNotFound(LookupError):
+    """No network has this id; `expired` tells whether it once existed and was evicted (404)."""
+
+    def __init__(self, network_id: str, expired: bool) -> None:
+        self.network_id = network_id
+        self.expired = expired
+        super().__init__(network_id)

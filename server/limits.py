@@ -1,0 +1,50 @@
+"""Every default and limit of the server, defined once; /api/options serves them to the page.
+
+The engine's own bounds (layers, nodes, dataset size) live beside the code that needs them and
+are re-exported here, so that this module is the one list a reader needs.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .engine.datasets import MAX_SIZE as MAX_DATASET_SIZE
+from .engine.mlp import MAX_LAYERS, MAX_NODES, MIN_LAYERS, MIN_NODES
+
+__all__ = ["MAX_DATASET_SIZE", "MAX_LAYERS", "MAX_NODES", "MIN_LAYERS", "MIN_NODES"]
+
+# -- a new network (what POST /api/networks assumes for a field left out) --------------------
+DEFAULT_LAYERS: Final = (1, 2, 2, 1)
+DEFAULT_ACTIVATION: Final = "sigmoid"
+DEFAULT_OUTPUT_ACTIVATION: Final = "sigmoid"
+DEFAULT_LOSS: Final = "squared"
+DEFAULT_LEARNING_RATE: Final = 0.5
+
+# -- the page's default dataset and training settings (served as-is by /api/options) ---------
+DATASET_DEFAULTS: Final = {"name": "sine", "size": 200, "noise": 0.1, "seed": 0,
+                           "test_fraction": 0.2}
+TRAINING_DEFAULTS: Final = {"batch_size": 32, "l2": 0.0, "steps": 100}
+
+# -- what a client may send -----------------------------------------------------------------
+MAX_ABS_VALUE: Final = 1e6  # inputs, targets, weights, biases
+MAX_LEARNING_RATE: Final = 10.0
+MAX_SEED: Final = 2**32 - 1
+MAX_STEP: Final = 10**12  # the step count a resumed network may claim
+MAX_STEPS_PER_CALL: Final = 10_000
+MAX_POINTS_PER_BODY: Final = 2_000
+MAX_RESOLUTION: Final = 100
+MAX_L2: Final = 1.0
+MAX_NOISE: Final = 1.0
+MAX_TEST_FRACTION: Final = 0.9
+MAX_BODY_BYTES: Final = 256 * 1024  # the largest valid body (2,000 points) is well under this
+
+# -- what the server computes ---------------------------------------------------------------
+PLOT_DOMAIN: Final = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]
+DEFAULT_RESOLUTION: Final = 40  # GET /function without a resolution
+MAX_CALL_SECONDS: Final = 1.0  # no training call may hold the server longer than about this
+GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
+
+# -- what the server holds ------------------------------------------------------------------
+MAX_NETWORKS: Final = 2000
+MAX_DATA_BYTES: Final = 256 * 2**20  # the datasets of every network held, together
+REMEMBERED_EVICTIONS: Final = 100_000  # evicted ids kept, to answer "expired" rather than 404

@@ -1,0 +1,244 @@
+"""One client's network: its settings, parameters, current pass and data, behind one lock.
+
+Each call takes the lock for all its work, so one step never sees half of another's update.
+Every call checks what it was asked and computes its results first, and commits them only
+when every number is finite: a refused or diverging call leaves the network exactly as it was.
+Inputs arrive as NumPy arrays already shaped for this network (the API checks shapes).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from ..engine.activations import Array
+from ..engine.datasets import Points
+from ..engine.gradcheck import numeric_gradients
+from ..engine.mlp import Architecture, Parameters, output_mismatch
+from ..errors import Diverged, FieldError, PhaseConflict
+from ..limits import GRADIENT_CHECK_STEP
+from . import passes
+from .passes import Trace
+from .plot import PlotRequest, function_grid, plotted_layer
+from .results import GradientCheck, Snapshot, Trained
+from .workbench import Dataset, Workbench
+
+
+def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
+                 *, blame: str) -> Architecture:
+    """The architecture; a loss that cannot follow the output activation is a FieldError
+    naming `blame` (the layers and names were checked by the API)."""
+    mismatch = output_mismatch(output_activation, loss)
+    if mismatch:
+        raise FieldError(blame, mismatch)
+    return Architecture(tuple(layers), activation, output_activation, loss)
+
+
+class Network:
+    """A network's state, changed only by these methods, each under `lock`."""
+
+    def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
+                 initial: Parameters, current: Parameters | None = None, step: int = 0,
+                 on_data_size: Callable[[str, int], None] | None = None,
+                 samples_trained: int = 0) -> None:
+        self.id = network_id
+        self.seed = seed
+        self.lock = threading.Lock()
+        self._on_data_size = on_data_size  # told the bytes of its data after each change
+        self._arch = arch
+        self._learning_rate = learning_rate
+        self._initial = initial.copy()
+        self._params = (current or initial).copy()
+        self._step = step
+        self._trace: Trace | None = None
+        self._workbench = Workbench(seed, samples_trained)
+
+    @property
+    def arch(self) -> Architecture:
+        """The layers never change; activations and loss may (read `snapshot` for a
+        consistent view)."""
+        return self._arch
+
+    def snapshot(self) -> Snapshot:
+        with self.lock:
+            return self._snapshot()
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
+                        self._params, self._trace)
+
+    # -- the phases ----------------------------------------------------------------------
+
+    def _forward(self, x: Array, t: Array) -> Trace:
+        return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
+                                    learning_rate=self._learning_rate)
+
+    def forward(self, x: Array, t: Array) -> Trace:
+        """x: (n_0,), t: (n_L−1,)."""
+        with self.lock:
+            self._trace = self._forward(x, t)
+            return self._trace
+
+    def backward(self) -> Trace:
+        with self.lock:
+            pending = passes.require_pending_forward(self._trace)
+            self._trace = passes.backward_trace(self._arch, pending)
+            return self._trace
+
+    def update(self) -> Trace:
+        with self.lock:
+            return self._commit_update(passes.require_pending_backward(self._trace))
+
+    def step(self, x: Array, t: Array) -> Trace:
+        with self.lock:
+            return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
+
+    def _commit_update(self, trace: Trace) -> Trace:
+        trace = passes.update_trace(self._arch, trace)
+        self._params, self._step, self._trace = trace.params, trace.step, trace
+        return trace
+
+    # -- changes that keep the weights -----------------------------------------------------
+
+    def configure(self, *, learning_rate: float | None = None, activation: str | None = None,
+                  output_activation: str | None = None, loss: str | None = None) -> Snapshot:
+        """Change settings; weights are kept. After any change the current pass is
+        recomputed on the same sample (after an update: a new forward pass), so a trace
+        always shows the rate it was computed with."""
+        with self.lock:
+            old = self._arch
+            arch = architecture(old.layers, activation or old.activation,
+                                output_activation or old.output_activation, loss or old.loss,
+                                blame="loss" if loss else "output_activation")
+            rate = self._learning_rate if learning_rate is None else learning_rate
+            trace = self._trace
+            if arch != self._arch or rate != self._learning_rate:
+                # Computed before anything changes: a diverging recomputation changes nothing.
+                trace = passes.recompute(arch, self._params, trace, learning_rate=rate)
+            self._arch, self._learning_rate, self._trace = arch, rate, trace
+            return self._snapshot()
+
+    def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:
+        with self.lock:
+            layers = self._arch.layers
+            if not 0 <= k < len(layers) - 1:
+                raise FieldError("k", f"weights go from layer k = 0 … {len(layers) - 2}, got {k}")
+            if not 0 <= i < layers[k]:
+                raise FieldError("i", f"layer {k} has nodes 0 … {layers[k] - 1}, got {i}")
+            self._check_node(k, j)
+            params = self._params.copy()
+            params.weights[k][i, j] = value
+            return self._replace_params(params)
+
+    def set_bias(self, k: int, j: int, value: float) -> Snapshot:
+        with self.lock:
+            layers = self._arch.layers
+            if not 0 <= k < len(layers) - 1:
+                raise FieldError("k", f"biases belong to layers 1 … {len(layers) - 1}, indexed "
+                                 f"k = 0 … {len(layers) - 2}, got {k}")
+            self._check_node(k, j)
+            params = self._params.copy()
+            params.biases[k][j] = value
+            return self._replace_params(params)
+
+    def _check_node(self, k: int, j: int) -> None:
+        n = self._arch.layers[k + 1]
+        if not 0 <= j < n:
+            raise FieldError("j", f"layer {k + 1} has nodes 0 … {n - 1}, got {j}")
+
+    def _replace_params(self, params: Parameters) -> Snapshot:
+        self._trace = passes.recompute(self._arch, params, self._trace,
+                                       learning_rate=self._learning_rate)
+        self._params = params
+        return self._snapshot()
+
+    def reset(self) -> Snapshot:
+        """Back to the initial parameters and step 0; settings are kept."""
+        with self.lock:
+            self._params = self._initial.copy()
+            self._step = 0
+            self._trace = None
+            self._workbench.restart()
+            return self._snapshot()
+
+    # -- data, training and what the network computes ------------------------------------------
+
+    def _data(self, call: Callable[[], Dataset]) -> Dataset:
+        """A Workbench call under the lock; the store hears of the data's new size."""
+        with self.lock:
+            dataset = call()
+            if self._on_data_size:
+                self._on_data_size(self.id, self._workbench.nbytes())
+            return dataset
+
+    def dataset(self) -> Dataset | None:
+        with self.lock:
+            return self._workbench.dataset
+
+    def generate_dataset(self, name: str, size: int, noise: float, seed: int,
+                         test_fraction: float) -> Dataset:
+        return self._data(lambda: self._workbench.generate(self._arch, name, size, noise, seed,
+                                                           test_fraction))
+
+    def use_points(self, points: Points, test_fraction: float) -> Dataset:
+        return self._data(lambda: self._workbench.use_points(points, test_fraction))
+
+    def add_point(self, part: str, x: Array, t: Array) -> Dataset:
+        return self._data(lambda: self._workbench.add_point(part, x, t))
+
+    def remove_point(self, part: str, index: int) -> Dataset:
+        return self._data(lambda: self._workbench.remove_point(part, index))
+
+    def train(self, steps: int, batch_size: int | None, l2: float,
+              plot: PlotRequest | None = None) -> Trained:
+        """`steps` updates on the dataset; the pending pass, now stale, is dropped. With
+        `plot`, also one node's output over the plot grid, from the same new weights. The
+        plot is checked before anything changes; `seconds` times the work, not the wait for
+        the lock."""
+        with self.lock:
+            started = time.perf_counter()
+            layer = plotted_layer(self._arch, plot, "resolution") if plot else None
+            checkpoint = self._workbench.checkpoint()
+            outcome = self._workbench.train(self._arch, self._params, steps=steps,
+                                            batch_size=batch_size,
+                                            learning_rate=self._learning_rate, l2=l2)
+            if outcome is None:
+                raise Diverged("training")
+            grid = None
+            if plot is not None and layer is not None:
+                grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
+                                     plot.resolution)
+                try:
+                    passes.require_finite("the plot", grid)
+                except Diverged:
+                    self._workbench.rollback(checkpoint)  # as if it had never trained
+                    raise
+            self._params = outcome.result.params
+            self._step += steps
+            self._trace = None
+            seconds = time.perf_counter() - started
+            return Trained(outcome, self._snapshot(), layer, grid, seconds)
+
+    def function(self, plot: PlotRequest) -> tuple[int, Array]:
+        """The plotted node's layer, and its output over the plot domain with the current
+        weights."""
+        with self.lock:
+            layer = plotted_layer(self._arch, plot, "layers")
+            values = function_grid(self._arch, self._params, layer, plot.node, plot.resolution)
+            passes.require_finite("the plot", values)
+            return layer, values
+
+    def gradient_check(self) -> GradientCheck:
+        """Backprop and finite differences on the current sample, with the current weights."""
+        with self.lock:
+            if self._trace is None:
+                raise PhaseConflict("no sample yet: call forward (with an input and a target) "
+                                    "before the gradient check")
+            trace = passes.backward_trace(self._arch, self._forward(self._trace.input,
+                                                                    self._trace.target))
+            numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target,
+                                        h=GRADIENT_CHECK_STEP)
+            passes.require_finite("the finite-difference estimate", *numeric.dE_dw,
+                                  *numeric.dE_db)
+            return GradientCheck(trace, numeric, GRADIENT_CHECK_STEP)

@@ -1,0 +1,102 @@
+"""The passes of one sample, as pure transitions: forward → backward → update.
+
+Each function takes a Trace (or a sample) and returns a new Trace, or raises Diverged when a
+number would stop being finite; none holds a lock or mutates anything. The phase rules
+(which pass may follow which) are here too, so that the Network only applies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from ..engine.activations import Array
+from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters, backward, forward, update
+from ..errors import Diverged, PhaseConflict
+
+Phase = Literal["forward", "backward", "update"]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One pass over one sample, frozen at a phase.
+
+    `params` are the parameters in force at this phase: for "update", the new ones, with the
+    old ones in `params_before` and the error the new ones give on the same sample in
+    `error_after`. `gradients` is None until the backward phase. `learning_rate` is the rate
+    the update used, or will use: an update trace is never relabelled with another.
+    """
+
+    phase: Phase
+    step: int
+    learning_rate: float
+    input: Array  # (n_0,)
+    target: Array  # (n_L−1,)
+    forward: ForwardPass
+    gradients: Gradients | None
+    params: Parameters
+    params_before: Parameters | None = None
+    error_after: float | None = None
+
+
+def require_finite(what: str, *arrays: Array | float) -> None:
+    """Raises Diverged unless every number is finite."""
+    for a in arrays:
+        if not np.isfinite(a).all():
+            raise Diverged(what)
+
+
+def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,
+                  learning_rate: float) -> Trace:
+    """The forward pass of sample (x, t): x is (n_0,), t is (n_L−1,)."""
+    fwd = forward(arch, params, x, t)
+    require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error)
+    return Trace("forward", step, learning_rate, x, t, fwd, None, params)
+
+
+def backward_trace(arch: Architecture, trace: Trace) -> Trace:
+    """The backward pass over `trace`'s forward pass."""
+    grads = backward(arch, trace.params, trace.forward, trace.target)
+    require_finite("the backward pass", *grads.dE_dy, *grads.dE_dx, *grads.dE_dw, *grads.dE_db)
+    return replace(trace, phase="backward", gradients=grads)
+
+
+def update_trace(arch: Architecture, trace: Trace) -> Trace:
+    """w ← w − α·dE/dw, b ← b − α·dE/db with α = trace.learning_rate, and the error the new
+    parameters give on the same sample."""
+    assert trace.gradients is not None
+    new = update(trace.params, trace.gradients, trace.learning_rate)
+    require_finite("the update", *new.weights, *new.biases)
+    error_after = forward(arch, new, trace.input, trace.target).mean_error
+    require_finite("the update", error_after)
+    return replace(trace, phase="update", step=trace.step + 1, params=new,
+                   params_before=trace.params, error_after=error_after)
+
+
+def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
+              learning_rate: float) -> Trace | None:
+    """The current pass redone on the same sample with new settings or parameters: a pending
+    forward or backward pass is recomputed; after an update, a new forward pass on the same
+    sample is what the next pass would show."""
+    if trace is None:
+        return None
+    step = trace.step
+    new = forward_trace(arch, params, trace.input, trace.target, step=step,
+                        learning_rate=learning_rate)
+    return backward_trace(arch, new) if trace.phase == "backward" else new
+
+
+def require_pending_forward(trace: Trace | None) -> Trace:
+    if trace is None or trace.phase == "update":
+        raise PhaseConflict("no forward pass is pending: call forward (with an input and a "
+                            "target) before backward")
+    return trace
+
+
+def require_pending_backward(trace: Trace | None) -> Trace:
+    if trace is None or trace.phase != "backward":
+        raise PhaseConflict("no backward pass is pending: call forward and then backward "
+                            "before update")
+    return trace

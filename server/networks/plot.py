@@ -1,0 +1,54 @@
+"""One node's output over the plot's grid, for networks of 1 or 2 inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine.activations import Array
+from ..engine.mlp import Architecture, Parameters, forward
+from ..errors import FieldError
+from ..limits import PLOT_DOMAIN
+
+
+@dataclass(frozen=True)
+class PlotRequest:
+    """One node's output over the plot grid; `layer` None means the output layer."""
+
+    layer: int | None
+    node: int
+    resolution: int
+
+
+def plotted_layer(arch: Architecture, plot: PlotRequest, inputs_field: str) -> int:
+    """The layer of the plotted node, once it is known to exist and the network to have 1 or
+    2 inputs (else FieldError, blaming `inputs_field` for the inputs)."""
+    layers = arch.layers
+    layer = len(layers) - 1 if plot.layer is None else plot.layer
+    if not 0 <= layer < len(layers):
+        raise FieldError("layer", f"the network has layers 0 … {len(layers) - 1}, got {layer}")
+    if not 0 <= plot.node < layers[layer]:
+        raise FieldError("node", f"layer {layer} has nodes 0 … {layers[layer] - 1}, "
+                         f"got {plot.node}")
+    if layers[0] > 2:
+        raise FieldError(inputs_field, "the plot shows networks with 1 or 2 inputs only; this "
+                         f"one has {layers[0]}")
+    return layer
+
+
+def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
+                  resolution: int) -> Array:
+    """The output y of node `node` of layer `layer` over the plot domain: shape
+    (resolution,) for one input, (resolution, resolution) for two, row r at
+    x2 = lo + r·step and column c at x1 = lo + c·step."""
+    lo, hi = PLOT_DOMAIN
+    axis = np.linspace(lo, hi, resolution)
+    if arch.layers[0] == 1:
+        X = axis[:, None]
+    else:
+        x1, x2 = np.meshgrid(axis, axis)
+        X = np.stack([x1.ravel(), x2.ravel()], axis=1)
+    T = np.zeros((X.shape[0], arch.layers[-1]))
+    y = forward(arch, params, X, T).y[layer][:, node]
+    return y if arch.layers[0] == 1 else y.reshape(resolution, resolution)

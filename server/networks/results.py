@@ -1,0 +1,44 @@
+"""What a network's calls return: frozen copies, taken under its lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.activations import Array
+from ..engine.gradcheck import NumericGradients
+from ..engine.mlp import Architecture, Parameters
+from .passes import Trace
+from .workbench import TrainOutcome
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of a network's state, taken under its lock."""
+
+    id: str
+    seed: int
+    arch: Architecture
+    learning_rate: float
+    step: int
+    params: Parameters
+    trace: Trace | None
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A training call's outcome, the network after it, and the plot from the same weights."""
+
+    outcome: TrainOutcome
+    snapshot: Snapshot
+    layer: int | None
+    grid: Array | None
+    seconds: float  # the work, under the lock
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Backprop's dE/dw and dE/db beside central finite differences, on one sample."""
+
+    trace: Trace
+    numeric: NumericGradients
+    h: float

@@ -27,7 +27,7 @@ async function main() {
     onPlay: () => training.toggle(), onDataset: (spec) => control.dataset(spec),
     onTrainingSettings: (t) => control.trainingSettings(t),
     onGradcheck: () => control.run(tools.gradcheck), onCopyLink: () => control.run(tools.copyLink),
-    onExport: () => tools.exportNetwork(), onImport: (text) => control.run(() => setup.importText(text)),
+    onExport: () => tools.exportNetwork(), onImport: (file) => control.run(async () => setup.importText(await file.text())),
     onExportTrace: (format) => control.run(() => tools.exportTrace(format)),
     onRebuild: (text) => control.run(() => setup.rebuild(text)),
     onNextSample: () => control.run(tools.nextSample), onPoint: (event) => control.point(event),

@@ -1,10 +1,14 @@
 /**
- * The network as SVG: drawn once for a shape, then only restyled and relabelled.
- * Stable ids: node-{l}-{j}, link-{k}-{i}-{j} (indices as in shared/API.md).
+ * The network as SVG: laid out for its shape and the width it gets (layout.js), drawn once,
+ * then only restyled and relabelled. Each node is a card that holds all its numbers; each
+ * weight's label sits on its link, clear of every node and other label.
+ * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md).
  */
+import { animate } from "./animation.js";
 import { GEOMETRY } from "./config.js";
 import { fmt } from "./format.js";
-import { animate } from "./animation.js";
+import { fitNetwork, placeLabels, SIZES } from "./layout.js";
+import { symbolText } from "./notation.js";
 import { el, setText } from "./svg.js";
 
 /**
@@ -13,47 +17,46 @@ import { el, setText } from "./svg.js";
  *            dE_dx:number|null, dE_db:number|null}} NodeView
  * @typedef {{w:number, dE_dw:number|null}} LinkView
  * @typedef {{nodes:NodeView[][], links:LinkView[][][], activeLayer:number|null,
- *            phaseKind:string|null, error:number|null, target:number[]|null,
- *            selection:Selection|null}} ViewModel
+ *            phaseKind:string|null, error:number|null, errorAfter?:number|null,
+ *            target:number[]|null, selection:Selection|null}} ViewModel
  */
+
+/** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number). */
+function fit(node, text, room) {
+  setText(node, text);
+  const guess = text.length * 6.6;  // px at 12 px of tabular figures
+  if (guess > room) {
+    node.setAttribute("textLength", String(room));
+    node.setAttribute("lengthAdjust", "spacingAndGlyphs");
+  } else if (node.hasAttribute("textLength")) {
+    node.removeAttribute("textLength");
+  }
+}
 
 /**
- * Draws the network for `layers` into `svg` and returns its update functions.
- * @param {SVGSVGElement} svg @param {number[]} layers
+ * Draws the network for `layers` into `svg`, laid out for `width` CSS pixels, and returns
+ * its update functions.
+ * @param {SVGSVGElement} svg @param {number[]} layers @param {number} width
  * @param {(sel: Selection) => void} onSelect
  */
-export function drawNetwork(svg, layers, onSelect) {
-  const G = GEOMETRY;
+export function drawNetwork(svg, layers, width, onSelect) {
+  const S = SIZES;
   const L = layers.length;
-  const tallest = Math.max(...layers);
-  const width = G.margin.left + (L - 1) * G.layerGap + G.margin.right;
-  const height = G.margin.top + (tallest - 1) * G.nodeGap + G.margin.bottom;
+  const lay = fitNetwork(layers, width);
   svg.replaceChildren();
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  const crowded = tallest > G.crowdedLayer;
-
-  /** centre of node j of layer l */
-  const pos = (l, j) => ({
-    x: G.margin.left + l * G.layerGap,
-    y: G.margin.top + ((tallest - layers[l]) * G.nodeGap) / 2 + j * G.nodeGap,
-  });
-
-  const bands = el("g", { class: "bands" }, svg);
-  const linkLayer = el("g", { class: "links" }, svg);
-  const pulseLayer = el("g", { class: "pulses" }, svg);
-  const labelLayer = el("g", { class: "link-labels" }, svg);
-  const nodeLayer = el("g", { class: "nodes" }, svg);
-
+  svg.setAttribute("viewBox", `0 0 ${Math.round(lay.width)} ${Math.round(lay.height)}`);
+  svg.classList.toggle("vertical", lay.vertical);
+  // It fills the stage, larger on a projector, but a small network never grows huge.
+  svg.style.maxWidth = `${Math.round(lay.width * 1.5)}px`;
+  const [bands, linkLayer, pulseLayer, labelLayer, nodeLayer] =
+    ["bands", "links", "pulses", "link-labels", "nodes"].map((c) => el("g", { class: c }, svg));
   const bandEls = layers.map((_, l) => {
-    const p = pos(l, 0);
-    return el("rect", {
-      class: "band", x: p.x - G.layerGap / 2 + 12, y: 8, width: G.layerGap - 24,
-      height: height - 16, rx: 14,
-    }, bands);
-  });
-  layers.forEach((_, l) => {
-    const t = el("text", { class: "layer-name", x: pos(l, 0).x, y: 30 }, bands);
-    t.textContent = l === 0 ? "input" : l === L - 1 ? "output" : `hidden ${l}`;
+    const b = lay.layerBand(l);
+    const name = lay.layerName(l);
+    const band = el("rect", { class: "band", x: b.x, y: b.y, width: b.w, height: b.h, rx: 14 }, bands);
+    el("text", { class: `layer-name${lay.vertical ? " start" : ""}`, x: name.x, y: name.y }, bands)
+      .textContent = l === 0 ? "input" : l === L - 1 ? "output" : `hidden ${l}`;
+    return band;
   });
 
   function selectable(g, sel, label) {
@@ -69,137 +72,125 @@ export function drawNetwork(svg, layers, onSelect) {
     });
   }
 
-  // Links, each with a wide invisible path to click and a label with w and dE/dw.
   /** @type {any[][][]} */
-  const links = [];
-  for (let k = 0; k < L - 1; k++) {
-    links.push([]);
-    for (let i = 0; i < layers[k]; i++) {
-      links[k].push([]);
-      for (let j = 0; j < layers[k + 1]; j++) {
-        const a = pos(k, i);
-        const b = pos(k + 1, j);
-        const d = `M${a.x},${a.y} L${b.x},${b.y}`;
-        /** @type {Selection} */
-        const sel = { type: "link", k, i, j };
-        const path = el("path", { id: `link-${k}-${i}-${j}`, class: "link", d }, linkLayer);
-        const hit = el("path", { class: "link-hit", d }, linkLayer);
-        hit.addEventListener("click", () => onSelect(sel));
-        const lx = a.x + (b.x - a.x) * G.labelAt;
-        const ly = a.y + (b.y - a.y) * G.labelAt;
-        const label = el("g", { id: `link-label-${k}-${i}-${j}`, class: "link-label",
-                                transform: `translate(${lx},${ly})` }, labelLayer);
-        selectable(label, sel,
-                   `weight from node ${i + 1} of layer ${k} to node ${j + 1} of layer ${k + 1}`);
-        const box = el("rect", { x: -47, y: -14, width: 94, height: 26, rx: 6 }, label);
-        const w = el("text", { class: "w", x: 0, y: 4 }, label);
-        const grad = el("text", { class: "grad", x: 0, y: 21 }, label);
-        links[k][i].push({ path, label, box, w, grad, from: a, to: b });
-      }
-    }
-  }
+  const links = layers.slice(1).map((n, k) => Array.from({ length: layers[k] }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      const a = lay.pos(k, i);
+      const b = lay.pos(k + 1, j);
+      const d = `M${a.x},${a.y} L${b.x},${b.y}`;
+      /** @type {Selection} */
+      const sel = { type: "link", k, i, j };
+      const path = el("path", { id: `link-${k}-${i}-${j}`, class: "link", d }, linkLayer);
+      el("path", { class: "link-hit", d }, linkLayer).addEventListener("click", () => onSelect(sel));
+      const label = el("g", { id: `link-label-${k}-${i}-${j}`, class: "link-label" }, labelLayer);
+      // The accessible name starts with what the label shows (w and its value).
+      const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
+      selectable(label, sel, `w, ${name}: from node ${i + 1} of layer ${k} to node ${j + 1} ` +
+                             `of layer ${k + 1}`);
+      const box = el("rect", { x: -S.labelW / 2, y: -S.labelH / 2, width: S.labelW,
+                               height: S.labelH, rx: 6 }, label);
+      const w = el("text", { class: "w", x: 0, y: -3 }, label);
+      const grad = el("text", { class: "grad", x: 0, y: 13 }, label);
+      return { path, label, box, w, grad, from: a, to: b, k, i, j };
+    })));
 
-  // Nodes: x and y inside the circle, the bias above, dE/dy and dE/dx below.
   const nodes = layers.map((n, l) => Array.from({ length: n }, (_, j) => {
-    const p = pos(l, j);
+    const p = lay.pos(l, j);
     const g = el("g", { id: `node-${l}-${j}`, class: "node",
                         transform: `translate(${p.x},${p.y})` }, nodeLayer);
     selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`);
-    el("circle", { r: G.nodeRadius }, g);
-    const x = el("text", { class: "x", x: 0, y: -5 }, g);
-    const y = el("text", { class: "y", x: 0, y: 15 }, g);
-    const b = el("text", { class: "bias", x: 0, y: -G.nodeRadius - 9 }, g);
-    const dy = el("text", { class: "grad dy", x: 0, y: G.nodeRadius + 19 }, g);
-    const dx = el("text", { class: "grad dx", x: 0, y: G.nodeRadius + 37 }, g);
-    return { g, x, y, b, dy, dx, p };
+    const [w2, h2] = [S.nodeW / 2, S.nodeH / 2];
+    el("rect", { class: "card", x: -w2, y: -h2, width: S.nodeW, height: S.nodeH, rx: 12 }, g);
+    const line = (cls, dy) => el("text", { class: cls, x: 0, y: -h2 + dy }, g);
+    return { g, p, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
+             dy: line("grad dy", 54), dx: line("grad dx", 70) };
   }));
 
-  // Target and error, to the right of the output layer.
-  const out = pos(L - 1, 0);
-  const targets = nodes[L - 1].map(({ p }, j) => {
-    const t = el("text", { class: "target", x: p.x + G.nodeRadius + 12, y: p.y + 5,
-                           id: `target-${j}` }, nodeLayer);
-    return t;
-  });
+  const targets = nodes[L - 1].map((_, j) => el("text", { class: "target", id: `target-${j}`,
+                                                          ...lay.target(j) }, nodeLayer));
   const errorBox = el("g", { id: "error-box", class: "error-box",
-                             transform: `translate(${out.x + G.nodeRadius + 20},${
-                               pos(L - 1, layers[L - 1] - 1).y + G.nodeRadius + 34})` },
-                      nodeLayer);
-  el("rect", { x: -8, y: -20, width: 140, height: 30, rx: 8 }, errorBox);
-  const errorText = el("text", { x: 62, y: 1 }, errorBox);
+                             transform: `translate(${lay.errorAt.x},${lay.errorAt.y})` }, nodeLayer);
+  el("rect", { x: 0, y: -16, width: 150, height: 28, rx: 8 }, errorBox);
+  const errorText = el("text", { x: 75, y: 3 }, errorBox);
 
-  const widthOf = (w) =>
-    G.minLinkWidth + (G.maxLinkWidth - G.minLinkWidth) * Math.tanh(Math.abs(w));
+  const G = GEOMETRY;
+  const widthOf = (w) => G.minLinkWidth + (G.maxLinkWidth - G.minLinkWidth) * Math.tanh(Math.abs(w));
+  let placedKey = null;
+
+  /** Places the labels that show (all of an uncrowded pair of layers, else the selection's). */
+  function placeShown(sel) {
+    const all = links.flat(2);
+    const shown = all.filter((e) => !lay.crowded(e.k) || (sel?.type === "link"
+      ? sel.k === e.k && sel.i === e.i && sel.j === e.j
+      : sel?.type === "node" && ((sel.l === e.k && sel.j === e.i) || (sel.l === e.k + 1 && sel.j === e.j))));
+    const key = shown.map((e) => `${e.k}${e.i}${e.j}`).join();
+    if (key === placedKey) return;
+    placedKey = key;
+    const boxes = placeLabels(lay, layers, shown);
+    for (const e of all) e.label.classList.add("hidden");
+    shown.forEach((e, n) => {
+      const at = boxes[n] ?? { x: (e.from.x + e.to.x) / 2 - S.labelW / 2,
+                               y: (e.from.y + e.to.y) / 2 - S.labelH / 2 };
+      e.label.setAttribute("transform", `translate(${at.x + S.labelW / 2},${at.y + S.labelH / 2})`);
+      e.label.classList.remove("hidden");
+    });
+  }
 
   /** @param {ViewModel} m */
   function render(m) {
     bandEls.forEach((band, l) => band.classList.toggle("active", m.activeLayer === l));
     const sel = m.selection;
-    for (let l = 0; l < L; l++) {
-      for (let j = 0; j < layers[l]; j++) {
-        const v = m.nodes[l][j];
-        const n = nodes[l][j];
-        setText(n.x, v.x === null ? "" : `x ${fmt(v.x)}`);
-        setText(n.y, v.y === null ? "" : `y ${fmt(v.y)}`);
-        setText(n.b, l === 0 ? "" : `b ${fmt(v.b)}`);
-        setText(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`);
-        setText(n.dx, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`);
-        n.g.classList.toggle("computed", v.y !== null);
-        n.g.classList.toggle("active", m.activeLayer === l);
-        n.g.classList.toggle("selected", sel?.type === "node" && sel.l === l && sel.j === j);
-      }
-    }
-    for (let k = 0; k < L - 1; k++) {
-      for (let i = 0; i < layers[k]; i++) {
-        for (let j = 0; j < layers[k + 1]; j++) {
-          const v = m.links[k][i][j];
-          const e = links[k][i][j];
-          const selected = sel?.type === "link" && sel.k === k && sel.i === i && sel.j === j;
-          const touchesSelected = sel?.type === "node" &&
-            ((sel.l === k && sel.j === i) || (sel.l === k + 1 && sel.j === j));
-          e.path.setAttribute("stroke-width", widthOf(v.w).toFixed(2));
-          e.path.classList.toggle("positive", v.w >= 0);
-          e.path.classList.toggle("negative", v.w < 0);
-          e.path.classList.toggle("selected", selected);
-          setText(e.w, `w ${fmt(v.w)}`);
-          setText(e.grad, v.dE_dw === null ? "" : `∂E/∂w ${fmt(v.dE_dw)}`);
-          e.box.setAttribute("height", v.dE_dw === null ? "26" : "42");
-          e.label.classList.toggle("selected", selected);
-          e.label.classList.toggle("hidden", crowded && !selected && !touchesSelected);
-        }
-      }
+    placeShown(sel);
+    const room = S.nodeW - 10;
+    nodes.forEach((layer, l) => layer.forEach((n, j) => {
+      const v = m.nodes[l][j];
+      fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room);
+      fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room);
+      fit(n.b, l === 0 ? "" : `b ${fmt(v.b)}`, room);
+      fit(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`, room);
+      fit(n.dx, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`, room);
+      n.g.classList.toggle("computed", v.y !== null);
+      n.g.classList.toggle("active", m.activeLayer === l);
+      n.g.classList.toggle("selected", sel?.type === "node" && sel.l === l && sel.j === j);
+    }));
+    for (const e of links.flat(2)) {
+      const v = m.links[e.k][e.i][e.j];
+      const selected = sel?.type === "link" && sel.k === e.k && sel.i === e.i && sel.j === e.j;
+      e.path.setAttribute("stroke-width", widthOf(v.w).toFixed(2));
+      e.path.classList.toggle("positive", v.w >= 0);
+      e.path.classList.toggle("negative", v.w < 0);
+      e.path.classList.toggle("selected", selected);
+      fit(e.w, `w ${fmt(v.w)}`, S.labelW - 8);
+      fit(e.grad, v.dE_dw === null ? "" : `∂E/∂w ${fmt(v.dE_dw)}`, S.labelW - 8);
+      e.label.classList.toggle("selected", selected);
     }
     targets.forEach((t, j) => setText(t, m.target ? `t ${fmt(m.target[j])}` : ""));
-    setText(errorText, m.error === null ? "" : `E = ${fmt(m.error)}`);
+    const after = m.errorAfter ?? null;
+    setText(errorText, m.error === null ? "" : after === null ? `E = ${fmt(m.error)}`
+      : `E ${fmt(m.error)} → ${fmt(after)}`);
     errorBox.classList.toggle("shown", m.error !== null);
-    errorBox.classList.toggle("active", m.phaseKind === "error");
+    errorBox.classList.toggle("active", m.phaseKind === "error" || after !== null);
   }
 
   /**
    * Dots travelling along every link between layer `from` and layer `to` (adjacent layers,
-   * either direction).
-   * @param {number} from @param {number} to @param {number} ms
-   * @param {() => boolean} [stop] true once the animation must end at once
+   * either direction); `stop()` true ends them at once.
+   * @param {number} from @param {number} to @param {number} ms @param {() => boolean} [stop]
    * @returns {Promise<void>}
    */
   function pulse(from, to, ms, stop) {
-    const k = Math.min(from, to);
-    const dots = [];
-    for (let i = 0; i < layers[k]; i++) {
-      for (let j = 0; j < layers[k + 1]; j++) {
-        const e = links[k][i][j];
-        const [a, b] = from < to ? [e.from, e.to] : [e.to, e.from];
-        dots.push({ a, b, dot: el("circle", { class: `pulse ${from < to ? "fwd" : "bwd"}`,
-                                              r: 6, cx: a.x, cy: a.y }, pulseLayer) });
-      }
-    }
+    const dots = links[Math.min(from, to)].flat().map((e) => {
+      const [a, b] = from < to ? [e.from, e.to] : [e.to, e.from];
+      return { a, b, dot: el("circle", { class: `pulse ${from < to ? "fwd" : "bwd"}`, r: 6,
+                                         cx: a.x, cy: a.y }, pulseLayer) };
+    });
     return animate(ms, (t) => {
       for (const { a, b, dot } of dots) {
-        dot.setAttribute("cx", a.x + (b.x - a.x) * t);
-        dot.setAttribute("cy", a.y + (b.y - a.y) * t);
+        dot.setAttribute("cx", String(a.x + (b.x - a.x) * t));
+        dot.setAttribute("cy", String(a.y + (b.y - a.y) * t));
       }
     }, stop).then(() => dots.forEach(({ dot }) => dot.remove()));
   }
 
-  return { render, pulse };
+  return { render, pulse, layout: lay };
 }

@@ -25,15 +25,19 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
   let anim = null;
   /** Raised by interrupt(): running animations jump to their end and runUntil stops. */
   let generation = 0;
+  new ResizeObserver(() => { if (!anim) render(); }).observe(svg.parentElement ?? svg);
 
   function render() {
     const s = store.state;
     const network = s.network;
     if (!network) return;
     const L = network.layers.length;
-    if (drawnFor !== network.layers.join("-")) {
-      drawnFor = network.layers.join("-");
-      view = drawNetwork(svg, network.layers, onSelect);
+    // Laid out anew for another shape, or when the stage's width changes much.
+    const width = svg.parentElement?.clientWidth || 1000;
+    const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
+    if (drawnFor !== key) {
+      drawnFor = key;
+      view = drawNetwork(svg, network.layers, width, onSelect);
     }
     const record = currentRecord(s.stepper);
     const phase = currentPhase(s.stepper);

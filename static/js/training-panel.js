@@ -18,7 +18,7 @@ const $ = (id) => {
  * @param {{onPlay:()=>void, onDataset:(spec:import("./store.js").DatasetSpec)=>void,
  *          onTrainingSettings:(t:import("./store.js").TrainingSettings)=>void,
  *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
- *          onImport:(text:string)=>void, onExportTrace:(format:string)=>void,
+ *          onImport:(file:File)=>void, onExportTrace:(format:string)=>void,
  *          onRebuild:(text:string)=>void, onNextSample:()=>void,
  *          onPoint:(event:any)=>void}} handlers
  * @param {{datasets:{name:string, inputs:number}[], limits:any}} options
@@ -75,10 +75,10 @@ export function bindTrainingPanel(handlers, options) {
   $("btn-export-trace-json").addEventListener("click", () => handlers.onExportTrace("json"));
   $("btn-export-trace-csv").addEventListener("click", () => handlers.onExportTrace("csv"));
   $("btn-next-sample").addEventListener("click", () => handlers.onNextSample());
-  $("import-file").addEventListener("change", async (e) => {
+  $("import-file").addEventListener("change", (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);
     const file = input.files?.[0];
-    if (file) handlers.onImport(await file.text());
+    if (file) handlers.onImport(file);  // read inside the action, so that it counts as pending
     input.value = "";
   });
   // The keyboard's way to add a point, beside clicking the plot.
@@ -124,8 +124,10 @@ export function bindTrainingPanel(handlers, options) {
       $("train-counter").textContent = `Epoch ${s.epoch.toFixed(2)} · ` +
         `${s.samplesTrained.toLocaleString("en")} samples trained`;
       const points = s.dataset?.train.length ?? 0;
-      $("epoch-note").textContent = `An epoch is one pass over all ${points} training points, ` +
-        "in a new shuffled order each time.";
+      $("epoch-note").textContent = points
+        ? `An epoch is one pass over all ${points} training points, in a new shuffled order ` +
+          "each time."
+        : "There are no training points yet: choose a dataset, or add points below.";
       $("btn-play").textContent = s.playing ? "Pause" : "Play";
       $("btn-play").classList.toggle("playing", s.playing);
     },

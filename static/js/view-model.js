@@ -46,6 +46,7 @@ export function viewModel(network, record, phase, selection, tween = 1) {
     activeLayer: phase.layer,
     phaseKind: phase.kind,
     error: v.errorShown ? trace.error : null,
+    errorAfter: v.updating ? trace.error_after : null,
     target: trace.target,
     selection,
   };

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  fitNetwork, labelSets, overlaps, placeLabels, SIZES,
+} from "../../static/js/layout.js";
+
+/** A small seeded generator, so that the shapes are the same every run. */
+function* shapes(count) {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  yield [1, 2, 2, 1];
+  yield [3, 3, 1];
+  yield [2, 4, 4, 1];
+  yield [8, 8, 8, 8];
+  yield [8, 8, 8, 8, 8, 8, 8, 8];
+  yield [1, 1];
+  for (let n = 0; n < count; n++) {
+    const L = 2 + Math.floor(next() * 7);
+    yield Array.from({ length: L }, () => 1 + Math.floor(next() * 8));
+  }
+}
+
+for (const width of [360, 1000, 1400, 1880]) {
+  test(`layout_labels_never_overlap_a_node_or_each_other_at_${width}px`, () => {
+    for (const layers of shapes(60)) {
+      const lay = fitNetwork(layers, width);
+      const nodes = layers.flatMap((n, l) => Array.from({ length: n }, (_, j) => lay.nodeBox(l, j)));
+      for (let a = 0; a < nodes.length; a++) {
+        for (let b = a + 1; b < nodes.length; b++) {
+          assert.ok(!overlaps(nodes[a], nodes[b]), `nodes overlap in ${layers.join("-")}`);
+        }
+      }
+      for (const set of labelSets(lay, layers)) {
+        const boxes = placeLabels(lay, layers, set);
+        assert.ok(boxes.every(Boolean), `a label has no place in ${layers.join("-")}`);
+        boxes.forEach((box, n) => {
+          assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.w <= lay.width
+                    && box.y + box.h <= lay.height, "a label leaves the drawing");
+          assert.ok(!nodes.some((node) => overlaps(box, node)), `label on a node: ${layers.join("-")}`);
+          for (const other of boxes.slice(n + 1)) assert.ok(!overlaps(box, other));
+        });
+      }
+    }
+  });
+}
+
+test("layout_is_vertical_on_narrow_screens_and_fills_wide_ones", () => {
+  const narrow = fitNetwork([1, 2, 2, 1], 360);
+  assert.equal(narrow.vertical, true);
+  assert.ok(narrow.width <= 360);  // the default network needs no sideways scrolling
+  const wide = fitNetwork([1, 2, 2, 1], 1400);
+  assert.equal(wide.vertical, false);
+  assert.ok(wide.width >= 1400 * 0.95);  // it spreads over the space it has
+});
+
+test("layout_labels_sit_on_their_links", () => {
+  const layers = [3, 3, 1];
+  const lay = fitNetwork(layers, 1000);
+  const set = labelSets(lay, layers)[0];
+  placeLabels(lay, layers, set).forEach((box, n) => {
+    const { k, i, j } = set[n];
+    const [a, b] = [lay.pos(k, i), lay.pos(k + 1, j)];
+    const [cx, cy] = [box.x + SIZES.labelW / 2, box.y + SIZES.labelH / 2];
+    const cross = (b.x - a.x) * (cy - a.y) - (b.y - a.y) * (cx - a.x);
+    assert.ok(Math.abs(cross) / Math.hypot(b.x - a.x, b.y - a.y) < 1e-9);
+  });
+});

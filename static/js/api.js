@@ -63,7 +63,8 @@ async function call(method, path, body) {
  * @typedef {Partial<NetworkState> & {step:number, weights:number[][][],
  *            biases:number[][]}} NetworkPart
  * @typedef {{samples_trained:number, epoch:number, history:{step:number, loss:number}[],
- *            train_loss:number, test_loss:number|null, seconds:number}} TrainingPart
+ *            train_loss:number, test_loss:number|null, seconds:number,
+ *            gradient_sizes?:number[]}} TrainingPart
  * @typedef {{network: NetworkPart, trace?: Trace|null, training?: TrainingPart,
  *            func?: FunctionOut|null}} Update
  */

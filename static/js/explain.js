@@ -17,7 +17,7 @@ const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
  * @param {import("./network-view.js").Selection | null} selection
  * @param {number} learningRate the learning rate shown for an update still to come
  * @returns {{narration: string, heading: string, formulas: import("./mathml.js").MathNode[],
- *            note?: string}}
+ *            note?: string, operating?: {activation:string, x:number}|null}}
  */
 export function explain(record, phase, selection, learningRate) {
   if (!record || !phase) {
@@ -35,7 +35,8 @@ export function explain(record, phase, selection, learningRate) {
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
-  const said = (heading, formulas, note) => ({ narration, heading, formulas, note });
+  const said = (heading, formulas, note, operating = null) => ({ narration, heading, formulas, note,
+                                                                operating });
 
   if (phase.kind === "update" && !selection) {
     const change = errorChange(trace);
@@ -53,21 +54,23 @@ export function explain(record, phase, selection, learningRate) {
       return said(heading, [], `The forward pass has not reached ${layerWords(l, L)} yet.`);
     }
     const n = trace.nodes[l][j];
+    const activation = l === L - 1 ? settings.output_activation : settings.activation;
+    const operating = l > 0 ? { activation, x: n.x } : null;
     if (phase.kind === "update" && l > 0) {
       const change = errorChange(trace);
       return said(heading, [updateLine(nodeSym("b", l, j), n.b_before ?? n.b, trace.learning_rate,
                                        n.dE_db, n.b), ...change.formulas],
-                  `The bias moves against its gradient. ${change.note}`);
+                  `The bias moves against its gradient. ${change.note}`, operating);
     }
     if (l > 0 && reachedBackward(l)) {
       const back = backwardNode(trace, settings, l, j, weightsOf);
-      return said(heading, back.formulas, back.note);
+      return said(heading, back.formulas, back.note, operating);
     }
-    const activation = l === L - 1 ? settings.output_activation : settings.activation;
     return said(heading, forwardNode(trace, weightsOf, l, j, activation),
                 l === 0 ? "An input node passes its value on: y = x."
                   : `${symbolText("x", l, String(j + 1))} adds the y of each node of the layer before, times the weight ` +
-                    `between them, and the bias; y = f(x) with f = ${activation.replace("_", " ")}.`);
+                    `between them, and the bias; y = f(x) with f = ${activation.replace("_", " ")}.`,
+                operating);
   }
   const { k, i, j } = /** @type {{type:"link", k:number, i:number, j:number}} */ (sel);
   const link = trace.weights[k][i][j];

@@ -50,12 +50,17 @@ export function layoutNetwork(layers, width, spread = 1) {
     // Room for a column of labels between two layers; wider screens spread the layers.
     const left = 20 + S.nodeW / 2;
     const right = S.nodeW / 2 + 84;  // the target, right of the output (E below it)
-    const least = (S.nodeW + S.labelW + 36) * spread;
-    const gap = clamp((width - left - right) / Math.max(1, L - 1), least, Math.max(least, 440));
+    // A crowded pair of layers shows labels only on demand, so its gap may be narrower.
+    const base = (width - left - right) / Math.max(1, L - 1);
+    const xs = [left];
+    for (let k = 0; k < L - 1; k++) {
+      const least = (crowded(k) ? S.nodeW + S.labelW + 12 : S.nodeW + S.labelW + 36) * spread;
+      xs.push(xs[k] + clamp(base, least, Math.max(least, 440)));
+    }
     const nodeGap = S.nodeH + S.tagH + (tallest > 4 ? 34 : 96) * Math.min(spread, 1.5);
     const top = 44 + S.tagH + S.nodeH / 2;
-    pos = (l, j) => ({ x: left + l * gap, y: top + ((tallest - layers[l]) * nodeGap) / 2 + j * nodeGap });
-    w = left + (L - 1) * gap + right;
+    pos = (l, j) => ({ x: xs[l], y: top + ((tallest - layers[l]) * nodeGap) / 2 + j * nodeGap });
+    w = xs[L - 1] + right;
     h = top + (tallest - 1) * nodeGap + S.nodeH / 2 + 64;
     layerBand = (l) => ({ x: pos(l, 0).x - S.nodeW / 2 - 10, y: 8, w: S.nodeW + 20, h: h - 16 });
     layerName = (l) => ({ x: pos(l, 0).x, y: 30 });
@@ -174,15 +179,14 @@ export function labelSets(lay, layers) {
 
 /**
  * The layout for `layers` at `width`, its layers spread just far enough apart that every
- * label set fits with no overlap. @returns {Layout}
+ * label of the uncrowded pairs of layers fits with no overlap (a crowded pair shows the
+ * labels of the selection that fit). @returns {Layout}
  */
 export function fitNetwork(layers, width) {
   let lay = layoutNetwork(layers, width);
   for (const spread of [1, 1.2, 1.4, 1.7, 2, 2.4, 2.8, 3.4]) {
     lay = layoutNetwork(layers, width, spread);
-    if (labelSets(lay, layers).every((set) => placeLabels(lay, layers, set).every(Boolean))) {
-      return lay;
-    }
+    if (placeLabels(lay, layers, labelSets(lay, layers)[0]).every(Boolean)) return lay;
   }
   return lay;
 }

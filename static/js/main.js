@@ -44,7 +44,7 @@ async function main() {
   store.subscribe((s, action) => {
     if (s.status !== status) panel.showStatus((status = s.status));
     if (action !== "trained" && action !== "status") stepping.render();
-    if (action === "playing" || action === "dataset" || action === "function") tpanel.draw(s);
+    if (!["trained", "status"].includes(action)) tpanel.draw(s);
   });
   bindKeys((name) => control.step(name), () => training.toggle());
   window.addEventListener("hashchange", () => {

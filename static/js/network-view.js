@@ -129,8 +129,10 @@ export function drawNetwork(svg, layers, width, onSelect) {
     const boxes = placeLabels(lay, layers, shown);
     for (const e of all) e.label.classList.add("hidden");
     shown.forEach((e, n) => {
-      const at = boxes[n] ?? { x: (e.from.x + e.to.x) / 2 - S.labelW / 2,
-                               y: (e.from.y + e.to.y) / 2 - S.labelH / 2 };
+      // In a crowded pair of layers, a label with no free place stays hidden; its weight is
+      // still one click away (the link itself), and the panel names it.
+      const at = boxes[n];
+      if (!at) return;
       e.label.setAttribute("transform", `translate(${at.x + S.labelW / 2},${at.y + S.labelH / 2})`);
       e.label.classList.remove("hidden");
     });

@@ -5,6 +5,7 @@
  */
 import { parseShown } from "./format.js";
 import { toDOM } from "./mathml.js";
+import { createOperatingPoint } from "./operating-point.js";
 
 /** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
 const $ = (id) => {
@@ -49,6 +50,8 @@ export function bindPanel(handlers, options) {
   });
   range.addEventListener("change", () => handlers.onSettings({ learning_rate: Number(typed.value) }));
   typed.addEventListener("change", () => handlers.onSettings({ learning_rate: parseShown(typed.value) }));
+
+  const operating = createOperatingPoint($("operating-point"), $("operating-caption"));
 
   $("edit-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -115,6 +118,7 @@ export function bindPanel(handlers, options) {
   /**
    * @param {{label:string, detail:string, narration:string, heading:string,
    *          formulas:import("./mathml.js").MathNode[], note?:string,
+ *          operating?:{activation:string, x:number}|null,
    *          editable?: {label:string, value:number}|null}} view
    */
   function render(view) {
@@ -133,6 +137,7 @@ export function bindPanel(handlers, options) {
     $("explain-heading").textContent = view.heading;
     $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
     $("formula-note").textContent = view.note ?? "";
+    operating.show(view.operating ?? null);
   }
 
   function setBusy(busy) {

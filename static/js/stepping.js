@@ -32,7 +32,10 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
     const network = s.network;
     if (!network) return;
     const L = network.layers.length;
-    // Laid out anew for another shape, or when the stage's width changes much.
+    // One column on a narrow screen, or when the network is too wide to read beside the
+    // side column; then laid out anew for another shape, or when the width changes much.
+    document.body.classList.toggle("one-column", window.innerWidth <= 1000
+                                                 || network.layers.length >= 6);
     const width = svg.parentElement?.clientWidth || 1000;
     const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {

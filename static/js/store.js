@@ -21,6 +21,7 @@ import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
  *   selection: import("./network-view.js").Selection|null,
  *   plotted: {layer:number, node:number}|null,
  *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
+ *   gradientSizes: number[]|null,
  * }} State
  */
 
@@ -37,7 +38,7 @@ export function initialState(training) {
     network: null, initial: null, dataset: null, datasetSpec: null, training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
-    status: "",
+    status: "", gradientSizes: null,
   };
 }
 
@@ -72,6 +73,7 @@ export function reduce(s, action, p) {
       return { ...s, network, initial: p.initial, dataset: null,
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
+               gradientSizes: null,
                sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1 };
     }
     case "recovered":  // p: Update of the re-created network (a new id)
@@ -92,12 +94,13 @@ export function reduce(s, action, p) {
     }
     case "reset":  // p: Update of the reset network
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
-               samplesTrained: 0, epoch: 0, losses: [] };
+               samplesTrained: 0, epoch: 0, losses: [], gradientSizes: null };
     case "trained": {  // p: Update of a training call
       const t = p.training;
       if (t.samples_trained < s.samplesTrained) return s;  // overtaken by a later answer
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
                samplesTrained: t.samples_trained, epoch: t.epoch, func: p.func ?? s.func,
+               gradientSizes: t.gradient_sizes ?? s.gradientSizes,
                losses: addLoss(s.losses, { step: p.network.step, train: t.train_loss,
                                            test: t.test_loss }) };
     }

@@ -4,7 +4,9 @@
  * Controls store nothing: `sync` sets each to the value in effect.
  */
 import { fmt, sci } from "./format.js";
+import { createGradientView, gradientSizes } from "./gradient-view.js";
 import { createLossChart } from "./loss-chart.js";
+import { currentRecord } from "./phases.js";
 import { createPlot } from "./plot.js";
 
 /** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
@@ -91,6 +93,7 @@ export function bindTrainingPanel(handlers, options) {
   const plot = createPlot($("data-plot"), options.limits.plot_domain,
                           (event) => handlers.onPoint(event));
   const chart = createLossChart($("loss-chart"));
+  const gradients = createGradientView($("gradient-sizes"), $("gradient-caption"));
 
   return {
     /** Every control set to the value in effect. @param {import("./store.js").State} s */
@@ -116,6 +119,7 @@ export function bindTrainingPanel(handlers, options) {
       const inputs = n.layers[0];
       plot.draw({ dataset: s.dataset, func: inputs <= 2 ? s.func : null, inputs });
       chart.draw(s.losses);
+      gradients.draw(gradientSizes(currentRecord(s.stepper)?.trace) ?? s.gradientSizes);
       const t = s.plotted;
       $("plot-caption").textContent = inputs > 2 ? "The plot shows networks with 1 or 2 inputs."
         : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +

@@ -2,6 +2,7 @@
 faults a new user hit (linear activations, buttons that ran more than asked, Reset)."""
 
 import time
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -127,3 +128,46 @@ def test_teaching_reset_during_an_animation_takes_effect_at_once(browser: Browse
     assert state["step"] == 0 and state["phase"] is None
     page.context.close()
     assert console.errors == []
+
+
+def test_teaching_operating_point_shows_a_dead_relu(browser: Browser, base_url: str) -> None:
+    # a relu node whose x is negative: its bias set far below zero
+    page, console = open_page(browser, base_url, path=link_to({"network": {
+        "seed": 2, "activation": "relu"}}))
+    page.locator("#node-1-0").click()
+    page.get_by_label("Set this node's bias b to").fill("-5")
+    page.get_by_role("button", name="Set", exact=True).click()
+    settle(page)
+    click(page, "Forward")  # node 1 of hidden layer 1 stays selected
+    caption = page.locator("#operating-caption").text_content() or ""
+    assert "f′(x) = 0 here" in caption and "dead relu" in caption
+    assert page.locator("#operating-point path.curve").count() == 2
+    page.context.close()
+    assert console.errors == []
+
+
+def test_teaching_gradient_sizes_show_vanishing_and_exploding(browser: Browser,
+                                                              base_url: str) -> None:
+    deep = link_to({"network": {"layers": [1, 8, 8, 8, 8, 8, 8, 1], "seed": 3},
+                    "dataset": None})
+    page, console = open_page(browser, base_url, path=deep)
+    click(page, "Backward")
+    trace = api(page, "GET", "")["trace"]
+    sizes = [sum(abs(w["dE_dw"]) for r in m for w in r) / sum(len(r) for r in m)
+             for m in trace["weights"]]
+    assert sizes[0] < sizes[-1] / 100  # sigmoids: each layer back multiplies by f′ ≤ 1/4
+    assert "vanishing" in (page.locator("#gradient-caption").text_content() or "")
+    assert page.locator("#gradient-sizes rect.bar").count() == 7
+    # large weights (8) on sigmoids kept at x = 0 by their biases: each layer back multiplies
+    # the gradient by w·f′(0) = 8·0.25 = 2, while every y stays 0.5
+    layers = [1, 1, 1, 1, 1, 1, 1, 1]
+    weights = [[[8.0] * b for _ in range(a)] for a, b in pairwise(layers)]
+    biases = [[-6.4]] + [[-4.0]] * 6  # the sample's input is 0.8
+    big = link_to({"network": {"layers": layers, "weights": weights, "biases": biases},
+                   "dataset": None})
+    page2, console2 = open_page(browser, base_url, path=big)
+    click(page2, "Backward")
+    assert "exploding" in (page2.locator("#gradient-caption").text_content() or "")
+    for p in (page, page2):
+        p.context.close()
+    assert console.errors == console2.errors == []

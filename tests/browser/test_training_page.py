@@ -68,7 +68,7 @@ def test_training_click_on_the_plot_adds_a_point_and_alt_click_removes_it(page: 
     box = page.locator("#data-plot").bounding_box()
     assert box is not None
     # the middle of the plot: x = 0 and, on the target axis [−0.25, 1.25], t = 0.5
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.locator("#data-plot").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     settle(page)
     dataset = api(page, "GET", "/dataset")
     assert len(dataset["train"]) == before + 1

@@ -120,3 +120,33 @@ test("narration_says_why_each_phase_follows", async () => {
   assert.match(narrate({ kind: "backward", layer: 1 }, 4, settings), /previous phase found/);
   assert.match(narrate({ kind: "update", layer: null }, 4, settings), /every gradient is now known/);
 });
+
+test("operating_point_names_saturation_and_a_dead_relu", async () => {
+  const { operatingPoint, curves, ACTIVATIONS } = await import("../../static/js/activations.js");
+  assert.equal(operatingPoint("relu", -0.3).state, "dead");
+  assert.equal(operatingPoint("sigmoid", 8).state, "saturated");
+  assert.equal(operatingPoint("sigmoid", 0).state, "active");
+  assert.equal(operatingPoint("tanh", 4).state, "saturated");
+  const c = curves("sigmoid", 12);
+  assert.ok(c.range[1] > 12, "the x of the node is inside the picture");
+  // f′ agrees with a central difference of f, for every activation
+  for (const [name, a] of Object.entries(ACTIVATIONS)) {
+    for (const x of [-2.3, -0.4, 0.7, 3.1]) {
+      const h = 1e-6;
+      assert.ok(Math.abs((a.f(x + h) - a.f(x - h)) / (2 * h) - a.df(x)) < 1e-6, `${name} at ${x}`);
+    }
+  }
+});
+
+test("gradient_sizes_say_vanishing_or_exploding", async () => {
+  const { describeSizes, gradientSizes } = await import("../../static/js/gradient-view.js");
+  assert.match(describeSizes([1e-6, 1e-4, 1e-2]), /vanishing/);
+  assert.match(describeSizes([1e3, 10, 1]), /exploding/);
+  assert.match(describeSizes([0.1, 0.12, 0.09]), /same size/);
+  const { backward, forward } = traces.sigmoid;
+  assert.equal(gradientSizes(forward), null);
+  const sizes = gradientSizes(backward);
+  assert.equal(sizes.length, 3);
+  const layer0 = backward.weights[0].flat().map((w) => Math.abs(w.dE_dw));
+  assert.equal(sizes[0], layer0.reduce((s, g) => s + g, 0) / layer0.length);
+});

@@ -31,16 +31,19 @@ for (const width of [360, 1000, 1400, 1880]) {
           assert.ok(!overlaps(nodes[a], nodes[b]), `nodes overlap in ${layers.join("-")}`);
         }
       }
-      for (const set of labelSets(lay, layers)) {
+      labelSets(lay, layers).forEach((set, s) => {
         const boxes = placeLabels(lay, layers, set);
-        assert.ok(boxes.every(Boolean), `a label has no place in ${layers.join("-")}`);
-        boxes.forEach((box, n) => {
+        // Every label of an uncrowded pair of layers has a place; of a crowded pair's
+        // selection, those that fit show.
+        if (s === 0) assert.ok(boxes.every(Boolean), `a label has no place in ${layers.join("-")}`);
+        const placed = boxes.filter(Boolean);
+        placed.forEach((box, n) => {
           assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.w <= lay.width
                     && box.y + box.h <= lay.height, "a label leaves the drawing");
           assert.ok(!nodes.some((node) => overlaps(box, node)), `label on a node: ${layers.join("-")}`);
-          for (const other of boxes.slice(n + 1)) assert.ok(!overlaps(box, other));
+          for (const other of placed.slice(n + 1)) assert.ok(!overlaps(box, other));
         });
-      }
+      });
     }
   });
 }

@@ -1,0 +1,80 @@
+/**
+ * How large the gradients are, layer by layer: the mean |∂E/∂w| of each layer of weights on a
+ * log scale, after every backward pass and during Play, so that vanishing gradients (deep
+ * sigmoids) and exploding ones (large weights) show as a slope across the layers.
+ */
+import { fmt } from "./format.js";
+import { el } from "./svg.js";
+
+/** Mean |∂E/∂w| per layer of weights, from a trace after its backward pass (else null). */
+export function gradientSizes(trace) {
+  if (!trace || trace.phase === "forward") return null;
+  return trace.weights.map((m) => {
+    const all = m.flat().map((w) => Math.abs(w.dE_dw ?? 0));
+    return all.reduce((s, g) => s + g, 0) / all.length;
+  });
+}
+
+/** One sentence on the trend from the output back to the first layer. @param {number[]} sizes */
+export function describeSizes(sizes) {
+  const first = sizes[0];
+  const last = sizes[sizes.length - 1];
+  if (sizes.length < 2 || !(first > 0) || !(last > 0)) {
+    return "Each bar is the mean |∂E/∂w| of a layer of weights.";
+  }
+  const ratio = first / last;
+  if (ratio < 0.1) {
+    return `From the output back to layer 1 the gradient shrinks ${fmt(1 / ratio, 0)}-fold: ` +
+      "vanishing gradients (each layer multiplies by w·f′(x), and f′ < 1): the first layers learn slowly.";
+  }
+  if (ratio > 10) {
+    return `From the output back to layer 1 the gradient grows ${fmt(ratio, 0)}-fold: exploding ` +
+      "gradients (each layer multiplies by w·f′(x), here above 1): the first layers take huge steps.";
+  }
+  return "The gradient keeps about the same size from layer to layer: every layer learns at a " +
+    "similar pace.";
+}
+
+/** @param {SVGSVGElement} svg @param {HTMLElement} caption */
+export function createGradientView(svg, caption) {
+  const W = 360;
+  const H = 130;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  let drawn = "";
+  return {
+    /** @param {number[]|null} sizes */
+    draw(sizes) {
+      const key = sizes ? sizes.map((s) => s.toPrecision(3)).join() : "";
+      if (key === drawn) return;
+      drawn = key;
+      svg.replaceChildren();
+      if (!sizes) {
+        caption.textContent = "After a backward pass (or while training) each layer's mean " +
+          "|∂E/∂w| shows here, on a log scale.";
+        return;
+      }
+      const logs = sizes.map((s) => Math.log10(Math.max(s, 1e-300)));
+      const top = Math.ceil(Math.max(...logs, -1));
+      const bottom = Math.min(Math.floor(Math.min(...logs)), top - 2);
+      const Y = (v) => 8 + ((top - v) / (top - bottom)) * (H - 30);
+      for (let p = bottom; p <= top; p++) {
+        el("line", { class: "grid", x1: 44, x2: W - 4, y1: Y(p), y2: Y(p) }, svg);
+        el("text", { class: "tick", x: 40, y: Y(p) + 4 }, svg).textContent = `10${sup(p)}`;
+      }
+      const slot = (W - 52) / sizes.length;
+      sizes.forEach((s, k) => {
+        const x = 50 + k * slot;
+        el("rect", { class: "bar", x, y: Y(logs[k]), width: slot * 0.7,
+                     height: Math.max(1, Y(bottom) - Y(logs[k])) }, svg);
+        el("text", { class: "tick middle", x: x + slot * 0.35, y: H - 6 }, svg)
+          .textContent = `w⁽${sup(k + 1)}⁾`;
+      });
+      svg.setAttribute("aria-label", "Mean |∂E/∂w| per layer: " +
+                       sizes.map((s, k) => `layer ${k + 1}: ${fmt(s)}`).join(", "));
+      caption.textContent = describeSizes(sizes);
+    },
+  };
+}
+
+const SUP = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+const sup = (n) => String(n).replace(/[-0-9]/g, (c) => SUP[c]);

@@ -1,0 +1,124 @@
+"""The whole matrix: every hidden activation × output activation × loss the API accepts, on
+three shapes, walked two full steps phase by phase with Next and back with Previous; at
+every phase every number on screen equals the API's trace, and the page logs no error."""
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import api, fmt, link_to, open_page, settle
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
+COMBOS = [(a, o, "squared") for a in ACTIVATIONS for o in ACTIVATIONS] + [
+    (a, "sigmoid", "cross_entropy") for a in ACTIVATIONS]
+
+# Presses a key `count` times as a learner would, each after the page has finished the one
+# before, and returns what the page shows after each (one round trip for a whole walk).
+WALK = """async ([key, count]) => {
+  const text = (sel) => document.querySelector(sel)?.textContent ?? null;
+  const snapshot = () => {
+    const out = {label: text('#phase-label'), error: text('#error-box text')};
+    for (const g of document.querySelectorAll('[id^=node-]')) {
+      for (const c of ['x', 'y', 'bias', 'dy', 'dx']) out[`${g.id} ${c}`] = text(`#${g.id} .${c}`);
+    }
+    for (const g of document.querySelectorAll('[id^=link-label-]')) {
+      out[`${g.id} w`] = text(`#${g.id} .w`);
+      out[`${g.id} grad`] = text(`#${g.id} .grad`);
+    }
+    return out;
+  };
+  const idle = () => new Promise((done) => {
+    const check = () => (document.body.dataset.pending === '0' ? done() : setTimeout(check, 1));
+    check();
+  });
+  const snaps = [];
+  for (let n = 0; n < count; n++) {
+    document.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+    await idle();
+    snaps.push(snapshot());
+  }
+  return snaps;
+}"""
+
+
+def phases(L: int) -> list[tuple[str, int | None]]:
+    return ([("input", 0)] + [("forward", l) for l in range(1, L)] + [("error", L - 1)]
+            + [("backward", l) for l in range(L - 1, 0, -1)] + [("update", None)])
+
+
+def name_of(kind: str, layer: int | None, L: int) -> str:
+    where = {0: "input", L - 1: "output"}.get(layer, f"hidden layer {layer}")
+    return {"input": "Input", "forward": f"Forward into {where}", "error": "Error",
+            "backward": f"Backward through {where}", "update": "Update"}[kind]
+
+
+def expected(trace: dict, step: int, kind: str, layer: int | None) -> dict:
+    """What the page must show at a phase of the step whose update trace is `trace`
+    (static/js/phases.js's visibility rules)."""
+    L = len(trace["nodes"])
+    forward = layer if kind in ("input", "forward") else L - 1
+    backward = layer if kind == "backward" else 1 if kind == "update" else L
+    after = kind == "update"
+    text = lambda prefix, v: f"{prefix} {fmt(v)}"  # noqa: E731
+    out = {"label": f"Step {step} · {name_of(kind, layer, L)}"}
+    for l, nodes in enumerate(trace["nodes"]):
+        for j, n in enumerate(nodes):
+            key = f"node-{l}-{j}"
+            out[f"{key} x"] = text("x", n["x"]) if l <= forward else ""
+            out[f"{key} y"] = text("y", n["y"]) if l <= forward else ""
+            out[f"{key} bias"] = text("b", n["b"] if after else n["b_before"]) if l else ""
+            back = l >= 1 and l >= backward
+            out[f"{key} dy"] = text("∂E/∂y", n["dE_dy"]) if back else ""
+            out[f"{key} dx"] = text("∂E/∂x", n["dE_dx"]) if back else ""
+    for k, m in enumerate(trace["weights"]):
+        for i, row in enumerate(m):
+            for j, w in enumerate(row):
+                key = f"link-label-{k}-{i}-{j}"
+                out[f"{key} w"] = text("w", w["w"] if after else w["w_before"])
+                out[f"{key} grad"] = text("∂E/∂w", w["dE_dw"]) if k + 1 >= backward else ""
+    shown = kind in ("error", "backward", "update")
+    out["error"] = ("" if not shown else f"E {fmt(trace['error'])} → {fmt(trace['error_after'])}"
+                    if after else f"E = {fmt(trace['error'])}")
+    return out
+
+
+def press(page: Page, key: str, count: int) -> list[dict]:
+    return page.evaluate(WALK, [key, count])
+
+
+def walk(page: Page, layers: list[int], activation: str, output: str, loss: str) -> None:
+    """Opens the link of these settings in the page (as a pasted link) and walks it."""
+    before = page.evaluate("document.body.dataset.networkId")
+    link = link_to({"network": {"layers": layers, "activation": activation,
+                                "output_activation": output, "loss": loss, "seed": 7},
+                    "dataset": None})
+    page.evaluate("(hash) => { location.hash = hash; }", link[1:])
+    page.wait_for_function("(id) => document.body.dataset.networkId !== id", arg=before)
+    settle(page)
+    plan = phases(len(layers))
+    seen = []
+    traces = []
+    for step in (1, 2):
+        snaps = press(page, "n", len(plan))
+        seen += [(step, kind, layer, snap) for (kind, layer), snap in zip(plan, snaps, strict=True)]
+        traces.append(api(page, "GET", "")["trace"])
+        assert traces[-1]["phase"] == "update" and traces[-1]["step"] == step
+    for step, kind, layer, snap in seen:
+        want = expected(traces[step - 1], step, kind, layer)
+        wrong = {k: (snap.get(k), v) for k, v in want.items() if snap.get(k) != v}
+        assert not wrong, (activation, output, loss, step, kind, layer, wrong)
+    back = press(page, "p", len(seen) - 1)  # and back, phase by phase
+    for (step, kind, layer, _), snap in zip(reversed(seen[:-1]), back, strict=True):
+        want = expected(traces[step - 1], step, kind, layer)
+        wrong = {k: (snap.get(k), v) for k, v in want.items() if snap.get(k) != v}
+        assert not wrong, ("back", activation, output, loss, step, kind, layer, wrong)
+
+
+@pytest.mark.parametrize("layers", [[1, 2, 2, 1], [2, 3, 1], [3, 4, 4, 2]],
+                         ids=["1-2-2-1", "2-3-1", "3-4-4-2"])
+def test_matrix_every_setting_every_phase_forwards_and_back(browser: Browser, base_url: str,
+                                                           layers: list[int]) -> None:
+    page, console = open_page(browser, base_url)
+    for activation, output, loss in COMBOS:
+        walk(page, layers, activation, output, loss)
+        assert console.errors == [], (activation, output, loss, console.errors)
+    page.context.close()

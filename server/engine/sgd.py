@@ -81,9 +81,13 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                 ys[k + 1] = y
             if s % stride == 0:
                 losses[s // stride] = np.add.reduce(loss.value(xs[-1], y, t)) / size
-            d = loss.dE_dy(xs[-1], y, t)
+            if loss.dE_dx is None:
+                d = loss.dE_dy(xs[-1], y, t)
             for k in range(L - 1, -1, -1):
-                dx = dfs[k](xs[k], ys[k + 1]) * d  # dE/dx = f′(x)·dE/dy
+                if k == L - 1 and loss.dE_dx is not None:
+                    dx = loss.dE_dx(xs[k], y, t)  # the loss's own dE/dx (cross-entropy: y − t)
+                else:
+                    dx = dfs[k](xs[k], ys[k + 1]) * d  # dE/dx = f′(x)·dE/dy
                 if k:
                     d = dx @ transposed[k]  # dE/dy of the layer below, with the old weights
                 dW = ys[k].T @ dx  # Σ over the batch of y_i·dE/dx_j

@@ -77,6 +77,7 @@ class Network:
     def forward(self, x: Array, t: Array) -> Trace:
         """x: (n_0,), t: (n_L−1,)."""
         with self.lock:
+            passes.check_targets(self._arch, t, "target")
             self._trace = self._forward(x, t)
             return self._trace
 
@@ -92,6 +93,7 @@ class Network:
 
     def step(self, x: Array, t: Array) -> Trace:
         with self.lock:
+            passes.check_targets(self._arch, t, "target")
             return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
 
     def _commit_update(self, trace: Trace) -> Trace:
@@ -112,12 +114,28 @@ class Network:
                                 output_activation or old.output_activation, loss or old.loss,
                                 blame="loss" if loss else "output_activation")
             rate = self._learning_rate if learning_rate is None else learning_rate
+            if arch.loss != old.loss:
+                self._check_targets_for(arch)
             trace = self._trace
             if arch != self._arch or rate != self._learning_rate:
                 # Computed before anything changes: a diverging recomputation changes nothing.
                 trace = passes.recompute(arch, self._params, trace, learning_rate=rate)
             self._arch, self._learning_rate, self._trace = arch, rate, trace
             return self._snapshot()
+
+    def _check_targets_for(self, arch: Architecture) -> None:
+        """FieldError naming `loss` if the pending sample or the dataset has a target that
+        the loss of `arch` cannot take."""
+        data = self._workbench.dataset
+        held = [("the current sample", self._trace.target if self._trace else None)]
+        if data is not None:
+            held += [("the training set", data.train.T), ("the test set", data.test.T)]
+        for what, T in held:
+            outside = None if T is None else passes.target_outside(arch, T)
+            if outside is not None:
+                raise FieldError("loss", f"{passes.target_rule(arch)}, but {what} has the "
+                                 f"target {outside[1]:g}: change that target or keep the "
+                                 f"{self._arch.loss.replace('_', ' ')} loss")
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:
         with self.lock:
@@ -182,10 +200,19 @@ class Network:
                                                            test_fraction))
 
     def use_points(self, points: Points, test_fraction: float) -> Dataset:
-        return self._data(lambda: self._workbench.use_points(points, test_fraction))
+        def use() -> Dataset:
+            passes.check_targets(self._arch, points.T,
+                                 [f"points[{n}]" for n in range(len(points))])
+            return self._workbench.use_points(points, test_fraction)
+
+        return self._data(use)
 
     def add_point(self, part: str, x: Array, t: Array) -> Dataset:
-        return self._data(lambda: self._workbench.add_point(part, x, t))
+        def add() -> Dataset:
+            passes.check_targets(self._arch, t, "target")
+            return self._workbench.add_point(part, x, t)
+
+        return self._data(add)
 
     def remove_point(self, part: str, index: int) -> Dataset:
         return self._data(lambda: self._workbench.remove_point(part, index))

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..engine.activations import Array
 from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters, backward, forward, update
-from ..errors import Diverged, PhaseConflict
+from ..errors import Diverged, FieldError, PhaseConflict
 
 Phase = Literal["forward", "backward", "update"]
 
@@ -46,6 +46,40 @@ def require_finite(what: str, *arrays: Array | float) -> None:
     for a in arrays:
         if not np.isfinite(a).all():
             raise Diverged(what)
+
+
+def target_outside(arch: Architecture, T: Array) -> tuple[int, float] | None:
+    """The first sample (row of T, (batch, n_L−1)) whose target the loss cannot take, and
+    that target value; None when every target is in the loss's range."""
+    bounds = arch.loss_function.target_range
+    if bounds is None:
+        return None
+    low, high = bounds
+    targets = np.atleast_2d(T)
+    bad = np.argwhere((targets < low) | (targets > high))
+    if bad.size == 0:
+        return None
+    row, column = bad[0]
+    return int(row), float(targets[row, column])
+
+
+def target_rule(arch: Architecture) -> str:
+    """What the loss asks of a target, in words."""
+    loss = arch.loss_function
+    assert loss.target_range is not None
+    low, high = loss.target_range
+    return (f"with {loss.name.replace('_', ' ')} a target is a probability between {low:g} "
+            f"and {high:g}")
+
+
+def check_targets(arch: Architecture, T: Array, field: str | list[str]) -> None:
+    """FieldError unless every target of T ((batch, n_L−1) or (n_L−1,)) suits the loss;
+    `field` names the targets, or each sample's in a list."""
+    outside = target_outside(arch, T)
+    if outside is not None:
+        row, value = outside
+        name = field if isinstance(field, str) else field[row]
+        raise FieldError(name, f"{target_rule(arch)}; got {value:g}")
 
 
 def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,

@@ -87,3 +87,82 @@ def test_cross_entropy_api_infinite_derivative_is_409_but_training_runs(client: 
     assert trained.status_code == 200, trained.text
     # w ← w − 0.5·(y − t)·1 = 1 − 0.5, b likewise
     assert strict_json(trained.text)["weights"] == [[[0.5]]]
+
+
+def cross_entropy_network(client: TestClient, **body) -> str:
+    response = client.post("/api/networks", json={"loss": "cross_entropy", "seed": 1, **body})
+    assert response.status_code == 201, response.text
+    return f"/api/networks/{response.json()['id']}"
+
+
+RULE = "with cross entropy a target is a probability between 0 and 1; got"
+
+
+@pytest.mark.parametrize("route", ["forward", "step"])
+@pytest.mark.parametrize("target", [1.5, -0.25])
+def test_cross_entropy_target_outside_0_1_is_422(client: TestClient, route: str,
+                                                 target: float) -> None:
+    url = cross_entropy_network(client)
+    before = client.get(url).json()
+    response = client.post(f"{url}/{route}", json={"input": [0.3], "target": [target]})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "target", "message": f"{RULE} {target:g}"}]
+    assert client.get(url).json() == before
+    ok = client.post(f"{url}/{route}", json={"input": [0.3], "target": [1.0]})
+    assert ok.status_code == 200
+
+
+def test_cross_entropy_dataset_points_outside_0_1_are_422(client: TestClient) -> None:
+    url = cross_entropy_network(client)
+    points = [{"input": [0.1], "target": [0.5]}, {"input": [0.2], "target": [1.5]}]
+    response = client.put(f"{url}/dataset", json={"points": points})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "points[1]", "message": f"{RULE} 1.5"}]
+    assert client.get(f"{url}/dataset").json() is None
+    added = client.post(f"{url}/dataset/train", json={"input": [0.1], "target": [-1.0]})
+    assert added.status_code == 422
+    assert added.json()["errors"] == [{"field": "target", "message": f"{RULE} -1"}]
+    assert client.get(f"{url}/dataset").json() is None
+
+
+def test_cross_entropy_noisy_built_in_dataset_is_422_naming_noise(client: TestClient) -> None:
+    url = cross_entropy_network(client)
+    response = client.put(f"{url}/dataset", json={"name": "sine", "noise": 1.0, "size": 500})
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "noise"
+    assert "sine dataset with noise 1 has targets from" in error["message"]
+    assert client.get(f"{url}/dataset").json() is None
+    # without noise every built-in target is in [0, 1]; the classification sets at any noise
+    for body in ({"name": "sine", "noise": 0.0}, {"name": "bump", "noise": 0.0},
+                 {"name": "line", "noise": 0.0}, {"name": "step", "noise": 0.0}):
+        assert client.put(f"{url}/dataset", json=body).status_code == 200, body
+    two = cross_entropy_network(client, layers=[2, 2, 1])
+    for name in ("circle", "xor", "gaussians", "spiral"):
+        answer = client.put(f"{two}/dataset", json={"name": name, "noise": 1.0})
+        assert answer.status_code == 200, name
+
+
+def test_cross_entropy_patch_loss_refused_by_pending_target_or_dataset(
+        client: TestClient) -> None:
+    response = client.post("/api/networks", json={"seed": 1})
+    url = f"/api/networks/{response.json()['id']}"
+    client.post(f"{url}/forward", json={"input": [0.3], "target": [1.5]})
+    before = client.get(url).json()
+    refused = client.patch(url, json={"loss": "cross_entropy"})
+    assert refused.status_code == 422
+    error = refused.json()["errors"][0]
+    assert error["field"] == "loss"
+    assert "the current sample has the target 1.5" in error["message"]
+    assert client.get(url).json() == before
+    client.post(f"{url}/forward", json={"input": [0.3], "target": [1.0]})
+    client.put(f"{url}/dataset", json={"points": [{"input": [0.1], "target": [0.5]},
+                                                 {"input": [0.2], "target": [2.0]}],
+                                      "test_fraction": 0.5})
+    before = client.get(url).json()
+    refused = client.patch(url, json={"loss": "cross_entropy"})
+    assert refused.status_code == 422
+    assert "the test set has the target 2" in refused.json()["errors"][0]["message"]
+    assert client.get(url).json() == before
+    client.delete(f"{url}/dataset/test/0")
+    assert client.patch(url, json={"loss": "cross_entropy"}).status_code == 200

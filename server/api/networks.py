@@ -96,5 +96,14 @@ def set_bias(network: CurrentNetwork, k: K, j: Node, body: ParameterValue) -> Ne
 @router.get("/{network_id}/gradcheck")
 def gradient_check(network: CurrentNetwork) -> GradientCheckOut:
     """Every dE/dw and dE/db from backprop beside its central finite difference, on the
-    current sample with the current weights."""
+    current pass's sample, with the weights whose dE/dw the pass shows: after an update,
+    the weights before it (`weights` says which). 409 before any pass."""
     return gradient_check_out(network.id, network.gradient_check())
+
+
+@router.post("/{network_id}/gradcheck")
+def gradient_check_sample(network: CurrentNetwork, sample: Sample) -> GradientCheckOut:
+    """The gradient check on the sample sent, with the current weights; the network (its
+    pass, step and weights) is left as it was."""
+    return gradient_check_out(network.id,
+                              network.gradient_check_of(*parse.sample(network.arch, sample)))

@@ -107,7 +107,8 @@ def gradient_check_out(network_id: str, check: GradientCheck) -> GradientCheckOu
                 parameter="bias", k=k, i=None, j=j, backprop=float(exact[j]),
                 numeric=float(approx[j]), relative_difference=float(rel[j])))
     return GradientCheckOut(
-        id=network_id, step=trace.step, input=trace.input.tolist(),
+        id=network_id, step=trace.step, weights=check.weights,  # type: ignore[arg-type]
+        weights_step=check.weights_step, input=trace.input.tolist(),
         target=trace.target.tolist(), error=trace.forward.mean_error, h=check.h,
         entries=entries,
         max_relative_difference=max(e.relative_difference for e in entries),

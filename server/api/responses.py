@@ -110,7 +110,12 @@ class GradientCheckEntry(BaseModel):
 
 class GradientCheckOut(BaseModel):
     id: str
-    step: int
+    step: int = Field(description="updates applied to the network so far")
+    weights: Literal["current", "before_update"] = Field(
+        description="the weights checked: the current ones, or (after an update) the ones "
+                    "before it, whose dE/dw the update trace shows")
+    weights_step: int = Field(description="updates that had been applied to the weights "
+                                          "checked")
     input: list[float]
     target: list[float]
     error: float

@@ -14,11 +14,10 @@ from collections.abc import Callable
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.gradcheck import numeric_gradients
 from ..engine.mlp import Architecture, Parameters, output_mismatch
 from ..errors import Diverged, FieldError, PhaseConflict
-from ..limits import GRADIENT_CHECK_STEP
 from . import passes
+from .inspection import check_trace
 from .passes import Trace
 from .plot import PlotRequest, function_grid, plotted_layer
 from .results import GradientCheck, Snapshot, Trained
@@ -257,15 +256,17 @@ class Network:
             return layer, values
 
     def gradient_check(self) -> GradientCheck:
-        """Backprop and finite differences on the current sample, with the current weights."""
+        """Backprop and finite differences on the current pass's sample, with the weights
+        whose dE/dw the trace holds: after an update, the weights before it."""
         with self.lock:
             if self._trace is None:
                 raise PhaseConflict("no sample yet: call forward (with an input and a target) "
                                     "before the gradient check")
-            trace = passes.backward_trace(self._arch, self._forward(self._trace.input,
-                                                                    self._trace.target))
-            numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target,
-                                        h=GRADIENT_CHECK_STEP)
-            passes.require_finite("the finite-difference estimate", *numeric.dE_dw,
-                                  *numeric.dE_db)
-            return GradientCheck(trace, numeric, GRADIENT_CHECK_STEP)
+            return check_trace(self._arch, self._trace)
+
+    def gradient_check_of(self, x: Array, t: Array) -> GradientCheck:
+        """Backprop and finite differences on the sample (x, t) with the current weights;
+        nothing changes."""
+        with self.lock:
+            passes.check_targets(self._arch, t, "target")
+            return check_trace(self._arch, self._forward(x, t))

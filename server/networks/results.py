@@ -37,8 +37,11 @@ class Trained:
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """Backprop's dE/dw and dE/db beside central finite differences, on one sample."""
+    """Backprop's dE/dw and dE/db beside central finite differences, on one pass's
+    sample(s)."""
 
     trace: Trace
     numeric: NumericGradients
     h: float
+    weights: str  # "current", or "before_update" for an update trace's weights before it
+    weights_step: int  # updates that had been applied to the weights checked

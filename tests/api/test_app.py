@@ -32,7 +32,7 @@ def test_app_openapi_describes_every_route(client: TestClient) -> None:
         "/api/networks/{network_id}/update": ["post"],
         "/api/networks/{network_id}/step": ["post"],
         "/api/networks/{network_id}/reset": ["post"],
-        "/api/networks/{network_id}/gradcheck": ["get"],
+        "/api/networks/{network_id}/gradcheck": ["get", "post"],
         "/api/networks/{network_id}/weights/{k}/{i}/{j}": ["put"],
         "/api/networks/{network_id}/biases/{k}/{j}": ["put"],
     }.items():

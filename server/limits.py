@@ -19,6 +19,7 @@ DEFAULT_ACTIVATION: Final = "sigmoid"
 DEFAULT_OUTPUT_ACTIVATION: Final = "sigmoid"
 DEFAULT_LOSS: Final = "squared"
 DEFAULT_LEARNING_RATE: Final = 0.5
+DEFAULT_L2: Final = 0.0  # the L2 rate λ of every update: w ← w − α·(dE/dw + λ·w)
 
 # -- the page's default dataset and training settings (served as-is by /api/options) ---------
 DATASET_DEFAULTS: Final = {"name": "sine", "size": 200, "noise": 0.1, "seed": 0,

@@ -72,6 +72,7 @@ def trace_out(network_id: str, trace: Trace) -> TraceOut:
     ]
     return TraceOut(
         id=network_id, step=trace.step, phase=trace.phase, learning_rate=trace.learning_rate,
+        l2=trace.l2,
         input=trace.input.tolist(), target=trace.target.tolist(), error=fwd.mean_error,
         error_after=trace.error_after, nodes=nodes, weights=links,
     )
@@ -83,7 +84,7 @@ def network_out(snap: Snapshot) -> NetworkOut:
         id=snap.id, layers=list(snap.arch.layers), activation=snap.arch.activation,  # type: ignore[arg-type]
         output_activation=snap.arch.output_activation,  # type: ignore[arg-type]
         loss=snap.arch.loss,  # type: ignore[arg-type]
-        learning_rate=snap.learning_rate, seed=snap.seed, step=snap.step,
+        learning_rate=snap.learning_rate, l2=snap.l2, seed=snap.seed, step=snap.step,
         phase=snap.trace.phase if snap.trace else None,
         weights=weights, biases=biases,
         trace=trace_out(snap.id, snap.trace) if snap.trace else None,

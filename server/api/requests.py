@@ -20,6 +20,7 @@ from ..engine.losses import LossName
 from ..limits import (
     DATASET_DEFAULTS,
     DEFAULT_ACTIVATION,
+    DEFAULT_L2,
     DEFAULT_LAYERS,
     DEFAULT_LEARNING_RATE,
     DEFAULT_LOSS,
@@ -105,6 +106,7 @@ class NetworkSettings(Strict):
                                               description="activation of the output layer")
     loss: LossName = Field(DEFAULT_LOSS, description="cross_entropy needs a sigmoid output")
     learning_rate: LearningRate = DEFAULT_LEARNING_RATE
+    l2: L2Rate = DEFAULT_L2
 
 
 def _each_optional(base: type[BaseModel], name: str, doc: str) -> Any:
@@ -200,6 +202,7 @@ class TrainRequest(Strict, PlottedNode):
                                                  description="updates to apply")
     batch_size: DatasetSize | None = Field(
         None, description="points per update; null (or absent) for the full batch")
-    l2: L2Rate = TRAINING_DEFAULTS["l2"]
+    l2: L2Rate | None = Field(None, description="L2 rate λ of this call; null (or absent) "
+                                                "for the network's own")
     resolution: Integer(0, MAX_RESOLUTION) = Field(
         0, description="if > 0, also return the plotted node's output over a grid this fine")

@@ -72,6 +72,7 @@ class TraceOut(BaseModel):
     step: int = Field(description="updates applied so far")
     phase: Literal["forward", "backward", "update"]
     learning_rate: float
+    l2: float = Field(description="the L2 rate λ of the update: w ← w − α·(dE/dw + λ·w)")
     input: list[float]
     target: list[float]
     error: float = Field(description="E of the forward pass")
@@ -89,6 +90,7 @@ class NetworkOut(BaseModel):
     output_activation: ActivationName
     loss: LossName
     learning_rate: float
+    l2: float = Field(description="the L2 rate λ of every update (biases have none)")
     seed: int
     step: int
     phase: Literal["forward", "backward", "update"] | None = Field(

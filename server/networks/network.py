@@ -40,13 +40,14 @@ class Network:
     def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
                  initial: Parameters, current: Parameters | None = None, step: int = 0,
                  on_data_size: Callable[[str, int], None] | None = None,
-                 samples_trained: int = 0) -> None:
+                 samples_trained: int = 0, l2: float = 0.0) -> None:
         self.id = network_id
         self.seed = seed
         self.lock = threading.Lock()
         self._on_data_size = on_data_size  # told the bytes of its data after each change
         self._arch = arch
         self._learning_rate = learning_rate
+        self._l2 = l2
         self._initial = initial.copy()
         self._params = (current or initial).copy()
         self._step = step
@@ -65,13 +66,13 @@ class Network:
 
     def _snapshot(self) -> Snapshot:
         return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
-                        self._params, self._trace)
+                        self._params, self._trace, self._l2)
 
     # -- the phases ----------------------------------------------------------------------
 
     def _forward(self, x: Array, t: Array) -> Trace:
         return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
-                                    learning_rate=self._learning_rate)
+                                    learning_rate=self._learning_rate, l2=self._l2)
 
     def forward(self, x: Array, t: Array) -> Trace:
         """x: (n_0,), t: (n_L−1,)."""
@@ -103,23 +104,25 @@ class Network:
     # -- changes that keep the weights -----------------------------------------------------
 
     def configure(self, *, learning_rate: float | None = None, activation: str | None = None,
-                  output_activation: str | None = None, loss: str | None = None) -> Snapshot:
+                  output_activation: str | None = None, loss: str | None = None,
+                  l2: float | None = None) -> Snapshot:
         """Change settings; weights are kept. After any change the current pass is
         recomputed on the same sample (after an update: a new forward pass), so a trace
-        always shows the rate it was computed with."""
+        always shows the rate and λ it was computed with."""
         with self.lock:
             old = self._arch
             arch = architecture(old.layers, activation or old.activation,
                                 output_activation or old.output_activation, loss or old.loss,
                                 blame="loss" if loss else "output_activation")
             rate = self._learning_rate if learning_rate is None else learning_rate
+            l2 = self._l2 if l2 is None else l2
             if arch.loss != old.loss:
                 self._check_targets_for(arch)
             trace = self._trace
-            if arch != self._arch or rate != self._learning_rate:
+            if arch != self._arch or rate != self._learning_rate or l2 != self._l2:
                 # Computed before anything changes: a diverging recomputation changes nothing.
-                trace = passes.recompute(arch, self._params, trace, learning_rate=rate)
-            self._arch, self._learning_rate, self._trace = arch, rate, trace
+                trace = passes.recompute(arch, self._params, trace, learning_rate=rate, l2=l2)
+            self._arch, self._learning_rate, self._l2, self._trace = arch, rate, l2, trace
             return self._snapshot()
 
     def _check_targets_for(self, arch: Architecture) -> None:
@@ -166,7 +169,7 @@ class Network:
 
     def _replace_params(self, params: Parameters) -> Snapshot:
         self._trace = passes.recompute(self._arch, params, self._trace,
-                                       learning_rate=self._learning_rate)
+                                       learning_rate=self._learning_rate, l2=self._l2)
         self._params = params
         return self._snapshot()
 
@@ -216,9 +219,10 @@ class Network:
     def remove_point(self, part: str, index: int) -> Dataset:
         return self._data(lambda: self._workbench.remove_point(part, index))
 
-    def train(self, steps: int, batch_size: int | None, l2: float,
+    def train(self, steps: int, batch_size: int | None, l2: float | None,
               plot: PlotRequest | None = None) -> Trained:
-        """`steps` updates on the dataset; the pending pass, now stale, is dropped. With
+        """`steps` updates on the dataset, with the L2 rate `l2` (None: the network's own);
+        the pending pass, now stale, is dropped. With
         `plot`, also one node's output over the plot grid, from the same new weights. The
         plot is checked before anything changes; `seconds` times the work, not the wait for
         the lock."""
@@ -228,7 +232,8 @@ class Network:
             checkpoint = self._workbench.checkpoint()
             outcome = self._workbench.train(self._arch, self._params, steps=steps,
                                             batch_size=batch_size,
-                                            learning_rate=self._learning_rate, l2=l2)
+                                            learning_rate=self._learning_rate,
+                                            l2=self._l2 if l2 is None else l2)
             if outcome is None:
                 raise Diverged("training")
             grid = None

@@ -39,6 +39,7 @@ class Trace:
     params: Parameters
     params_before: Parameters | None = None
     error_after: float | None = None
+    l2: float = 0.0  # the L2 rate λ the update used, or will use: w ← w − α·(dE/dw + λ·w)
 
 
 def require_finite(what: str, *arrays: Array | float) -> None:
@@ -83,11 +84,11 @@ def check_targets(arch: Architecture, T: Array, field: str | list[str]) -> None:
 
 
 def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,
-                  learning_rate: float) -> Trace:
+                  learning_rate: float, l2: float = 0.0) -> Trace:
     """The forward pass of sample (x, t): x is (n_0,), t is (n_L−1,)."""
     fwd = forward(arch, params, x, t)
     require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error)
-    return Trace("forward", step, learning_rate, x, t, fwd, None, params)
+    return Trace("forward", step, learning_rate, x, t, fwd, None, params, l2=l2)
 
 
 def backward_trace(arch: Architecture, trace: Trace) -> Trace:
@@ -98,10 +99,10 @@ def backward_trace(arch: Architecture, trace: Trace) -> Trace:
 
 
 def update_trace(arch: Architecture, trace: Trace) -> Trace:
-    """w ← w − α·dE/dw, b ← b − α·dE/db with α = trace.learning_rate, and the error the new
-    parameters give on the same sample."""
+    """w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db with α = trace.learning_rate and
+    λ = trace.l2, and the error the new parameters give on the same sample."""
     assert trace.gradients is not None
-    new = update(trace.params, trace.gradients, trace.learning_rate)
+    new = update(trace.params, trace.gradients, trace.learning_rate, trace.l2)
     require_finite("the update", *new.weights, *new.biases)
     error_after = forward(arch, new, trace.input, trace.target).mean_error
     require_finite("the update", error_after)
@@ -110,7 +111,7 @@ def update_trace(arch: Architecture, trace: Trace) -> Trace:
 
 
 def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
-              learning_rate: float) -> Trace | None:
+              learning_rate: float, l2: float = 0.0) -> Trace | None:
     """The current pass redone on the same sample with new settings or parameters: a pending
     forward or backward pass is recomputed; after an update, a new forward pass on the same
     sample is what the next pass would show."""
@@ -118,7 +119,7 @@ def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
         return None
     step = trace.step
     new = forward_trace(arch, params, trace.input, trace.target, step=step,
-                        learning_rate=learning_rate)
+                        learning_rate=learning_rate, l2=l2)
     return backward_trace(arch, new) if trace.phase == "backward" else new
 
 

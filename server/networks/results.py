@@ -22,6 +22,7 @@ class Snapshot:
     step: int
     params: Parameters
     trace: Trace | None
+    l2: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -16,18 +16,19 @@ def _setup(layers, activation="tanh", seed=0, name="sine", size=64):
     return arch, params, data, rng
 
 
-def test_training_batch_of_one_equals_the_step_by_step_engine_to_the_bit() -> None:
+@pytest.mark.parametrize("l2", [0.0, 0.01, 0.5])
+def test_training_batch_of_one_equals_the_step_by_step_engine_to_the_bit(l2: float) -> None:
     arch, params, data, rng = _setup((1, 3, 2, 1), "sigmoid")
     cursor = new_cursor(data.X, data.T, rng)
     order_X, order_T = cursor.X.copy(), cursor.T.copy()
     result = train(arch, params, data.X, data.T, steps=40, batch_size=1, learning_rate=0.7,
-                   l2=0.0, cursor=cursor, rng=rng)
+                   l2=l2, cursor=cursor, rng=rng)
     assert result.finite and cursor.samples == 40
     expected = params
     for s in range(40):
         x, t = order_X[s:s + 1], order_T[s:s + 1]
         expected = update(expected, backward(arch, expected, forward(arch, expected, x, t), t),
-                          0.7)
+                          0.7, l2)
     assert result.params.equals(expected)
 
 

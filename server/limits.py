@@ -34,6 +34,7 @@ MAX_STEP: Final = 10**12  # the step count a resumed network may claim
 MAX_STEPS_PER_CALL: Final = 10_000
 MAX_POINTS_PER_BODY: Final = 2_000
 MAX_RESOLUTION: Final = 100
+MAX_STEP_BATCH: Final = 100  # samples in one forward or step of the step-through
 MAX_L2: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9

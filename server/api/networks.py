@@ -11,7 +11,7 @@ from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
 from .render import gradient_check_out, network_out, trace_out
-from .requests import NetworkCreate, NetworkUpdate, ParameterValue, Sample
+from .requests import NetworkCreate, NetworkUpdate, ParameterValue, Sample, SampleOrBatch
 from .responses import GradientCheckOut, NetworkOut, TraceOut
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
@@ -49,9 +49,11 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
 
 
 @router.post("/{network_id}/forward")
-def forward_pass(network: CurrentNetwork, sample: Sample) -> TraceOut:
-    """Forward pass: x and y of every node, and the error E against the target."""
-    return trace_out(network.id, network.forward(*parse.sample(network.arch, sample)))
+def forward_pass(network: CurrentNetwork, body: SampleOrBatch) -> TraceOut:
+    """Forward pass of one sample (`input`, `target`) or a mini-batch (`samples`): x and y
+    of every node, and the error E against the target (for a batch, the mean E, with each
+    sample's numbers in `samples`)."""
+    return trace_out(network.id, network.forward(*parse.samples(network.arch, body)))
 
 
 @router.post("/{network_id}/backward")
@@ -67,10 +69,11 @@ def update_weights(network: CurrentNetwork) -> TraceOut:
 
 
 @router.post("/{network_id}/step")
-def train_step(network: CurrentNetwork, sample: Sample) -> TraceOut:
-    """Forward, backward and update in one call; derivatives from before the update,
-    weights from after."""
-    return trace_out(network.id, network.step(*parse.sample(network.arch, sample)))
+def train_step(network: CurrentNetwork, body: SampleOrBatch) -> TraceOut:
+    """Forward, backward and update in one call, on one sample or a mini-batch (the update
+    uses the mean dE/dw and dE/db); derivatives from before the update, weights from
+    after."""
+    return trace_out(network.id, network.step(*parse.samples(network.arch, body)))
 
 
 @router.post("/{network_id}/reset")

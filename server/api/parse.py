@@ -15,7 +15,7 @@ from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters
 from ..errors import FieldError
-from .requests import NetworkCreate, Sample
+from .requests import NetworkCreate, Sample, SampleOrBatch
 
 
 def _count(n: int, noun: str) -> str:
@@ -80,6 +80,27 @@ def sample(arch: Architecture, body: Sample) -> tuple[Array, Array]:
     """x: (n_0,) and t: (n_L−1,) of one sample."""
     return (_values(body.input, arch.layers[0], "input", "input"),
             _values(body.target, arch.layers[-1], "target", "output"))
+
+
+def samples(arch: Architecture, body: SampleOrBatch) -> tuple[Array, Array, list[str]]:
+    """X: (batch, n_0) and T: (batch, n_L−1) of one sample or a mini-batch, and the field
+    that names each sample's target."""
+    given = body.input is not None or body.target is not None
+    if body.samples is not None:
+        if given:
+            raise FieldError("samples", "give either an input and a target, or samples, not "
+                             "both")
+        rows = [(_values(s.input, arch.layers[0], f"samples[{n}].input", "input"),
+                 _values(s.target, arch.layers[-1], f"samples[{n}].target", "output"))
+                for n, s in enumerate(body.samples)]
+        return (np.array([x for x, _ in rows]), np.array([t for _, t in rows]),
+                [f"samples[{n}].target" for n in range(len(rows))])
+    if body.input is None:
+        raise FieldError("input", "give an input and a target (or samples, a mini-batch)")
+    if body.target is None:
+        raise FieldError("target", "give a target with the input")
+    x, t = sample(arch, Sample(input=body.input, target=body.target))
+    return x[np.newaxis, :], t[np.newaxis, :], ["target"]
 
 
 def _fits(arch: Architecture, point: Sample, field: str) -> None:

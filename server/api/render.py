@@ -22,6 +22,8 @@ from .responses import (
     LossPoint,
     NetworkOut,
     NodeOut,
+    SampleNodeOut,
+    SampleTraceOut,
     TraceOut,
     TrainOut,
     WeightOut,
@@ -73,9 +75,38 @@ def trace_out(network_id: str, trace: Trace) -> TraceOut:
     return TraceOut(
         id=network_id, step=trace.step, phase=trace.phase, learning_rate=trace.learning_rate,
         l2=trace.l2,
-        input=trace.input.tolist(), target=trace.target.tolist(), error=fwd.mean_error,
+        input=trace.input[0].tolist(), target=trace.target[0].tolist(), error=fwd.mean_error,
         error_after=trace.error_after, nodes=nodes, weights=links,
+        samples=_samples_out(trace) if trace.batch > 1 else None,
     )
+
+
+def _samples_out(trace: Trace) -> list[SampleTraceOut]:
+    """Each sample's own numbers: x, y, dE/dy, dE/dx, its dE/db (its dE/dx) and its dE/dw,
+    y_i·dE/dx_j, whose means over the batch are the trace's dE/dw and dE/db."""
+    fwd, grads = trace.forward, trace.gradients
+    L = len(fwd.x)
+    xs, ys = [x.tolist() for x in fwd.x], [y.tolist() for y in fwd.y]
+    dy = [d.tolist() for d in grads.dE_dy] if grads else None
+    dx = [d.tolist() for d in grads.dE_dx] if grads else None
+    dw = ([np.einsum("bi,bj->bij", fwd.y[k], grads.dE_dx[k + 1]).tolist()
+           for k in range(L - 1)] if grads else None)
+    after = trace.errors_after.tolist() if trace.errors_after is not None else None
+    errors = fwd.error.tolist()
+    return [
+        SampleTraceOut(
+            input=trace.input[b].tolist(), target=trace.target[b].tolist(), error=errors[b],
+            error_after=after[b] if after else None,
+            nodes=[[SampleNodeOut(x=xs[layer][b][j], y=ys[layer][b][j],
+                                  dE_dy=dy[layer][b][j] if dy else None,
+                                  dE_dx=dx[layer][b][j] if dx else None,
+                                  dE_db=dx[layer][b][j] if dx and layer else None)
+                    for j in range(len(xs[layer][b]))]
+                   for layer in range(L)],
+            dE_dw=[dw[k][b] for k in range(L - 1)] if dw else None,
+        )
+        for b in range(trace.batch)
+    ]
 
 
 def network_out(snap: Snapshot) -> NetworkOut:
@@ -109,8 +140,8 @@ def gradient_check_out(network_id: str, check: GradientCheck) -> GradientCheckOu
                 numeric=float(approx[j]), relative_difference=float(rel[j])))
     return GradientCheckOut(
         id=network_id, step=trace.step, weights=check.weights,  # type: ignore[arg-type]
-        weights_step=check.weights_step, input=trace.input.tolist(),
-        target=trace.target.tolist(), error=trace.forward.mean_error, h=check.h,
+        weights_step=check.weights_step, input=trace.input[0].tolist(),
+        target=trace.target[0].tolist(), error=trace.forward.mean_error, h=check.h,
         entries=entries,
         max_relative_difference=max(e.relative_difference for e in entries),
     )

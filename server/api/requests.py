@@ -37,6 +37,7 @@ from ..limits import (
     MAX_RESOLUTION,
     MAX_SEED,
     MAX_STEP,
+    MAX_STEP_BATCH,
     MAX_STEPS_PER_CALL,
     MAX_TEST_FRACTION,
     MIN_LAYERS,
@@ -161,6 +162,23 @@ def _absent_not_null(schema: dict[str, Any]) -> None:
     options = [o for o in schema.pop("anyOf") if o.get("type") != "null"]
     schema.pop("default", None)
     schema.update(options[0])
+
+
+class SampleOrBatch(Strict):
+    """One sample (`input` and `target`) or a mini-batch (`samples`): exactly one of the two
+    forms (the schema says so with oneOf; a null is taken as not given)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["input", "target"]},
+                                                           {"required": ["samples"]}]})
+
+    input: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
+        Field(None, json_schema_extra=_absent_not_null, description="one value per input node"))
+    target: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
+        Field(None, json_schema_extra=_absent_not_null,
+              description="one value per output node"))
+    samples: Annotated[list[Sample], Field(min_length=1, max_length=MAX_STEP_BATCH)] | None = (
+        Field(None, json_schema_extra=_absent_not_null,
+              description="a mini-batch: E, dE/dw and dE/db are the means over its samples"))
 
 
 class DatasetCreate(Strict):

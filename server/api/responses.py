@@ -67,6 +67,27 @@ class WeightOut(BaseModel):
     w_before: float | None = Field(None, description="update phase: the weight before it")
 
 
+class SampleNodeOut(BaseModel):
+    x: float
+    y: float
+    dE_dy: float | None
+    dE_dx: float | None
+    dE_db: float | None = Field(description="this sample's dE/db (= dE/dx); null for input "
+                                            "nodes and before the backward pass")
+
+
+class SampleTraceOut(BaseModel):
+    """One sample of a mini-batch: its own numbers, whose means are the trace's."""
+
+    input: list[float]
+    target: list[float]
+    error: float
+    error_after: float | None = Field(description="E after the update; null before it")
+    nodes: list[list[SampleNodeOut]]
+    dE_dw: list[list[list[float]]] | None = Field(
+        description="dE_dw[k][i][j] of this sample; null before the backward pass")
+
+
 class TraceOut(BaseModel):
     id: str
     step: int = Field(description="updates applied so far")
@@ -81,6 +102,10 @@ class TraceOut(BaseModel):
     nodes: list[list[NodeOut]] = Field(description="nodes[l][j]: node j of layer l")
     weights: list[list[list[WeightOut]]] = Field(
         description="weights[k][i][j]: from node i of layer k to node j of layer k+1")
+    samples: list[SampleTraceOut] | None = Field(
+        None, description="null for one sample; for a mini-batch, each sample's numbers (the "
+                          "top-level input, target, x, y, dE_dy and dE_dx are sample 0's; "
+                          "error, error_after, dE_dw and dE_db the means over the batch)")
 
 
 class NetworkOut(BaseModel):
@@ -157,6 +182,7 @@ class Limits(BaseModel):
     max_dataset_size: int
     max_points_per_body: int
     max_resolution: int
+    max_step_batch: int = Field(description="samples in one forward or step")
     max_l2: float
     max_noise: float
     max_test_fraction: float

@@ -74,10 +74,12 @@ class Network:
         return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
                                     learning_rate=self._learning_rate, l2=self._l2)
 
-    def forward(self, x: Array, t: Array) -> Trace:
-        """x: (n_0,), t: (n_L−1,)."""
+    def forward(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
+        """One sample, x: (n_0,) and t: (n_L−1,), or a batch, x: (batch, n_0) and t: (batch,
+        n_L−1); `fields` names the targets (or each sample's), for a target the loss
+        refuses."""
         with self.lock:
-            passes.check_targets(self._arch, t, "target")
+            passes.check_targets(self._arch, t, fields)
             self._trace = self._forward(x, t)
             return self._trace
 
@@ -91,9 +93,9 @@ class Network:
         with self.lock:
             return self._commit_update(passes.require_pending_backward(self._trace))
 
-    def step(self, x: Array, t: Array) -> Trace:
+    def step(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
         with self.lock:
-            passes.check_targets(self._arch, t, "target")
+            passes.check_targets(self._arch, t, fields)
             return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
 
     def _commit_update(self, trace: Trace) -> Trace:

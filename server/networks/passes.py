@@ -21,25 +21,31 @@ Phase = Literal["forward", "backward", "update"]
 
 @dataclass(frozen=True)
 class Trace:
-    """One pass over one sample, frozen at a phase.
+    """One pass over one sample or a mini-batch of them, frozen at a phase.
 
     `params` are the parameters in force at this phase: for "update", the new ones, with the
-    old ones in `params_before` and the error the new ones give on the same sample in
-    `error_after`. `gradients` is None until the backward phase. `learning_rate` is the rate
-    the update used, or will use: an update trace is never relabelled with another.
+    old ones in `params_before` and the error the new ones give on the same samples in
+    `error_after` (their mean; per sample in `errors_after`). `gradients` is None until the
+    backward phase; its dE/dw and dE/db are means over the batch. `learning_rate` is the
+    rate the update used, or will use: an update trace is never relabelled with another.
     """
 
     phase: Phase
     step: int
     learning_rate: float
-    input: Array  # (n_0,)
-    target: Array  # (n_L−1,)
+    input: Array  # (batch, n_0)
+    target: Array  # (batch, n_L−1)
     forward: ForwardPass
     gradients: Gradients | None
     params: Parameters
     params_before: Parameters | None = None
     error_after: float | None = None
     l2: float = 0.0  # the L2 rate λ the update used, or will use: w ← w − α·(dE/dw + λ·w)
+    errors_after: Array | None = None  # (batch,)
+
+    @property
+    def batch(self) -> int:
+        return int(self.input.shape[0])
 
 
 def require_finite(what: str, *arrays: Array | float) -> None:
@@ -85,7 +91,9 @@ def check_targets(arch: Architecture, T: Array, field: str | list[str]) -> None:
 
 def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,
                   learning_rate: float, l2: float = 0.0) -> Trace:
-    """The forward pass of sample (x, t): x is (n_0,), t is (n_L−1,)."""
+    """The forward pass of one sample, x: (n_0,) and t: (n_L−1,), or of a batch, x:
+    (batch, n_0) and t: (batch, n_L−1); the trace holds them as batches."""
+    x, t = np.atleast_2d(x), np.atleast_2d(t)
     fwd = forward(arch, params, x, t)
     require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error)
     return Trace("forward", step, learning_rate, x, t, fwd, None, params, l2=l2)
@@ -104,10 +112,11 @@ def update_trace(arch: Architecture, trace: Trace) -> Trace:
     assert trace.gradients is not None
     new = update(trace.params, trace.gradients, trace.learning_rate, trace.l2)
     require_finite("the update", *new.weights, *new.biases)
-    error_after = forward(arch, new, trace.input, trace.target).mean_error
-    require_finite("the update", error_after)
+    after = forward(arch, new, trace.input, trace.target)
+    require_finite("the update", after.error)
     return replace(trace, phase="update", step=trace.step + 1, params=new,
-                   params_before=trace.params, error_after=error_after)
+                   params_before=trace.params, error_after=after.mean_error,
+                   errors_after=after.error)
 
 
 def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,

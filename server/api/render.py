@@ -78,6 +78,7 @@ def trace_out(network_id: str, trace: Trace) -> TraceOut:
         input=trace.input[0].tolist(), target=trace.target[0].tolist(), error=fwd.mean_error,
         error_after=trace.error_after, nodes=nodes, weights=links,
         samples=_samples_out(trace) if trace.batch > 1 else None,
+        gradient_sizes=[float(np.mean(np.abs(d))) for d in grads.dE_dw] if grads else None,
     )
 
 
@@ -177,4 +178,5 @@ def train_out(trained: Trained, node: int) -> TrainOut:
                  for s, e in zip(result.history_steps, result.history_losses, strict=True)],
         train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
+        gradient_sizes=result.gradient_sizes.tolist(),
     )

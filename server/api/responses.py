@@ -49,6 +49,9 @@ class TrainOut(BaseModel):
     weights: list[list[list[float]]]
     biases: list[list[float]]
     function: FunctionOut | None = None
+    gradient_sizes: list[float] = Field(
+        description="per weight layer k, the mean |dE/dw| over its weights, on the call's last "
+                    "mini-batch before its update (vanishing or exploding gradients)")
 
 
 class NodeOut(BaseModel):
@@ -102,6 +105,9 @@ class TraceOut(BaseModel):
     nodes: list[list[NodeOut]] = Field(description="nodes[l][j]: node j of layer l")
     weights: list[list[list[WeightOut]]] = Field(
         description="weights[k][i][j]: from node i of layer k to node j of layer k+1")
+    gradient_sizes: list[float] | None = Field(
+        None, description="per weight layer k, the mean |dE_dw| over its weights; null before "
+                          "the backward pass")
     samples: list[SampleTraceOut] | None = Field(
         None, description="null for one sample; for a mini-batch, each sample's numbers (the "
                           "top-level input, target, x, y, dE_dy and dE_dx are sample 0's; "

@@ -38,6 +38,7 @@ class TrainResult:
     params: Parameters
     history_steps: Array  # (h,): which of this call's steps (0-based) were measured
     history_losses: Array  # (h,): E of that step's mini-batch, before its update
+    gradient_sizes: Array  # (L−1,): mean |dE/dw| of each weight layer, on the last mini-batch
     finite: bool  # False when some number overflowed: the result must not be kept
 
 
@@ -60,6 +61,8 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
     stride = max(1, -(-steps // MAX_HISTORY))
     measured = np.arange(0, steps, stride)
     losses = np.empty(measured.shape[0])
+    sizes = np.zeros(L)
+    last = steps - 1
     xs: list[Array] = [np.empty(0)] * L
     ys: list[Array] = [np.empty(0)] * (L + 1)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -92,6 +95,8 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                     d = dx @ transposed[k]  # dE/dy of the layer below, with the old weights
                 dW = ys[k].T @ dx  # Σ over the batch of y_i·dE/dx_j
                 db = np.add.reduce(dx, axis=0)
+                if s == last:  # before the update, without L2: the loss's own gradient
+                    sizes[k] = np.mean(np.abs(dW)) / size
                 if l2:
                     dW = dW / size + l2 * weights[k]
                     weights[k] -= learning_rate * dW
@@ -99,5 +104,5 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                     weights[k] -= (learning_rate / size) * dW
                 biases[k] -= (learning_rate / size) * db
     result = Parameters(tuple(weights), tuple(biases))
-    finite = bool(np.isfinite(losses).all() and result.is_finite())
-    return TrainResult(result, measured, losses, finite)
+    finite = bool(np.isfinite(losses).all() and np.isfinite(sizes).all() and result.is_finite())
+    return TrainResult(result, measured, losses, sizes, finite)

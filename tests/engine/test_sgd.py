@@ -82,3 +82,21 @@ def test_training_divergence_is_reported_not_kept() -> None:
     result = train(arch, params, X, T, steps=200, batch_size=4, learning_rate=10.0, l2=0.0,
                    cursor=new_cursor(X, T, rng), rng=rng)
     assert not result.finite
+
+
+def test_training_gradient_sizes_are_the_last_batch_mean_absolute_gradients() -> None:
+    arch, params, data, rng = _setup((1, 4, 3, 1), "tanh", seed=2, size=12)
+    first = train(arch, params, data.X, data.T, steps=1, batch_size=12, learning_rate=0.4,
+                  l2=0.1, cursor=new_cursor(data.X, data.T, rng), rng=rng)
+    # the full batch: the same mean gradient whatever the order of the epoch
+    grads = backward(arch, params, forward(arch, params, data.X, data.T), data.T)
+    expected = [np.mean(np.abs(dW)) for dW in grads.dE_dw]
+    np.testing.assert_allclose(first.gradient_sizes, expected, rtol=1e-12)
+    second = train(arch, first.params, data.X, data.T, steps=2, batch_size=12,
+                   learning_rate=0.4, l2=0.1, cursor=new_cursor(data.X, data.T, rng), rng=rng)
+    after_one = train(arch, first.params, data.X, data.T, steps=1, batch_size=12,
+                      learning_rate=0.4, l2=0.1, cursor=new_cursor(data.X, data.T, rng),
+                      rng=rng).params
+    grads = backward(arch, after_one, forward(arch, after_one, data.X, data.T), data.T)
+    np.testing.assert_allclose(second.gradient_sizes,
+                               [np.mean(np.abs(dW)) for dW in grads.dE_dw], rtol=1e-10)

@@ -17,6 +17,7 @@ from .requests import Sample
 from .responses import (
     DatasetOut,
     FunctionOut,
+    FunctionsOut,
     GradientCheckEntry,
     GradientCheckOut,
     LossPoint,
@@ -164,6 +165,11 @@ def function_out(layer: int, node: int, values: Array) -> FunctionOut:
                        resolution=values.shape[0], values=values.tolist())
 
 
+def functions_out(grids: list[list[Array]], inputs: int, resolution: int) -> FunctionsOut:
+    return FunctionsOut(inputs=inputs, domain=list(PLOT_DOMAIN), resolution=resolution,
+                        values=[[g.tolist() for g in row] for row in grids])
+
+
 def train_out(trained: Trained, node: int) -> TrainOut:
     snap, outcome = trained.snapshot, trained.outcome
     result = outcome.result
@@ -179,4 +185,7 @@ def train_out(trained: Trained, node: int) -> TrainOut:
         train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
+        functions=(functions_out(trained.grids, snap.arch.layers[0],
+                                 trained.grids[-1][0].shape[0])
+                   if trained.grids is not None else None),
     )

@@ -26,6 +26,7 @@ from ..limits import (
     DEFAULT_LOSS,
     DEFAULT_OUTPUT_ACTIVATION,
     DEFAULT_RESOLUTION,
+    DEFAULT_THUMBNAIL_RESOLUTION,
     MAX_ABS_VALUE,
     MAX_DATASET_SIZE,
     MAX_L2,
@@ -40,6 +41,7 @@ from ..limits import (
     MAX_STEP_BATCH,
     MAX_STEPS_PER_CALL,
     MAX_TEST_FRACTION,
+    MAX_THUMBNAIL_RESOLUTION,
     MIN_LAYERS,
     MIN_NODES,
     TRAINING_DEFAULTS,
@@ -215,6 +217,13 @@ class FunctionQuery(PlottedNode):
         DEFAULT_RESOLUTION, description="points per input axis")
 
 
+class FunctionsQuery(BaseModel):
+    """GET /functions' query: how fine a grid for every node's picture."""
+
+    resolution: Annotated[int, Field(ge=2, le=MAX_THUMBNAIL_RESOLUTION)] = Field(
+        DEFAULT_THUMBNAIL_RESOLUTION, description="points per input axis")
+
+
 class TrainRequest(Strict, PlottedNode):
     steps: Integer(1, MAX_STEPS_PER_CALL) = Field(TRAINING_DEFAULTS["steps"],
                                                  description="updates to apply")
@@ -224,3 +233,6 @@ class TrainRequest(Strict, PlottedNode):
                                                 "for the network's own")
     resolution: Integer(0, MAX_RESOLUTION) = Field(
         0, description="if > 0, also return the plotted node's output over a grid this fine")
+    functions_resolution: Integer(0, MAX_THUMBNAIL_RESOLUTION) = Field(
+        0, description="if > 0, also return every node's output over a grid this fine "
+                       "(`functions`, as GET /functions), from the new weights")

@@ -36,6 +36,16 @@ class FunctionOut(BaseModel):
     values: list[float] | list[list[float]]
 
 
+class FunctionsOut(BaseModel):
+    inputs: int = Field(description="1: values[l][j][c]; 2: values[l][j][r][c], row r at x2, "
+                                    "column c at x1")
+    domain: list[float] = Field(description="[low, high] of every input axis")
+    resolution: int
+    values: list[list[list[float] | list[list[float]]]] = Field(
+        description="values[l][j]: node j of layer l over the grid; values[0] (the input "
+                    "layer) is empty")
+
+
 class TrainOut(BaseModel):
     id: str
     step: int = Field(description="updates applied so far, this call's included")
@@ -49,6 +59,8 @@ class TrainOut(BaseModel):
     weights: list[list[list[float]]]
     biases: list[list[float]]
     function: FunctionOut | None = None
+    functions: FunctionsOut | None = Field(
+        None, description="every node's output, with functions_resolution > 0")
     gradient_sizes: list[float] = Field(
         description="per weight layer k, the mean |dE/dw| over its weights, on the call's last "
                     "mini-batch before its update (vanishing or exploding gradients)")
@@ -188,6 +200,7 @@ class Limits(BaseModel):
     max_dataset_size: int
     max_points_per_body: int
     max_resolution: int
+    max_thumbnail_resolution: int = Field(description="GET /functions' finest grid")
     max_step_batch: int = Field(description="samples in one forward or step")
     max_l2: float
     max_noise: float

@@ -19,7 +19,7 @@ from ..errors import Diverged, FieldError, PhaseConflict
 from . import passes
 from .inspection import check_trace
 from .passes import Trace
-from .plot import PlotRequest, function_grid, plotted_layer
+from .plot import PlotRequest, check_plottable, every_function, function_grid, plotted_layer
 from .results import GradientCheck, Snapshot, Trained
 from .workbench import Dataset, Workbench
 
@@ -222,7 +222,7 @@ class Network:
         return self._data(lambda: self._workbench.remove_point(part, index))
 
     def train(self, steps: int, batch_size: int | None, l2: float | None,
-              plot: PlotRequest | None = None) -> Trained:
+              plot: PlotRequest | None = None, functions_resolution: int = 0) -> Trained:
         """`steps` updates on the dataset, with the L2 rate `l2` (None: the network's own);
         the pending pass, now stale, is dropped. With
         `plot`, also one node's output over the plot grid, from the same new weights. The
@@ -231,6 +231,8 @@ class Network:
         with self.lock:
             started = time.perf_counter()
             layer = plotted_layer(self._arch, plot, "resolution") if plot else None
+            if functions_resolution:
+                check_plottable(self._arch, "functions_resolution")
             checkpoint = self._workbench.checkpoint()
             outcome = self._workbench.train(self._arch, self._params, steps=steps,
                                             batch_size=batch_size,
@@ -238,20 +240,24 @@ class Network:
                                             l2=self._l2 if l2 is None else l2)
             if outcome is None:
                 raise Diverged("training")
-            grid = None
-            if plot is not None and layer is not None:
-                grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
-                                     plot.resolution)
-                try:
+            grid, grids = None, None
+            try:
+                if plot is not None and layer is not None:
+                    grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
+                                         plot.resolution)
                     passes.require_finite("the plot", grid)
-                except Diverged:
-                    self._workbench.rollback(checkpoint)  # as if it had never trained
-                    raise
+                if functions_resolution:
+                    grids = every_function(self._arch, outcome.result.params,
+                                           functions_resolution)
+                    passes.require_finite("the plot", *(g for row in grids for g in row))
+            except Diverged:
+                self._workbench.rollback(checkpoint)  # as if it had never trained
+                raise
             self._params = outcome.result.params
             self._step += steps
             self._trace = None
             seconds = time.perf_counter() - started
-            return Trained(outcome, self._snapshot(), layer, grid, seconds)
+            return Trained(outcome, self._snapshot(), layer, grid, seconds, grids)
 
     def function(self, plot: PlotRequest) -> tuple[int, Array]:
         """The plotted node's layer, and its output over the plot domain with the current
@@ -261,6 +267,15 @@ class Network:
             values = function_grid(self._arch, self._params, layer, plot.node, plot.resolution)
             passes.require_finite("the plot", values)
             return layer, values
+
+    def functions(self, resolution: int) -> list[list[Array]]:
+        """Every node's output over the plot domain with the current weights (grids[0], the
+        input layer, empty)."""
+        with self.lock:
+            check_plottable(self._arch, "layers")
+            grids = every_function(self._arch, self._params, resolution)
+            passes.require_finite("the plot", *(g for row in grids for g in row))
+            return grids
 
     def gradient_check(self) -> GradientCheck:
         """Backprop and finite differences on the current pass's sample, with the weights

@@ -34,6 +34,7 @@ class Trained:
     layer: int | None
     grid: Array | None
     seconds: float  # the work, under the lock
+    grids: list[list[Array]] | None = None  # every node's output, when asked
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,19 @@ Inputs arrive as NumPy arrays already shaped for this network (the API checks sh
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters, output_mismatch
-from ..errors import Diverged, FieldError, PhaseConflict
+from ..errors import Diverged, FieldError
 from . import passes
-from .inspection import check_trace
+from .inspection import Inspections
 from .passes import Trace
 from .plot import PlotRequest, check_plottable, every_function, function_grid, plotted_layer
-from .results import GradientCheck, Snapshot, Trained
-from .workbench import Dataset, Workbench
+from .results import Snapshot, Trained
+from .workbench import Dataset
 
 
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
@@ -34,45 +33,11 @@ def architecture(layers: tuple[int, ...], activation: str, output_activation: st
     return Architecture(tuple(layers), activation, output_activation, loss)
 
 
-class Network:
-    """A network's state, changed only by these methods, each under `lock`."""
-
-    def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
-                 initial: Parameters, current: Parameters | None = None, step: int = 0,
-                 on_data_size: Callable[[str, int], None] | None = None,
-                 samples_trained: int = 0, l2: float = 0.0) -> None:
-        self.id = network_id
-        self.seed = seed
-        self.lock = threading.Lock()
-        self._on_data_size = on_data_size  # told the bytes of its data after each change
-        self._arch = arch
-        self._learning_rate = learning_rate
-        self._l2 = l2
-        self._initial = initial.copy()
-        self._params = (current or initial).copy()
-        self._step = step
-        self._trace: Trace | None = None
-        self._workbench = Workbench(seed, samples_trained)
-
-    @property
-    def arch(self) -> Architecture:
-        """The layers never change; activations and loss may (read `snapshot` for a
-        consistent view)."""
-        return self._arch
-
-    def snapshot(self) -> Snapshot:
-        with self.lock:
-            return self._snapshot()
-
-    def _snapshot(self) -> Snapshot:
-        return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
-                        self._params, self._trace, self._l2)
+class Network(Inspections):
+    """A network's calls that change it: the phases, its settings and parameters, its data
+    and training (the calls that only look at it are in Inspections)."""
 
     # -- the phases ----------------------------------------------------------------------
-
-    def _forward(self, x: Array, t: Array) -> Trace:
-        return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
-                                    learning_rate=self._learning_rate, l2=self._l2)
 
     def forward(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
         """One sample, x: (n_0,) and t: (n_L−1,), or a batch, x: (batch, n_0) and t: (batch,
@@ -258,37 +223,3 @@ class Network:
             self._trace = None
             seconds = time.perf_counter() - started
             return Trained(outcome, self._snapshot(), layer, grid, seconds, grids)
-
-    def function(self, plot: PlotRequest) -> tuple[int, Array]:
-        """The plotted node's layer, and its output over the plot domain with the current
-        weights."""
-        with self.lock:
-            layer = plotted_layer(self._arch, plot, "layers")
-            values = function_grid(self._arch, self._params, layer, plot.node, plot.resolution)
-            passes.require_finite("the plot", values)
-            return layer, values
-
-    def functions(self, resolution: int) -> list[list[Array]]:
-        """Every node's output over the plot domain with the current weights (grids[0], the
-        input layer, empty)."""
-        with self.lock:
-            check_plottable(self._arch, "layers")
-            grids = every_function(self._arch, self._params, resolution)
-            passes.require_finite("the plot", *(g for row in grids for g in row))
-            return grids
-
-    def gradient_check(self) -> GradientCheck:
-        """Backprop and finite differences on the current pass's sample, with the weights
-        whose dE/dw the trace holds: after an update, the weights before it."""
-        with self.lock:
-            if self._trace is None:
-                raise PhaseConflict("no sample yet: call forward (with an input and a target) "
-                                    "before the gradient check")
-            return check_trace(self._arch, self._trace)
-
-    def gradient_check_of(self, x: Array, t: Array) -> GradientCheck:
-        """Backprop and finite differences on the sample (x, t) with the current weights;
-        nothing changes."""
-        with self.lock:
-            passes.check_targets(self._arch, t, "target")
-            return check_trace(self._arch, self._forward(x, t))

@@ -10,9 +10,16 @@ from ..limits import MAX_LAYERS, MAX_NODES
 from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
-from .render import gradient_check_out, network_out, trace_out
-from .requests import NetworkCreate, NetworkUpdate, ParameterValue, Sample, SampleOrBatch
-from .responses import GradientCheckOut, NetworkOut, TraceOut
+from .render import gradient_check_out, landscape_out, network_out, trace_out
+from .requests import (
+    LandscapeRequest,
+    NetworkCreate,
+    NetworkUpdate,
+    ParameterValue,
+    Sample,
+    SampleOrBatch,
+)
+from .responses import GradientCheckOut, LandscapeOut, NetworkOut, TraceOut
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
 
@@ -110,3 +117,13 @@ def gradient_check_sample(network: CurrentNetwork, sample: Sample) -> GradientCh
     pass, step and weights) is left as it was."""
     return gradient_check_out(network.id,
                               network.gradient_check_of(*parse.sample(network.arch, sample)))
+
+
+@router.post("/{network_id}/landscape")
+def loss_landscape(network: CurrentNetwork, body: LandscapeRequest) -> LandscapeOut:
+    """E over a grid of two parameters a and b around their current values (every other
+    parameter fixed), on the current pass's sample(s) or the mean over the training set,
+    with the current point and backprop's ∂E/∂a, ∂E/∂b there. Changes nothing."""
+    result = network.landscape(parse.parameter_ref(body.a), parse.parameter_ref(body.b),
+                               body.over, body.resolution, body.span)
+    return landscape_out(body, result)

@@ -15,7 +15,8 @@ from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters
 from ..errors import FieldError
-from .requests import NetworkCreate, Sample, SampleOrBatch
+from ..networks.landscape import ParameterRef
+from .requests import BiasRef, NetworkCreate, Sample, SampleOrBatch, WeightRef
 
 
 def _count(n: int, noun: str) -> str:
@@ -123,3 +124,10 @@ def points(arch: Architecture, bodies: list[Sample]) -> Points:
         _fits(arch, body, f"points[{n}]")
     return Points(np.array([p.input for p in bodies], dtype=np.float64),
                   np.array([p.target for p in bodies], dtype=np.float64))
+
+
+def parameter_ref(ref: WeightRef | BiasRef) -> ParameterRef:
+    """A weight or bias named in a request (its indices are checked by the network)."""
+    if isinstance(ref, WeightRef):
+        return ParameterRef("weight", ref.k, ref.j, ref.i)
+    return ParameterRef("bias", ref.k, ref.j)

@@ -10,16 +10,20 @@ from ..engine.datasets import Points
 from ..engine.gradcheck import relative_difference
 from ..engine.mlp import Parameters
 from ..limits import PLOT_DOMAIN
+from ..networks.landscape import Landscape
 from ..networks.passes import Trace
 from ..networks.results import GradientCheck, Snapshot, Trained
 from ..networks.workbench import Dataset
-from .requests import Sample
+from .requests import LandscapeRequest, Sample
 from .responses import (
     DatasetOut,
     FunctionOut,
     FunctionsOut,
     GradientCheckEntry,
     GradientCheckOut,
+    LandscapeGradient,
+    LandscapeOut,
+    LandscapePoint,
     LossPoint,
     NetworkOut,
     NodeOut,
@@ -163,6 +167,15 @@ def dataset_out(dataset: Dataset) -> DatasetOut:
 def function_out(layer: int, node: int, values: Array) -> FunctionOut:
     return FunctionOut(layer=layer, node=node, inputs=values.ndim, domain=list(PLOT_DOMAIN),
                        resolution=values.shape[0], values=values.tolist())
+
+
+def landscape_out(body: LandscapeRequest, result: Landscape) -> LandscapeOut:
+    a0, b0, e0 = result.current
+    return LandscapeOut(
+        a=body.a, b=body.b, over=body.over, a_values=result.a_values.tolist(),
+        b_values=result.b_values.tolist(), E=result.E.tolist(),
+        current=LandscapePoint(a=a0, b=b0, E=e0),
+        gradient=LandscapeGradient(a=result.gradient[0], b=result.gradient[1]))
 
 
 def functions_out(grids: list[list[Array]], inputs: int, resolution: int) -> FunctionsOut:

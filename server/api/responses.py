@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
 from ..engine.losses import LossName
-from .requests import NetworkCreate, Sample
+from .requests import BiasRef, NetworkCreate, Sample, WeightRef
 
 
 class DatasetOut(BaseModel):
@@ -169,6 +169,28 @@ class GradientCheckOut(BaseModel):
     max_relative_difference: float
 
 
+class LandscapePoint(BaseModel):
+    a: float
+    b: float
+    E: float
+
+
+class LandscapeGradient(BaseModel):
+    a: float = Field(description="∂E/∂a at the current point, by backprop")
+    b: float = Field(description="∂E/∂b at the current point, by backprop")
+
+
+class LandscapeOut(BaseModel):
+    a: WeightRef | BiasRef
+    b: WeightRef | BiasRef
+    over: Literal["sample", "train"]
+    a_values: list[float]
+    b_values: list[float]
+    E: list[list[float]] = Field(description="E[r][c]: at b_values[r] and a_values[c]")
+    current: LandscapePoint
+    gradient: LandscapeGradient
+
+
 class ActivationInfo(BaseModel):
     name: ActivationName
     formula: str
@@ -201,6 +223,9 @@ class Limits(BaseModel):
     max_points_per_body: int
     max_resolution: int
     max_thumbnail_resolution: int = Field(description="GET /functions' finest grid")
+    min_landscape_resolution: int
+    max_landscape_resolution: int
+    max_landscape_span: float
     max_step_batch: int = Field(description="samples in one forward or step")
     max_l2: float
     max_noise: float

@@ -10,16 +10,16 @@ from ..limits import MAX_LAYERS, MAX_NODES
 from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
+from .landscape_models import LandscapeOut, LandscapeRequest
 from .render import gradient_check_out, landscape_out, network_out, trace_out
 from .requests import (
-    LandscapeRequest,
     NetworkCreate,
     NetworkUpdate,
     ParameterValue,
     Sample,
     SampleOrBatch,
 )
-from .responses import GradientCheckOut, LandscapeOut, NetworkOut, TraceOut
+from .responses import GradientCheckOut, NetworkOut, TraceOut
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
 

@@ -16,7 +16,8 @@ from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters
 from ..errors import FieldError
 from ..networks.landscape import ParameterRef
-from .requests import BiasRef, NetworkCreate, Sample, SampleOrBatch, WeightRef
+from .landscape_models import BiasRef, WeightRef
+from .requests import NetworkCreate, Sample, SampleOrBatch
 
 
 def _count(n: int, noun: str) -> str:

@@ -14,16 +14,19 @@ from ..networks.landscape import Landscape
 from ..networks.passes import Trace
 from ..networks.results import GradientCheck, Snapshot, Trained
 from ..networks.workbench import Dataset
-from .requests import LandscapeRequest, Sample
+from .landscape_models import (
+    LandscapeGradient,
+    LandscapeOut,
+    LandscapePoint,
+    LandscapeRequest,
+)
+from .requests import Sample
 from .responses import (
     DatasetOut,
     FunctionOut,
     FunctionsOut,
     GradientCheckEntry,
     GradientCheckOut,
-    LandscapeGradient,
-    LandscapeOut,
-    LandscapePoint,
     LossPoint,
     NetworkOut,
     NodeOut,

@@ -3,7 +3,7 @@ taken from server/limits.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -21,8 +21,6 @@ from ..limits import (
     DATASET_DEFAULTS,
     DEFAULT_ACTIVATION,
     DEFAULT_L2,
-    DEFAULT_LANDSCAPE_RESOLUTION,
-    DEFAULT_LANDSCAPE_SPAN,
     DEFAULT_LAYERS,
     DEFAULT_LEARNING_RATE,
     DEFAULT_LOSS,
@@ -32,8 +30,6 @@ from ..limits import (
     MAX_ABS_VALUE,
     MAX_DATASET_SIZE,
     MAX_L2,
-    MAX_LANDSCAPE_RESOLUTION,
-    MAX_LANDSCAPE_SPAN,
     MAX_LAYERS,
     MAX_LEARNING_RATE,
     MAX_NODES,
@@ -46,7 +42,6 @@ from ..limits import (
     MAX_STEPS_PER_CALL,
     MAX_TEST_FRACTION,
     MAX_THUMBNAIL_RESOLUTION,
-    MIN_LANDSCAPE_RESOLUTION,
     MIN_LAYERS,
     MIN_NODES,
     TRAINING_DEFAULTS,
@@ -241,37 +236,3 @@ class TrainRequest(Strict, PlottedNode):
     functions_resolution: Integer(0, MAX_THUMBNAIL_RESOLUTION) = Field(
         0, description="if > 0, also return every node's output over a grid this fine "
                        "(`functions`, as GET /functions), from the new weights")
-
-
-class WeightRef(Strict):
-    """weights[k][i][j]: from node i of layer k to node j of layer k+1."""
-
-    kind: Literal["weight"]
-    k: Integer(0, MAX_LAYERS - 2)
-    i: NodeIndex
-    j: NodeIndex
-
-
-class BiasRef(Strict):
-    """biases[k][j]: the bias of node j of layer k+1."""
-
-    kind: Literal["bias"]
-    k: Integer(0, MAX_LAYERS - 2)
-    j: NodeIndex
-
-
-ParameterRefIn = Annotated[WeightRef | BiasRef, Field(discriminator="kind")]
-
-
-class LandscapeRequest(Strict):
-    """E over a grid of two parameters, a0 ± span × b0 ± span, every other one fixed."""
-
-    a: ParameterRefIn = Field(description="the parameter along the columns")
-    b: ParameterRefIn = Field(description="the parameter along the rows")
-    over: Literal["sample", "train"] = Field(
-        "sample", description="the current pass's sample(s), or the mean over the training set")
-    resolution: Integer(MIN_LANDSCAPE_RESOLUTION, MAX_LANDSCAPE_RESOLUTION) = Field(
-        DEFAULT_LANDSCAPE_RESOLUTION, description="points per parameter axis")
-    span: float = Field(DEFAULT_LANDSCAPE_SPAN, gt=0, le=MAX_LANDSCAPE_SPAN,
-                        allow_inf_nan=False,
-                        description="each parameter from its value − span to its value + span")

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
 from ..engine.losses import LossName
-from .requests import BiasRef, NetworkCreate, Sample, WeightRef
+from .requests import NetworkCreate, Sample
 
 
 class DatasetOut(BaseModel):
@@ -167,28 +167,6 @@ class GradientCheckOut(BaseModel):
     h: float = Field(description="the step of the central difference (E(p+h) − E(p−h)) / 2h")
     entries: list[GradientCheckEntry]
     max_relative_difference: float
-
-
-class LandscapePoint(BaseModel):
-    a: float
-    b: float
-    E: float
-
-
-class LandscapeGradient(BaseModel):
-    a: float = Field(description="∂E/∂a at the current point, by backprop")
-    b: float = Field(description="∂E/∂b at the current point, by backprop")
-
-
-class LandscapeOut(BaseModel):
-    a: WeightRef | BiasRef
-    b: WeightRef | BiasRef
-    over: Literal["sample", "train"]
-    a_values: list[float]
-    b_values: list[float]
-    E: list[list[float]] = Field(description="E[r][c]: at b_values[r] and a_values[c]")
-    current: LandscapePoint
-    gradient: LandscapeGradient
 
 
 class ActivationInfo(BaseModel):

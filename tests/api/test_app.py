@@ -35,6 +35,8 @@ def test_app_openapi_describes_every_route(client: TestClient) -> None:
         "/api/networks/{network_id}/gradcheck": ["get", "post"],
         "/api/networks/{network_id}/weights/{k}/{i}/{j}": ["put"],
         "/api/networks/{network_id}/biases/{k}/{j}": ["put"],
+        "/api/networks/{network_id}/functions": ["get"],
+        "/api/networks/{network_id}/landscape": ["post"],
     }.items():
         for method in methods:
             operation = paths[path][method]

@@ -1,4 +1,4 @@
-"""The passes of one sample, as pure transitions: forward → backward → update.
+"""The passes of one sample or a mini-batch, as pure transitions: forward → backward → update.
 
 Each function takes a Trace (or a sample) and returns a new Trace, or raises Diverged when a
 number would stop being finite; none holds a lock or mutates anything. The phase rules

@@ -19,6 +19,7 @@ DEFAULT_ACTIVATION: Final = "sigmoid"
 DEFAULT_OUTPUT_ACTIVATION: Final = "sigmoid"
 DEFAULT_LOSS: Final = "squared"
 DEFAULT_LEARNING_RATE: Final = 0.5
+DEFAULT_L2: Final = 0.0  # the L2 rate λ of every update: w ← w − α·(dE/dw + λ·w)
 
 # -- the page's default dataset and training settings (served as-is by /api/options) ---------
 DATASET_DEFAULTS: Final = {"name": "sine", "size": 200, "noise": 0.1, "seed": 0,
@@ -33,6 +34,7 @@ MAX_STEP: Final = 10**12  # the step count a resumed network may claim
 MAX_STEPS_PER_CALL: Final = 10_000
 MAX_POINTS_PER_BODY: Final = 2_000
 MAX_RESOLUTION: Final = 100
+MAX_STEP_BATCH: Final = 100  # samples in one forward or step of the step-through
 MAX_L2: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9
@@ -41,6 +43,13 @@ MAX_BODY_BYTES: Final = 256 * 1024  # the largest valid body (2,000 points) is w
 # -- what the server computes ---------------------------------------------------------------
 PLOT_DOMAIN: Final = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]
 DEFAULT_RESOLUTION: Final = 40  # GET /function without a resolution
+MAX_THUMBNAIL_RESOLUTION: Final = 32  # GET /functions: every node's output at once
+MIN_LANDSCAPE_RESOLUTION: Final = 3  # POST /landscape: points per parameter axis
+MAX_LANDSCAPE_RESOLUTION: Final = 61
+DEFAULT_LANDSCAPE_RESOLUTION: Final = 41
+MAX_LANDSCAPE_SPAN: Final = 10.0  # how far from its value each parameter is moved
+DEFAULT_LANDSCAPE_SPAN: Final = 2.0
+DEFAULT_THUMBNAIL_RESOLUTION: Final = 16
 MAX_CALL_SECONDS: Final = 1.0  # no training call may hold the server longer than about this
 GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
 

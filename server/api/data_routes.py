@@ -12,9 +12,9 @@ from ..networks.plot import PlotRequest
 from . import parse
 from .deps import CurrentNetwork
 from .errors import ERROR_RESPONSES
-from .render import dataset_out, function_out, train_out
-from .requests import DatasetCreate, FunctionQuery, Sample, TrainRequest
-from .responses import DatasetOut, FunctionOut, TrainOut
+from .render import dataset_out, function_out, functions_out, train_out
+from .requests import DatasetCreate, FunctionQuery, FunctionsQuery, Sample, TrainRequest
+from .responses import DatasetOut, FunctionOut, FunctionsOut, TrainOut
 
 router = APIRouter(prefix="/api/networks", tags=["training"], responses=ERROR_RESPONSES)
 
@@ -63,7 +63,8 @@ def train_network(network: CurrentNetwork, body: TrainRequest) -> TrainOut:
     output over the plot's grid, from those weights. A run that would diverge is refused
     (409), as is any invalid field (422), before anything changes."""
     plot = PlotRequest(body.layer, body.node, body.resolution) if body.resolution else None
-    return train_out(network.train(body.steps, body.batch_size, body.l2, plot), body.node)
+    return train_out(network.train(body.steps, body.batch_size, body.l2, plot,
+                                   body.functions_resolution), body.node)
 
 
 @router.get("/{network_id}/function")
@@ -73,3 +74,12 @@ def read_function(network: CurrentNetwork,
     a curve for a 1-input network, a grid for a 2-input one."""
     layer, values = network.function(PlotRequest(query.layer, query.node, query.resolution))
     return function_out(layer, query.node, values)
+
+
+@router.get("/{network_id}/functions")
+def read_functions(network: CurrentNetwork,
+                   query: Annotated[FunctionsQuery, Query()]) -> FunctionsOut:
+    """Every hidden and output node's output y over the plot's domain, with the current
+    weights, from one forward pass over the grid (values[0], the input layer, is empty)."""
+    grids = network.functions(query.resolution)
+    return functions_out(grids, network.arch.layers[0], query.resolution)

@@ -10,8 +10,15 @@ from ..limits import MAX_LAYERS, MAX_NODES
 from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
-from .render import gradient_check_out, network_out, trace_out
-from .requests import NetworkCreate, NetworkUpdate, ParameterValue, Sample
+from .landscape_models import LandscapeOut, LandscapeRequest
+from .render import gradient_check_out, landscape_out, network_out, trace_out
+from .requests import (
+    NetworkCreate,
+    NetworkUpdate,
+    ParameterValue,
+    Sample,
+    SampleOrBatch,
+)
 from .responses import GradientCheckOut, NetworkOut, TraceOut
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
@@ -49,9 +56,11 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
 
 
 @router.post("/{network_id}/forward")
-def forward_pass(network: CurrentNetwork, sample: Sample) -> TraceOut:
-    """Forward pass: x and y of every node, and the error E against the target."""
-    return trace_out(network.id, network.forward(*parse.sample(network.arch, sample)))
+def forward_pass(network: CurrentNetwork, body: SampleOrBatch) -> TraceOut:
+    """Forward pass of one sample (`input`, `target`) or a mini-batch (`samples`): x and y
+    of every node, and the error E against the target (for a batch, the mean E, with each
+    sample's numbers in `samples`)."""
+    return trace_out(network.id, network.forward(*parse.samples(network.arch, body)))
 
 
 @router.post("/{network_id}/backward")
@@ -67,10 +76,11 @@ def update_weights(network: CurrentNetwork) -> TraceOut:
 
 
 @router.post("/{network_id}/step")
-def train_step(network: CurrentNetwork, sample: Sample) -> TraceOut:
-    """Forward, backward and update in one call; derivatives from before the update,
-    weights from after."""
-    return trace_out(network.id, network.step(*parse.sample(network.arch, sample)))
+def train_step(network: CurrentNetwork, body: SampleOrBatch) -> TraceOut:
+    """Forward, backward and update in one call, on one sample or a mini-batch (the update
+    uses the mean dE/dw and dE/db); derivatives from before the update, weights from
+    after."""
+    return trace_out(network.id, network.step(*parse.samples(network.arch, body)))
 
 
 @router.post("/{network_id}/reset")
@@ -96,5 +106,24 @@ def set_bias(network: CurrentNetwork, k: K, j: Node, body: ParameterValue) -> Ne
 @router.get("/{network_id}/gradcheck")
 def gradient_check(network: CurrentNetwork) -> GradientCheckOut:
     """Every dE/dw and dE/db from backprop beside its central finite difference, on the
-    current sample with the current weights."""
+    current pass's sample, with the weights whose dE/dw the pass shows: after an update,
+    the weights before it (`weights` says which). 409 before any pass."""
     return gradient_check_out(network.id, network.gradient_check())
+
+
+@router.post("/{network_id}/gradcheck")
+def gradient_check_sample(network: CurrentNetwork, sample: Sample) -> GradientCheckOut:
+    """The gradient check on the sample sent, with the current weights; the network (its
+    pass, step and weights) is left as it was."""
+    return gradient_check_out(network.id,
+                              network.gradient_check_of(*parse.sample(network.arch, sample)))
+
+
+@router.post("/{network_id}/landscape")
+def loss_landscape(network: CurrentNetwork, body: LandscapeRequest) -> LandscapeOut:
+    """E over a grid of two parameters a and b around their current values (every other
+    parameter fixed), on the current pass's sample(s) or the mean over the training set,
+    with the current point and backprop's ∂E/∂a, ∂E/∂b there. Changes nothing."""
+    result = network.landscape(parse.parameter_ref(body.a), parse.parameter_ref(body.b),
+                               body.over, body.resolution, body.span)
+    return landscape_out(body, result)

@@ -34,7 +34,12 @@ LIMITS = Limits(
     max_learning_rate=limits.MAX_LEARNING_RATE, max_seed=limits.MAX_SEED,
     max_step=limits.MAX_STEP, max_steps_per_call=limits.MAX_STEPS_PER_CALL,
     max_dataset_size=limits.MAX_DATASET_SIZE, max_points_per_body=limits.MAX_POINTS_PER_BODY,
-    max_resolution=limits.MAX_RESOLUTION, max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
+    max_resolution=limits.MAX_RESOLUTION, max_step_batch=limits.MAX_STEP_BATCH,
+    max_thumbnail_resolution=limits.MAX_THUMBNAIL_RESOLUTION,
+    min_landscape_resolution=limits.MIN_LANDSCAPE_RESOLUTION,
+    max_landscape_resolution=limits.MAX_LANDSCAPE_RESOLUTION,
+    max_landscape_span=limits.MAX_LANDSCAPE_SPAN,
+    max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
     max_test_fraction=limits.MAX_TEST_FRACTION, plot_domain=list(limits.PLOT_DOMAIN),
 )
 

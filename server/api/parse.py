@@ -15,7 +15,9 @@ from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters
 from ..errors import FieldError
-from .requests import NetworkCreate, Sample
+from ..networks.landscape import ParameterRef
+from .landscape_models import BiasRef, WeightRef
+from .requests import NetworkCreate, Sample, SampleOrBatch
 
 
 def _count(n: int, noun: str) -> str:
@@ -82,6 +84,27 @@ def sample(arch: Architecture, body: Sample) -> tuple[Array, Array]:
             _values(body.target, arch.layers[-1], "target", "output"))
 
 
+def samples(arch: Architecture, body: SampleOrBatch) -> tuple[Array, Array, list[str]]:
+    """X: (batch, n_0) and T: (batch, n_L−1) of one sample or a mini-batch, and the field
+    that names each sample's target."""
+    given = body.input is not None or body.target is not None
+    if body.samples is not None:
+        if given:
+            raise FieldError("samples", "give either an input and a target, or samples, not "
+                             "both")
+        rows = [(_values(s.input, arch.layers[0], f"samples[{n}].input", "input"),
+                 _values(s.target, arch.layers[-1], f"samples[{n}].target", "output"))
+                for n, s in enumerate(body.samples)]
+        return (np.array([x for x, _ in rows]), np.array([t for _, t in rows]),
+                [f"samples[{n}].target" for n in range(len(rows))])
+    if body.input is None:
+        raise FieldError("input", "give an input and a target (or samples, a mini-batch)")
+    if body.target is None:
+        raise FieldError("target", "give a target with the input")
+    x, t = sample(arch, Sample(input=body.input, target=body.target))
+    return x[np.newaxis, :], t[np.newaxis, :], ["target"]
+
+
 def _fits(arch: Architecture, point: Sample, field: str) -> None:
     n_in, n_out = len(point.input), len(point.target)
     if n_in != arch.layers[0] or n_out != arch.layers[-1]:
@@ -102,3 +125,10 @@ def points(arch: Architecture, bodies: list[Sample]) -> Points:
         _fits(arch, body, f"points[{n}]")
     return Points(np.array([p.input for p in bodies], dtype=np.float64),
                   np.array([p.target for p in bodies], dtype=np.float64))
+
+
+def parameter_ref(ref: WeightRef | BiasRef) -> ParameterRef:
+    """A weight or bias named in a request (its indices are checked by the network)."""
+    if isinstance(ref, WeightRef):
+        return ParameterRef("weight", ref.k, ref.j, ref.i)
+    return ParameterRef("bias", ref.k, ref.j)

@@ -10,18 +10,28 @@ from ..engine.datasets import Points
 from ..engine.gradcheck import relative_difference
 from ..engine.mlp import Parameters
 from ..limits import PLOT_DOMAIN
+from ..networks.landscape import Landscape
 from ..networks.passes import Trace
 from ..networks.results import GradientCheck, Snapshot, Trained
 from ..networks.workbench import Dataset
+from .landscape_models import (
+    LandscapeGradient,
+    LandscapeOut,
+    LandscapePoint,
+    LandscapeRequest,
+)
 from .requests import Sample
 from .responses import (
     DatasetOut,
     FunctionOut,
+    FunctionsOut,
     GradientCheckEntry,
     GradientCheckOut,
     LossPoint,
     NetworkOut,
     NodeOut,
+    SampleNodeOut,
+    SampleTraceOut,
     TraceOut,
     TrainOut,
     WeightOut,
@@ -72,9 +82,40 @@ def trace_out(network_id: str, trace: Trace) -> TraceOut:
     ]
     return TraceOut(
         id=network_id, step=trace.step, phase=trace.phase, learning_rate=trace.learning_rate,
-        input=trace.input.tolist(), target=trace.target.tolist(), error=fwd.mean_error,
+        l2=trace.l2,
+        input=trace.input[0].tolist(), target=trace.target[0].tolist(), error=fwd.mean_error,
         error_after=trace.error_after, nodes=nodes, weights=links,
+        samples=_samples_out(trace) if trace.batch > 1 else None,
+        gradient_sizes=[float(np.mean(np.abs(d))) for d in grads.dE_dw] if grads else None,
     )
+
+
+def _samples_out(trace: Trace) -> list[SampleTraceOut]:
+    """Each sample's own numbers: x, y, dE/dy, dE/dx, its dE/db (its dE/dx) and its dE/dw,
+    y_i·dE/dx_j, whose means over the batch are the trace's dE/dw and dE/db."""
+    fwd, grads = trace.forward, trace.gradients
+    L = len(fwd.x)
+    xs, ys = [x.tolist() for x in fwd.x], [y.tolist() for y in fwd.y]
+    dy = [d.tolist() for d in grads.dE_dy] if grads else None
+    dx = [d.tolist() for d in grads.dE_dx] if grads else None
+    dw = ([np.einsum("bi,bj->bij", fwd.y[k], grads.dE_dx[k + 1]).tolist()
+           for k in range(L - 1)] if grads else None)
+    after = trace.errors_after.tolist() if trace.errors_after is not None else None
+    errors = fwd.error.tolist()
+    return [
+        SampleTraceOut(
+            input=trace.input[b].tolist(), target=trace.target[b].tolist(), error=errors[b],
+            error_after=after[b] if after else None,
+            nodes=[[SampleNodeOut(x=xs[layer][b][j], y=ys[layer][b][j],
+                                  dE_dy=dy[layer][b][j] if dy else None,
+                                  dE_dx=dx[layer][b][j] if dx else None,
+                                  dE_db=dx[layer][b][j] if dx and layer else None)
+                    for j in range(len(xs[layer][b]))]
+                   for layer in range(L)],
+            dE_dw=[dw[k][b] for k in range(L - 1)] if dw else None,
+        )
+        for b in range(trace.batch)
+    ]
 
 
 def network_out(snap: Snapshot) -> NetworkOut:
@@ -83,7 +124,7 @@ def network_out(snap: Snapshot) -> NetworkOut:
         id=snap.id, layers=list(snap.arch.layers), activation=snap.arch.activation,  # type: ignore[arg-type]
         output_activation=snap.arch.output_activation,  # type: ignore[arg-type]
         loss=snap.arch.loss,  # type: ignore[arg-type]
-        learning_rate=snap.learning_rate, seed=snap.seed, step=snap.step,
+        learning_rate=snap.learning_rate, l2=snap.l2, seed=snap.seed, step=snap.step,
         phase=snap.trace.phase if snap.trace else None,
         weights=weights, biases=biases,
         trace=trace_out(snap.id, snap.trace) if snap.trace else None,
@@ -107,8 +148,9 @@ def gradient_check_out(network_id: str, check: GradientCheck) -> GradientCheckOu
                 parameter="bias", k=k, i=None, j=j, backprop=float(exact[j]),
                 numeric=float(approx[j]), relative_difference=float(rel[j])))
     return GradientCheckOut(
-        id=network_id, step=trace.step, input=trace.input.tolist(),
-        target=trace.target.tolist(), error=trace.forward.mean_error, h=check.h,
+        id=network_id, step=trace.step, weights=check.weights,  # type: ignore[arg-type]
+        weights_step=check.weights_step, input=trace.input[0].tolist(),
+        target=trace.target[0].tolist(), error=trace.forward.mean_error, h=check.h,
         entries=entries,
         max_relative_difference=max(e.relative_difference for e in entries),
     )
@@ -130,6 +172,20 @@ def function_out(layer: int, node: int, values: Array) -> FunctionOut:
                        resolution=values.shape[0], values=values.tolist())
 
 
+def landscape_out(body: LandscapeRequest, result: Landscape) -> LandscapeOut:
+    a0, b0, e0 = result.current
+    return LandscapeOut(
+        a=body.a, b=body.b, over=body.over, a_values=result.a_values.tolist(),
+        b_values=result.b_values.tolist(), E=result.E.tolist(),
+        current=LandscapePoint(a=a0, b=b0, E=e0),
+        gradient=LandscapeGradient(a=result.gradient[0], b=result.gradient[1]))
+
+
+def functions_out(grids: list[list[Array]], inputs: int, resolution: int) -> FunctionsOut:
+    return FunctionsOut(inputs=inputs, domain=list(PLOT_DOMAIN), resolution=resolution,
+                        values=[[g.tolist() for g in row] for row in grids])
+
+
 def train_out(trained: Trained, node: int) -> TrainOut:
     snap, outcome = trained.snapshot, trained.outcome
     result = outcome.result
@@ -144,4 +200,8 @@ def train_out(trained: Trained, node: int) -> TrainOut:
                  for s, e in zip(result.history_steps, result.history_losses, strict=True)],
         train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
+        gradient_sizes=result.gradient_sizes.tolist(),
+        functions=(functions_out(trained.grids, snap.arch.layers[0],
+                                 trained.grids[-1][0].shape[0])
+                   if trained.grids is not None else None),
     )

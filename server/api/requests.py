@@ -20,11 +20,13 @@ from ..engine.losses import LossName
 from ..limits import (
     DATASET_DEFAULTS,
     DEFAULT_ACTIVATION,
+    DEFAULT_L2,
     DEFAULT_LAYERS,
     DEFAULT_LEARNING_RATE,
     DEFAULT_LOSS,
     DEFAULT_OUTPUT_ACTIVATION,
     DEFAULT_RESOLUTION,
+    DEFAULT_THUMBNAIL_RESOLUTION,
     MAX_ABS_VALUE,
     MAX_DATASET_SIZE,
     MAX_L2,
@@ -36,8 +38,10 @@ from ..limits import (
     MAX_RESOLUTION,
     MAX_SEED,
     MAX_STEP,
+    MAX_STEP_BATCH,
     MAX_STEPS_PER_CALL,
     MAX_TEST_FRACTION,
+    MAX_THUMBNAIL_RESOLUTION,
     MIN_LAYERS,
     MIN_NODES,
     TRAINING_DEFAULTS,
@@ -105,6 +109,7 @@ class NetworkSettings(Strict):
                                               description="activation of the output layer")
     loss: LossName = Field(DEFAULT_LOSS, description="cross_entropy needs a sigmoid output")
     learning_rate: LearningRate = DEFAULT_LEARNING_RATE
+    l2: L2Rate = DEFAULT_L2
 
 
 def _each_optional(base: type[BaseModel], name: str, doc: str) -> Any:
@@ -161,6 +166,23 @@ def _absent_not_null(schema: dict[str, Any]) -> None:
     schema.update(options[0])
 
 
+class SampleOrBatch(Strict):
+    """One sample (`input` and `target`) or a mini-batch (`samples`): exactly one of the two
+    forms (the schema says so with oneOf; a null is taken as not given)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["input", "target"]},
+                                                           {"required": ["samples"]}]})
+
+    input: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
+        Field(None, json_schema_extra=_absent_not_null, description="one value per input node"))
+    target: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
+        Field(None, json_schema_extra=_absent_not_null,
+              description="one value per output node"))
+    samples: Annotated[list[Sample], Field(min_length=1, max_length=MAX_STEP_BATCH)] | None = (
+        Field(None, json_schema_extra=_absent_not_null,
+              description="a mini-batch: E, dE/dw and dE/db are the means over its samples"))
+
+
 class DatasetCreate(Strict):
     """A built-in dataset by `name`, or the learner's own `points`: exactly one of the two
     (the schema says so with oneOf; a null is taken as not given). Size, noise and seed
@@ -195,11 +217,22 @@ class FunctionQuery(PlottedNode):
         DEFAULT_RESOLUTION, description="points per input axis")
 
 
+class FunctionsQuery(BaseModel):
+    """GET /functions' query: how fine a grid for every node's picture."""
+
+    resolution: Annotated[int, Field(ge=2, le=MAX_THUMBNAIL_RESOLUTION)] = Field(
+        DEFAULT_THUMBNAIL_RESOLUTION, description="points per input axis")
+
+
 class TrainRequest(Strict, PlottedNode):
     steps: Integer(1, MAX_STEPS_PER_CALL) = Field(TRAINING_DEFAULTS["steps"],
                                                  description="updates to apply")
     batch_size: DatasetSize | None = Field(
         None, description="points per update; null (or absent) for the full batch")
-    l2: L2Rate = TRAINING_DEFAULTS["l2"]
+    l2: L2Rate | None = Field(None, description="L2 rate λ of this call; null (or absent) "
+                                                "for the network's own")
     resolution: Integer(0, MAX_RESOLUTION) = Field(
         0, description="if > 0, also return the plotted node's output over a grid this fine")
+    functions_resolution: Integer(0, MAX_THUMBNAIL_RESOLUTION) = Field(
+        0, description="if > 0, also return every node's output over a grid this fine "
+                       "(`functions`, as GET /functions), from the new weights")

@@ -36,6 +36,16 @@ class FunctionOut(BaseModel):
     values: list[float] | list[list[float]]
 
 
+class FunctionsOut(BaseModel):
+    inputs: int = Field(description="1: values[l][j][c]; 2: values[l][j][r][c], row r at x2, "
+                                    "column c at x1")
+    domain: list[float] = Field(description="[low, high] of every input axis")
+    resolution: int
+    values: list[list[list[float] | list[list[float]]]] = Field(
+        description="values[l][j]: node j of layer l over the grid; values[0] (the input "
+                    "layer) is empty")
+
+
 class TrainOut(BaseModel):
     id: str
     step: int = Field(description="updates applied so far, this call's included")
@@ -49,6 +59,11 @@ class TrainOut(BaseModel):
     weights: list[list[list[float]]]
     biases: list[list[float]]
     function: FunctionOut | None = None
+    functions: FunctionsOut | None = Field(
+        None, description="every node's output, with functions_resolution > 0")
+    gradient_sizes: list[float] = Field(
+        description="per weight layer k, the mean |dE/dw| over its weights, on the call's last "
+                    "mini-batch before its update (vanishing or exploding gradients)")
 
 
 class NodeOut(BaseModel):
@@ -67,11 +82,33 @@ class WeightOut(BaseModel):
     w_before: float | None = Field(None, description="update phase: the weight before it")
 
 
+class SampleNodeOut(BaseModel):
+    x: float
+    y: float
+    dE_dy: float | None
+    dE_dx: float | None
+    dE_db: float | None = Field(description="this sample's dE/db (= dE/dx); null for input "
+                                            "nodes and before the backward pass")
+
+
+class SampleTraceOut(BaseModel):
+    """One sample of a mini-batch: its own numbers, whose means are the trace's."""
+
+    input: list[float]
+    target: list[float]
+    error: float
+    error_after: float | None = Field(description="E after the update; null before it")
+    nodes: list[list[SampleNodeOut]]
+    dE_dw: list[list[list[float]]] | None = Field(
+        description="dE_dw[k][i][j] of this sample; null before the backward pass")
+
+
 class TraceOut(BaseModel):
     id: str
     step: int = Field(description="updates applied so far")
     phase: Literal["forward", "backward", "update"]
     learning_rate: float
+    l2: float = Field(description="the L2 rate λ of the update: w ← w − α·(dE/dw + λ·w)")
     input: list[float]
     target: list[float]
     error: float = Field(description="E of the forward pass")
@@ -80,6 +117,13 @@ class TraceOut(BaseModel):
     nodes: list[list[NodeOut]] = Field(description="nodes[l][j]: node j of layer l")
     weights: list[list[list[WeightOut]]] = Field(
         description="weights[k][i][j]: from node i of layer k to node j of layer k+1")
+    gradient_sizes: list[float] | None = Field(
+        None, description="per weight layer k, the mean |dE_dw| over its weights; null before "
+                          "the backward pass")
+    samples: list[SampleTraceOut] | None = Field(
+        None, description="null for one sample; for a mini-batch, each sample's numbers (the "
+                          "top-level input, target, x, y, dE_dy and dE_dx are sample 0's; "
+                          "error, error_after, dE_dw and dE_db the means over the batch)")
 
 
 class NetworkOut(BaseModel):
@@ -89,6 +133,7 @@ class NetworkOut(BaseModel):
     output_activation: ActivationName
     loss: LossName
     learning_rate: float
+    l2: float = Field(description="the L2 rate λ of every update (biases have none)")
     seed: int
     step: int
     phase: Literal["forward", "backward", "update"] | None = Field(
@@ -110,7 +155,12 @@ class GradientCheckEntry(BaseModel):
 
 class GradientCheckOut(BaseModel):
     id: str
-    step: int
+    step: int = Field(description="updates applied to the network so far")
+    weights: Literal["current", "before_update"] = Field(
+        description="the weights checked: the current ones, or (after an update) the ones "
+                    "before it, whose dE/dw the update trace shows")
+    weights_step: int = Field(description="updates that had been applied to the weights "
+                                          "checked")
     input: list[float]
     target: list[float]
     error: float
@@ -150,6 +200,11 @@ class Limits(BaseModel):
     max_dataset_size: int
     max_points_per_body: int
     max_resolution: int
+    max_thumbnail_resolution: int = Field(description="GET /functions' finest grid")
+    min_landscape_resolution: int
+    max_landscape_resolution: int
+    max_landscape_span: float
+    max_step_batch: int = Field(description="samples in one forward or step")
     max_l2: float
     max_noise: float
     max_test_fraction: float

@@ -155,7 +155,8 @@ def backward(arch: Architecture, params: Parameters, fwd: ForwardPass, T: Array)
     """Walk the layers in reverse, applying the chain rule at each step:
 
     output layer:  dE/dy = loss′(y, t)
-    every layer:   dE/dx_j = f′(x_j)·dE/dy_j
+    every layer:   dE/dx_j = f′(x_j)·dE/dy_j   (at the output, the loss's own dE/dx if it
+                                                 has one: cross-entropy's y − t)
     weights:       dE/dw_ij = y_i·dE/dx_j         (mean over the batch)
     biases:        dE/db_j = dE/dx_j              (mean over the batch)
     layer below:   dE/dy_i = Σ_j w_ij·dE/dx_j
@@ -167,10 +168,15 @@ def backward(arch: Architecture, params: Parameters, fwd: ForwardPass, T: Array)
     dE_dx: list[Array] = [np.empty(0)] * L
     dE_dw: list[Array] = [np.empty(0)] * (L - 1)
     dE_db: list[Array] = [np.empty(0)] * (L - 1)
+    loss = arch.loss_function
     with np.errstate(over="ignore", invalid="ignore"):
-        dE_dy[-1] = arch.loss_function.dE_dy(fwd.x[-1], fwd.y[-1], T)
+        dE_dy[-1] = loss.dE_dy(fwd.x[-1], fwd.y[-1], T)
         for layer in range(L - 1, 0, -1):
-            dE_dx[layer] = arch.activation_of(layer).df(fwd.x[layer], fwd.y[layer]) * dE_dy[layer]
+            if layer == L - 1 and loss.dE_dx is not None:
+                dE_dx[layer] = loss.dE_dx(fwd.x[layer], fwd.y[layer], T)
+            else:
+                dE_dx[layer] = (arch.activation_of(layer).df(fwd.x[layer], fwd.y[layer])
+                                * dE_dy[layer])
             k = layer - 1
             dE_dw[k] = fwd.y[k].T @ dE_dx[layer] / batch
             dE_db[k] = dE_dx[layer].mean(axis=0)

@@ -38,6 +38,7 @@ class TrainResult:
     params: Parameters
     history_steps: Array  # (h,): which of this call's steps (0-based) were measured
     history_losses: Array  # (h,): E of that step's mini-batch, before its update
+    gradient_sizes: Array  # (L−1,): mean |dE/dw| of each weight layer, on the last mini-batch
     finite: bool  # False when some number overflowed: the result must not be kept
 
 
@@ -60,6 +61,8 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
     stride = max(1, -(-steps // MAX_HISTORY))
     measured = np.arange(0, steps, stride)
     losses = np.empty(measured.shape[0])
+    sizes = np.zeros(L)
+    last = steps - 1
     xs: list[Array] = [np.empty(0)] * L
     ys: list[Array] = [np.empty(0)] * (L + 1)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -81,13 +84,19 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                 ys[k + 1] = y
             if s % stride == 0:
                 losses[s // stride] = np.add.reduce(loss.value(xs[-1], y, t)) / size
-            d = loss.dE_dy(xs[-1], y, t)
+            if loss.dE_dx is None:
+                d = loss.dE_dy(xs[-1], y, t)
             for k in range(L - 1, -1, -1):
-                dx = dfs[k](xs[k], ys[k + 1]) * d  # dE/dx = f′(x)·dE/dy
+                if k == L - 1 and loss.dE_dx is not None:
+                    dx = loss.dE_dx(xs[k], y, t)  # the loss's own dE/dx (cross-entropy: y − t)
+                else:
+                    dx = dfs[k](xs[k], ys[k + 1]) * d  # dE/dx = f′(x)·dE/dy
                 if k:
                     d = dx @ transposed[k]  # dE/dy of the layer below, with the old weights
                 dW = ys[k].T @ dx  # Σ over the batch of y_i·dE/dx_j
                 db = np.add.reduce(dx, axis=0)
+                if s == last:  # before the update, without L2: the loss's own gradient
+                    sizes[k] = np.mean(np.abs(dW)) / size
                 if l2:
                     dW = dW / size + l2 * weights[k]
                     weights[k] -= learning_rate * dW
@@ -95,5 +104,5 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                     weights[k] -= (learning_rate / size) * dW
                 biases[k] -= (learning_rate / size) * db
     result = Parameters(tuple(weights), tuple(biases))
-    finite = bool(np.isfinite(losses).all() and result.is_finite())
-    return TrainResult(result, measured, losses, finite)
+    finite = bool(np.isfinite(losses).all() and np.isfinite(sizes).all() and result.is_finite())
+    return TrainResult(result, measured, losses, sizes, finite)

@@ -8,21 +8,19 @@ Inputs arrive as NumPy arrays already shaped for this network (the API checks sh
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.gradcheck import numeric_gradients
 from ..engine.mlp import Architecture, Parameters, output_mismatch
-from ..errors import Diverged, FieldError, PhaseConflict
-from ..limits import GRADIENT_CHECK_STEP
+from ..errors import Diverged, FieldError
 from . import passes
+from .inspection import Inspections
 from .passes import Trace
-from .plot import PlotRequest, function_grid, plotted_layer
-from .results import GradientCheck, Snapshot, Trained
-from .workbench import Dataset, Workbench
+from .plot import PlotRequest, check_plottable, every_function, function_grid, plotted_layer
+from .results import Snapshot, Trained
+from .workbench import Dataset
 
 
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
@@ -35,48 +33,18 @@ def architecture(layers: tuple[int, ...], activation: str, output_activation: st
     return Architecture(tuple(layers), activation, output_activation, loss)
 
 
-class Network:
-    """A network's state, changed only by these methods, each under `lock`."""
-
-    def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
-                 initial: Parameters, current: Parameters | None = None, step: int = 0,
-                 on_data_size: Callable[[str, int], None] | None = None,
-                 samples_trained: int = 0) -> None:
-        self.id = network_id
-        self.seed = seed
-        self.lock = threading.Lock()
-        self._on_data_size = on_data_size  # told the bytes of its data after each change
-        self._arch = arch
-        self._learning_rate = learning_rate
-        self._initial = initial.copy()
-        self._params = (current or initial).copy()
-        self._step = step
-        self._trace: Trace | None = None
-        self._workbench = Workbench(seed, samples_trained)
-
-    @property
-    def arch(self) -> Architecture:
-        """The layers never change; activations and loss may (read `snapshot` for a
-        consistent view)."""
-        return self._arch
-
-    def snapshot(self) -> Snapshot:
-        with self.lock:
-            return self._snapshot()
-
-    def _snapshot(self) -> Snapshot:
-        return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
-                        self._params, self._trace)
+class Network(Inspections):
+    """A network's calls that change it: the phases, its settings and parameters, its data
+    and training (the calls that only look at it are in Inspections)."""
 
     # -- the phases ----------------------------------------------------------------------
 
-    def _forward(self, x: Array, t: Array) -> Trace:
-        return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
-                                    learning_rate=self._learning_rate)
-
-    def forward(self, x: Array, t: Array) -> Trace:
-        """x: (n_0,), t: (n_L−1,)."""
+    def forward(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
+        """One sample, x: (n_0,) and t: (n_L−1,), or a batch, x: (batch, n_0) and t: (batch,
+        n_L−1); `fields` names the targets (or each sample's), for a target the loss
+        refuses."""
         with self.lock:
+            passes.check_targets(self._arch, t, fields)
             self._trace = self._forward(x, t)
             return self._trace
 
@@ -90,8 +58,9 @@ class Network:
         with self.lock:
             return self._commit_update(passes.require_pending_backward(self._trace))
 
-    def step(self, x: Array, t: Array) -> Trace:
+    def step(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
         with self.lock:
+            passes.check_targets(self._arch, t, fields)
             return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
 
     def _commit_update(self, trace: Trace) -> Trace:
@@ -102,22 +71,40 @@ class Network:
     # -- changes that keep the weights -----------------------------------------------------
 
     def configure(self, *, learning_rate: float | None = None, activation: str | None = None,
-                  output_activation: str | None = None, loss: str | None = None) -> Snapshot:
+                  output_activation: str | None = None, loss: str | None = None,
+                  l2: float | None = None) -> Snapshot:
         """Change settings; weights are kept. After any change the current pass is
         recomputed on the same sample (after an update: a new forward pass), so a trace
-        always shows the rate it was computed with."""
+        always shows the rate and λ it was computed with."""
         with self.lock:
             old = self._arch
             arch = architecture(old.layers, activation or old.activation,
                                 output_activation or old.output_activation, loss or old.loss,
                                 blame="loss" if loss else "output_activation")
             rate = self._learning_rate if learning_rate is None else learning_rate
+            l2 = self._l2 if l2 is None else l2
+            if arch.loss != old.loss:
+                self._check_targets_for(arch)
             trace = self._trace
-            if arch != self._arch or rate != self._learning_rate:
+            if arch != self._arch or rate != self._learning_rate or l2 != self._l2:
                 # Computed before anything changes: a diverging recomputation changes nothing.
-                trace = passes.recompute(arch, self._params, trace, learning_rate=rate)
-            self._arch, self._learning_rate, self._trace = arch, rate, trace
+                trace = passes.recompute(arch, self._params, trace, learning_rate=rate, l2=l2)
+            self._arch, self._learning_rate, self._l2, self._trace = arch, rate, l2, trace
             return self._snapshot()
+
+    def _check_targets_for(self, arch: Architecture) -> None:
+        """FieldError naming `loss` if the pending sample or the dataset has a target that
+        the loss of `arch` cannot take."""
+        data = self._workbench.dataset
+        held = [("the current sample", self._trace.target if self._trace else None)]
+        if data is not None:
+            held += [("the training set", data.train.T), ("the test set", data.test.T)]
+        for what, T in held:
+            outside = None if T is None else passes.target_outside(arch, T)
+            if outside is not None:
+                raise FieldError("loss", f"{passes.target_rule(arch)}, but {what} has the "
+                                 f"target {outside[1]:g}: change that target or keep the "
+                                 f"{self._arch.loss.replace('_', ' ')} loss")
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:
         with self.lock:
@@ -149,7 +136,7 @@ class Network:
 
     def _replace_params(self, params: Parameters) -> Snapshot:
         self._trace = passes.recompute(self._arch, params, self._trace,
-                                       learning_rate=self._learning_rate)
+                                       learning_rate=self._learning_rate, l2=self._l2)
         self._params = params
         return self._snapshot()
 
@@ -182,63 +169,57 @@ class Network:
                                                            test_fraction))
 
     def use_points(self, points: Points, test_fraction: float) -> Dataset:
-        return self._data(lambda: self._workbench.use_points(points, test_fraction))
+        def use() -> Dataset:
+            passes.check_targets(self._arch, points.T,
+                                 [f"points[{n}]" for n in range(len(points))])
+            return self._workbench.use_points(points, test_fraction)
+
+        return self._data(use)
 
     def add_point(self, part: str, x: Array, t: Array) -> Dataset:
-        return self._data(lambda: self._workbench.add_point(part, x, t))
+        def add() -> Dataset:
+            passes.check_targets(self._arch, t, "target")
+            return self._workbench.add_point(part, x, t)
+
+        return self._data(add)
 
     def remove_point(self, part: str, index: int) -> Dataset:
         return self._data(lambda: self._workbench.remove_point(part, index))
 
-    def train(self, steps: int, batch_size: int | None, l2: float,
-              plot: PlotRequest | None = None) -> Trained:
-        """`steps` updates on the dataset; the pending pass, now stale, is dropped. With
+    def train(self, steps: int, batch_size: int | None, l2: float | None,
+              plot: PlotRequest | None = None, functions_resolution: int = 0) -> Trained:
+        """`steps` updates on the dataset, with the L2 rate `l2` (None: the network's own);
+        the pending pass, now stale, is dropped. With
         `plot`, also one node's output over the plot grid, from the same new weights. The
         plot is checked before anything changes; `seconds` times the work, not the wait for
         the lock."""
         with self.lock:
             started = time.perf_counter()
             layer = plotted_layer(self._arch, plot, "resolution") if plot else None
+            if functions_resolution:
+                check_plottable(self._arch, "functions_resolution")
             checkpoint = self._workbench.checkpoint()
             outcome = self._workbench.train(self._arch, self._params, steps=steps,
                                             batch_size=batch_size,
-                                            learning_rate=self._learning_rate, l2=l2)
+                                            learning_rate=self._learning_rate,
+                                            l2=self._l2 if l2 is None else l2)
             if outcome is None:
                 raise Diverged("training")
-            grid = None
-            if plot is not None and layer is not None:
-                grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
-                                     plot.resolution)
-                try:
+            grid, grids = None, None
+            try:
+                if plot is not None and layer is not None:
+                    grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
+                                         plot.resolution)
                     passes.require_finite("the plot", grid)
-                except Diverged:
-                    self._workbench.rollback(checkpoint)  # as if it had never trained
-                    raise
+                if functions_resolution:
+                    grids = every_function(self._arch, outcome.result.params,
+                                           functions_resolution)
+                    passes.require_finite("the plot", *(g for row in grids for g in row))
+            except Diverged:
+                self._workbench.rollback(checkpoint)  # as if it had never trained
+                raise
             self._params = outcome.result.params
             self._step += steps
             self._trace = None
             seconds = time.perf_counter() - started
-            return Trained(outcome, self._snapshot(), layer, grid, seconds)
-
-    def function(self, plot: PlotRequest) -> tuple[int, Array]:
-        """The plotted node's layer, and its output over the plot domain with the current
-        weights."""
-        with self.lock:
-            layer = plotted_layer(self._arch, plot, "layers")
-            values = function_grid(self._arch, self._params, layer, plot.node, plot.resolution)
-            passes.require_finite("the plot", values)
-            return layer, values
-
-    def gradient_check(self) -> GradientCheck:
-        """Backprop and finite differences on the current sample, with the current weights."""
-        with self.lock:
-            if self._trace is None:
-                raise PhaseConflict("no sample yet: call forward (with an input and a target) "
-                                    "before the gradient check")
-            trace = passes.backward_trace(self._arch, self._forward(self._trace.input,
-                                                                    self._trace.target))
-            numeric = numeric_gradients(self._arch, self._params, trace.input, trace.target,
-                                        h=GRADIENT_CHECK_STEP)
-            passes.require_finite("the finite-difference estimate", *numeric.dE_dw,
-                                  *numeric.dE_db)
-            return GradientCheck(trace, numeric, GRADIENT_CHECK_STEP)
+            return Trained(outcome, self._snapshot(), layer, grid, seconds, grids)

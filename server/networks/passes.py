@@ -1,4 +1,4 @@
-"""The passes of one sample, as pure transitions: forward → backward → update.
+"""The passes of one sample or a mini-batch, as pure transitions: forward → backward → update.
 
 Each function takes a Trace (or a sample) and returns a new Trace, or raises Diverged when a
 number would stop being finite; none holds a lock or mutates anything. The phase rules
@@ -14,31 +14,38 @@ import numpy as np
 
 from ..engine.activations import Array
 from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters, backward, forward, update
-from ..errors import Diverged, PhaseConflict
+from ..errors import Diverged, FieldError, PhaseConflict
 
 Phase = Literal["forward", "backward", "update"]
 
 
 @dataclass(frozen=True)
 class Trace:
-    """One pass over one sample, frozen at a phase.
+    """One pass over one sample or a mini-batch of them, frozen at a phase.
 
     `params` are the parameters in force at this phase: for "update", the new ones, with the
-    old ones in `params_before` and the error the new ones give on the same sample in
-    `error_after`. `gradients` is None until the backward phase. `learning_rate` is the rate
-    the update used, or will use: an update trace is never relabelled with another.
+    old ones in `params_before` and the error the new ones give on the same samples in
+    `error_after` (their mean; per sample in `errors_after`). `gradients` is None until the
+    backward phase; its dE/dw and dE/db are means over the batch. `learning_rate` is the
+    rate the update used, or will use: an update trace is never relabelled with another.
     """
 
     phase: Phase
     step: int
     learning_rate: float
-    input: Array  # (n_0,)
-    target: Array  # (n_L−1,)
+    input: Array  # (batch, n_0)
+    target: Array  # (batch, n_L−1)
     forward: ForwardPass
     gradients: Gradients | None
     params: Parameters
     params_before: Parameters | None = None
     error_after: float | None = None
+    l2: float = 0.0  # the L2 rate λ the update used, or will use: w ← w − α·(dE/dw + λ·w)
+    errors_after: Array | None = None  # (batch,)
+
+    @property
+    def batch(self) -> int:
+        return int(self.input.shape[0])
 
 
 def require_finite(what: str, *arrays: Array | float) -> None:
@@ -48,12 +55,48 @@ def require_finite(what: str, *arrays: Array | float) -> None:
             raise Diverged(what)
 
 
+def target_outside(arch: Architecture, T: Array) -> tuple[int, float] | None:
+    """The first sample (row of T, (batch, n_L−1)) whose target the loss cannot take, and
+    that target value; None when every target is in the loss's range."""
+    bounds = arch.loss_function.target_range
+    if bounds is None:
+        return None
+    low, high = bounds
+    targets = np.atleast_2d(T)
+    bad = np.argwhere((targets < low) | (targets > high))
+    if bad.size == 0:
+        return None
+    row, column = bad[0]
+    return int(row), float(targets[row, column])
+
+
+def target_rule(arch: Architecture) -> str:
+    """What the loss asks of a target, in words."""
+    loss = arch.loss_function
+    assert loss.target_range is not None
+    low, high = loss.target_range
+    return (f"with {loss.name.replace('_', ' ')} a target is a probability between {low:g} "
+            f"and {high:g}")
+
+
+def check_targets(arch: Architecture, T: Array, field: str | list[str]) -> None:
+    """FieldError unless every target of T ((batch, n_L−1) or (n_L−1,)) suits the loss;
+    `field` names the targets, or each sample's in a list."""
+    outside = target_outside(arch, T)
+    if outside is not None:
+        row, value = outside
+        name = field if isinstance(field, str) else field[row]
+        raise FieldError(name, f"{target_rule(arch)}; got {value:g}")
+
+
 def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,
-                  learning_rate: float) -> Trace:
-    """The forward pass of sample (x, t): x is (n_0,), t is (n_L−1,)."""
+                  learning_rate: float, l2: float = 0.0) -> Trace:
+    """The forward pass of one sample, x: (n_0,) and t: (n_L−1,), or of a batch, x:
+    (batch, n_0) and t: (batch, n_L−1); the trace holds them as batches."""
+    x, t = np.atleast_2d(x), np.atleast_2d(t)
     fwd = forward(arch, params, x, t)
     require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error)
-    return Trace("forward", step, learning_rate, x, t, fwd, None, params)
+    return Trace("forward", step, learning_rate, x, t, fwd, None, params, l2=l2)
 
 
 def backward_trace(arch: Architecture, trace: Trace) -> Trace:
@@ -64,19 +107,20 @@ def backward_trace(arch: Architecture, trace: Trace) -> Trace:
 
 
 def update_trace(arch: Architecture, trace: Trace) -> Trace:
-    """w ← w − α·dE/dw, b ← b − α·dE/db with α = trace.learning_rate, and the error the new
-    parameters give on the same sample."""
+    """w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db with α = trace.learning_rate and
+    λ = trace.l2, and the error the new parameters give on the same sample."""
     assert trace.gradients is not None
-    new = update(trace.params, trace.gradients, trace.learning_rate)
+    new = update(trace.params, trace.gradients, trace.learning_rate, trace.l2)
     require_finite("the update", *new.weights, *new.biases)
-    error_after = forward(arch, new, trace.input, trace.target).mean_error
-    require_finite("the update", error_after)
+    after = forward(arch, new, trace.input, trace.target)
+    require_finite("the update", after.error)
     return replace(trace, phase="update", step=trace.step + 1, params=new,
-                   params_before=trace.params, error_after=error_after)
+                   params_before=trace.params, error_after=after.mean_error,
+                   errors_after=after.error)
 
 
 def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
-              learning_rate: float) -> Trace | None:
+              learning_rate: float, l2: float = 0.0) -> Trace | None:
     """The current pass redone on the same sample with new settings or parameters: a pending
     forward or backward pass is recomputed; after an update, a new forward pass on the same
     sample is what the next pass would show."""
@@ -84,7 +128,7 @@ def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
         return None
     step = trace.step
     new = forward_trace(arch, params, trace.input, trace.target, step=step,
-                        learning_rate=learning_rate)
+                        learning_rate=learning_rate, l2=l2)
     return backward_trace(arch, new) if trace.phase == "backward" else new
 
 

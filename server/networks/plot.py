@@ -31,17 +31,14 @@ def plotted_layer(arch: Architecture, plot: PlotRequest, inputs_field: str) -> i
     if not 0 <= plot.node < layers[layer]:
         raise FieldError("node", f"layer {layer} has nodes 0 … {layers[layer] - 1}, "
                          f"got {plot.node}")
-    if layers[0] > 2:
-        raise FieldError(inputs_field, "the plot shows networks with 1 or 2 inputs only; this "
-                         f"one has {layers[0]}")
+    check_plottable(arch, inputs_field)
     return layer
 
 
-def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
-                  resolution: int) -> Array:
-    """The output y of node `node` of layer `layer` over the plot domain: shape
-    (resolution,) for one input, (resolution, resolution) for two, row r at
-    x2 = lo + r·step and column c at x1 = lo + c·step."""
+def _grid_outputs(arch: Architecture, params: Parameters, resolution: int) -> tuple[Array, ...]:
+    """y of every layer, (points, n_l), over the plot grid in one forward pass: the grid's
+    points are x1 = lo + c·step for one input, and (x1, x2) row by row (x2 = lo + r·step)
+    for two."""
     lo, hi = PLOT_DOMAIN
     axis = np.linspace(lo, hi, resolution)
     if arch.layers[0] == 1:
@@ -50,5 +47,31 @@ def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
         x1, x2 = np.meshgrid(axis, axis)
         X = np.stack([x1.ravel(), x2.ravel()], axis=1)
     T = np.zeros((X.shape[0], arch.layers[-1]))
-    y = forward(arch, params, X, T).y[layer][:, node]
+    return forward(arch, params, X, T).y
+
+
+def _shaped(y: Array, arch: Architecture, resolution: int) -> Array:
     return y if arch.layers[0] == 1 else y.reshape(resolution, resolution)
+
+
+def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
+                  resolution: int) -> Array:
+    """The output y of node `node` of layer `layer` over the plot domain: shape
+    (resolution,) for one input, (resolution, resolution) for two, row r at
+    x2 = lo + r·step and column c at x1 = lo + c·step."""
+    return _shaped(_grid_outputs(arch, params, resolution)[layer][:, node], arch, resolution)
+
+
+def check_plottable(arch: Architecture, inputs_field: str) -> None:
+    if arch.layers[0] > 2:
+        raise FieldError(inputs_field, "the plot shows networks with 1 or 2 inputs only; this "
+                         f"one has {arch.layers[0]}")
+
+
+def every_function(arch: Architecture, params: Parameters, resolution: int) -> list[list[Array]]:
+    """grids[l][j]: node j of layer l over the plot domain, shaped as function_grid's, for
+    every layer after the input (grids[0] is empty), from one forward pass over the grid."""
+    ys = _grid_outputs(arch, params, resolution)
+    return [[] if layer == 0 else
+            [_shaped(y[:, j], arch, resolution) for j in range(y.shape[1])]
+            for layer, y in enumerate(ys)]

@@ -22,6 +22,7 @@ class Snapshot:
     step: int
     params: Parameters
     trace: Trace | None
+    l2: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,16 @@ class Trained:
     layer: int | None
     grid: Array | None
     seconds: float  # the work, under the lock
+    grids: list[list[Array]] | None = None  # every node's output, when asked
 
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """Backprop's dE/dw and dE/db beside central finite differences, on one sample."""
+    """Backprop's dE/dw and dE/db beside central finite differences, on one pass's
+    sample(s)."""
 
     trace: Trace
     numeric: NumericGradients
     h: float
+    weights: str  # "current", or "before_update" for an update trace's weights before it
+    weights_step: int  # updates that had been applied to the weights checked

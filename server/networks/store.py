@@ -81,6 +81,7 @@ class NetworkStore:
         current: Parameters | None = None,
         step: int = 0,
         samples_trained: int = 0,
+        l2: float = 0.0,
     ) -> Network:
         """A new network. `initial` are its initial parameters (the ones a reset restores;
         by default Glorot-uniform from `seed`); `current` and `step` resume a network where
@@ -93,7 +94,7 @@ class NetworkStore:
         initial = initial or init_parameters(arch.layers, np.random.default_rng(seed))
         network = Network(secrets.token_urlsafe(24), seed, arch, learning_rate, initial,
                           current, step, on_data_size=self._data_resized,
-                          samples_trained=samples_trained)
+                          samples_trained=samples_trained, l2=l2)
         with self._lock:
             self._networks[network.id] = network
             while len(self._networks) > self.capacity and self._evict_oldest(keep=network.id):

@@ -16,6 +16,7 @@ from ..engine.mlp import Architecture, Parameters, forward
 from ..engine.sgd import Cursor, TrainResult, new_cursor, train
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
+from .passes import target_outside, target_rule
 
 
 def estimated_seconds(arch: Architecture, steps: int, batch_size: int) -> float:
@@ -80,6 +81,12 @@ class Workbench:
                              f"target per point, but the network has {arch.layers[0]} input "
                              f"node(s) and {arch.layers[-1]} output node(s)")
         points = make_dataset(name, size, noise, seed)
+        if target_outside(arch, points.T) is not None:
+            # Only the noise of the 1-input curves takes a target out of [0, 1].
+            low, high = float(points.T.min()), float(points.T.max())
+            raise FieldError("noise", f"{target_rule(arch)}, but the {name} dataset with noise "
+                             f"{noise:g} has targets from {low:.3g} to {high:.3g}: lower the "
+                             "noise, or use the squared loss")
         train_points, test_points = split(points, test_fraction)
         return self._set(Dataset(name, size, noise, seed, test_fraction, train_points,
                                  test_points))

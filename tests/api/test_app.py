@@ -32,9 +32,11 @@ def test_app_openapi_describes_every_route(client: TestClient) -> None:
         "/api/networks/{network_id}/update": ["post"],
         "/api/networks/{network_id}/step": ["post"],
         "/api/networks/{network_id}/reset": ["post"],
-        "/api/networks/{network_id}/gradcheck": ["get"],
+        "/api/networks/{network_id}/gradcheck": ["get", "post"],
         "/api/networks/{network_id}/weights/{k}/{i}/{j}": ["put"],
         "/api/networks/{network_id}/biases/{k}/{j}": ["put"],
+        "/api/networks/{network_id}/functions": ["get"],
+        "/api/networks/{network_id}/landscape": ["post"],
     }.items():
         for method in methods:
             operation = paths[path][method]
@@ -72,7 +74,7 @@ def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:
         "layers": [1, 2, 2, 1], "activation": "sigmoid", "output_activation": "sigmoid",
         "loss": "squared", "learning_rate": 0.5, "seed": None, "weights": None,
         "biases": None, "current_weights": None, "current_biases": None, "step": 0,
-        "samples_trained": 0}
+        "samples_trained": 0, "l2": 0.0}
 
 
 def test_app_options_limits_are_the_ones_enforced(client: TestClient) -> None:

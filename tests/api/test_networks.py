@@ -223,7 +223,7 @@ def test_networks_create_invalid_is_422_naming_the_field(client: TestClient, bod
         ('{"input": [1e999], "target": [1]}', "input[0]", "finite"),
         ('{"input": [1e7], "target": [1]}', "input[0]", "less than or equal to 1000000"),
         ('{"input": ["a"], "target": [1]}', "input[0]", "valid number"),
-        ('{"input": [1]}', "target", "Field required"),
+        ('{"input": [1]}', "target", "give a target"),
         ('{"input": [1], "target": [1]', "body", "invalid JSON"),
         ("", "body", "JSON object is required"),
         ("[1, 2]", "body", "dictionary"),

@@ -16,18 +16,19 @@ def _setup(layers, activation="tanh", seed=0, name="sine", size=64):
     return arch, params, data, rng
 
 
-def test_training_batch_of_one_equals_the_step_by_step_engine_to_the_bit() -> None:
+@pytest.mark.parametrize("l2", [0.0, 0.01, 0.5])
+def test_training_batch_of_one_equals_the_step_by_step_engine_to_the_bit(l2: float) -> None:
     arch, params, data, rng = _setup((1, 3, 2, 1), "sigmoid")
     cursor = new_cursor(data.X, data.T, rng)
     order_X, order_T = cursor.X.copy(), cursor.T.copy()
     result = train(arch, params, data.X, data.T, steps=40, batch_size=1, learning_rate=0.7,
-                   l2=0.0, cursor=cursor, rng=rng)
+                   l2=l2, cursor=cursor, rng=rng)
     assert result.finite and cursor.samples == 40
     expected = params
     for s in range(40):
         x, t = order_X[s:s + 1], order_T[s:s + 1]
         expected = update(expected, backward(arch, expected, forward(arch, expected, x, t), t),
-                          0.7)
+                          0.7, l2)
     assert result.params.equals(expected)
 
 
@@ -81,3 +82,21 @@ def test_training_divergence_is_reported_not_kept() -> None:
     result = train(arch, params, X, T, steps=200, batch_size=4, learning_rate=10.0, l2=0.0,
                    cursor=new_cursor(X, T, rng), rng=rng)
     assert not result.finite
+
+
+def test_training_gradient_sizes_are_the_last_batch_mean_absolute_gradients() -> None:
+    arch, params, data, rng = _setup((1, 4, 3, 1), "tanh", seed=2, size=12)
+    first = train(arch, params, data.X, data.T, steps=1, batch_size=12, learning_rate=0.4,
+                  l2=0.1, cursor=new_cursor(data.X, data.T, rng), rng=rng)
+    # the full batch: the same mean gradient whatever the order of the epoch
+    grads = backward(arch, params, forward(arch, params, data.X, data.T), data.T)
+    expected = [np.mean(np.abs(dW)) for dW in grads.dE_dw]
+    np.testing.assert_allclose(first.gradient_sizes, expected, rtol=1e-12)
+    second = train(arch, first.params, data.X, data.T, steps=2, batch_size=12,
+                   learning_rate=0.4, l2=0.1, cursor=new_cursor(data.X, data.T, rng), rng=rng)
+    after_one = train(arch, first.params, data.X, data.T, steps=1, batch_size=12,
+                      learning_rate=0.4, l2=0.1, cursor=new_cursor(data.X, data.T, rng),
+                      rng=rng).params
+    grads = backward(arch, after_one, forward(arch, after_one, data.X, data.T), data.T)
+    np.testing.assert_allclose(second.gradient_sizes,
+                               [np.mean(np.abs(dW)) for dW in grads.dE_dw], rtol=1e-10)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..engine import kernel
 from ..engine.activations import Array
 from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
 from ..engine.mlp import Architecture, Parameters, forward
-from ..engine.sgd import Cursor, TrainResult, new_cursor, train
+from ..engine.sgd import Cursor, TrainResult, new_cursor
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
 
@@ -143,8 +144,9 @@ class Workbench:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
-        result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,
-                       learning_rate=learning_rate, l2=l2, cursor=cursor, rng=self._rng)
+        result = kernel.train(arch, params, data.train.X, data.train.T, steps=steps,
+                              batch_size=size, learning_rate=learning_rate, l2=l2,
+                              cursor=cursor, rng=self._rng)
         if result.finite:
             train_loss = _mean_error(arch, result.params, data.train)
             test_loss = _mean_error(arch, result.params, data.test)

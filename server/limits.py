@@ -42,6 +42,7 @@ MAX_BODY_BYTES: Final = 256 * 1024  # the largest valid body (2,000 points) is w
 PLOT_DOMAIN: Final = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]
 DEFAULT_RESOLUTION: Final = 40  # GET /function without a resolution
 MAX_CALL_SECONDS: Final = 1.0  # no training call may hold the server longer than about this
+HEAVY_WORKERS: Final = 2  # training calls and plot grids at once (one per core); others queue
 GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
 
 # -- what the server holds ------------------------------------------------------------------

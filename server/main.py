@@ -14,8 +14,9 @@ from fastapi.templating import Jinja2Templates
 
 from .api import data_routes, networks, options, pages
 from .api.errors import install_error_handlers
+from .api.heavy import HeavyPool
 from .engine import kernel
-from .limits import MAX_BODY_BYTES, MAX_NETWORKS
+from .limits import HEAVY_WORKERS, MAX_BODY_BYTES, MAX_NETWORKS
 from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
 from .networks.store import NetworkStore
 
@@ -43,6 +44,7 @@ def create_app(capacity: int = MAX_NETWORKS) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.store = NetworkStore(capacity=capacity)
+    app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

@@ -67,55 +67,43 @@ def _sigmoid(x: float) -> float:
 
 
 @_jit
-def _softplus(x: float) -> float:
-    # NumPy's logaddexp(0, x), branch for branch.
-    if x == 0.0:
-        return LN2
-    if x < 0.0:
-        return math.log1p(math.exp(x))
-    if x > 0.0:
-        return x + math.log1p(math.exp(-x))
-    return x  # nan
-
-
-@_jit
-def _f(code: int, x: float) -> float:
+def _f_df(code: int, x: float) -> tuple[float, float]:
+    """y = f(x) and f′(x), as activations.py computes them, sharing one exp where the
+    formulas allow (σ(−x) = e^−x·σ(x))."""
     if code == SIGMOID:
-        return _sigmoid(x)
+        e = math.exp(-x)
+        y = 1.0 / (1.0 + e)
+        return y, (y * (e * y) if y > 0.0 else 0.0)  # y·σ(−x); e = ∞ gives y = 0
     if code == TANH:
-        return math.tanh(x)
+        y = math.tanh(x)
+        return y, 1.0 - y * y
     if code == RELU:
-        return x if x > 0.0 or x != x else 0.0  # np.maximum keeps a nan
+        return (x if x > 0.0 or x != x else 0.0), (1.0 if x > 0.0 else 0.0)
     if code == LEAKY_RELU:
-        return x if x > 0.0 else LEAKY_SLOPE * x
+        return (x if x > 0.0 else LEAKY_SLOPE * x), (1.0 if x > 0.0 else LEAKY_SLOPE)
     if code == ELU:
-        return x if x > 0.0 else ELU_ALPHA * math.expm1(min(x, 0.0) if x == x else x)
-    if code == SOFTPLUS:
-        return _softplus(x)
-    return x  # linear
-
-
-@_jit
-def _df(code: int, x: float, y: float) -> float:
-    if code == SIGMOID:
-        return y * _sigmoid(-x)
-    if code == TANH:
-        return 1.0 - y * y
-    if code == RELU:
-        return 1.0 if x > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return 1.0 if x > 0.0 else LEAKY_SLOPE
-    if code == ELU:
-        return 1.0 if x > 0.0 else ELU_ALPHA * math.exp(min(x, 0.0) if x == x else x)
-    if code == SOFTPLUS:
-        return _sigmoid(x)
-    return 1.0  # linear
+        if x > 0.0:
+            return x, 1.0
+        if x != x:
+            return x, x
+        return ELU_ALPHA * math.expm1(x), ELU_ALPHA * math.exp(x)  # e^x, not y + 1
+    if code == SOFTPLUS:  # logaddexp(0, x) and σ(x), branch for branch
+        if x == 0.0:
+            return LN2, 0.5
+        if x < 0.0:
+            e = math.exp(x)
+            return math.log1p(e), e / (1.0 + e)
+        if x > 0.0:
+            e = math.exp(-x)
+            return x + math.log1p(e), 1.0 / (1.0 + e)
+        return x, x  # nan
+    return x, 1.0  # linear
 
 
 @_jit
 def _loss(code: int, x: float, y: float, t: float) -> float:
     if code == CROSS_ENTROPY:
-        return _softplus(x) - t * x  # from x, exact when y rounds to 0 or 1
+        return _f_df(SOFTPLUS, x)[0] - t * x  # from x, exact when y rounds to 0 or 1
     return 0.5 * (y - t) ** 2
 
 
@@ -147,6 +135,7 @@ def _train_kernel(W, B, layers, codes, loss_code, X, T, order, perms, position, 
     width = W.shape[1]
     xs = np.empty((L + 1, width))  # x of every layer, for one sample
     ys = np.empty((L + 1, width))
+    dys = np.empty((L + 1, width))  # f′(x), computed with y
     d = np.empty(width)  # dE/dy of the layer being walked
     dx = np.empty(width)
     dW = np.empty_like(W)  # Σ over the batch of y_i·dE/dx_j
@@ -162,8 +151,12 @@ def _train_kernel(W, B, layers, codes, loss_code, X, T, order, perms, position, 
                 order[i] = previous[perm[i]]
             position = 0
         size = min(batch_size, n - position)
-        dW[:] = 0.0
-        dB[:] = 0.0
+        for k in range(L):  # only the layers' own part of the padded arrays
+            for j in range(layers[k + 1]):
+                dB[k, j] = 0.0
+                for i in range(layers[k]):
+                    dW[k, i, j] = 0.0
+        measured = s % stride == 0
         error = 0.0
         for p in range(position, position + size):
             row = order[p]
@@ -176,34 +169,43 @@ def _train_kernel(W, B, layers, codes, loss_code, X, T, order, perms, position, 
                         x += ys[k, i] * W[k, i, j]
                     x += B[k, j]
                     xs[k + 1, j] = x
-                    ys[k + 1, j] = _f(codes[k], x)
+                    ys[k + 1, j], dys[k + 1, j] = _f_df(codes[k], x)
             for j in range(layers[L]):
                 t = T[row, j]
-                error += _loss(loss_code, xs[L, j], ys[L, j], t)
+                if measured:
+                    error += _loss(loss_code, xs[L, j], ys[L, j], t)
                 d[j] = _loss_derivative(loss_code, xs[L, j], ys[L, j], t)
             for k in range(L - 1, -1, -1):  # backward, with the weights of before the batch
                 for j in range(layers[k + 1]):
-                    dx[j] = _df(codes[k], xs[k + 1, j], ys[k + 1, j]) * d[j]
+                    dx[j] = dys[k + 1, j] * d[j]  # dE/dx = f′(x)·dE/dy
                     dB[k, j] += dx[j]
                 for i in range(layers[k]):
-                    below = 0.0
-                    for j in range(layers[k + 1]):
-                        dW[k, i, j] += ys[k, i] * dx[j]
-                        below += W[k, i, j] * dx[j]
-                    d[i] = below
-        if s % stride == 0:
+                    y = ys[k, i]
+                    if k:
+                        below = 0.0
+                        for j in range(layers[k + 1]):
+                            dW[k, i, j] += y * dx[j]
+                            below += W[k, i, j] * dx[j]
+                        d[i] = below  # dE/dy of the layer below
+                    else:
+                        for j in range(layers[k + 1]):
+                            dW[k, i, j] += y * dx[j]
+        if measured:
             losses[s // stride] = error / size
         for k in range(L):
             rate = learning_rate / size
-            total = 0.0
+            if s == last_step - 1:  # the last batch of this chunk (and finally of the call)
+                total = 0.0
+                for i in range(layers[k]):
+                    for j in range(layers[k + 1]):
+                        total += abs(dW[k, i, j])
+                gradient_sizes[k] = total / size / (layers[k] * layers[k + 1])
             for i in range(layers[k]):
                 for j in range(layers[k + 1]):
-                    total += abs(dW[k, i, j])
                     if l2:
                         W[k, i, j] -= learning_rate * (dW[k, i, j] / size + l2 * W[k, i, j])
                     else:
                         W[k, i, j] -= rate * dW[k, i, j]
-            gradient_sizes[k] = total / size / (layers[k] * layers[k + 1])
             for j in range(layers[k + 1]):
                 B[k, j] -= rate * dB[k, j]
         position += size

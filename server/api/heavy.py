@@ -6,9 +6,6 @@ longer fill. A heavy call waits for a free worker without holding a thread."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, TypeVar
@@ -16,15 +13,6 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 
 T = TypeVar("T")
-HEAVY_NICENESS = 10  # below the event loop and the cheap routes' threads (niceness 0)
-
-
-def _lower_priority() -> None:
-    """Run this worker thread at a lower priority, where the OS allows (Linux schedules each
-    thread on its own): when the cores are busy, a health check or a step gets one first."""
-    # not on this OS, or not allowed: the same priority as the rest
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HEAVY_NICENESS)
 
 
 class HeavyPool:
@@ -33,8 +21,9 @@ class HeavyPool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="heavy",
-                                            initializer=_lower_priority)
+        # Not at a lower OS priority: a worker descheduled while it holds the GIL (between
+        # two NumPy calls) would stall the event loop behind it.
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="heavy")
 
     async def run(self, call: Callable[[], T]) -> T:
         """`call()` on one of the pool's threads, awaited without blocking the event loop."""

@@ -10,9 +10,10 @@ from ..limits import MAX_LAYERS, MAX_NODES
 from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
-from .render import gradient_check_out, network_out, trace_out
+from .render import gradient_check_out, network_out
 from .requests import NetworkCreate, NetworkUpdate, ParameterValue, Sample
 from .responses import GradientCheckOut, NetworkOut, TraceOut
+from .trace_json import trace_response
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
 
@@ -48,29 +49,29 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{network_id}/forward")
-def forward_pass(network: CurrentNetwork, sample: Sample) -> TraceOut:
+@router.post("/{network_id}/forward", response_model=TraceOut)
+def forward_pass(network: CurrentNetwork, sample: Sample) -> Response:
     """Forward pass: x and y of every node, and the error E against the target."""
-    return trace_out(network.id, network.forward(*parse.sample(network.arch, sample)))
+    return trace_response(network.id, network.forward(*parse.sample(network.arch, sample)))
 
 
-@router.post("/{network_id}/backward")
-def backward_pass(network: CurrentNetwork) -> TraceOut:
+@router.post("/{network_id}/backward", response_model=TraceOut)
+def backward_pass(network: CurrentNetwork) -> Response:
     """Backward pass over the pending forward pass: dE/dy, dE/dx, dE/dw, dE/db everywhere."""
-    return trace_out(network.id, network.backward())
+    return trace_response(network.id, network.backward())
 
 
-@router.post("/{network_id}/update")
-def update_weights(network: CurrentNetwork) -> TraceOut:
+@router.post("/{network_id}/update", response_model=TraceOut)
+def update_weights(network: CurrentNetwork) -> Response:
     """Apply w ← w − α·dE/dw and b ← b − α·dE/db with the pending backward pass."""
-    return trace_out(network.id, network.update())
+    return trace_response(network.id, network.update())
 
 
-@router.post("/{network_id}/step")
-def train_step(network: CurrentNetwork, sample: Sample) -> TraceOut:
+@router.post("/{network_id}/step", response_model=TraceOut)
+def train_step(network: CurrentNetwork, sample: Sample) -> Response:
     """Forward, backward and update in one call; derivatives from before the update,
     weights from after."""
-    return trace_out(network.id, network.step(*parse.sample(network.arch, sample)))
+    return trace_response(network.id, network.step(*parse.sample(network.arch, sample)))
 
 
 @router.post("/{network_id}/reset")

@@ -149,3 +149,40 @@ def test_train_takes_the_compiled_path_for_small_batches_and_numpy_for_large() -
     large = Architecture((8,) * 8, "relu", "relu", "squared")
     assert kernel.path_for(small, 1) is costs.COMPILED
     assert kernel.path_for(large, 10_000) is costs.NUMPY
+
+
+def _sgd_equal_run(monkeypatch) -> None:
+    """kernel.train, not ready, computes exactly what sgd.train does (it is sgd.train)."""
+    arch, params, X, T = _problem((1, 2, 2, 1), "sigmoid", "sigmoid", "squared")
+    results = []
+    for train in (sgd.train, kernel.train):
+        rng = np.random.default_rng(3)
+        results.append(train(arch, params, X, T, steps=30, batch_size=1, learning_rate=0.5,
+                             l2=0.0, cursor=sgd.new_cursor(X, T, rng), rng=rng))
+    assert results[0].params.equals(results[1].params)
+
+
+def test_kernel_that_fails_to_compile_leaves_training_to_numpy(monkeypatch, caplog) -> None:
+    import threading
+
+    monkeypatch.setattr(kernel, "_ready", threading.Event())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no compiler here")
+
+    monkeypatch.setattr(kernel, "train_compiled", broken)
+    assert not kernel.warm_up()
+    assert "NumPy alone" in caplog.text and not kernel.is_ready()
+    small = Architecture((1, 2, 2, 1), "sigmoid", "sigmoid", "squared")
+    assert kernel.path_for(small, 1).name == "numpy"
+    _sgd_equal_run(monkeypatch)
+
+
+def test_kernel_without_numba_leaves_training_to_numpy(monkeypatch, caplog) -> None:
+    import threading
+
+    monkeypatch.setattr(kernel, "_ready", threading.Event())
+    monkeypatch.setattr(kernel, "numba", None)
+    assert not kernel.warm_up()
+    assert "numba is not installed" in caplog.text
+    _sgd_equal_run(monkeypatch)

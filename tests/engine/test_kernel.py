@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from server.engine import activations, kernel, sgd
+from server.engine import activations, compiled, kernel, sgd
 from server.engine.activations import ACTIVATIONS
 from server.engine.losses import LOSSES
 from server.engine.mlp import Architecture, backward, forward, init_parameters
@@ -15,7 +15,7 @@ POINTS = 20
 
 
 @pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
+def warm() -> None:
     assert kernel.warm_up(), "the kernel should compile"
 
 
@@ -104,9 +104,9 @@ def test_kernel_activations_equal_the_registry_in_both_tails(name) -> None:
     x = np.array([-800.0, -700.0, -40.0, -1.0, -1e-9, -0.0, 0.0, 1e-9, 0.5, 1.0, 40.0, 700.0,
                   800.0])
     activation = ACTIVATIONS[name]
-    code = kernel.ACTIVATION_CODES[name]
+    code = compiled.ACTIVATION_CODES[name]
     y = activation.f(x)
-    got = [kernel._f_df(code, v) for v in x]
+    got = [compiled._f_df(code, v) for v in x]
     _assert_close([f for f, _ in got], y)
     _assert_close([df for _, df in got], activation.df(x, y))
 
@@ -117,15 +117,15 @@ def test_kernel_losses_equal_the_registry(name) -> None:
     y = activations.sigmoid(x)
     t = np.array([[1.0], [0.0], [0.5], [1.0], [0.0]])
     loss = LOSSES[name]
-    code = kernel.LOSS_CODES[name]
-    _assert_close([kernel._loss(code, *v) for v in zip(x[:, 0], y[:, 0], t[:, 0], strict=True)],
+    code = compiled.LOSS_CODES[name]
+    _assert_close([compiled._loss(code, *v) for v in zip(x[:, 0], y[:, 0], t[:, 0], strict=True)],
                   loss.value(x, y, t))
-    _assert_close([kernel._loss_derivative(code, *v)
+    _assert_close([compiled._loss_derivative(code, *v)
                    for v in zip(x[:, 0], y[:, 0], t[:, 0], strict=True)], loss.dE_dy(x, y, t)[:, 0])
 
 
 def test_kernel_constants_follow_the_activations() -> None:
-    assert (kernel.LEAKY_SLOPE, kernel.ELU_ALPHA) == (activations.LEAKY_SLOPE,
+    assert (compiled.LEAKY_SLOPE, compiled.ELU_ALPHA) == (activations.LEAKY_SLOPE,
                                                       activations.ELU_ALPHA)
 
 
@@ -179,10 +179,15 @@ def test_kernel_that_fails_to_compile_leaves_training_to_numpy(monkeypatch, capl
 
 
 def test_kernel_without_numba_leaves_training_to_numpy(monkeypatch, caplog) -> None:
+    import sys
     import threading
 
+    import server.engine
+
     monkeypatch.setattr(kernel, "_ready", threading.Event())
-    monkeypatch.setattr(kernel, "numba", None)
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba: ImportError
+    monkeypatch.setitem(sys.modules, "server.engine.compiled", None)
+    monkeypatch.delattr(server.engine, "compiled")
     assert not kernel.warm_up()
-    assert "numba is not installed" in caplog.text
+    assert "Numba is unavailable" in caplog.text
     _sgd_equal_run(monkeypatch)

@@ -51,6 +51,7 @@ MAX_LANDSCAPE_SPAN: Final = 10.0  # how far from its value each parameter is mov
 DEFAULT_LANDSCAPE_SPAN: Final = 2.0
 DEFAULT_THUMBNAIL_RESOLUTION: Final = 16
 MAX_CALL_SECONDS: Final = 1.0  # no training call may hold the server longer than about this
+HEAVY_WORKERS: Final = 2  # training calls and plot grids at once (one per core); others queue
 GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
 
 # -- what the server holds ------------------------------------------------------------------

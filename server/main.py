@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
@@ -11,12 +14,22 @@ from fastapi.templating import Jinja2Templates
 
 from .api import data_routes, networks, options, pages
 from .api.errors import install_error_handlers
-from .limits import MAX_BODY_BYTES, MAX_NETWORKS
+from .api.heavy import HeavyPool
+from .engine import kernel
+from .limits import HEAVY_WORKERS, MAX_BODY_BYTES, MAX_NETWORKS
 from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
 from .networks.store import NetworkStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Compile the training kernel (or load it from Numba's cache) in the background: the
+    app serves at once, and trains with NumPy until the kernel is ready."""
+    threading.Thread(target=kernel.warm_up, name="kernel-warm-up", daemon=True).start()
+    yield
 
 
 def create_app(capacity: int = MAX_NETWORKS) -> FastAPI:
@@ -28,8 +41,10 @@ def create_app(capacity: int = MAX_NETWORKS) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,  # a redirect would be built from the client's Host header
+        lifespan=lifespan,
     )
     app.state.store = NetworkStore(capacity=capacity)
+    app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

@@ -12,6 +12,7 @@ from ..networks.plot import PlotRequest
 from . import parse
 from .deps import CurrentNetwork
 from .errors import ERROR_RESPONSES
+from .heavy import HeavyCalls
 from .render import dataset_out, function_out, functions_out, train_out
 from .requests import DatasetCreate, FunctionQuery, FunctionsQuery, Sample, TrainRequest
 from .responses import DatasetOut, FunctionOut, FunctionsOut, TrainOut
@@ -56,30 +57,40 @@ def remove_point(network: CurrentNetwork, part: Part,
 
 
 @router.post("/{network_id}/train")
-def train_network(network: CurrentNetwork, body: TrainRequest) -> TrainOut:
+async def train_network(network: CurrentNetwork, body: TrainRequest,
+                        heavy: HeavyCalls) -> TrainOut:
     """Apply `steps` updates on mini-batches of the dataset (SGD with batch_size 1, the full
     batch with null), with optional L2. Returns the loss history, the losses on the
     training and test sets, the new weights, and (if `resolution` > 0) the plotted node's
     output over the plot's grid, from those weights. A run that would diverge is refused
     (409), as is any invalid field (422), before anything changes."""
     plot = PlotRequest(body.layer, body.node, body.resolution) if body.resolution else None
-    return train_out(network.train(body.steps, body.batch_size, body.l2, plot,
-                                   body.functions_resolution), body.node)
+    return await heavy.run(lambda: train_out(
+        network.train(body.steps, body.batch_size, body.l2, plot, body.functions_resolution),
+        body.node))
 
 
 @router.get("/{network_id}/function")
-def read_function(network: CurrentNetwork,
-                  query: Annotated[FunctionQuery, Query()]) -> FunctionOut:
+async def read_function(network: CurrentNetwork, query: Annotated[FunctionQuery, Query()],
+                        heavy: HeavyCalls) -> FunctionOut:
     """The output y of one node (default: the first output node) over the plot's domain:
     a curve for a 1-input network, a grid for a 2-input one."""
-    layer, values = network.function(PlotRequest(query.layer, query.node, query.resolution))
-    return function_out(layer, query.node, values)
+    plot = PlotRequest(query.layer, query.node, query.resolution)
+
+    def compute() -> FunctionOut:
+        layer, values = network.function(plot)
+        return function_out(layer, query.node, values)
+
+    return await heavy.run(compute)
 
 
 @router.get("/{network_id}/functions")
-def read_functions(network: CurrentNetwork,
-                   query: Annotated[FunctionsQuery, Query()]) -> FunctionsOut:
+async def read_functions(network: CurrentNetwork, query: Annotated[FunctionsQuery, Query()],
+                         heavy: HeavyCalls) -> FunctionsOut:
     """Every hidden and output node's output y over the plot's domain, with the current
     weights, from one forward pass over the grid (values[0], the input layer, is empty)."""
-    grids = network.functions(query.resolution)
-    return functions_out(grids, network.arch.layers[0], query.resolution)
+    def compute() -> FunctionsOut:
+        grids = network.functions(query.resolution)
+        return functions_out(grids, network.arch.layers[0], query.resolution)
+
+    return await heavy.run(compute)

@@ -11,7 +11,7 @@ from . import parse
 from .deps import CurrentNetwork, NetworkId, Store
 from .errors import ERROR_RESPONSES
 from .landscape_models import LandscapeOut, LandscapeRequest
-from .render import gradient_check_out, landscape_out, network_out, trace_out
+from .render import gradient_check_out, landscape_out, network_out
 from .requests import (
     NetworkCreate,
     NetworkUpdate,
@@ -20,6 +20,7 @@ from .requests import (
     SampleOrBatch,
 )
 from .responses import GradientCheckOut, NetworkOut, TraceOut
+from .trace_json import trace_response
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
 
@@ -55,32 +56,32 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{network_id}/forward")
-def forward_pass(network: CurrentNetwork, body: SampleOrBatch) -> TraceOut:
+@router.post("/{network_id}/forward", response_model=TraceOut)
+def forward_pass(network: CurrentNetwork, body: SampleOrBatch) -> Response:
     """Forward pass of one sample (`input`, `target`) or a mini-batch (`samples`): x and y
     of every node, and the error E against the target (for a batch, the mean E, with each
     sample's numbers in `samples`)."""
-    return trace_out(network.id, network.forward(*parse.samples(network.arch, body)))
+    return trace_response(network.id, network.forward(*parse.samples(network.arch, body)))
 
 
-@router.post("/{network_id}/backward")
-def backward_pass(network: CurrentNetwork) -> TraceOut:
+@router.post("/{network_id}/backward", response_model=TraceOut)
+def backward_pass(network: CurrentNetwork) -> Response:
     """Backward pass over the pending forward pass: dE/dy, dE/dx, dE/dw, dE/db everywhere."""
-    return trace_out(network.id, network.backward())
+    return trace_response(network.id, network.backward())
 
 
-@router.post("/{network_id}/update")
-def update_weights(network: CurrentNetwork) -> TraceOut:
+@router.post("/{network_id}/update", response_model=TraceOut)
+def update_weights(network: CurrentNetwork) -> Response:
     """Apply w ← w − α·dE/dw and b ← b − α·dE/db with the pending backward pass."""
-    return trace_out(network.id, network.update())
+    return trace_response(network.id, network.update())
 
 
-@router.post("/{network_id}/step")
-def train_step(network: CurrentNetwork, body: SampleOrBatch) -> TraceOut:
+@router.post("/{network_id}/step", response_model=TraceOut)
+def train_step(network: CurrentNetwork, body: SampleOrBatch) -> Response:
     """Forward, backward and update in one call, on one sample or a mini-batch (the update
     uses the mean dE/dw and dE/db); derivatives from before the update, weights from
     after."""
-    return trace_out(network.id, network.step(*parse.samples(network.arch, body)))
+    return trace_response(network.id, network.step(*parse.samples(network.arch, body)))
 
 
 @router.post("/{network_id}/reset")

@@ -29,13 +29,10 @@ from .responses import (
     GradientCheckOut,
     LossPoint,
     NetworkOut,
-    NodeOut,
-    SampleNodeOut,
-    SampleTraceOut,
     TraceOut,
     TrainOut,
-    WeightOut,
 )
+from .trace_json import trace_dict
 
 
 def _nested(params: Parameters) -> tuple[list[list[list[float]]], list[list[float]]]:
@@ -43,79 +40,8 @@ def _nested(params: Parameters) -> tuple[list[list[list[float]]], list[list[floa
 
 
 def trace_out(network_id: str, trace: Trace) -> TraceOut:
-    fwd, grads = trace.forward, trace.gradients
-    before = trace.params_before
-    xs = [x[0].tolist() for x in fwd.x]
-    ys = [y[0].tolist() for y in fwd.y]
-    weights, biases = _nested(trace.params)
-    old_weights, old_biases = _nested(before) if before else (None, None)
-    dy = [d[0].tolist() for d in grads.dE_dy] if grads else None
-    dx = [d[0].tolist() for d in grads.dE_dx] if grads else None
-    dw = [d.tolist() for d in grads.dE_dw] if grads else None
-    db = [d.tolist() for d in grads.dE_db] if grads else None
-
-    nodes = [
-        [
-            NodeOut(
-                x=xs[layer][j],
-                y=ys[layer][j],
-                b=biases[layer - 1][j] if layer else None,
-                dE_dy=dy[layer][j] if dy else None,
-                dE_dx=dx[layer][j] if dx else None,
-                dE_db=db[layer - 1][j] if db and layer else None,
-                b_before=old_biases[layer - 1][j] if old_biases and layer else None,
-            )
-            for j in range(len(xs[layer]))
-        ]
-        for layer in range(len(xs))
-    ]
-    links = [
-        [
-            [
-                WeightOut(w=w, dE_dw=dw[k][i][j] if dw else None,
-                          w_before=old_weights[k][i][j] if old_weights else None)
-                for j, w in enumerate(row)
-            ]
-            for i, row in enumerate(matrix)
-        ]
-        for k, matrix in enumerate(weights)
-    ]
-    return TraceOut(
-        id=network_id, step=trace.step, phase=trace.phase, learning_rate=trace.learning_rate,
-        l2=trace.l2,
-        input=trace.input[0].tolist(), target=trace.target[0].tolist(), error=fwd.mean_error,
-        error_after=trace.error_after, nodes=nodes, weights=links,
-        samples=_samples_out(trace) if trace.batch > 1 else None,
-        gradient_sizes=[float(np.mean(np.abs(d))) for d in grads.dE_dw] if grads else None,
-    )
-
-
-def _samples_out(trace: Trace) -> list[SampleTraceOut]:
-    """Each sample's own numbers: x, y, dE/dy, dE/dx, its dE/db (its dE/dx) and its dE/dw,
-    y_i·dE/dx_j, whose means over the batch are the trace's dE/dw and dE/db."""
-    fwd, grads = trace.forward, trace.gradients
-    L = len(fwd.x)
-    xs, ys = [x.tolist() for x in fwd.x], [y.tolist() for y in fwd.y]
-    dy = [d.tolist() for d in grads.dE_dy] if grads else None
-    dx = [d.tolist() for d in grads.dE_dx] if grads else None
-    dw = ([np.einsum("bi,bj->bij", fwd.y[k], grads.dE_dx[k + 1]).tolist()
-           for k in range(L - 1)] if grads else None)
-    after = trace.errors_after.tolist() if trace.errors_after is not None else None
-    errors = fwd.error.tolist()
-    return [
-        SampleTraceOut(
-            input=trace.input[b].tolist(), target=trace.target[b].tolist(), error=errors[b],
-            error_after=after[b] if after else None,
-            nodes=[[SampleNodeOut(x=xs[layer][b][j], y=ys[layer][b][j],
-                                  dE_dy=dy[layer][b][j] if dy else None,
-                                  dE_dx=dx[layer][b][j] if dx else None,
-                                  dE_db=dx[layer][b][j] if dx and layer else None)
-                    for j in range(len(xs[layer][b]))]
-                   for layer in range(L)],
-            dE_dw=[dw[k][b] for k in range(L - 1)] if dw else None,
-        )
-        for b in range(trace.batch)
-    ]
+    """The trace as a TraceOut (for GET): trace_json writes it, this validates it."""
+    return TraceOut.model_validate(trace_dict(network_id, trace))
 
 
 def network_out(snap: Snapshot) -> NetworkOut:

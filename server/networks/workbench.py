@@ -10,22 +10,22 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..engine import costs, kernel
 from ..engine.activations import Array
 from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
 from ..engine.mlp import Architecture, Parameters, forward
-from ..engine.sgd import Cursor, TrainResult, new_cursor, train
+from ..engine.sgd import Cursor, TrainResult, new_cursor
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
 from .passes import target_outside, target_rule
 
 
-def estimated_seconds(arch: Architecture, steps: int, batch_size: int) -> float:
-    """A deliberately generous estimate of a training call's time: a cost per step and layer
-    (NumPy's call overhead) plus a cost per sample and parameter (the arithmetic), measured
-    on this project's 2-core machines (python -m bench prints the worst case)."""
-    links = len(arch.layers) - 1
-    parameters = sum(a * b + b for a, b in zip(arch.layers, arch.layers[1:], strict=False))
-    return steps * links * 12e-6 + steps * batch_size * (parameters * 0.9e-9 + 0.1e-6)
+def estimated_seconds(arch: Architecture, steps: int, batch_size: int, points: int = 0) -> float:
+    """A deliberately generous estimate of a training call's time on the path it will take
+    (engine/costs.py: per step, layer, sample, parameter and node, by activation), and of the
+    losses over the `points` of the training and test sets afterwards."""
+    path = kernel.path_for(arch, batch_size)
+    return costs.seconds(arch, steps, batch_size, path) + costs.forward_seconds(arch, points)
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Workbench:
                                 "first")
         n = len(data.train)
         size = n if batch_size is None else min(batch_size, n)
-        estimate = estimated_seconds(arch, steps, size)
+        estimate = estimated_seconds(arch, steps, size, n + len(data.test))
         if estimate > MAX_CALL_SECONDS:
             raise FieldError("steps", f"{steps} steps of {size} samples on this network would "
                             f"take about {estimate:.1f} s; one call may take about "
@@ -150,8 +150,9 @@ class Workbench:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
-        result = train(arch, params, data.train.X, data.train.T, steps=steps, batch_size=size,
-                       learning_rate=learning_rate, l2=l2, cursor=cursor, rng=self._rng)
+        result = kernel.train(arch, params, data.train.X, data.train.T, steps=steps,
+                              batch_size=size, learning_rate=learning_rate, l2=l2,
+                              cursor=cursor, rng=self._rng)
         if result.finite:
             train_loss = _mean_error(arch, result.params, data.train)
             test_loss = _mean_error(arch, result.params, data.test)

@@ -123,6 +123,8 @@ export const api = {
   train: async (id, request) => fromTraining(await call("POST", `${net(id)}/train`, request)),
   /** @returns {Promise<object>} every dE/dw and dE/db beside its finite difference */
   gradcheck: (id) => call("GET", `${net(id)}/gradcheck`),
+  /** @returns {Promise<object>} the same check on `sample`, changing nothing */
+  gradcheckOn: (id, sample) => call("POST", `${net(id)}/gradcheck`, sample),
   /** @returns {Promise<Dataset|null>} */
   dataset: (id) => call("GET", `${net(id)}/dataset`),
   /** @returns {Promise<Dataset>} spec: {name, size, noise, seed, test_fraction} or {points} */

@@ -14,9 +14,12 @@ import { download, traceToCsv } from "./share.js";
  */
 export function createTools({ store, session, stepping, setup, showGradcheck }) {
   return {
+    /** On the pass shown (its weights before an update), or at Ready on the sample in
+     * effect with the current weights, starting no pass. */
     async gradcheck() {
-      if (!stepping.trace) await stepping.runUntil((p) => p.kind === "error");
-      showGradcheck(await session.call((id) => api.gradcheck(id)));
+      const sample = store.state.sample;
+      showGradcheck(await session.call((id) => (stepping.trace ? api.gradcheck(id)
+        : api.gradcheckOn(id, sample))));
     },
     /** The next point of the dataset becomes the sample of the step-by-step mode. */
     async nextSample() {

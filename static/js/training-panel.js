@@ -6,6 +6,7 @@
 import { fmt, sci } from "./format.js";
 import { createGradientView, gradientSizes } from "./gradient-view.js";
 import { createLossChart } from "./loss-chart.js";
+import { symbolText } from "./notation.js";
 import { currentRecord } from "./phases.js";
 import { createPlot } from "./plot.js";
 
@@ -137,14 +138,18 @@ export function bindTrainingPanel(handlers, options) {
     },
     /** @param {object} check the API's gradient check */
     showGradcheck(check) {
+      const weights = check.weights === "before_update"
+        ? `the weights before update ${check.weights_step + 1} (the ones the ∂E/∂w shown were ` +
+          "computed with)"
+        : `the current weights (after ${check.weights_step} update${check.weights_step === 1 ? "" : "s"})`;
       $("gradcheck-summary").textContent =
         `Largest relative difference: ${sci(check.max_relative_difference, 2)} ` +
-        `(h = ${check.h}, on input ${check.input.map((v) => fmt(v)).join(", ")}).`;
+        `(h = ${check.h}, on input ${check.input.map((v) => fmt(v)).join(", ")}, with ${weights}).`;
       $("gradcheck-table").hidden = false;
       $("gradcheck-table").querySelector("tbody").replaceChildren(...check.entries.map((e) => {
         const tr = document.createElement("tr");
         const name = e.parameter === "weight"
-          ? `w ${e.k}:${e.i}→${e.k + 1}:${e.j}` : `b ${e.k + 1}:${e.j}`;
+          ? symbolText("w", e.k + 1, `${e.i + 1}${e.j + 1}`) : symbolText("b", e.k + 1, `${e.j + 1}`);
         for (const text of [name, sci(e.backprop, 6), sci(e.numeric, 6),
                             sci(e.relative_difference, 1)]) {
           const td = document.createElement("td");

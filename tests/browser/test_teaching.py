@@ -171,3 +171,25 @@ def test_teaching_gradient_sizes_show_vanishing_and_exploding(browser: Browser,
     for p in (page, page2):
         p.context.close()
     assert console.errors == console2.errors == []
+
+
+def test_teaching_gradient_check_at_ready_starts_no_pass(page: Page) -> None:
+    click(page, "Check gradients")
+    assert label(page) == "Step 0 · Ready"
+    assert api(page, "GET", "")["phase"] is None
+    assert page.locator("#gradcheck-table tbody tr").count() == 13
+    assert "with the current weights (after 0 updates)" in (
+        page.locator("#gradcheck-summary").text_content() or "")
+
+
+def test_teaching_gradient_check_after_an_update_uses_the_weights_shown(page: Page) -> None:
+    click(page, "Step")
+    trace = api(page, "GET", "")["trace"]
+    click(page, "Check gradients")
+    summary = page.locator("#gradcheck-summary").text_content() or ""
+    assert "the weights before update 1" in summary
+    first = [c.text_content() or "" for c in
+             page.locator("#gradcheck-table tbody tr").nth(0).locator("td").all()]
+    assert first[0] == "w⁽¹⁾₁₁"
+    check = api(page, "GET", "/gradcheck")
+    assert check["entries"][0]["backprop"] == trace["weights"][0][0][0]["dE_dw"]

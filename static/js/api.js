@@ -7,11 +7,15 @@
  * @typedef {{x:number, y:number, b:number|null, dE_dy:number|null, dE_dx:number|null,
  *            dE_db:number|null, b_before:number|null}} TraceNode
  * @typedef {{w:number, dE_dw:number|null, w_before:number|null}} TraceWeight
+ * @typedef {{input:number[], target:number[], error:number, error_after:number|null,
+ *            nodes:{x:number, y:number, dE_dy:number|null, dE_dx:number|null,
+ *                   dE_db:number|null}[][], dE_dw:number[][][]|null}} SampleTrace
  * @typedef {{id:string, step:number, phase:"forward"|"backward"|"update",
- *            learning_rate:number, input:number[], target:number[], error:number,
- *            error_after:number|null, nodes:TraceNode[][], weights:TraceWeight[][][]}} Trace
+ *            learning_rate:number, l2:number, input:number[], target:number[], error:number,
+ *            error_after:number|null, nodes:TraceNode[][], weights:TraceWeight[][][],
+ *            samples?:SampleTrace[]|null, gradient_sizes?:number[]|null}} Trace
  * @typedef {{id:string, layers:number[], activation:string, output_activation:string,
- *            loss:string, learning_rate:number, seed:number, step:number,
+ *            loss:string, learning_rate:number, l2:number, seed:number, step:number,
  *            phase:string|null, weights:number[][][], biases:number[][],
  *            trace:Trace|null}} NetworkState
  * @typedef {{input:number[], target:number[]}} Point
@@ -79,7 +83,7 @@ export function fromNetwork(out) {
 export function fromTrace(trace) {
   return {
     network: {
-      step: trace.step, learning_rate: trace.learning_rate,
+      step: trace.step, learning_rate: trace.learning_rate, l2: trace.l2,
       weights: trace.weights.map((m) => m.map((r) => r.map((w) => w.w))),
       biases: trace.nodes.slice(1).map((layer) => layer.map((n) => n.b ?? 0)),
     },

@@ -75,8 +75,18 @@ export function backwardWeight(trace, k, i, j) {
   };
 }
 
-/** p ← p − α·∂E/∂p, for a weight or a bias. */
-export function updateLine(symbolNode, before, lr, grad, after) {
+/**
+ * p ← p − α·∂E/∂p for a bias or, with an L2 rate λ > 0, w ← w − α·(∂E/∂w + λ·w) for a
+ * weight (the pull toward 0 that keeps weights small).
+ */
+export function updateLine(symbolNode, before, lr, grad, after, l2 = 0) {
+  if (l2 > 0) {
+    return equation(row(symbolNode, mo("←"), symbolNode, mo("−"), mi("α"), mo("·"),
+                        paren(dE(symbolNode), mo("+"), mi("λ"), mo("·"), symbolNode)),
+                    row(mn(before), mo("−"), mn(lr), mo("·"),
+                        paren(mn(grad), mo("+"), product(mn(l2), mn(before, true)))),
+                    mn(after));
+  }
   return equation(row(symbolNode, mo("←"), symbolNode, mo("−"), mi("α"), mo("·"), dE(symbolNode)),
                   row(mn(before), mo("−"), product(mn(lr), mn(grad, true))), mn(after));
 }
@@ -94,14 +104,23 @@ export function gradients(trace) {
  */
 export function errorChange(trace) {
   const squares = gradients(trace).reduce((s, g) => s + g * g, 0);
-  const predicted = -trace.learning_rate * squares;
+  // With L2 each weight moves by −α·(g + λ·w), so E changes by about −α·Σ g·(g + λ·w).
+  const l2 = trace.l2 ?? 0;
+  const decay = l2 * trace.weights.flat(2).reduce((s, w) => s + (w.dE_dw ?? 0) * (w.w_before ?? w.w), 0);
+  const predicted = -trace.learning_rate * (squares + decay);
   const change = (trace.error_after ?? trace.error) - trace.error;
   const formula = equation(row(mi("Δ"), mi("E")),
     row(msubText("E", "after"), mo("−"), msubText("E", "before")),
     row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
-  const prediction = equation(row(mi("Δ"), mi("E"), mo("≈")),
-    row(mo("−"), mi("α"), mo("·"), mo("Σ"), sup(paren(dE(mi("p"))), int(2))),
-    row(mo("−"), product(mn(trace.learning_rate), mn(squares))), mn(predicted));
+  const prediction = l2 > 0
+    ? equation(row(mi("Δ"), mi("E"), mo("≈")),
+      row(mo("−"), mi("α"), mo("·"), mo("Σ"), dE(mi("p")), mo("·"), paren(dE(mi("p")), mo("+"),
+          mi("λ"), mo("·"), mi("p"))),
+      row(mo("−"), product(mn(trace.learning_rate), paren(mn(squares), mo("+"), mn(decay)))),
+      mn(predicted))
+    : equation(row(mi("Δ"), mi("E"), mo("≈")),
+      row(mo("−"), mi("α"), mo("·"), mo("Σ"), sup(paren(dE(mi("p"))), int(2))),
+      row(mo("−"), product(mn(trace.learning_rate), mn(squares))), mn(predicted));
   const ratio = predicted === 0 ? 1 : change / predicted;
   const verdict = change > 0
     ? "E rose: the step overshot the valley. The prediction holds only for small steps; lower α."

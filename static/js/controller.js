@@ -96,10 +96,11 @@ export function createController({ store, stepping, training, setup, sync, limit
       }
       return run(stepAction(STEP[name]));
     },
-    /** @param {{learning_rate?:number, activation?:string, output_activation?:string,
-     *           loss?:string}} changes */
+    /** @param {{learning_rate?:number, l2?:number, activation?:string,
+     *           output_activation?:string, loss?:string}} changes */
     settings: (changes) => run(async () => {
       if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
+      if (changes.l2 !== undefined) valid(checkTraining({ batch_size: null, l2: changes.l2 }, limits));
       await stepping.configure(changes);
       setup.saveHash();
     }),

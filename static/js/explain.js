@@ -78,10 +78,13 @@ export function explain(record, phase, selection, learningRate) {
   const W = weightSym(k, i, j);
   if (phase.kind === "update") {
     const change = errorChange(trace);
+    const l2 = trace.l2 ?? 0;
     return said(heading, [updateLine(W, link.w_before ?? link.w, trace.learning_rate,
-                                     link.dE_dw, link.w), ...change.formulas],
+                                     link.dE_dw, link.w, l2), ...change.formulas],
                 "∂E/∂w says how E changes as w grows; the weight steps the other way, α times " +
-                `as far, so that E falls. ${change.note}`);
+                `as far, so that E falls.${l2 > 0 ? ` With the L2 rate λ = ${fmt(l2)} it also ` +
+                "steps toward 0 by α·λ·w, which keeps weights small (biases have no such pull)."
+                  : ""} ${change.note}`);
   }
   if (reachedBackward(k + 1)) {
     const back = backwardWeight(trace, k, i, j);

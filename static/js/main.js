@@ -13,7 +13,7 @@ import { settingsTable } from "./url-state.js";
 
 async function main() {
   const options = await api.options();
-  const store = createStore(initialState(options.training_defaults));
+  const store = createStore(initialState({ batch_size: options.training_defaults.batch_size }));
   const session = createSession(store, (id) => stepping.replayPass(id));
   let speed = 1;
   const panel = bindPanel({
@@ -25,7 +25,7 @@ async function main() {
                                     speed: () => speed, onSelect: (sel) => control.select(sel) });
   const tpanel = bindTrainingPanel({
     onPlay: () => training.toggle(), onDataset: (spec) => control.dataset(spec),
-    onTrainingSettings: (t) => control.trainingSettings(t),
+    onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),
     onGradcheck: () => control.run(tools.gradcheck), onCopyLink: () => control.run(tools.copyLink),
     onExport: () => tools.exportNetwork(), onImport: (file) => control.run(async () => setup.importText(await file.text())),
     onExportTrace: (format) => control.run(() => tools.exportTrace(format)),

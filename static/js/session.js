@@ -15,7 +15,7 @@ export function describe(s) {
   const n = s.network;
   return {
     layers: n.layers, activation: n.activation, output_activation: n.output_activation,
-    loss: n.loss, learning_rate: n.learning_rate, seed: n.seed,
+    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed,
     weights: s.initial.weights, biases: s.initial.biases,
     current_weights: n.weights, current_biases: n.biases, step: n.step,
   };

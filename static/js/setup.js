@@ -36,7 +36,9 @@ export function createSetup({ store, training, options, table }) {
    */
   async function restore(link, notes = []) {
     await training.pause();
-    let wanted = link.network ?? {};
+    // λ was a training setting in older links; it is the network's own now.
+    let wanted = { ...(link.training?.l2 !== undefined ? { l2: link.training.l2 } : {}),
+                   ...(link.network ?? {}) };
     let update;
     try {
       update = await api.create(wanted);
@@ -52,7 +54,7 @@ export function createSetup({ store, training, options, table }) {
       initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
     });
     document.body.dataset.networkId = n.id;
-    store.apply("training", link.training ?? options.training_defaults);
+    store.apply("training", { batch_size: (link.training ?? options.training_defaults).batch_size });
     const spec = link.dataset === undefined ? options.dataset_defaults : link.dataset;
     if (spec && (spec.points || spec.name)) {
       await training.loadDataset(spec).catch((e) => {
@@ -100,7 +102,7 @@ export function createSetup({ store, training, options, table }) {
     const layers = parsed.value;
     const n = store.state.network;
     const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate };
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 };
     const { spec, note } = keptDataset(layers);
     await restore({ network: { ...keep, layers }, training: store.state.training,
                     dataset: spec });
@@ -115,7 +117,8 @@ export function createSetup({ store, training, options, table }) {
       const shape = [wanted, ...layers.slice(1, -1), 1];
       const n = store.state.network;
       await restore({ network: { activation: n.activation, output_activation: n.output_activation,
-                                 loss: n.loss, learning_rate: n.learning_rate, layers: shape },
+                                 loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                                 layers: shape },
                       training: store.state.training, dataset: spec });
       store.apply("status", `The ${spec.name} dataset has ${wanted} input(s): the network was ` +
                             `rebuilt as ${shape.join("-")}.`);

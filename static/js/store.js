@@ -11,7 +11,7 @@ import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
  * @typedef {import("./api.js").Update} Update
  * @typedef {{input:number[], target:number[]}} Sample
  * @typedef {{name:string, size:number, noise:number, seed:number, test_fraction:number}} DatasetSpec
- * @typedef {{batch_size:number|null, l2:number}} TrainingSettings
+ * @typedef {{batch_size:number|null}} TrainingSettings  (λ is the network's own: network.l2)
  * @typedef {{step:number, train:number, test:number|null}} LossPoint
  * @typedef {{
  *   network: NetworkState|null, initial: {weights:number[][][], biases:number[][]}|null,

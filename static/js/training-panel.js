@@ -20,6 +20,7 @@ const $ = (id) => {
 /**
  * @param {{onPlay:()=>void, onDataset:(spec:import("./store.js").DatasetSpec)=>void,
  *          onTrainingSettings:(t:import("./store.js").TrainingSettings)=>void,
+ *          onL2:(l2:number)=>void,
  *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
  *          onImport:(file:File)=>void, onExportTrace:(format:string)=>void,
  *          onRebuild:(text:string)=>void, onNextSample:()=>void,
@@ -61,7 +62,7 @@ export function bindTrainingPanel(handlers, options) {
                         seed: number("data-seed"), test_fraction: number("test-fraction") });
   const settings = () => {
     const batch = $("batch-size").value;
-    return { batch_size: batch === "full" ? null : Number(batch), l2: number("l2") };
+    return { batch_size: batch === "full" ? null : Number(batch) };
   };
 
   $("btn-play").addEventListener("click", () => handlers.onPlay());
@@ -69,9 +70,8 @@ export function bindTrainingPanel(handlers, options) {
   for (const id of ["dataset", "noise", "data-size", "data-seed", "test-fraction"]) {
     $(id).addEventListener("change", () => handlers.onDataset(spec()));
   }
-  for (const id of ["batch-size", "l2"]) {
-    $(id).addEventListener("change", () => handlers.onTrainingSettings(settings()));
-  }
+  $("batch-size").addEventListener("change", () => handlers.onTrainingSettings(settings()));
+  $("l2").addEventListener("change", () => handlers.onL2(number("l2")));
   $("btn-gradcheck").addEventListener("click", () => handlers.onGradcheck());
   $("btn-copy-link").addEventListener("click", () => handlers.onCopyLink());
   $("btn-export").addEventListener("click", () => handlers.onExport());
@@ -110,7 +110,7 @@ export function bindTrainingPanel(handlers, options) {
       }
       const t = s.training;
       $("batch-size").value = t.batch_size === null ? "full" : String(t.batch_size);
-      $("l2").value = String(t.l2);
+      if (s.network) $("l2").value = String(s.network.l2 ?? 0);
       if (s.network) $("layers-input").value = s.network.layers.join("-");
       this.draw(s);
     },

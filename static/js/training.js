@@ -50,9 +50,9 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   }
 
   function request() {
-    const { batch_size, l2 } = store.state.training;
+    const { batch_size } = store.state.training;  // λ: the network's own, on the server
     steps = Math.max(1, Math.min(steps, maxSteps));
-    return { steps, batch_size, l2, resolution: inputs() <= 2 ? resolution() : 0,
+    return { steps, batch_size, resolution: inputs() <= 2 ? resolution() : 0,
              ...plottedNode() };
   }
 

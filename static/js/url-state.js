@@ -45,6 +45,7 @@ export function settingsTable(options) {
     ["network", "current_weights", nested(3), "numbers"],
     ["network", "current_biases", nested(2), "numbers"],
     ["network", "step", isInt(0, lim.max_step ?? 1e12), "a whole number"],
+    ["network", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],
     ["network", "samples_trained", isInt(0, Number.MAX_SAFE_INTEGER), "a whole number"],
     ["dataset", "name", oneOf(options.datasets.map((d) => d.name)), "a built-in dataset"],
     ["dataset", "size", isInt(1, lim.max_dataset_size ?? 10_000), "a number of points"],
@@ -55,7 +56,8 @@ export function settingsTable(options) {
       p && nested(1)(p.input) && nested(1)(p.target)), "points with an input and a target"],
     ["training", "batch_size", (v) => v === null || isInt(1, lim.max_dataset_size ?? 10_000)(v),
      "a whole number or null"],
-    ["training", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],
+    ["training", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],  // links of before λ
+                                                                        // was the network's
   ];
   return rows.map(([section, key, check, describe]) => ({ section, key, check, describe }));
 }

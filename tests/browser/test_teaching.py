@@ -193,3 +193,23 @@ def test_teaching_gradient_check_after_an_update_uses_the_weights_shown(page: Pa
     assert first[0] == "w⁽¹⁾₁₁"
     check = api(page, "GET", "/gradcheck")
     assert check["entries"][0]["backprop"] == trace["weights"][0][0][0]["dE_dw"]
+
+
+def test_teaching_l2_in_the_step_through(page: Page) -> None:
+    page.get_by_label("L2 rate λ").fill("0.1")
+    page.get_by_label("L2 rate λ").press("Enter")
+    settle(page)
+    assert api(page, "GET", "")["l2"] == 0.1
+    click(page, "Step")
+    trace = api(page, "GET", "")["trace"]
+    w = trace["weights"][2][0][0]
+    assert w["w"] == pytest.approx(w["w_before"] - trace["learning_rate"] * (
+        w["dE_dw"] + 0.1 * w["w_before"]), abs=1e-15)
+    page.locator("#link-label-2-0-0").click()
+    text = panel(page)
+    assert "λ" in text and fmt(w["w"]) in text and "steps toward 0" in text
+    page.get_by_label("L2 rate λ").fill("5")  # refused: snaps back, says why
+    page.get_by_label("L2 rate λ").press("Enter")
+    settle(page)
+    assert page.get_by_label("L2 rate λ").input_value() == "0.1"
+    assert "L2 rate λ must be between 0 and 1" in (page.locator("#status").text_content() or "")

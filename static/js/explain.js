@@ -3,7 +3,7 @@
  * and why it follows from the one before, and for the selected node or link its formulas
  * with the numbers substituted (MathML trees) and a note on why they hold. Pure: no DOM.
  */
-import { backwardNode, backwardWeight, errorChange, updateLine } from "./chain.js";
+import { backwardNode, backwardWeight, batchMean, errorChange, updateLine } from "./chain.js";
 import { fmt } from "./format.js";
 import { errorEquation, forwardNode } from "./formulas.js";
 import { equation, mn, product } from "./mathml.js";
@@ -31,7 +31,10 @@ export function explain(record, phase, selection, learningRate) {
     const w = trace.weights[k][i][j];
     return beforeUpdate ? w.w_before : w.w;
   };
-  const narration = narrate(phase, L, settings);
+  const batch = trace.samples?.length ?? 1;
+  const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing shows point 1; ` +
+    "E, ∂E/∂w and ∂E/∂b are means over the batch, which the update uses. " : "")
+    + narrate(phase, L, settings);
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
@@ -63,7 +66,16 @@ export function explain(record, phase, selection, learningRate) {
                   `The bias moves against its gradient. ${change.note}`, operating);
     }
     if (l > 0 && reachedBackward(l)) {
-      const back = backwardNode(trace, settings, l, j, weightsOf);
+      // For a mini-batch, point 1's own numbers (its ∂E/∂b too), then the batch's mean.
+      const own = batch > 1 ? { ...trace, nodes: trace.samples[0].nodes,
+                                target: trace.samples[0].target } : trace;
+      const back = backwardNode(own, settings, l, j, weightsOf);
+      if (batch > 1) {
+        back.formulas.push(batchMean(nodeSym("b", l, j), trace.samples.map((p) => p.nodes[l][j].dE_db),
+                                     n.dE_db));
+        back.note += ` The lines above are point 1's; the last is the mean of the ${batch} ` +
+          "points' ∂E/∂b, the one the update uses.";
+      }
       return said(heading, back.formulas, back.note, operating);
     }
     return said(heading, forwardNode(trace, weightsOf, l, j, activation),
@@ -88,6 +100,14 @@ export function explain(record, phase, selection, learningRate) {
   }
   if (reachedBackward(k + 1)) {
     const back = backwardWeight(trace, k, i, j);
+    if (batch > 1) {  // point 1's product, then the mean over the batch
+      const first = trace.samples[0];
+      const own = { ...trace, nodes: first.nodes, weights: trace.weights.map((m, kk) =>
+        m.map((r, ii) => r.map((w, jj) => ({ ...w, dE_dw: first.dE_dw[kk][ii][jj] })))) };
+      back.formulas = [backwardWeight(own, k, i, j).formulas[0],
+                       batchMean(W, trace.samples.map((p) => p.dE_dw[k][i][j]), link.dE_dw)];
+      back.note += ` First point 1's; then the mean over the ${batch} points, which the update uses.`;
+    }
     const lr = fmt(learningRate);
     return said(heading, back.formulas, `${back.note} The update will give w ← ` +
       `${fmt(weightsOf(k, i, j))} − ${lr}·${paren(fmt(link.dE_dw))}.`);

@@ -19,10 +19,11 @@ async function main() {
   const panel = bindPanel({
     onButton: (name) => control.step(name), onSettings: (c) => control.settings(c),
     onSample: (sample) => control.sample(sample), onSpeed: (s) => { speed = s; },
-    onEdit: (value) => control.edit(value),
+    onEdit: (value) => control.edit(value), onStepOn: (v) => control.run(() => store.apply("step-on", v)),
   }, options);
   const stepping = createStepping({ store, session, panel, svg: /** @type {any} */ (document.getElementById("network")),
-                                    speed: () => speed, onSelect: (sel) => control.select(sel) });
+                                    speed: () => speed, onSelect: (sel) => control.select(sel),
+                                    maxBatch: options.limits.max_step_batch });
   const tpanel = bindTrainingPanel({
     onPlay: () => training.toggle(), onDataset: (spec) => control.dataset(spec),
     onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),

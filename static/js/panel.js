@@ -19,7 +19,8 @@ const $ = (id) => {
  * `sync` sets every one of them to the value in effect (a refused change snaps back).
  * @param {{onButton:(name:string)=>void, onSettings:(changes:object)=>void,
  *          onSample:(sample:{input:number[], target:number[]})=>void,
- *          onSpeed:(speed:number)=>void, onEdit:(value:number)=>void}} handlers
+ *          onSpeed:(speed:number)=>void, onEdit:(value:number)=>void,
+ *          onStepOn:(on:string)=>void}} handlers
  * @param {{activations:{name:string}[], losses:{name:string}[],
  *          limits:{max_learning_rate:number}}} options
  */
@@ -58,6 +59,8 @@ export function bindPanel(handlers, options) {
     const value = Number($("edit-value").value);
     if (Number.isFinite(value)) handlers.onEdit(value);
   });
+
+  $("step-on").addEventListener("change", () => handlers.onStepOn($("step-on").value));
 
   $("speed").addEventListener("input", (e) => {
     const speed = Number(e.target.value);
@@ -102,6 +105,7 @@ export function bindPanel(handlers, options) {
     $("activation").value = network.activation;
     $("output-activation").value = network.output_activation;
     $("loss").value = network.loss;
+    $("step-on").value = state.stepOn;
     typed.value = String(network.learning_rate);
     range.value = String(Math.log10(network.learning_rate));
     const fields = [...$("sample-inputs").querySelectorAll("input"),

@@ -16,9 +16,10 @@ import { phaseName, viewModel } from "./view-model.js";
  *          session: ReturnType<typeof import("./session.js").createSession>,
  *          panel: ReturnType<typeof import("./panel.js").bindPanel>,
  *          svg: SVGSVGElement, speed: () => number,
- *          onSelect: (sel: import("./network-view.js").Selection) => void}} ctx
+ *          onSelect: (sel: import("./network-view.js").Selection) => void,
+ *          maxBatch: number}} ctx  maxBatch: the most points one step-through pass takes
  */
-export function createStepping({ store, session, panel, svg, speed, onSelect }) {
+export function createStepping({ store, session, panel, svg, speed, onSelect, maxBatch }) {
   let view = null;
   let drawnFor = "";
   /** While a phase animates: the layer values are travelling into, or the update's tween. */
@@ -86,9 +87,12 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
   async function next() {
     const plan = planNext(store.state.stepper);
     if (plan.type === "fetch") {
-      const sample = store.state.sample;
+      const body = plan.call === "forward" ? passBody() : null;
       const update = await session.call((id) => (plan.call === "forward"
-        ? api.forward(id, sample) : api[plan.call](id)));
+        ? api.forward(id, body) : api[plan.call](id)));
+      if (plan.call === "forward" && store.state.stepOn === "batch") {
+        store.apply("batch-taken", "samples" in body ? body.samples.length : 1);
+      }
       store.apply("fetched", { plan, update });
     } else {
       store.apply("moved", plan.cursor);
@@ -147,6 +151,21 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
     store.apply("recomputed", await session.call((id) => api.configure(id, changes)));
   }
 
+  /**
+   * What the next forward pass runs on: the sample in effect, or (stepping through a
+   * mini-batch) the next points of the training data, as many as the training batch size.
+   */
+  /** @returns {{input:number[], target:number[]} | {samples:{input:number[], target:number[]}[]}} */
+  function passBody() {
+    const s = store.state;
+    const points = s.dataset?.train ?? [];
+    if (s.stepOn !== "batch") return s.sample;
+    if (!points.length) throw new Error("There is no training data to take a mini-batch from: choose a dataset or add points.");
+    const size = Math.min(s.training.batch_size ?? points.length, maxBatch, points.length);
+    const samples = Array.from({ length: size }, (_, n) => points[(s.batchStart + n) % points.length]);
+    return size === 1 ? samples[0] : { samples };
+  }
+
   /** A new sample; a pending pass is recomputed from it (otherwise the next pass uses it). */
   async function resample(sample, index) {
     const pass = livePass(store.state);
@@ -164,7 +183,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect }) 
   async function replayPass(id) {
     const pass = livePass(store.state);
     if (!pass) return;
-    await api.forward(id, { input: pass.input, target: pass.target });
+    await api.forward(id, pass.samples ? { samples: pass.samples.map(({ input, target }) =>
+      ({ input, target })) } : { input: pass.input, target: pass.target });
     if (pass.phase === "backward") await api.backward(id);
   }
 

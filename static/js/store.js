@@ -21,7 +21,7 @@ import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
  *   selection: import("./network-view.js").Selection|null,
  *   plotted: {layer:number, node:number}|null,
  *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
- *   gradientSizes: number[]|null,
+ *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
  * }} State
  */
 
@@ -38,7 +38,7 @@ export function initialState(training) {
     network: null, initial: null, dataset: null, datasetSpec: null, training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
-    status: "", gradientSizes: null,
+    status: "", gradientSizes: null, stepOn: "sample", batchStart: 0,
   };
 }
 
@@ -111,6 +111,10 @@ export function reduce(s, action, p) {
       const hidden = sel?.type === "node" && sel.l > 0 && sel.l < L - 1;
       return { ...s, selection: sel, plotted: hidden ? { layer: sel.l, node: sel.j } : null };
     }
+    case "step-on":  // p: "sample" or "batch"
+      return { ...s, stepOn: p };
+    case "batch-taken":  // p: the number of points the step-through's batch took
+      return { ...s, batchStart: s.batchStart + p };
     case "sample":  // p: {sample, index?}
       return { ...s, sample: p.sample, sampleIndex: p.index ?? s.sampleIndex };
     case "training":  // p: TrainingSettings

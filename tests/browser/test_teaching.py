@@ -213,3 +213,28 @@ def test_teaching_l2_in_the_step_through(page: Page) -> None:
     settle(page)
     assert page.get_by_label("L2 rate λ").input_value() == "0.1"
     assert "L2 rate λ must be between 0 and 1" in (page.locator("#status").text_content() or "")
+
+
+def test_teaching_step_through_a_mini_batch_shows_each_gradient_and_the_mean(
+        page: Page) -> None:
+    page.get_by_label("Batch size").select_option("10")
+    settle(page)
+    page.get_by_label("Step through").select_option("batch")
+    settle(page)
+    click(page, "Backward")
+    trace = api(page, "GET", "")["trace"]
+    assert len(trace["samples"]) == 10
+    data = api(page, "GET", "/dataset")["train"]
+    assert [s["input"] for s in trace["samples"]] == [p["input"] for p in data[:10]]
+    assert "A mini-batch of 10 points" in (page.locator("#narration").text_content() or "")
+    page.locator("#link-label-2-0-0").click()
+    text = panel(page)
+    each = [s["dE_dw"][2][0][0] for s in trace["samples"]]
+    mean = trace["weights"][2][0][0]["dE_dw"]
+    assert sum(each) / 10 == pytest.approx(mean, rel=1e-12)
+    assert fmt(each[0]) in text and fmt(mean) in text
+    assert "then the mean over the 10 points, which the update uses" in text
+    click(page, "Update")
+    click(page, "Forward")  # the next batch: the next ten points
+    trace = api(page, "GET", "")["trace"]
+    assert [s["input"] for s in trace["samples"]] == [p["input"] for p in data[10:20]]

@@ -140,5 +140,8 @@ export const api = {
   /** @returns {Promise<FunctionOut>} */
   func: (id, { resolution, layer, node }) =>
     call("GET", `${net(id)}/function?resolution=${resolution}&layer=${layer}&node=${node}`),
+  /** @returns {Promise<{inputs:number, domain:number[], resolution:number,
+   *           values:any[][]}>} every hidden and output node's output over the plot domain */
+  functions: (id, resolution) => call("GET", `${net(id)}/functions?resolution=${resolution}`),
   options: () => call("GET", "/api/options"),
 };

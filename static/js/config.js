@@ -22,6 +22,7 @@ export const PLOT = Object.freeze({
   pickRadius: 12,          // Alt+click removes a point this close
   resolution1d: 100,
   resolution2d: 36,
+  thumbnail: 16,           // each node's own picture: points per input axis
 });
 
 export const PLAY = Object.freeze({

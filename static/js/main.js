@@ -23,7 +23,8 @@ async function main() {
   }, options);
   const stepping = createStepping({ store, session, panel, svg: /** @type {any} */ (document.getElementById("network")),
                                     speed: () => speed, onSelect: (sel) => control.select(sel),
-                                    maxBatch: options.limits.max_step_batch });
+                                    maxBatch: options.limits.max_step_batch,
+                                    onWeights: () => training.refreshPictures() });
   const tpanel = bindTrainingPanel({
     onPlay: () => training.toggle(), onDataset: (spec) => control.dataset(spec),
     onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),

@@ -8,6 +8,7 @@ import { animate } from "./animation.js";
 import { GEOMETRY } from "./config.js";
 import { fmt } from "./format.js";
 import { fitNetwork, placeLabels, SIZES } from "./layout.js";
+import { createPicture } from "./node-picture.js";
 import { symbolText } from "./notation.js";
 import { el, setText } from "./svg.js";
 
@@ -18,7 +19,8 @@ import { el, setText } from "./svg.js";
  * @typedef {{w:number, dE_dw:number|null}} LinkView
  * @typedef {{nodes:NodeView[][], links:LinkView[][][], activeLayer:number|null,
  *            phaseKind:string|null, error:number|null, errorAfter?:number|null,
- *            target:number[]|null, selection:Selection|null}} ViewModel
+ *            target:number[]|null, selection:Selection|null,
+ *            pictures?: any[][]|null}} ViewModel
  */
 
 /** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number). */
@@ -38,8 +40,9 @@ function fit(node, text, room) {
  * its update functions.
  * @param {SVGSVGElement} svg @param {number[]} layers @param {number} width
  * @param {(sel: Selection) => void} onSelect
+ * @param {(node: {layer:number, node:number}|null) => void} [onHover] a node pointed at
  */
-export function drawNetwork(svg, layers, width, onSelect) {
+export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
   const S = SIZES;
   const L = layers.length;
   const lay = fitNetwork(layers, width);
@@ -101,8 +104,16 @@ export function drawNetwork(svg, layers, width, onSelect) {
     selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`);
     const [w2, h2] = [S.nodeW / 2, S.nodeH / 2];
     el("rect", { class: "card", x: -w2, y: -h2, width: S.nodeW, height: S.nodeH, rx: 12 }, g);
+    const picture = l ? createPicture(g, S.nodeW, S.nodeH) : null;
+    if (l) {
+      const point = () => onHover({ layer: l, node: j });
+      g.addEventListener("mouseenter", point);
+      g.addEventListener("focus", point);
+      g.addEventListener("mouseleave", () => onHover(null));
+      g.addEventListener("blur", () => onHover(null));
+    }
     const line = (cls, dy) => el("text", { class: cls, x: 0, y: -h2 + dy }, g);
-    return { g, p, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
+    return { g, p, picture, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
              dy: line("grad dy", 54), dx: line("grad dx", 70) };
   }));
 
@@ -148,7 +159,8 @@ export function drawNetwork(svg, layers, width, onSelect) {
       const v = m.nodes[l][j];
       fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room);
       fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room);
-      fit(n.b, l === 0 ? "" : `b ${fmt(v.b)}`, room);
+      fit(n.b, l === 0 ? `input x${"₀₁₂₃₄₅₆₇₈"[j + 1]}` : `b ${fmt(v.b)}`, room);
+      n.picture?.draw(m.pictures?.[l]?.[j] ?? null);
       fit(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`, room);
       fit(n.dx, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`, room);
       n.g.classList.toggle("computed", v.y !== null);

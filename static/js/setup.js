@@ -55,7 +55,7 @@ export function createSetup({ store, training, options, table }) {
     });
     document.body.dataset.networkId = n.id;
     store.apply("training", { batch_size: (link.training ?? options.training_defaults).batch_size });
-    const spec = link.dataset === undefined ? options.dataset_defaults : link.dataset;
+    const spec = link.dataset === undefined ? defaultDataset(n.layers) : link.dataset;
     if (spec && (spec.points || spec.name)) {
       await training.loadDataset(spec).catch((e) => {
         notes.push(`its dataset could not be used: ${plainWords(e.message)}`);
@@ -69,6 +69,15 @@ export function createSetup({ store, training, options, table }) {
       store.apply("status", `Something in the link was wrong, so ${notes.length > 1 ? "parts of it were"
         : "part of it was"} left out: ${notes.join("; ")}.`);
     }
+  }
+
+  /** The default dataset, or the first built-in one that fits `layers` (null if none). */
+  function defaultDataset(layers) {
+    const d = options.dataset_defaults;
+    if (layers[layers.length - 1] !== 1) return null;
+    if (inputsOf(d.name) === layers[0]) return d;
+    const other = options.datasets.find((x) => x.inputs === layers[0]);
+    return other ? { ...d, name: other.name } : null;
   }
 
   /** The dataset to keep for a network of `layers`, and what the learner should be told. */

@@ -17,9 +17,11 @@ import { phaseName, viewModel } from "./view-model.js";
  *          panel: ReturnType<typeof import("./panel.js").bindPanel>,
  *          svg: SVGSVGElement, speed: () => number,
  *          onSelect: (sel: import("./network-view.js").Selection) => void,
- *          maxBatch: number}} ctx  maxBatch: the most points one step-through pass takes
+ *          maxBatch: number, onWeights: () => Promise<void>}} ctx  maxBatch: the most points
+ *   one step-through pass takes; onWeights: called after the weights or settings changed
  */
-export function createStepping({ store, session, panel, svg, speed, onSelect, maxBatch }) {
+export function createStepping({ store, session, panel, svg, speed, onSelect, maxBatch,
+                                 onWeights }) {
   let view = null;
   let drawnFor = "";
   /** While a phase animates: the layer values are travelling into, or the update's tween. */
@@ -41,16 +43,18 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {
       drawnFor = key;
-      view = drawNetwork(svg, network.layers, width, onSelect);
+      view = drawNetwork(svg, network.layers, width, onSelect,
+                         (node) => store.apply("hovered", node));
     }
     const record = currentRecord(s.stepper);
     const phase = currentPhase(s.stepper);
+    const pictures = s.pictures?.values ?? null;
     if (anim?.kind === "forward") {
       // While values travel into the layer, it is highlighted but its numbers are not shown.
       view.render({ ...viewModel(network, record, { kind: "forward", layer: anim.layer - 1 },
-                                 s.selection), activeLayer: anim.layer });
+                                 s.selection), activeLayer: anim.layer, pictures });
     } else {
-      view.render(viewModel(network, record, phase, s.selection, anim?.t ?? 1));
+      view.render({ ...viewModel(network, record, phase, s.selection, anim?.t ?? 1), pictures });
     }
     const ex = explain(record, phase, s.selection, network.learning_rate);
     const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
@@ -82,6 +86,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     store.apply("recomputed", await session.call((id) => (sel.type === "link"
       ? api.setWeight(id, sel.k, sel.i, sel.j, value)
       : api.setBias(id, sel.l - 1, sel.j, value))));
+    await onWeights();
   }
 
   async function next() {
@@ -97,6 +102,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     } else {
       store.apply("moved", plan.cursor);
     }
+    if (plan.type === "fetch" && plan.call === "update") await onWeights();
     await animatePhase(currentPhase(store.state.stepper));
   }
 
@@ -149,6 +155,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
 
   async function configure(changes) {
     store.apply("recomputed", await session.call((id) => api.configure(id, changes)));
+    await onWeights();
   }
 
   /**

@@ -22,6 +22,7 @@ import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
  *   plotted: {layer:number, node:number}|null,
  *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
  *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
+ *   pictures: {inputs:number, values:any[][]}|null, hovered: {layer:number, node:number}|null,
  * }} State
  */
 
@@ -38,7 +39,8 @@ export function initialState(training) {
     network: null, initial: null, dataset: null, datasetSpec: null, training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
-    status: "", gradientSizes: null, stepOn: "sample", batchStart: 0,
+    status: "", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
+    hovered: null,
   };
 }
 
@@ -101,6 +103,7 @@ export function reduce(s, action, p) {
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
                samplesTrained: t.samples_trained, epoch: t.epoch, func: p.func ?? s.func,
                gradientSizes: t.gradient_sizes ?? s.gradientSizes,
+               pictures: t.functions ?? s.pictures,
                losses: addLoss(s.losses, { step: p.network.step, train: t.train_loss,
                                            test: t.test_loss }) };
     }
@@ -125,6 +128,10 @@ export function reduce(s, action, p) {
       return { ...s, dataset: p, datasetSpec: spec,
                epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
     }
+    case "pictures":  // p: every node's output over the domain (GET /functions), or null
+      return { ...s, pictures: p };
+    case "hovered":  // p: {layer, node} of a node pointed at, or null
+      return { ...s, hovered: p };
     case "function":  // p: FunctionOut or null
       return { ...s, func: p };
     case "playing":

@@ -26,11 +26,18 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     ?? { layer: network().layers.length - 1, node: 0 };
   const resolution = () => (inputs() === 1 ? PLOT.resolution1d : PLOT.resolution2d);
 
-  /** The plotted node's output over the plot's domain, with the current weights. */
+  /** The plotted node's output over the plot's domain, with the current weights, and every
+   * node's own small picture. */
   async function refreshFunction() {
     const func = inputs() > 2 ? null
       : await session.call((id) => api.func(id, { resolution: resolution(), ...plottedNode() }));
     store.apply("function", func);
+    await refreshPictures();
+  }
+
+  async function refreshPictures() {
+    store.apply("pictures", inputs() > 2 ? null
+      : await session.call((id) => api.functions(id, PLOT.thumbnail)));
   }
 
   /** @param {object} spec a built-in dataset's spec or {points, test_fraction} */
@@ -52,8 +59,9 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   function request() {
     const { batch_size } = store.state.training;  // λ: the network's own, on the server
     steps = Math.max(1, Math.min(steps, maxSteps));
-    return { steps, batch_size, resolution: inputs() <= 2 ? resolution() : 0,
-             ...plottedNode() };
+    const drawable = inputs() <= 2;
+    return { steps, batch_size, resolution: drawable ? resolution() : 0,
+             functions_resolution: drawable ? PLOT.thumbnail : 0, ...plottedNode() };
   }
 
   /** One training call; returns the samples it trained on. */
@@ -124,7 +132,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   }
 
   return {
-    play, pause, loadDataset, refreshFunction, editPoints,
+    play, pause, loadDataset, refreshFunction, refreshPictures, editPoints,
     toggle() { if (store.state.playing) pause(); else play(); },
   };
 }

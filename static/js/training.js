@@ -16,7 +16,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   let steps = 10;
   let dirty = false;
   let stopped = Promise.resolve();
-  // Frames drawn and samples trained while playing, for the benchmark and the curious.
+  // Frames that drew a new state, and samples trained, while playing (for the benchmark).
   const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0 };
   /** @type {any} */ (window).backpropPlayStats = stats;
 
@@ -80,13 +80,15 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     return Math.max(0, store.state.samplesTrained - before);
   }
 
+  /** Draws what training brought since the last frame; a frame counts only if it drew a
+   * new state (the benchmark reads these counts). */
   function frame() {
     if (dirty) {
       dirty = false;
       draw();
+      if (store.state.playing) stats.frames += 1;
     }
     if (!store.state.playing) return;
-    stats.frames += 1;
     requestAnimationFrame(frame);
   }
 

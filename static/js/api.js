@@ -143,5 +143,7 @@ export const api = {
   /** @returns {Promise<{inputs:number, domain:number[], resolution:number,
    *           values:any[][]}>} every hidden and output node's output over the plot domain */
   functions: (id, resolution) => call("GET", `${net(id)}/functions?resolution=${resolution}`),
+  /** @returns {Promise<any>} E over a grid of two parameters (POST .../landscape) */
+  landscape: (id, request) => call("POST", `${net(id)}/landscape`, request),
   options: () => call("GET", "/api/options"),
 };

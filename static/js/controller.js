@@ -12,9 +12,12 @@ import { checkDatasetSpec, checkLearningRate, checkSample, checkTraining, plainW
  *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
  *          training: ReturnType<typeof import("./training.js").createTraining>,
  *          setup: ReturnType<typeof import("./setup.js").createSetup>,
- *          sync: () => void, limits: import("./validate.js").Limits}} ctx
+ *          sync: () => void, limits: import("./validate.js").Limits,
+ *          after?: () => Promise<void>}} ctx  after: what follows every action (its pending
+ *   time counted), such as redrawing the loss landscape
  */
-export function createController({ store, stepping, training, setup, sync, limits }) {
+export function createController({ store, stepping, training, setup, sync, limits,
+                                   after = async () => {} }) {
   // body[data-pending] counts the actions queued or running (tests wait for "0").
   let queue = Promise.resolve();
   let pending = 0;
@@ -39,6 +42,7 @@ export function createController({ store, stepping, training, setup, sync, limit
         store.apply("status", message);
       } finally {
         sync();
+        await after().catch((e) => store.apply("status", e.message));
         document.body.classList.remove("busy");
         document.body.dataset.pending = String(--pending);
       }

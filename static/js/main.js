@@ -6,6 +6,7 @@ import { createSession } from "./session.js";
 import { createSetup } from "./setup.js";
 import { createStepping } from "./stepping.js";
 import { createStore, initialState } from "./store.js";
+import { bindLandscape } from "./landscape-panel.js";
 import { bindKeys, createTools } from "./tools.js";
 import { bindTrainingPanel } from "./training-panel.js";
 import { createTraining } from "./training.js";
@@ -38,8 +39,12 @@ async function main() {
                                     onPause: () => setup.saveHash(), maxSteps: options.limits.max_steps_per_call });
   const setup = createSetup({ store, training, options, table: settingsTable(options) });
   const tools = createTools({ store, session, stepping, setup, showGradcheck: tpanel.showGradcheck });
-  const sync = () => { panel.sync(store.state); tpanel.sync(store.state); stepping.render(); };
-  const control = createController({ store, stepping, training, setup, sync, limits: options.limits });
+  const landscape = bindLandscape({ store, session, run: (a) => control.run(a), preset: (network, choice) =>
+    setup.restore({ network, dataset: { ...options.dataset_defaults, name: "line", size: 40 } })
+      .then(() => store.apply("landscape", choice)) });
+  const sync = () => { panel.sync(store.state); tpanel.sync(store.state); stepping.render(); landscape.sync(); };
+  const control = createController({ store, stepping, training, setup, sync, limits: options.limits,
+                                     after: () => landscape.refresh() });
 
   // Views render from the store; training results are drawn once per frame by training.js.
   let status = "";
@@ -47,6 +52,7 @@ async function main() {
     if (s.status !== status) panel.showStatus((status = s.status));
     if (action !== "trained" && action !== "status") stepping.render();
     if (!["trained", "status"].includes(action)) tpanel.draw(s);
+    if (action === "trained") landscape.refreshSoon();
   });
   bindKeys((name) => control.step(name), () => training.toggle());
   window.addEventListener("hashchange", () => {

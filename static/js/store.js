@@ -23,6 +23,7 @@ import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
  *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
  *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
  *   pictures: {inputs:number, values:any[][]}|null, hovered: {layer:number, node:number}|null,
+ *   landscape: {a:object, b:object, over:"sample"|"train"}|null,
  * }} State
  */
 
@@ -33,6 +34,12 @@ export function defaultSample(layers) {
   return { input: Array(layers[0]).fill(0.5), target: Array(layers[layers.length - 1]).fill(0.5) };
 }
 
+/** The last layer's first weight across, the output's bias up: both move E directly. */
+export function defaultLandscape(layers) {
+  const k = layers.length - 2;
+  return { a: { kind: "weight", k, i: 0, j: 0 }, b: { kind: "bias", k, j: 0 }, over: "sample" };
+}
+
 /** @param {TrainingSettings} training @returns {State} */
 export function initialState(training) {
   return {
@@ -40,7 +47,7 @@ export function initialState(training) {
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
     status: "", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
-    hovered: null,
+    hovered: null, landscape: null,
   };
 }
 
@@ -76,7 +83,8 @@ export function reduce(s, action, p) {
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
                gradientSizes: null,
-               sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1 };
+               sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1,
+               landscape: p.landscape ?? defaultLandscape(network.layers) };
     }
     case "recovered":  // p: Update of the re-created network (a new id)
       return { ...s, network: merged(s, p) };
@@ -128,6 +136,8 @@ export function reduce(s, action, p) {
       return { ...s, dataset: p, datasetSpec: spec,
                epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
     }
+    case "landscape":  // p: {a?, b?, over?}
+      return { ...s, landscape: { ...s.landscape, ...p } };
     case "pictures":  // p: every node's output over the domain (GET /functions), or null
       return { ...s, pictures: p };
     case "hovered":  // p: {layer, node} of a node pointed at, or null

@@ -119,13 +119,14 @@ export function bindTrainingPanel(handlers, options) {
       const n = s.network;
       const inputs = n.layers[0];
       // A node pointed at shows its own picture, enlarged; else the plotted node's output.
-      const h = s.hovered;
+      const t = s.plotted;
+      const same = s.hovered && t && s.hovered.layer === t.layer && s.hovered.node === t.node;
+      const h = same ? null : s.hovered;
       const own = h && s.pictures
         ? /** @type {any} */ ({ values: s.pictures.values[h.layer][h.node] }) : null;
       plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs });
       chart.draw(s.losses);
       gradients.draw(gradientSizes(currentRecord(s.stepper)?.trace) ?? s.gradientSizes);
-      const t = s.plotted;
       $("plot-caption").textContent = inputs > 2
         ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
         : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`

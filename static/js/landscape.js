@@ -1,0 +1,125 @@
+/**
+ * The loss landscape (SOURCES.md §5): E over a grid of two parameters around their current
+ * values, every other parameter fixed, as a heat map with its colour scale; the current
+ * point, the negative-gradient arrow there, and the path the updates took. Over the current
+ * sample or the whole training set.
+ */
+import { api } from "./api.js";
+import { colour } from "./colours.js";
+import { fmt } from "./format.js";
+import { symbolText } from "./notation.js";
+
+/** Every weight and bias of `layers`, as the API names them, with a reader's label. */
+export function parameters(layers) {
+  const out = [];
+  for (let k = 0; k < layers.length - 1; k++) {
+    for (let i = 0; i < layers[k]; i++) {
+      for (let j = 0; j < layers[k + 1]; j++) {
+        out.push({ ref: { kind: "weight", k, i, j }, label: symbolText("w", k + 1, `${i + 1}${j + 1}`) });
+      }
+    }
+    for (let j = 0; j < layers[k + 1]; j++) {
+      out.push({ ref: { kind: "bias", k, j }, label: symbolText("b", k + 1, `${j + 1}`) });
+    }
+  }
+  return out;
+}
+
+/** The current value of a parameter in a network's state. */
+export function valueOf(network, ref) {
+  return ref.kind === "weight" ? network.weights[ref.k][ref.i][ref.j] : network.biases[ref.k][ref.j];
+}
+
+const rgb = (hex) => {
+  const n = parseInt(hex.replace("#", ""), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+};
+
+/**
+ * @param {{canvas:HTMLCanvasElement, scale:HTMLCanvasElement, caption:HTMLElement}} els
+ */
+export function createLandscape({ canvas, scale, caption }) {
+  const ctx = canvas.getContext("2d");
+  let last = null;      // the last grid the server sent
+  let path = [];        // (a, b) after each update, while the pair stays the same
+  let pairKey = "";
+
+  /** Fetches E over the grid for `request` ({a, b, over}) and draws it. */
+  async function load(session, request) {
+    const key = JSON.stringify([request.a, request.b, request.over]);
+    if (key !== pairKey) {
+      pairKey = key;
+      path = [];
+    }
+    last = await session.call((id) => api.landscape(id, { ...request, resolution: 41, span: 2 }));
+    path.push([last.current.a, last.current.b]);
+    if (path.length > 400) path = path.slice(-400);
+    draw();
+    return last;
+  }
+
+  function draw() {
+    if (!last) return;
+    const n = last.a_values.length;
+    const size = canvas.clientWidth || 320;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = canvas.height = Math.round(size * ratio);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const flat = last.E.flat();
+    const lo = Math.min(...flat);
+    const hi = Math.max(...flat);
+    const [low, high] = [rgb(colour("--positive")), rgb(colour("--negative"))];
+    const tint = (v) => {  // low E blue, high E orange, on a square-root scale
+      const t = Math.sqrt((v - lo) / (hi - lo || 1));
+      return low.map((c, k) => Math.round(c + (high[k] - c) * t));
+    };
+    const image = new ImageData(n, n);
+    last.E.forEach((row, r) => row.forEach((v, c) => {
+      const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest b: the bottom
+      image.data.set([...tint(v), 255], i);
+    }));
+    const off = new OffscreenCanvas(n, n);
+    off.getContext("2d").putImageData(image, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, 0, 0, size, size);
+    const [a0, a1] = [last.a_values[0], last.a_values[n - 1]];
+    const [b0, b1] = [last.b_values[0], last.b_values[n - 1]];
+    const X = (a) => ((a - a0) / (a1 - a0)) * size;
+    const Y = (b) => (1 - (b - b0) / (b1 - b0)) * size;
+    ctx.strokeStyle = colour("--ink");
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    path.forEach(([a, b], k) => (k ? ctx.lineTo(X(a), Y(b)) : ctx.moveTo(X(a), Y(b))));
+    ctx.stroke();
+    const { a, b } = last.current;
+    const g = last.gradient;
+    const norm = Math.hypot(g.a, g.b) || 1;
+    const arrow = size * 0.15;
+    ctx.strokeStyle = colour("--backward");
+    ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    ctx.moveTo(X(a), Y(b));
+    ctx.lineTo(X(a) - (g.a / norm) * arrow, Y(b) + (g.b / norm) * arrow);
+    ctx.stroke();
+    ctx.fillStyle = colour("--ink");
+    ctx.beginPath();
+    ctx.arc(X(a), Y(b), 5, 0, 2 * Math.PI);
+    ctx.fill();
+    // the colour scale, low E to high E
+    const sctx = scale.getContext("2d");
+    const sw = scale.clientWidth || 200;
+    scale.width = Math.round(sw * ratio);
+    scale.height = Math.round(12 * ratio);
+    sctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    for (let x = 0; x < sw; x++) {
+      sctx.fillStyle = `rgb(${tint(lo + ((x / sw) ** 2) * (hi - lo)).join(",")})`;
+      sctx.fillRect(x, 0, 1, 12);
+    }
+    scale.setAttribute("aria-label", `colour scale: E from ${fmt(lo)} (blue) to ${fmt(hi)} (orange)`);
+    caption.textContent = `E here = ${fmt(last.current.E)}; ∂E/∂a = ${fmt(g.a)}, ∂E/∂b = ` +
+      `${fmt(g.b)}. Blue is low E (${fmt(lo)}), orange high (${fmt(hi)}); the arrow points ` +
+      "down the slope (−gradient), the line is the path of the updates so far.";
+  }
+
+  return { load, draw, get last() { return last; } };
+}

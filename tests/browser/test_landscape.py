@@ -1,0 +1,44 @@
+"""The loss landscape: E over two parameters, at the current point equal to E of the pass
+(or the training loss), with the presets of SOURCES.md §5 and §4."""
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import api, click, fmt
+
+
+def caption(page: Page) -> str:
+    return page.locator("#landscape-caption").text_content() or ""
+
+
+def test_landscape_current_point_is_the_pass_error(page: Page) -> None:
+    assert "needs a pass" in caption(page)  # at Ready, nothing is fetched (no 409 either)
+    click(page, "Forward")
+    trace = api(page, "GET", "")["trace"]
+    assert f"E here = {fmt(trace['error'])};" in caption(page)
+    click(page, "Step")  # after the update the grid is of the new weights
+    trace = api(page, "GET", "")["trace"]
+    assert f"E here = {fmt(trace['error_after'])};" in caption(page)
+
+
+def test_landscape_linear_preset_is_a_bowl_over_the_training_set(page: Page) -> None:
+    click(page, "Linear 1-1-1: a convex bowl")
+    state = api(page, "GET", "")
+    assert state["layers"] == [1, 1, 1] and state["activation"] == "linear"
+    assert page.locator("#landscape-over").input_value() == "train"
+    w1, w2 = state["weights"][0][0][0], state["weights"][1][0][0]
+    b1, b2 = state["biases"][0][0], state["biases"][1][0]
+    points = api(page, "GET", "/dataset")["train"]
+    loss = sum(0.5 * (w2 * (w1 * p["input"][0] + b1) + b2 - p["target"][0]) ** 2
+               for p in points) / len(points)
+    assert f"E here = {fmt(loss)};" in caption(page)
+    landscape = api(page, "POST", "/landscape", {
+        "a": {"kind": "weight", "k": 1, "i": 0, "j": 0}, "b": {"kind": "bias", "k": 1, "j": 0},
+        "over": "train", "resolution": 41, "span": 2.0})
+    assert landscape["current"]["E"] == pytest.approx(loss, rel=1e-12)
+    # convex in each direction through the centre
+    row = landscape["E"][20]
+    assert all(row[c - 1] + row[c + 1] - 2 * row[c] >= -1e-12 for c in range(1, 40))
+    click(page, "Sigmoid 1-1-1: not a bowl")
+    assert api(page, "GET", "")["activation"] == "sigmoid"
+    assert "E here" in caption(page)

@@ -6,6 +6,7 @@
 import { backwardNode, backwardWeight, batchMean, errorChange, updateLine } from "./chain.js";
 import { fmt } from "./format.js";
 import { errorEquation, forwardNode } from "./formulas.js";
+import { graphModel } from "./graph-model.js";
 import { equation, mn, product } from "./mathml.js";
 import { layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
 
@@ -17,7 +18,8 @@ const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
  * @param {import("./network-view.js").Selection | null} selection
  * @param {number} learningRate the learning rate shown for an update still to come
  * @returns {{narration: string, heading: string, formulas: import("./mathml.js").MathNode[],
- *            note?: string, operating?: {activation:string, x:number}|null}}
+ *            note?: string, operating?: {activation:string, x:number}|null,
+ *            graph?: {model: any, name: string}}}
  */
 export function explain(record, phase, selection, learningRate) {
   if (!record || !phase) {
@@ -38,8 +40,11 @@ export function explain(record, phase, selection, learningRate) {
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
+  // The computational graph of the selected node (of a selected weight's target node).
+  const [gl, gj] = sel.type === "node" ? [sel.l, sel.j] : [sel.k + 1, sel.j];
+  const graph = { model: graphModel(trace, phase, gl, gj, settings), name: NODE(gl, gj, L) };
   const said = (heading, formulas, note, operating = null) => ({ narration, heading, formulas, note,
-                                                                operating });
+                                                                operating, graph });
 
   if (phase.kind === "update" && !selection) {
     const change = errorChange(trace);

@@ -5,6 +5,7 @@
  */
 import { parseShown } from "./format.js";
 import { toDOM } from "./mathml.js";
+import { createGraphView } from "./graph-view.js";
 import { createOperatingPoint } from "./operating-point.js";
 
 /** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
@@ -53,6 +54,7 @@ export function bindPanel(handlers, options) {
   typed.addEventListener("change", () => handlers.onSettings({ learning_rate: parseShown(typed.value) }));
 
   const operating = createOperatingPoint($("operating-point"), $("operating-caption"));
+  const graph = createGraphView($("graph"), $("graph-caption"));
 
   $("edit-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -122,7 +124,7 @@ export function bindPanel(handlers, options) {
   /**
    * @param {{label:string, detail:string, narration:string, heading:string,
    *          formulas:import("./mathml.js").MathNode[], note?:string,
- *          operating?:{activation:string, x:number}|null,
+ *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string},
    *          editable?: {label:string, value:number}|null}} view
    */
   function render(view) {
@@ -142,6 +144,7 @@ export function bindPanel(handlers, options) {
     $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
     $("formula-note").textContent = view.note ?? "";
     operating.show(view.operating ?? null);
+    graph.draw(view.graph?.model ?? null, view.graph?.name ?? "");
   }
 
   function setBusy(busy) {

@@ -150,3 +150,27 @@ test("gradient_sizes_say_vanishing_or_exploding", async () => {
   const layer0 = backward.weights[0].flat().map((w) => Math.abs(w.dE_dw));
   assert.equal(sizes[0], layer0.reduce((s, g) => s + g, 0) / layer0.length);
 });
+
+test("graph_model_values_and_gradients_equal_the_trace", async () => {
+  const { graphModel } = await import("../../static/js/graph-model.js");
+  const { backward, forward } = traces.sigmoid;
+  const settings = { loss: "squared" };
+  const g = graphModel(backward, { kind: "backward", layer: 1 }, 3, 0, settings);
+  const edge = (id) => g.edges.find((e) => e.id === id);
+  const out = backward.nodes[3][0];
+  assert.equal(edge("p-f").value, out.x);
+  assert.equal(edge("p-f").grad, out.dE_dx);
+  assert.equal(edge("f-E").grad, out.dE_dy);
+  assert.equal(edge("b-p").grad, out.dE_db);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(edge(`w${i}-m${i}`).grad, backward.weights[2][i][0].dE_dw);
+    assert.equal(edge(`y${i}-m${i}`).value, backward.nodes[2][i].y);
+  }
+  const sum = edge("s-p").value + edge("b-p").value;
+  assert.ok(Math.abs(sum - out.x) < 1e-12, "Σ + b = x");
+  // before the backward pass reaches the node, no gradient shows
+  const early = graphModel(forward, { kind: "error", layer: 3 }, 3, 0, settings);
+  assert.ok(early.edges.every((e) => e.grad === null));
+  assert.equal(graphModel(forward, { kind: "forward", layer: 1 }, 3, 0, settings).edges
+    .find((e) => e.id === "p-f").value, null);
+});

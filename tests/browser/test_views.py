@@ -1,5 +1,6 @@
-"""The loss landscape: E over two parameters, at the current point equal to E of the pass
-(or the training loss), with the presets of SOURCES.md §5 and §4."""
+"""The loss landscape (E over two parameters, at the current point equal to E of the pass or
+the training loss, with the presets of SOURCES.md §5 and §4) and the computational graph of
+one node (its edges equal to the trace's numbers)."""
 
 import pytest
 from playwright.sync_api import Page
@@ -42,3 +43,17 @@ def test_landscape_linear_preset_is_a_bowl_over_the_training_set(page: Page) -> 
     click(page, "Sigmoid 1-1-1: not a bowl")
     assert api(page, "GET", "")["activation"] == "sigmoid"
     assert "E here" in caption(page)
+
+
+def test_graph_edges_show_the_trace_numbers(page: Page) -> None:
+    click(page, "Backward")
+    page.locator("#node-2-1").click()
+    trace = api(page, "GET", "")["trace"]
+    node = trace["nodes"][2][1]
+    text = lambda sel: page.locator(sel).text_content() or ""  # noqa: E731
+    assert text("#graph-p-f .value") == fmt(node["x"])
+    assert text("#graph-p-f .grad") == f"∂ {fmt(node['dE_dx'])}"
+    assert text("#graph-f-out .grad") == f"∂ {fmt(node['dE_dy'])}"
+    assert text("#graph-w0-m0 .grad") == f"∂ {fmt(trace['weights'][1][0][1]['dE_dw'])}"
+    assert text("#graph-b-p .value") == fmt(node["b"])
+    assert "Computational graph" in (page.locator("#graph-heading").text_content() or "")

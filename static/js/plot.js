@@ -131,7 +131,9 @@ export function createPlot(canvas, domain, onPoint) {
 
   /**
    * @param {{dataset: import("./api.js").Dataset|null,
-   *          func: import("./api.js").FunctionOut|null, inputs: number}} state
+   *          func: import("./api.js").FunctionOut|null, inputs: number,
+   *          marker?: {input:number[], target:number[]}|null}} state
+   *   marker: the sample being stepped through, ringed
    */
   function draw(state) {
     last = state;
@@ -141,6 +143,17 @@ export function createPlot(canvas, domain, onPoint) {
     axes(state.inputs);
     if (state.func && state.inputs === 1) curve(state.func.values);
     if (state.dataset) points(state.dataset, state.inputs);
+    if (state.marker) ring(state.marker, state.inputs);
+  }
+
+  function ring(p, inputs) {
+    const x = toX(p.input[0]);
+    const y = toY(inputs === 1 ? p.target[0] : p.input[1], inputs);
+    ctx.strokeStyle = colour("--selected");
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.arc(x, y, PLOT.pointRadius + 6, 0, 2 * Math.PI);
+    ctx.stroke();
   }
 
   function nearest(px, py) {

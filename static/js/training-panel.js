@@ -4,6 +4,7 @@
  * Controls store nothing: `sync` sets each to the value in effect.
  */
 import { fmt, sci } from "./format.js";
+import { fitOn } from "./fit.js";
 import { createGradientView, gradientSizes } from "./gradient-view.js";
 import { createLossChart } from "./loss-chart.js";
 import { symbolText } from "./notation.js";
@@ -124,7 +125,16 @@ export function bindTrainingPanel(handlers, options) {
       const h = same ? null : s.hovered;
       const own = h && s.pictures
         ? /** @type {any} */ ({ values: s.pictures.values[h.layer][h.node] }) : null;
-      plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs });
+      const trace = currentRecord(s.stepper)?.trace;
+      const marker = trace ? { input: trace.input, target: trace.target } : null;
+      plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker });
+      $("plot-scale").hidden = inputs !== 2;
+      const [train, test] = [fitOn(n, s.dataset?.train), fitOn(n, s.dataset?.test)];
+      const pct = (a) => `${Math.round(a * 1000) / 10}%`;
+      $("fit-numbers").textContent = train.loss === null ? ""
+        : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +
+          (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
+            (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`));
       chart.draw(s.losses);
       gradients.draw(gradientSizes(currentRecord(s.stepper)?.trace) ?? s.gradientSizes);
       $("plot-caption").textContent = inputs > 2

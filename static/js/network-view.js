@@ -59,10 +59,20 @@ export function drawNetwork(svg, layers, width, onSelect) {
     return band;
   });
 
-  function selectable(g, sel, label) {
+  /**
+   * Makes `g` a button named by what it shows (its `texts`, so that the name always holds
+   * the visible numbers) followed by `label`, which says which node or weight it is (also
+   * its tooltip).
+   */
+  function selectable(g, sel, label, texts) {
     g.setAttribute("tabindex", "0");
     g.setAttribute("role", "button");
-    g.setAttribute("aria-label", label);
+    el("title", { id: `${g.id}-title` }, g).textContent = label;
+    texts.forEach((t, n) => {
+      t.setAttribute("id", `${g.id}-t${n}`);
+      t.after(" ");  // not drawn; it parts the lines' words in the element's text, as on screen
+    });
+    g.setAttribute("aria-labelledby", [...texts.map((t) => t.id), `${g.id}-title`].join(" "));
     g.addEventListener("click", () => onSelect(sel));
     g.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" || ev.key === " ") {
@@ -83,14 +93,13 @@ export function drawNetwork(svg, layers, width, onSelect) {
       const path = el("path", { id: `link-${k}-${i}-${j}`, class: "link", d }, linkLayer);
       el("path", { class: "link-hit", d }, linkLayer).addEventListener("click", () => onSelect(sel));
       const label = el("g", { id: `link-label-${k}-${i}-${j}`, class: "link-label" }, labelLayer);
-      // The accessible name starts with what the label shows (w and its value).
-      const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
-      selectable(label, sel, `w, ${name}: from node ${i + 1} of layer ${k} to node ${j + 1} ` +
-                             `of layer ${k + 1}`);
       const box = el("rect", { x: -S.labelW / 2, y: -S.labelH / 2, width: S.labelW,
                                height: S.labelH, rx: 6 }, label);
       const w = el("text", { class: "w", x: 0, y: -3 }, label);
       const grad = el("text", { class: "grad", x: 0, y: 13 }, label);
+      const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
+      selectable(label, sel, `${name}: from node ${i + 1} of layer ${k} to node ${j + 1} ` +
+                             `of layer ${k + 1}`, [w, grad]);
       return { path, label, box, w, grad, from: a, to: b, k, i, j };
     })));
 
@@ -98,12 +107,14 @@ export function drawNetwork(svg, layers, width, onSelect) {
     const p = lay.pos(l, j);
     const g = el("g", { id: `node-${l}-${j}`, class: "node",
                         transform: `translate(${p.x},${p.y})` }, nodeLayer);
-    selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`);
     const [w2, h2] = [S.nodeW / 2, S.nodeH / 2];
     el("rect", { class: "card", x: -w2, y: -h2, width: S.nodeW, height: S.nodeH, rx: 12 }, g);
     const line = (cls, dy) => el("text", { class: cls, x: 0, y: -h2 + dy }, g);
-    return { g, p, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
-             dy: line("grad dy", 54), dx: line("grad dx", 70) };
+    const n = { g, p, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
+                dy: line("grad dy", 54), dx: line("grad dx", 70) };
+    selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`,
+               [n.b, n.x, n.y, n.dy, n.dx]);
+    return n;
   }));
 
   const targets = nodes[L - 1].map((_, j) => el("text", { class: "target", id: `target-${j}`,

@@ -2,7 +2,8 @@
  * The network as SVG: laid out for its shape and the width it gets (layout.js), drawn once,
  * then only restyled and relabelled. Each node is a card that holds all its numbers; each
  * weight's label sits on its link, clear of every node and other label.
- * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md).
+ * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md);
+ * name-of-{id} and name-of-{id}-{n} for the parts of a button's accessible name.
  */
 import { animate } from "./animation.js";
 import { GEOMETRY } from "./config.js";
@@ -67,12 +68,12 @@ export function drawNetwork(svg, layers, width, onSelect) {
   function selectable(g, sel, label, texts) {
     g.setAttribute("tabindex", "0");
     g.setAttribute("role", "button");
-    el("title", { id: `${g.id}-title` }, g).textContent = label;
+    el("title", { id: `name-of-${g.id}` }, g).textContent = label;
     texts.forEach((t, n) => {
-      t.setAttribute("id", `${g.id}-t${n}`);
+      t.setAttribute("id", `name-of-${g.id}-${n}`);
       t.after(" ");  // not drawn; it parts the lines' words in the element's text, as on screen
     });
-    g.setAttribute("aria-labelledby", [...texts.map((t) => t.id), `${g.id}-title`].join(" "));
+    g.setAttribute("aria-labelledby", [...texts.map((t) => t.id), `name-of-${g.id}`].join(" "));
     g.addEventListener("click", () => onSelect(sel));
     g.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" || ev.key === " ") {

@@ -7,6 +7,7 @@ import { createSetup } from "./setup.js";
 import { createStepping } from "./stepping.js";
 import { createStore, initialState } from "./store.js";
 import { bindKeys, createTools } from "./tools.js";
+import { createTour } from "./tour.js";
 import { bindTrainingPanel } from "./training-panel.js";
 import { createTraining } from "./training.js";
 import { settingsTable } from "./url-state.js";
@@ -52,6 +53,7 @@ async function main() {
   });
   await control.run(() => setup.fromLink(location.hash));
   document.body.dataset.ready = "true";
+  createTour(document.getElementById("btn-tour")).autoShow();
 }
 
 main().catch((e) => {

@@ -2,8 +2,8 @@
  * An optional guided tour of the page: a small non-modal dialog that walks five stops (the
  * network, Next, the formula panel, the update, training), highlighting each one's element.
  * It opens by itself on a first visit (remembered in localStorage, never under automation)
- * and again from the header's Tour button. Keyboard: Tab between its buttons, ← and → to
- * move, Esc to close.
+ * and again from the header's Tour button. Keyboard: Tab between its buttons, ← and → (or P
+ * and N) to move, Esc to close.
  */
 
 /** @typedef {{target: string, title: string, text: string}} Stop */
@@ -119,11 +119,12 @@ export function createTour(button, stops = STOPS) {
   next.addEventListener("click", () => (index === stops.length - 1 ? close() : show(index + 1)));
   done.addEventListener("click", close);
   button.addEventListener("click", () => open(0));
-  // Inside the tour, the arrows move through it rather than step the network.
+  // Inside the tour, → and N, ← and P move through it rather than step the network.
   dialog.addEventListener("keydown", (e) => {
-    const move = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
-    if (move) show(index + move);
-    if (move || e.key === "n" || e.key === "p") e.stopPropagation();
+    const move = { ArrowRight: 1, n: 1, ArrowLeft: -1, p: -1 }[e.key];
+    if (!move) return;
+    e.stopPropagation();
+    show(index + move);
   });
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && !dialog.hidden) {

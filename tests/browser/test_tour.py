@@ -84,6 +84,10 @@ def test_tour_keyboard_only(page: Page) -> None:
     page.keyboard.press("ArrowLeft")  # the arrows move the tour, not the network
     assert stop(page) == f"Stop {len(TARGETS) - 1} of {len(TARGETS)}"
     page.keyboard.press("ArrowRight")
+    page.keyboard.press("p")
+    assert stop(page) == f"Stop {len(TARGETS) - 1} of {len(TARGETS)}"
+    page.keyboard.press("n")
+    assert stop(page) == f"Stop {len(TARGETS)} of {len(TARGETS)}"
     page.keyboard.press("Shift+Tab")
     expect(page.locator("#tour-back")).to_be_focused()
     page.keyboard.press("Tab")

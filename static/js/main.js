@@ -8,6 +8,7 @@ import { createStepping } from "./stepping.js";
 import { createStore, initialState } from "./store.js";
 import { bindLandscape } from "./landscape-panel.js";
 import { bindKeys, createTools } from "./tools.js";
+import { createTour } from "./tour.js";
 import { bindTrainingPanel } from "./training-panel.js";
 import { createTraining } from "./training.js";
 import { settingsTable } from "./url-state.js";
@@ -60,6 +61,7 @@ async function main() {
   });
   await control.run(() => setup.fromLink(location.hash));
   document.body.dataset.ready = "true";
+  createTour(document.getElementById("btn-tour")).autoShow();
 }
 
 main().catch((e) => {

@@ -2,7 +2,8 @@
  * The network as SVG: laid out for its shape and the width it gets (layout.js), drawn once,
  * then only restyled and relabelled. Each node is a card that holds all its numbers; each
  * weight's label sits on its link, clear of every node and other label.
- * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md).
+ * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md);
+ * name-of-{id} and name-of-{id}-{n} for the parts of a button's accessible name.
  */
 import { animate } from "./animation.js";
 import { GEOMETRY } from "./config.js";
@@ -10,7 +11,7 @@ import { fmt } from "./format.js";
 import { fitNetwork, placeLabels, SIZES } from "./layout.js";
 import { createPicture } from "./node-picture.js";
 import { symbolText } from "./notation.js";
-import { el, setText } from "./svg.js";
+import { el, makeSelectable, setText } from "./svg.js";
 
 /**
  * @typedef {{type:"node", l:number, j:number} | {type:"link", k:number, i:number, j:number}} Selection
@@ -62,18 +63,12 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     return band;
   });
 
-  function selectable(g, sel, label) {
-    g.setAttribute("tabindex", "0");
-    g.setAttribute("role", "button");
-    g.setAttribute("aria-label", label);
-    g.addEventListener("click", () => onSelect(sel));
-    g.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" || ev.key === " ") {
-        ev.preventDefault();
-        onSelect(sel);
-      }
-    });
-  }
+  /**
+   * Makes `g` a button named by what it shows (its `texts`, so that the name always holds
+   * the visible numbers) followed by `label`, which says which node or weight it is (also
+   * its tooltip).
+   */
+  const selectable = (g, sel, label, texts) => makeSelectable(g, label, texts, () => onSelect(sel));
 
   /** @type {any[][][]} */
   const links = layers.slice(1).map((n, k) => Array.from({ length: layers[k] }, (_, i) =>
@@ -86,14 +81,13 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
       const path = el("path", { id: `link-${k}-${i}-${j}`, class: "link", d }, linkLayer);
       el("path", { class: "link-hit", d }, linkLayer).addEventListener("click", () => onSelect(sel));
       const label = el("g", { id: `link-label-${k}-${i}-${j}`, class: "link-label" }, labelLayer);
-      // The accessible name starts with what the label shows (w and its value).
-      const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
-      selectable(label, sel, `w, ${name}: from node ${i + 1} of layer ${k} to node ${j + 1} ` +
-                             `of layer ${k + 1}`);
       const box = el("rect", { x: -S.labelW / 2, y: -S.labelH / 2, width: S.labelW,
                                height: S.labelH, rx: 6 }, label);
       const w = el("text", { class: "w", x: 0, y: -3 }, label);
       const grad = el("text", { class: "grad", x: 0, y: 13 }, label);
+      const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
+      selectable(label, sel, `${name}: from node ${i + 1} of layer ${k} to node ${j + 1} ` +
+                             `of layer ${k + 1}`, [w, grad]);
       return { path, label, box, w, grad, from: a, to: b, k, i, j };
     })));
 
@@ -101,7 +95,6 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     const p = lay.pos(l, j);
     const g = el("g", { id: `node-${l}-${j}`, class: "node",
                         transform: `translate(${p.x},${p.y})` }, nodeLayer);
-    selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`);
     const [w2, h2] = [S.nodeW / 2, S.nodeH / 2];
     el("rect", { class: "card", x: -w2, y: -h2, width: S.nodeW, height: S.nodeH, rx: 12 }, g);
     const picture = l ? createPicture(g, S.nodeW, S.nodeH) : null;
@@ -113,8 +106,11 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
       g.addEventListener("blur", () => onHover(null));
     }
     const line = (cls, dy) => el("text", { class: cls, x: 0, y: -h2 + dy }, g);
-    return { g, p, picture, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
-             dy: line("grad dy", 54), dx: line("grad dx", 70) };
+    const n = { g, p, picture, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
+                dy: line("grad dy", 54), dx: line("grad dx", 70) };
+    selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`,
+               [n.b, n.x, n.y, n.dy, n.dx]);
+    return n;
   }));
 
   const targets = nodes[L - 1].map((_, j) => el("text", { class: "target", id: `target-${j}`,

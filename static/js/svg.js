@@ -1,4 +1,4 @@
-/** SVG elements made and relabelled: the two helpers every drawing uses. */
+/** SVG elements made, relabelled and made selectable: the helpers every drawing uses. */
 const SVG = "http://www.w3.org/2000/svg";
 
 /**
@@ -15,4 +15,28 @@ export function el(tag, attrs = {}, parent = null) {
 /** Sets a text only when it changed (no needless layout). @param {Node} node @param {string} text */
 export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
+}
+
+/**
+ * A button of the drawing (a node or a weight): reached by Tab, pressed by a click, Enter or
+ * Space; named by its visible lines first (what a reader sees), then a title saying what it is.
+ * @param {SVGElement} g @param {string} label @param {SVGElement[]} texts its visible lines
+ * @param {() => void} onPress
+ */
+export function makeSelectable(g, label, texts, onPress) {
+  g.setAttribute("tabindex", "0");
+  g.setAttribute("role", "button");
+  el("title", { id: `name-of-${g.id}` }, g).textContent = label;
+  texts.forEach((t, n) => {
+    t.setAttribute("id", `name-of-${g.id}-${n}`);
+    t.after(" ");  // not drawn; it parts the lines' words in the element's text, as on screen
+  });
+  g.setAttribute("aria-labelledby", [...texts.map((t) => t.id), `name-of-${g.id}`].join(" "));
+  g.addEventListener("click", onPress);
+  g.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") {
+      ev.preventDefault();
+      onPress();
+    }
+  });
 }

@@ -14,8 +14,8 @@ export function createGraphView(svg, caption) {
     /** @param {ReturnType<typeof import("./graph-model.js").graphModel>} model @param {string} name */
     draw(model, name) {
       svg.replaceChildren();
+      svg.style.display = model ? "" : "none";
       if (!model) {
-        svg.setAttribute("viewBox", "0 0 10 10");
         caption.textContent = "Select a hidden or output node (after pressing Next) to see its " +
           "computation unrolled into single operations.";
         return;

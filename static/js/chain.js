@@ -6,7 +6,7 @@
 import { derivativeSteps, lossDerivative } from "./formulas.js";
 import { fmt } from "./format.js";
 import {
-  equation, frac, int, mi, mn, mo, mtext, paren, product, row, sub, sum, sup,
+  equation, frac, int, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
 } from "./mathml.js";
 import { d, dE, layerWords, nodeSym, symbol, weightSym, weightSymTo } from "./notation.js";
 
@@ -126,12 +126,12 @@ export function errorChange(trace) {
     row(msubText("E", "after"), mo("−"), msubText("E", "before")),
     row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
   const prediction = l2 > 0
-    ? equation(row(mi("Δ"), mi("E"), mo("≈")),
+    ? relation(row(mi("Δ"), mi("E")), "≈",
       row(mo("−"), mi("α"), mo("·"), mo("Σ"), dE(mi("p")), mo("·"), paren(dE(mi("p")), mo("+"),
           mi("λ"), mo("·"), mi("p"))),
       row(mo("−"), product(mn(trace.learning_rate), paren(mn(squares), mo("+"), mn(decay)))),
       mn(predicted))
-    : equation(row(mi("Δ"), mi("E"), mo("≈")),
+    : relation(row(mi("Δ"), mi("E")), "≈",
       row(mo("−"), mi("α"), mo("·"), mo("Σ"), sup(paren(dE(mi("p"))), int(2))),
       row(mo("−"), product(mn(trace.learning_rate), mn(squares))), mn(predicted));
   const ratio = predicted === 0 ? 1 : change / predicted;
@@ -143,8 +143,9 @@ export function errorChange(trace) {
       : "E fell, but not by what the first-order prediction says: α is large enough for the " +
         "curvature of E to matter.";
   return { formulas: [formula, prediction], change, predicted,
-           note: `E on the same sample: ${fmt(trace.error)} before the update, ` +
-                 `${fmt(trace.error_after)} after. ${verdict}` };
+           note: `E on the same ${trace.samples?.length > 1 ? "mini-batch" : "sample"}: ` +
+                 `${fmt(trace.error)} before the update, ${fmt(trace.error_after)} after ` +
+                 "(p in the prediction runs over every weight and bias). " + verdict };
 }
 
 const msubText = (base, words) => sub(mi(base), mtext(words));

@@ -26,7 +26,17 @@ export function createController({ store, stepping, training, setup, sync, limit
   // gesture (a field's change on blur, then the click that blurred it) or came less than a
   // second before it, so that it can be read.
   let statusAt = 0;
-  store.subscribe((s, action) => { if (action === "status" && s.status) statusAt = Date.now(); });
+  let fade = 0;
+  store.subscribe((s, action) => {
+    if (action !== "status" || !s.status) return;
+    statusAt = Date.now();
+    // and it goes by itself once it has been read
+    window.clearTimeout(fade);
+    const shown = s.status;
+    fade = window.setTimeout(() => {
+      if (store.state.status === shown) store.apply("status", "");
+    }, 12_000);
+  });
 
   /** @param {() => Promise<void>|void} action */
   function run(action) {
@@ -87,7 +97,7 @@ export function createController({ store, stepping, training, setup, sync, limit
       }
     },
     update: () => stepping.runUntil((p) => p.kind === "update"),
-    step: () => stepping.runUntil((p) => p.kind === "update"),
+    step: () => stepping.wholeStep(),
   };
 
   return {

@@ -17,15 +17,26 @@ const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
  * @param {import("./phases.js").Phase | null} phase
  * @param {import("./network-view.js").Selection | null} selection
  * @param {number} learningRate the learning rate shown for an update still to come
+ * @param {import("./api.js").NetworkState} [network] the network at rest (for a selection
+ *   before any pass: its name and value)
  * @returns {{narration: string, heading: string, formulas: import("./mathml.js").MathNode[],
  *            note?: string, operating?: {activation:string, x:number}|null,
  *            graph?: {model: any, name: string}}}
  */
-export function explain(record, phase, selection, learningRate) {
-  if (!record || !phase) {
-    return { narration: "Press Next (or Forward) to send the sample through the network.",
-             heading: "Ready", formulas: [] };
+export function explain(record, phase, selection, learningRate, network = null) {
+  const ready = "Press Next (or Forward) to send the sample through the network.";
+  if ((!record || !phase) && selection && network) {
+    const L = network.layers.length;
+    if (selection.type === "link") {
+      const { k, i, j } = selection;
+      return { narration: ready, heading: weightWords(k, i, j, L),
+               formulas: [equation(weightSym(k, i, j), mn(network.weights[k][i][j]))] };
+    }
+    const { l, j } = selection;
+    return { narration: ready, heading: NODE(l, j, L), formulas: l ? [equation(nodeSym("b", l, j),
+      mn(network.biases[l - 1][j]))] : [], note: "Its x and y appear when the pass reaches it." };
   }
+  if (!record || !phase) return { narration: ready, heading: "Ready", formulas: [] };
   const { trace, settings } = record;
   const L = trace.nodes.length;
   const beforeUpdate = trace.phase === "update" && phase.kind !== "update";

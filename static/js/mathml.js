@@ -67,8 +67,16 @@ export function partial(name, subscript) {
  * @param {MathNode} lhs @param {...MathNode} parts @returns {MathNode}
  */
 export function equation(lhs, ...parts) {
+  return relation(lhs, "=", ...parts);
+}
+
+/**
+ * As equation, with another relation (such as ≈) on its first line; "=" on the others.
+ * @param {MathNode} lhs @param {string} rel @param {...MathNode} parts @returns {MathNode}
+ */
+export function relation(lhs, rel, ...parts) {
   const rows = parts.map((p, n) => m("mtr", n ? m("mtd") : m("mtd", lhs),
-                                     withAttrs(m("mtd", mo("=")), { class: "eq" }),
+                                     withAttrs(m("mtd", mo(n ? "=" : rel)), { class: "eq" }),
                                      m("mtd", p)));
   const table = withAttrs(m("mtable", ...rows), { displaystyle: "true" });
   return withAttrs(m("math", table), { display: "block" });

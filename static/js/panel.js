@@ -77,7 +77,8 @@ export function bindPanel(handlers, options) {
 
   /** What the sample fields hold now (numbers, NaN where not one). */
   function typedSample() {
-    const read = (id) => [...$(id).querySelectorAll("input")].map((i) => parseShown(i.value));
+    const read = (id) => [...$(id).querySelectorAll("input")]
+      .map((i) => (i.value.trim() === "" ? NaN : parseShown(i.value)));
     return { input: read("sample-inputs"), target: read("sample-targets") };
   }
 

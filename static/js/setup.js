@@ -21,7 +21,7 @@ export function createSetup({ store, training, options, table }) {
   function linkState() {
     const s = store.state;
     return { network: { ...describe(s), samples_trained: s.samplesTrained },
-             dataset: datasetSpec(s), training: s.training };
+             dataset: datasetSpec(s), training: s.training, sample: s.sample };
   }
 
   function saveHash() {
@@ -49,8 +49,11 @@ export function createSetup({ store, training, options, table }) {
       update = await api.create({});
     }
     const n = update.network;
+    const fits = (p) => p?.input?.length === n.layers[0]
+      && p?.target?.length === n.layers[n.layers.length - 1];
     store.apply("created", {
       update, samplesTrained: wanted.samples_trained ?? 0,
+      sample: fits(link.sample) ? link.sample : undefined,
       initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
     });
     document.body.dataset.networkId = n.id;
@@ -155,7 +158,12 @@ export function createSetup({ store, training, options, table }) {
       } catch {
         throw new Error("The file is not an exported network (it is not JSON).");
       }
-      await fromLink(encodeHash(table, state ?? {}));
+      if (!state || typeof state !== "object" || Array.isArray(state)
+          || typeof state.network !== "object" || state.network === null) {
+        throw new Error("The file is not an exported network (it has no \"network\" part); " +
+                        "the network shown was kept.");
+      }
+      await fromLink(encodeHash(table, state));
     },
   };
 }

@@ -8,8 +8,8 @@ import { TIMING } from "./config.js";
 import { explain } from "./explain.js";
 import { drawNetwork } from "./network-view.js";
 import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "./phases.js";
-import { livePass } from "./store.js";
-import { phaseName, viewModel } from "./view-model.js";
+import { livePass, passBody } from "./store.js";
+import { editableOf, phaseName, viewModel } from "./view-model.js";
 
 /**
  * @param {{store: import("./session.js").Store,
@@ -39,7 +39,9 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     // side column; then laid out anew for another shape, or when the width changes much.
     document.body.classList.toggle("one-column", window.innerWidth <= 1000
                                                  || network.layers.length >= 6);
-    const width = svg.parentElement?.clientWidth || 1000;
+    // On a wide stage (a projector), laid out for less and drawn larger: bigger text.
+    const stage = svg.parentElement?.clientWidth || 1000;
+    const width = stage > 1100 ? stage / Math.min(1.45, stage / 1000) : stage;
     const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {
       drawnFor = key;
@@ -56,27 +58,14 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     } else {
       view.render({ ...viewModel(network, record, phase, s.selection, anim?.t ?? 1), pictures });
     }
-    const ex = explain(record, phase, s.selection, network.learning_rate);
+    const ex = explain(record, phase, s.selection, network.learning_rate, network);
     const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
     const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}`
       : `Step ${network.step} · ${s.playing ? "Training" : "Ready"}`;
     const history = atLiveStep(s.stepper) ? "" : " · looking back (history)";
     const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
     panel.render({ ...ex, label, detail: `${updates}${history}`,
-                   editable: editable(s) });
-  }
-
-  /** The selected weight or bias, as it stands now, for setting it by hand. */
-  function editable(s) {
-    const n = s.network;
-    const sel = s.selection;
-    if (sel?.type === "link") {
-      return { label: "Set this weight w to", value: n.weights[sel.k][sel.i][sel.j] };
-    }
-    if (sel?.type === "node" && sel.l > 0) {
-      return { label: "Set this node's bias b to", value: n.biases[sel.l - 1][sel.j] };
-    }
-    return null;
+                   editable: editableOf(s) });
   }
 
   /** Sets the selected weight or bias; the pending pass is recomputed with it. */
@@ -92,18 +81,40 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   async function next() {
     const plan = planNext(store.state.stepper);
     if (plan.type === "fetch") {
-      const body = plan.call === "forward" ? passBody() : null;
+      const body = plan.call === "forward" ? takeBody() : null;
       const update = await session.call((id) => (plan.call === "forward"
         ? api.forward(id, body) : api[plan.call](id)));
-      if (plan.call === "forward" && store.state.stepOn === "batch") {
-        store.apply("batch-taken", "samples" in body ? body.samples.length : 1);
-      }
       store.apply("fetched", { plan, update });
     } else {
       store.apply("moved", plan.cursor);
     }
     if (plan.type === "fetch" && plan.call === "update") await onWeights();
     await animatePhase(currentPhase(store.state.stepper));
+  }
+
+  /** The next pass's sample or mini-batch; a mini-batch moves on through the data. */
+  function takeBody() {
+    const body = passBody(store.state, maxBatch);
+    if (store.state.stepOn === "batch") {
+      store.apply("batch-taken", "samples" in body ? body.samples.length : 1);
+    }
+    return body;
+  }
+
+  /** Step: a whole step in one call (POST .../step) when a new step starts; else Next on
+   * to the update of the step under way. */
+  async function wholeStep() {
+    const plan = planNext(store.state.stepper);
+    if (plan.type !== "fetch" || plan.call !== "forward" || !plan.newRecord) {
+      return runUntil((p) => p.kind === "update");
+    }
+    const update = await session.call((id) => api.step(id, takeBody()));
+    const last = store.state.stepper.phases.length - 1;
+    store.apply("fetched", { plan: { ...plan, call: "update", cursor: { ...plan.cursor, phase: last } },
+                             update });
+    await onWeights();
+    await animatePhase(currentPhase(store.state.stepper));
+    return true;
   }
 
   async function animatePhase(phase) {
@@ -158,21 +169,6 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     await onWeights();
   }
 
-  /**
-   * What the next forward pass runs on: the sample in effect, or (stepping through a
-   * mini-batch) the next points of the training data, as many as the training batch size.
-   */
-  /** @returns {{input:number[], target:number[]} | {samples:{input:number[], target:number[]}[]}} */
-  function passBody() {
-    const s = store.state;
-    const points = s.dataset?.train ?? [];
-    if (s.stepOn !== "batch") return s.sample;
-    if (!points.length) throw new Error("There is no training data to take a mini-batch from: choose a dataset or add points.");
-    const size = Math.min(s.training.batch_size ?? points.length, maxBatch, points.length);
-    const samples = Array.from({ length: size }, (_, n) => points[(s.batchStart + n) % points.length]);
-    return size === 1 ? samples[0] : { samples };
-  }
-
   /** A new sample; a pending pass is recomputed from it (otherwise the next pass uses it). */
   async function resample(sample, index) {
     const pass = livePass(store.state);
@@ -202,7 +198,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   return {
     /** Ends the running animation and the phases still to run, at once (Reset does). */
     interrupt() { generation += 1; },
-    render, next, previous, runUntil, configure, resample, replayPass, reset, editSelected,
+    render, next, previous, runUntil, wholeStep, configure, resample, replayPass, reset, editSelected,
     get trace() { return currentRecord(store.state.stepper)?.trace ?? null; },
   };
 }

@@ -72,6 +72,23 @@ export function livePass(s) {
 }
 
 /**
+ * What the next forward pass runs on: the sample in effect, or (stepping through a
+ * mini-batch) the next points of the training data, as many as the training batch size.
+ * @param {State} s @param {number} maxBatch the most points one pass takes
+ * @returns {Sample | {samples: Sample[]}}
+ */
+export function passBody(s, maxBatch) {
+  const points = s.dataset?.train ?? [];
+  if (s.stepOn !== "batch") return s.sample;
+  if (!points.length) {
+    throw new Error("There is no training data to take a mini-batch from: choose a dataset or add points.");
+  }
+  const size = Math.min(s.training.batch_size ?? points.length, maxBatch, points.length);
+  const samples = Array.from({ length: size }, (_, n) => points[(s.batchStart + n) % points.length]);
+  return size === 1 ? samples[0] : { samples };
+}
+
+/**
  * Every change of state, by name. Pure: returns a new state, changes nothing.
  * @param {State} s @param {string} action @param {any} [p] @returns {State}
  */

@@ -18,8 +18,10 @@ export function createTools({ store, session, stepping, setup, showGradcheck }) 
      * effect with the current weights, starting no pass. */
     async gradcheck() {
       const sample = store.state.sample;
-      showGradcheck(await session.call((id) => (stepping.trace ? api.gradcheck(id)
-        : api.gradcheckOn(id, sample))));
+      const check = await session.call((id) => (stepping.trace ? api.gradcheck(id)
+        : api.gradcheckOn(id, sample)));
+      const batch = stepping.trace?.samples?.length ?? 1;
+      showGradcheck(batch > 1 ? { ...check, batch } : check);
     },
     /** The next point of the dataset becomes the sample of the step-by-step mode. */
     async nextSample() {
@@ -31,7 +33,9 @@ export function createTools({ store, session, stepping, setup, showGradcheck }) 
     async copyLink() {
       setup.saveHash();
       await navigator.clipboard?.writeText(location.href).catch(() => {});
-      store.apply("status", "The link in the address bar now reproduces this network exactly.");
+      store.apply("status", "The link in the address bar now reproduces this network (its " +
+                            "weights exactly), its settings, its data and its sample; the phase " +
+                            "you are at is not kept: it opens at Ready.");
     },
     exportNetwork() {
       download("backprop-network.json", JSON.stringify(setup.linkState(), null, 1),
@@ -58,7 +62,7 @@ export function bindKeys(onStep, onPlay) {
     // A key already handled (Enter or Space on a node or weight) is not a shortcut too.
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target instanceof HTMLElement && e.target.closest("input, select, textarea")) return;
-    const name = KEYS[e.key];
+    const name = KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
     if (name) {
       e.preventDefault();
       onStep(name);

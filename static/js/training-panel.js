@@ -67,7 +67,9 @@ export function bindTrainingPanel(handlers, options) {
   };
 
   $("btn-play").addEventListener("click", () => handlers.onPlay());
-  $("btn-new-data").addEventListener("click", () => handlers.onDataset(spec()));
+  // New data: the same kind of data, drawn again (the next seed).
+  $("btn-new-data").addEventListener("click", () => handlers.onDataset({ ...spec(),
+                                                                          seed: spec().seed + 1 }));
   for (const id of ["dataset", "noise", "data-size", "data-seed", "test-fraction"]) {
     $(id).addEventListener("change", () => handlers.onDataset(spec()));
   }
@@ -143,7 +145,7 @@ export function bindTrainingPanel(handlers, options) {
         : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
               " (click it again for the network's output)"
         : "Showing the network's output y over the data";
-      $("train-counter").textContent = `Epoch ${s.epoch.toFixed(2)} · ` +
+      $("train-counter").textContent = `Play: epoch ${s.epoch.toFixed(2)} · ` +
         `${s.samplesTrained.toLocaleString("en")} samples trained`;
       const points = s.dataset?.train.length ?? 0;
       $("epoch-note").textContent = points
@@ -161,7 +163,8 @@ export function bindTrainingPanel(handlers, options) {
         : `the current weights (after ${check.weights_step} update${check.weights_step === 1 ? "" : "s"})`;
       $("gradcheck-summary").textContent =
         `Largest relative difference: ${sci(check.max_relative_difference, 2)} ` +
-        `(h = ${check.h}, on input ${check.input.map((v) => fmt(v)).join(", ")}, with ${weights}).`;
+        `(h = ${check.h}, on ${check.batch ? `the mini-batch of ${check.batch} points, mean E`
+          : `input ${check.input.map((v) => fmt(v)).join(", ")}`}, with ${weights}).`;
       $("gradcheck-table").hidden = false;
       $("gradcheck-table").querySelector("tbody").replaceChildren(...check.entries.map((e) => {
         const tr = document.createElement("tr");

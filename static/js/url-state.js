@@ -9,7 +9,7 @@
 const VERSION = 1;
 
 /**
- * @typedef {{section:"network"|"dataset"|"training", key:string,
+ * @typedef {{section:"network"|"dataset"|"training"|"sample", key:string,
  *            check:(v:any)=>boolean, describe:string}} Prop
  */
 
@@ -29,7 +29,7 @@ export function settingsTable(options) {
   const oneOf = (names) => (v) => names.includes(v);
   const activations = options.activations.map((a) => a.name);
   const range = (lo, hi, openLow = false) => (v) => isNumber(v) && (openLow ? v > lo : v >= lo) && v <= hi;
-  /** @type {[Prop["section"], string, (v:any)=>boolean, string][]} */
+  /** @type {[any, string, (v:any)=>boolean, string][]} */
   const rows = [
     ["network", "layers", (v) => Array.isArray(v) && v.length >= lim.min_layers
       && v.length <= lim.max_layers && v.every(isInt(lim.min_nodes, lim.max_nodes)),
@@ -54,6 +54,8 @@ export function settingsTable(options) {
     ["dataset", "test_fraction", range(0, lim.max_test_fraction ?? 0.9), "a share"],
     ["dataset", "points", (v) => Array.isArray(v) && v.length > 0 && v.every((p) =>
       p && nested(1)(p.input) && nested(1)(p.target)), "points with an input and a target"],
+    ["sample", "input", nested(1), "numbers"],
+    ["sample", "target", nested(1), "numbers"],
     ["training", "batch_size", (v) => v === null || isInt(1, lim.max_dataset_size ?? 10_000)(v),
      "a whole number or null"],
     ["training", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],  // links of before λ
@@ -62,7 +64,7 @@ export function settingsTable(options) {
   return rows.map(([section, key, check, describe]) => ({ section, key, check, describe }));
 }
 
-/** @typedef {{network?:object, dataset?:object|null, training?:object}} LinkState */
+/** @typedef {{network?:object, dataset?:object|null, training?:object, sample?:any}} LinkState */
 
 /**
  * @param {Prop[]} table @param {LinkState} state @returns {string} "#s=<base64url of JSON>"

@@ -63,3 +63,19 @@ export function phaseName(phase, L) {
     default: return "Update";
   }
 }
+
+/**
+ * The selected weight or bias, as it stands now, for setting it by hand (null for none).
+ * @param {import("./store.js").State} s
+ */
+export function editableOf(s) {
+  const n = s.network;
+  const sel = s.selection;
+  if (sel?.type === "link") {
+    return { label: "Set this weight w to", value: n.weights[sel.k][sel.i][sel.j] };
+  }
+  if (sel?.type === "node" && sel.l > 0) {
+    return { label: "Set this node's bias b to", value: n.biases[sel.l - 1][sel.j] };
+  }
+  return null;
+}

@@ -238,7 +238,9 @@ def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: 
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_timeout(1200)
     screenshot(page, f"{name}-mid-animation")
-    assert "0 updates applied so far" in (page.locator("#phase-detail").text_content() or "")
+    # Step is one call: mid-animation, the update is applied and the weights are moving
+    assert label(page) == "Step 1 · Update"
+    assert "1 update applied so far" in (page.locator("#phase-detail").text_content() or "")
     settle(page)
     screenshot(page, f"{name}-after-step")
     assert label(page) == "Step 1 · Update"

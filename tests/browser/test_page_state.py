@@ -23,7 +23,7 @@ def play_for(page: Page, ms: int) -> None:
 
 def epoch_shown(page: Page) -> float:
     text = page.locator("#train-counter").text_content() or ""
-    return float(text.split("·")[0].replace("Epoch", ""))
+    return float(text.split("·")[0].replace("Play: epoch", ""))
 
 
 def refused_calls_only(console) -> bool:
@@ -162,3 +162,38 @@ def test_state_an_imported_file_the_server_refuses_starts_afresh(browser: Browse
     assert "not an exported network" in status(page)
     page.context.close()
     assert refused_calls_only(console), console.errors
+
+
+def test_state_review_findings(browser: Browser, base_url: str, tmp_path) -> None:
+    """What a new user hit: a file that is JSON but no export, blank sample fields, capital
+    shortcut keys, New data that drew the same points, a link that lost the sample."""
+    page, console = open_page(browser, base_url)
+    before = page.evaluate("document.body.dataset.networkId")
+    odd = tmp_path / "odd.json"
+    odd.write_text("[1, 2, 3]")
+    page.set_input_files("#import-file", str(odd))
+    settle(page)
+    assert "not an exported network" in status(page)
+    assert page.evaluate("document.body.dataset.networkId") == before  # kept
+    page.get_by_label("Target 1").fill("")
+    page.get_by_label("Target 1").press("Enter")
+    settle(page)
+    assert page.get_by_label("Target 1").input_value() == "0.2"  # snapped back
+    assert "must be a number" in status(page)
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Shift+N")
+    settle(page)
+    assert (page.locator("#phase-label").text_content() or "").endswith("Input")
+    seed = api(page, "GET", "/dataset")["seed"]
+    click(page, "New data")
+    assert api(page, "GET", "/dataset")["seed"] == seed + 1
+    page.get_by_label("Input 1").fill("0.3")
+    page.get_by_label("Input 1").press("Enter")
+    settle(page)
+    click(page, "Copy link")
+    again, console2 = open_page(browser, base_url, path="/" + page.url.split("/", 3)[3])
+    settle(again)
+    assert again.get_by_label("Input 1").input_value() == "0.3"
+    for p in (page, again):
+        p.context.close()
+    assert console.errors == console2.errors == []

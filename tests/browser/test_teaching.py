@@ -238,3 +238,22 @@ def test_teaching_step_through_a_mini_batch_shows_each_gradient_and_the_mean(
     click(page, "Forward")  # the next batch: the next ten points
     trace = api(page, "GET", "")["trace"]
     assert [s["input"] for s in trace["samples"]] == [p["input"] for p in data[10:20]]
+
+
+def test_teaching_step_is_one_call(page: Page) -> None:
+    calls = []
+    phases = {"forward", "backward", "update", "step"}
+    page.on("request", lambda r: r.url.rsplit("/", 1)[-1] in phases
+            and calls.append(r.url.rsplit("/", 1)[-1]))
+    click(page, "Step")
+    assert calls == ["step"]
+    assert label(page) == "Step 1 · Update"
+    trace = api(page, "GET", "")["trace"]
+    assert shown_error(page) == fmt(trace["error_after"])
+    page.keyboard.press("ArrowLeft")  # and the phases of that step are there to walk back
+    settle(page)
+    assert label(page) == "Step 1 · Backward through hidden layer 1"
+
+
+def shown_error(page: Page) -> str:
+    return (page.locator("#error-box text").text_content() or "").split("→")[-1].strip()

@@ -40,7 +40,7 @@ def check_layout(page: Page) -> int:
     return len(labels)
 
 
-@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("width", [1920, 1440, 1280, 390])
 @pytest.mark.parametrize("layers", [[1, 2, 2, 1], [3, 3, 1], [2, 4, 4, 1], [8, 8, 8, 8]])
 def test_layout_no_two_labels_meet(browser: Browser, base_url: str, layers, width) -> None:
     page, console = open_page(browser, base_url, width=width, height=900,

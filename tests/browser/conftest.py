@@ -63,6 +63,16 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     assert console.errors == [], console.errors
 
 
+def play_for(page: Page, ms: int) -> None:
+    """Plays for `ms` milliseconds, then pauses and waits until the page is idle."""
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    page.wait_for_timeout(ms)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+
+
 def link_to(state: dict) -> str:
     """The path of a link to the page that describes `state` (as url-state.js encodes it)."""
     raw = json.dumps({"v": 1, **state}).encode()

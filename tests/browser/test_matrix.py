@@ -65,7 +65,8 @@ def expected(trace: dict, step: int, kind: str, layer: int | None) -> dict:
             key = f"node-{l}-{j}"
             out[f"{key} x"] = text("x", n["x"]) if l <= forward else ""
             out[f"{key} y"] = text("y", n["y"]) if l <= forward else ""
-            out[f"{key} bias"] = text("b", n["b"] if after else n["b_before"]) if l else ""
+            out[f"{key} bias"] = (text("b", n["b"] if after else n["b_before"]) if l
+                                  else f"input x{'₀₁₂₃₄₅₆₇₈'[j + 1]}")
             back = l >= 1 and l >= backward
             out[f"{key} dy"] = text("∂E/∂y", n["dE_dy"]) if back else ""
             out[f"{key} dx"] = text("∂E/∂x", n["dE_dx"]) if back else ""

@@ -5,20 +5,11 @@ import json
 
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, link_to, open_page, settle
+from tests.browser.conftest import api, click, link_to, open_page, play_for, settle
 
 
 def status(page: Page) -> str:
     return page.locator("#status").text_content() or ""
-
-
-def play_for(page: Page, ms: int) -> None:
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    page.wait_for_timeout(ms)
-    page.get_by_role("button", name="Pause").click()
-    page.wait_for_selector("body[data-playing=false]")
-    settle(page)
 
 
 def epoch_shown(page: Page) -> float:

@@ -1,23 +1,13 @@
 """The guided tour (static/js/tour.js): opened from the header, every stop highlighted in
 turn, keyboard-operable, closed with Esc, free of serious accessibility violations."""
 
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import open_page
 from tests.browser.test_accessibility import open_checked_page, severe_violations
 
 TARGETS = ["#network", "#btn-next", ".explain", "#btn-update", ".training"]
-
-
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    page, console = open_page(browser, base_url)
-    yield page
-    page.context.close()
-    assert console.errors == [], console.errors
 
 
 def stop(page: Page) -> str:

@@ -6,18 +6,9 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, open_page, parse_shown, settle, shown
+from tests.browser.conftest import api, click, open_page, parse_shown, play_for, settle, shown
 
 TOLERANCE = 5.1e-5
-
-
-def play_for(page: Page, ms: int) -> None:
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    page.wait_for_timeout(ms)
-    page.get_by_role("button", name="Pause").click()
-    page.wait_for_selector("body[data-playing=false]")
-    settle(page)
 
 
 def test_training_play_and_pause_train_and_redraw(page: Page) -> None:

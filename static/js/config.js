@@ -26,7 +26,7 @@ export const PLOT = Object.freeze({
 });
 
 export const PLAY = Object.freeze({
-  targetCallMs: 35,        // steps per training call adapt so that a call takes about this
-  callsInFlight: 2,        // the server computes the next call while the page draws
+  targetCallMs: 12,        // steps per training call adapt so that a call takes about this
+  callsInFlight: 3,        // the server computes the next calls while the page draws
   maxChartPoints: 1500,    // the loss chart keeps this many points (older ones thinned)
 });

@@ -98,6 +98,16 @@ export function bindTrainingPanel(handlers, options) {
                           (event) => handlers.onPoint(event));
   const chart = createLossChart($("loss-chart"));
   const gradients = createGradientView($("gradient-sizes"), $("gradient-caption"));
+  // The fit over every point costs a forward pass each: during Play, at most 4 times a second.
+  let fitted = { at: -Infinity, key: "", value: [] };
+  const fit = (s) => {
+    const key = `${s.network.step}:${s.network.id}:${s.dataset?.train.length}:${s.dataset?.test.length}`;
+    const now = performance.now();
+    if (key !== fitted.key && (!s.playing || now - fitted.at > 250)) {
+      fitted = { at: now, key, value: [fitOn(s.network, s.dataset?.train), fitOn(s.network, s.dataset?.test)] };
+    }
+    return fitted.value;
+  };
 
   return {
     /** Every control set to the value in effect. @param {import("./store.js").State} s */
@@ -131,7 +141,7 @@ export function bindTrainingPanel(handlers, options) {
       const marker = trace ? { input: trace.input, target: trace.target } : null;
       plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker });
       $("plot-scale").hidden = inputs !== 2;
-      const [train, test] = [fitOn(n, s.dataset?.train), fitOn(n, s.dataset?.test)];
+      const [train, test] = fit(s);
       const pct = (a) => `${Math.round(a * 1000) / 10}%`;
       $("fit-numbers").textContent = train.loss === null ? ""
         : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +

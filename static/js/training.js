@@ -17,7 +17,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   let dirty = false;
   let stopped = Promise.resolve();
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
-  const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0 };
+  const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0 };
   /** @type {any} */ (window).backpropPlayStats = stats;
 
   const network = () => store.state.network;
@@ -85,7 +85,9 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   function frame() {
     if (dirty) {
       dirty = false;
+      const started = performance.now();
       draw();
+      stats.drawMs = performance.now() - started;  // the last frame's drawing time
       if (store.state.playing) stats.frames += 1;
     }
     if (!store.state.playing) return;

@@ -11,3 +11,9 @@ export function colour(name) {
   }
   return cache.get(name);
 }
+
+/** A colour variable as [r, g, b] (0 … 255). @param {string} name @returns {number[]} */
+export function rgbOf(name) {
+  const n = parseInt(colour(name).replace("#", ""), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}

@@ -4,8 +4,9 @@
  * to the value in effect (so a refused change snaps back).
  */
 import { ApiError } from "./api.js";
-import { checkDatasetSpec, checkLearningRate, checkSample, checkTraining, plainWords }
-  from "./validate.js";
+import {
+  checkDatasetSpec, checkL2, checkLearningRate, checkSample, checkTraining, plainWords,
+} from "./validate.js";
 
 /**
  * @param {{store: import("./session.js").Store,
@@ -114,7 +115,7 @@ export function createController({ store, stepping, training, setup, sync, limit
      *           output_activation?:string, loss?:string}} changes */
     settings: (changes) => run(async () => {
       if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
-      if (changes.l2 !== undefined) valid(checkTraining({ batch_size: null, l2: changes.l2 }, limits));
+      if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
       await stepping.configure(changes);
       setup.saveHash();
     }),

@@ -7,6 +7,12 @@ import { DECIMALS } from "./config.js";
 const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶",
                       7: "⁷", 8: "⁸", 9: "⁹" };
 const PLAIN = Object.fromEntries(Object.entries(SUPERSCRIPT).map(([k, v]) => [v, k]));
+const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
+
+/** "−12" → "⁻¹²": digits and minus signs raised. @param {number|string} n */
+export const superscript = (n) => String(n).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
+/** "12" → "₁₂": digits lowered (other characters kept). @param {number|string} n */
+export const subscript = (n) => String(n).replace(/[0-9]/g, (c) => SUBSCRIPT[Number(c)]);
 
 /**
  * @param {number | null | undefined} v
@@ -27,7 +33,7 @@ export function fmt(v, decimals = DECIMALS) {
 export function sci(v, digits) {
   if (v === 0) return "0";
   const [mantissa, exponent] = v.toExponential(digits).split("e");
-  const power = String(Number(exponent)).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
+  const power = superscript(Number(exponent));
   return `${mantissa}×10${power}`.replace(/-/g, "−");
 }
 

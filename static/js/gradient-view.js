@@ -3,7 +3,7 @@
  * log scale, after every backward pass and during Play, so that vanishing gradients (deep
  * sigmoids) and exploding ones (large weights) show as a slope across the layers.
  */
-import { fmt } from "./format.js";
+import { fmt, superscript as sup } from "./format.js";
 import { el } from "./svg.js";
 
 /** Mean |∂E/∂w| per layer of weights, from a trace after its backward pass (else null). */
@@ -48,6 +48,7 @@ export function createGradientView(svg, caption) {
       if (key === drawn) return;
       drawn = key;
       svg.replaceChildren();
+      svg.style.display = sizes ? "" : "none";
       if (!sizes) {
         caption.textContent = "After a backward pass (or while training) each layer's mean " +
           "|∂E/∂w| shows here, on a log scale.";
@@ -75,6 +76,3 @@ export function createGradientView(svg, caption) {
     },
   };
 }
-
-const SUP = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-const sup = (n) => String(n).replace(/[-0-9]/g, (c) => SUP[c]);

@@ -2,10 +2,10 @@
  * The loss landscape's card: the choice of the two parameters and of E (the sample or the
  * training set), the presets, and when to fetch the grid again.
  */
+import { byId } from "./dom.js";
 import { createLandscape, parameters } from "./landscape.js";
 
-/** @returns {any} */
-const $ = (id) => document.getElementById(id);
+const $ = byId;
 
 /**
  * @param {{store: import("./session.js").Store,

@@ -5,7 +5,7 @@
  * sample or the whole training set.
  */
 import { api } from "./api.js";
-import { colour } from "./colours.js";
+import { colour, rgbOf } from "./colours.js";
 import { fmt } from "./format.js";
 import { symbolText } from "./notation.js";
 
@@ -29,11 +29,6 @@ export function parameters(layers) {
 export function valueOf(network, ref) {
   return ref.kind === "weight" ? network.weights[ref.k][ref.i][ref.j] : network.biases[ref.k][ref.j];
 }
-
-const rgb = (hex) => {
-  const n = parseInt(hex.replace("#", ""), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-};
 
 /**
  * @param {{canvas:HTMLCanvasElement, scale:HTMLCanvasElement, caption:HTMLElement}} els
@@ -68,7 +63,7 @@ export function createLandscape({ canvas, scale, caption }) {
     const flat = last.E.flat();
     const lo = Math.min(...flat);
     const hi = Math.max(...flat);
-    const [low, high] = [rgb(colour("--positive")), rgb(colour("--negative"))];
+    const [low, high] = [rgbOf("--positive"), rgbOf("--negative")];
     const tint = (v) => {  // low E blue, high E orange, on a square-root scale
       const t = Math.sqrt((v - lo) / (hi - lo || 1));
       return low.map((c, k) => Math.round(c + (high[k] - c) * t));

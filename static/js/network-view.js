@@ -7,7 +7,7 @@
  */
 import { animate } from "./animation.js";
 import { GEOMETRY } from "./config.js";
-import { fmt } from "./format.js";
+import { fmt, subscript } from "./format.js";
 import { fitNetwork, placeLabels, SIZES } from "./layout.js";
 import { createPicture } from "./node-picture.js";
 import { symbolText } from "./notation.js";
@@ -155,7 +155,7 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
       const v = m.nodes[l][j];
       fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room);
       fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room);
-      fit(n.b, l === 0 ? `input x${"₀₁₂₃₄₅₆₇₈"[j + 1]}` : `b ${fmt(v.b)}`, room);
+      fit(n.b, l === 0 ? `input x${subscript(j + 1)}` : `b ${fmt(v.b)}`, room);
       n.picture?.draw(m.pictures?.[l]?.[j] ?? null);
       fit(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`, room);
       fit(n.dx, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`, room);

@@ -3,13 +3,8 @@
  * neurons): the node's output y over the plot's domain, a curve for one input, a small heat
  * map for two. It redraws only when the values change.
  */
-import { colour } from "./colours.js";
+import { rgbOf } from "./colours.js";
 import { el } from "./svg.js";
-
-const rgb = (hex) => {
-  const n = parseInt(hex.replace("#", ""), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-};
 
 /**
  * @param {SVGElement} parent the node's group, centred on the node
@@ -40,7 +35,7 @@ export function createPicture(parent, w, h) {
         el("path", { class: "picture-curve", d }, g);
         return;
       }
-      const [low, high] = [rgb(colour("--negative")), rgb(colour("--positive"))];
+      const [low, high] = [rgbOf("--negative"), rgbOf("--positive")];
       const n = values.length;
       const cw = box.w / n;
       const ch = box.h / n;

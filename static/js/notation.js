@@ -3,6 +3,7 @@
  * of layer l, and w⁽ˡ⁾ᵢⱼ for the weight from node i of layer l−1 to node j of layer l
  * (nodes counted from 1, layers from 0 at the input).
  */
+import { subscript, superscript } from "./format.js";
 import { frac, int, m, mi, mo, row, subsup } from "./mathml.js";
 
 /** @typedef {import("./mathml.js").MathNode} MathNode */
@@ -12,12 +13,9 @@ export const symbol = (letter, layer, index) =>
   subsup(mi(letter), /^\d+$/.test(index) ? m("mn", index) : mi(index),
          row(mo("("), int(layer), mo(")")));
 
-const SUB = "₀₁₂₃₄₅₆₇₈₉";
-const SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 /** "w⁽²⁾₁₂" as plain text. @param {string} letter @param {number} layer @param {string} index */
 export const symbolText = (letter, layer, index) =>
-  `${letter}⁽${[...String(layer)].map((c) => SUP[Number(c)]).join("")}⁾` +
-  [...index].map((c) => SUB[Number(c)] ?? c).join("");
+  `${letter}⁽${superscript(layer)}⁾${subscript(index)}`;
 
 /** Node j (0-based) of layer l: x⁽ˡ⁾ⱼ₊₁ and alike. */
 export const nodeSym = (letter, l, j) => symbol(letter, l, String(j + 1));

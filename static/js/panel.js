@@ -3,17 +3,13 @@
  * line. It owns every DOM lookup outside the SVG and reports what the learner does through
  * the handlers it is given.
  */
+import { byId } from "./dom.js";
 import { parseShown } from "./format.js";
 import { toDOM } from "./mathml.js";
 import { createGraphView } from "./graph-view.js";
 import { createOperatingPoint } from "./operating-point.js";
 
-/** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
-const $ = (id) => {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`the page has no #${id}`);
-  return e;
-};
+const $ = byId;
 
 /**
  * Controls never store anything: they send the learner's changes to the handlers, and

@@ -3,13 +3,8 @@
  * curve y(x); for two inputs, the output as a heatmap under the points (as in TensorFlow
  * Playground). Click to add a point; Alt+click removes the nearest one.
  */
-import { colour } from "./colours.js";
+import { colour, rgbOf } from "./colours.js";
 import { PLOT } from "./config.js";
-
-function rgb(hex) {
-  const n = parseInt(hex.replace("#", ""), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
 
 /**
  * @param {HTMLCanvasElement} canvas
@@ -41,8 +36,8 @@ export function createPlot(canvas, domain, onPoint) {
 
   function heatmap(values) {
     const n = values.length;
-    const low = rgb(colour("--negative"));
-    const high = rgb(colour("--positive"));
+    const low = rgbOf("--negative");
+    const high = rgbOf("--positive");
     const image = new ImageData(n, n);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {

@@ -3,6 +3,7 @@
  * the loss chart drawn from the store, and the learner's actions reported through handlers.
  * Controls store nothing: `sync` sets each to the value in effect.
  */
+import { byId } from "./dom.js";
 import { fmt, sci } from "./format.js";
 import { fitOn } from "./fit.js";
 import { createGradientView, gradientSizes } from "./gradient-view.js";
@@ -11,12 +12,7 @@ import { symbolText } from "./notation.js";
 import { currentRecord } from "./phases.js";
 import { createPlot } from "./plot.js";
 
-/** An element of the page by id (any: inputs, selects, canvases alike). @returns {any} */
-const $ = (id) => {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`the page has no #${id}`);
-  return e;
-};
+const $ = byId;
 
 /**
  * @param {{onPlay:()=>void, onDataset:(spec:import("./store.js").DatasetSpec)=>void,

@@ -87,12 +87,17 @@ export function checkDatasetSpec(spec, limits) {
   return ok({ ...spec, noise: spec.noise + 0 });  // −0 is 0
 }
 
-/** @param {{batch_size:number|null, l2?:number}} t @param {Limits} limits @returns {Checked} */
-export function checkTraining(t, limits) {
+/** @param {number} l2 @param {Limits} limits @returns {Checked} */
+export function checkL2(l2, limits) {
   const maxL2 = limits.max_l2 ?? 1;
-  if (t.l2 !== undefined && !(t.l2 >= 0 && t.l2 <= maxL2)) {
+  if (!(l2 >= 0 && l2 <= maxL2)) {
     return no(`The L2 rate λ must be between 0 and ${maxL2}; it was left as it was.`);
   }
+  return ok(l2);
+}
+
+/** @param {{batch_size:number|null}} t @param {Limits} limits @returns {Checked} */
+export function checkTraining(t, limits) {
   if (t.batch_size !== null && !(Number.isInteger(t.batch_size) && t.batch_size >= 1)) {
     return no("The batch size must be a whole number of points, or the full batch.");
   }

@@ -37,3 +37,14 @@ class NetworkNotFound(LookupError):
         self.network_id = network_id
         self.expired = expired
         super().__init__(network_id)
+
+
+class NetworkBusy(Exception):
+    """Another call kept the network (in a shared store) too long: nothing was changed (503)."""
+
+    def __init__(self, network_id: str, lost: bool = False) -> None:
+        self.network_id = network_id
+        super().__init__(
+            "the network was busy with another call for too long"
+            + (" and this call's work was not kept" if lost else "")
+            + ": nothing was changed; try again")

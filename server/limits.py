@@ -58,3 +58,9 @@ GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h
 MAX_NETWORKS: Final = 2000
 MAX_DATA_BYTES: Final = 256 * 2**20  # the datasets of every network held, together
 REMEMBERED_EVICTIONS: Final = 100_000  # evicted ids kept, to answer "expired" rather than 404
+
+# -- the shared store (--store redis://...; store_redis.py) ------------------------------------
+NETWORK_TTL_SECONDS: Final = 24 * 3600  # a network idle this long expires (every call renews)
+KNOWN_TTL_SECONDS: Final = 30 * 24 * 3600  # how long an id is remembered, to say "expired"
+LOCK_SECONDS: Final = 5.0  # a network's lock expires this long after it was taken
+LOCK_WAIT_SECONDS: Final = 10.0  # a call waits this long for the network, then hears 503

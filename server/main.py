@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from .engine import kernel
 from .limits import HEAVY_WORKERS, MAX_BODY_BYTES, MAX_NETWORKS
 from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
 from .networks.store import NetworkStore
+from .networks.store_redis import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -32,8 +34,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(capacity: int = MAX_NETWORKS) -> FastAPI:
-    """Build the app; `capacity` bounds how many networks are held at once."""
+def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) -> FastAPI:
+    """Build the app; `capacity` bounds how many networks are held at once. The store is
+    `store`, or the one BACKPROP_STORE names (a redis:// URL), or one in memory."""
     app = FastAPI(
         title="Backprop Playground",
         version="1.0.0",
@@ -43,7 +46,7 @@ def create_app(capacity: int = MAX_NETWORKS) -> FastAPI:
         redirect_slashes=False,  # a redirect would be built from the client's Host header
         lifespan=lifespan,
     )
-    app.state.store = NetworkStore(capacity=capacity)
+    app.state.store = store or open_store(os.environ.get("BACKPROP_STORE"), capacity)
     app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)

@@ -1,4 +1,9 @@
-"""Dependencies shared by the routers, as Annotated aliases."""
+"""Dependencies shared by the routers, as Annotated aliases.
+
+A route that works on a network takes its id and the store, and does its work inside
+`with store.open(network_id) as network:` so that, with a shared store, what it changed is
+written back before the answer is sent (and never if it raised).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from ..networks.network import Network
 from ..networks.store import NetworkStore
 
 
@@ -17,10 +21,3 @@ def get_store(request: Request) -> NetworkStore:
 
 Store = Annotated[NetworkStore, Depends(get_store)]
 NetworkId = Annotated[str, Path(max_length=64, description="the id returned on creation")]
-
-
-def get_network(network_id: NetworkId, store: Store) -> Network:
-    return store.get(network_id)
-
-
-CurrentNetwork = Annotated[Network, Depends(get_network)]

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import Diverged, FieldError, NetworkNotFound, PhaseConflict
+from ..errors import Diverged, FieldError, NetworkBusy, NetworkNotFound, PhaseConflict
 from .responses import ErrorItem, ErrorOut
 
 # Declared on every route so that /docs and the OpenAPI schema describe the error bodies.
@@ -89,10 +89,15 @@ async def _invalid_input(request: Request, exc: FieldError) -> JSONResponse:
 async def _not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
     if exc.expired:
         detail = (f"network {exc.network_id!r} has expired: the server keeps a limited number "
-                  "of networks and evicted this one, the least recently used; create it again")
+                  "of networks (and, in a shared store, each for a day after its last use) and "
+                  "evicted this one, the least recently used; create it again")
     else:
         detail = f"no network has the id {exc.network_id!r}"
     return error_response(404, detail)
+
+
+async def _busy(request: Request, exc: NetworkBusy) -> JSONResponse:
+    return error_response(503, str(exc))
 
 
 async def _conflict(request: Request, exc: PhaseConflict | Diverged) -> JSONResponse:
@@ -106,3 +111,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NetworkNotFound, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(PhaseConflict, _conflict)  # type: ignore[arg-type]
     app.add_exception_handler(Diverged, _conflict)  # type: ignore[arg-type]
+    app.add_exception_handler(NetworkBusy, _busy)  # type: ignore[arg-type]

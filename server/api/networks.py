@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Response, status
 
 from ..limits import MAX_LAYERS, MAX_NODES
 from . import parse
-from .deps import CurrentNetwork, NetworkId, Store
+from .deps import NetworkId, Store
 from .errors import ERROR_RESPONSES
 from .landscape_models import LandscapeOut, LandscapeRequest
 from .render import gradient_check_out, landscape_out, network_out
@@ -37,16 +37,20 @@ def create_network(store: Store,
 
 
 @router.get("/{network_id}")
-def read_network(network: CurrentNetwork) -> NetworkOut:
+def read_network(network_id: NetworkId, store: Store) -> NetworkOut:
     """The network's settings, weights, biases and current pass."""
-    return network_out(network.snapshot())
+    with store.open(network_id) as network:
+        snapshot = network.snapshot()
+    return network_out(snapshot)
 
 
 @router.patch("/{network_id}")
-def configure_network(network: CurrentNetwork, body: NetworkUpdate) -> NetworkOut:
+def configure_network(network_id: NetworkId, store: Store, body: NetworkUpdate) -> NetworkOut:
     """Change the learning rate, activations or loss; weights are kept and a pending pass
     is recomputed on the same sample."""
-    return network_out(network.configure(**body.model_dump()))
+    with store.open(network_id) as network:
+        snapshot = network.configure(**body.model_dump())
+    return network_out(snapshot)
 
 
 @router.delete("/{network_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -57,74 +61,94 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
 
 
 @router.post("/{network_id}/forward", response_model=TraceOut)
-def forward_pass(network: CurrentNetwork, body: SampleOrBatch) -> Response:
+def forward_pass(network_id: NetworkId, store: Store, body: SampleOrBatch) -> Response:
     """Forward pass of one sample (`input`, `target`) or a mini-batch (`samples`): x and y
     of every node, and the error E against the target (for a batch, the mean E, with each
     sample's numbers in `samples`)."""
-    return trace_response(network.id, network.forward(*parse.samples(network.arch, body)))
+    with store.open(network_id) as network:
+        trace = network.forward(*parse.samples(network.arch, body))
+    return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/backward", response_model=TraceOut)
-def backward_pass(network: CurrentNetwork) -> Response:
+def backward_pass(network_id: NetworkId, store: Store) -> Response:
     """Backward pass over the pending forward pass: dE/dy, dE/dx, dE/dw, dE/db everywhere."""
-    return trace_response(network.id, network.backward())
+    with store.open(network_id) as network:
+        trace = network.backward()
+    return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/update", response_model=TraceOut)
-def update_weights(network: CurrentNetwork) -> Response:
+def update_weights(network_id: NetworkId, store: Store) -> Response:
     """Apply w ← w − α·dE/dw and b ← b − α·dE/db with the pending backward pass."""
-    return trace_response(network.id, network.update())
+    with store.open(network_id) as network:
+        trace = network.update()
+    return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/step", response_model=TraceOut)
-def train_step(network: CurrentNetwork, body: SampleOrBatch) -> Response:
+def train_step(network_id: NetworkId, store: Store, body: SampleOrBatch) -> Response:
     """Forward, backward and update in one call, on one sample or a mini-batch (the update
     uses the mean dE/dw and dE/db); derivatives from before the update, weights from
     after."""
-    return trace_response(network.id, network.step(*parse.samples(network.arch, body)))
+    with store.open(network_id) as network:
+        trace = network.step(*parse.samples(network.arch, body))
+    return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/reset")
-def reset_network(network: CurrentNetwork) -> NetworkOut:
+def reset_network(network_id: NetworkId, store: Store) -> NetworkOut:
     """Restore the initial weights and biases exactly, at step 0; settings are kept."""
-    return network_out(network.reset())
+    with store.open(network_id) as network:
+        snapshot = network.reset()
+    return network_out(snapshot)
 
 
 @router.put("/{network_id}/weights/{k}/{i}/{j}")
-def set_weight(network: CurrentNetwork, k: K, i: Node, j: Node,
+def set_weight(network_id: NetworkId, store: Store, k: K, i: Node, j: Node,
                body: ParameterValue) -> NetworkOut:
     """Set the weight from node i of layer k to node j of layer k+1; the current pass is
     recomputed with it."""
-    return network_out(network.set_weight(k, i, j, body.value))
+    with store.open(network_id) as network:
+        snapshot = network.set_weight(k, i, j, body.value)
+    return network_out(snapshot)
 
 
 @router.put("/{network_id}/biases/{k}/{j}")
-def set_bias(network: CurrentNetwork, k: K, j: Node, body: ParameterValue) -> NetworkOut:
+def set_bias(network_id: NetworkId, store: Store, k: K, j: Node,
+             body: ParameterValue) -> NetworkOut:
     """Set the bias of node j of layer k+1; the current pass is recomputed with it."""
-    return network_out(network.set_bias(k, j, body.value))
+    with store.open(network_id) as network:
+        snapshot = network.set_bias(k, j, body.value)
+    return network_out(snapshot)
 
 
 @router.get("/{network_id}/gradcheck")
-def gradient_check(network: CurrentNetwork) -> GradientCheckOut:
+def gradient_check(network_id: NetworkId, store: Store) -> GradientCheckOut:
     """Every dE/dw and dE/db from backprop beside its central finite difference, on the
     current pass's sample, with the weights whose dE/dw the pass shows: after an update,
     the weights before it (`weights` says which). 409 before any pass."""
-    return gradient_check_out(network.id, network.gradient_check())
+    with store.open(network_id) as network:
+        check = network.gradient_check()
+    return gradient_check_out(network_id, check)
 
 
 @router.post("/{network_id}/gradcheck")
-def gradient_check_sample(network: CurrentNetwork, sample: Sample) -> GradientCheckOut:
+def gradient_check_sample(network_id: NetworkId, store: Store,
+                          sample: Sample) -> GradientCheckOut:
     """The gradient check on the sample sent, with the current weights; the network (its
     pass, step and weights) is left as it was."""
-    return gradient_check_out(network.id,
-                              network.gradient_check_of(*parse.sample(network.arch, sample)))
+    with store.open(network_id) as network:
+        check = network.gradient_check_of(*parse.sample(network.arch, sample))
+    return gradient_check_out(network_id, check)
 
 
 @router.post("/{network_id}/landscape")
-def loss_landscape(network: CurrentNetwork, body: LandscapeRequest) -> LandscapeOut:
+def loss_landscape(network_id: NetworkId, store: Store, body: LandscapeRequest) -> LandscapeOut:
     """E over a grid of two parameters a and b around their current values (every other
     parameter fixed), on the current pass's sample(s) or the mean over the training set,
     with the current point and backprop's ∂E/∂a, ∂E/∂b there. Changes nothing."""
-    result = network.landscape(parse.parameter_ref(body.a), parse.parameter_ref(body.b),
-                               body.over, body.resolution, body.span)
+    with store.open(network_id) as network:
+        result = network.landscape(parse.parameter_ref(body.a), parse.parameter_ref(body.b),
+                                   body.over, body.resolution, body.span)
     return landscape_out(body, result)

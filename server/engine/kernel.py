@@ -91,6 +91,8 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
         done = end
     if not np.array_equal(order, np.arange(n)):
         cursor.X, cursor.T = X_epoch[order], T_epoch[order]
+        if cursor.order is not None:
+            cursor.order = cursor.order[order]
     cursor.position = position
     weights = tuple(W[k, :a, :b].copy() for k, (a, b) in enumerate(pairwise(arch.layers)))
     biases = tuple(B[k, :b].copy() for k, b in enumerate(arch.layers[1:]))

@@ -26,11 +26,12 @@ class Cursor:
     T: Array  # (n, n_outputs), shuffled alike
     position: int = 0
     samples: int = 0  # samples trained on so far, over all epochs
+    order: Array | None = None  # X is the training set's X[order] (a store keeps only this)
 
 
 def new_cursor(X: Array, T: Array, rng: np.random.Generator) -> Cursor:
     order = rng.permutation(X.shape[0])
-    return Cursor(X[order], T[order])
+    return Cursor(X[order], T[order], order=order)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
             if cursor.position >= n:
                 order = rng.permutation(n)
                 cursor.X, cursor.T, cursor.position = cursor.X[order], cursor.T[order], 0
+                if cursor.order is not None:
+                    cursor.order = cursor.order[order]
             start = cursor.position
             y = cursor.X[start:start + batch_size]
             t = cursor.T[start:start + batch_size]

@@ -1,5 +1,9 @@
 """A network's state behind its lock: what every kind of call (the phases, the data and
 training, the inspections) reads and changes. Network (network.py) adds the calls.
+
+A shared store (store_redis.py) keeps a network as two records: the core (settings,
+parameters, step, the current pass) and its data (the dataset and where training stands).
+A network read back from them loads its data only when a call first needs it.
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from collections.abc import Callable
 
 from ..engine.activations import Array
 from ..engine.mlp import Architecture, Parameters
-from . import passes
+from . import codec, passes
 from .passes import Trace
 from .results import Snapshot
 from .workbench import Workbench
+
+RECORD_VERSION = 1
 
 
 class NetworkState:
@@ -21,7 +27,8 @@ class NetworkState:
     def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
                  initial: Parameters, current: Parameters | None = None, step: int = 0,
                  on_data_size: Callable[[str, int], None] | None = None,
-                 samples_trained: int = 0, l2: float = 0.0) -> None:
+                 samples_trained: int = 0, l2: float = 0.0,
+                 load_workbench: Callable[[], Workbench] | None = None) -> None:
         self.id = network_id
         self.seed = seed
         self.lock = threading.Lock()
@@ -33,7 +40,63 @@ class NetworkState:
         self._params = (current or initial).copy()
         self._step = step
         self._trace: Trace | None = None
-        self._workbench = Workbench(seed, samples_trained)
+        # The data, or how to load it when a call first needs it (a shared store's record).
+        self._bench: Workbench | None = (None if load_workbench
+                                         else Workbench(seed, samples_trained))
+        self._load_bench = load_workbench
+
+    @property
+    def _workbench(self) -> Workbench:
+        if self._bench is None:
+            assert self._load_bench is not None
+            self._bench = self._load_bench()
+        return self._bench
+
+    @property
+    def data_loaded(self) -> bool:
+        """False while a network read from a shared store has not needed its data."""
+        return self._bench is not None
+
+    # -- records for a shared store -------------------------------------------------------
+
+    def core_record(self) -> bytes:
+        """The settings, parameters, step and current pass, as bytes (codec.py)."""
+        with self.lock:
+            return codec.pack({
+                "version": RECORD_VERSION, "id": self.id, "seed": self.seed,
+                "arch": self._arch, "learning_rate": self._learning_rate, "l2": self._l2,
+                "initial": self._initial, "params": self._params, "step": self._step,
+                "trace": self._trace})
+
+    def data_nbytes(self) -> int:
+        """Memory the data holds (Workbench.nbytes)."""
+        with self.lock:
+            return self._workbench.nbytes()
+
+    def data_record(self) -> bytes:
+        """The dataset and where training stands, as bytes (loads them if need be)."""
+        with self.lock:
+            return self._workbench.record()
+
+    @classmethod
+    def from_records(cls, core: bytes, load_data: Callable[[], bytes | None],
+                     on_data_size: Callable[[str, int], None] | None = None):
+        """The network the records describe; `load_data` is called (at most once) when a
+        call first needs the data, and returns None if the network has none yet."""
+        fields = codec.unpack(core)
+        if fields.get("version") != RECORD_VERSION:
+            raise codec.CodecError(f"a network record of version {fields.get('version')}")
+
+        def load() -> Workbench:
+            data = load_data()
+            return (Workbench(fields["seed"]) if data is None
+                    else Workbench.from_record(data))
+
+        network = cls(fields["id"], fields["seed"], fields["arch"], fields["learning_rate"],
+                      fields["initial"], fields["params"], fields["step"],
+                      on_data_size=on_data_size, l2=fields["l2"], load_workbench=load)
+        network._trace = fields["trace"]
+        return network
 
     @property
     def arch(self) -> Architecture:

@@ -7,6 +7,7 @@ against the network by the API.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..engine.mlp import Architecture, Parameters, forward
 from ..engine.sgd import Cursor, TrainResult, new_cursor
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
+from . import codec
 from .passes import target_outside, target_rule
 
 
@@ -51,6 +53,18 @@ class TrainOutcome:
     test_loss: float | None
 
 
+@lru_cache(maxsize=64)
+def _built_in(name: str, size: int, noise: float, seed: int, test_fraction: float,
+              ) -> tuple[Points, Points]:
+    """A built-in dataset, split: the same for the same spec, so that a shared store keeps
+    only the spec. Read-only arrays, shared by the networks that use the same spec."""
+    parts = split(make_dataset(name, size, noise, seed), test_fraction)
+    for part in parts:
+        part.X.flags.writeable = False
+        part.T.flags.writeable = False
+    return parts
+
+
 def _mean_error(arch: Architecture, params: Parameters, points: Points) -> float | None:
     if len(points) == 0:
         return None
@@ -80,14 +94,14 @@ class Workbench:
             raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and 1 "
                              f"target per point, but the network has {arch.layers[0]} input "
                              f"node(s) and {arch.layers[-1]} output node(s)")
-        points = make_dataset(name, size, noise, seed)
-        if target_outside(arch, points.T) is not None:
+        train_points, test_points = _built_in(name, size, noise, seed, test_fraction)
+        targets = np.vstack([train_points.T, test_points.T])
+        if target_outside(arch, targets) is not None:
             # Only the noise of the 1-input curves takes a target out of [0, 1].
-            low, high = float(points.T.min()), float(points.T.max())
+            low, high = float(targets.min()), float(targets.max())
             raise FieldError("noise", f"{target_rule(arch)}, but the {name} dataset with noise "
                              f"{noise:g} has targets from {low:.3g} to {high:.3g}: lower the "
                              "noise, or use the squared loss")
-        train_points, test_points = split(points, test_fraction)
         return self._set(Dataset(name, size, noise, seed, test_fraction, train_points,
                                  test_points))
 
@@ -117,6 +131,49 @@ class Workbench:
         keep = np.arange(len(points)) != index
         return self._set(replace(data, name=None, size=data.size - 1,
                                  **{part: Points(points.X[keep], points.T[keep])}))  # type: ignore[arg-type]
+
+    # -- a record for a shared store ----------------------------------------------------------
+
+    def record(self) -> bytes:
+        """The data as bytes (codec.py): a built-in dataset as its spec (it is generated
+        again alike), the learner's own points as arrays; the epoch's order as indices into
+        the training set; the random generator's state."""
+        data, cursor = self.dataset, self._cursor
+        dataset = None
+        if data is not None:
+            dataset = {"name": data.name, "size": data.size, "noise": data.noise,
+                       "seed": data.seed, "test_fraction": data.test_fraction}
+            if data.name is None:
+                dataset |= {"train": data.train, "test": data.test}
+        epoch = None if cursor is None else {"order": cursor.order,
+                                             "position": cursor.position,
+                                             "samples": cursor.samples}
+        return codec.pack({"rng": self._rng.bit_generator.state, "dataset": dataset,
+                           "cursor": epoch, "samples": self._samples})
+
+    @classmethod
+    def from_record(cls, record: bytes) -> Workbench:
+        fields = codec.unpack(record)
+        bench = cls(0, fields["samples"])
+        bench._rng.bit_generator.state = fields["rng"]
+        spec = fields["dataset"]
+        if spec is not None:
+            if spec["name"] is None:
+                train_points, test_points = spec["train"], spec["test"]
+            else:
+                train_points, test_points = _built_in(spec["name"], spec["size"],
+                                                      spec["noise"], spec["seed"],
+                                                      spec["test_fraction"])
+            bench.dataset = Dataset(spec["name"], spec["size"], spec["noise"], spec["seed"],
+                                    spec["test_fraction"], train_points, test_points)
+        epoch = fields["cursor"]
+        if epoch is not None:
+            assert bench.dataset is not None
+            order = epoch["order"]
+            train = bench.dataset.train
+            bench._cursor = Cursor(train.X[order], train.T[order], epoch["position"],
+                                   epoch["samples"], order)
+        return bench
 
     def restart(self) -> None:
         """A reset network starts its epochs again."""
@@ -165,7 +222,7 @@ class Workbench:
     def checkpoint(self) -> Cursor | None:
         """Where the epoch stands, to roll back to if a call is refused after training."""
         c = self._cursor
-        return None if c is None else Cursor(c.X, c.T, c.position, c.samples)
+        return None if c is None else Cursor(c.X, c.T, c.position, c.samples, c.order)
 
     def rollback(self, checkpoint: Cursor | None) -> None:
         self._cursor = checkpoint

@@ -149,11 +149,10 @@ def test_hardening_train_seconds_exclude_the_wait_for_the_lock() -> None:
         network_id = _network(client)
         url = f"/api/networks/{network_id}"
         client.put(f"{url}/dataset", json={"name": "sine", "size": 20})
-        network = app.state.store.get(network_id)
         held = threading.Event()
 
         def hold() -> None:
-            with network.lock:
+            with app.state.store.open(network_id) as network, network.lock:
                 held.set()
                 time.sleep(0.3)
 

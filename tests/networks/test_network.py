@@ -7,7 +7,7 @@ from server.engine.datasets import make_dataset
 from server.errors import Diverged, FieldError
 from server.networks import network as network_module
 from server.networks.plot import PlotRequest
-from server.networks.store import NetworkStore
+from server.networks.store import MemoryStore as NetworkStore
 
 
 def _trained_network():

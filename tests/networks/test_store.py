@@ -8,7 +8,7 @@ import pytest
 from server.engine.datasets import Points
 from server.engine.mlp import Parameters
 from server.errors import Diverged, NetworkNotFound
-from server.networks.store import NetworkStore
+from server.networks.store import MemoryStore as NetworkStore
 
 
 def _a(*values: float) -> np.ndarray:

@@ -4,6 +4,7 @@ the tests that need a real server."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -17,9 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[str]:
-    """uvicorn with its fast stack (uvloop, httptools where installed) and no access log;
-    yields its URL. What the server prints goes to a file, shown if it fails to start."""
+def running_server(workers: int = 1, store: str | None = None,
+                   pids: list[int] | None = None) -> Iterator[str]:
+    """uvicorn with its fast stack (uvloop, httptools where installed) and no access log,
+    in `workers` processes, keeping its networks in `store` (a redis:// URL; by default
+    what BACKPROP_STORE says, else memory); yields its URL. `pids`, if given, receives the
+    pid of uvicorn's main process. What the server prints goes to a file, shown if it
+    fails to start."""
+    env = dict(os.environ)
+    if store is not None:
+        env["BACKPROP_STORE"] = "" if store == "memory" else store
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -27,8 +35,10 @@ def running_server() -> Iterator[str]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "server.main:app", "--host", "127.0.0.1",
              "--port", str(port), "--loop", "auto", "--http", "auto", "--no-access-log",
-             "--log-level", "warning"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+             "--log-level", "warning", "--workers", str(workers)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        if pids is not None:
+            pids.append(proc.pid)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30

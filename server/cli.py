@@ -1,10 +1,13 @@
-"""The `backprop-playground` command: serve the app with uvicorn."""
+"""The `backprop-playground` command: serve the app with uvicorn, in one process or several."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
 import uvicorn
+
+from .networks.store_redis import open_store
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -12,9 +15,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (more than 1 needs --store redis://...)")
+    parser.add_argument("--store", default=os.environ.get("BACKPROP_STORE") or "memory",
+                        help="where networks are kept: 'memory' (this process; the default) "
+                             "or redis://HOST:PORT/DB, shared by every worker and machine "
+                             "(also BACKPROP_STORE)")
     args = parser.parse_args(argv)
-    print(f"Backprop Playground: open http://{args.host}:{args.port}/ in your browser", flush=True)
-    uvicorn.run("server.main:app", host=args.host, port=args.port,
+    if args.workers < 1:
+        parser.error("--workers must be 1 or more")
+    shared = args.store != "memory"
+    if args.workers > 1 and not shared:
+        parser.error(f"--workers {args.workers} needs a shared store: each worker process "
+                     "would hold its own networks, and a call landing on another worker would "
+                     "not find them. Start redis-server and add --store "
+                     "redis://127.0.0.1:6379/0")
+    try:
+        open_store(args.store).close()  # fails now, plainly, if Redis is unreachable
+    except Exception as error:  # any failure to reach the store is fatal
+        parser.error(f"the store {args.store!r} cannot be used: {error}")
+    os.environ["BACKPROP_STORE"] = args.store if shared else ""  # what each worker reads
+    where = f"networks in Redis at {args.store}" if shared else "networks in memory"
+    print(f"Backprop Playground: open http://{args.host}:{args.port}/ in your browser "
+          f"({args.workers} worker{'s' if args.workers > 1 else ''}, {where})", flush=True)
+    uvicorn.run("server.main:app", host=args.host, port=args.port, workers=args.workers,
                 access_log=args.access_log, log_level="warning")
 
 

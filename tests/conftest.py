@@ -73,6 +73,7 @@ def strict_json(text: str):
 
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
-    """A real uvicorn serving the app on a free loopback port, for the whole session."""
-    with running_server() as url:
+    """A real uvicorn serving the app on a free loopback port, for the whole session (in
+    BACKPROP_TEST_WORKERS processes, 1 by default)."""
+    with running_server(workers=int(os.environ.get("BACKPROP_TEST_WORKERS") or 1)) as url:
         yield url

@@ -1,0 +1,214 @@
+"""The Redis store against a real redis-server: it behaves as the memory store, to the last
+bit; its records are JSON and raw bytes; a dead lock holder leaves nothing half-written."""
+
+import threading
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from server.errors import NetworkBusy, NetworkNotFound
+from server.networks import codec, store_redis
+from server.networks.network import Network
+from server.networks.store import MemoryStore
+from server.networks.store_redis import RedisStore
+
+
+@pytest.fixture
+def store(redis_url: str) -> Iterator[RedisStore]:
+    s = RedisStore(redis_url.rsplit("/", 1)[0] + "/2")  # a database of its own
+    s.flush()
+    yield s
+    s.flush()
+    s.close()
+
+
+def _a(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+def _same_network(a: Network, b: Network) -> None:
+    sa, sb = a.snapshot(), b.snapshot()
+    assert (sa.arch, sa.learning_rate, sa.l2, sa.step, sa.seed) == \
+        (sb.arch, sb.learning_rate, sb.l2, sb.step, sb.seed)
+    assert sa.params.equals(sb.params)
+    assert (sa.trace is None) == (sb.trace is None)
+    if sa.trace is not None:
+        assert codec.pack(sa.trace) == codec.pack(sb.trace)  # every array, bit for bit
+
+
+def _packed_dataset(network: Network) -> bytes | None:
+    data = network.dataset()
+    return None if data is None else codec.pack(
+        [data.name, data.size, data.noise, data.seed, data.test_fraction, data.train, data.test])
+
+
+# Calls as the API makes them: (name, function of a network).
+CALLS = [
+    ("forward", lambda n: n.forward(_a(0.3, -0.2), _a(1.0))),
+    ("backward", lambda n: n.backward()),
+    ("update", lambda n: n.update()),
+    ("step", lambda n: n.step(_a(-0.5, 0.7), _a(0.0))),
+    ("batch step", lambda n: n.step(np.array([[0.1, 0.2], [0.3, -0.4]]), np.array([[1.0], [0.0]]))),
+    ("dataset", lambda n: n.generate_dataset("xor", 120, 0.1, 4, 0.25)),
+    ("train", lambda n: n.train(37, 10, None)),
+    ("train full", lambda n: n.train(5, None, 0.01)),
+    ("add point", lambda n: n.add_point("train", _a(0.9, 0.9), _a(1.0))),
+    ("remove point", lambda n: n.remove_point("test", 0)),
+    ("configure", lambda n: n.configure(learning_rate=0.3, activation="tanh", l2=0.001)),
+    ("set weight", lambda n: n.set_weight(0, 1, 2, 0.25)),
+    ("set bias", lambda n: n.set_bias(1, 0, -0.1)),
+    ("train again", lambda n: n.train(64, 1, None)),
+    ("reset", lambda n: n.reset()),
+    ("train after reset", lambda n: n.train(12, 32, None)),
+    ("forward", lambda n: n.forward(_a(0.3, -0.2), _a(1.0))),
+]
+
+
+def test_store_redis_calls_give_what_the_memory_store_gives(store: RedisStore) -> None:
+    memory = MemoryStore().create(seed=11, layers=(2, 3, 1))
+    shared = store.create(seed=11, layers=(2, 3, 1)).id
+    for name, call in CALLS:
+        expected = call(memory)
+        with store.open(shared, with_data=name.startswith("train")) as network:
+            got = call(network)
+        if hasattr(expected, "outcome"):  # a training call: the same losses, to the bit
+            assert expected.outcome.train_loss == got.outcome.train_loss, name
+            assert np.array_equal(expected.outcome.result.history_losses,
+                                  got.outcome.result.history_losses), name
+        with store.open(shared) as network:
+            _same_network(memory, network)
+            assert _packed_dataset(network) == _packed_dataset(memory), name
+
+
+def test_store_redis_resumes_a_network_where_it_stood(store: RedisStore) -> None:
+    memory = MemoryStore().create(seed=3, step=7, samples_trained=40)
+    shared = store.create(seed=3, step=7, samples_trained=40).id
+    for n in (memory,):
+        n.generate_dataset("sine", 50, 0.0, 1, 0.0)
+        n.train(3, 10, None)
+    with store.open(shared) as network:
+        network.generate_dataset("sine", 50, 0.0, 1, 0.0)
+    with store.open(shared) as network:
+        trained = network.train(3, 10, None)
+    assert trained.outcome.samples == 70
+    with store.open(shared) as network:
+        _same_network(memory, network)
+
+
+def test_store_redis_records_are_json_and_bytes_never_pickle(store: RedisStore) -> None:
+    network = store.create(seed=1)
+    with store.open(network.id) as n:
+        n.step(_a(0.5), _a(0.2))
+    core = store.redis.hget(f"bp:{network.id}:net", "core")
+    header = int.from_bytes(core[:4], "little")
+    assert core[4:5] == b"{" and b'"$t":"Trace"' in core[4:4 + header]
+    assert b"pickle" not in core and not core.startswith(b"\x80")
+    with pytest.raises(codec.CodecError):
+        codec.unpack(b"\x0f\x00\x00\x00" + b'{"$t":"system"}')
+    with pytest.raises(TypeError):
+        codec.pack(object())
+
+
+def test_store_redis_a_refused_call_changes_nothing(store: RedisStore) -> None:
+    network = store.create(seed=1)
+    before = store.redis.hgetall(f"bp:{network.id}:net")
+    with pytest.raises(ValueError), store.open(network.id) as n:
+        n.step(_a(0.5), _a(0.2))
+        raise ValueError("a call that fails after its work")
+    assert store.redis.hgetall(f"bp:{network.id}:net") == before
+
+
+def test_store_redis_calls_on_one_network_are_serialized(store: RedisStore) -> None:
+    shared = store.create(seed=5).id
+    alone = MemoryStore().create(seed=5)
+    stores = [RedisStore(store.url) for _ in range(4)]  # as four processes would
+
+    def step(i: int) -> None:
+        with stores[i % 4].open(shared) as n:
+            n.step(_a(0.3), _a(0.9))
+
+    threads = [threading.Thread(target=step, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for _ in range(40):
+        alone.step(_a(0.3), _a(0.9))
+    with store.open(shared) as n:
+        assert n.snapshot().step == 40
+        assert n.snapshot().params.equals(alone.snapshot().params)
+
+
+def test_store_redis_a_dead_lock_holder_writes_nothing_and_its_lock_expires(
+        store: RedisStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_redis, "LOCK_SECONDS", 0.3)
+    network = store.create(seed=2).id
+    with store.open(network) as n:
+        n.step(_a(0.1), _a(0.5))
+    before = store.redis.hget(f"bp:{network}:net", "core")
+    # A process takes the lock, changes the network and "dies" before it writes.
+    dead = store.open(network)
+    held = dead.__enter__()
+    held.step(_a(0.9), _a(0.0))
+    started = time.monotonic()
+    with store.open(network) as n:  # waits for the lock to expire
+        waited = time.monotonic() - started
+        assert n.snapshot().step == 1
+    assert waited >= 0.2
+    assert store.redis.hget(f"bp:{network}:net", "core") == before
+    # A holder that outlived its lock cannot write any more: refused, nothing changed.
+    with store.open(network) as n:
+        pass
+    monkeypatch.setattr(store_redis, "LOCK_SECONDS", 0.05)
+    late = store.open(network)
+    late.__enter__().step(_a(0.2), _a(0.2))
+    time.sleep(0.1)
+    with store.open(network) as n:
+        n.forward(_a(0.3), _a(0.3))  # another call took the lock meanwhile
+    after = store.redis.hget(f"bp:{network}:net", "core")
+    with pytest.raises(NetworkBusy):
+        late.__exit__(None, None, None)
+    assert store.redis.hget(f"bp:{network}:net", "core") == after
+
+
+def test_store_redis_evicts_the_least_recently_used_and_says_expired(redis_url: str) -> None:
+    url = redis_url.rsplit("/", 1)[0] + "/2"
+    first, second = RedisStore(url, capacity=3), RedisStore(url, capacity=3)
+    first.flush()
+    ids = [first.create().id, second.create().id, first.create().id]
+    with second.open(ids[0]):
+        pass  # ids[1] is now the least recently used
+    ids.append(second.create().id)
+    assert len(first) == 3
+    with pytest.raises(NetworkNotFound) as gone, first.open(ids[1]):
+        pass
+    assert gone.value.expired
+    with pytest.raises(NetworkNotFound) as never, first.open("never-was"):
+        pass
+    assert not never.value.expired
+    second.delete(ids[0])
+    with pytest.raises(NetworkNotFound) as deleted:
+        first.delete(ids[0])
+    assert not deleted.value.expired
+    first.flush()
+
+
+def test_store_redis_bounds_the_data_and_every_key_expires(redis_url: str) -> None:
+    url = redis_url.rsplit("/", 1)[0] + "/2"
+    store = RedisStore(url, data_bytes=200_000)
+    store.flush()
+    ids = []
+    for _ in range(4):
+        network = store.create(layers=(2, 3, 1))
+        with store.open(network.id) as n:
+            n.generate_dataset("spiral", 2000, 0.0, 1, 0.0)  # 2 × 48,000 bytes
+        ids.append(network.id)
+    assert store.data_in_use <= 200_000
+    assert len(store) == 2
+    with pytest.raises(NetworkNotFound), store.open(ids[0]):
+        pass
+    for key in store.redis.scan_iter("bp:*"):
+        assert store.redis.ttl(key) > 0, key
+    store.flush()

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .api import data_routes, networks, options, pages
+from .api import data_routes, networks, options, pages, play
 from .api.errors import install_error_handlers
 from .api.heavy import HeavyPool
 from .engine import kernel
@@ -48,6 +48,7 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
     )
     app.state.store = store or open_store(os.environ.get("BACKPROP_STORE"), capacity)
     app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
+    app.state.play_streams = play.Streams()
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -56,6 +57,7 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
     app.include_router(options.router)
     app.include_router(networks.router)
     app.include_router(data_routes.router)
+    app.include_router(play.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # type: ignore[arg-type]
     app.add_middleware(HeadAsGet)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]

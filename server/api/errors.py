@@ -86,14 +86,31 @@ async def _invalid_input(request: Request, exc: FieldError) -> JSONResponse:
     return error_response(422, str(exc), [ErrorItem(field=exc.field, message=exc.message)])
 
 
-async def _not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
+def not_found_detail(exc: NetworkNotFound) -> str:
     if exc.expired:
-        detail = (f"network {exc.network_id!r} has expired: the server keeps a limited number "
-                  "of networks (and, in a shared store, each for a day after its last use) and "
-                  "evicted this one, the least recently used; create it again")
-    else:
-        detail = f"no network has the id {exc.network_id!r}"
-    return error_response(404, detail)
+        return (f"network {exc.network_id!r} has expired: the server keeps a limited number "
+                "of networks (and, in a shared store, each for a day after its last use) and "
+                "evicted this one, the least recently used; create it again")
+    return f"no network has the id {exc.network_id!r}"
+
+
+def error_body(exc: Exception) -> tuple[int, dict[str, Any]] | None:
+    """The status and body the HTTP routes answer `exc` with (for a WebSocket's messages);
+    None for an exception that is not one of the server's errors."""
+    if isinstance(exc, FieldError):
+        return 422, {"detail": str(exc), "errors": [{"field": exc.field,
+                                                     "message": exc.message}]}
+    if isinstance(exc, NetworkNotFound):
+        return 404, {"detail": not_found_detail(exc)}
+    if isinstance(exc, PhaseConflict | Diverged):
+        return 409, {"detail": str(exc)}
+    if isinstance(exc, NetworkBusy):
+        return 503, {"detail": str(exc)}
+    return None
+
+
+async def _not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
+    return error_response(404, not_found_detail(exc))
 
 
 async def _busy(request: Request, exc: NetworkBusy) -> JSONResponse:

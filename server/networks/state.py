@@ -104,6 +104,14 @@ class NetworkState:
         consistent view)."""
         return self._arch
 
+    def settings(self) -> dict[str, float | str]:
+        """What a training call uses besides the data: the rate, λ, activations and loss."""
+        with self.lock:
+            arch = self._arch
+            return {"learning_rate": self._learning_rate, "l2": self._l2,
+                    "activation": arch.activation,
+                    "output_activation": arch.output_activation, "loss": arch.loss}
+
     def snapshot(self) -> Snapshot:
         with self.lock:
             return self._snapshot()

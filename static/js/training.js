@@ -1,9 +1,13 @@
 /**
- * Training mode: the dataset, Play and Pause, and the calls behind them. Training calls run
- * back to back on the server (two in flight); their answers go into the store, and the
- * plot, the loss chart and the network are redrawn at most once per animation frame.
+ * Training mode: the dataset, Play and Pause, and the calls behind them. Play opens a
+ * WebSocket on which the server trains in short chunks and sends each chunk's outcome as a
+ * frame (server/api/play.py); the page draws at most one frame per animation frame and
+ * acknowledges what it drew, so that the server trains at the pace of the drawing. Where a
+ * WebSocket cannot be opened, training calls run back to back over HTTP instead (several in
+ * flight). Either way the answers go into the store, and the plot, the loss chart and the
+ * network are redrawn at most once per animation frame.
  */
-import { api } from "./api.js";
+import { api, ApiError, fromTraining } from "./api.js";
 import { PLAY, PLOT } from "./config.js";
 
 /**
@@ -16,6 +20,10 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   let steps = 10;
   let dirty = false;
   let stopped = Promise.resolve();
+  /** @type {WebSocket|null} the Play stream, while open */
+  let socket = null;
+  let lastFrame = 0;     // the newest frame received on the stream
+  let sentRequest = "";  // the settings the stream was last asked to train with
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
   const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0 };
   /** @type {any} */ (window).backpropPlayStats = stats;
@@ -89,14 +97,115 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
       draw();
       stats.drawMs = performance.now() - started;  // the last frame's drawing time
       if (store.state.playing) stats.frames += 1;
+      acknowledge();
     }
     if (!store.state.playing) return;
     requestAnimationFrame(frame);
   }
 
-  /** Training calls back to back, two in flight, so that the server never waits for the
-   * page to draw; ends (and redraws) once paused. */
+  /** Tells the stream what is drawn (it sends the next frames only then), and asks it for
+   * other settings when the batch size or the plotted node changed. */
+  function acknowledge() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "ack", frame: lastFrame }));
+    if (store.state.playing && JSON.stringify(streamRequest()) !== sentRequest) askToPlay();
+  }
+
+  function streamRequest() {
+    const { steps: _, ...rest } = request();
+    return rest;
+  }
+
+  function askToPlay() {
+    const asked = streamRequest();
+    sentRequest = JSON.stringify(asked);
+    socket?.send(JSON.stringify({ type: "play", ...asked }));
+  }
+
+  /** @param {string} id */
+  function streamUrl(id) {
+    const url = new URL(`/api/networks/${encodeURIComponent(id)}/play`, location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.href;
+  }
+
+  /**
+   * Play on the network `id` over a WebSocket until paused. Resolves once the server has
+   * paused (every frame it sent applied), "unavailable" if no stream could be opened; an
+   * error message rejects with an ApiError, as the HTTP call would.
+   * @param {string} id @returns {Promise<void|"unavailable">}
+   */
+  function stream(id) {
+    return new Promise((resolve, reject) => {
+      let opened = false;
+      let settled = false;
+      const ws = new WebSocket(streamUrl(id));
+      const end = (/** @type {() => void} */ settle) => {
+        if (settled) return;
+        settled = true;
+        socket = null;
+        ws.close();
+        settle();
+      };
+      ws.onopen = () => {
+        opened = true;
+        socket = ws;
+        lastFrame = 0;
+        if (store.state.playing) askToPlay();
+        else end(resolve);
+      };
+      ws.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === "frame") {
+          const { type: _t, frame: n, chunk_steps, settings: _s, ...answer } = message;
+          const before = store.state.samplesTrained;
+          store.apply("trained", fromTraining(answer));
+          stats.samples += Math.max(0, store.state.samplesTrained - before);
+          stats.stepsPerCall = chunk_steps;
+          stats.serverMs = answer.seconds * 1000;
+          lastFrame = n;
+          dirty = true;
+          // Paused meanwhile (by Pause, or by an action that stops Play): the stream stops.
+          if (!store.state.playing) ws.send(JSON.stringify({ type: "pause" }));
+        } else if (message.type === "paused") {
+          end(resolve);
+        } else if (message.type === "error") {
+          end(() => reject(new ApiError(message.status, message.detail, message.errors)));
+        }
+      };
+      ws.onclose = () => {
+        if (opened) end(() => reject(new Error("the connection to the server was lost")));
+        else end(() => resolve("unavailable"));
+      };
+    });
+  }
+
+  /** Play over the stream, re-created with the network if the server forgot it; over HTTP
+   * if no stream can be opened. Ends (and redraws) once paused. */
   async function loop() {
+    try {
+      const outcome = await session.call((id) => stream(id));
+      if (outcome === "unavailable" && store.state.playing) {
+        await httpLoop();
+        return;
+      }
+    } catch (e) {
+      store.apply("playing", false);
+      store.apply("status", `Training stopped: ${/** @type {Error} */ (e).message}`);
+    }
+    finished();
+  }
+
+  function finished() {
+    document.body.dataset.playing = "false";
+    dirty = true;
+    frame();
+    onPause();
+  }
+
+  /** Training calls back to back, several in flight, so that the server never waits for
+   * the page to draw; ends (and redraws) once paused. */
+  async function httpLoop() {
     const inFlight = [];
     while (store.state.playing || inFlight.length) {
       while (store.state.playing && inFlight.length < PLAY.callsInFlight) {
@@ -109,10 +218,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
         store.apply("status", `Training stopped: ${e.message}`);
       }
     }
-    document.body.dataset.playing = "false";
-    dirty = true;
-    frame();
-    onPause();
+    finished();
   }
 
   function play() {
@@ -129,9 +235,10 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     stopped = loop();
   }
 
-  /** Stops after the calls in flight; resolves once their results are drawn. */
+  /** Stops after the chunk or calls in flight; resolves once their results are drawn. */
   function pause() {
     if (store.state.playing) store.apply("playing", false);
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "pause" }));
     return stopped;
   }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -71,6 +72,16 @@ def play_for(page: Page, ms: int) -> None:
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("body[data-playing=false]")
     settle(page)
+
+
+def wait_until(page: Page, expression: str, timeout_ms: int = 15_000) -> None:
+    """Polls a JavaScript expression until it is true (the page's CSP forbids the eval
+    behind Playwright's wait_for_function)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(20)
 
 
 def link_to(state: dict) -> str:

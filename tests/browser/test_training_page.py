@@ -6,7 +6,16 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, open_page, parse_shown, play_for, settle, shown
+from tests.browser.conftest import (
+    api,
+    click,
+    open_page,
+    parse_shown,
+    play_for,
+    settle,
+    shown,
+    wait_until,
+)
 
 TOLERANCE = 5.1e-5
 
@@ -236,3 +245,82 @@ def test_training_a_point_can_be_added_from_the_keyboard(browser: Browser,
     assert "input" in (page.locator("#status").text_content() or "")
     page.context.close()
     assert all("status of 422" in e for e in console.errors), console.errors
+
+
+def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:
+    sockets, frames, train_calls = [], [], []
+    page.on("websocket", lambda ws: (sockets.append(ws.url), ws.on(
+        "framereceived", lambda payload: frames.append(json.loads(payload)))))
+    page.on("request", lambda r: train_calls.append(r.url) if r.url.endswith("/train") else None)
+    play_for(page, 1200)
+    assert len(sockets) == 1 and sockets[0].endswith("/play")
+    drawn = [f for f in frames if f["type"] == "frame"]
+    assert len(drawn) > 10 and frames[-1]["type"] == "paused"
+    assert [f["frame"] for f in drawn] == list(range(1, len(drawn) + 1))
+    assert not train_calls  # no HTTP training call
+    state = api(page, "GET", "")
+    assert state["step"] == drawn[-1]["step"]  # the last frame is the network as it stands
+    assert page.evaluate("window.backpropPlayStats.frames") > 10
+    page.wait_for_timeout(300)
+    assert api(page, "GET", "")["step"] == state["step"]  # paused: nothing trains
+
+
+def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Page) -> None:
+    frames = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(json.loads(payload))))
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 5")
+    with page.expect_response(lambda r: r.request.method == "PATCH") as patched:
+        field = page.get_by_label("Learning rate", exact=True)
+        field.fill("0.125")
+        field.press("Enter")
+    patched.value.finished()
+    seen = len(frames)
+    wait_until(page, f"window.backpropPlayStats.frames > {seen + 4}")
+    page.select_option("#batch-size", "10")
+    page.wait_for_timeout(400)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    after = [f for f in frames[seen:] if f["type"] == "frame"]
+    # The chunk in flight when the change arrived may have used the old rate; the next one
+    # uses the new rate.
+    assert all(f["settings"]["learning_rate"] == 0.125 for f in after[1:])
+    assert page.evaluate("document.body.dataset.playing") == "false"
+
+
+def test_training_page_recovers_when_the_server_forgets_its_network_mid_play(
+        browser: Browser, base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 3")
+    old_id = page.evaluate("document.body.dataset.networkId")
+    api(page, "DELETE", "")
+    wait_until(page, f"document.body.dataset.networkId !== {old_id!r}")
+    wait_until(page, "window.backpropPlayStats.frames > 10")
+    assert page.evaluate("document.body.dataset.playing") == "true"  # it plays on
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    state = api(page, "GET", "")
+    assert state["id"] != old_id and state["step"] > 0
+    assert "re-created" in (page.locator("#status").text_content() or "")
+    page.context.close()
+    assert not console.errors, console.errors
+
+
+def test_training_play_falls_back_to_http_without_websockets(browser: Browser,
+                                                             base_url: str) -> None:
+    page, console = open_page(browser, base_url)
+    page.evaluate("""() => { window.WebSocket = class { constructor() {
+        this.readyState = 3; setTimeout(() => this.onclose && this.onclose({}), 0); }
+        send() {} close() {} }; window.WebSocket.OPEN = 1; }""")
+    calls = []
+    page.on("request", lambda r: calls.append(r.url) if r.url.endswith("/train") else None)
+    before = api(page, "GET", "")["step"]
+    play_for(page, 800)
+    assert calls and api(page, "GET", "")["step"] > before
+    page.context.close()
+    assert not console.errors, console.errors

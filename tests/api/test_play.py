@@ -1,0 +1,132 @@
+"""Play over a WebSocket (/api/networks/{id}/play): frames of real training, paced by the
+page's acknowledgements; pause; settings by PATCH show in the next frames; refused messages
+name their field and change nothing; a forgotten network is said, as over HTTP."""
+
+from fastapi.testclient import TestClient
+
+PLAY = {"type": "play", "batch_size": 10, "resolution": 8, "functions_resolution": 4}
+
+
+def _network(client: TestClient, **fields) -> str:
+    network = client.post("/api/networks", json={"seed": 3, **fields}).json()["id"]
+    client.put(f"/api/networks/{network}/dataset", json={"name": "sine", "size": 50})
+    return network
+
+
+def _frames(ws, count: int) -> list[dict]:
+    frames = []
+    while len(frames) < count:
+        message = ws.receive_json()
+        assert message["type"] == "frame", message
+        frames.append(message)
+        ws.send_json({"type": "ack", "frame": message["frame"]})
+    return frames
+
+
+def _pause(ws) -> list[dict]:
+    ws.send_json({"type": "pause"})
+    late = []
+    while (message := ws.receive_json())["type"] != "paused":
+        late.append(message)
+    return late
+
+
+def test_play_trains_in_frames_and_pauses(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json(PLAY)
+        frames = _frames(ws, 8)
+        late = _pause(ws)
+    frames += late
+    assert [f["frame"] for f in frames] == list(range(1, len(frames) + 1))
+    steps = [f["step"] for f in frames]
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
+    for before, after in zip(frames, frames[1:], strict=False):
+        assert after["step"] - before["step"] == after["chunk_steps"]
+    last = frames[-1]
+    state = client.get(f"/api/networks/{network}").json()
+    assert state["step"] == last["step"] and state["weights"] == last["weights"]
+    assert last["function"]["resolution"] == 8 and last["functions"]["resolution"] == 4
+    assert last["settings"]["learning_rate"] == 0.5
+    # What a frame says equals what training the same steps over HTTP gives.
+    copy = client.post("/api/networks", json={"seed": 3}).json()["id"]
+    client.put(f"/api/networks/{copy}/dataset", json={"name": "sine", "size": 50})
+    for f in frames:
+        answer = client.post(f"/api/networks/{copy}/train",
+                             json={"steps": f["chunk_steps"], "batch_size": 10}).json()
+        assert answer["weights"] == f["weights"] and answer["train_loss"] == f["train_loss"]
+
+
+def test_play_sends_no_more_than_two_frames_ahead_of_the_page(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json(PLAY)
+        first, second = ws.receive_json(), ws.receive_json()
+        assert (first["frame"], second["frame"]) == (1, 2)
+        step = client.get(f"/api/networks/{network}").json()["step"]
+        assert step == second["step"]  # nothing trains until a frame is acknowledged
+        ws.send_json({"type": "ack", "frame": 2})
+        assert ws.receive_json()["frame"] == 3
+        _pause(ws)
+
+
+def test_play_settings_changed_by_patch_apply_to_the_next_frames(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json(PLAY)
+        _frames(ws, 3)
+        client.patch(f"/api/networks/{network}", json={"learning_rate": 0.125,
+                                                       "activation": "tanh"})
+        frames = _frames(ws, 4)
+        ws.send_json({**PLAY, "batch_size": None})
+        later = _frames(ws, 4)
+        _pause(ws)
+    # Sent before the change: at most the two frames already on their way.
+    assert all(f["settings"] == {"learning_rate": 0.125, "l2": 0.0, "activation": "tanh",
+                                 "output_activation": "sigmoid", "loss": "squared"}
+               for f in frames[2:])
+    # The full batch: one update per step on all 50 points (none held out for testing).
+    assert later[-1]["samples_trained"] - later[-2]["samples_trained"] == \
+        50 * later[-1]["chunk_steps"]
+
+
+def test_play_refuses_bad_messages_by_name_and_keeps_the_network(client: TestClient) -> None:
+    network = _network(client)
+    before = client.get(f"/api/networks/{network}").json()
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        for message, field in (({"type": "play", "batch_size": 0}, "batch_size"),
+                               ({"type": "play", "resolution": 1000}, "resolution"),
+                               ({"type": "play", "steps": 5, "nodes": 1}, "nodes"),
+                               ({"type": "jump"}, "type"), ([1, 2], "type")):
+            ws.send_json(message)
+            error = ws.receive_json()
+            assert error["type"] == "error" and error["status"] == 422
+            assert error["errors"][0]["field"] == field, error
+        ws.send_text("{not json")
+        assert ws.receive_json()["errors"][0]["field"] == "body"
+    assert client.get(f"/api/networks/{network}").json() == before
+
+
+def test_play_says_a_network_is_gone_as_http_would(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect("/api/networks/never-was/play") as ws:
+        ws.send_json(PLAY)
+        error = ws.receive_json()
+    assert error == {"type": "error", "status": 404,
+                     "detail": "no network has the id 'never-was'"}
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json(PLAY)
+        _frames(ws, 2)
+        client.delete(f"/api/networks/{network}")
+        while (message := ws.receive_json())["type"] == "frame":
+            ws.send_json({"type": "ack", "frame": message["frame"]})
+        assert message["status"] == 404 and "no network has the id" in message["detail"]
+        assert ws.receive_json() == {"type": "paused"}  # an error pauses the stream
+
+
+def test_play_without_data_is_a_conflict(client: TestClient) -> None:
+    network = client.post("/api/networks", json={}).json()["id"]
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json(PLAY)
+        error = ws.receive_json()
+    assert error["status"] == 409 and "no training data" in error["detail"]

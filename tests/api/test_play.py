@@ -2,6 +2,8 @@
 page's acknowledgements; pause; settings by PATCH show in the next frames; refused messages
 name their field and change nothing; a forgotten network is said, as over HTTP."""
 
+import itertools
+
 from fastapi.testclient import TestClient
 
 PLAY = {"type": "play", "batch_size": 10, "resolution": 8, "functions_resolution": 4}
@@ -41,7 +43,7 @@ def test_play_trains_in_frames_and_pauses(client: TestClient) -> None:
     assert [f["frame"] for f in frames] == list(range(1, len(frames) + 1))
     steps = [f["step"] for f in frames]
     assert steps == sorted(steps) and len(set(steps)) == len(steps)
-    for before, after in zip(frames, frames[1:], strict=False):
+    for before, after in itertools.pairwise(frames):
         assert after["step"] - before["step"] == after["chunk_steps"]
     last = frames[-1]
     state = client.get(f"/api/networks/{network}").json()

@@ -127,7 +127,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                                     request.functions_resolution)
             settings = network.settings()
         answer = train_out(trained, request.node).model_dump(mode="json")
-        return orjson.dumps({"type": "frame", "frame": 0, "chunk_steps": steps,
+        return orjson.dumps({"type": "frame", "frame": 0, "chunk_steps": trained.outcome.steps,
                              "settings": settings, **answer}), trained.seconds
 
     receiver = asyncio.create_task(receive())

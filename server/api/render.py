@@ -121,7 +121,8 @@ def train_out(trained: Trained, node: int) -> TrainOut:
     if trained.grid is not None and trained.layer is not None:
         function = function_out(trained.layer, node, trained.grid)
     return TrainOut(
-        id=snap.id, step=snap.step, samples_trained=outcome.samples, epoch=outcome.epoch,
+        id=snap.id, step=snap.step, steps=outcome.steps, samples_trained=outcome.samples,
+        epoch=outcome.epoch,
         history=[LossPoint(step=steps_before + int(s) + 1, loss=float(e))
                  for s, e in zip(result.history_steps, result.history_losses, strict=True)],
         train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,

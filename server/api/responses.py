@@ -49,6 +49,8 @@ class FunctionsOut(BaseModel):
 class TrainOut(BaseModel):
     id: str
     step: int = Field(description="updates applied so far, this call's included")
+    steps: int = Field(description="updates this call applied: the steps asked for, or fewer "
+                                   "if the call reached its time limit (about 1 s) first")
     samples_trained: int = Field(description="samples trained on since the last reset")
     epoch: float = Field(description="samples_trained / training points")
     history: list[LossPoint] = Field(description="mini-batch E at up to 200 of this call's "

@@ -219,7 +219,7 @@ class Network(Inspections):
                 self._workbench.rollback(checkpoint)  # as if it had never trained
                 raise
             self._params = outcome.result.params
-            self._step += steps
+            self._step += outcome.steps
             self._trace = None
             seconds = time.perf_counter() - started
             return Trained(outcome, self._snapshot(), layer, grid, seconds, grids)

@@ -6,6 +6,7 @@ against the network by the API.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -15,7 +16,7 @@ from ..engine import costs, kernel
 from ..engine.activations import Array
 from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
 from ..engine.mlp import Architecture, Parameters, forward
-from ..engine.sgd import Cursor, TrainResult, new_cursor
+from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
 from . import codec
@@ -51,6 +52,40 @@ class TrainOutcome:
     epoch: float
     train_loss: float
     test_loss: float | None
+
+
+PIECE_SECONDS = 0.1  # a long call trains in pieces of about this, checking the time between
+
+
+def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: int,
+                 batch_size: int, learning_rate: float, l2: float, cursor: Cursor,
+                 rng: np.random.Generator, estimate: float) -> tuple[TrainResult, int]:
+    """kernel.train, stopped once MAX_CALL_SECONDS have passed (however busy the machine):
+    a call estimated at more than PIECE_SECONDS trains in pieces of about that, and the
+    time is checked between them. Pieces draw the same permutations in the same order, so
+    the result equals one call of the same steps. Returns the result and the steps done."""
+    if estimate <= PIECE_SECONDS:
+        return kernel.train(arch, params, X, T, steps=steps, batch_size=batch_size,
+                            learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng), steps
+    deadline = time.perf_counter() + MAX_CALL_SECONDS
+    piece = max(1, int(steps * PIECE_SECONDS / estimate))
+    done, parts = 0, []
+    while done < steps:
+        part = kernel.train(arch, params, X, T, steps=min(piece, steps - done),
+                            batch_size=batch_size, learning_rate=learning_rate, l2=l2,
+                            cursor=cursor, rng=rng)
+        parts.append((done, part))
+        done += min(piece, steps - done)
+        params = part.params
+        if not part.finite or time.perf_counter() > deadline:
+            break
+    history = np.concatenate([start + p.history_steps for start, p in parts])
+    losses = np.concatenate([p.history_losses for _, p in parts])
+    keep = np.unique(np.linspace(0, len(history) - 1, min(len(history), MAX_HISTORY))
+                     .round().astype(int))
+    last = parts[-1][1]
+    return TrainResult(last.params, history[keep], losses[keep], last.gradient_sizes,
+                       all(p.finite for _, p in parts)), done
 
 
 @lru_cache(maxsize=64)
@@ -207,14 +242,14 @@ class Workbench:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
-        result = kernel.train(arch, params, data.train.X, data.train.T, steps=steps,
-                              batch_size=size, learning_rate=learning_rate, l2=l2,
-                              cursor=cursor, rng=self._rng)
+        result, done = _train_until(arch, params, data.train.X, data.train.T, steps=steps,
+                                    batch_size=size, learning_rate=learning_rate, l2=l2,
+                                    cursor=cursor, rng=self._rng, estimate=estimate)
         if result.finite:
             train_loss = _mean_error(arch, result.params, data.train)
             test_loss = _mean_error(arch, result.params, data.test)
             if all(e is None or np.isfinite(e) for e in (train_loss, test_loss)):
-                return TrainOutcome(result, steps, cursor.samples, cursor.samples / n,
+                return TrainOutcome(result, done, cursor.samples, cursor.samples / n,
                                     float(train_loss or 0.0), test_loss)
         self.rollback(saved)
         return None

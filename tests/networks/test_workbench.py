@@ -27,3 +27,38 @@ def test_estimate_allows_fewer_steps_for_costlier_activations(activation) -> Non
     linear = Architecture((8,) * 8, "linear", "linear", "squared")
     assert 1 <= _most_steps(arch, 10_000, 10_000) <= _most_steps(linear, 10_000, 10_000)
     assert estimated_seconds(arch, 100, 10_000, 0) < estimated_seconds(arch, 100, 10_000, 10_000)
+
+
+def test_workbench_a_long_call_stops_by_time_and_says_how_far_it_got(monkeypatch) -> None:
+    """However busy the machine, a call ends after about MAX_CALL_SECONDS: here the time
+    limit is tiny and the estimate generous, so the call stops after some pieces; what it
+    did equals training that many steps in one call."""
+    import time as clock
+
+    from server.networks import workbench as wb
+    from server.networks.store import MemoryStore
+
+    stopped = MemoryStore().create(seed=4, layers=(2, 8, 8, 1))
+    whole = MemoryStore().create(seed=4, layers=(2, 8, 8, 1))
+    for n in (stopped, whole):
+        n.generate_dataset("spiral", 400, 0.1, 2, 0.0)
+    real_train = wb.kernel.train
+
+    def slow_train(*args, **kwargs):
+        clock.sleep(0.01)  # a machine busy with other work
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(wb, "MAX_CALL_SECONDS", 0.05)
+    monkeypatch.setattr(wb, "estimated_seconds", lambda *a: 0.04)  # accepted, yet too slow
+    monkeypatch.setattr(wb, "PIECE_SECONDS", 1e-9)  # every call trains in pieces
+    monkeypatch.setattr(wb.kernel, "train", slow_train)
+    trained = stopped.train(2000, 8, None)
+    done = trained.outcome.steps
+    assert 1 <= done < 2000
+    assert trained.snapshot.step == done
+    assert len(trained.outcome.result.history_steps) <= 200
+    monkeypatch.setattr(wb, "MAX_CALL_SECONDS", 1e9)
+    monkeypatch.setattr(wb, "PIECE_SECONDS", 1e9)
+    again = whole.train(done, 8, None)
+    assert again.snapshot.params.equals(trained.snapshot.params)
+    assert again.outcome.samples == trained.outcome.samples

@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextlib.contextmanager
 def running_server(workers: int = 1, store: str | None = None,
-                   pids: list[int] | None = None) -> Iterator[str]:
+                   pids: list[int] | None = None, cpus: str | None = None) -> Iterator[str]:
     """uvicorn with its fast stack (uvloop, httptools where installed) and no access log,
     in `workers` processes, keeping its networks in `store` (a redis:// URL; by default
     what BACKPROP_STORE says, else memory); yields its URL. `pids`, if given, receives the
     pid of uvicorn's main process. What the server prints goes to a file, shown if it
-    fails to start."""
+    fails to start. `cpus` (e.g. "0") pins the server to those cores (taskset)."""
     env = dict(os.environ)
     if store is not None:
         env["BACKPROP_STORE"] = "" if store == "memory" else store
@@ -32,8 +32,9 @@ def running_server(workers: int = 1, store: str | None = None,
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with tempfile.TemporaryFile("w+") as log:
+        pin = ["taskset", "-c", cpus] if cpus else []
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "server.main:app", "--host", "127.0.0.1",
+            [*pin, sys.executable, "-m", "uvicorn", "server.main:app", "--host", "127.0.0.1",
              "--port", str(port), "--loop", "auto", "--http", "auto", "--no-access-log",
              "--log-level", "warning", "--workers", str(workers)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -25,7 +25,8 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   let lastFrame = 0;     // the newest frame received on the stream
   let sentRequest = "";  // the settings the stream was last asked to train with
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
-  const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0 };
+  const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0,
+                  transport: "", /** @type {object|null} */ frameSettings: null };
   /** @type {any} */ (window).backpropPlayStats = stats;
 
   const network = () => store.state.network;
@@ -157,11 +158,13 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
       ws.onmessage = (event) => {
         const message = JSON.parse(event.data);
         if (message.type === "frame") {
-          const { type: _t, frame: n, chunk_steps, settings: _s, ...answer } = message;
+          const { type: _t, frame: n, chunk_steps, settings, ...answer } = message;
           const before = store.state.samplesTrained;
           store.apply("trained", fromTraining(answer));
           stats.samples += Math.max(0, store.state.samplesTrained - before);
           stats.stepsPerCall = chunk_steps;
+          stats.frameSettings = settings;  // what the frame trained with (for the benchmark)
+          stats.transport = "websocket";
           stats.serverMs = answer.seconds * 1000;
           lastFrame = n;
           dirty = true;
@@ -206,6 +209,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   /** Training calls back to back, several in flight, so that the server never waits for
    * the page to draw; ends (and redraws) once paused. */
   async function httpLoop() {
+    stats.transport = "http";
     const inFlight = [];
     while (store.state.playing || inFlight.length) {
       while (store.state.playing && inFlight.length < PLAY.callsInFlight) {

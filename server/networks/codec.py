@@ -83,10 +83,11 @@ def unpack(data: bytes) -> Any:
             end = offset + count * dtype.itemsize
             if end > len(data):
                 raise CodecError("a packed record ends before its arrays do")
-            # A copy: arrays read back are writable and own their memory.
-            array = np.frombuffer(view[offset:end], dtype=dtype).reshape(shape).copy()
+            # Read-only views of the record's bytes (no copy): the engine never writes into
+            # the arrays it is given.
+            array = np.frombuffer(view[offset:end], dtype=dtype).reshape(shape)
             offset = end
-            return array.astype(np.float64 if kind == "f8" else np.int64, copy=False)
+            return array
         if "$t" in v:
             cls = _TYPES.get(v["$t"])
             if cls is None:

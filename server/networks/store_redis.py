@@ -24,9 +24,12 @@ data (see README, "Capacity"), plus the small `known` markers; every key has a T
 from __future__ import annotations
 
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -68,9 +71,10 @@ local function evict(prefix, keep, capacity, budget, ttl)
 end
 """
 
-# KEYS: net, known. ARGV: prefix, id, core, data, ttl, known ttl, now, capacity, budget.
+# KEYS: net, known. ARGV: prefix, id, core, data, ttl, known ttl, now, capacity, budget,
+# version.
 _CREATE = _EVICT + """
-redis.call('hset', KEYS[1], 'core', ARGV[3], 'data', ARGV[4])
+redis.call('hset', KEYS[1], 'core', ARGV[3], 'data', ARGV[4], 'version', ARGV[10])
 redis.call('expire', KEYS[1], ARGV[5])
 redis.call('set', KEYS[2], '1', 'EX', ARGV[6])
 redis.call('zadd', ARGV[1] .. 'lru', ARGV[7], ARGV[2])
@@ -78,28 +82,34 @@ evict(ARGV[1], ARGV[2], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[5])
 return 1
 """
 
-# KEYS: lock, net, known. ARGV: prefix, id, token, lock ms, ttl, now, want data (0/1).
-# → nil if the lock is held; {0, known} if there is no such network; {1, core, data or ''}.
+# KEYS: lock, net, known. ARGV: prefix, id, token, lock ms, ttl, now, want data (0/1), the
+# version the caller holds ('' for none). → nil if the lock is held; {0, known} if there is
+# no such network; {1, version, core, data} with core and data '' when the caller's version
+# is the current one (or data not wanted).
 _ACQUIRE = """
 if not redis.call('set', KEYS[1], ARGV[3], 'NX', 'PX', ARGV[4]) then return false end
-local core = redis.call('hget', KEYS[2], 'core')
-if not core then
+local version = redis.call('hget', KEYS[2], 'version')
+if not version then
   redis.call('del', KEYS[1])
   return {0, redis.call('exists', KEYS[3])}
 end
 redis.call('expire', KEYS[2], ARGV[5])
 redis.call('zadd', ARGV[1] .. 'lru', ARGV[6], ARGV[2])
-if ARGV[7] == '1' then return {1, core, redis.call('hget', KEYS[2], 'data') or ''} end
-return {1, core, false}
+if version == ARGV[8] then return {1, version, '', ''} end
+local data = ''
+if ARGV[7] == '1' then data = redis.call('hget', KEYS[2], 'data') or '' end
+return {1, version, redis.call('hget', KEYS[2], 'core'), data}
 """
 
 # KEYS: lock, net. ARGV: prefix, id, token, ttl, core or '', data or '', data bytes or -1,
-# capacity, budget. → -1 if the lock was lost (nothing written), 0 if the network is gone
-# (evicted or deleted meanwhile: nothing written), 1 once written; the lock is let go.
+# capacity, budget, new version. → -1 if the lock was lost (nothing written), 0 if the
+# network is gone (evicted or deleted meanwhile: nothing written), 1 once written; the lock
+# is let go.
 _WRITE = _EVICT + """
 if redis.call('get', KEYS[1]) ~= ARGV[3] then return -1 end
 redis.call('del', KEYS[1])
 if redis.call('exists', KEYS[2]) == 0 then return 0 end
+redis.call('hset', KEYS[2], 'version', ARGV[10])
 if ARGV[5] ~= '' then redis.call('hset', KEYS[2], 'core', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('hset', KEYS[2], 'data', ARGV[6]) end
 redis.call('expire', KEYS[2], ARGV[4])
@@ -132,6 +142,20 @@ return 1
 """
 
 
+CACHED_NETWORKS = 256  # networks each process keeps decoded, with the version it saw
+
+
+@dataclass
+class _Held:
+    """A network as this process last saw it in Redis: its version, its core record and
+    the data record it was read with (if read)."""
+
+    version: str
+    core: bytes
+    loaded: dict[str, bytes | None]
+    network: Network = field(init=False)
+
+
 class RedisStore:
     """The store of networks in Redis at `url` (redis://HOST:PORT/DB). The same behaviour
     as MemoryStore (ids, "expired", LRU eviction by count and by data), across processes."""
@@ -149,6 +173,8 @@ class RedisStore:
         self._write = self.redis.register_script(_WRITE)
         self._release = self.redis.register_script(_RELEASE)
         self._delete = self.redis.register_script(_DELETE)
+        self._cache: OrderedDict[str, _Held] = OrderedDict()  # id → as last seen here
+        self._cache_lock = threading.Lock()
 
     def _key(self, network_id: str, what: str) -> str:
         return f"{self.prefix}{network_id}:{what}"
@@ -172,15 +198,17 @@ class RedisStore:
         self._create(keys=[self._key(network.id, "net"), self._key(network.id, "known")],
                      args=[self.prefix, network.id, network.core_record(),
                            network.data_record(), NETWORK_TTL_SECONDS, KNOWN_TTL_SECONDS,
-                           _now_ms(), self.capacity, self.data_bytes])
+                           _now_ms(), self.capacity, self.data_bytes, secrets.token_hex(8)])
         return network
 
-    def _take(self, network_id: str, token: str, with_data: bool) -> list[Any]:
-        """Takes the network's lock (waiting up to LOCK_WAIT_SECONDS) and reads it."""
+    def _take(self, network_id: str, token: str, with_data: bool,
+              version: str = "") -> list[Any]:
+        """Takes the network's lock (waiting up to LOCK_WAIT_SECONDS) and reads it, unless
+        `version` is the current one: [1, version, core or b"", data or b""]."""
         keys = [self._key(network_id, "lock"), self._key(network_id, "net"),
                 self._key(network_id, "known")]
         args = [self.prefix, network_id, token, int(LOCK_SECONDS * 1000), NETWORK_TTL_SECONDS,
-                _now_ms(), int(with_data)]
+                _now_ms(), int(with_data), version]
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         pause = 0.0005
         while True:
@@ -194,46 +222,74 @@ class RedisStore:
             time.sleep(pause)
             pause = min(pause * 2, 0.01)
 
+    def _held(self, network_id: str, version: str, core: bytes, data: bytes | None,
+              with_data: bool) -> _Held:
+        """The network the records describe (its data read later if not given)."""
+        held = _Held(version, core, {})
+        if with_data:
+            held.loaded["data"] = data or None
+
+        def load_data() -> bytes | None:
+            if "data" not in held.loaded:  # under the lock of the call that needs it
+                held.loaded["data"] = self.redis.hget(self._key(network_id, "net"), "data")
+            return held.loaded["data"]
+
+        held.network = Network.from_records(core, load_data)
+        return held
+
     @contextmanager
     def open(self, network_id: str, with_data: bool = False) -> Iterator[Network]:
         """The network, read under its lock; what the call changed is written back when it
         returns, then the lock is let go. `with_data` reads the data in the same round
-        trip (for calls that train); otherwise it is read if a call needs it."""
+        trip (for calls that train); otherwise it is read if a call needs it.
+
+        The network this process last wrote or read is kept (a few hundred of them) with
+        its version: when Redis still holds that version, nothing is read or decoded."""
         token = secrets.token_hex(16)
-        _, core, data = self._take(network_id, token, with_data)
-        loaded: dict[str, bytes | None] = {}
-        if with_data:
-            loaded["data"] = data or None
-
-        def load_data() -> bytes | None:
-            if "data" not in loaded:
-                loaded["data"] = self.redis.hget(self._key(network_id, "net"), "data")
-            return loaded["data"]
-
+        with self._cache_lock:
+            cached = self._cache.pop(network_id, None)
+        _, version, core, data = self._take(network_id, token, with_data,
+                                            cached.version if cached else "")
         lock = self._key(network_id, "lock")
         try:
-            network = Network.from_records(core, load_data)
+            if cached is not None and core == b"":
+                held = cached
+            else:
+                held = self._held(network_id, version.decode(), core, data, with_data)
+            network = held.network
             yield network
         except BaseException:
             self._release(keys=[lock], args=[token])
             raise
         new_core = network.core_record()
         new_data = network.data_record() if network.data_loaded else None
-        core_changed = new_core != core
-        data_changed = new_data is not None and new_data != loaded.get("data")
-        if not (core_changed or data_changed):
+        core_changed = new_core != held.core
+        data_changed = new_data is not None and new_data != held.loaded.get("data")
+        if core_changed or data_changed:
+            size = network.data_nbytes() if data_changed else -1
+            new_version = secrets.token_hex(8)
+            written = self._write(
+                keys=[lock, self._key(network_id, "net")],
+                args=[self.prefix, network_id, token, NETWORK_TTL_SECONDS,
+                      new_core if core_changed else b"", new_data if data_changed else b"",
+                      size, self.capacity, self.data_bytes, new_version])
+            if written == -1:
+                raise NetworkBusy(network_id, lost=True)
+            if written == 0:
+                return  # evicted or deleted meanwhile: nothing to keep
+            held.version, held.core = new_version, new_core
+            if new_data is not None:
+                held.loaded["data"] = new_data
+        else:
             self._release(keys=[lock], args=[token])
-            return
-        size = network.data_nbytes() if data_changed else -1
-        written = self._write(
-            keys=[lock, self._key(network_id, "net")],
-            args=[self.prefix, network_id, token, NETWORK_TTL_SECONDS,
-                  new_core if core_changed else b"", new_data if data_changed else b"",
-                  size, self.capacity, self.data_bytes])
-        if written == -1:
-            raise NetworkBusy(network_id, lost=True)
+        with self._cache_lock:
+            self._cache[network_id] = held
+            while len(self._cache) > CACHED_NETWORKS:
+                self._cache.popitem(last=False)
 
     def delete(self, network_id: str) -> None:
+        with self._cache_lock:
+            self._cache.pop(network_id, None)
         token = secrets.token_hex(16)
         self._take(network_id, token, False)  # waits for a call in progress to end
         try:

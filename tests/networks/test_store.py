@@ -87,8 +87,9 @@ def test_store_one_busy_network_does_not_block_another() -> None:
     with TestClient(app) as client, ThreadPoolExecutor(max_workers=1) as pool:
         a = client.post("/api/networks").json()["id"]
         b = client.post("/api/networks").json()["id"]
-        busy = app.state.store.get(a)
-        busy.lock.acquire()  # as if a long call were running on network a
+        opened = app.state.store.open(a)  # as if a long call were running on network a
+        busy = opened.__enter__()
+        busy.lock.acquire()
         try:
             waiting = pool.submit(client.post, f"/api/networks/{a}/step",
                                   json={"input": [1.0], "target": [0.0]})
@@ -97,6 +98,7 @@ def test_store_one_busy_network_does_not_block_another() -> None:
             assert not waiting.done()  # a's call waits for a's lock only
         finally:
             busy.lock.release()
+            opened.__exit__(None, None, None)
         assert waiting.result(timeout=10).status_code == 200
 
 

@@ -4,7 +4,7 @@
  * sigmoids) and exploding ones (large weights) show as a slope across the layers.
  */
 import { fmt, superscript as sup } from "./format.js";
-import { el } from "./svg.js";
+import { el, setAttr, setText } from "./svg.js";
 
 /** Mean |∂E/∂w| per layer of weights, from a trace after its backward pass (else null). */
 export function gradientSizes(trace) {
@@ -35,44 +35,75 @@ export function describeSizes(sizes) {
     "similar pace.";
 }
 
+/**
+ * The chart's geometry and words for `sizes`, as pure data: a grid line and a tick per power
+ * of ten, a bar and its label per layer of weights.
+ * @param {number[]} sizes @param {number} W @param {number} H the viewBox's size
+ */
+export function gradientChart(sizes, W, H) {
+  const logs = sizes.map((s) => Math.log10(Math.max(s, 1e-300)));
+  const top = Math.ceil(Math.max(...logs, -1));
+  const bottom = Math.min(Math.floor(Math.min(...logs)), top - 2);
+  const Y = (v) => 8 + ((top - v) / (top - bottom)) * (H - 30);
+  const ticks = [];
+  for (let p = bottom; p <= top; p++) ticks.push({ y: Y(p), text: `10${sup(p)}` });
+  const slot = (W - 52) / sizes.length;
+  const bars = sizes.map((s, k) => {
+    const x = 50 + k * slot;
+    return { x, y: Y(logs[k]), width: slot * 0.7, height: Math.max(1, Y(bottom) - Y(logs[k])),
+             labelX: x + slot * 0.35, labelY: H - 6, label: `w⁽${sup(k + 1)}⁾` };
+  });
+  return { ticks, bars,
+           label: "Mean |∂E/∂w| per layer: " + sizes.map((s, k) => `layer ${k + 1}: ${fmt(s)}`).join(", "),
+           caption: describeSizes(sizes) };
+}
+
 /** @param {SVGSVGElement} svg @param {HTMLElement} caption */
 export function createGradientView(svg, caption) {
   const W = 360;
   const H = 130;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   let drawn = "";
+  /** @type {{lines:SVGElement[], ticks:SVGElement[], bars:SVGElement[], labels:SVGElement[]}|null} */
+  let parts = null;
   return {
-    /** @param {number[]|null} sizes */
+    /** Redrawn only when the sizes changed, in place while the numbers of ticks and bars
+     * stay the same (during Play it is drawn on every frame). @param {number[]|null} sizes */
     draw(sizes) {
-      const key = sizes ? sizes.map((s) => s.toPrecision(3)).join() : "";
+      const key = sizes ? sizes.join() : "";
       if (key === drawn) return;
       drawn = key;
-      svg.replaceChildren();
       svg.style.display = sizes ? "" : "none";
       if (!sizes) {
-        caption.textContent = "After a backward pass (or while training) each layer's mean " +
-          "|∂E/∂w| shows here, on a log scale.";
+        svg.replaceChildren();
+        parts = null;
+        setText(caption, "After a backward pass (or while training) each layer's mean " +
+          "|∂E/∂w| shows here, on a log scale.");
         return;
       }
-      const logs = sizes.map((s) => Math.log10(Math.max(s, 1e-300)));
-      const top = Math.ceil(Math.max(...logs, -1));
-      const bottom = Math.min(Math.floor(Math.min(...logs)), top - 2);
-      const Y = (v) => 8 + ((top - v) / (top - bottom)) * (H - 30);
-      for (let p = bottom; p <= top; p++) {
-        el("line", { class: "grid", x1: 44, x2: W - 4, y1: Y(p), y2: Y(p) }, svg);
-        el("text", { class: "tick", x: 40, y: Y(p) + 4 }, svg).textContent = `10${sup(p)}`;
+      const chart = gradientChart(sizes, W, H);
+      if (parts?.ticks.length !== chart.ticks.length || parts.bars.length !== chart.bars.length) {
+        svg.replaceChildren();
+        const lines = chart.ticks.map(() => el("line", { class: "grid", x1: 44, x2: W - 4 }, svg));
+        const ticks = chart.ticks.map(() => el("text", { class: "tick", x: 40 }, svg));
+        const bars = chart.bars.map(() => el("rect", { class: "bar" }, svg));
+        const labels = chart.bars.map(() => el("text", { class: "tick middle" }, svg));
+        parts = { lines, ticks, bars, labels };
       }
-      const slot = (W - 52) / sizes.length;
-      sizes.forEach((s, k) => {
-        const x = 50 + k * slot;
-        el("rect", { class: "bar", x, y: Y(logs[k]), width: slot * 0.7,
-                     height: Math.max(1, Y(bottom) - Y(logs[k])) }, svg);
-        el("text", { class: "tick middle", x: x + slot * 0.35, y: H - 6 }, svg)
-          .textContent = `w⁽${sup(k + 1)}⁾`;
+      chart.ticks.forEach((t, n) => {
+        setAttr(parts.lines[n], "y1", String(t.y));
+        setAttr(parts.lines[n], "y2", String(t.y));
+        setAttr(parts.ticks[n], "y", String(t.y + 4));
+        setText(parts.ticks[n], t.text);
       });
-      svg.setAttribute("aria-label", "Mean |∂E/∂w| per layer: " +
-                       sizes.map((s, k) => `layer ${k + 1}: ${fmt(s)}`).join(", "));
-      caption.textContent = describeSizes(sizes);
+      chart.bars.forEach((b, k) => {
+        for (const name of ["x", "y", "width", "height"]) setAttr(parts.bars[k], name, String(b[name]));
+        setAttr(parts.labels[k], "x", String(b.labelX));
+        setAttr(parts.labels[k], "y", String(b.labelY));
+        setText(parts.labels[k], b.label);
+      });
+      setAttr(svg, "aria-label", chart.label);
+      setText(caption, chart.caption);
     },
   };
 }

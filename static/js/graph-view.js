@@ -3,21 +3,26 @@
  * value above (forward) and its gradient below (backward), as text.
  */
 import { fmt } from "./format.js";
-import { el } from "./svg.js";
+import { el, setText } from "./svg.js";
 
 const COL = 150;
 const ROW = 46;
 
 /** @param {SVGSVGElement} svg @param {HTMLElement} caption */
 export function createGraphView(svg, caption) {
+  let shown = null;
   return {
-    /** @param {ReturnType<typeof import("./graph-model.js").graphModel>} model @param {string} name */
+    /** Draws the graph anew only when it changed (during Play it is drawn on every frame).
+     * @param {ReturnType<typeof import("./graph-model.js").graphModel>} model @param {string} name */
     draw(model, name) {
+      const key = JSON.stringify([model, name]);
+      if (key === shown) return;
+      shown = key;
       svg.replaceChildren();
       svg.style.display = model ? "" : "none";
       if (!model) {
-        caption.textContent = "Select a hidden or output node (after pressing Next) to see its " +
-          "computation unrolled into single operations.";
+        setText(caption, "Select a hidden or output node (after pressing Next) to see its " +
+          "computation unrolled into single operations.");
         return;
       }
       const rows = Math.max(...model.nodes.map((n) => n.row)) + 1;

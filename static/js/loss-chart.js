@@ -1,15 +1,26 @@
 /** The training and test loss over steps, on a canvas. */
 import { colour } from "./colours.js";
+import { changeCheck } from "./memo.js";
+import { watchSize } from "./size.js";
 
 /** @param {HTMLCanvasElement} canvas */
 export function createLossChart(canvas) {
   const ctx = canvas.getContext("2d");
+  /** @type {import("./store.js").LossPoint[]|null} */
+  let shown = null;
+  // Its CSS size, kept by an observer (no layout forced mid-frame); drawn again on a change.
+  const box = watchSize(canvas, () => { if (shown) draw(shown); });
 
-  /** @param {import("./store.js").LossPoint[]} points from the store */
+  const changed = changeCheck();
+
+  /** @param {import("./store.js").LossPoint[]} points from the store (a new array when they
+   * change: drawn again only then, or at a new size) */
   function draw(points) {
+    shown = points;
     const ratio = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth || 320;
-    const h = canvas.clientHeight || 160;
+    const w = box.width || 320;
+    const h = box.height || 160;
+    if (!changed({ points, w, h, ratio })) return;
     if (canvas.width !== Math.round(w * ratio)) {
       canvas.width = Math.round(w * ratio);
       canvas.height = Math.round(h * ratio);

@@ -11,7 +11,7 @@ import { fmt, subscript } from "./format.js";
 import { fitNetwork, placeLabels, SIZES } from "./layout.js";
 import { createPicture } from "./node-picture.js";
 import { symbolText } from "./notation.js";
-import { el, makeSelectable, setText } from "./svg.js";
+import { el, makeSelectable, setAttr, setText } from "./svg.js";
 
 /**
  * @typedef {{type:"node", l:number, j:number} | {type:"link", k:number, i:number, j:number}} Selection
@@ -29,8 +29,8 @@ function fit(node, text, room) {
   setText(node, text);
   const guess = text.length * 6.6;  // px at 12 px of tabular figures
   if (guess > room) {
-    node.setAttribute("textLength", String(room));
-    node.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    setAttr(node, "textLength", String(room));
+    setAttr(node, "lengthAdjust", "spacingAndGlyphs");
   } else if (node.hasAttribute("textLength")) {
     node.removeAttribute("textLength");
   }
@@ -166,7 +166,7 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     for (const e of links.flat(2)) {
       const v = m.links[e.k][e.i][e.j];
       const selected = sel?.type === "link" && sel.k === e.k && sel.i === e.i && sel.j === e.j;
-      e.path.setAttribute("stroke-width", widthOf(v.w).toFixed(2));
+      setAttr(e.path, "stroke-width", widthOf(v.w).toFixed(2));
       e.path.classList.toggle("positive", v.w >= 0);
       e.path.classList.toggle("negative", v.w < 0);
       e.path.classList.toggle("selected", selected);

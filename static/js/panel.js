@@ -8,6 +8,7 @@ import { parseShown } from "./format.js";
 import { toDOM } from "./mathml.js";
 import { createGraphView } from "./graph-view.js";
 import { createOperatingPoint } from "./operating-point.js";
+import { setText } from "./svg.js";
 
 const $ = byId;
 
@@ -124,22 +125,29 @@ export function bindPanel(handlers, options) {
  *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string},
    *          editable?: {label:string, value:number}|null}} view
    */
+  let formulasShown = "";
   function render(view) {
+    // Only what changed is written: during Play this runs on every frame.
     const form = $("edit-form");
-    form.hidden = !view.editable;
+    if (form.hidden !== !view.editable) form.hidden = !view.editable;
     if (view.editable) {
-      $("edit-label").textContent = view.editable.label;
+      setText($("edit-label"), view.editable.label);
       // never overwrite what the learner is typing
-      if (document.activeElement !== $("edit-value")) {
-        $("edit-value").value = String(view.editable.value);
+      const value = String(view.editable.value);
+      if (document.activeElement !== $("edit-value") && $("edit-value").value !== value) {
+        $("edit-value").value = value;
       }
     }
-    $("phase-label").textContent = view.label;
-    $("phase-detail").textContent = view.detail;
-    if ($("narration").textContent !== view.narration) $("narration").textContent = view.narration;
-    $("explain-heading").textContent = view.heading;
-    $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
-    $("formula-note").textContent = view.note ?? "";
+    setText($("phase-label"), view.label);
+    setText($("phase-detail"), view.detail);
+    setText($("narration"), view.narration);
+    setText($("explain-heading"), view.heading);
+    const formulas = JSON.stringify(view.formulas);
+    if (formulas !== formulasShown) {
+      formulasShown = formulas;
+      $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
+    }
+    setText($("formula-note"), view.note ?? "");
     operating.show(view.operating ?? null);
     graph.draw(view.graph?.model ?? null, view.graph?.name ?? "");
   }

@@ -5,6 +5,8 @@
  */
 import { colour, rgbOf } from "./colours.js";
 import { PLOT } from "./config.js";
+import { changeCheck } from "./memo.js";
+import { watchSize } from "./size.js";
 
 /**
  * @param {HTMLCanvasElement} canvas
@@ -17,7 +19,10 @@ export function createPlot(canvas, domain, onPoint) {
   const [lo, hi] = domain;
   const [ylo, yhi] = PLOT.curveRange;
   let last = { dataset: null, func: null, inputs: 1 };
+  let drawn = false;
   let size = 0;
+  // Its CSS width, kept by an observer (no layout forced mid-frame); drawn again on a change.
+  const box = watchSize(canvas, () => { if (drawn) draw(last); });
 
   const toX = (v) => ((v - lo) / (hi - lo)) * size;
   const toY = (v, inputs) => (inputs === 1 ? (1 - (v - ylo) / (yhi - ylo)) * size
@@ -28,7 +33,7 @@ export function createPlot(canvas, domain, onPoint) {
 
   function resize() {
     const ratio = window.devicePixelRatio || 1;
-    size = canvas.clientWidth || PLOT.size;
+    size = box.width || PLOT.size;
     canvas.width = Math.round(size * ratio);
     canvas.height = Math.round(size * ratio);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -130,9 +135,15 @@ export function createPlot(canvas, domain, onPoint) {
    *          marker?: {input:number[], target:number[]}|null}} state
    *   marker: the sample being stepped through, ringed
    */
+  const changed = changeCheck();
   function draw(state) {
     last = state;
-    if (canvas.clientWidth !== size) resize();
+    drawn = true;
+    const width = box.width;
+    // Drawn again only when something it shows changed (the values, not their wrapper).
+    if (!changed({ dataset: state.dataset, values: state.func?.values, inputs: state.inputs,
+                   marker: state.marker ? JSON.stringify(state.marker) : "", width })) return;
+    if (width !== size) resize();
     ctx.clearRect(0, 0, size, size);
     if (state.func && state.inputs === 2) heatmap(state.func.values);
     axes(state.inputs);

@@ -8,6 +8,7 @@ import { TIMING } from "./config.js";
 import { explain } from "./explain.js";
 import { drawNetwork } from "./network-view.js";
 import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "./phases.js";
+import { watchSize } from "./size.js";
 import { livePass, passBody } from "./store.js";
 import { editableOf, phaseName, viewModel } from "./view-model.js";
 
@@ -28,7 +29,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   let anim = null;
   /** Raised by interrupt(): running animations jump to their end and runUntil stops. */
   let generation = 0;
-  new ResizeObserver(() => { if (!anim) render(); }).observe(svg.parentElement ?? svg);
+  const stage = svg.parentElement ?? svg;
+  const stageSize = watchSize(stage, () => { if (!anim) render(); });
 
   function render() {
     const s = store.state;
@@ -37,11 +39,13 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const L = network.layers.length;
     // One column on a narrow screen, or when the network is too wide to read beside the
     // side column; then laid out anew for another shape, or when the width changes much.
-    document.body.classList.toggle("one-column", window.innerWidth <= 1000
-                                                 || network.layers.length >= 6);
-    // On a wide stage (a projector), laid out for less and drawn larger: bigger text.
-    const stage = svg.parentElement?.clientWidth || 1000;
-    const width = stage > 1100 ? stage / Math.min(1.45, stage / 1000) : stage;
+    const oneColumn = window.innerWidth <= 1000 || network.layers.length >= 6;
+    const switched = document.body.classList.contains("one-column") !== oneColumn;
+    document.body.classList.toggle("one-column", oneColumn);
+    // On a wide stage (a projector), laid out for less and drawn larger: bigger text. Its
+    // width as last laid out (no layout forced mid-frame), unless the columns just changed.
+    const stageWidth = (switched ? stage.clientWidth : stageSize.width) || 1000;
+    const width = stageWidth > 1100 ? stageWidth / Math.min(1.45, stageWidth / 1000) : stageWidth;
     const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {
       drawnFor = key;

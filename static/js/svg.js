@@ -17,6 +17,12 @@ export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** Sets an attribute only when it changed. @param {Element} node @param {string} name
+ * @param {string} value */
+export function setAttr(node, name, value) {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
 /**
  * A button of the drawing (a node or a weight): reached by Tab, pressed by a click, Enter or
  * Space; named by its visible lines first (what a reader sees), then a title saying what it is.

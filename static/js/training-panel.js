@@ -11,6 +11,7 @@ import { createLossChart } from "./loss-chart.js";
 import { symbolText } from "./notation.js";
 import { currentRecord } from "./phases.js";
 import { createPlot } from "./plot.js";
+import { setText } from "./svg.js";
 
 const $ = byId;
 
@@ -136,29 +137,29 @@ export function bindTrainingPanel(handlers, options) {
       const trace = currentRecord(s.stepper)?.trace;
       const marker = trace ? { input: trace.input, target: trace.target } : null;
       plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker });
-      $("plot-scale").hidden = inputs !== 2;
+      if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
       const [train, test] = fit(s);
       const pct = (a) => `${Math.round(a * 1000) / 10}%`;
-      $("fit-numbers").textContent = train.loss === null ? ""
+      setText($("fit-numbers"), train.loss === null ? ""
         : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +
           (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
-            (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`));
+            (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`)));
       chart.draw(s.losses);
       gradients.draw(gradientSizes(currentRecord(s.stepper)?.trace) ?? s.gradientSizes);
-      $("plot-caption").textContent = inputs > 2
+      setText($("plot-caption"), inputs > 2
         ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
         : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
         : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
               " (click it again for the network's output)"
-        : "Showing the network's output y over the data";
-      $("train-counter").textContent = `Play: epoch ${s.epoch.toFixed(2)} · ` +
-        `${s.samplesTrained.toLocaleString("en")} samples trained`;
+        : "Showing the network's output y over the data");
+      setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
+        `${s.samplesTrained.toLocaleString("en")} samples trained`);
       const points = s.dataset?.train.length ?? 0;
-      $("epoch-note").textContent = points
+      setText($("epoch-note"), points
         ? `An epoch is one pass over all ${points} training points, in a new shuffled order ` +
           "each time."
-        : "There are no training points yet: choose a dataset, or add points below.";
-      $("btn-play").textContent = s.playing ? "Pause" : "Play";
+        : "There are no training points yet: choose a dataset, or add points below.");
+      setText($("btn-play"), s.playing ? "Pause" : "Play");
       $("btn-play").classList.toggle("playing", s.playing);
     },
     /** @param {object} check the API's gradient check */

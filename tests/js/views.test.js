@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { fmt } from "../../static/js/format.js";
+import { describeSizes, gradientChart } from "../../static/js/gradient-view.js";
+import { pictureOf } from "../../static/js/node-picture.js";
+
+const BOX = { x: -40, y: -30, w: 80, h: 60 };
+const LOW = [232, 113, 10];
+const HIGH = [8, 119, 189];
+
+test("pictureOf_one_input_is_a_curve_across_the_box_on_the_0_1_scale_for_probabilities", () => {
+  const { curve } = /** @type {any} */ (pictureOf([0, 0.5, 1], BOX, LOW, HIGH));
+  assert.equal(curve, "M-40.0,30.0L0.0,0.0L40.0,-30.0");
+  // a small range of probabilities stays on the 0 … 1 scale, not stretched to fill the box
+  assert.equal(/** @type {any} */ (pictureOf([0.4, 0.6], BOX, LOW, HIGH)).curve,
+               "M-40.0,6.0L40.0,-6.0");
+  // outside 0 … 1, from its own lowest to its highest value
+  assert.equal(/** @type {any} */ (pictureOf([-2, 2], BOX, LOW, HIGH)).curve,
+               "M-40.0,30.0L40.0,-30.0");
+});
+
+test("pictureOf_two_inputs_is_a_cell_per_value_low_orange_high_blue_middle_white", () => {
+  const { cells } = /** @type {any} */ (pictureOf([[0, 0.5], [1, 0.25]], BOX, LOW, HIGH));
+  assert.equal(cells.length, 4);
+  assert.deepEqual(cells.map((c) => c.fill),
+                   ["rgb(232,113,10)", "rgb(255,255,255)", "rgb(8,119,189)", "rgb(244,184,133)"]);
+  // row 0 (the lowest x2) at the bottom of the box, column 0 at its left
+  assert.deepEqual([cells[0].x, cells[0].y], [-40, 0]);
+  assert.deepEqual([cells[2].x, cells[2].y], [-40, -30]);
+  assert.equal(cells[0].width, 40.3);
+});
+
+test("gradientChart_has_a_tick_per_power_of_ten_and_a_bar_per_layer", () => {
+  const sizes = [1e-4, 2e-3, 0.05];
+  const chart = gradientChart(sizes, 360, 130);
+  assert.deepEqual(chart.ticks.map((t) => t.text), ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"]);
+  assert.equal(chart.bars.length, 3);
+  assert.deepEqual(chart.bars.map((b) => b.label), ["w⁽¹⁾", "w⁽²⁾", "w⁽³⁾"]);
+  // a larger gradient, a taller bar, standing on the lowest grid line (at least 1 unit high)
+  const [a, b, c] = chart.bars;
+  assert.ok(a.height < b.height && b.height < c.height);
+  assert.equal(a.height, 1);
+  for (const bar of [b, c]) assert.ok(Math.abs(bar.y + bar.height - chart.ticks[0].y) < 1e-9);
+  assert.equal(chart.label, `Mean |∂E/∂w| per layer: layer 1: ${fmt(1e-4)}, layer 2: ` +
+                            `${fmt(2e-3)}, layer 3: ${fmt(0.05)}`);
+  assert.equal(chart.caption, describeSizes(sizes));
+});

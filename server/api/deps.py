@@ -14,7 +14,9 @@ from fastapi import Depends, Path, Request
 from ..networks.store import NetworkStore
 
 
-def get_store(request: Request) -> NetworkStore:
+async def get_store(request: Request) -> NetworkStore:
+    """Async, so that FastAPI runs it on the event loop rather than sending it to the
+    thread pool (a hop that cost a step a tenth of a millisecond)."""
     store: NetworkStore = request.app.state.store
     return store
 

@@ -30,7 +30,7 @@ class HeavyPool:
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
 
-def get_heavy_pool(request: Request) -> HeavyPool:
+async def get_heavy_pool(request: Request) -> HeavyPool:
     pool: HeavyPool = request.app.state.heavy_pool
     return pool
 

@@ -1,15 +1,23 @@
 /** The training and test loss over steps, on a canvas. */
 import { colour } from "./colours.js";
+import { observedSize } from "./dom.js";
 
 /** @param {HTMLCanvasElement} canvas */
 export function createLossChart(canvas) {
   const ctx = canvas.getContext("2d");
+  /** The points drawn, at the size drawn: drawn again only when they or the size change. */
+  let drawn = { points: null, width: -1, height: -1 };
+  const box = observedSize(canvas, () => { if (drawn.points) draw(drawn.points); });
 
   /** @param {import("./store.js").LossPoint[]} points from the store */
   function draw(points) {
+    if (points === drawn.points && box.width === drawn.width && box.height === drawn.height) {
+      return;
+    }
+    drawn = { points, width: box.width, height: box.height };
     const ratio = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth || 320;
-    const h = canvas.clientHeight || 160;
+    const w = box.width || 320;
+    const h = box.height || 160;
     if (canvas.width !== Math.round(w * ratio)) {
       canvas.width = Math.round(w * ratio);
       canvas.height = Math.round(h * ratio);

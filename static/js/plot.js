@@ -5,6 +5,7 @@
  */
 import { colour, rgbOf } from "./colours.js";
 import { PLOT } from "./config.js";
+import { observedSize } from "./dom.js";
 
 /**
  * @param {HTMLCanvasElement} canvas
@@ -18,6 +19,9 @@ export function createPlot(canvas, domain, onPoint) {
   const [ylo, yhi] = PLOT.curveRange;
   let last = { dataset: null, func: null, inputs: 1 };
   let size = 0;
+  /** What the canvas shows now: drawn again only when one of these changes. */
+  let drawn = null;
+  const box = observedSize(canvas, () => { drawn = null; draw(last); });
 
   const toX = (v) => ((v - lo) / (hi - lo)) * size;
   const toY = (v, inputs) => (inputs === 1 ? (1 - (v - ylo) / (yhi - ylo)) * size
@@ -28,7 +32,7 @@ export function createPlot(canvas, domain, onPoint) {
 
   function resize() {
     const ratio = window.devicePixelRatio || 1;
-    size = canvas.clientWidth || PLOT.size;
+    size = box.width || PLOT.size;
     canvas.width = Math.round(size * ratio);
     canvas.height = Math.round(size * ratio);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -132,7 +136,13 @@ export function createPlot(canvas, domain, onPoint) {
    */
   function draw(state) {
     last = state;
-    if (canvas.clientWidth !== size) resize();
+    const { dataset, func, inputs, marker = null } = state;
+    const same = drawn && drawn.dataset === dataset && drawn.func === func
+      && drawn.inputs === inputs && String(drawn.marker?.input) === String(marker?.input)
+      && String(drawn.marker?.target) === String(marker?.target);
+    if (same && box.width === size) return;  // a step that changes nothing here
+    drawn = { dataset, func, inputs, marker };
+    if (box.width !== size) resize();
     ctx.clearRect(0, 0, size, size);
     if (state.func && state.inputs === 2) heatmap(state.func.values);
     axes(state.inputs);

@@ -5,6 +5,7 @@
 import { api } from "./api.js";
 import { animate } from "./animation.js";
 import { TIMING } from "./config.js";
+import { observedSize } from "./dom.js";
 import { explain } from "./explain.js";
 import { drawNetwork } from "./network-view.js";
 import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "./phases.js";
@@ -28,19 +29,30 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   let anim = null;
   /** Raised by interrupt(): running animations jump to their end and runUntil stops. */
   let generation = 0;
-  new ResizeObserver(() => { if (!anim) render(); }).observe(svg.parentElement ?? svg);
+  // The stage's width, kept without reading layout at each render (a read after the numbers
+  // changed would lay the page out there and then, and again for the frame).
+  const stageSize = observedSize(svg.parentElement ?? svg, () => { if (!anim) render(true); });
+  /** The state and the animation's point last drawn: drawing them again changes nothing. */
+  let drawnState = null;
+  let drawnAnim = "";
 
-  function render() {
+  /** Draws the network and the panel from the store; again only when the state, the
+   * animation's point or (`resized`) the stage changed. @param {boolean} [resized] */
+  function render(resized = false) {
     const s = store.state;
     const network = s.network;
     if (!network) return;
+    const at = anim?.kind === "forward" ? `forward ${anim.layer}` : `t ${anim?.t ?? 1}`;
+    if (!resized && s === drawnState && at === drawnAnim) return;
+    drawnState = s;
+    drawnAnim = at;
     const L = network.layers.length;
     // One column on a narrow screen, or when the network is too wide to read beside the
     // side column; then laid out anew for another shape, or when the width changes much.
     document.body.classList.toggle("one-column", window.innerWidth <= 1000
                                                  || network.layers.length >= 6);
     // On a wide stage (a projector), laid out for less and drawn larger: bigger text.
-    const stage = svg.parentElement?.clientWidth || 1000;
+    const stage = stageSize.width || 1000;
     const width = stage > 1100 ? stage / Math.min(1.45, stage / 1000) : stage;
     const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {

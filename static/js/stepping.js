@@ -31,26 +31,25 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   let generation = 0;
   // The stage's width, kept without reading layout at each render (a read after the numbers
   // changed would lay the page out there and then, and again for the frame).
-  const stageSize = observedSize(svg.parentElement ?? svg, () => { if (!anim) render(true); });
-  /** The state and the animation's point last drawn: drawing them again changes nothing. */
-  let drawnState = null;
-  let drawnAnim = "";
+  const stageSize = observedSize(svg.parentElement ?? svg, () => { if (!anim) render(); });
+  /** What was last drawn: the state, the animation's point, the stage's width, the window
+   * narrow or not. Drawing the same again would change nothing. */
+  let drawn = { state: null, at: "", width: 0, narrow: false };
 
-  /** Draws the network and the panel from the store; again only when the state, the
-   * animation's point or (`resized`) the stage changed. @param {boolean} [resized] */
-  function render(resized = false) {
+  /** Draws the network and the panel from the store, unless what they show is drawn. */
+  function render() {
     const s = store.state;
     const network = s.network;
     if (!network) return;
     const at = anim?.kind === "forward" ? `forward ${anim.layer}` : `t ${anim?.t ?? 1}`;
-    if (!resized && s === drawnState && at === drawnAnim) return;
-    drawnState = s;
-    drawnAnim = at;
+    const narrow = window.innerWidth <= 1000;
+    if (s === drawn.state && at === drawn.at && stageSize.width === drawn.width
+        && narrow === drawn.narrow) return;
+    drawn = { state: s, at, width: stageSize.width, narrow };
     const L = network.layers.length;
     // One column on a narrow screen, or when the network is too wide to read beside the
     // side column; then laid out anew for another shape, or when the width changes much.
-    document.body.classList.toggle("one-column", window.innerWidth <= 1000
-                                                 || network.layers.length >= 6);
+    document.body.classList.toggle("one-column", narrow || network.layers.length >= 6);
     // On a wide stage (a projector), laid out for less and drawn larger: bigger text.
     const stage = stageSize.width || 1000;
     const width = stage > 1100 ? stage / Math.min(1.45, stage / 1000) : stage;

@@ -110,7 +110,7 @@ class ForwardPass:
     @property
     def mean_error(self) -> float:
         # np.mean's own arithmetic (one add.reduce, one division), without its Python layers
-        return float(np.add.reduce(self.error) / self.error.shape[0])
+        return float(np.add.reduce(self.error, axis=None) / self.error.size)
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,9 @@ class Trace:
 
 
 def require_finite(what: str, *arrays: Array | float) -> None:
-    """Raises Diverged unless every number is finite (checked in one pass over them all:
-    a step checks some thirty small arrays, and a check per array cost more than the step's
-    arithmetic)."""
+    """Raises Diverged unless every number is finite (checked in one pass over them all: a
+    step checks some thirty small arrays, and a check per array cost about as much as the
+    step's arithmetic)."""
     if arrays and not np.isfinite(np.concatenate(arrays, axis=None)).all():
         raise Diverged(what)
 

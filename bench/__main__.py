@@ -268,8 +268,10 @@ def play(url: str, seconds: float) -> list[tuple[str, float, float]]:
 # Timed inside the page, from the keydown event's timestamp: for the Step key, until the
 # first frame that draws the network's new numbers has been rendered (a MutationObserver on
 # the drawing sees its text change, then requestAnimationFrame, then a message posted from
-# that frame, which runs once the frame is rendered); for the no-op, a key the page ignores
-# starts fetch('/api/health'), and the same frame wait follows its answer.
+# that frame, which runs once the frame is rendered), split by the call's resource timing
+# into the page's work before the call, the call, and the page's work after the answer up to
+# that frame; for the no-op, a key the page ignores starts fetch('/api/health'), and the same
+# frame wait follows its answer.
 KEY_LATENCY_PROBE = """() => {
   const svg = document.getElementById("network");
   const probe = window.benchKeyLatency = { step: [], noop: [], shown: [], armed: null };
@@ -286,7 +288,12 @@ KEY_LATENCY_PROBE = """() => {
     probe.armed = null;
     const text = svg.textContent;
     afterNextFrame(() => {
-      probe.step.push(performance.now() - armed.t0);
+      const done = performance.now();
+      const call = performance.getEntriesByType("resource")
+        .filter((e) => e.name.endsWith("/step")).pop();
+      performance.clearResourceTimings();
+      probe.step.push([done - armed.t0, call.fetchStart - armed.t0,
+                       call.responseEnd - call.fetchStart, done - call.responseEnd]);
       probe.shown.push(text);
     });
   }).observe(svg, { subtree: true, childList: true, characterData: true });
@@ -303,11 +310,12 @@ KEY_LATENCY_PROBE = """() => {
 }"""
 
 
-def key_latency(url: str, presses: int) -> tuple[float, float, int]:
-    """Medians (ms) of the Step key to the new numbers on screen, and of a no-op fetch and
-    frame started from a key press the same way, pressed in turn on one page with reduced
-    motion; and how many steps ended on text other than the page's once it was idle (0
-    unless the probe stopped early, on numbers not yet final)."""
+def key_latency(url: str, presses: int) -> dict[str, float]:
+    """Medians (ms) of the Step key to the new numbers on screen (`step`; `before`, `call` and
+    `after` its parts), and of a no-op fetch and frame started from a key press the same way
+    (`noop`), pressed in turn on one page with reduced motion; `early` counts the steps timed
+    on text other than the page's once it was idle (0 unless the probe stopped early, on
+    numbers not yet final)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -318,9 +326,8 @@ def key_latency(url: str, presses: int) -> tuple[float, float, int]:
         page.goto(url + "/")
         page.wait_for_selector("body[data-ready=true]")
         page.evaluate(KEY_LATENCY_PROBE)
+        rows: list[list[float]] = []
         early = 0
-        steps: list[float] = []
-        noops: list[float] = []
         for n in range(presses + 3):  # the first three warm up
             page.keyboard.press("s")
             page.wait_for_function("() => window.benchKeyLatency.step.length > 0")
@@ -333,11 +340,12 @@ def key_latency(url: str, presses: int) -> tuple[float, float, int]:
               return [probe.step.pop(), probe.noop.pop(), final];
             }""")
             if n >= 3:
-                steps.append(step)
-                noops.append(noop)
+                rows.append([*step, noop])
                 early += not final
         browser.close()
-    return statistics.median(steps), statistics.median(noops), early
+    names = ("step", "before", "call", "after", "noop")
+    medians = {name: statistics.median(row[k] for row in rows) for k, name in enumerate(names)}
+    return {**medians, "early": early}
 
 
 def main() -> None:
@@ -351,12 +359,15 @@ def main() -> None:
     with running_server() as url:
         http_overhead(url, 300 if args.quick else 1500)
         under_load(url, 48, 3 if args.quick else 10)
-        step_ms, noop_ms, early = key_latency(url, 15 if args.quick else 60)
-        print(f"{'Step key to new numbers on screen, median ms':<44}{step_ms:>16.1f}")
-        print(f"{'no-op key: fetch /api/health + frame, median':<44}{noop_ms:>16.1f}")
-        print(f"{'Step key / no-op key':<44}{step_ms / noop_ms:>16.2f}")
-        if early:
-            print(f"  ({early} of the steps were timed on numbers the page then changed)")
+        key = key_latency(url, 15 if args.quick else 60)
+        print(f"{'Step key to new numbers on screen, median ms':<44}{key['step']:>16.1f}")
+        print(f"{'  page before the call / call / page after':<44}"
+              f"{key['before']:>6.1f} /{key['call']:>5.1f} /{key['after']:>5.1f}")
+        print(f"{'no-op key: fetch /api/health + frame, median':<44}{key['noop']:>16.1f}")
+        print(f"{'Step key / no-op key':<44}{key['step'] / key['noop']:>16.2f}")
+        if key["early"]:
+            print(f"  ({key['early']:.0f} of the steps were timed on numbers the page then "
+                  "changed)")
         for label, fps, rate in play(url, 3 if args.quick else 6):
             print(f"{label + ', frames/s':<44}{fps:>16.1f}")
             print(f"{label + ', samples/s':<44}{rate:>16,.0f}")

@@ -5,7 +5,7 @@
  */
 import { byId } from "./dom.js";
 import { parseShown } from "./format.js";
-import { toDOM } from "./mathml.js";
+import { showIn } from "./mathml.js";
 import { createGraphView } from "./graph-view.js";
 import { createOperatingPoint } from "./operating-point.js";
 
@@ -138,7 +138,7 @@ export function bindPanel(handlers, options) {
     $("phase-detail").textContent = view.detail;
     if ($("narration").textContent !== view.narration) $("narration").textContent = view.narration;
     $("explain-heading").textContent = view.heading;
-    $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
+    showIn($("formula"), view.formulas);
     $("formula-note").textContent = view.note ?? "";
     operating.show(view.operating ?? null);
     graph.draw(view.graph?.model ?? null, view.graph?.name ?? "");

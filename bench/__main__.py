@@ -1,5 +1,5 @@
-"""The benchmark: prints training throughput, the longest call, HTTP overhead under load, and
-Play in Chromium.
+"""The benchmark: prints training throughput, the longest call, HTTP overhead under load, the
+Step key's latency to the screen, and Play in Chromium.
 
     .venv/bin/python -m bench [--quick]
 
@@ -12,14 +12,18 @@ Play in Chromium.
 3. One step over HTTP (POST /step) beside a no-op (GET /api/health), in the same run, with a
    keep-alive http.client connection (a client that adds little; not TestClient); then the
    same while 48 clients run the heaviest accepted training calls (p50 and p99).
-4. Play in Debian's Chromium: frames per second of the page and samples per second trained
+4. The Step key in Debian's Chromium (reduced motion): from the key press to the step's new
+   numbers on screen, beside a key that only fetches /api/health and waits for the next frame,
+   timed the same way on the same page, in turn.
+5. Play in Debian's Chromium: frames per second of the page and samples per second trained
    meanwhile, for batch sizes 1, 32 and the full batch.
 
 Figures, not assertions: the machine is shared and noisy. Targets (issues "Training mode" and
 "Server speed"): full batch ≥ 5 million samples/s; at least Playground's rate on each of its
-rows; every accepted call about 1 s at most; /api/health and /step p99 ≤ 50 ms under 48
-training clients; Play ≥ 55 frames/s while training ≥ 1 million samples/s with batches of 32
-or more, and ≥ 30,000 samples/s with batch size 1.
+rows; every accepted call about 1 s at most; /step at most 1.5 × the no-op, over HTTP and from
+the Step key to the screen; /api/health and /step p99 ≤ 50 ms under 48 training clients;
+Play ≥ 55 frames/s while training ≥ 1 million samples/s with batches of 32 or more, and
+≥ 30,000 samples/s with batch size 1.
 """
 
 from __future__ import annotations
@@ -289,6 +293,89 @@ def _frames_until_shown(page, changes: int = 5) -> float:
     return float(worst)
 
 
+# Timed inside the page, from the keydown event's timestamp: for the Step key, until the
+# first frame that draws the network's new numbers has been rendered (a MutationObserver on
+# the drawing sees its text change, then requestAnimationFrame, then a message posted from
+# that frame, which runs once the frame is rendered), split by the call's resource timing
+# into the page's work before the call, the call, and the page's work after the answer up to
+# that frame; for the no-op, a key the page ignores starts fetch('/api/health'), and the same
+# frame wait follows its answer.
+KEY_LATENCY_PROBE = """() => {
+  const svg = document.getElementById("network");
+  const probe = window.benchKeyLatency = { step: [], noop: [], shown: [], armed: null };
+  const channel = new MessageChannel();
+  let pending = null;
+  channel.port1.onmessage = () => { const done = pending; pending = null; done(); };
+  const afterNextFrame = (then) => requestAnimationFrame(() => {
+    pending = then;
+    channel.port2.postMessage(null);
+  });
+  new MutationObserver(() => {
+    const armed = probe.armed;
+    if (!armed || svg.textContent === armed.before) return;
+    probe.armed = null;
+    const text = svg.textContent;
+    afterNextFrame(() => {
+      const done = performance.now();
+      const call = performance.getEntriesByType("resource")
+        .filter((e) => e.name.endsWith("/step")).pop();
+      performance.clearResourceTimings();
+      probe.step.push([done - armed.t0, call.fetchStart - armed.t0,
+                       call.responseEnd - call.fetchStart, done - call.responseEnd]);
+      probe.shown.push(text);
+    });
+  }).observe(svg, { subtree: true, childList: true, characterData: true });
+  window.addEventListener("keydown", (e) => {
+    if (e.key === "s") {
+      probe.armed = { t0: e.timeStamp, before: svg.textContent };
+    } else if (e.key === "q") {
+      const t0 = e.timeStamp;
+      fetch("/api/health").then((r) => r.json()).then(() => afterNextFrame(() => {
+        probe.noop.push(performance.now() - t0);
+      }));
+    }
+  }, true);
+}"""
+
+
+def key_latency(url: str, presses: int) -> dict[str, float]:
+    """Medians (ms) of the Step key to the new numbers on screen (`step`; `before`, `call` and
+    `after` its parts), and of a no-op fetch and frame started from a key press the same way
+    (`noop`), pressed in turn on one page with reduced motion; `early` counts the steps timed
+    on text other than the page's once it was idle (0 unless the probe stopped early, on
+    numbers not yet final)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900},
+                                      reduced_motion="reduce")
+        page = context.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("body[data-ready=true]")
+        page.evaluate(KEY_LATENCY_PROBE)
+        rows: list[list[float]] = []
+        early = 0
+        for n in range(presses + 3):  # the first three warm up
+            page.keyboard.press("s")
+            page.wait_for_function("() => window.benchKeyLatency.step.length > 0")
+            page.wait_for_selector('body[data-pending="0"]')  # the pictures, the landscape
+            page.keyboard.press("q")
+            page.wait_for_function("() => window.benchKeyLatency.noop.length > 0")
+            step, noop, final = page.evaluate("""() => {
+              const probe = window.benchKeyLatency;
+              const final = probe.shown.pop() === document.getElementById("network").textContent;
+              return [probe.step.pop(), probe.noop.pop(), final];
+            }""")
+            if n >= 3:
+                rows.append([*step, noop])
+                early += not final
+        browser.close()
+    names = ("step", "before", "call", "after", "noop")
+    medians = {name: statistics.median(row[k] for row in rows) for k, name in enumerate(names)}
+    return {**medians, "early": early}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Backprop Playground benchmark")
     parser.add_argument("--quick", action="store_true", help="shorter runs")
@@ -300,6 +387,15 @@ def main() -> None:
     with running_server() as url:
         http_overhead(url, 300 if args.quick else 1500)
         under_load(url, 48, 3 if args.quick else 10)
+        key = key_latency(url, 15 if args.quick else 60)
+        print(f"{'Step key to new numbers on screen, median ms':<44}{key['step']:>16.1f}")
+        print(f"{'  page before the call / call / page after':<44}"
+              f"{key['before']:>6.1f} /{key['call']:>5.1f} /{key['after']:>5.1f}")
+        print(f"{'no-op key: fetch /api/health + frame, median':<44}{key['noop']:>16.1f}")
+        print(f"{'Step key / no-op key':<44}{key['step'] / key['noop']:>16.2f}")
+        if key["early"]:
+            print(f"  ({key['early']:.0f} of the steps were timed on numbers the page then "
+                  "changed)")
         for label, fps, rate, transport in play(url, 3 if args.quick else 6):
             if label.startswith("  "):
                 print(f"{label + ' (target ≤ 2)':<44}{fps:>16.0f}")

@@ -101,7 +101,9 @@ def samples(arch: Architecture, body: SampleOrBatch) -> tuple[Array, Array, list
         raise FieldError("input", "give an input and a target (or samples, a mini-batch)")
     if body.target is None:
         raise FieldError("target", "give a target with the input")
-    x, t = sample(arch, Sample(input=body.input, target=body.target))
+    # body.input and body.target were checked as a Sample's are: no second model is built
+    x = _values(body.input, arch.layers[0], "input", "input")
+    t = _values(body.target, arch.layers[-1], "target", "output")
     return x[np.newaxis, :], t[np.newaxis, :], ["target"]
 
 

@@ -40,7 +40,7 @@ class Loss:
 
 
 def _squared_value(x: Array, y: Array, t: Array) -> Array:
-    return 0.5 * np.sum((y - t) ** 2, axis=-1)
+    return 0.5 * np.add.reduce((y - t) ** 2, axis=-1)  # np.sum, without its Python layers
 
 
 def _squared_derivative(x: Array, y: Array, t: Array) -> Array:
@@ -53,7 +53,7 @@ def _cross_entropy_value(x: Array, y: Array, t: Array) -> Array:
     # exact for any x, with no cancellation when the output matches its target (E ≈ 0).
     x = np.asarray(x, dtype=np.float64)
     linear = np.where(x >= 0, (1.0 - t) * x, -t * x)
-    return np.sum(linear + np.log1p(np.exp(-np.abs(x))), axis=-1)
+    return np.add.reduce(linear + np.log1p(np.exp(-np.abs(x))), axis=-1)
 
 
 def _cross_entropy_derivative(x: Array, y: Array, t: Array) -> Array:

@@ -49,10 +49,11 @@ class Trace:
 
 
 def require_finite(what: str, *arrays: Array | float) -> None:
-    """Raises Diverged unless every number is finite."""
-    for a in arrays:
-        if not np.isfinite(a).all():
-            raise Diverged(what)
+    """Raises Diverged unless every number is finite (checked in one pass over them all: a
+    step checks some thirty small arrays, and a check per array cost about as much as the
+    step's arithmetic)."""
+    if arrays and not np.isfinite(np.concatenate(arrays, axis=None)).all():
+        raise Diverged(what)
 
 
 def target_outside(arch: Architecture, T: Array) -> tuple[int, float] | None:
@@ -111,9 +112,8 @@ def update_trace(arch: Architecture, trace: Trace) -> Trace:
     λ = trace.l2, and the error the new parameters give on the same sample."""
     assert trace.gradients is not None
     new = update(trace.params, trace.gradients, trace.learning_rate, trace.l2)
-    require_finite("the update", *new.weights, *new.biases)
-    after = forward(arch, new, trace.input, trace.target)
-    require_finite("the update", after.error)
+    after = forward(arch, new, trace.input, trace.target)  # silent for non-finite weights
+    require_finite("the update", *new.weights, *new.biases, after.error)
     return replace(trace, phase="update", step=trace.step + 1, params=new,
                    params_before=trace.params, error_after=after.mean_error,
                    errors_after=after.error)

@@ -11,6 +11,7 @@ export const TIMING = Object.freeze({
   pulseMs: 700,         // a value travelling along a link, at speed 1
   tweenMs: 600,         // a weight changing during the update, at speed 1
   historyLimit: 200,    // steps kept for Previous
+  busyCursorMs: 150,    // an action still running after this shows the progress cursor
 });
 
 export const DECIMALS = 4;

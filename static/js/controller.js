@@ -4,6 +4,7 @@
  * to the value in effect (so a refused change snaps back).
  */
 import { ApiError } from "./api.js";
+import { TIMING } from "./config.js";
 import {
   checkDatasetSpec, checkL2, checkLearningRate, checkSample, checkTraining, plainWords,
 } from "./validate.js";
@@ -22,6 +23,11 @@ export function createController({ store, stepping, training, setup, sync, limit
   // body[data-pending] counts the actions queued or running (tests wait for "0").
   let queue = Promise.resolve();
   let pending = 0;
+  // The progress cursor (body.busy) restyles every element, the cursor being inherited: it
+  // shows only on an action still running after TIMING.busyCursorMs, so that a quick one (a
+  // step, whose numbers are drawn within a few frames) is not held back by restyling the
+  // page twice around its call for a cursor that would only flicker.
+  let busyTimer = 0;
 
   // A message stays up until the learner's next action, unless it came from the same
   // gesture (a field's change on blur, then the click that blurred it) or came less than a
@@ -44,7 +50,8 @@ export function createController({ store, stepping, training, setup, sync, limit
     document.body.dataset.pending = String(++pending);
     const queuedAt = Date.now();
     queue = queue.then(async () => {
-      document.body.classList.add("busy");
+      busyTimer = window.setTimeout(() => document.body.classList.add("busy"),
+                                    TIMING.busyCursorMs);
       if (queuedAt - statusAt > 1000) store.apply("status", "");
       try {
         await action();
@@ -54,6 +61,7 @@ export function createController({ store, stepping, training, setup, sync, limit
       } finally {
         sync();
         await after().catch((e) => store.apply("status", e.message));
+        window.clearTimeout(busyTimer);
         document.body.classList.remove("busy");
         document.body.dataset.pending = String(--pending);
       }

@@ -6,3 +6,4 @@ export function byId(id) {
   if (!e) throw new Error(`the page has no #${id}`);
   return e;
 }
+

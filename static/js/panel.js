@@ -5,7 +5,7 @@
  */
 import { byId } from "./dom.js";
 import { parseShown } from "./format.js";
-import { toDOM } from "./mathml.js";
+import { showIn } from "./mathml.js";
 import { createGraphView } from "./graph-view.js";
 import { createOperatingPoint } from "./operating-point.js";
 import { setText } from "./svg.js";
@@ -125,7 +125,6 @@ export function bindPanel(handlers, options) {
  *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string},
    *          editable?: {label:string, value:number}|null}} view
    */
-  let formulasShown = "";
   function render(view) {
     // Only what changed is written: during Play this runs on every frame.
     const form = $("edit-form");
@@ -142,11 +141,7 @@ export function bindPanel(handlers, options) {
     setText($("phase-detail"), view.detail);
     setText($("narration"), view.narration);
     setText($("explain-heading"), view.heading);
-    const formulas = JSON.stringify(view.formulas);
-    if (formulas !== formulasShown) {
-      formulasShown = formulas;
-      $("formula").replaceChildren(...view.formulas.map((f) => toDOM(f)));
-    }
+    showIn($("formula"), view.formulas);  // in place: texts where only numbers changed
     setText($("formula-note"), view.note ?? "");
     operating.show(view.operating ?? null);
     graph.draw(view.graph?.model ?? null, view.graph?.name ?? "");

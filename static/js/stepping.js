@@ -31,15 +31,24 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   let generation = 0;
   const stage = svg.parentElement ?? svg;
   const stageSize = watchSize(stage, () => { if (!anim) render(); });
+  /** What was last drawn: the state, the animation's point, the stage's width, the window
+   * narrow or not. Drawing the same again would change nothing. */
+  let drawn = { state: null, at: "", width: 0, narrow: false };
 
+  /** Draws the network and the panel from the store, unless what they show is drawn. */
   function render() {
     const s = store.state;
     const network = s.network;
     if (!network) return;
+    const at = anim?.kind === "forward" ? `forward ${anim.layer}` : `t ${anim?.t ?? 1}`;
+    const narrow = window.innerWidth <= 1000;
+    if (s === drawn.state && at === drawn.at && stageSize.width === drawn.width
+        && narrow === drawn.narrow) return;
+    drawn = { state: s, at, width: stageSize.width, narrow };
     const L = network.layers.length;
     // One column on a narrow screen, or when the network is too wide to read beside the
     // side column; then laid out anew for another shape, or when the width changes much.
-    const oneColumn = window.innerWidth <= 1000 || network.layers.length >= 6;
+    const oneColumn = narrow || network.layers.length >= 6;
     const switched = document.body.classList.contains("one-column") !== oneColumn;
     document.body.classList.toggle("one-column", oneColumn);
     // On a wide stage (a projector), laid out for less and drawn larger: bigger text. Its

@@ -57,3 +57,34 @@ def test_graph_edges_show_the_trace_numbers(page: Page) -> None:
     assert text("#graph-w0-m0 .grad") == f"∂ {fmt(trace['weights'][1][0][1]['dE_dw'])}"
     assert text("#graph-b-p .value") == fmt(node["b"])
     assert "Computational graph" in (page.locator("#graph-heading").text_content() or "")
+
+
+def test_formulas_shown_in_place_equal_formulas_built_anew(page: Page) -> None:
+    """The panel changes its formulas in place (a step changes numbers, not shapes): after
+    any sequence of formulas, what it shows is what building the last ones anew shows."""
+    mismatches = page.evaluate("""async () => {
+      const { showIn, toDOM, equation, relation, partial, product, sum, mn, mi, mo, sub, frac,
+              row, m } = await import("/static/js/mathml.js");
+      const shapes = [
+        (v) => [equation(partial("w", "12"), product(mn(v), mn(-v, true)), mn(v * v))],
+        (v) => [equation(partial("y"), sum([mn(v), mn(2 * v), mn(3)])),
+                relation(mi("E"), "≈", frac(mn(v), mn(7)), row(mo("−"), sub("x", "1")))],
+        (v) => [m("p", "a text, not MathML"), equation(mi("x"), mn(v))],
+        (v) => [],
+        (v) => [relation(sub(mi("b"), mn(v)), "=", product(mn(v), mi("y")), mn(-v)),
+                equation(partial("b", String(v > 0 ? 1 : 2)), mn(v))],
+      ];
+      const shown = document.createElement("div");
+      const bad = [];
+      let seed = 7;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      for (let n = 0; n < 200; n++) {
+        const formulas = shapes[Math.floor(random() * shapes.length)](random() * 4 - 2);
+        showIn(shown, formulas);
+        const fresh = document.createElement("div");
+        fresh.replaceChildren(...formulas.map((f) => toDOM(f)));
+        if (shown.innerHTML !== fresh.innerHTML) bad.push(n);
+      }
+      return bad;
+    }""")
+    assert mismatches == []

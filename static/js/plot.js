@@ -5,7 +5,7 @@
  */
 import { colour, rgbOf } from "./colours.js";
 import { PLOT } from "./config.js";
-import { changeCheck } from "./memo.js";
+import { changeCheck, differs } from "./memo.js";
 import { watchSize } from "./size.js";
 
 /**
@@ -59,7 +59,7 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.drawImage(off, 0, 0, size, size);
   }
 
-  function axes(inputs) {
+  function axes(ctx, inputs) {
     ctx.strokeStyle = colour("--line");
     ctx.lineWidth = 1;
     ctx.fillStyle = colour("--muted");
@@ -80,20 +80,25 @@ export function createPlot(canvas, domain, onPoint) {
     }
   }
 
-  // The points are drawn once per dataset on their own layer, then copied on every frame.
-  let layer = null;
-  let layerKey = null;
+  // What does not change from frame to frame (the axes; the points, per dataset) is drawn
+  // once on a layer of its own, then copied on every frame.
+  const layers = new Map();
 
-  function points(dataset, inputs) {
+  /** @param {string} name @param {Record<string, unknown>} key what the layer shows
+   * @param {(ctx: OffscreenCanvasRenderingContext2D) => void} paint */
+  function fromLayer(name, key, paint) {
     const ratio = window.devicePixelRatio || 1;
-    if (layerKey?.dataset !== dataset || layerKey.size !== size || layerKey.inputs !== inputs) {
-      layer = new OffscreenCanvas(Math.round(size * ratio), Math.round(size * ratio));
-      const target = layer.getContext("2d");
+    const full = { ...key, size, ratio };
+    let layer = layers.get(name);
+    if (!layer || differs(layer.key, full)) {
+      const canvas = new OffscreenCanvas(Math.round(size * ratio), Math.round(size * ratio));
+      const target = canvas.getContext("2d");
       target.setTransform(ratio, 0, 0, ratio, 0, 0);
-      drawPoints(target, dataset, inputs);
-      layerKey = { dataset, size, inputs };
+      paint(target);
+      layer = { key: full, canvas };
+      layers.set(name, layer);
     }
-    ctx.drawImage(layer, 0, 0, size, size);
+    ctx.drawImage(layer.canvas, 0, 0, size, size);
   }
 
   function drawPoints(ctx, dataset, inputs) {
@@ -145,10 +150,12 @@ export function createPlot(canvas, domain, onPoint) {
                    marker: state.marker ? JSON.stringify(state.marker) : "", width })) return;
     if (width !== size) resize();
     ctx.clearRect(0, 0, size, size);
-    if (state.func && state.inputs === 2) heatmap(state.func.values);
-    axes(state.inputs);
-    if (state.func && state.inputs === 1) curve(state.func.values);
-    if (state.dataset) points(state.dataset, state.inputs);
+    const inputs = state.inputs;
+    if (state.func && inputs === 2) heatmap(state.func.values);
+    fromLayer("axes", { inputs }, (target) => axes(target, inputs));
+    if (state.func && inputs === 1) curve(state.func.values);
+    const dataset = state.dataset;
+    if (dataset) fromLayer("points", { dataset, inputs }, (target) => drawPoints(target, dataset, inputs));
     if (state.marker) ring(state.marker, state.inputs);
   }
 

@@ -31,9 +31,10 @@ export function createPlot(canvas, domain, onPoint) {
   const fromY = (py, inputs) => (inputs === 1 ? ylo + (1 - py / size) * (yhi - ylo)
                                               : lo + (1 - py / size) * (hi - lo));
 
-  function resize() {
+  /** @param {number} width CSS pixels */
+  function resize(width) {
     const ratio = window.devicePixelRatio || 1;
-    size = box.width || PLOT.size;
+    size = width;
     canvas.width = Math.round(size * ratio);
     canvas.height = Math.round(size * ratio);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -144,11 +145,11 @@ export function createPlot(canvas, domain, onPoint) {
   function draw(state) {
     last = state;
     drawn = true;
-    const width = box.width;
+    const width = box.width || PLOT.size;  // not laid out yet (0): drawn at the default size
     // Drawn again only when something it shows changed (the values, not their wrapper).
     if (!changed({ dataset: state.dataset, values: state.func?.values, inputs: state.inputs,
                    marker: state.marker ? JSON.stringify(state.marker) : "", width })) return;
-    if (width !== size) resize();
+    if (width !== size) resize(width);
     ctx.clearRect(0, 0, size, size);
     const inputs = state.inputs;
     if (state.func && inputs === 2) heatmap(state.func.values);

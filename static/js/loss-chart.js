@@ -12,6 +12,9 @@ export function createLossChart(canvas) {
   const box = watchSize(canvas, () => { if (shown) draw(shown); });
 
   const changed = changeCheck();
+  // Setting a font makes the browser compute the canvas's style, mid-frame: set it only when
+  // a new size has reset the context.
+  let fontSet = false;
 
   /** @param {import("./store.js").LossPoint[]} points from the store (a new array when they
    * change: drawn again only then, or at a new size) */
@@ -24,10 +27,14 @@ export function createLossChart(canvas) {
     if (canvas.width !== Math.round(w * ratio)) {
       canvas.width = Math.round(w * ratio);
       canvas.height = Math.round(h * ratio);
+      fontSet = false;
     }
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    ctx.font = "11px system-ui, sans-serif";
+    if (!fontSet) {
+      ctx.font = "11px system-ui, sans-serif";
+      fontSet = true;
+    }
     ctx.fillStyle = colour("--muted");
     if (points.length < 2) {
       ctx.fillText("The loss appears here as the network trains.", 8, h / 2);

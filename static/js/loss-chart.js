@@ -6,15 +6,18 @@ import { watchSize } from "./size.js";
 
 /** @param {HTMLCanvasElement} canvas */
 export function createLossChart(canvas) {
-  const ctx = canvas.getContext("2d");
+  const view = canvas.getContext("2d");
+  // Drawn on a canvas of its own, then copied: text drawn on a canvas of the page makes the
+  // browser compute the page's style at once, mid-frame; on an OffscreenCanvas it does not.
+  /** @type {OffscreenCanvasRenderingContext2D|null} */
+  let ctx = null;
   /** @type {import("./store.js").LossPoint[]|null} */
   let shown = null;
   // Its CSS size, kept by an observer (no layout forced mid-frame); drawn again on a change.
   const box = watchSize(canvas, () => { if (shown) draw(shown); });
 
   const changed = changeCheck();
-  // Setting a font makes the browser compute the canvas's style, mid-frame: set it only when
-  // a new size has reset the context.
+  // The font is parsed when set: set once per context.
   let fontSet = false;
 
   /** @param {import("./store.js").LossPoint[]} points from the store (a new array when they
@@ -25,11 +28,21 @@ export function createLossChart(canvas) {
     const w = box.width || 320;
     const h = box.height || 160;
     if (!changed({ points, w, h, ratio })) return;
-    if (canvas.width !== Math.round(w * ratio)) {
+    if (canvas.width !== Math.round(w * ratio) || !ctx) {
       canvas.width = Math.round(w * ratio);
       canvas.height = Math.round(h * ratio);
+      ctx = new OffscreenCanvas(canvas.width, canvas.height).getContext("2d");
       fontSet = false;
     }
+    paint(ctx, points, w, h, ratio);
+    view.clearRect(0, 0, canvas.width, canvas.height);
+    view.drawImage(ctx.canvas, 0, 0);
+  }
+
+  /** @param {OffscreenCanvasRenderingContext2D} ctx
+   * @param {import("./store.js").LossPoint[]} points @param {number} w @param {number} h
+   * @param {number} ratio */
+  function paint(ctx, points, w, h, ratio) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
     if (!fontSet) {

@@ -2,6 +2,10 @@
  * How well the network fits its data, computed in the page from the weights in effect (the
  * formulas of server/engine, in float64): E over the training and the test points, and for
  * 0/1 targets the share classified right (output ≥ 0.5 for 1). Pure.
+ *
+ * During Play this runs over every point (up to 10,000) several times a second, so the
+ * forward pass is a plain loop over preallocated arrays; it adds in the same order as
+ * `outputs` (b, then each y·w in turn), so that every number is the same to the bit.
  */
 import { ACTIVATIONS } from "./activations.js";
 
@@ -20,10 +24,41 @@ export function outputs(network, input) {
 function error(loss, y, t) {
   if (loss === "cross_entropy") {
     const eps = 1e-300;
-    return -y.reduce((s, v, k) => s + t[k] * Math.log(Math.max(v, eps))
-      + (1 - t[k]) * Math.log(Math.max(1 - v, eps)), 0);
+    let s = 0;
+    for (let k = 0; k < t.length; k++) {
+      s = s + t[k] * Math.log(Math.max(y[k], eps)) + (1 - t[k]) * Math.log(Math.max(1 - y[k], eps));
+    }
+    return -s;
   }
-  return 0.5 * y.reduce((s, v, k) => s + (v - t[k]) ** 2, 0);
+  let s = 0;
+  for (let k = 0; k < t.length; k++) s += (y[k] - t[k]) ** 2;
+  return 0.5 * s;
+}
+
+/** A forward pass for many inputs, its arrays made once. @returns {(input:number[]) => Float64Array} */
+function forwardPass(network) {
+  const { layers, weights, biases } = network;
+  const L = layers.length;
+  const fs = layers.slice(1).map((_, k) => ACTIVATIONS[k === L - 2 ? network.output_activation
+                                                                     : network.activation].f);
+  const ys = layers.map((n) => new Float64Array(n));
+  return (input) => {
+    const y0 = ys[0];
+    for (let i = 0; i < y0.length; i++) y0[i] = input[i];
+    for (let k = 0; k < L - 1; k++) {
+      const prev = ys[k];
+      const next = ys[k + 1];
+      const w = weights[k];
+      const b = biases[k];
+      const f = fs[k];
+      for (let j = 0; j < next.length; j++) {
+        let s = b[j];
+        for (let i = 0; i < prev.length; i++) s = s + prev[i] * w[i][j];
+        next[j] = f(s);
+      }
+    }
+    return ys[L - 1];
+  };
 }
 
 /**
@@ -35,10 +70,15 @@ export function fitOn(network, points) {
   let loss = 0;
   let right = 0;
   const binary = points.every((p) => p.target.every((t) => t === 0 || t === 1));
+  const pass = forwardPass(network);
   for (const p of points) {
-    const y = outputs(network, p.input);
+    const y = pass(p.input);
     loss += error(network.loss, y, p.target);
-    if (binary && y.every((v, k) => (v >= 0.5) === (p.target[k] === 1))) right += 1;
+    if (binary) {
+      let all = true;
+      for (let k = 0; k < y.length && all; k++) all = (y[k] >= 0.5) === (p.target[k] === 1);
+      if (all) right += 1;
+    }
   }
   return { loss: loss / points.length, accuracy: binary ? right / points.length : null };
 }

@@ -58,11 +58,20 @@ export function gradientChart(sizes, W, H) {
            caption: describeSizes(sizes) };
 }
 
-/** @param {SVGSVGElement} svg @param {HTMLElement} caption */
+/** The longest captions there are (the largest numbers written out), for the room the caption
+ * keeps. */
+export const LONGEST_CAPTIONS = [describeSizes([1e-300, 1]), describeSizes([1, 1e-300])];
+
+/**
+ * @param {SVGSVGElement} svg @param {HTMLElement} caption inside a .caption-box whose .room
+ *   paragraphs (hidden) hold the longest captions' room while the bars show
+ */
 export function createGradientView(svg, caption) {
   const W = 360;
   const H = 130;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const box = caption.parentElement;
+  box.querySelectorAll(".room").forEach((room, n) => { room.textContent = LONGEST_CAPTIONS[n] ?? ""; });
   let drawn = "";
   /** @type {{lines:SVGElement[], ticks:SVGElement[], bars:SVGElement[], labels:SVGElement[]}|null} */
   let parts = null;
@@ -73,7 +82,8 @@ export function createGradientView(svg, caption) {
       const key = sizes ? sizes.join() : "";
       if (key === drawn) return;
       drawn = key;
-      svg.style.display = sizes ? "" : "none";
+      if (svg.style.display !== (sizes ? "" : "none")) svg.style.display = sizes ? "" : "none";
+      box.classList.toggle("reserving", Boolean(sizes));
       if (!sizes) {
         svg.replaceChildren();
         parts = null;

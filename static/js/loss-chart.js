@@ -1,17 +1,24 @@
 /** The training and test loss over steps, on a canvas. */
 import { colour } from "./colours.js";
 import { changeCheck } from "./memo.js";
+import { simplify } from "./polyline.js";
 import { watchSize } from "./size.js";
 
 /** @param {HTMLCanvasElement} canvas */
 export function createLossChart(canvas) {
-  const ctx = canvas.getContext("2d");
+  const view = canvas.getContext("2d");
+  // Drawn on a canvas of its own, then copied: text drawn on a canvas of the page makes the
+  // browser compute the page's style at once, mid-frame; on an OffscreenCanvas it does not.
+  /** @type {OffscreenCanvasRenderingContext2D|null} */
+  let ctx = null;
   /** @type {import("./store.js").LossPoint[]|null} */
   let shown = null;
   // Its CSS size, kept by an observer (no layout forced mid-frame); drawn again on a change.
   const box = watchSize(canvas, () => { if (shown) draw(shown); });
 
   const changed = changeCheck();
+  // The font is parsed when set: set once per context.
+  let fontSet = false;
 
   /** @param {import("./store.js").LossPoint[]} points from the store (a new array when they
    * change: drawn again only then, or at a new size) */
@@ -21,13 +28,27 @@ export function createLossChart(canvas) {
     const w = box.width || 320;
     const h = box.height || 160;
     if (!changed({ points, w, h, ratio })) return;
-    if (canvas.width !== Math.round(w * ratio)) {
+    if (canvas.width !== Math.round(w * ratio) || !ctx) {
       canvas.width = Math.round(w * ratio);
       canvas.height = Math.round(h * ratio);
+      ctx = new OffscreenCanvas(canvas.width, canvas.height).getContext("2d");
+      fontSet = false;
     }
+    paint(ctx, points, w, h, ratio);
+    view.clearRect(0, 0, canvas.width, canvas.height);
+    view.drawImage(ctx.canvas, 0, 0);
+  }
+
+  /** @param {OffscreenCanvasRenderingContext2D} ctx
+   * @param {import("./store.js").LossPoint[]} points @param {number} w @param {number} h
+   * @param {number} ratio */
+  function paint(ctx, points, w, h, ratio) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    ctx.font = "11px system-ui, sans-serif";
+    if (!fontSet) {
+      ctx.font = "11px system-ui, sans-serif";
+      fontSet = true;
+    }
     ctx.fillStyle = colour("--muted");
     if (points.length < 2) {
       ctx.fillText("The loss appears here as the network trains.", 8, h / 2);
@@ -53,13 +74,14 @@ export function createLossChart(canvas) {
       ctx.setLineDash(dash);
       ctx.lineWidth = 2;
       ctx.beginPath();
-      let started = false;
-      for (const p of points) {
-        if (p[key] === null) continue;
-        if (started) ctx.lineTo(x(p.step), y(p[key]));
-        else ctx.moveTo(x(p.step), y(p[key]));
-        started = true;
-      }
+      const shown = points.filter((p) => p[key] !== null);
+      const xs = shown.map((p) => x(p.step));
+      const ys = shown.map((p) => y(p[key]));
+      // a tenth of a device pixel off the exact line at most: nothing visible changes
+      simplify(xs, ys, 0.1 / ratio).forEach((i, n) => {
+        if (n) ctx.lineTo(xs[i], ys[i]);
+        else ctx.moveTo(xs[i], ys[i]);
+      });
       ctx.stroke();
       ctx.setLineDash([]);
     };

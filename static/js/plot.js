@@ -5,7 +5,7 @@
  */
 import { colour, rgbOf } from "./colours.js";
 import { PLOT } from "./config.js";
-import { changeCheck } from "./memo.js";
+import { changeCheck, differs } from "./memo.js";
 import { watchSize } from "./size.js";
 
 /**
@@ -31,9 +31,10 @@ export function createPlot(canvas, domain, onPoint) {
   const fromY = (py, inputs) => (inputs === 1 ? ylo + (1 - py / size) * (yhi - ylo)
                                               : lo + (1 - py / size) * (hi - lo));
 
-  function resize() {
+  /** @param {number} width CSS pixels */
+  function resize(width) {
     const ratio = window.devicePixelRatio || 1;
-    size = box.width || PLOT.size;
+    size = width;
     canvas.width = Math.round(size * ratio);
     canvas.height = Math.round(size * ratio);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -59,7 +60,7 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.drawImage(off, 0, 0, size, size);
   }
 
-  function axes(inputs) {
+  function axes(ctx, inputs) {
     ctx.strokeStyle = colour("--line");
     ctx.lineWidth = 1;
     ctx.fillStyle = colour("--muted");
@@ -80,20 +81,25 @@ export function createPlot(canvas, domain, onPoint) {
     }
   }
 
-  // The points are drawn once per dataset on their own layer, then copied on every frame.
-  let layer = null;
-  let layerKey = null;
+  // What does not change from frame to frame (the axes; the points, per dataset) is drawn
+  // once on a layer of its own, then copied on every frame.
+  const layers = new Map();
 
-  function points(dataset, inputs) {
+  /** @param {string} name @param {Record<string, unknown>} key what the layer shows
+   * @param {(ctx: OffscreenCanvasRenderingContext2D) => void} paint */
+  function fromLayer(name, key, paint) {
     const ratio = window.devicePixelRatio || 1;
-    if (layerKey?.dataset !== dataset || layerKey.size !== size || layerKey.inputs !== inputs) {
-      layer = new OffscreenCanvas(Math.round(size * ratio), Math.round(size * ratio));
-      const target = layer.getContext("2d");
+    const full = { ...key, size, ratio };
+    let layer = layers.get(name);
+    if (!layer || differs(layer.key, full)) {
+      const canvas = new OffscreenCanvas(Math.round(size * ratio), Math.round(size * ratio));
+      const target = canvas.getContext("2d");
       target.setTransform(ratio, 0, 0, ratio, 0, 0);
-      drawPoints(target, dataset, inputs);
-      layerKey = { dataset, size, inputs };
+      paint(target);
+      layer = { key: full, canvas };
+      layers.set(name, layer);
     }
-    ctx.drawImage(layer, 0, 0, size, size);
+    ctx.drawImage(layer.canvas, 0, 0, size, size);
   }
 
   function drawPoints(ctx, dataset, inputs) {
@@ -139,16 +145,18 @@ export function createPlot(canvas, domain, onPoint) {
   function draw(state) {
     last = state;
     drawn = true;
-    const width = box.width;
+    const width = box.width || PLOT.size;  // not laid out yet (0): drawn at the default size
     // Drawn again only when something it shows changed (the values, not their wrapper).
     if (!changed({ dataset: state.dataset, values: state.func?.values, inputs: state.inputs,
                    marker: state.marker ? JSON.stringify(state.marker) : "", width })) return;
-    if (width !== size) resize();
+    if (width !== size) resize(width);
     ctx.clearRect(0, 0, size, size);
-    if (state.func && state.inputs === 2) heatmap(state.func.values);
-    axes(state.inputs);
-    if (state.func && state.inputs === 1) curve(state.func.values);
-    if (state.dataset) points(state.dataset, state.inputs);
+    const inputs = state.inputs;
+    if (state.func && inputs === 2) heatmap(state.func.values);
+    fromLayer("axes", { inputs }, (target) => axes(target, inputs));
+    if (state.func && inputs === 1) curve(state.func.values);
+    const dataset = state.dataset;
+    if (dataset) fromLayer("points", { dataset, inputs }, (target) => drawPoints(target, dataset, inputs));
     if (state.marker) ring(state.marker, state.inputs);
   }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { fmt } from "../../static/js/format.js";
-import { describeSizes, gradientChart } from "../../static/js/gradient-view.js";
+import { describeSizes, gradientChart, LONGEST_CAPTIONS } from "../../static/js/gradient-view.js";
 import { pictureOf } from "../../static/js/node-picture.js";
 
 const BOX = { x: -40, y: -30, w: 80, h: 60 };
@@ -45,4 +45,15 @@ test("gradientChart_has_a_tick_per_power_of_ten_and_a_bar_per_layer", () => {
   assert.equal(chart.label, `Mean |∂E/∂w| per layer: layer 1: ${fmt(1e-4)}, layer 2: ` +
                             `${fmt(2e-3)}, layer 3: ${fmt(0.05)}`);
   assert.equal(chart.caption, describeSizes(sizes));
+});
+
+test("the_caption_room_is_the_longest_caption_for_any_sizes", () => {
+  const longest = Math.max(...LONGEST_CAPTIONS.map((c) => c.length));
+  for (const first of [0, 1e-300, 1e-9, 3e-4, 0.02, 1, 7, 1e5, 1e12, 1e300]) {
+    for (const last of [0, 1e-300, 1e-8, 0.004, 0.5, 1, 42, 1e7, 1e300]) {
+      const ratio = first / last;
+      if (first > 0 && last > 0 && !(Number.isFinite(ratio) && Number.isFinite(1 / ratio))) continue;  // beyond float64
+      assert.ok(describeSizes([first, last]).length <= longest, `${first}, ${last}`);
+    }
+  }
 });

@@ -26,7 +26,7 @@ async function main() {
   const stepping = createStepping({ store, session, panel, svg: /** @type {any} */ (document.getElementById("network")),
                                     speed: () => speed, onSelect: (sel) => control.select(sel),
                                     maxBatch: options.limits.max_step_batch,
-                                    onWeights: () => training.refreshPictures() });
+                                    onWeights: () => training.refreshFunction() });
   const tpanel = bindTrainingPanel({
     onPlay: () => training.toggle(), onDataset: (spec) => control.dataset(spec),
     onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),

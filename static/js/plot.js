@@ -158,6 +158,9 @@ export function createPlot(canvas, domain, onPoint) {
     const dataset = state.dataset;
     if (dataset) fromLayer("points", { dataset, inputs }, (target) => drawPoints(target, dataset, inputs));
     if (state.marker) ring(state.marker, state.inputs);
+    // The fit's first and last values, for the tests to check the fit drawn is current.
+    const flat = state.func ? state.func.values.flat() : [];
+    canvas.dataset.fitEnds = flat.length ? JSON.stringify([flat[0], flat.at(-1)]) : "";
   }
 
   function ring(p, inputs) {

@@ -38,10 +38,12 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   /** The plotted node's output over the plot's domain, with the current weights, and every
    * node's own small picture. */
   async function refreshFunction() {
-    const func = inputs() > 2 ? null
-      : await session.call((id) => api.func(id, { resolution: resolution(), ...plottedNode() }));
+    const [func] = await Promise.all([
+      inputs() > 2 ? null
+        : session.call((id) => api.func(id, { resolution: resolution(), ...plottedNode() })),
+      refreshPictures(),
+    ]);
     store.apply("function", func);
-    await refreshPictures();
   }
 
   async function refreshPictures() {

@@ -44,3 +44,19 @@ def test_pictures_follow_training(browser: Browser, base_url: str) -> None:
     assert drawn == pytest.approx(want["values"], abs=1e-12)
     page.context.close()
     assert console.errors == []
+
+
+@pytest.mark.parametrize("button", ["Step", "Update"])
+def test_pictures_the_fit_on_the_plot_follows_a_step(browser: Browser, base_url: str,
+                                                     button: str) -> None:
+    page, console = open_page(browser, base_url)
+    settle(page)
+    if button == "Update":
+        click(page, "Forward")
+        click(page, "Backward")
+    click(page, button)
+    drawn = json.loads(page.locator("#data-plot").get_attribute("data-fit-ends") or "null")
+    want = api(page, "GET", "/function?resolution=100")["values"]
+    assert drawn == [want[0], want[-1]]
+    page.context.close()
+    assert console.errors == []

@@ -147,9 +147,5 @@ export function bindPanel(handlers, options) {
     graph.draw(view.graph?.model ?? null, view.graph?.name ?? "");
   }
 
-  function setBusy(busy) {
-    document.body.classList.toggle("busy", busy);
-  }
-
-  return { render, sync, showStatus, setBusy };
+  return { render, sync, showStatus };
 }

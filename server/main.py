@@ -46,7 +46,8 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
         redirect_slashes=False,  # a redirect would be built from the client's Host header
         lifespan=lifespan,
     )
-    app.state.store = store or open_store(os.environ.get("BACKPROP_STORE"), capacity)
+    app.state.store = (store if store is not None
+                       else open_store(os.environ.get("BACKPROP_STORE"), capacity))
     app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.play_streams = play.Streams()
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")

@@ -31,34 +31,38 @@ class CodecError(ValueError):
     """Bytes that are not a packed value (a corrupt or foreign record)."""
 
 
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()}
+_PLAIN = (bool, int, float, str, type(None))
+
+
 def pack(value: Any) -> bytes:
-    arrays: list[np.ndarray] = []
+    arrays: list[bytes] = []
 
     def encode(v: Any) -> Any:
-        if isinstance(v, np.ndarray):
-            kind = "f8" if v.dtype.kind == "f" else "i8"
-            arrays.append(np.ascontiguousarray(v, dtype=_DTYPES[kind]))
-            return {"$a": [kind, list(v.shape)]}
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            name = type(v).__name__
-            if _TYPES.get(name) is not type(v):
-                raise TypeError(f"{name} is not a registered type")
-            return {"$t": name, "f": {f.name: encode(getattr(v, f.name))
-                                      for f in dataclasses.fields(v)}}
-        if isinstance(v, tuple):
+        kind = type(v)
+        if kind is np.ndarray:
+            code = "f8" if v.dtype.kind == "f" else "i8"
+            arrays.append(np.ascontiguousarray(v, dtype=_DTYPES[code]).tobytes())
+            return {"$a": [code, list(v.shape)]}
+        if kind in _PLAIN:
+            return v
+        names = _FIELDS.get(kind)
+        if names is not None:
+            return {"$t": kind.__name__, "f": {n: encode(getattr(v, n)) for n in names}}
+        if kind is tuple:
             return {"$tuple": [encode(x) for x in v]}
-        if isinstance(v, list):
+        if kind is list:
             return [encode(x) for x in v]
-        if isinstance(v, dict):
+        if kind is dict:
             return {"$d": {str(k): encode(x) for k, x in v.items()}}
         if isinstance(v, (np.floating, np.integer, np.bool_)):
             return v.item()
-        if v is None or isinstance(v, (bool, int, float, str)):
+        if isinstance(v, _PLAIN):  # a subclass, such as a str-valued enum
             return v
-        raise TypeError(f"cannot pack a {type(v).__name__}")
+        raise TypeError(f"cannot pack a {kind.__name__}")
 
     header = json.dumps(encode(value), separators=(",", ":"), allow_nan=True).encode()
-    return b"".join([len(header).to_bytes(4, "little"), header, *(a.tobytes() for a in arrays)])
+    return b"".join([len(header).to_bytes(4, "little"), header, *arrays])
 
 
 def unpack(data: bytes) -> Any:

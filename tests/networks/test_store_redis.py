@@ -212,3 +212,11 @@ def test_store_redis_bounds_the_data_and_every_key_expires(redis_url: str) -> No
     for key in store.redis.scan_iter("bp:*"):
         assert store.redis.ttl(key) > 0, key
     store.flush()
+
+
+def test_store_redis_an_empty_store_given_to_the_app_is_the_one_it_uses(
+        store: RedisStore) -> None:
+    from server.main import create_app
+
+    assert len(store) == 0  # an empty store is falsy: the app must not take another
+    assert create_app(store=store).state.store is store

@@ -254,6 +254,7 @@ def play(url: str, seconds: float) -> list[tuple[str, float, float, str]]:
             page.press("#test-fraction", "Enter")
             page.wait_for_selector('body[data-pending="0"]')
             page.select_option("#batch-size", batch)
+            page.select_option("#play-speed", "max")  # no cap on the updates per frame
             page.get_by_role("button", name="Play").click()
             page.wait_for_timeout(2000)  # the steps per call adapt first
             before = page.evaluate("({...window.backpropPlayStats, now: performance.now()})")

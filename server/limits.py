@@ -24,7 +24,8 @@ DEFAULT_L2: Final = 0.0  # the L2 rate λ of every update: w ← w − α·(dE/d
 # -- the page's default dataset and training settings (served as-is by /api/options) ---------
 DATASET_DEFAULTS: Final = {"name": "sine", "size": 200, "noise": 0.1, "seed": 0,
                            "test_fraction": 0.2}
-TRAINING_DEFAULTS: Final = {"batch_size": 32, "l2": 0.0, "steps": 100}
+TRAINING_DEFAULTS: Final = {"batch_size": 32, "l2": 0.0, "steps": 100,
+                            "steps_per_frame": 10}  # Play: updates per frame (null: no cap)
 
 # -- what a client may send -----------------------------------------------------------------
 MAX_ABS_VALUE: Final = 1e6  # inputs, targets, weights, biases

@@ -4,8 +4,10 @@ The server trains the network in short chunks, one after the other, and sends ea
 outcome as a frame (what POST /train answers, plus the settings it trained with); the page
 draws every frame and acknowledges it. The page sends control messages:
 
-- {"type": "play", "batch_size", "resolution", "functions_resolution", "layer", "node"}:
-  start, or go on with these settings (the fields of POST /train but `steps` and `l2`);
+- {"type": "play", "batch_size", "resolution", "functions_resolution", "layer", "node",
+  "steps"}: start, or go on with these settings (the fields of POST /train but `l2`;
+  `steps` here is the most updates per frame, a speed a learner can watch; absent or null:
+  as many as fit the chunk's time);
 - {"type": "pause"}: stop after the chunk in progress; the server answers {"type": "paused"};
 - {"type": "ack", "frame": n}: frame n is drawn.
 
@@ -66,9 +68,13 @@ def _error(status: int, body: dict[str, Any]) -> bytes:
     return orjson.dumps({"type": "error", "status": status, **body})
 
 
-def _request(message: dict[str, Any]) -> TrainRequest:
+def _request(message: dict[str, Any]) -> tuple[TrainRequest, int | None]:
+    """The message's training settings, and its cap on steps per frame (`steps`; absent
+    or null: no cap)."""
     fields = {k: v for k, v in message.items() if k != "type"}
-    return TrainRequest.model_validate({**fields, "steps": 1})
+    cap = fields.get("steps")
+    request = TrainRequest.model_validate({**fields, "steps": 1 if cap is None else cap})
+    return request, None if cap is None else request.steps
 
 
 @router.websocket("/{network_id}/play")
@@ -77,7 +83,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
     heavy: HeavyPool = websocket.app.state.heavy_pool
     streams: Streams = websocket.app.state.play_streams
     await websocket.accept()
-    state: dict[str, Any] = {"request": None, "playing": False, "acked": 0}
+    state: dict[str, Any] = {"request": None, "cap": None, "playing": False, "acked": 0}
     wake = asyncio.Event()
     sending = asyncio.Lock()
 
@@ -97,7 +103,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
             kind = message.get("type") if isinstance(message, dict) else None
             if kind == "play":
                 try:
-                    state["request"] = _request(message)
+                    state["request"], state["cap"] = _request(message)
                 except ValidationError as error:
                     items = [describe(e) for e in error.errors()]
                     await send(_error(422, {
@@ -145,9 +151,10 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                 await asyncio.wait([waiting, receiver], return_when=asyncio.FIRST_COMPLETED)
                 waiting.cancel()
                 continue
-            request = state["request"]
+            request, cap = state["request"], state["cap"]
+            asked = min(steps, cap or steps)
             try:
-                body, seconds = await heavy.run(lambda r=request, s=steps: chunk(r, s))
+                body, seconds = await heavy.run(lambda r=request, s=asked: chunk(r, s))
             except Exception as error:
                 known = error_body(error)
                 if known is None:

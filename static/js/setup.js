@@ -57,7 +57,11 @@ export function createSetup({ store, training, options, table }) {
       initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
     });
     document.body.dataset.networkId = n.id;
-    store.apply("training", { batch_size: (link.training ?? options.training_defaults).batch_size });
+    const trainingLink = link.training ?? options.training_defaults;
+    store.apply("training", {
+      batch_size: trainingLink.batch_size,
+      steps_per_frame: trainingLink.steps_per_frame === undefined
+        ? options.training_defaults.steps_per_frame : trainingLink.steps_per_frame });
     const spec = link.dataset === undefined ? defaultDataset(n.layers) : link.dataset;
     if (spec && (spec.points || spec.name)) {
       await training.loadDataset(spec).catch((e) => {

@@ -11,7 +11,7 @@ import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
  * @typedef {import("./api.js").Update} Update
  * @typedef {{input:number[], target:number[]}} Sample
  * @typedef {{name:string, size:number, noise:number, seed:number, test_fraction:number}} DatasetSpec
- * @typedef {{batch_size:number|null}} TrainingSettings  (λ is the network's own: network.l2)
+ * @typedef {{batch_size:number|null, steps_per_frame?:number|null}} TrainingSettings  (λ is the network's own: network.l2)
  * @typedef {{step:number, train:number, test:number|null}} LossPoint
  * @typedef {{
  *   network: NetworkState|null, initial: {weights:number[][][], biases:number[][]}|null,
@@ -92,6 +92,13 @@ export function passBody(s, maxBatch) {
  * Every change of state, by name. Pure: returns a new state, changes nothing.
  * @param {State} s @param {string} action @param {any} [p] @returns {State}
  */
+/** What tells one dataset from another (the same spec and sizes: the same points, as when
+ * a forgotten network gets its dataset again). @param {any} d */
+function dataSignature(d) {
+  return d ? [d.name, d.size, d.noise, d.seed, d.test_fraction, d.train.length,
+              d.test.length].join("|") : "";
+}
+
 export function reduce(s, action, p) {
   switch (action) {
     case "created": {  // p: {update, initial, samplesTrained, sample}
@@ -150,7 +157,9 @@ export function reduce(s, action, p) {
     case "dataset": {  // p: Dataset or null
       const spec = p?.name ? { name: p.name, size: p.size, noise: p.noise, seed: p.seed,
                                test_fraction: p.test_fraction } : s.datasetSpec;
-      return { ...s, dataset: p, datasetSpec: spec,
+      // Other points: the losses measured on the old ones no longer say anything.
+      const same = dataSignature(p) === dataSignature(s.dataset);
+      return { ...s, dataset: p, datasetSpec: spec, losses: same ? s.losses : [],
                epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
     }
     case "landscape":  // p: {a?, b?, over?}

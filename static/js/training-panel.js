@@ -60,7 +60,9 @@ export function bindTrainingPanel(handlers, options) {
                         seed: number("data-seed"), test_fraction: number("test-fraction") });
   const settings = () => {
     const batch = $("batch-size").value;
-    return { batch_size: batch === "full" ? null : Number(batch) };
+    const speed = $("play-speed").value;
+    return { batch_size: batch === "full" ? null : Number(batch),
+             steps_per_frame: speed === "max" ? null : Number(speed) };
   };
 
   $("btn-play").addEventListener("click", () => handlers.onPlay());
@@ -71,6 +73,7 @@ export function bindTrainingPanel(handlers, options) {
     $(id).addEventListener("change", () => handlers.onDataset(spec()));
   }
   $("batch-size").addEventListener("change", () => handlers.onTrainingSettings(settings()));
+  $("play-speed").addEventListener("change", () => handlers.onTrainingSettings(settings()));
   $("l2").addEventListener("change", () => handlers.onL2(number("l2")));
   $("btn-gradcheck").addEventListener("click", () => handlers.onGradcheck());
   $("btn-copy-link").addEventListener("click", () => handlers.onCopyLink());
@@ -96,12 +99,16 @@ export function bindTrainingPanel(handlers, options) {
   const chart = createLossChart($("loss-chart"));
   const gradients = createGradientView($("gradient-sizes"), $("gradient-caption"));
   // The fit over every point costs a forward pass each: during Play, at most 4 times a second.
-  let fitted = { at: -Infinity, key: "", value: [] };
+  // Computed again when the network (its weights or settings) or the data changed: the
+  // store replaces either object whenever it changes.
+  /** @type {{at:number, network:any, dataset:any, value:any[]}} */
+  let fitted = { at: -Infinity, network: null, dataset: null, value: [] };
   const fit = (s) => {
-    const key = `${s.network.step}:${s.network.id}:${s.dataset?.train.length}:${s.dataset?.test.length}`;
     const now = performance.now();
-    if (key !== fitted.key && (!s.playing || now - fitted.at > 250)) {
-      fitted = { at: now, key, value: [fitOn(s.network, s.dataset?.train), fitOn(s.network, s.dataset?.test)] };
+    const changed = s.network !== fitted.network || s.dataset !== fitted.dataset;
+    if (changed && (!s.playing || now - fitted.at > 250)) {
+      fitted = { at: now, network: s.network, dataset: s.dataset,
+                 value: [fitOn(s.network, s.dataset?.train), fitOn(s.network, s.dataset?.test)] };
     }
     return fitted.value;
   };
@@ -120,6 +127,7 @@ export function bindTrainingPanel(handlers, options) {
       }
       const t = s.training;
       $("batch-size").value = t.batch_size === null ? "full" : String(t.batch_size);
+      $("play-speed").value = t.steps_per_frame == null ? "max" : String(t.steps_per_frame);
       if (s.network) $("l2").value = String(s.network.l2 ?? 0);
       if (s.network) $("layers-input").value = s.network.layers.join("-");
       this.draw(s);

@@ -67,9 +67,12 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     store.apply("dataset", data);
   }
 
+  /** Play's cap on updates per frame (the learner's speed), or null for none. */
+  const perFrame = () => store.state.training.steps_per_frame ?? null;
+
   function request() {
     const { batch_size } = store.state.training;  // λ: the network's own, on the server
-    steps = Math.max(1, Math.min(steps, maxSteps));
+    steps = Math.max(1, Math.min(steps, maxSteps, perFrame() ?? maxSteps));
     const drawable = inputs() <= 2;
     return { steps, batch_size, resolution: drawable ? resolution() : 0,
              functions_resolution: drawable ? PLOT.thumbnail : 0, ...plottedNode() };
@@ -114,9 +117,11 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     if (store.state.playing && JSON.stringify(streamRequest()) !== sentRequest) askToPlay();
   }
 
+  /** What the stream trains: `steps` is the most updates per frame (absent: no cap). */
   function streamRequest() {
     const { steps: _, ...rest } = request();
-    return rest;
+    const cap = perFrame();
+    return cap === null ? rest : { ...rest, steps: cap };
   }
 
   function askToPlay() {

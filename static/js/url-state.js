@@ -58,6 +58,9 @@ export function settingsTable(options) {
     ["sample", "target", nested(1), "numbers"],
     ["training", "batch_size", (v) => v === null || isInt(1, lim.max_dataset_size ?? 10_000)(v),
      "a whole number or null"],
+    ["training", "steps_per_frame",
+     (v) => v === null || isInt(1, lim.max_steps_per_call ?? 10_000)(v),
+     "a whole number of updates per frame or null"],
     ["training", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],  // links of before λ
                                                                         // was the network's
   ];

@@ -7,7 +7,7 @@
  * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
  *            max_abs_value:number, max_learning_rate:number, max_seed:number,
  *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
- *            max_l2?:number}} Limits
+ *            max_l2?:number, max_steps_per_call?:number}} Limits
  * @typedef {{ok:true, value:any} | {ok:false, message:string}} Checked
  */
 
@@ -96,10 +96,16 @@ export function checkL2(l2, limits) {
   return ok(l2);
 }
 
-/** @param {{batch_size:number|null}} t @param {Limits} limits @returns {Checked} */
+/** @param {{batch_size:number|null, steps_per_frame?:number|null}} t @param {Limits} limits
+ * @returns {Checked} */
 export function checkTraining(t, limits) {
   if (t.batch_size !== null && !(Number.isInteger(t.batch_size) && t.batch_size >= 1)) {
     return no("The batch size must be a whole number of points, or the full batch.");
+  }
+  const perFrame = t.steps_per_frame;
+  if (perFrame != null && !(Number.isInteger(perFrame) && perFrame >= 1
+                            && perFrame <= (limits.max_steps_per_call ?? 10_000))) {
+    return no("Play's speed must be a whole number of updates per frame, or as fast as it can.");
   }
   return ok(t);
 }

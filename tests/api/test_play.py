@@ -132,3 +132,15 @@ def test_play_without_data_is_a_conflict(client: TestClient) -> None:
         ws.send_json(PLAY)
         error = ws.receive_json()
     assert error["status"] == 409 and "no training data" in error["detail"]
+
+
+def test_play_steps_caps_the_updates_per_frame(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json({**PLAY, "steps": 3})
+        frames = _frames(ws, 6)
+        ws.send_json({**PLAY, "steps": None})
+        later = _frames(ws, 8)
+        _pause(ws)
+    assert all(f["chunk_steps"] <= 3 for f in frames[2:])  # two may be on their way
+    assert later[-1]["chunk_steps"] > 3  # no cap: as many as fit the chunk's time

@@ -324,3 +324,23 @@ def test_training_play_falls_back_to_http_without_websockets(browser: Browser,
     assert calls and api(page, "GET", "")["step"] > before
     page.context.close()
     assert not console.errors, console.errors
+
+
+def test_training_play_speed_one_update_per_frame_and_new_data_clears_the_loss(
+        page: Page) -> None:
+    frames = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(json.loads(payload))))
+    page.select_option("#play-speed", "1")
+    settle(page)
+    play_for(page, 800)
+    drawn = [f for f in frames if f["type"] == "frame"]
+    assert drawn and all(f["chunk_steps"] == 1 for f in drawn)
+    before = page.locator("#fit-numbers").text_content()
+    assert (before or "").startswith("Training loss")
+    page.get_by_role("button", name="New data").click()
+    settle(page)
+    assert page.evaluate("document.querySelector('#play-speed').value") == "1"
+    assert api(page, "GET", "/dataset")["seed"] == 1
+    # the loss over the new points, not the old
+    assert page.locator("#fit-numbers").text_content() != before

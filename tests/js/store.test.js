@@ -89,3 +89,15 @@ test("store_notifies_listeners_with_the_action", () => {
   assert.deepEqual(seen, [["status", "hello"]]);
   assert.throws(() => store.apply("no-such-action"), /unknown action/);
 });
+
+test("other data clears the loss curve; the same data again (a recovery) keeps it", () => {
+  const data = (seed, n) => ({ name: "sine", size: n, noise: 0.1, seed, test_fraction: 0.2,
+                               train: Array(n - n / 5).fill({ input: [0], target: [0] }),
+                               test: Array(n / 5).fill({ input: [0], target: [0] }) });
+  let s = reduce(initialState(), "dataset", data(0, 200));
+  s = { ...s, losses: [{ step: 1, train: 0.1, test: 0.2 }] };
+  assert.equal(reduce(s, "dataset", data(0, 200)).losses.length, 1);
+  assert.deepEqual(reduce(s, "dataset", data(1, 200)).losses, []);
+  assert.deepEqual(reduce(s, "dataset", data(0, 100)).losses, []);
+  assert.deepEqual(reduce(s, "dataset", null).losses, []);
+});

@@ -8,6 +8,7 @@ import { api } from "./api.js";
 import { colour, rgbOf } from "./colours.js";
 import { fmt } from "./format.js";
 import { symbolText } from "./notation.js";
+import { watchSize } from "./size.js";
 
 /** Every weight and bias of `layers`, as the API names them, with a reader's label. */
 export function parameters(layers) {
@@ -35,7 +36,19 @@ export function valueOf(network, ref) {
  */
 export function createLandscape({ canvas, scale, caption }) {
   const ctx = canvas.getContext("2d");
+  const sctx = scale.getContext("2d");
   let last = null;      // the last grid the server sent
+  // Sizes kept by an observer (no layout forced in the middle of a frame); drawn again when
+  // they change.
+  const box = watchSize(canvas, () => draw());
+  const scaleBox = watchSize(scale, () => draw());
+  /** Sets a canvas's pixel size, only when it changes (each setting makes a new bitmap). */
+  const fit = (c, w, h) => {
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+  };
   let path = [];        // (a, b) after each update, while the pair stays the same
   let pairKey = "";
 
@@ -56,10 +69,11 @@ export function createLandscape({ canvas, scale, caption }) {
   function draw() {
     if (!last) return;
     const n = last.a_values.length;
-    const size = canvas.clientWidth || 320;
+    const size = box.width || 320;
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = canvas.height = Math.round(size * ratio);
+    fit(canvas, Math.round(size * ratio), Math.round(size * ratio));
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size, size);
     const flat = last.E.flat();
     const lo = Math.min(...flat);
     const hi = Math.max(...flat);
@@ -101,11 +115,10 @@ export function createLandscape({ canvas, scale, caption }) {
     ctx.arc(X(a), Y(b), 5, 0, 2 * Math.PI);
     ctx.fill();
     // the colour scale, low E to high E
-    const sctx = scale.getContext("2d");
-    const sw = scale.clientWidth || 200;
-    scale.width = Math.round(sw * ratio);
-    scale.height = Math.round(12 * ratio);
+    const sw = scaleBox.width || 200;
+    fit(scale, Math.round(sw * ratio), Math.round(12 * ratio));
     sctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    sctx.clearRect(0, 0, sw, 12);
     for (let x = 0; x < sw; x++) {
       sctx.fillStyle = `rgb(${tint(lo + ((x / sw) ** 2) * (hi - lo)).join(",")})`;
       sctx.fillRect(x, 0, 1, 12);

@@ -1,19 +1,19 @@
 /**
  * Each node's own picture, drawn faintly behind its numbers (as TensorFlow Playground's
  * neurons): the node's output y over the plot's domain, a curve for one input, a small heat
- * map for two. It redraws only when the values change, and then only changes the attributes
- * of the elements it already has (a curve's path, the cells' fills).
+ * map for two. It redraws only when the values change, and then only changes what it already
+ * has (a curve's path, the heat map's pixels).
  */
 import { rgbOf } from "./colours.js";
 import { el } from "./svg.js";
 
 /**
- * What a picture shows, as pure data: a curve's path, or each cell's place and colour.
+ * What a picture shows, as pure data: a curve's path, or for two inputs the heat map's
+ * pixels, one per value (RGBA, row 0 at the top: the highest x2), scaled up when drawn.
  * @param {number[]|number[][]} values the node's output over the grid (1 or 2 inputs)
  * @param {{x:number, y:number, w:number, h:number}} box where it is drawn
  * @param {number[]} low @param {number[]} high the [r, g, b] of low and high outputs
- * @returns {{curve:string} | {cells:{x:number, y:number, width:number, height:number,
- *            fill:string}[]}}
+ * @returns {{curve:string} | {size:number, pixels:Uint8ClampedArray<ArrayBuffer>}}
  */
 export function pictureOf(values, box, low, high) {
   const flat = values.flat();
@@ -28,15 +28,15 @@ export function pictureOf(values, box, low, high) {
   }
   const rows = /** @type {number[][]} */ (values);
   const n = rows.length;
-  const cw = box.w / n;
-  const ch = box.h / n;
-  return { cells: rows.flatMap((row, r) => row.map((v, c) => {
+  const pixels = new Uint8ClampedArray(n * n * 4);
+  rows.forEach((row, r) => row.forEach((v, c) => {
     const t = Math.min(1, Math.max(0, (v - lo) / span));
     const [from, a] = t < 0.5 ? [low, 1 - 2 * t] : [high, 2 * t - 1];
-    const mix = from.map((ch0) => Math.round(255 + (ch0 - 255) * a));
-    return { x: box.x + c * cw, y: box.y + (n - 1 - r) * ch, width: cw + 0.3, height: ch + 0.3,
-             fill: `rgb(${mix.join(",")})` };
-  })) };
+    const i = ((n - 1 - r) * n + c) * 4;  // row 0 (the lowest x2) at the bottom
+    for (let ch = 0; ch < 3; ch++) pixels[i + ch] = Math.round(255 + (from[ch] - 255) * a);
+    pixels[i + 3] = 255;
+  }));
+  return { size: n, pixels };
 }
 
 /**
@@ -49,10 +49,9 @@ export function createPicture(parent, w, h) {
   let key = "";
   /** @type {SVGElement|null} the curve, or null */
   let path = null;
-  /** @type {SVGElement[]} the heat map's cells, row by row */
-  let cells = [];
-  /** @type {string[]} their fills as last set */
-  let fills = [];
+  /** @type {CanvasRenderingContext2D|null} the heat map's, or null: a canvas of one pixel per
+   * value, scaled up (as many SVG cells would each be restyled on every frame of Play) */
+  let heat = null;
   return {
     /** @param {number[]|number[][]|null} values the node's output over the grid */
     draw(values) {
@@ -63,28 +62,32 @@ export function createPicture(parent, w, h) {
       if (!values) {
         g.replaceChildren();
         path = null;
-        cells = [];
+        heat = null;
         return;
       }
       const picture = pictureOf(values, box, rgbOf("--negative"), rgbOf("--positive"));
       if ("curve" in picture) {
-        if (!path || cells.length) {
+        if (!path) {
           g.replaceChildren();
-          cells = [];
+          heat = null;
           path = el("path", { class: "picture-curve" }, g);
         }
         path.setAttribute("d", picture.curve);
         return;
       }
-      if (path || cells.length !== picture.cells.length) {  // a grid of another size
+      const n = picture.size;
+      if (!heat || heat.canvas.width !== n) {  // none yet, or a grid of another size
         g.replaceChildren();
         path = null;
-        cells = picture.cells.map(({ x, y, width, height }) => el("rect", { x, y, width, height }, g));
-        fills = cells.map(() => "");
+        const frame = el("foreignObject", { x: box.x, y: box.y, width: box.w, height: box.h }, g);
+        const canvas = document.createElement("canvas");
+        canvas.className = "picture-heat";
+        canvas.width = n;
+        canvas.height = n;
+        frame.appendChild(canvas);
+        heat = canvas.getContext("2d");
       }
-      picture.cells.forEach(({ fill }, n) => {
-        if (fills[n] !== fill) cells[n].setAttribute("fill", (fills[n] = fill));
-      });
+      heat.putImageData(new ImageData(picture.pixels, n, n), 0, 0);
     },
   };
 }

@@ -40,10 +40,13 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   }
 
+  /** @type {OffscreenCanvasRenderingContext2D|null} the heat map's pixels, one per value */
+  let heat = null;
   function heatmap(values) {
     const n = values.length;
     const low = rgbOf("--negative");
     const high = rgbOf("--positive");
+    if (heat?.canvas.width !== n) heat = new OffscreenCanvas(n, n).getContext("2d");
     const image = new ImageData(n, n);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
@@ -54,10 +57,9 @@ export function createPlot(canvas, domain, onPoint) {
         image.data[i + 3] = 255;
       }
     }
-    const off = new OffscreenCanvas(n, n);
-    off.getContext("2d").putImageData(image, 0, 0);
+    heat.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(off, 0, 0, size, size);
+    ctx.drawImage(heat.canvas, 0, 0, size, size);
   }
 
   function axes(ctx, inputs) {

@@ -20,15 +20,15 @@ test("pictureOf_one_input_is_a_curve_across_the_box_on_the_0_1_scale_for_probabi
                "M-40.0,30.0L40.0,-30.0");
 });
 
-test("pictureOf_two_inputs_is_a_cell_per_value_low_orange_high_blue_middle_white", () => {
-  const { cells } = /** @type {any} */ (pictureOf([[0, 0.5], [1, 0.25]], BOX, LOW, HIGH));
-  assert.equal(cells.length, 4);
-  assert.deepEqual(cells.map((c) => c.fill),
-                   ["rgb(232,113,10)", "rgb(255,255,255)", "rgb(8,119,189)", "rgb(244,184,133)"]);
-  // row 0 (the lowest x2) at the bottom of the box, column 0 at its left
-  assert.deepEqual([cells[0].x, cells[0].y], [-40, 0]);
-  assert.deepEqual([cells[2].x, cells[2].y], [-40, -30]);
-  assert.equal(cells[0].width, 40.3);
+test("pictureOf_two_inputs_is_a_pixel_per_value_low_orange_high_blue_middle_white", () => {
+  const { size, pixels } = /** @type {any} */ (pictureOf([[0, 0.5], [1, 0.25]], BOX, LOW, HIGH));
+  assert.equal(size, 2);
+  const rgba = (row, col) => [...pixels.slice((row * 2 + col) * 4, (row * 2 + col) * 4 + 4)];
+  // row 0 of the values (the lowest x2) is the bottom row of pixels, column 0 the left
+  assert.deepEqual(rgba(1, 0), [232, 113, 10, 255]);  // 0: low
+  assert.deepEqual(rgba(1, 1), [255, 255, 255, 255]);  // 0.5: white
+  assert.deepEqual(rgba(0, 0), [8, 119, 189, 255]);  // 1: high
+  assert.deepEqual(rgba(0, 1), [244, 184, 133, 255]);  // 0.25: half way to low
 });
 
 test("gradientChart_has_a_tick_per_power_of_ten_and_a_bar_per_layer", () => {

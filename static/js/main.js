@@ -42,7 +42,12 @@ async function main() {
   const tools = createTools({ store, session, stepping, setup, showGradcheck: tpanel.showGradcheck });
   const landscape = bindLandscape({ store, session, run: (a) => control.run(a), preset: (network, choice) =>
     setup.restore({ network, dataset: { ...options.dataset_defaults, name: "line", size: 40 } })
-      .then(() => store.apply("landscape", choice)) });
+      .then(() => {
+        store.apply("landscape", choice);
+        // Say what the preset changed: a new network, its settings, the data.
+        store.apply("status", `Preset: a new ${network.layers.join("-")} network, ` +
+          `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line.`);
+      }) });
   const sync = () => { panel.sync(store.state); tpanel.sync(store.state); stepping.render(); landscape.sync(); };
   const control = createController({ store, stepping, training, setup, sync, limits: options.limits,
                                      after: () => landscape.refresh() });

@@ -116,6 +116,9 @@ export function checkTraining(t, limits) {
  */
 export function plainWords(detail) {
   return String(detail)
+    .replace(/^(?:loss|output_activation): the cross_entropy loss needs a sigmoid output activation, not (\w+)$/,
+             (_, f) => `Cross entropy reads the output as a probability, so it needs a sigmoid ` +
+               `output, not ${f.replace("_", " ")}: choose the sigmoid output first.`)
     .replace(/layers\[\d+\]: Input should be less than or equal to (\d+)/g,
              (_, n) => `a layer can have at most ${n} nodes`)
     .replace(/layers\[\d+\]: Input should be greater than or equal to (\d+)/g,

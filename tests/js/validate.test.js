@@ -55,3 +55,10 @@ test("fmt_writes_powers_of_ten_out_and_parseShown_reads_them_back", async () => 
     assert.ok(Math.abs(parseShown(fmt(v)) - v) <= Math.abs(v) * 1e-9, fmt(v));
   }
 });
+
+test("a loss that cannot follow the output activation is said in plain words", () => {
+  const said = plainWords("output_activation: the cross_entropy loss needs a sigmoid output "
+                          + "activation, not linear");
+  assert.match(said, /^Cross entropy reads the output as a probability/);
+  assert.match(said, /not linear/);
+});

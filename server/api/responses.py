@@ -225,6 +225,8 @@ class TrainingDefaults(BaseModel):
     batch_size: int | None
     l2: float
     steps: int
+    steps_per_frame: int | None = Field(
+        description="Play's updates per frame (null: as many as fit a frame)")
 
 
 class Options(BaseModel):

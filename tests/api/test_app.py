@@ -69,7 +69,8 @@ def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:
         "plot_domain": [-1.25, 1.25], "max_step": 10**12}
     assert options["dataset_defaults"] == {"name": "sine", "size": 200, "noise": 0.1,
                                            "seed": 0, "test_fraction": 0.2}
-    assert options["training_defaults"] == {"batch_size": 32, "l2": 0.0, "steps": 100}
+    assert options["training_defaults"] == {"batch_size": 32, "l2": 0.0, "steps": 100,
+                                            "steps_per_frame": 10}
     assert options["defaults"] == {
         "layers": [1, 2, 2, 1], "activation": "sigmoid", "output_activation": "sigmoid",
         "loss": "squared", "learning_rate": 0.5, "seed": None, "weights": None,

@@ -344,3 +344,7 @@ def test_training_play_speed_one_update_per_frame_and_new_data_clears_the_loss(
     assert api(page, "GET", "/dataset")["seed"] == 1
     # the loss over the new points, not the old
     assert page.locator("#fit-numbers").text_content() != before
+
+
+def test_training_play_speed_starts_at_the_servers_default(page: Page) -> None:
+    assert page.locator("#play-speed").input_value() == "10"

@@ -47,6 +47,7 @@ from .errors import describe, error_body
 from .heavy import HeavyPool
 from .render import train_out
 from .requests import TrainRequest
+from .responses import ErrorItem
 
 router = APIRouter(prefix="/api/networks", tags=["training"])
 
@@ -66,6 +67,12 @@ class Streams:
 
 def _error(status: int, body: dict[str, Any]) -> bytes:
     return orjson.dumps({"type": "error", "status": status, **body})
+
+
+def _refused(items: list[ErrorItem]) -> bytes:
+    """A 422 naming each refused field, as the HTTP routes answer it."""
+    return _error(422, {"detail": "; ".join(f"{i.field}: {i.message}" for i in items),
+                        "errors": [i.model_dump() for i in items]})
 
 
 def _request(message: dict[str, Any]) -> tuple[TrainRequest, int | None]:
@@ -96,19 +103,14 @@ async def play(websocket: WebSocket, network_id: str) -> None:
             try:
                 message = orjson.loads(await websocket.receive_text())
             except orjson.JSONDecodeError as error:
-                await send(_error(422, {"detail": f"body: invalid JSON: {error}",
-                                                        "errors": [{"field": "body",
-                                                                    "message": str(error)}]}))
+                await send(_refused([ErrorItem(field="body", message=f"invalid JSON: {error}")]))
                 continue
             kind = message.get("type") if isinstance(message, dict) else None
             if kind == "play":
                 try:
                     state["request"], state["cap"] = _request(message)
                 except ValidationError as error:
-                    items = [describe(e) for e in error.errors()]
-                    await send(_error(422, {
-                        "detail": "; ".join(f"{i.field}: {i.message}" for i in items),
-                        "errors": [i.model_dump() for i in items]}))
+                    await send(_refused([describe(e) for e in error.errors()]))
                     continue
                 state["playing"] = True
             elif kind == "pause":
@@ -118,14 +120,13 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                 if isinstance(frame, int):
                     state["acked"] = max(state["acked"], frame)
             else:
-                await send(_error(422, {
-                    "detail": "type: a message's type is play, pause or ack",
-                    "errors": [{"field": "type", "message": "play, pause or ack"}]}))
+                await send(_refused([ErrorItem(
+                    field="type", message="a message's type is play, pause or ack")]))
             wake.set()
 
-    def chunk(request: TrainRequest, steps: int) -> tuple[bytes, float]:
-        """`steps` updates under the network's lock, written back; the frame's bytes and
-        the seconds of work."""
+    def chunk(request: TrainRequest, steps: int, frame: int) -> tuple[bytes, float]:
+        """`steps` updates under the network's lock, written back; frame `frame`'s bytes
+        and the seconds of work."""
         plot = (PlotRequest(request.layer, request.node, request.resolution)
                 if request.resolution else None)
         with store.open(network_id, with_data=True) as network:
@@ -133,7 +134,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                                     request.functions_resolution)
             settings = network.settings()
         answer = train_out(trained, request.node).model_dump(mode="json")
-        return orjson.dumps({"type": "frame", "frame": 0, "chunk_steps": trained.outcome.steps,
+        return orjson.dumps({"type": "frame", "frame": frame, "chunk_steps": trained.outcome.steps,
                              "settings": settings, **answer}), trained.seconds
 
     receiver = asyncio.create_task(receive())
@@ -154,7 +155,8 @@ async def play(websocket: WebSocket, network_id: str) -> None:
             request, cap = state["request"], state["cap"]
             asked = min(steps, cap or steps)
             try:
-                body, seconds = await heavy.run(lambda r=request, s=asked: chunk(r, s))
+                body, seconds = await heavy.run(
+                    lambda r=request, s=asked, n=frame + 1: chunk(r, s, n))
             except Exception as error:
                 known = error_body(error)
                 if known is None:
@@ -163,7 +165,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                 await send(_error(*known))
                 continue
             frame += 1
-            await send(body.replace(b'"frame":0', f'"frame":{frame}'.encode(), 1))
+            await send(body)
             # The next chunk aims at this stream's share of the work.
             target = streams.chunk_seconds()
             steps = max(1, min(MAX_STEPS_PER_CALL,

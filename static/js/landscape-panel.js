@@ -4,6 +4,7 @@
  */
 import { byId } from "./dom.js";
 import { createLandscape, parameters } from "./landscape.js";
+import { setText } from "./svg.js";
 
 const $ = byId;
 
@@ -49,21 +50,21 @@ export function bindLandscape({ store, session, run, preset }) {
     if (key === lastKey) return;
     lastKey = key;
     if (s.landscape.over === "sample" && !s.stepper.records.length) {
-      $("landscape-caption").textContent = "E on the current sample needs a pass: press Next " +
-        "(or Forward), or choose the whole training set.";
+      setText($("landscape-caption"), "E on the current sample needs a pass: press Next " +
+        "(or Forward), or choose the whole training set.");
       return;
     }
     if (s.landscape.over === "train" && !s.dataset?.train.length) {
-      $("landscape-caption").textContent = "There is no training data: choose a dataset, or E " +
-        "on the current sample.";
+      setText($("landscape-caption"), "There is no training data: choose a dataset, or E " +
+        "on the current sample.");
       return;
     }
     try {
       await view.load(session, s.landscape);
     } catch (e) {
-      $("landscape-caption").textContent = s.landscape.over === "sample"
+      setText($("landscape-caption"), s.landscape.over === "sample"
         ? "E on the current sample needs a sample: press Next (or Forward), or choose the " +
-          "training set." : `The landscape cannot be drawn: ${e.message}`;
+          "training set." : `The landscape cannot be drawn: ${e.message}`);
     }
   }
 

@@ -9,6 +9,7 @@ import { colour, rgbOf } from "./colours.js";
 import { fmt } from "./format.js";
 import { symbolText } from "./notation.js";
 import { watchSize } from "./size.js";
+import { setText } from "./svg.js";
 
 /** Every weight and bias of `layers`, as the API names them, with a reader's label. */
 export function parameters(layers) {
@@ -124,9 +125,9 @@ export function createLandscape({ canvas, scale, caption }) {
       sctx.fillRect(x, 0, 1, 12);
     }
     scale.setAttribute("aria-label", `colour scale: E from ${fmt(lo)} (blue) to ${fmt(hi)} (orange)`);
-    caption.textContent = `E here = ${fmt(last.current.E)}; ∂E/∂a = ${fmt(g.a)}, ∂E/∂b = ` +
+    setText(caption, `E here = ${fmt(last.current.E)}; ∂E/∂a = ${fmt(g.a)}, ∂E/∂b = ` +
       `${fmt(g.b)}. Blue is low E (${fmt(lo)}), orange high (${fmt(hi)}); the arrow points ` +
-      "down the slope (−gradient), the line is the path of the updates so far.";
+      "down the slope (−gradient), the line is the path of the updates so far.");
   }
 
   return { load, draw, get last() { return last; } };

@@ -137,13 +137,14 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.stroke();
   }
 
+  const changed = changeCheck();
+
   /**
    * @param {{dataset: import("./api.js").Dataset|null,
    *          func: import("./api.js").FunctionOut|null, inputs: number,
    *          marker?: {input:number[], target:number[]}|null}} state
    *   marker: the sample being stepped through, ringed
    */
-  const changed = changeCheck();
   function draw(state) {
     last = state;
     drawn = true;

@@ -129,7 +129,7 @@ export function errorChange(trace) {
     ? relation(row(mi("Δ"), mi("E")), "≈",
       row(mo("−"), mi("α"), mo("·"), mo("Σ"), dE(mi("p")), mo("·"), paren(dE(mi("p")), mo("+"),
           mi("λ"), mo("·"), mi("p"))),
-      row(mo("−"), product(mn(trace.learning_rate), paren(mn(squares), mo("+"), mn(decay)))),
+      row(mo("−"), product(mn(trace.learning_rate), paren(mn(squares), ...signed(decay)))),
       mn(predicted))
     : relation(row(mi("Δ"), mi("E")), "≈",
       row(mo("−"), mi("α"), mo("·"), mo("Σ"), sup(paren(dE(mi("p"))), int(2))),
@@ -149,3 +149,7 @@ export function errorChange(trace) {
 }
 
 const msubText = (base, words) => sub(mi(base), mtext(words));
+
+/** "+ v", or "− |v|" for a negative v: a term added to what comes before it.
+ * @param {number} v */
+const signed = (v) => (v < 0 ? [mo("−"), mn(-v)] : [mo("+"), mn(v)]);

@@ -174,3 +174,17 @@ test("graph_model_values_and_gradients_equal_the_trace", async () => {
   assert.equal(graphModel(forward, { kind: "forward", layer: 1 }, 3, 0, settings).edges
     .find((e) => e.id === "p-f").value, null);
 });
+
+test("the_l2_prediction_writes_a_negative_decay_as_a_subtraction", () => {
+  const { update } = traces.sigmoid;
+  // Weights of both signs, and λ: the decay Σ ∂E/∂w·w is negative here.
+  const weights = update.weights.map((m) => m.map((r) => r.map((w) => ({ ...w, w_before: -Math.sign(w.dE_dw || 1) * 0.5 }))));
+  const trace = { ...update, weights, l2: 0.1 };
+  const decay = 0.1 * weights.flat(2).reduce((s, w) => s + w.dE_dw * w.w_before, 0);
+  assert.ok(decay < 0);
+  const record = { trace, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  const text = explain(record, { kind: "update", layer: null }, { type: "link", k: 0, i: 0, j: 0 }, 0.5)
+    .formulas.map(textOf).join("\n");
+  assert.ok(!/\+\s*−/.test(text), text);
+  assert.ok(text.includes(`−${fmt(-decay)})`), text);
+});

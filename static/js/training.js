@@ -22,10 +22,13 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   let stopped = Promise.resolve();
   /** @type {WebSocket|null} the Play stream, while open */
   let socket = null;
-  let lastFrame = 0;     // the newest frame received on the stream
+  let lastFrame = 0;     // the newest frame of the stream put into the store
+  /** @type {object[]} frames received on the stream, not yet drawn (at most two: the
+   * server sends no more until they are acknowledged) */
+  const received = [];
   let sentRequest = "";  // the settings the stream was last asked to train with
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
-  const stats = { frames: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0,
+  const stats = { frames: 0, received: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0,
                   transport: "", /** @type {object|null} */ frameSettings: null };
   /** @type {any} */ (window).backpropPlayStats = stats;
 
@@ -94,9 +97,25 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     return Math.max(0, store.state.samplesTrained - before);
   }
 
-  /** Draws what training brought since the last frame; a frame counts only if it drew a
-   * new state (the benchmark reads these counts). */
+  /** Puts a frame of the stream into the store. @param {any} message */
+  function applyFrame(message) {
+    const { type: _t, frame: n, chunk_steps, settings, ...answer } = message;
+    const before = store.state.samplesTrained;
+    store.apply("trained", fromTraining(answer));
+    stats.samples += Math.max(0, store.state.samplesTrained - before);
+    stats.stepsPerCall = chunk_steps;
+    stats.frameSettings = settings;  // what the frame trained with (for the benchmark)
+    stats.transport = "websocket";
+    stats.serverMs = answer.seconds * 1000;
+    lastFrame = n;
+    dirty = true;
+  }
+
+  /** Draws what training brought since the last frame: the oldest frame received on the
+   * stream, or what HTTP calls brought; a frame counts only if it drew a new state (the
+   * benchmark reads these counts). */
   function frame() {
+    if (received.length) applyFrame(received.shift());
     if (dirty) {
       dirty = false;
       const started = performance.now();
@@ -105,7 +124,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
       if (store.state.playing) stats.frames += 1;
       acknowledge();
     }
-    if (!store.state.playing) return;
+    if (!store.state.playing && !received.length) return;
     requestAnimationFrame(frame);
   }
 
@@ -152,6 +171,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
         if (settled) return;
         settled = true;
         socket = null;
+        while (received.length) applyFrame(/** @type {any} */ (received.shift()));
         ws.close();
         settle();
       };
@@ -165,16 +185,10 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
       ws.onmessage = (event) => {
         const message = JSON.parse(event.data);
         if (message.type === "frame") {
-          const { type: _t, frame: n, chunk_steps, settings, ...answer } = message;
-          const before = store.state.samplesTrained;
-          store.apply("trained", fromTraining(answer));
-          stats.samples += Math.max(0, store.state.samplesTrained - before);
-          stats.stepsPerCall = chunk_steps;
-          stats.frameSettings = settings;  // what the frame trained with (for the benchmark)
-          stats.transport = "websocket";
-          stats.serverMs = answer.seconds * 1000;
-          lastFrame = n;
-          dirty = true;
+          // Drawn one per animation frame (frame()): a frame that arrives while another
+          // waits is not merged into it, so that every frame the server trained is seen.
+          received.push(message);
+          if (store.state.playing) stats.received += 1;
           // Paused meanwhile (by Pause, or by an action that stops Play): the stream stops.
           if (!store.state.playing) ws.send(JSON.stringify({ type: "pause" }));
         } else if (message.type === "paused") {
@@ -239,7 +253,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
       store.apply("status", "Choose a dataset or add points before playing.");
       return;
     }
-    Object.assign(stats, { frames: 0, samples: 0, since: performance.now() });
+    Object.assign(stats, { frames: 0, received: 0, samples: 0, since: performance.now() });
     store.apply("playing", true);
     document.body.dataset.playing = "true";
     requestAnimationFrame(frame);

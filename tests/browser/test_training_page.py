@@ -260,7 +260,12 @@ def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:
     assert not train_calls  # no HTTP training call
     state = api(page, "GET", "")
     assert state["step"] == drawn[-1]["step"]  # the last frame is the network as it stands
-    assert page.evaluate("window.backpropPlayStats.frames") > 10
+    stats = page.evaluate("window.backpropPlayStats")
+    assert stats["frames"] > 10
+    # Every frame is drawn on its own, none merged into the next (but for the at most two
+    # still waiting at the pause, drawn together once paused).
+    assert len(drawn) - 2 <= stats["received"] <= len(drawn)
+    assert stats["frames"] >= stats["received"] - 2
     page.wait_for_timeout(300)
     assert api(page, "GET", "")["step"] == state["step"]  # paused: nothing trains
 

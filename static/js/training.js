@@ -10,6 +10,11 @@
 import { api, ApiError, fromTraining } from "./api.js";
 import { PLAY, PLOT } from "./config.js";
 
+/** The settings a frame says it trained with, compared with the network's. */
+const SETTINGS = ["learning_rate", "l2", "activation", "output_activation", "loss"];
+/** The most frames trained with old settings that go unseen in a row. */
+const MAX_UNSEEN = 2;
+
 /**
  * @param {{store: import("./session.js").Store,
  *          session: ReturnType<typeof import("./session.js").createSession>,
@@ -26,6 +31,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   /** @type {object[]} frames received on the stream, not yet drawn (at most two: the
    * server sends no more until they are acknowledged) */
   const received = [];
+  let unseen = 0;  // frames put into the store without being drawn, since the last drawn
   let sentRequest = "";  // the settings the stream was last asked to train with
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
   const stats = { frames: 0, received: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0,
@@ -97,8 +103,9 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     return Math.max(0, store.state.samplesTrained - before);
   }
 
-  /** Puts a frame of the stream into the store. @param {any} message */
-  function applyFrame(message) {
+  /** Puts a frame of the stream into the store (drawn at the next animation frame if
+   * `draw`). @param {any} message @param {boolean} [draw] */
+  function applyFrame(message, draw = true) {
     const { type: _t, frame: n, chunk_steps, settings, ...answer } = message;
     const before = store.state.samplesTrained;
     store.apply("trained", fromTraining(answer));
@@ -108,16 +115,37 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     stats.transport = "websocket";
     stats.serverMs = answer.seconds * 1000;
     lastFrame = n;
-    dirty = true;
+    if (draw) dirty = true;
+  }
+
+  /** True for a frame trained with settings the page already knows to be old (the answer
+   * to a change came before it). @param {any} message */
+  function stale(message) {
+    const now = /** @type {Record<string, unknown>} */ (network());
+    return SETTINGS.some((k) => k in message.settings && k in now && message.settings[k] !== now[k]);
+  }
+
+  /** Frames trained with old settings go into the store unseen, at most MAX_UNSEEN in a row,
+   * and are acknowledged at once: a change shows in the next frame drawn. */
+  function skipStale() {
+    let skipped = false;
+    while (received.length && unseen < MAX_UNSEEN && stale(received[0])) {
+      applyFrame(received.shift(), false);
+      unseen += 1;
+      skipped = true;
+    }
+    if (skipped) acknowledge();
   }
 
   /** Draws what training brought since the last frame: the oldest frame received on the
    * stream, or what HTTP calls brought; a frame counts only if it drew a new state (the
    * benchmark reads these counts). */
   function frame() {
+    skipStale();
     if (received.length) applyFrame(received.shift());
     if (dirty) {
       dirty = false;
+      unseen = 0;
       const started = performance.now();
       draw();
       stats.drawMs = performance.now() - started;  // the last frame's drawing time
@@ -189,6 +217,7 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
           // waits is not merged into it, so that every frame the server trained is seen.
           received.push(message);
           if (store.state.playing) stats.received += 1;
+          skipStale();
           // Paused meanwhile (by Pause, or by an action that stops Play): the stream stops.
           if (!store.state.playing) ws.send(JSON.stringify({ type: "pause" }));
         } else if (message.type === "paused") {

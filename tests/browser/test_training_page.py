@@ -274,6 +274,7 @@ def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Pa
     frames = []
     page.on("websocket", lambda ws: ws.on(
         "framereceived", lambda payload: frames.append(json.loads(payload))))
+    page.select_option("#play-speed", "max")  # full chunks: frames wait to be drawn
     page.get_by_role("button", name="Play").click()
     page.wait_for_selector("body[data-playing=true]")
     wait_until(page, "window.backpropPlayStats.frames > 5")
@@ -282,6 +283,16 @@ def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Pa
         field.fill("0.125")
         field.press("Enter")
     patched.value.finished()
+    # Frames drawn from the answer until the first one trained with the new rate, that one
+    # included: frames trained with the old rate and received after the answer go unseen.
+    drawn = page.evaluate("""() => new Promise((resolve) => {
+      const stats = window.backpropPlayStats;
+      const start = stats.frames;
+      const look = () => (stats.frameSettings.learning_rate === 0.125
+        ? resolve(stats.frames - start) : requestAnimationFrame(look));
+      look();
+    })""")
+    assert drawn <= 2
     seen = len(frames)
     wait_until(page, f"window.backpropPlayStats.frames > {seen + 4}")
     page.select_option("#batch-size", "10")

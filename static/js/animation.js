@@ -30,3 +30,9 @@ export function animate(ms, onFrame, stop = () => false) {
     requestAnimationFrame(frame);
   });
 }
+
+/** Resolves once the next frame has been drawn: work that can wait (other calls, other
+ * views) goes after what a key press must show. @returns {Promise<void>} */
+export function afterNextPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

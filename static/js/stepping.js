@@ -3,7 +3,7 @@
  * animation of each phase, and the drawing of the network and its explanation from the store.
  */
 import { api } from "./api.js";
-import { animate } from "./animation.js";
+import { afterNextPaint, animate } from "./animation.js";
 import { TIMING } from "./config.js";
 import { explain } from "./explain.js";
 import { drawNetwork } from "./network-view.js";
@@ -101,7 +101,10 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     } else {
       store.apply("moved", plan.cursor);
     }
-    if (plan.type === "fetch" && plan.call === "update") await onWeights();
+    if (plan.type === "fetch" && plan.call === "update") {
+      await afterNextPaint();  // the new numbers first; the plot and pictures then
+      await onWeights();
+    }
     await animatePhase(currentPhase(store.state.stepper));
   }
 
@@ -125,6 +128,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const last = store.state.stepper.phases.length - 1;
     store.apply("fetched", { plan: { ...plan, call: "update", cursor: { ...plan.cursor, phase: last } },
                              update });
+    await afterNextPaint();  // the new numbers first; the plot and pictures then
     await onWeights();
     await animatePhase(currentPhase(store.state.stepper));
     return true;

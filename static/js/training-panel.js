@@ -117,7 +117,7 @@ export function bindTrainingPanel(handlers, options) {
     /** Every control set to the value in effect. @param {import("./store.js").State} s */
     sync(s) {
       const d = s.datasetSpec;
-      none.textContent = s.dataset && !s.dataset.name ? "your own points" : "none";
+      setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
       select.value = s.dataset?.name ? s.dataset.name : "";
       if (d) {
         $("noise").value = String(d.noise);

@@ -4,13 +4,15 @@ p50/p99 latency per operation, and errors.
 
     .venv/bin/python -m bench.load [--clients 8] [--seconds 30] [--url http://127.0.0.1:8000]
                                    [--workers N] [--store memory|redis|redis://...]
-    .venv/bin/python -m bench.load --compare [--seconds 20]
+    .venv/bin/python -m bench.load --compare [--clients 32] [--seconds 20]
     .venv/bin/python -m bench.load --play 1,4,8,16 [--seconds 10]
 
 Without --url it starts its own server on a free loopback port, in `--workers` processes,
 keeping networks in memory or in Redis (`--store redis` starts a redis-server of its own).
 `--compare` runs 1 worker in memory, then 1, 2 and 4 workers on Redis, and prints a table
-with each one's throughput, latencies, errors, and the median of one step alone.
+with each one's throughput, latencies, errors, and the median of one step alone; by default
+with 32 clients (a class): each keeps its connection, and so its worker, so with only a few
+clients the workers get uneven shares.
 `--play` runs that many Play learners at once (WebSockets, batch 32 on 200 points, each
 drawing at most 60 frames/s) against one worker pinned to one core, and prints the frames
 per second each learner got, the samples trained, and Redis operations and bytes per
@@ -258,7 +260,8 @@ def _play_round(url: str, info, count: int, seconds: float,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=None,
+                        help="clients at once (default 8; with --compare 32, a class)")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--url", help="a running server on loopback; default: start one")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -268,6 +271,8 @@ def main() -> None:
                         help="1 worker in memory, 1, 2 and 4 workers on Redis, in one run")
     parser.add_argument("--play", help="Play learners at once, e.g. 1,4,8,16")
     args = parser.parse_args()
+    if args.clients is None:
+        args.clients = 32 if args.compare else 8
     if not 1 <= args.clients <= 64 or not 0 < args.seconds <= 300:
         raise SystemExit("use 1 to 64 clients and at most 300 seconds")
     if args.workers > 1 and args.store == "memory":

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Response, status
 
 from ..limits import MAX_LAYERS, MAX_NODES
 from . import parse
-from .deps import NetworkId, Store
+from .deps import NetworkId, Store, on_network
 from .errors import ERROR_RESPONSES
 from .landscape_models import LandscapeOut, LandscapeRequest
 from .render import gradient_check_out, landscape_out, network_out
@@ -61,38 +61,36 @@ def delete_network(network_id: NetworkId, store: Store) -> Response:
 
 
 @router.post("/{network_id}/forward", response_model=TraceOut)
-def forward_pass(network_id: NetworkId, store: Store, body: SampleOrBatch) -> Response:
+async def forward_pass(network_id: NetworkId, store: Store, body: SampleOrBatch) -> Response:
     """Forward pass of one sample (`input`, `target`) or a mini-batch (`samples`): x and y
     of every node, and the error E against the target (for a batch, the mean E, with each
     sample's numbers in `samples`)."""
-    with store.open(network_id) as network:
-        trace = network.forward(*parse.samples(network.arch, body))
+    trace = await on_network(store, network_id,
+                             lambda network: network.forward(*parse.samples(network.arch, body)))
     return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/backward", response_model=TraceOut)
-def backward_pass(network_id: NetworkId, store: Store) -> Response:
+async def backward_pass(network_id: NetworkId, store: Store) -> Response:
     """Backward pass over the pending forward pass: dE/dy, dE/dx, dE/dw, dE/db everywhere."""
-    with store.open(network_id) as network:
-        trace = network.backward()
+    trace = await on_network(store, network_id, lambda network: network.backward())
     return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/update", response_model=TraceOut)
-def update_weights(network_id: NetworkId, store: Store) -> Response:
+async def update_weights(network_id: NetworkId, store: Store) -> Response:
     """Apply w ← w − α·dE/dw and b ← b − α·dE/db with the pending backward pass."""
-    with store.open(network_id) as network:
-        trace = network.update()
+    trace = await on_network(store, network_id, lambda network: network.update())
     return trace_response(network_id, trace)
 
 
 @router.post("/{network_id}/step", response_model=TraceOut)
-def train_step(network_id: NetworkId, store: Store, body: SampleOrBatch) -> Response:
+async def train_step(network_id: NetworkId, store: Store, body: SampleOrBatch) -> Response:
     """Forward, backward and update in one call, on one sample or a mini-batch (the update
     uses the mean dE/dw and dE/db); derivatives from before the update, weights from
     after."""
-    with store.open(network_id) as network:
-        trace = network.step(*parse.samples(network.arch, body))
+    trace = await on_network(store, network_id,
+                             lambda network: network.step(*parse.samples(network.arch, body)))
     return trace_response(network_id, trace)
 
 

@@ -31,7 +31,9 @@ class NetworkState:
                  load_workbench: Callable[[], Workbench] | None = None) -> None:
         self.id = network_id
         self.seed = seed
-        self.lock = threading.Lock()
+        # Reentrant: a route that runs on the event loop takes it first, without waiting
+        # (api/deps.py on_network), then the method it calls takes it again.
+        self.lock = threading.RLock()
         self._on_data_size = on_data_size  # told the bytes of its data after each change
         self._arch = arch
         self._learning_rate = learning_rate

@@ -51,6 +51,11 @@ class NetworkStore(Protocol):
         """Let go of connections (nothing for the memory store)."""
         ...
 
+    @property
+    def in_process(self) -> bool:
+        """True if `open` never waits on I/O (the networks are in this process's memory)."""
+        ...
+
 
 def new_id() -> str:
     """192 random bits, URL-safe: an id nobody can guess."""
@@ -97,6 +102,8 @@ class MemoryStore:
         self._evicted: OrderedDict[str, None] = OrderedDict()
         self._remembered = remembered_evictions
         self._lock = threading.Lock()
+
+    in_process = True
 
     @property
     def data_in_use(self) -> int:

@@ -160,6 +160,8 @@ class RedisStore:
     """The store of networks in Redis at `url` (redis://HOST:PORT/DB). The same behaviour
     as MemoryStore (ids, "expired", LRU eviction by count and by data), across processes."""
 
+    in_process = False
+
     def __init__(self, url: str, capacity: int = MAX_NETWORKS,
                  data_bytes: int = MAX_DATA_BYTES, prefix: str = PREFIX) -> None:
         self.url = url

@@ -28,3 +28,39 @@ def test_concurrency_fifty_steps_on_one_network_equal_fifty_sequential(base_url:
     b = _call(base_url, "GET", f"/api/networks/{alone}")
     assert a["step"] == b["step"] == 50
     assert a["weights"] == b["weights"] and a["biases"] == b["biases"]
+
+
+def test_concurrency_a_step_on_a_busy_network_waits_in_the_pool_not_on_the_loop() -> None:
+    """In memory, a step runs on the event loop only when its network is free; one held by
+    another call (here: this test) waits in the thread pool, and the app answers others
+    meanwhile. Released, the step goes on, as one whole step."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from server.main import create_app
+    from server.networks.store import MemoryStore
+
+    app = create_app(store=MemoryStore())  # whatever store the other tests run on
+    with TestClient(app) as client:
+        network_id = client.post("/api/networks", json={"seed": 4}).json()["id"]
+        other = client.post("/api/networks", json={"seed": 4}).json()["id"]
+        sample = {"input": [0.6], "target": [0.1]}
+        network = app.state.store.get(network_id)
+        answers: list[int] = []
+        network.lock.acquire()  # another call holds the network
+        try:
+            waiting = threading.Thread(target=lambda: answers.append(client.post(
+                f"/api/networks/{network_id}/step", json=sample).status_code))
+            waiting.start()
+            waiting.join(0.3)
+            assert waiting.is_alive() and not answers  # it waits for the network
+            # ... while the loop serves other calls: a step on another network, a read.
+            assert client.post(f"/api/networks/{other}/step", json=sample).status_code == 200
+            assert client.get("/api/health").status_code == 200
+        finally:
+            network.lock.release()
+        waiting.join(10)
+        assert answers == [200]
+        mine, theirs = (client.get(f"/api/networks/{n}").json() for n in (network_id, other))
+        assert mine["step"] == theirs["step"] == 1 and mine["weights"] == theirs["weights"]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import random
 import statistics
 import threading
 import time
@@ -367,10 +368,15 @@ def key_latency(url: str, presses: int) -> dict[str, float]:
         page.evaluate(KEY_LATENCY_PROBE)
         rows: list[list[float]] = []
         early = 0
+        jitter = random.Random(0)
         for n in range(presses + 3):  # the first three warm up
+            # Each press at a random point of the display's frame, so that neither key's
+            # wait for the next frame is favoured by the rhythm of the presses.
+            page.wait_for_timeout(jitter.uniform(0, 1000 / 60))
             page.keyboard.press("s")
             page.wait_for_function("() => window.benchKeyLatency.step.length > 0")
             page.wait_for_selector('body[data-pending="0"]')  # the pictures, the landscape
+            page.wait_for_timeout(jitter.uniform(0, 1000 / 60))
             page.keyboard.press("q")
             page.wait_for_function("() => window.benchKeyLatency.noop.length > 0")
             step, noop, final = page.evaluate("""() => {

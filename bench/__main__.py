@@ -350,6 +350,12 @@ KEY_LATENCY_PROBE = """() => {
 }"""
 
 
+# Resolves once two frames have been drawn: what the last key's answers left to draw is done
+# before the next key is pressed, so that neither key's figure carries the other's frames.
+SETTLE = """() => new Promise((resolve) =>
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))"""
+
+
 def key_latency(url: str, presses: int) -> dict[str, float]:
     """Medians (ms) of the Step key to the new numbers on screen (`step`; `before`, `call` and
     `after` its parts), and of a no-op fetch and frame started from a key press the same way
@@ -372,10 +378,12 @@ def key_latency(url: str, presses: int) -> dict[str, float]:
         for n in range(presses + 3):  # the first three warm up
             # Each press at a random point of the display's frame, so that neither key's
             # wait for the next frame is favoured by the rhythm of the presses.
+            page.evaluate(SETTLE)
             page.wait_for_timeout(jitter.uniform(0, 1000 / 60))
             page.keyboard.press("s")
             page.wait_for_function("() => window.benchKeyLatency.step.length > 0")
             page.wait_for_selector('body[data-pending="0"]')  # the pictures, the landscape
+            page.evaluate(SETTLE)
             page.wait_for_timeout(jitter.uniform(0, 1000 / 60))
             page.keyboard.press("q")
             page.wait_for_function("() => window.benchKeyLatency.noop.length > 0")

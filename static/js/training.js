@@ -79,17 +79,18 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   /** Play's cap on updates per frame (the learner's speed), or null for none. */
   const perFrame = () => store.state.training.steps_per_frame ?? null;
 
-  function request() {
+  /** What a training call (or the stream) trains and plots, but its steps. */
+  function settings() {
     const { batch_size } = store.state.training;  // λ: the network's own, on the server
-    steps = Math.max(1, Math.min(steps, maxSteps, perFrame() ?? maxSteps));
     const drawable = inputs() <= 2;
-    return { steps, batch_size, resolution: drawable ? resolution() : 0,
+    return { batch_size, resolution: drawable ? resolution() : 0,
              functions_resolution: drawable ? PLOT.thumbnail : 0, ...plottedNode() };
   }
 
-  /** One training call; returns the samples it trained on. */
+  /** One training call over HTTP; returns the samples it trained on. */
   async function trainOnce() {
-    const asked = request();
+    steps = Math.max(1, Math.min(steps, maxSteps, perFrame() ?? maxSteps));
+    const asked = { steps, ...settings() };
     const before = store.state.samplesTrained;
     const update = await session.call((id) => api.train(id, asked));
     // Aim for calls of about targetCallMs of the server's time (the page's own delays,
@@ -166,9 +167,8 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
 
   /** What the stream trains: `steps` is the most updates per frame (absent: no cap). */
   function streamRequest() {
-    const { steps: _, ...rest } = request();
     const cap = perFrame();
-    return cap === null ? rest : { ...rest, steps: cap };
+    return cap === null ? settings() : { ...settings(), steps: cap };
   }
 
   function askToPlay() {

@@ -85,7 +85,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   async function editSelected(value) {
     const sel = store.state.selection;
     if (!sel || (sel.type === "node" && sel.l === 0)) return;
-    store.apply("recomputed", await session.call((id) => (sel.type === "link"
+    store.apply("edited", await session.call((id) => (sel.type === "link"
       ? api.setWeight(id, sel.k, sel.i, sel.j, value)
       : api.setBias(id, sel.l - 1, sel.j, value))));
     await onWeights();

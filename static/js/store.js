@@ -4,7 +4,7 @@
  * (TodoMVC's Store → View → Controller; nothing is read back from the DOM).
  */
 import { PLAY, TIMING } from "./config.js";
-import { applyFetch, createStepper, moveTo, replaceLive } from "./phases.js";
+import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./phases.js";
 
 /**
  * @typedef {import("./api.js").NetworkState} NetworkState
@@ -125,6 +125,21 @@ export function reduce(s, action, p) {
       const same = p.trace && pass && p.trace.phase === pass.phase;
       return { ...s, network,
                stepper: same ? replaceLive(s.stepper, p.trace, settingsOf(network)) : s.stepper };
+    }
+    case "edited": {  // p: Update after the learner set a weight or a bias
+      // After an update the server's pass is a new forward pass on the same sample, with
+      // the new value: shown as the next step's forward pass, complete (so that the edit is
+      // seen at once); before, as "recomputed".
+      const live = s.stepper.records[s.stepper.records.length - 1];
+      if (!(p.trace?.phase === "forward" && live?.trace.phase === "update"
+            && atLiveStep(s.stepper))) return reduce(s, "recomputed", p);
+      const network = merged(s, p);
+      const error = s.stepper.phases.findIndex((phase) => phase.kind === "error");
+      /** @type {import("./phases.js").Plan} */
+      const plan = { type: "fetch", call: "forward", newRecord: true,
+                     cursor: { record: s.stepper.records.length, phase: error } };
+      return { ...s, network, stepper: applyFetch(s.stepper, plan, p.trace, settingsOf(network),
+                                                  TIMING.historyLimit) };
     }
     case "reset":  // p: Update of the reset network
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),

@@ -293,3 +293,24 @@ def test_page_formula_keeps_the_factors_of_a_product_apart(page: Page) -> None:
     assert f"{fmt(node['dE_dy'])}·{fmt(slope)}".replace("·−", "·(−") in text.replace(
         f"({fmt(node['dE_dy'])})", fmt(node["dE_dy"]))
     assert fmt(node["dE_dx"]) in text
+
+
+def test_page_a_weight_set_after_the_update_shows_the_new_forward_pass(page: Page) -> None:
+    click(page, "Step")
+    settle(page)
+    assert label(page) == "Step 1 · Update"
+    page.locator("#link-label-2-1-0").click()
+    page.get_by_label("Set this weight w to").fill("-1.25")
+    page.locator("#edit-form").get_by_role("button", name="Set").click()
+    settle(page)
+    state = api(page, "GET", "")
+    assert state["weights"][2][1][0] == -1.25 and state["trace"]["phase"] == "forward"
+    # The drawing shows the server's new pass (the next step's, on the same sample), with the
+    # new weight, not the update it had shown.
+    assert label(page) == "Step 2 · Error"
+    assert shown(page, "#link-label-2-1-0 .w") == -1.25
+    out = state["trace"]["nodes"][3][0]
+    assert shown(page, "#node-3-0 .x") == pytest.approx(out["x"], abs=TOLERANCE)
+    click(page, "Next")  # goes on with that pass: its backward pass
+    settle(page)
+    assert api(page, "GET", "")["trace"]["phase"] == "backward"

@@ -101,3 +101,24 @@ test("other data clears the loss curve; the same data again (a recovery) keeps i
   assert.deepEqual(reduce(s, "dataset", data(0, 100)).losses, []);
   assert.deepEqual(reduce(s, "dataset", null).losses, []);
 });
+
+test("store_an_edit_after_an_update_shows_the_new_forward_pass", () => {
+  let s = created();
+  const plan = { type: "fetch", call: "update", cursor: { record: 0, phase: s.stepper.phases.length - 1 },
+                 newRecord: true };
+  s = reduce(s, "fetched", { plan, update: fromTrace(update) });
+  // The server answers an edit after the update with a new forward pass on the same sample.
+  const edited = reduce(s, "edited", fromTrace({ ...forward, step: update.step, error: 42 }));
+  assert.equal(edited.stepper.records.length, 2);
+  const live = edited.stepper.records[1].trace;
+  assert.equal(live.phase, "forward");
+  assert.equal(live.error, 42);
+  assert.deepEqual(edited.stepper.cursor, { record: 1, phase: s.stepper.phases.findIndex((p) => p.kind === "error") });
+  // Before the update, an edit recomputes the pending pass in place, as before.
+  let t = created();
+  t = reduce(t, "fetched", { plan: { type: "fetch", call: "forward", cursor: { record: 0, phase: 0 }, newRecord: true },
+                             update: fromTrace(forward) });
+  const again = reduce(t, "edited", fromTrace({ ...forward, error: 7 }));
+  assert.equal(again.stepper.records.length, 1);
+  assert.equal(again.stepper.records[0].trace.error, 7);
+});

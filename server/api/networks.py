@@ -66,7 +66,8 @@ async def forward_pass(network_id: NetworkId, store: Store, body: SampleOrBatch)
     of every node, and the error E against the target (for a batch, the mean E, with each
     sample's numbers in `samples`)."""
     trace = await on_network(store, network_id,
-                             lambda network: network.forward(*parse.samples(network.arch, body)))
+                             lambda network: network.forward(*parse.samples(network.arch, body)),
+                             samples=len(body.samples or [body]))
     return trace_response(network_id, trace)
 
 
@@ -90,7 +91,8 @@ async def train_step(network_id: NetworkId, store: Store, body: SampleOrBatch) -
     uses the mean dE/dw and dE/db); derivatives from before the update, weights from
     after."""
     trace = await on_network(store, network_id,
-                             lambda network: network.step(*parse.samples(network.arch, body)))
+                             lambda network: network.step(*parse.samples(network.arch, body)),
+                             samples=len(body.samples or [body]))
     return trace_response(network_id, trace)
 
 

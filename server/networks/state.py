@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from itertools import pairwise
 
 from ..engine.activations import Array
 from ..engine.mlp import Architecture, Parameters
@@ -113,6 +114,14 @@ class NetworkState:
             return {"learning_rate": self._learning_rate, "l2": self._l2,
                     "activation": arch.activation,
                     "output_activation": arch.output_activation, "loss": arch.loss}
+
+    def pass_work(self, samples: int | None = None) -> int:
+        """Samples × weights of a pass on `samples` samples (None: on the pending pass's),
+        a measure of its cost."""
+        with self.lock:
+            layers = self._arch.layers
+            batch = samples if samples is not None else (self._trace.batch if self._trace else 1)
+            return batch * sum(a * b for a, b in pairwise(layers))
 
     def snapshot(self) -> Snapshot:
         with self.lock:

@@ -64,3 +64,35 @@ def test_concurrency_a_step_on_a_busy_network_waits_in_the_pool_not_on_the_loop(
         assert answers == [200]
         mine, theirs = (client.get(f"/api/networks/{n}").json() for n in (network_id, other))
         assert mine["step"] == theirs["step"] == 1 and mine["weights"] == theirs["weights"]
+
+
+def test_concurrency_only_small_passes_run_on_the_event_loop(monkeypatch) -> None:
+    """A step on one sample runs on the loop; a mini-batch of 100 on 8 layers of 8 (about 3 ms
+    of work), and the backward pass of that batch, go to the thread pool."""
+    from fastapi.testclient import TestClient
+    from starlette.concurrency import run_in_threadpool
+
+    from server.api import deps
+    from server.main import create_app
+    from server.networks.store import MemoryStore
+
+    hops: list[int] = []
+
+    async def counted(func, *args, **kwargs):
+        hops.append(1)
+        return await run_in_threadpool(func, *args, **kwargs)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counted)
+    with TestClient(create_app(store=MemoryStore())) as client:
+        small = client.post("/api/networks", json={"seed": 1}).json()["id"]
+        assert client.post(f"/api/networks/{small}/step",
+                           json={"input": [0.5], "target": [0.5]}).status_code == 200
+        assert hops == []
+        large = client.post("/api/networks", json={"layers": [8] * 8}).json()["id"]
+        batch = {"samples": [{"input": [0.1 * k] * 8, "target": [0.5] * 8} for k in range(100)]}
+        assert client.post(f"/api/networks/{large}/forward", json=batch).status_code == 200
+        assert client.post(f"/api/networks/{large}/backward").status_code == 200
+        assert hops == [1, 1]
+        assert client.post(f"/api/networks/{large}/step",
+                           json={"input": [0.5] * 8, "target": [0.5] * 8}).status_code == 200
+        assert hops == [1, 1]  # one sample on 8 layers of 8: on the loop

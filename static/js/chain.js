@@ -34,8 +34,10 @@ export function backwardNode(trace, settings, l, j, weightsOf) {
       sum(above.map((a, k) => product(mn(a.dE_dx, true), mn(weightsOf(l, j, k), true)))),
       mn(node.dE_dy)));
     note = `This y reaches E only through the x of each node j of ${layerWords(l + 1, L)} ` +
-      `(j = 1 … ${above.length}), and ∂x_j/∂y = w, the weight between them: the chain rule ` +
-      "adds up those paths, each ∂E/∂x_j already known from the phase before. ";
+      `(j = 1 … ${above.length}), and ∂x_j/∂y = w, the weight between them. This is the ` +
+      "chain rule for a function of several variables: E depends on y through every x_j at " +
+      "once, so a small change of y changes E along each path, and the effects add up. Each " +
+      "∂E/∂x_j is already known from the phase before. ";
   }
   const f = derivativeSteps(activation, node.x, node.y);
   formulas.push(equation(d(Y, X), row(sup(mi("f"), mo("′")), paren(mi("x"))), f.symbolic,
@@ -145,7 +147,9 @@ export function errorChange(trace) {
   return { formulas: [formula, prediction], change, predicted,
            note: `E on the same ${trace.samples?.length > 1 ? "mini-batch" : "sample"}: ` +
                  `${fmt(trace.error)} before the update, ${fmt(trace.error_after)} after ` +
-                 "(p in the prediction runs over every weight and bias). " + verdict };
+                 "(p in the prediction runs over every weight and bias). The prediction is " +
+                 "the straight-line view of E: ΔE ≈ Σ ∂E/∂p · Δp, and each step was " +
+                 `Δp = −α·∂E/∂p${l2 > 0 ? " (plus the L2 pull −α·λ·p on weights)" : ""}. ` + verdict };
 }
 
 const msubText = (base, words) => sub(mi(base), mtext(words));

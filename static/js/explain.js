@@ -165,6 +165,9 @@ export function narrate(phase, L, settings) {
         `applies ${activation} to get y.`;
     case "error":
       return `The error: the output y is compared with the target t by the ${loss} loss E. ` +
+        (settings.loss === "cross_entropy"
+          ? "(Cross entropy is 0 only for a target of exactly 0 or 1; for a target in " +
+            "between its least value, at y = t, is above 0.) " : "") +
         "Now that E is known, backpropagation asks how E changes with each weight, starting " +
         "where E is computed: the output.";
     case "backward":

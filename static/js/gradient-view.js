@@ -31,8 +31,13 @@ export function describeSizes(sizes) {
     return `From the output back to layer 1 the gradient grows ${fmt(ratio, 0)}-fold: exploding ` +
       "gradients (each layer multiplies by w·f′(x), here above 1): the first layers take huge steps.";
   }
-  return "The gradient keeps about the same size from layer to layer: every layer learns at a " +
-    "similar pace.";
+  if (ratio < 0.5 || ratio > 2) {
+    return `From the output back to layer 1 the gradient ${ratio < 1 ? "shrinks" : "grows"} ` +
+      `${fmt(ratio < 1 ? 1 / ratio : ratio, 1)}-fold: the layers learn at different paces ` +
+      `(${ratio < 1 ? "vanishing" : "exploding"} gradients, from 10-fold on).`;
+  }
+  return "The gradient keeps about the same size from layer to layer (within 2-fold): every " +
+    "layer learns at a similar pace.";
 }
 
 /**

@@ -50,11 +50,13 @@ export function bindLandscape({ store, session, run, preset }) {
     if (key === lastKey) return;
     lastKey = key;
     if (s.landscape.over === "sample" && !s.stepper.records.length) {
+      view.clear();
       setText($("landscape-caption"), "E on the current sample needs a pass: press Next " +
         "(or Forward), or choose the whole training set.");
       return;
     }
     if (s.landscape.over === "train" && !s.dataset?.train.length) {
+      view.clear();
       setText($("landscape-caption"), "There is no training data: choose a dataset, or E " +
         "on the current sample.");
       return;
@@ -62,6 +64,7 @@ export function bindLandscape({ store, session, run, preset }) {
     try {
       await view.load(session, s.landscape);
     } catch (e) {
+      view.clear();
       setText($("landscape-caption"), s.landscape.over === "sample"
         ? "E on the current sample needs a sample: press Next (or Forward), or choose the " +
           "training set." : `The landscape cannot be drawn: ${e.message}`);

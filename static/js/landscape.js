@@ -130,5 +130,17 @@ export function createLandscape({ canvas, scale, caption }) {
       "down the slope (−gradient), the line is the path of the updates so far.");
   }
 
-  return { load, draw, get last() { return last; } };
+  /** Nothing drawn: no surface stands for a pass or data that are gone. */
+  function clear() {
+    last = null;
+    path = [];
+    pairKey = "";
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    sctx.setTransform(1, 0, 0, 1, 0, 0);
+    sctx.clearRect(0, 0, scale.width, scale.height);
+    scale.setAttribute("aria-label", "colour scale of E (nothing drawn)");
+  }
+
+  return { load, draw, clear, get last() { return last; } };
 }

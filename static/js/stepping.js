@@ -72,6 +72,11 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
       view.render({ ...viewModel(network, record, phase, s.selection, anim?.t ?? 1), pictures });
     }
     const ex = explain(record, phase, s.selection, network.learning_rate, network);
+    if (s.playing && !phase) {
+      ex.narration = "Training: update after update, each on a batch of the training data " +
+        "(forward, backward and update, as in a Step); the plot and the loss follow. Pause to " +
+        "step through one by hand.";
+    }
     const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
     const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}`
       : `Step ${network.step} · ${s.playing ? "Training" : "Ready"}`;

@@ -113,9 +113,19 @@ export function bindTrainingPanel(handlers, options) {
     return fitted.value;
   };
 
+  let shownNetwork = null;  // the network whose controls are shown
+  let checkedNetwork = null;  // the network the gradient check shown was run on
+
   return {
     /** Every control set to the value in effect. @param {import("./store.js").State} s */
     sync(s) {
+      shownNetwork = s.network?.id ?? null;
+      if (checkedNetwork !== null && checkedNetwork !== shownNetwork) {
+        // Another network (rebuilt, imported, a preset): the check was of the old one.
+        checkedNetwork = null;
+        $("gradcheck-table").hidden = true;
+        setText($("gradcheck-summary"), "");
+      }
       const d = s.datasetSpec;
       setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
       select.value = s.dataset?.name ? s.dataset.name : "";
@@ -172,6 +182,7 @@ export function bindTrainingPanel(handlers, options) {
     },
     /** @param {object} check the API's gradient check */
     showGradcheck(check) {
+      checkedNetwork = shownNetwork;
       const weights = check.weights === "before_update"
         ? `the weights before update ${check.weights_step + 1} (the ones the ∂E/∂w shown were ` +
           "computed with)"

@@ -46,7 +46,7 @@ def test_teaching_backward_shows_the_chain_rule_with_each_factor(page: Page) -> 
     assert "∂x/∂w = y" in text
     page.locator("#node-1-0").click()  # a hidden node: the sum over the layer above
     text = panel(page)
-    assert "chain rule adds up those paths" in text and "j = 1 … 2" in text
+    assert "the effects add up" in text and "j = 1 … 2" in text
     node = trace["nodes"][1][0]
     for value in (node["dE_dy"], node["dE_dx"], node["y"] * (1 - node["y"])):
         assert fmt(value) in text

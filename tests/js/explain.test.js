@@ -88,7 +88,8 @@ test("explain_hidden_dy_sums_the_paths_through_the_layer_above", () => {
   assert.ok(dy.endsWith(fmt(n.dE_dy)) && dy.includes("Σ"), dy);
   assert.ok(slope.endsWith(fmt(n.y * (1 - n.y))), slope);
   assert.ok(dx.endsWith(fmt(n.dE_dx)) && db.endsWith(fmt(n.dE_db)), dx);
-  assert.match(ex.note, /chain rule adds up those paths/);
+  assert.match(ex.note, /chain rule for a function of several variables/);
+  assert.match(ex.note, /effects add up/);
   assert.match(ex.note, /j = 1 … 2/);
 });
 
@@ -143,6 +144,7 @@ test("gradient_sizes_say_vanishing_or_exploding", async () => {
   assert.match(describeSizes([1e-6, 1e-4, 1e-2]), /vanishing/);
   assert.match(describeSizes([1e3, 10, 1]), /exploding/);
   assert.match(describeSizes([0.1, 0.12, 0.09]), /same size/);
+  assert.match(describeSizes([0.02, 0.05, 0.1]), /shrinks 5\.0-fold: the layers learn at different paces/);
   const { backward, forward } = traces.sigmoid;
   assert.equal(gradientSizes(forward), null);
   const sizes = gradientSizes(backward);

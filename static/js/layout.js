@@ -29,12 +29,16 @@ const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
  * @param {number} [spread] how much wider than the least the gaps between layers are
  * @returns {Layout}
  */
+/** True if layers k and k+1 have so many links (over 9) that their labels show on demand.
+ * @param {number[]} layers @param {number} k */
+export const crowdedPair = (layers, k) => layers[k] * layers[k + 1] > 9;
+
 export function layoutNetwork(layers, width, spread = 1) {
   const S = SIZES;
   const L = layers.length;
   const tallest = Math.max(...layers);
   const vertical = width < S.narrow;
-  const crowded = (k) => layers[k] * layers[k + 1] > 9;  // then labels show on demand
+  const crowded = (k) => crowdedPair(layers, k);
   const nodeBox = (l, j) => {
     const p = pos(l, j);
     return { x: p.x - S.nodeW / 2, y: p.y - S.nodeH / 2 - S.tagH, w: S.nodeW, h: S.nodeH + S.tagH };

@@ -6,9 +6,12 @@ import { api } from "./api.js";
 import { afterNextPaint, animate } from "./animation.js";
 import { TIMING } from "./config.js";
 import { explain } from "./explain.js";
+import { crowdedPair } from "./layout.js";
 import { drawNetwork } from "./network-view.js";
+import { layerWords } from "./notation.js";
 import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "./phases.js";
 import { watchSize } from "./size.js";
+import { setText } from "./svg.js";
 import { livePass, passBody } from "./store.js";
 import { editableOf, phaseName, viewModel } from "./view-model.js";
 
@@ -60,6 +63,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
       drawnFor = key;
       view = drawNetwork(svg, network.layers, width, onSelect,
                          (node) => store.apply("hovered", node));
+      labelsNote(network.layers);
     }
     const record = currentRecord(s.stepper);
     const phase = currentPhase(s.stepper);
@@ -84,6 +88,17 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
     panel.render({ ...ex, label, detail: `${updates}${history}`,
                    editable: editableOf(s) });
+  }
+
+  /** Says which weights are labelled only on demand (too many links to label them all). */
+  function labelsNote(layers) {
+    const L = layers.length;
+    const pairs = layers.slice(0, -1).map((_, k) => k).filter((k) => crowdedPair(layers, k))
+      .map((k) => `${layerWords(k, L)} and ${layerWords(k + 1, L)}`);
+    setText(/** @type {HTMLElement} */ (document.getElementById("labels-note")), pairs.length
+      ? `Between ${pairs.join(", and between ")} there are too many weights to label them ` +
+        "all: click a node to label its links, or a link to see its weight."
+      : "");
   }
 
   /** Sets the selected weight or bias; the pending pass is recomputed with it. */

@@ -188,3 +188,15 @@ def test_state_review_findings(browser: Browser, base_url: str, tmp_path) -> Non
     for p in (page, again):
         p.context.close()
     assert console.errors == console2.errors == []
+
+
+def test_state_weights_labelled_on_demand_are_said_so(page: Page) -> None:
+    note = page.locator("#labels-note")
+    assert note.text_content() == "" and not note.is_visible()  # 1-2-2-1: every weight labelled
+    rebuild(page, "2-4-4-1")
+    text = note.text_content() or ""
+    assert "Between hidden layer 1 and hidden layer 2" in text and "click a node" in text
+    hidden = page.locator("#network .link-label.hidden").count()
+    assert hidden > 0  # which is why the note is there
+    rebuild(page, "1-2-2-1")
+    assert note.text_content() == ""

@@ -123,10 +123,12 @@ export function bindPanel(handlers, options) {
    * @param {{label:string, detail:string, narration:string, heading:string,
    *          formulas:import("./mathml.js").MathNode[], note?:string,
  *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string},
-   *          editable?: {label:string, value:number}|null}} view
+   *          editable?: {label:string, value:number}|null, canGoBack?: boolean}} view
    */
   function render(view) {
     // Only what changed is written: during Play this runs on every frame.
+    const back = $("btn-previous");
+    if (view.canGoBack !== undefined && back.disabled === view.canGoBack) back.disabled = !view.canGoBack;
     const form = $("edit-form");
     if (form.hidden !== !view.editable) form.hidden = !view.editable;
     if (view.editable) {

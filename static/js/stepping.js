@@ -87,7 +87,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const history = atLiveStep(s.stepper) ? "" : " · looking back (history)";
     const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
     panel.render({ ...ex, label, detail: `${updates}${history}`,
-                   editable: editableOf(s) });
+                   editable: editableOf(s), canGoBack: planPrevious(s.stepper) !== null });
   }
 
   /** Says which weights are labelled only on demand (too many links to label them all). */

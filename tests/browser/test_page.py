@@ -64,6 +64,8 @@ def test_page_backward_shows_every_derivative(page: Page) -> None:
 
 
 def test_page_next_and_previous_walk_every_phase_and_back(page: Page) -> None:
+    previous = page.get_by_role("button", name="Previous", exact=True)
+    assert previous.is_disabled()  # nothing to go back to yet
     seen = []
     for _ in PHASES:
         click(page, "Next")
@@ -78,6 +80,7 @@ def test_page_next_and_previous_walk_every_phase_and_back(page: Page) -> None:
         click(page, "Previous")
         back.append(label(page))
     assert back == [f"Step 1 · {p}" for p in reversed(PHASES[:-1])]
+    assert previous.is_disabled()  # at the first phase of the history
     # forward again through history, without asking the server for a new step
     for _ in PHASES:
         click(page, "Next")

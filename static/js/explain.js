@@ -21,7 +21,7 @@ const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
  *   before any pass: its name and value)
  * @returns {{narration: string, heading: string, formulas: import("./mathml.js").MathNode[],
  *            note?: string, operating?: {activation:string, x:number}|null,
- *            graph?: {model: any, name: string}}}
+ *            graph?: {model: any, name: string, after?: string}}}
  */
 export function explain(record, phase, selection, learningRate, network = null) {
   const ready = "Press Next (or Forward) to send the sample through the network.";
@@ -53,7 +53,9 @@ export function explain(record, phase, selection, learningRate, network = null) 
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
   // The computational graph of the selected node (of a selected weight's target node).
   const [gl, gj] = sel.type === "node" ? [sel.l, sel.j] : [sel.k + 1, sel.j];
-  const graph = { model: graphModel(trace, phase, gl, gj, settings), name: NODE(gl, gj, L) };
+  const graph = { model: graphModel(trace, phase, gl, gj, settings), name: NODE(gl, gj, L),
+                  after: phase.kind === "update" ? " The pass was computed with the weights " +
+                    "and bias from before the update; the drawing above shows the new ones." : "" };
   const said = (heading, formulas, note, operating = null) => ({ narration, heading, formulas, note,
                                                                 operating, graph });
 

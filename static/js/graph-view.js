@@ -47,9 +47,10 @@ export function createGraphView(svg, caption) {
   return {
     /** Draws the graph: its shapes anew only when the graph's form changed, else only the
      * numbers that changed (during Play and at each step it is drawn again).
-     * @param {ReturnType<typeof import("./graph-model.js").graphModel>} model @param {string} name */
-    draw(model, name) {
-      const key = JSON.stringify([model, name]);
+     * @param {ReturnType<typeof import("./graph-model.js").graphModel>} model @param {string} name
+     * @param {string} [after] a sentence after the caption */
+    draw(model, name, after = "") {
+      const key = JSON.stringify([model, name, after]);
       if (key === shown) return;
       shown = key;
       svg.style.display = model ? "" : "none";
@@ -74,7 +75,7 @@ export function createGraphView(svg, caption) {
         "purple ones (∂, the gradient of E with respect to that value) flow back; each is the " +
         "one after it times the local derivative (× passes the gradient times the other " +
         "factor, Σ and + pass it unchanged, f multiplies by f′(x))." +
-        (model.E === null ? "" : ` E = ${fmt(model.E)}.`));
+        (model.E === null ? "" : ` E = ${fmt(model.E)}.`) + after);
     },
   };
 }

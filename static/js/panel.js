@@ -122,7 +122,7 @@ export function bindPanel(handlers, options) {
   /**
    * @param {{label:string, detail:string, narration:string, heading:string,
    *          formulas:import("./mathml.js").MathNode[], note?:string,
- *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string},
+ *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string, after?:string},
    *          editable?: {label:string, value:number}|null, canGoBack?: boolean}} view
    */
   function render(view) {
@@ -146,7 +146,7 @@ export function bindPanel(handlers, options) {
     showIn($("formula"), view.formulas);  // in place: texts where only numbers changed
     setText($("formula-note"), view.note ?? "");
     operating.show(view.operating ?? null);
-    graph.draw(view.graph?.model ?? null, view.graph?.name ?? "");
+    graph.draw(view.graph?.model ?? null, view.graph?.name ?? "", view.graph?.after ?? "");
   }
 
   return { render, sync, showStatus };

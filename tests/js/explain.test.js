@@ -190,3 +190,11 @@ test("the_l2_prediction_writes_a_negative_decay_as_a_subtraction", () => {
   assert.ok(!/\+\s*−/.test(text), text);
   assert.ok(text.includes(`−${fmt(-decay)})`), text);
 });
+
+test("the_graph_at_the_update_says_its_pass_used_the_weights_from_before", () => {
+  const { update, backward } = traces.sigmoid;
+  const settings = { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" };
+  const at = (trace, phase) => explain({ trace, settings }, phase, { type: "node", l: 3, j: 0 }, 0.5).graph;
+  assert.match(at(update, { kind: "update", layer: null }).after, /before the update/);
+  assert.equal(at(backward, { kind: "backward", layer: 3 }).after, "");
+});

@@ -77,7 +77,7 @@ export function createGradientView(svg, caption) {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const box = caption.parentElement;
   box.querySelectorAll(".room").forEach((room, n) => { room.textContent = LONGEST_CAPTIONS[n] ?? ""; });
-  let drawn = "";
+  let drawn = null;  // the sizes last drawn, joined ("": none); null before the first draw
   /** @type {{lines:SVGElement[], ticks:SVGElement[], bars:SVGElement[], labels:SVGElement[]}|null} */
   let parts = null;
   return {

@@ -317,3 +317,7 @@ def test_page_a_weight_set_after_the_update_shows_the_new_forward_pass(page: Pag
     click(page, "Next")  # goes on with that pass: its backward pass
     settle(page)
     assert api(page, "GET", "")["trace"]["phase"] == "backward"
+
+
+def test_page_gradient_sizes_say_what_they_will_show_before_any_pass(page: Page) -> None:
+    assert "After a backward pass" in (page.locator("#gradient-caption").text_content() or "")

@@ -6,7 +6,7 @@
 import { ApiError } from "./api.js";
 import { TIMING } from "./config.js";
 import {
-  checkDatasetSpec, checkL2, checkLearningRate, checkSample, checkTraining, plainWords,
+  checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkSample, checkTraining, plainWords,
 } from "./validate.js";
 
 /**
@@ -124,6 +124,7 @@ export function createController({ store, stepping, training, setup, sync, limit
     settings: (changes) => run(async () => {
       if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
       if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
+      valid(checkLossAndOutput(changes, store.state.network));
       await stepping.configure(changes);
       setup.saveHash();
     }),

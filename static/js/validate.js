@@ -111,6 +111,21 @@ export function checkTraining(t, limits) {
 }
 
 /**
+ * A change of the loss or the output activation, checked against the other one in force:
+ * cross entropy needs a sigmoid output (the server refuses it too; said here first, without
+ * a refused call). @param {{loss?:string, output_activation?:string}} changes
+ * @param {{loss:string, output_activation:string}} network the settings in force
+ */
+export function checkLossAndOutput(changes, network) {
+  const loss = changes.loss ?? network.loss;
+  const output = changes.output_activation ?? network.output_activation;
+  if (loss === "cross_entropy" && output !== "sigmoid") {
+    return no(plainWords(`loss: the cross_entropy loss needs a sigmoid output activation, not ${output}`));
+  }
+  return ok(changes);
+}
+
+/**
  * A server's refusal in plain words: its own `detail`, with Pydantic's phrasing of limits
  * turned into sentences. @param {string} detail @returns {string}
  */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  checkDatasetSpec, checkLearningRate, checkSample, parseLayers, plainWords,
+  checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkSample, parseLayers, plainWords,
 } from "../../static/js/validate.js";
 import { options } from "./helpers.js";
 
@@ -61,4 +61,14 @@ test("a loss that cannot follow the output activation is said in plain words", (
                           + "activation, not linear");
   assert.match(said, /^Cross entropy reads the output as a probability/);
   assert.match(said, /not linear/);
+});
+
+test("checkLossAndOutput_needs_a_sigmoid_output_for_cross_entropy", () => {
+  const network = { loss: "squared", output_activation: "tanh" };
+  assert.match(checkLossAndOutput({ loss: "cross_entropy" }, network).message,
+               /Cross entropy reads the output as a probability.*not tanh/);
+  assert.ok(checkLossAndOutput({ loss: "cross_entropy", output_activation: "sigmoid" }, network).ok);
+  assert.match(checkLossAndOutput({ output_activation: "relu" },
+                                  { loss: "cross_entropy", output_activation: "sigmoid" }).message, /not relu/);
+  assert.ok(checkLossAndOutput({ learning_rate: 0.1 }, network).ok);
 });

@@ -24,10 +24,11 @@ import { el, makeSelectable, setAttr, setText } from "./svg.js";
  *            pictures?: any[][]|null}} ViewModel
  */
 
-/** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number). */
-function fit(node, text, room) {
+/** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number);
+ * `perChar`: px a character takes (6.6 at 12 px of tabular figures). */
+function fit(node, text, room, perChar = 6.6) {
   setText(node, text);
-  const guess = text.length * 6.6;  // px at 12 px of tabular figures
+  const guess = text.length * perChar;
   if (guess > room) {
     setAttr(node, "textLength", String(room));
     setAttr(node, "lengthAdjust", "spacingAndGlyphs");
@@ -176,8 +177,8 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     }
     targets.forEach((t, j) => setText(t, m.target ? `t ${fmt(m.target[j])}` : ""));
     const after = m.errorAfter ?? null;
-    setText(errorText, m.error === null ? "" : after === null ? `E = ${fmt(m.error)}`
-      : `E ${fmt(m.error)} → ${fmt(after)}`);
+    fit(errorText, m.error === null ? "" : after === null ? `E = ${fmt(m.error)}`
+      : `E ${fmt(m.error)} → ${fmt(after)}`, 140, 7.6);  // the box is 150 wide, its text bold
     errorBox.classList.toggle("shown", m.error !== null);
     errorBox.classList.toggle("active", m.phaseKind === "error" || after !== null);
   }

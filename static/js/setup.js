@@ -167,7 +167,18 @@ export function createSetup({ store, training, options, table }) {
         throw new Error("The file is not an exported network (it has no \"network\" part); " +
                         "the network shown was kept.");
       }
+      store.apply("status", "");
       await fromLink(encodeHash(table, state));
+      // Say what the file brought, and what it lacked (then made anew).
+      const n = store.state.network;
+      const data = store.state.dataset;
+      const brought = `Imported a ${n.layers.join("-")} network ` +
+        (Array.isArray(state.network.weights) ? "with the file's weights"
+          : "with new weights (the file has none)") +
+        (state.dataset === undefined ? `; the file has no data, so ${data ? "the usual " +
+          "dataset for this shape was chosen" : "there is none"}` : "") + ".";
+      const problems = store.state.status;  // what could not be used, if anything
+      store.apply("status", problems ? `${problems} ${brought}` : brought);
     },
   };
 }

@@ -151,6 +151,12 @@ def test_state_an_imported_file_the_server_refuses_starts_afresh(browser: Browse
     page.set_input_files("#import-file", str(garbage))
     settle(page)
     assert "not an exported network" in status(page)
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"network": {"layers": [1, 2]}}))
+    page.set_input_files("#import-file", str(bare))
+    settle(page)
+    assert "Imported a 1-2 network with new weights (the file has none)" in status(page)
+    assert "the file has no data" in status(page)
     page.context.close()
     assert refused_calls_only(console), console.errors
 

@@ -183,6 +183,8 @@ def test_training_export_and_import_round_trip_exactly(page: Page, tmp_path) -> 
     play_for(page, 300)
     page.set_input_files("#import-file", str(path))
     settle(page)
+    assert "Imported a 1-2-2-1 network with the file's weights." in (
+        page.locator("#status").text_content() or "")
     restored = api(page, "GET", "")
     assert restored["weights"] == original["weights"]
     assert restored["biases"] == original["biases"] and restored["step"] == original["step"]

@@ -87,9 +87,27 @@ export function product(...factors) {
   return row(...factors.flatMap((f, n) => (n ? [mo("·"), f] : [f])));
 }
 
-/** a + b + c… @param {MathNode[]} terms */
+/** The most characters of a sum on one line: a phone-wide panel holds about this many. */
+const SUM_LINE = 28;
+
+/** a + b + c…; a sum of more than two terms goes over as many lines as it needs to fit a
+ * narrow panel, each further line starting with its "+". @param {MathNode[]} terms */
 export function sum(terms) {
-  return row(...terms.flatMap((t, n) => (n ? [mo("+"), t] : [t])));
+  const joined = (part, first) => part.flatMap((t, n) => (n || !first ? [mo("+"), t] : [t]));
+  if (terms.length <= 2) return row(...joined(terms, true));
+  /** @type {MathNode[][]} */
+  const lines = [[]];
+  let used = 0;
+  for (const t of terms) {
+    const size = textOf(t).length + 1;
+    if (lines[lines.length - 1].length && used + size > SUM_LINE) {
+      lines.push([]);
+      used = 0;
+    }
+    lines[lines.length - 1].push(t);
+    used += size;
+  }
+  return m("mtable", ...lines.map((line, n) => m("mtr", m("mtd", row(...joined(line, n === 0))))));
 }
 
 /** @param {MathNode|string} node @returns {string} the text a reader sees, without spaces */

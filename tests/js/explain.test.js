@@ -198,3 +198,14 @@ test("the_graph_at_the_update_says_its_pass_used_the_weights_from_before", () =>
   assert.match(at(update, { kind: "update", layer: null }).after, /before the update/);
   assert.equal(at(backward, { kind: "backward", layer: 3 }).after, "");
 });
+
+test("a_long_sum_goes_over_lines_that_fit_a_narrow_panel_and_reads_the_same", async () => {
+  const { sum, product, mn, textOf } = await import("../../static/js/mathml.js");
+  const terms = [[0.0022, 0.559], [0.0067, 0.3676], [-0.0017, 0.8004], [0.0068, -0.7285]]
+    .map(([a, b]) => product(mn(a, true), mn(b, true)));
+  const long = sum(terms);
+  assert.equal(long.tag, "mtable");
+  for (const line of long.children) assert.ok(textOf(line).length <= 30, textOf(line));
+  assert.equal(textOf(long).replace(/ /g, ""), terms.map(textOf).join("+"));
+  assert.equal(sum(terms.slice(0, 2)).tag, "mrow");  // two terms stay on one line
+});

@@ -26,8 +26,9 @@ export const STOPS = [
   { target: "#btn-update", title: "The update",
     text: "The update moves every weight a small step against its gradient, " +
           "w ← w − α·∂E/∂w, where α is the learning rate (its field sits with the " +
-          "activations and the loss). The error box then shows E before and after the " +
-          "step: usually a little lower." },
+          "activations and the loss). The box beside the output, which shows E once a pass " +
+          "reaches the error, then shows E before and after the step: usually a little " +
+          "lower." },
   { target: ".training", title: "Training",
     text: "Play repeats such steps over a whole dataset (Space pauses). Watch the loss " +
           "curve fall and the network's output take the shape of the data in the plot." },

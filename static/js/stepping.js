@@ -84,7 +84,12 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
     const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}`
       : `Step ${network.step} · ${s.playing ? "Training" : "Ready"}`;
-    const history = atLiveStep(s.stepper) ? "" : " · looking back (history)";
+    // Looking back: an older step, or a phase before the update of a step already applied
+    // (the drawing shows the weights from before it, the count the update).
+    const before = record?.trace.phase === "update" && phase?.kind !== "update";
+    const history = atLiveStep(s.stepper) && !before ? ""
+      : before && atLiveStep(s.stepper) ? " · looking back, before this update"
+      : " · looking back (history)";
     const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
     panel.render({ ...ex, label, detail: `${updates}${history}`,
                    editable: editableOf(s), canGoBack: planPrevious(s.stepper) !== null });

@@ -102,9 +102,13 @@ def test_page_update_changes_the_drawn_weights_as_the_api_says(page: Page) -> No
                     w, abs=TOLERANCE)
     for j, b in enumerate(state["biases"][0]):
         assert shown(page, f"#node-1-{j} .bias") == pytest.approx(b, abs=TOLERANCE)
-    # Previous shows the weights as they were before the update
+    # Previous shows the weights as they were before the update, and says it looks back
     click(page, "Previous")
     assert shown(page, "#link-label-0-0-0 .w") == pytest.approx(before[0][0][0], abs=TOLERANCE)
+    detail = page.locator("#phase-detail").text_content() or ""
+    assert "1 update applied so far · looking back, before this update" in detail, detail
+    click(page, "Next")
+    assert "looking back" not in (page.locator("#phase-detail").text_content() or "")
 
 
 def test_page_learning_rate_change_mid_run_changes_the_next_update(page: Page) -> None:

@@ -87,9 +87,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     // Looking back: an older step, or a phase before the update of a step already applied
     // (the drawing shows the weights from before it, the count the update).
     const before = record?.trace.phase === "update" && phase?.kind !== "update";
-    const history = atLiveStep(s.stepper) && !before ? ""
-      : before && atLiveStep(s.stepper) ? " · looking back, before this update"
-      : " · looking back (history)";
+    const history = !atLiveStep(s.stepper) ? " · looking back (history)"
+      : before ? " · looking back, before this update" : "";
     const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
     panel.render({ ...ex, label, detail: `${updates}${history}`,
                    editable: editableOf(s), canGoBack: planPrevious(s.stepper) !== null });

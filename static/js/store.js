@@ -88,10 +88,6 @@ export function passBody(s, maxBatch) {
   return size === 1 ? samples[0] : { samples };
 }
 
-/**
- * Every change of state, by name. Pure: returns a new state, changes nothing.
- * @param {State} s @param {string} action @param {any} [p] @returns {State}
- */
 /** What tells one dataset from another (the same spec and sizes: the same points, as when
  * a forgotten network gets its dataset again). @param {any} d */
 function dataSignature(d) {
@@ -99,6 +95,10 @@ function dataSignature(d) {
               d.test.length].join("|") : "";
 }
 
+/**
+ * Every change of state, by name. Pure: returns a new state, changes nothing.
+ * @param {State} s @param {string} action @param {any} [p] @returns {State}
+ */
 export function reduce(s, action, p) {
   switch (action) {
     case "created": {  // p: {update, initial, samplesTrained, sample}

@@ -1,8 +1,9 @@
 /**
  * Training mode: the dataset, Play and Pause, and the calls behind them. Play opens a
  * WebSocket on which the server trains in short chunks and sends each chunk's outcome as a
- * frame (server/api/play.py); the page draws at most one frame per animation frame and
- * acknowledges what it drew, so that the server trains at the pace of the drawing. Where a
+ * frame (server/api/play.py); the page draws the frames in order, one per animation frame
+ * (none merged into the next), and acknowledges what it drew, so that the server trains at
+ * the pace of the drawing. Where a
  * WebSocket cannot be opened, training calls run back to back over HTTP instead (several in
  * flight). Either way the answers go into the store, and the plot, the loss chart and the
  * network are redrawn at most once per animation frame.

@@ -110,6 +110,10 @@ export function checkTraining(t, limits) {
   return ok(t);
 }
 
+/** Why cross entropy refuses the output activation `f`. @param {string} f */
+const needsSigmoid = (f) => "Cross entropy reads the output as a probability, so it needs a " +
+  `sigmoid output, not ${f.replace("_", " ")}: choose the sigmoid output first.`;
+
 /**
  * A change of the loss or the output activation, checked against the other one in force:
  * cross entropy needs a sigmoid output (the server refuses it too; said here first, without
@@ -120,7 +124,7 @@ export function checkLossAndOutput(changes, network) {
   const loss = changes.loss ?? network.loss;
   const output = changes.output_activation ?? network.output_activation;
   if (loss === "cross_entropy" && output !== "sigmoid") {
-    return no(plainWords(`loss: the cross_entropy loss needs a sigmoid output activation, not ${output}`));
+    return no(needsSigmoid(output));
   }
   return ok(changes);
 }
@@ -132,8 +136,7 @@ export function checkLossAndOutput(changes, network) {
 export function plainWords(detail) {
   return String(detail)
     .replace(/^(?:loss|output_activation): the cross_entropy loss needs a sigmoid output activation, not (\w+)$/,
-             (_, f) => `Cross entropy reads the output as a probability, so it needs a sigmoid ` +
-               `output, not ${f.replace("_", " ")}: choose the sigmoid output first.`)
+             (_, f) => needsSigmoid(f))
     .replace(/layers\[\d+\]: Input should be less than or equal to (\d+)/g,
              (_, n) => `a layer can have at most ${n} nodes`)
     .replace(/layers\[\d+\]: Input should be greater than or equal to (\d+)/g,

@@ -32,7 +32,18 @@ export function animate(ms, onFrame, stop = () => false) {
 }
 
 /** Resolves once the next frame has been drawn: work that can wait (other calls, other
- * views) goes after what a key press must show. @returns {Promise<void>} */
+ * views) goes after what a key press must show, and after the browser's other tasks (a
+ * background task where the browser has them). @returns {Promise<void>} */
 export function afterNextPaint() {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const later = globalThis.scheduler?.postTask
+    ? (/** @type {() => void} */ f) => globalThis.scheduler.postTask(f, { priority: "background" })
+    : (/** @type {() => void} */ f) => setTimeout(f, 0);
+  return new Promise((resolve) => requestAnimationFrame(() => later(resolve)));
+}
+
+/** Lays the page out now. Called once new numbers are in the page: the browser then lays
+ * them out while it would otherwise wait for the display's next frame, and that frame only
+ * paints them. */
+export function layOutNow() {
+  void document.documentElement.offsetHeight;
 }

@@ -3,7 +3,7 @@
  * animation of each phase, and the drawing of the network and its explanation from the store.
  */
 import { api } from "./api.js";
-import { afterNextPaint, animate } from "./animation.js";
+import { afterNextPaint, animate, layOutNow } from "./animation.js";
 import { TIMING } from "./config.js";
 import { explain } from "./explain.js";
 import { crowdedPair } from "./layout.js";
@@ -122,6 +122,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
       const update = await session.call((id) => (plan.call === "forward"
         ? api.forward(id, body) : api[plan.call](id)));
       store.apply("fetched", { plan, update });
+      layOutNow();
     } else {
       store.apply("moved", plan.cursor);
     }
@@ -152,6 +153,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const last = store.state.stepper.phases.length - 1;
     store.apply("fetched", { plan: { ...plan, call: "update", cursor: { ...plan.cursor, phase: last } },
                              update });
+    layOutNow();
     await afterNextPaint();  // the new numbers first; the plot and pictures then
     await onWeights();
     await animatePhase(currentPhase(store.state.stepper));

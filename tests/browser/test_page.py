@@ -191,6 +191,36 @@ def test_page_keyboard_only_stepping(page: Page) -> None:
     assert page.evaluate("document.body.dataset.playing") != "true"
 
 
+def test_page_step_key_draws_its_numbers_before_it_asks_for_the_plot(page: Page) -> None:
+    """The Step key's new numbers come first: the calls for the plot and the nodes' pictures
+    start after the frame that draws them, and after what the browser had queued by then (a
+    message posted from that frame). Ordering only: nothing here is timed."""
+    page.evaluate("""() => {
+      const svg = document.getElementById("network");
+      const seen = window.stepOrder = { frame: null, afterFrame: null };
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { seen.afterFrame = performance.now(); };
+      const observer = new MutationObserver(() => {
+        observer.disconnect();
+        requestAnimationFrame(() => {
+          seen.frame = performance.now();
+          channel.port2.postMessage(null);
+        });
+      });
+      observer.observe(svg, { subtree: true, characterData: true, childList: true });
+      performance.clearResourceTimings();
+    }""")
+    page.keyboard.press("s")
+    settle(page)
+    seen = page.evaluate("window.stepOrder")
+    calls = page.evaluate("""() => performance.getEntriesByType("resource")
+      .map((e) => [new URL(e.name).pathname.split("/").pop(), e.fetchStart])""")
+    step = [t for name, t in calls if name == "step"]
+    later = [t for name, t in calls if name in ("function", "functions")]
+    assert len(step) == 1 and len(later) == 2, calls
+    assert step[0] < seen["frame"] < seen["afterFrame"] < min(later), (seen, calls)
+
+
 def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) -> None:
     click(page, "Forward")
     page.locator("#node-1-1").click()

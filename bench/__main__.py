@@ -283,24 +283,43 @@ def play(url: str, seconds: float) -> list[tuple[str, float, float, str]]:
     return rows
 
 
+# Inside the page: the frames drawn when the answer to a change of settings (a PATCH) came.
+PATCH_PROBE = """() => {
+  const stats = window.backpropPlayStats;
+  const fetched = window.fetch;
+  window.benchAnswered = [];
+  window.fetch = async (input, init) => {
+    const response = await fetched(input, init);
+    if (init?.method === "PATCH") window.benchAnswered.push(stats.frames);
+    return response;
+  };
+}"""
+
+
 def _frames_until_shown(page, changes: int = 5) -> float:
     """The most frames drawn, over `changes` changes of the learning rate during Play,
-    after the change's answer and before the first frame trained with the new rate."""
+    after the change's answer came to the page, up to and with the first frame trained with
+    the new rate; both ends counted inside the page (the frames drawn and what each trained
+    with, and the count when the answer came)."""
+    page.evaluate(PATCH_PROBE)
     worst = 0
     for n in range(changes):
         rate = 0.5 + 0.125 * (n + 1)
         field = page.get_by_label("Learning rate", exact=True)
+        before = page.evaluate("window.benchAnswered.length")
         with page.expect_response(lambda r: r.request.method == "PATCH"):
             field.fill(str(rate))
             field.press("Enter")
-        start = page.evaluate("window.backpropPlayStats.frames")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            stats = page.evaluate("window.backpropPlayStats")
-            if (stats["frameSettings"] or {}).get("learning_rate") == rate:
-                worst = max(worst, stats["frames"] - start)
+            answered, shown = page.evaluate("""([rate, before]) => [
+              window.benchAnswered[before],
+              window.backpropPlayStats.drawn.find(([, s]) => s?.learning_rate === rate)]""",
+                                            [rate, before])
+            if answered is not None and shown:
+                worst = max(worst, shown[0] - answered)
                 break
-            page.wait_for_timeout(2)
+            page.wait_for_timeout(5)
         page.wait_for_timeout(300)
     return float(worst)
 

@@ -15,6 +15,8 @@ import { PLAY, PLOT } from "./config.js";
 const SETTINGS = ["learning_rate", "l2", "activation", "output_activation", "loss"];
 /** The most frames trained with old settings that go unseen in a row. */
 const MAX_UNSEEN = 2;
+/** How many of the last frames drawn the benchmark's record keeps (about two seconds). */
+const KEPT_FRAMES = 120;
 
 /**
  * @param {{store: import("./session.js").Store,
@@ -36,7 +38,10 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
   let sentRequest = "";  // the settings the stream was last asked to train with
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
   const stats = { frames: 0, received: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0,
-                  transport: "", /** @type {object|null} */ frameSettings: null };
+                  transport: "", /** @type {object|null} */ frameSettings: null,
+                  /** @type {[number, object|null][]} the last frames drawn while playing:
+                   * [frames, the settings it trained with] */
+                  drawn: [] };
   /** @type {any} */ (window).backpropPlayStats = stats;
 
   const network = () => store.state.network;
@@ -151,7 +156,11 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
       const started = performance.now();
       draw();
       stats.drawMs = performance.now() - started;  // the last frame's drawing time
-      if (store.state.playing) stats.frames += 1;
+      if (store.state.playing) {
+        stats.frames += 1;
+        stats.drawn.push([stats.frames, stats.frameSettings]);
+        if (stats.drawn.length > KEPT_FRAMES) stats.drawn.shift();
+      }
       acknowledge();
     }
     if (!store.state.playing && !received.length) return;

@@ -6,6 +6,7 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page
 
+from bench.__main__ import PATCH_PROBE
 from tests.browser.conftest import (
     api,
     click,
@@ -280,21 +281,18 @@ def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Pa
     page.get_by_role("button", name="Play").click()
     page.wait_for_selector("body[data-playing=true]")
     wait_until(page, "window.backpropPlayStats.frames > 5")
-    with page.expect_response(lambda r: r.request.method == "PATCH") as patched:
+    page.evaluate(PATCH_PROBE)  # the count of frames drawn when the answer comes
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
         field = page.get_by_label("Learning rate", exact=True)
         field.fill("0.125")
         field.press("Enter")
-    patched.value.finished()
     # Frames drawn from the answer until the first one trained with the new rate, that one
     # included: frames trained with the old rate and received after the answer go unseen.
-    drawn = page.evaluate("""() => new Promise((resolve) => {
-      const stats = window.backpropPlayStats;
-      const start = stats.frames;
-      const look = () => (stats.frameSettings.learning_rate === 0.125
-        ? resolve(stats.frames - start) : requestAnimationFrame(look));
-      look();
-    })""")
-    assert drawn <= 2
+    wait_until(page, """window.benchAnswered.length > 0 && window.backpropPlayStats.drawn
+                          .some(([, s]) => s?.learning_rate === 0.125)""")
+    answered, shown = page.evaluate("""() => [window.benchAnswered[0],
+      window.backpropPlayStats.drawn.find(([, s]) => s?.learning_rate === 0.125)[0]]""")
+    assert shown - answered <= 2
     seen = len(frames)
     wait_until(page, f"window.backpropPlayStats.frames > {seen + 4}")
     page.select_option("#batch-size", "10")

@@ -12,7 +12,7 @@ draws every frame and acknowledges it. The page sends control messages:
 - {"type": "ack", "frame": n}: frame n is drawn.
 
 Frames: {"type": "frame", "frame": n, "chunk_steps": s, "settings": {...}, ...the /train
-answer}. A refused message or a failed chunk sends {"type": "error", "status", "detail",
+answer, with at most PLAY_HISTORY_POINTS of its loss samples}. A refused message or a failed chunk sends {"type": "error", "status", "detail",
 "errors"?}, as the HTTP routes would answer, and pauses (the socket stays open).
 
 Pacing and fairness: at most MAX_UNACKED frames are in flight, so the server trains at the
@@ -40,6 +40,7 @@ from ..limits import (
     MAX_UNACKED_FRAMES,
     PLAY_CHUNK_SECONDS,
     PLAY_FRAMES_PER_SECOND,
+    PLAY_HISTORY_POINTS,
 )
 from ..networks.plot import PlotRequest
 from ..networks.store import NetworkStore
@@ -133,7 +134,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
             trained = network.train(steps, request.batch_size, None, plot,
                                     request.functions_resolution)
             settings = network.settings()
-        answer = train_out(trained, request.node).model_dump(mode="json")
+        answer = train_out(trained, request.node, PLAY_HISTORY_POINTS).model_dump(mode="json")
         return orjson.dumps({"type": "frame", "frame": frame, "chunk_steps": trained.outcome.steps,
                              "settings": settings, **answer}), trained.seconds
 

@@ -9,6 +9,7 @@ from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.gradcheck import relative_difference
 from ..engine.mlp import Parameters
+from ..engine.sgd import spread
 from ..limits import PLOT_DOMAIN
 from ..networks.landscape import Landscape
 from ..networks.passes import Trace
@@ -112,10 +113,16 @@ def functions_out(grids: list[list[Array]], inputs: int, resolution: int) -> Fun
                         values=[[g.tolist() for g in row] for row in grids])
 
 
-def train_out(trained: Trained, node: int) -> TrainOut:
+def train_out(trained: Trained, node: int, max_history: int | None = None) -> TrainOut:
+    """What a training call answers; with `max_history`, at most that many of its loss
+    samples (spread evenly, its first and last kept)."""
     snap, outcome = trained.snapshot, trained.outcome
     result = outcome.result
     steps_before = snap.step - outcome.steps
+    steps, losses = result.history_steps, result.history_losses
+    if max_history is not None:
+        keep = spread(len(steps), max_history)
+        steps, losses = steps[keep], losses[keep]
     weights, biases = _nested(snap.params)
     function = None
     if trained.grid is not None and trained.layer is not None:
@@ -124,7 +131,7 @@ def train_out(trained: Trained, node: int) -> TrainOut:
         id=snap.id, step=snap.step, steps=outcome.steps, samples_trained=outcome.samples,
         epoch=outcome.epoch,
         history=[LossPoint(step=steps_before + int(s) + 1, loss=float(e))
-                 for s, e in zip(result.history_steps, result.history_losses, strict=True)],
+                 for s, e in zip(steps, losses, strict=True)],
         train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),

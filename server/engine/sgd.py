@@ -17,6 +17,11 @@ from .mlp import Architecture, Parameters
 MAX_HISTORY = 200  # loss samples returned per call, spread evenly over its steps
 
 
+def spread(n: int, k: int) -> Array:
+    """At most `k` indices of `n` items, spread evenly, the first and the last included."""
+    return np.unique(np.linspace(0, n - 1, min(n, k)).round().astype(int))
+
+
 @dataclass
 class Cursor:
     """The current epoch: the training points in shuffled order, and where the next

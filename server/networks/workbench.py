@@ -16,7 +16,7 @@ from ..engine import costs, kernel
 from ..engine.activations import Array
 from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
 from ..engine.mlp import Architecture, Parameters, forward
-from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor
+from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor, spread
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
 from . import codec
@@ -81,8 +81,7 @@ def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, 
             break
     history = np.concatenate([start + p.history_steps for start, p in parts])
     losses = np.concatenate([p.history_losses for _, p in parts])
-    keep = np.unique(np.linspace(0, len(history) - 1, min(len(history), MAX_HISTORY))
-                     .round().astype(int))
+    keep = spread(len(history), MAX_HISTORY)
     last = parts[-1][1]
     return TrainResult(last.params, history[keep], losses[keep], last.gradient_sizes,
                        all(p.finite for _, p in parts)), done

@@ -6,6 +6,8 @@ import itertools
 
 from fastapi.testclient import TestClient
 
+from server.limits import PLAY_HISTORY_POINTS
+
 PLAY = {"type": "play", "batch_size": 10, "resolution": 8, "functions_resolution": 4}
 
 
@@ -53,10 +55,20 @@ def test_play_trains_in_frames_and_pauses(client: TestClient) -> None:
     # What a frame says equals what training the same steps over HTTP gives.
     copy = client.post("/api/networks", json={"seed": 3}).json()["id"]
     client.put(f"/api/networks/{copy}/dataset", json={"name": "sine", "size": 50})
+    longest = 0
     for f in frames:
         answer = client.post(f"/api/networks/{copy}/train",
                              json={"steps": f["chunk_steps"], "batch_size": 10}).json()
         assert answer["weights"] == f["weights"] and answer["train_loss"] == f["train_loss"]
+        # A frame's loss samples: at most PLAY_HISTORY_POINTS of the call's, first and last
+        # kept, spread evenly.
+        full, thin = answer["history"], f["history"]
+        assert len(thin) == min(len(full), PLAY_HISTORY_POINTS)
+        assert thin[0] == full[0] and thin[-1] == full[-1] and all(p in full for p in thin)
+        gaps = [b["step"] - a["step"] for a, b in itertools.pairwise(thin)]
+        assert not gaps or max(gaps) <= 2 * min(gaps) + 1
+        longest = max(longest, len(full))
+    assert longest > PLAY_HISTORY_POINTS  # the thinning was tested
 
 
 def test_play_sends_no_more_than_two_frames_ahead_of_the_page(client: TestClient) -> None:

@@ -12,8 +12,9 @@ draws every frame and acknowledges it. The page sends control messages:
 - {"type": "ack", "frame": n}: frame n is drawn.
 
 Frames: {"type": "frame", "frame": n, "chunk_steps": s, "settings": {...}, ...the /train
-answer, with at most PLAY_HISTORY_POINTS of its loss samples}. A refused message or a failed chunk sends {"type": "error", "status", "detail",
-"errors"?}, as the HTTP routes would answer, and pauses (the socket stays open).
+answer, with at most PLAY_HISTORY_POINTS of its loss samples}. A refused message or a failed
+chunk sends {"type": "error", "status", "detail", "errors"?}, as the HTTP routes would
+answer, and pauses (the socket stays open).
 
 Pacing and fairness: at most MAX_UNACKED frames are in flight, so the server trains at the
 page's pace of drawing and never queues stale frames; each chunk is one call in the heavy

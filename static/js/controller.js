@@ -119,6 +119,15 @@ export function createController({ store, stepping, training, setup, sync, limit
       }
       return run(stepAction(STEP[name]));
     },
+    /** Play cuts the step action under way short (its animation ends, it fetches no
+     * further phase), drops the step actions queued behind it, and starts once that action
+     * has stopped; Pause is at once. */
+    play: () => {
+      if (store.state.playing) return training.pause();
+      stepping.interrupt();
+      resets += 1;
+      return run(() => training.play());
+    },
     /** @param {{learning_rate?:number, l2?:number, activation?:string,
      *           output_activation?:string, loss?:string}} changes */
     settings: (changes) => run(async () => {

@@ -28,7 +28,7 @@ async function main() {
                                     maxBatch: options.limits.max_step_batch,
                                     onWeights: () => training.refreshFunction() });
   const tpanel = bindTrainingPanel({
-    onPlay: () => training.toggle(), onDataset: (spec) => control.dataset(spec),
+    onPlay: () => control.play(), onDataset: (spec) => control.dataset(spec),
     onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),
     onGradcheck: () => control.run(tools.gradcheck), onCopyLink: () => control.run(tools.copyLink),
     onExport: () => tools.exportNetwork(), onImport: (file) => control.run(async () => setup.importText(await file.text())),
@@ -60,7 +60,7 @@ async function main() {
     if (!["trained", "status"].includes(action)) tpanel.draw(s);
     if (action === "trained") landscape.refreshSoon();
   });
-  bindKeys((name) => control.step(name), () => training.toggle());
+  bindKeys((name) => control.step(name), () => control.play());
   window.addEventListener("hashchange", () => {
     if (location.hash !== setup.savedHash) control.run(() => setup.fromLink(location.hash));
   });

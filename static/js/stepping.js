@@ -130,7 +130,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
       await afterNextPaint();  // the new numbers first; the plot and pictures then
       await onWeights();
     }
-    await animatePhase(currentPhase(store.state.stepper));
+    const phase = currentPhase(store.state.stepper);
+    if (phase) await animatePhase(phase);
   }
 
   /** The next pass's sample or mini-batch; a mini-batch moves on through the data. */
@@ -197,7 +198,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const mine = generation;
     for (let n = 0; n <= s.phases.length && generation === mine; n++) {
       await next();
-      if (done(currentPhase(store.state.stepper))) return true;
+      const phase = currentPhase(store.state.stepper);
+      if (!phase || done(phase)) return true;  // no phase: the stepper was cleared meanwhile
     }
     return true;
   }

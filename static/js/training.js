@@ -308,6 +308,5 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
 
   return {
     play, pause, loadDataset, refreshFunction, refreshPictures, editPoints,
-    toggle() { if (store.state.playing) pause(); else play(); },
   };
 }

@@ -306,6 +306,39 @@ def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Pa
     assert page.evaluate("document.body.dataset.playing") == "false"
 
 
+@pytest.mark.parametrize("keys", [False, True])
+def test_training_play_pressed_while_steps_run_takes_over_without_error(
+        browser: Browser, base_url: str, keys: bool) -> None:
+    """Play pressed while a step action runs, and others wait behind it, stops that action
+    and drops the others: it plays, with no error, and once paused nothing replays."""
+    page, console = open_page(browser, base_url, reduced_motion=False)
+    page.locator("#speed").evaluate(  # the phases take long to animate
+        "e => { e.value = '0.25'; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    if keys:
+        for key in "nsfbup":
+            page.locator("body").press(key)
+        page.locator("body").press(" ")
+    else:
+        click(page, "Reset")
+        page.get_by_role("button", name="Update", exact=True).click()
+        page.wait_for_timeout(100)
+        page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 3")
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    page.wait_for_timeout(300)
+    assert (page.locator("#status").text_content() or "").strip() == ""
+    step = api(page, "GET", "")["step"]
+    assert step > 3
+    page.wait_for_timeout(500)
+    assert api(page, "GET", "")["step"] == step  # no queued phase ran after Play
+    assert "looking back" not in (page.locator(".phase").text_content() or "")
+    page.context.close()
+    assert not console.errors, console.errors
+
+
 def test_training_page_recovers_when_the_server_forgets_its_network_mid_play(
         browser: Browser, base_url: str) -> None:
     page, console = open_page(browser, base_url)

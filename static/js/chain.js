@@ -137,13 +137,14 @@ export function errorChange(trace) {
       row(mo("−"), mi("α"), mo("·"), mo("Σ"), sup(paren(dE(mi("p"))), int(2))),
       row(mo("−"), product(mn(trace.learning_rate), mn(squares))), mn(predicted));
   const ratio = predicted === 0 ? 1 : change / predicted;
+  const share = `${Math.round(100 * ratio)}%`;
   const verdict = change > 0
     ? "E rose: the step overshot the valley. The prediction holds only for small steps; lower α."
-    : ratio > 0.5 && ratio < 1.5
-      ? "E fell by about what the gradient predicted: the step was small enough for the " +
-        "straight-line view of E to hold."
-      : "E fell, but not by what the first-order prediction says: α is large enough for the " +
-        "curvature of E to matter.";
+    : ratio >= 0.8 && ratio <= 1.25
+      ? `E fell by about what the gradient predicted (${share} of it): the step was small ` +
+        "enough for the straight-line view of E to hold."
+      : `E fell by ${share} of what the first-order prediction says: α is large enough for ` +
+        "the curvature of E to matter (the straight-line view holds only for small steps).";
   return { formulas: [formula, prediction], change, predicted,
            note: `E on the same ${trace.samples?.length > 1 ? "mini-batch" : "sample"}: ` +
                  `${fmt(trace.error)} before the update, ${fmt(trace.error_after)} after ` +

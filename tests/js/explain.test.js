@@ -114,6 +114,19 @@ test("explain_update_without_a_selection_compares_E_before_and_after", () => {
   assert.match(ex.note, /E fell/);
 });
 
+test("explain_update_says_the_prediction_held_only_when_E_fell_by_about_it", () => {
+  const { update } = traces.sigmoid;
+  const settings = { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" };
+  const grads = [...update.weights.flat(2).map((w) => w.dE_dw), ...update.nodes.slice(1).flat().map((n) => n.dE_db)];
+  const predicted = -update.learning_rate * grads.reduce((s, g) => s + g * g, 0);
+  const note = (share) => explain({ trace: { ...update, error_after: update.error + share * predicted },
+                                    settings }, { kind: "update", layer: null }, null, 0.5).note;
+  assert.match(note(0.95), /E fell by about what the gradient predicted \(95% of it\)/);
+  assert.match(note(0.63), /E fell by 63% of what the first-order prediction says/);  // lr 10
+  assert.match(note(1.6), /E fell by 160% of what/);
+  assert.match(note(-0.2), /E rose: the step overshot/);
+});
+
 test("narration_says_why_each_phase_follows", async () => {
   const { narrate } = await import("../../static/js/explain.js");
   const settings = { activation: "relu", output_activation: "sigmoid", loss: "squared" };

@@ -74,7 +74,9 @@ export function createGraphView(svg, caption) {
       setText(caption, `${name[0].toUpperCase()}${name.slice(1)}, one operation at a time: blue numbers flow forward, ` +
         "purple ones (∂, the gradient of E with respect to that value) flow back; each is the " +
         "one after it times the local derivative (× passes the gradient times the other " +
-        "factor, Σ and + pass it unchanged, f multiplies by f′(x))." +
+        "factor, Σ and + pass it unchanged, f multiplies by f′(x)). The ∂ of an input y is " +
+        "its share through this node only: the network's ∂E/∂y of the node it comes from " +
+        "adds up its shares through every node it feeds." +
         (model.E === null ? "" : ` E = ${fmt(model.E)}.`) + after);
     },
   };

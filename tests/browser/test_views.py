@@ -57,6 +57,11 @@ def test_graph_edges_show_the_trace_numbers(page: Page) -> None:
     assert text("#graph-w0-m0 .grad") == f"∂ {fmt(trace['weights'][1][0][1]['dE_dw'])}"
     assert text("#graph-b-p .value") == fmt(node["b"])
     assert "Computational graph" in (page.locator("#graph-heading").text_content() or "")
+    # An input's ∂ is its share through this node; the network's ∂E/∂y adds up every share.
+    w = trace["weights"][1][0][1]["w"]
+    assert text("#graph-y0-m0 .grad") == f"∂ {fmt(w * node['dE_dx'])}"
+    assert fmt(w * node["dE_dx"]) != fmt(trace["nodes"][1][0]["dE_dy"])
+    assert "share through this node only" in (page.locator("#graph-caption").text_content() or "")
 
 
 def test_formulas_shown_in_place_equal_formulas_built_anew(page: Page) -> None:

@@ -193,6 +193,17 @@ def test_teaching_gradient_check_after_an_update_uses_the_weights_shown(page: Pa
     assert first[0] == "w⁽¹⁾₁₁"
     check = api(page, "GET", "/gradcheck")
     assert check["entries"][0]["backprop"] == trace["weights"][0][0][0]["dE_dw"]
+    # Once the weights or the settings change, the check shown says it is out of date.
+    stale = "The weights or settings have changed since the last check"
+    for change in (lambda: click(page, "Step"),
+                   lambda: (page.get_by_label("Activation", exact=True).select_option("tanh"),
+                            settle(page))):
+        click(page, "Check gradients")
+        assert page.locator("#gradcheck-table").is_visible()
+        assert stale not in (page.locator("#gradcheck-summary").text_content() or "")
+        change()
+        assert stale in (page.locator("#gradcheck-summary").text_content() or "")
+        assert not page.locator("#gradcheck-table").is_visible()
 
 
 def test_teaching_l2_in_the_step_through(page: Page) -> None:

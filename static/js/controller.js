@@ -7,6 +7,7 @@ import { ApiError } from "./api.js";
 import { TIMING } from "./config.js";
 import {
   checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkSample, checkTraining, plainWords,
+  sentence,
 } from "./validate.js";
 
 /**
@@ -57,7 +58,7 @@ export function createController({ store, stepping, training, setup, sync, limit
         await action();
       } catch (e) {
         const message = e instanceof ApiError ? plainWords(e.message) : e.message;
-        store.apply("status", message);
+        store.apply("status", sentence(message));
       } finally {
         sync();
         await after().catch((e) => store.apply("status", e.message));

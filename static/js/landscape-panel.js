@@ -5,6 +5,7 @@
 import { byId } from "./dom.js";
 import { createLandscape, parameters } from "./landscape.js";
 import { setText } from "./svg.js";
+import { plainWords } from "./validate.js";
 
 const $ = byId;
 
@@ -67,7 +68,7 @@ export function bindLandscape({ store, session, run, preset }) {
       view.clear();
       setText($("landscape-caption"), s.landscape.over === "sample"
         ? "E on the current sample needs a sample: press Next (or Forward), or choose the " +
-          "training set." : `The landscape cannot be drawn: ${e.message}`);
+          "training set." : `The landscape cannot be drawn: ${plainWords(e.message).replace(/^\w+: /, "")}`);
     }
   }
 

@@ -112,7 +112,8 @@ export function checkTraining(t, limits) {
 
 /** Why cross entropy refuses the output activation `f`. @param {string} f */
 const needsSigmoid = (f) => "Cross entropy reads the output as a probability, so it needs a " +
-  `sigmoid output, not ${f.replace("_", " ")}: choose the sigmoid output first.`;
+  `sigmoid output, not ${f.replace("_", " ")}: choose the sigmoid output first, or keep ` +
+  "the squared loss.";
 
 /**
  * A change of the loss or the output activation, checked against the other one in force:
@@ -134,7 +135,11 @@ export function checkLossAndOutput(changes, network) {
  * turned into sentences. @param {string} detail @returns {string}
  */
 export function plainWords(detail) {
-  return String(detail)
+  const said = String(detail)
+    .replace(/^(input|target)\[(\d+)\]: Input should be a valid number.*$/,
+             (_, f, i) => `The ${f}'s value ${Number(i) + 1} must be a number.`)
+    .replace(/^(input|target): List should have at least 1 item after validation, not 0$/,
+             (_, f) => `The ${f} is empty: give it one number per ${f === "input" ? "input" : "output"} node.`)
     .replace(/^(?:loss|output_activation): the cross_entropy loss needs a sigmoid output activation, not (\w+)$/,
              (_, f) => needsSigmoid(f))
     .replace(/layers\[\d+\]: Input should be less than or equal to (\d+)/g,
@@ -147,4 +152,8 @@ export function plainWords(detail) {
              (_, f, n) => `${f.replace(/_/g, " ")} must be at least ${n}`)
     .replace(/(\w+): Input should be greater than ([\d.e+-]+)/g,
              (_, f, n) => `${f.replace(/_/g, " ")} must be above ${n}`);
+  return said;
 }
+
+/** A message as a sentence: its first letter a capital. @param {string} text */
+export const sentence = (text) => text.charAt(0).toUpperCase() + text.slice(1);

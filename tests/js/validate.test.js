@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import {
   checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkSample, parseLayers, plainWords,
+  sentence,
 } from "../../static/js/validate.js";
 import { options } from "./helpers.js";
 
@@ -61,6 +62,15 @@ test("a loss that cannot follow the output activation is said in plain words", (
                           + "activation, not linear");
   assert.match(said, /^Cross entropy reads the output as a probability/);
   assert.match(said, /not linear/);
+  assert.match(said, /or keep the squared loss\.$/);
+});
+
+test("plain_words_for_a_sample_that_is_not_numbers_or_empty_and_a_sentence_always", () => {
+  assert.equal(plainWords("input[0]: Input should be a valid number, unable to parse string as a number"),
+               "The input's value 1 must be a number.");
+  assert.equal(plainWords("target: List should have at least 1 item after validation, not 0"),
+               "The target is empty: give it one number per output node.");
+  assert.equal(sentence(plainWords("the update would overflow")), "The update would overflow");
 });
 
 test("checkLossAndOutput_needs_a_sigmoid_output_for_cross_entropy", () => {

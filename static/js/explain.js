@@ -183,6 +183,7 @@ export function narrate(phase, L, settings) {
     default:
       return "The update: every gradient is now known, so every weight and bias takes a " +
         "small step against its own, w ← w − α·∂E/∂w; for a small α, E falls by about " +
-        "α·Σ(∂E/∂w)².";
+        "α·Σ(∂E/∂w)². The weights and biases drawn are the new ones; the x and y are still " +
+        "the forward pass's, from the old ones, until the next step's forward pass.";
   }
 }

@@ -133,6 +133,8 @@ test("narration_says_why_each_phase_follows", async () => {
   assert.match(narrate({ kind: "error", layer: 3 }, 4, settings), /Now that E is known/);
   assert.match(narrate({ kind: "backward", layer: 1 }, 4, settings), /previous phase found/);
   assert.match(narrate({ kind: "update", layer: null }, 4, settings), /every gradient is now known/);
+  assert.match(narrate({ kind: "update", layer: null }, 4, settings),
+               /the x and y are still the forward pass's, from the old ones/);
 });
 
 test("operating_point_names_saturation_and_a_dead_relu", async () => {

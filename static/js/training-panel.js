@@ -215,7 +215,7 @@ export function bindTrainingPanel(handlers, options) {
         const tr = document.createElement("tr");
         const name = e.parameter === "weight"
           ? symbolText("w", e.k + 1, `${e.i + 1}${e.j + 1}`) : symbolText("b", e.k + 1, `${e.j + 1}`);
-        for (const text of [name, sci(e.backprop, 6), sci(e.numeric, 6),
+        for (const text of [name, sci(e.backprop, 4), sci(e.numeric, 4),
                             sci(e.relative_difference, 1)]) {
           const td = document.createElement("td");
           td.textContent = text;

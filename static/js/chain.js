@@ -95,14 +95,16 @@ export function batchMean(symbolNode, each, mean) {
  * weight (the pull toward 0 that keeps weights small).
  */
 export function updateLine(symbolNode, before, lr, grad, after, l2 = 0) {
+  // The rule on the first line, the numbers on the next: with λ both do not fit one line,
+  // nor does λ·w written out beside a gradient written with a power of ten.
   if (l2 > 0) {
-    return equation(row(symbolNode, mo("←"), symbolNode, mo("−"), mi("α"), mo("·"),
+    return relation(symbolNode, "←",
+                    row(symbolNode, mo("−"), mi("α"), mo("·"),
                         paren(dE(symbolNode), mo("+"), mi("λ"), mo("·"), symbolNode)),
-                    row(mn(before), mo("−"), mn(lr), mo("·"),
-                        paren(mn(grad), mo("+"), product(mn(l2), mn(before, true)))),
+                    row(mn(before), mo("−"), mn(lr), mo("·"), paren(mn(grad), ...signed(l2 * before))),
                     mn(after));
   }
-  return equation(row(symbolNode, mo("←"), symbolNode, mo("−"), mi("α"), mo("·"), dE(symbolNode)),
+  return relation(symbolNode, "←", row(symbolNode, mo("−"), mi("α"), mo("·"), dE(symbolNode)),
                   row(mn(before), mo("−"), product(mn(lr), mn(grad, true))), mn(after));
 }
 

@@ -219,6 +219,9 @@ def test_teaching_l2_in_the_step_through(page: Page) -> None:
     page.locator("#link-label-2-0-0").click()
     text = panel(page)
     assert "λ" in text and fmt(w["w"]) in text and "steps toward 0" in text
+    assert fmt(abs(0.1 * w["w_before"])) in text  # λ·w, worked out
+    assert page.evaluate("""() => [...document.querySelectorAll(".card.explain math")]
+      .every((m) => m.scrollWidth <= m.parentElement.clientWidth + 1)""")  # no line cut off
     page.get_by_label("L2 rate λ").fill("5")  # refused: snaps back, says why
     page.get_by_label("L2 rate λ").press("Enter")
     settle(page)

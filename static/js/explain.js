@@ -5,7 +5,7 @@
  */
 import { backwardNode, backwardWeight, batchMean, errorChange, updateLine } from "./chain.js";
 import { fmt } from "./format.js";
-import { errorEquation, forwardNode } from "./formulas.js";
+import { errorEquation, forwardNode, meanError } from "./formulas.js";
 import { graphModel } from "./graph-model.js";
 import { equation, mn, product } from "./mathml.js";
 import { layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
@@ -64,9 +64,19 @@ export function explain(record, phase, selection, learningRate, network = null) 
     return said("E before and after the update", change.formulas, change.note);
   }
   if (phase.kind === "error" && sel.type === "node" && sel.l === L - 1) {
-    return said("Error at the output", [errorEquation(settings.loss, trace)],
-                "E measures how far the output is from the target; backpropagation finds how " +
-                "it changes with each weight.");
+    const why = "E measures how far the output is from the target; backpropagation finds how " +
+      "it changes with each weight.";
+    if (batch > 1) {  // point 1's own E, as drawn, then the batch's: the mean
+      const first = /** @type {import("./api.js").SampleTrace[]} */ (trace.samples)[0];
+      const own = { ...trace, nodes: first.nodes, target: first.target, error: first.error };
+      return said("Error at the output", [
+        errorEquation(settings.loss, /** @type {any} */ (own), "point 1"),
+        meanError(/** @type {import("./api.js").SampleTrace[]} */ (trace.samples).map((p) => p.error),
+                  trace.error)],
+        `${why} The first line is point 1's E; the last is the mean of the ${batch} points' ` +
+        "E, the mini-batch's, which the update lowers.");
+    }
+    return said("Error at the output", [errorEquation(settings.loss, trace)], why);
   }
   if (sel.type === "node") {
     const { l, j } = sel;

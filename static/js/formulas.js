@@ -4,7 +4,7 @@
  * substituted, as MathML trees. Pure: no DOM.
  */
 import {
-  equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sum, sup,
+  equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sub, sum, sup,
 } from "./mathml.js";
 import { dE, nodeSym, weightSym } from "./notation.js";
 
@@ -78,22 +78,34 @@ export function lossDerivative(loss, l, j, y, t, dEdy) {
                   mn(dEdy));
 }
 
-/** E of the pass, symbolic and with every output and target substituted. */
-export function errorEquation(loss, trace) {
+/** E of the pass, symbolic and with every output and target substituted; `whose` names it
+ * (E with "point 1" below it) when it is one point's of a mini-batch. */
+export function errorEquation(loss, trace, whose = "") {
+  const E = whose ? sub(mi("E"), mtext(whose)) : mi("E");
   const out = trace.nodes[trace.nodes.length - 1];
   if (loss === "cross_entropy") {
     const terms = out.map((n, k) => row(mn(trace.target[k]), mo("·"), mi("ln"), mn(n.y), mo("+"),
       mn(1 - trace.target[k]), mo("·"), mi("ln"), mn(1 - n.y)));
-    return equation(mi("E"), row(mo("−"), mo("Σ"), mo("["), mi("t"), mi("ln"), mi("y"), mo("+"),
+    return equation(E, row(mo("−"), mo("Σ"), mo("["), mi("t"), mi("ln"), mi("y"), mo("+"),
       paren(int(1), mo("−"), mi("t")), mi("ln"), paren(int(1), mo("−"), mi("y")), mo("]")),
       row(mo("−"), mo("["), sum(terms), mo("]")), mn(trace.error));
   }
   const half = () => frac(int(1), int(2));
   const terms = out.map((n, k) =>
     sup(paren(mn(n.y), mo("−"), mn(trace.target[k], true)), int(2)));
-  return equation(mi("E"),
+  return equation(E,
     row(half(), mo("Σ"), sup(paren(mi("y"), mo("−"), mi("t")), int(2))),
     row(half(), mo("·"), sum(terms)), mn(trace.error));
+}
+
+/** A mini-batch's E: the mean of its points' own E (the first five written out).
+ * @param {number[]} each per point @param {number} mean */
+export function meanError(each, mean) {
+  const shown = each.slice(0, 5).map((v) => mn(v));
+  const n = int(each.length);
+  return equation(mi("E"), row(frac(int(1), n), mo("·"), sub(mo("Σ"), mi("k")), sub(mi("E"), mi("k"))),
+    row(frac(int(1), int(each.length)), mo("·"), paren(sum(each.length > 5 ? [...shown, mo("…")] : shown))),
+    mn(mean));
 }
 
 /** The forward formulas of node (l, j): the weighted sum x, then y = f(x). */

@@ -229,6 +229,29 @@ def test_teaching_l2_in_the_step_through(page: Page) -> None:
     assert "L2 rate λ must be between 0 and 1" in (page.locator("#status").text_content() or "")
 
 
+def test_teaching_mini_batch_error_is_point_1s_then_the_mean(page: Page) -> None:
+    """At the error of a mini-batch pass, the formula that substitutes point 1's output and
+    target ends in point 1's own E, and the batch's E is the mean of every point's."""
+    page.get_by_label("Batch size").select_option("10")
+    settle(page)
+    page.get_by_label("Step through").select_option("batch")
+    settle(page)
+    click(page, "Forward")
+    assert "Error" in label(page)
+    trace = api(page, "GET", "")["trace"]
+    first = trace["samples"][0]
+    y, t = first["nodes"][-1][0]["y"], first["target"][0]
+    assert first["error"] == pytest.approx(0.5 * (y - t) ** 2, rel=1e-12)
+    formulas = page.locator("#formula math").all()
+    assert len(formulas) == 2
+    own, mean = (f.text_content() or "" for f in formulas)
+    assert own.endswith(fmt(first["error"])) and fmt(y) in own and "point 1" in own
+    assert mean.endswith(fmt(trace["error"]))
+    assert trace["error"] == pytest.approx(
+        sum(p["error"] for p in trace["samples"]) / len(trace["samples"]), rel=1e-12)
+    assert fmt(first["error"]) != fmt(trace["error"])
+
+
 def test_teaching_step_through_a_mini_batch_shows_each_gradient_and_the_mean(
         page: Page) -> None:
     page.get_by_label("Batch size").select_option("10")

@@ -40,9 +40,20 @@ export function bindPanel(handlers, options) {
     $(id).addEventListener("change", (e) => handlers.onSettings({ [field]: e.target.value }));
   }
 
+  /** Fields the learner is typing in: sync leaves them as typed until the value is committed
+   * (change) or left (blur), so that another action's answer does not overwrite it. */
+  const editing = new WeakSet();
+  /** @param {HTMLInputElement} field */
+  const typedInto = (field) => {
+    field.addEventListener("input", () => editing.add(field));
+    field.addEventListener("change", () => editing.delete(field));
+    field.addEventListener("blur", () => editing.delete(field));
+  };
+
   // The learning rate: a slider on a log scale, and a typed value; either sets the other.
   const range = $("lr-range");
   const typed = $("lr-value");
+  typedInto(typed);
   typed.max = String(options.limits.max_learning_rate);
   range.addEventListener("input", () => {
     typed.value = String(Number((10 ** Number(range.value)).toPrecision(3)));
@@ -91,6 +102,7 @@ export function bindPanel(handlers, options) {
       input.step = "0.1";
       input.value = String(v);
       input.addEventListener("change", () => handlers.onSample(typedSample()));
+      typedInto(input);
       label.append(text, input);
       return label;
     });
@@ -106,7 +118,7 @@ export function bindPanel(handlers, options) {
     $("output-activation").value = network.output_activation;
     $("loss").value = network.loss;
     $("step-on").value = state.stepOn;
-    typed.value = String(network.learning_rate);
+    if (!editing.has(typed)) typed.value = String(network.learning_rate);
     range.value = String(Math.log10(network.learning_rate));
     const fields = [...$("sample-inputs").querySelectorAll("input"),
                     ...$("sample-targets").querySelectorAll("input")];
@@ -115,7 +127,9 @@ export function bindPanel(handlers, options) {
         || $("sample-inputs").children.length !== state.sample.input.length) {
       sampleFields(state.sample);
     } else {
-      fields.forEach((f, n) => { if (parseShown(f.value) !== values[n]) f.value = String(values[n]); });
+      fields.forEach((f, n) => {
+        if (!editing.has(f) && parseShown(f.value) !== values[n]) f.value = String(values[n]);
+      });
     }
   }
 

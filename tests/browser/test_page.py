@@ -131,6 +131,20 @@ def test_page_learning_rate_change_mid_run_changes_the_next_update(page: Page) -
     assert "2.0000" in formula  # α in w ← w − α·dE/dw
 
 
+def test_page_a_learning_rate_being_typed_survives_another_change(page: Page) -> None:
+    """Another change answered while the learner types a learning rate leaves what they typed;
+    committing it then sets it."""
+    field = page.get_by_label("Learning rate", exact=True)
+    field.fill("0.3")  # typed, not yet committed
+    page.get_by_label("Activation", exact=True).select_option("tanh")
+    settle(page)
+    assert field.input_value() == "0.3"
+    field.press("Enter")
+    settle(page)
+    state = api(page, "GET", "")
+    assert (state["learning_rate"], state["activation"]) == (0.3, "tanh")
+
+
 def test_page_activation_change_recomputes_the_shown_values(page: Page) -> None:
     click(page, "Forward")
     page.get_by_label("Activation", exact=True).select_option("tanh")

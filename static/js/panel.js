@@ -53,7 +53,7 @@ export function bindPanel(handlers, options) {
   // The learning rate: a slider on a log scale, and a typed value; either sets the other.
   const range = $("lr-range");
   const typed = $("lr-value");
-  typedInto(typed);
+  typedInto(typed);  // before its change listener: a refusal answered at once snaps it back
   typed.max = String(options.limits.max_learning_rate);
   range.addEventListener("input", () => {
     typed.value = String(Number((10 ** Number(range.value)).toPrecision(3)));
@@ -101,8 +101,8 @@ export function bindPanel(handlers, options) {
       input.type = "number";
       input.step = "0.1";
       input.value = String(v);
+      typedInto(input);  // first: a refusal answered at once snaps the field back
       input.addEventListener("change", () => handlers.onSample(typedSample()));
-      typedInto(input);
       label.append(text, input);
       return label;
     });

@@ -1,5 +1,5 @@
 /** What the network drawing shows for a record at a phase: a pure function of the data. */
-import { visibility } from "./phases.js";
+import { atLiveStep, visibility } from "./phases.js";
 
 /**
  * @param {import("./api.js").NetworkState} network the live network (used when idle)
@@ -65,10 +65,12 @@ export function phaseName(phase, L) {
 }
 
 /**
- * The selected weight or bias, as it stands now, for setting it by hand (null for none).
+ * The selected weight or bias, as it stands now, for setting it by hand (null for none, and
+ * while looking back at an earlier step: what is drawn then is not the network as it stands).
  * @param {import("./store.js").State} s
  */
 export function editableOf(s) {
+  if (!atLiveStep(s.stepper)) return null;
   const n = s.network;
   const sel = s.selection;
   if (sel?.type === "link") {

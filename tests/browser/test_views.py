@@ -60,7 +60,8 @@ def test_graph_edges_show_the_trace_numbers(page: Page) -> None:
     # An input's ∂ is its share through this node; the network's ∂E/∂y adds up every share.
     w = trace["weights"][1][0][1]["w"]
     assert text("#graph-y0-m0 .grad") == f"∂ {fmt(w * node['dE_dx'])}"
-    assert fmt(w * node["dE_dx"]) != fmt(trace["nodes"][1][0]["dE_dy"])
+    shares = [trace["weights"][1][0][j]["w"] * trace["nodes"][2][j]["dE_dx"] for j in (0, 1)]
+    assert sum(shares) == pytest.approx(trace["nodes"][1][0]["dE_dy"], rel=1e-9, abs=1e-15)
     assert "share through this node only" in (page.locator("#graph-caption").text_content() or "")
 
 

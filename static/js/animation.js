@@ -35,11 +35,13 @@ export function animate(ms, onFrame, stop = () => false) {
  * views) goes after what a key press must show, and after the browser's other tasks (a
  * background task where the browser has them). @returns {Promise<void>} */
 export function afterNextPaint() {
-  const later = globalThis.scheduler?.postTask
-    ? (/** @type {() => void} */ f) => globalThis.scheduler.postTask(f, { priority: "background" })
-    : (/** @type {() => void} */ f) => setTimeout(f, 0);
   return new Promise((resolve) => requestAnimationFrame(() => later(resolve)));
 }
+
+/** Runs `f` as a background task where the browser has them, else as a timer. */
+const later = globalThis.scheduler?.postTask
+  ? (/** @type {() => void} */ f) => globalThis.scheduler.postTask(f, { priority: "background" })
+  : (/** @type {() => void} */ f) => setTimeout(f, 0);
 
 /** Lays the page out now. Called once new numbers are in the page: the browser then lays
  * them out while it would otherwise wait for the display's next frame, and that frame only

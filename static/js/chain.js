@@ -77,18 +77,6 @@ export function backwardWeight(trace, k, i, j) {
   };
 }
 
-/**
- * For a mini-batch: the mean of the points' own gradients, which is what the update uses.
- * @param {import("./mathml.js").MathNode} symbolNode @param {number[]} each per point
- * @param {number} mean the trace's (mean) gradient
- */
-export function batchMean(symbolNode, each, mean) {
-  const shown = each.slice(0, 5).map((v) => mn(v, true));
-  const terms = each.length > 5 ? [...shown, mo("…")] : shown;
-  return equation(dE(symbolNode),
-    row(frac(int(1), int(each.length)), mo("·"), sub(mo("Σ"), mi("k")), sub(dE(symbolNode), mi("k"))),
-    row(frac(int(1), int(each.length)), mo("·"), paren(sum(terms))), mn(mean));
-}
 
 /**
  * p ← p − α·∂E/∂p for a bias or, with an L2 rate λ > 0, w ← w − α·(∂E/∂w + λ·w) for a

@@ -3,12 +3,12 @@
  * and why it follows from the one before, and for the selected node or link its formulas
  * with the numbers substituted (MathML trees) and a note on why they hold. Pure: no DOM.
  */
-import { backwardNode, backwardWeight, batchMean, errorChange, updateLine } from "./chain.js";
+import { backwardNode, backwardWeight, errorChange, updateLine } from "./chain.js";
 import { fmt } from "./format.js";
-import { errorEquation, forwardNode, meanError } from "./formulas.js";
+import { batchMean, errorEquation, forwardNode } from "./formulas.js";
 import { graphModel } from "./graph-model.js";
-import { equation, mn, product } from "./mathml.js";
-import { layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
+import { equation, mi, mn, product } from "./mathml.js";
+import { dE, layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
 
 const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
 
@@ -67,12 +67,12 @@ export function explain(record, phase, selection, learningRate, network = null) 
     const why = "E measures how far the output is from the target; backpropagation finds how " +
       "it changes with each weight.";
     if (batch > 1) {  // point 1's own E, as drawn, then the batch's: the mean
-      const first = /** @type {import("./api.js").SampleTrace[]} */ (trace.samples)[0];
-      const own = { ...trace, nodes: first.nodes, target: first.target, error: first.error };
+      const samples = /** @type {import("./api.js").SampleTrace[]} */ (trace.samples);
+      const own = { ...trace, nodes: samples[0].nodes, target: samples[0].target,
+                    error: samples[0].error };
       return said("Error at the output", [
         errorEquation(settings.loss, /** @type {any} */ (own), "point 1"),
-        meanError(/** @type {import("./api.js").SampleTrace[]} */ (trace.samples).map((p) => p.error),
-                  trace.error)],
+        batchMean(mi("E"), samples.map((p) => p.error), trace.error)],
         `${why} The first line is point 1's E; the last is the mean of the ${batch} points' ` +
         "E, the mini-batch's, which the update lowers.");
     }
@@ -99,7 +99,7 @@ export function explain(record, phase, selection, learningRate, network = null) 
                                 target: trace.samples[0].target } : trace;
       const back = backwardNode(own, settings, l, j, weightsOf);
       if (batch > 1) {
-        back.formulas.push(batchMean(nodeSym("b", l, j), trace.samples.map((p) => p.nodes[l][j].dE_db),
+        back.formulas.push(batchMean(dE(nodeSym("b", l, j)), trace.samples.map((p) => p.nodes[l][j].dE_db),
                                      n.dE_db));
         back.note += ` The lines above are point 1's; the last is the mean of the ${batch} ` +
           "points' ∂E/∂b, the one the update uses.";
@@ -133,7 +133,7 @@ export function explain(record, phase, selection, learningRate, network = null) 
       const own = { ...trace, nodes: first.nodes, weights: trace.weights.map((m, kk) =>
         m.map((r, ii) => r.map((w, jj) => ({ ...w, dE_dw: first.dE_dw[kk][ii][jj] })))) };
       back.formulas = [backwardWeight(own, k, i, j).formulas[0],
-                       batchMean(W, trace.samples.map((p) => p.dE_dw[k][i][j]), link.dE_dw)];
+                       batchMean(dE(W), trace.samples.map((p) => p.dE_dw[k][i][j]), link.dE_dw)];
       back.note += ` First point 1's; then the mean over the ${batch} points, which the update uses.`;
     }
     const lr = fmt(learningRate);

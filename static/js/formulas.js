@@ -98,14 +98,13 @@ export function errorEquation(loss, trace, whose = "") {
     row(half(), mo("·"), sum(terms)), mn(trace.error));
 }
 
-/** A mini-batch's E: the mean of its points' own E (the first five written out).
- * @param {number[]} each per point @param {number} mean */
-export function meanError(each, mean) {
-  const shown = each.slice(0, 5).map((v) => mn(v));
-  const n = int(each.length);
-  return equation(mi("E"), row(frac(int(1), n), mo("·"), sub(mo("Σ"), mi("k")), sub(mi("E"), mi("k"))),
-    row(frac(int(1), int(each.length)), mo("·"), paren(sum(each.length > 5 ? [...shown, mo("…")] : shown))),
-    mn(mean));
+/** A mini-batch's value `symbol`: the mean of its points' own (the first five written out).
+ * @param {MathNode} symbol @param {number[]} each per point @param {number} mean */
+export function batchMean(symbol, each, mean) {
+  const shown = each.slice(0, 5).map((v) => mn(v, true));
+  const share = () => frac(int(1), int(each.length));
+  return equation(symbol, row(share(), mo("·"), sub(mo("Σ"), mi("k")), sub(symbol, mi("k"))),
+    row(share(), mo("·"), paren(sum(each.length > 5 ? [...shown, mo("…")] : shown))), mn(mean));
 }
 
 /** The forward formulas of node (l, j): the weighted sum x, then y = f(x). */

@@ -24,15 +24,15 @@ export const SIZES = Object.freeze({
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 
+/** True if layers k and k+1 have so many links (over 9) that their labels show on demand.
+ * @param {number[]} layers @param {number} k */
+export const crowdedPair = (layers, k) => layers[k] * layers[k + 1] > 9;
+
 /**
  * @param {number[]} layers @param {number} width the CSS width available
  * @param {number} [spread] how much wider than the least the gaps between layers are
  * @returns {Layout}
  */
-/** True if layers k and k+1 have so many links (over 9) that their labels show on demand.
- * @param {number[]} layers @param {number} k */
-export const crowdedPair = (layers, k) => layers[k] * layers[k + 1] > 9;
-
 export function layoutNetwork(layers, width, spread = 1) {
   const S = SIZES;
   const L = layers.length;

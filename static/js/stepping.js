@@ -130,8 +130,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
       await afterNextPaint();  // the new numbers first; the plot and pictures then
       await onWeights();
     }
-    const phase = currentPhase(store.state.stepper);
-    if (phase) await animatePhase(phase);
+    await animateCurrentPhase();
   }
 
   /** The next pass's sample or mini-batch; a mini-batch moves on through the data. */
@@ -157,11 +156,14 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     layOutNow();
     await afterNextPaint();  // the new numbers first; the plot and pictures then
     await onWeights();
-    await animatePhase(currentPhase(store.state.stepper));
+    await animateCurrentPhase();
     return true;
   }
 
-  async function animatePhase(phase) {
+  /** Animates the phase the stepper is at (none when it was cleared meanwhile: Play, Reset). */
+  async function animateCurrentPhase() {
+    const phase = currentPhase(store.state.stepper);
+    if (!phase) return;
     const ms = TIMING.pulseMs / speed();
     const L = store.state.network.layers.length;
     const mine = generation;

@@ -135,7 +135,7 @@ export function checkLossAndOutput(changes, network) {
  * turned into sentences. @param {string} detail @returns {string}
  */
 export function plainWords(detail) {
-  const said = String(detail)
+  return String(detail)
     .replace(/^(input|target)\[(\d+)\]: Input should be a valid number.*$/,
              (_, f, i) => `The ${f}'s value ${Number(i) + 1} must be a number.`)
     .replace(/^(input|target): List should have at least 1 item after validation, not 0$/,
@@ -152,7 +152,6 @@ export function plainWords(detail) {
              (_, f, n) => `${f.replace(/_/g, " ")} must be at least ${n}`)
     .replace(/(\w+): Input should be greater than ([\d.e+-]+)/g,
              (_, f, n) => `${f.replace(/_/g, " ")} must be above ${n}`);
-  return said;
 }
 
 /** A message as a sentence: its first letter a capital. @param {string} text */

@@ -54,7 +54,11 @@ DEFAULT_THUMBNAIL_RESOLUTION: Final = 16
 MAX_CALL_SECONDS: Final = 1.0  # no training call may hold the server longer than about this
 PLAY_CHUNK_SECONDS: Final = 0.012  # Play over a WebSocket: the work of one frame, at most
 PLAY_FRAMES_PER_SECOND: Final = 60  # what the chunks aim to leave room for, per stream
-MAX_UNACKED_FRAMES: Final = 2  # frames sent but not yet drawn by the page, per stream
+# Frames sent but not yet drawn by the page, per stream. With two, the server waited for
+# the page's acknowledgement before 3 in 4 chunks (about 3 ms each, as the page draws once per
+# display frame); a third lets it train one display frame ahead. The page skips the frames
+# trained with old settings, so that a change still shows in the next frame drawn.
+MAX_UNACKED_FRAMES: Final = 3
 PLAY_HISTORY_POINTS: Final = 32  # loss samples per Play frame (the chart keeps 1,500 in all)
 HEAVY_WORKERS: Final = 2  # training calls and plot grids at once (one per core); others queue
 GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h

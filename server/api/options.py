@@ -41,6 +41,7 @@ LIMITS = Limits(
     max_landscape_span=limits.MAX_LANDSCAPE_SPAN,
     max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
     max_test_fraction=limits.MAX_TEST_FRACTION, plot_domain=list(limits.PLOT_DOMAIN),
+    play_frames_ahead=limits.MAX_UNACKED_FRAMES,
 )
 
 

@@ -16,13 +16,14 @@ answer, with at most PLAY_HISTORY_POINTS of its loss samples}. A refused message
 chunk sends {"type": "error", "status", "detail", "errors"?}, as the HTTP routes would
 answer, and pauses (the socket stays open).
 
-Pacing and fairness: at most MAX_UNACKED frames are in flight, so the server trains at the
-page's pace of drawing and never queues stale frames; each chunk is one call in the heavy
-pool, under the network's lock, written back to the store (so that any worker sees the
-network as of the last frame). Chunks aim at PLAY_CHUNK_SECONDS of work, less when many
-streams share the process, so that every stream gets its frames and what drops under load
-is samples per second, not frames. Learning rate, λ, activations and loss change by PATCH,
-as always: the next chunk trains with them.
+Pacing and fairness: at most MAX_UNACKED_FRAMES frames are in flight (trained and not yet
+acknowledged), so the server trains at the page's pace of drawing and queues no more than
+that (the page skips those trained with settings it knows are old); each chunk is one
+call in the heavy pool, under the network's lock, written back to the store (so that any
+worker sees the network as of the last frame). Chunks aim at PLAY_CHUNK_SECONDS of work,
+less when many streams share the process, so that every stream gets its frames and what
+drops under load is samples per second, not frames. Learning rate, λ, activations and loss
+change by PATCH, as always: the next chunk trains with them.
 """
 
 from __future__ import annotations

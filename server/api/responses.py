@@ -211,6 +211,8 @@ class Limits(BaseModel):
     max_noise: float
     max_test_fraction: float
     plot_domain: list[float] = Field(description="[low, high] of every input axis of the plot")
+    play_frames_ahead: int = Field(
+        description="Play: the most frames the server sends before the page acknowledges them")
 
 
 class DatasetDefaults(BaseModel):

@@ -37,7 +37,8 @@ async function main() {
     onNextSample: () => control.run(tools.nextSample), onPoint: (event) => control.point(event),
   }, options);
   const training = createTraining({ store, session, draw: () => { stepping.render(); tpanel.draw(store.state); },
-                                    onPause: () => setup.saveHash(), maxSteps: options.limits.max_steps_per_call });
+                                    onPause: () => setup.saveHash(), maxSteps: options.limits.max_steps_per_call,
+                                    framesAhead: options.limits.play_frames_ahead });
   const setup = createSetup({ store, training, options, table: settingsTable(options) });
   const tools = createTools({ store, session, stepping, setup, showGradcheck: tpanel.showGradcheck });
   const landscape = bindLandscape({ store, session, run: (a) => control.run(a), preset: (network, choice) =>

@@ -13,18 +13,19 @@ import { PLAY, PLOT } from "./config.js";
 
 /** The settings a frame says it trained with, compared with the network's. */
 const SETTINGS = ["learning_rate", "l2", "activation", "output_activation", "loss"];
-/** The most frames trained with old settings that go unseen in a row. */
-const MAX_UNSEEN = 2;
 /** How many of the last frames drawn the benchmark's record keeps (about two seconds). */
 const KEPT_FRAMES = 120;
 
 /**
  * @param {{store: import("./session.js").Store,
  *          session: ReturnType<typeof import("./session.js").createSession>,
- *          draw: () => void, onPause: () => void, maxSteps: number}} ctx
- *   maxSteps: the server's limit on steps per call (from /api/options)
+ *          draw: () => void, onPause: () => void, maxSteps: number,
+ *          framesAhead: number}} ctx
+ *   maxSteps: the server's limit on steps per call; framesAhead: the most frames the Play
+ *   stream sends ahead of the page's acknowledgements, so the most that can have trained
+ *   with old settings when a change is answered (both from /api/options)
  */
-export function createTraining({ store, session, draw, onPause, maxSteps }) {
+export function createTraining({ store, session, draw, onPause, maxSteps, framesAhead }) {
   let steps = 10;
   let dirty = false;
   let stopped = Promise.resolve();
@@ -132,11 +133,11 @@ export function createTraining({ store, session, draw, onPause, maxSteps }) {
     return SETTINGS.some((k) => k in message.settings && k in now && message.settings[k] !== now[k]);
   }
 
-  /** Frames trained with old settings go into the store unseen, at most MAX_UNSEEN in a row,
+  /** Frames trained with old settings go into the store unseen, at most framesAhead in a row,
    * and are acknowledged at once: a change shows in the next frame drawn. */
   function skipStale() {
     let skipped = false;
-    while (received.length && unseen < MAX_UNSEEN && stale(received[0])) {
+    while (received.length && unseen < framesAhead && stale(received[0])) {
       applyFrame(received.shift(), false);
       unseen += 1;
       skipped = true;

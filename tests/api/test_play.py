@@ -6,7 +6,7 @@ import itertools
 
 from fastapi.testclient import TestClient
 
-from server.limits import PLAY_HISTORY_POINTS
+from server.limits import MAX_UNACKED_FRAMES, PLAY_HISTORY_POINTS
 
 PLAY = {"type": "play", "batch_size": 10, "resolution": 8, "functions_resolution": 4}
 
@@ -71,16 +71,18 @@ def test_play_trains_in_frames_and_pauses(client: TestClient) -> None:
     assert longest > PLAY_HISTORY_POINTS  # the thinning was tested
 
 
-def test_play_sends_no_more_than_two_frames_ahead_of_the_page(client: TestClient) -> None:
+def test_play_sends_no_more_than_its_frames_ahead_of_the_page(client: TestClient) -> None:
     network = _network(client)
+    ahead = client.get("/api/options").json()["limits"]["play_frames_ahead"]
+    assert ahead == MAX_UNACKED_FRAMES
     with client.websocket_connect(f"/api/networks/{network}/play") as ws:
         ws.send_json(PLAY)
-        first, second = ws.receive_json(), ws.receive_json()
-        assert (first["frame"], second["frame"]) == (1, 2)
+        sent = [ws.receive_json() for _ in range(ahead)]
+        assert [f["frame"] for f in sent] == list(range(1, ahead + 1))
         step = client.get(f"/api/networks/{network}").json()["step"]
-        assert step == second["step"]  # nothing trains until a frame is acknowledged
-        ws.send_json({"type": "ack", "frame": 2})
-        assert ws.receive_json()["frame"] == 3
+        assert step == sent[-1]["step"]  # nothing trains until a frame is acknowledged
+        ws.send_json({"type": "ack", "frame": 1})
+        assert ws.receive_json()["frame"] == ahead + 1
         _pause(ws)
 
 
@@ -95,10 +97,10 @@ def test_play_settings_changed_by_patch_apply_to_the_next_frames(client: TestCli
         ws.send_json({**PLAY, "batch_size": None})
         later = _frames(ws, 4)
         _pause(ws)
-    # Sent before the change: at most the two frames already on their way.
+    # Sent before the change: at most the frames already on their way.
     assert all(f["settings"] == {"learning_rate": 0.125, "l2": 0.0, "activation": "tanh",
                                  "output_activation": "sigmoid", "loss": "squared"}
-               for f in frames[2:])
+               for f in frames[MAX_UNACKED_FRAMES:])
     # The full batch: one update per step on all 50 points (none held out for testing).
     assert later[-1]["samples_trained"] - later[-2]["samples_trained"] == \
         50 * later[-1]["chunk_steps"]
@@ -154,5 +156,5 @@ def test_play_steps_caps_the_updates_per_frame(client: TestClient) -> None:
         ws.send_json({**PLAY, "steps": None})
         later = _frames(ws, 8)
         _pause(ws)
-    assert all(f["chunk_steps"] <= 3 for f in frames[2:])  # two may be on their way
+    assert all(f["chunk_steps"] <= 3 for f in frames)
     assert later[-1]["chunk_steps"] > 3  # no cap: as many as fit the chunk's time

@@ -135,7 +135,12 @@ export function createController({ store, stepping, training, setup, sync, limit
       if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
       if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
       valid(checkLossAndOutput(changes, store.state.network));
-      await stepping.configure(changes);
+      training.expect(changes);
+      try {
+        await stepping.configure(changes);
+      } finally {
+        training.expect(null);
+      }
       setup.saveHash();
     }),
     /** @param {{input:number[], target:number[]}} sample */

@@ -37,6 +37,10 @@ export function createTraining({ store, session, draw, onPause, maxSteps, frames
   const received = [];
   let unseen = 0;  // frames put into the store without being drawn, since the last drawn
   let sentRequest = "";  // the settings the stream was last asked to train with
+  /** @type {Record<string, unknown>|null} settings a change has asked the server for, not yet
+   * answered: a frame trained with others is old already (the answer's body can come tens of
+   * milliseconds after the server applied it, while frames are drawn) */
+  let expected = null;
   // Frames that drew a new state, and samples trained, while playing (for the benchmark).
   const stats = { frames: 0, received: 0, samples: 0, since: 0, stepsPerCall: 0, serverMs: 0, drawMs: 0,
                   transport: "", /** @type {object|null} */ frameSettings: null,
@@ -126,11 +130,17 @@ export function createTraining({ store, session, draw, onPause, maxSteps, frames
     if (draw) dirty = true;
   }
 
-  /** True for a frame trained with settings the page already knows to be old (the answer
-   * to a change came before it). @param {any} message */
+  /** True for a frame trained with settings the page already knows to be old: a change was
+   * asked for, or answered, before it came. @param {any} message */
   function stale(message) {
-    const now = /** @type {Record<string, unknown>} */ (network());
+    const now = { .../** @type {Record<string, unknown>} */ (network()), ...expected };
     return SETTINGS.some((k) => k in message.settings && k in now && message.settings[k] !== now[k]);
+  }
+
+  /** Frames trained with other settings than `changes` are old from now on, until the
+   * change is answered or refused (then null). @param {Record<string, unknown>|null} changes */
+  function expect(changes) {
+    expected = changes;
   }
 
   /** Frames trained with old settings go into the store unseen, at most framesAhead in a row,
@@ -308,6 +318,6 @@ export function createTraining({ store, session, draw, onPause, maxSteps, frames
   }
 
   return {
-    play, pause, loadDataset, refreshFunction, refreshPictures, editPoints,
+    play, pause, loadDataset, refreshFunction, refreshPictures, editPoints, expect,
   };
 }

@@ -2,6 +2,7 @@
 sharing by link and by file, and recovery after the server forgets the network."""
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -274,6 +275,50 @@ def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:
     assert stats["frames"] >= stats["received"] - MAX_UNACKED_FRAMES
     page.wait_for_timeout(300)
     assert api(page, "GET", "")["step"] == state["step"]  # paused: nothing trains
+
+
+# Inside the page: the frames drawn and received when a change's answer (a PATCH) came.
+LATE_ANSWER_PROBE = """() => {
+  const stats = window.backpropPlayStats;
+  const fetched = window.fetch;
+  window.lateAnswer = null;
+  window.fetch = async (input, init) => {
+    const response = await fetched(input, init);
+    if (init?.method === "PATCH") window.lateAnswer = [stats.frames, stats.received];
+    return response;
+  };
+}"""
+
+
+def test_training_frames_of_a_change_applied_but_not_yet_answered_are_drawn(page: Page) -> None:
+    """The server has applied a change, and its answer reaches the page late (held here for
+    half a second): the frames trained with the new setting meanwhile are drawn as they come,
+    not skipped as old (the page knows what it asked for); only those trained before the
+    change applied, at most the frames the server sends ahead and the chunk it was on, go
+    unseen."""
+    page.select_option("#play-speed", "max")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 5")
+    page.evaluate(LATE_ANSWER_PROBE)
+
+    def late(route) -> None:
+        response = route.fetch()  # the server applies the change now
+        time.sleep(0.5)  # the page goes on playing meanwhile
+        route.fulfill(response=response)
+
+    page.route("**/api/networks/*", lambda route: late(route)
+               if route.request.method == "PATCH" else route.continue_())
+    before = page.evaluate("[window.backpropPlayStats.frames, window.backpropPlayStats.received]")
+    field = page.get_by_label("Learning rate", exact=True)
+    field.fill("0.125")
+    field.press("Enter")
+    wait_until(page, "window.lateAnswer !== null")
+    frames, received = page.evaluate("window.lateAnswer")
+    assert frames - before[0] >= 8  # it played on while the answer was held
+    assert (received - before[1]) - (frames - before[0]) <= MAX_UNACKED_FRAMES + 1
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
 
 
 def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Page) -> None:

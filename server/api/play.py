@@ -54,6 +54,11 @@ from .responses import ErrorItem
 
 router = APIRouter(prefix="/api/networks", tags=["training"])
 
+# The longest a chunk's estimate (workbench.estimated_seconds, generous: about twice the real
+# time) may be: about twice the chunk's aim. The steps grown for a small batch, or a small
+# dataset, are never asked of a larger one (which would be refused as too long for a call).
+LONGEST_CHUNK_ESTIMATE = 4 * PLAY_CHUNK_SECONDS
+
 
 class Streams:
     """How many Play streams of this process are training now (for the chunk length)."""
@@ -127,18 +132,21 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                     field="type", message="a message's type is play, pause or ack")]))
             wake.set()
 
-    def chunk(request: TrainRequest, steps: int, frame: int) -> tuple[bytes, float]:
-        """`steps` updates under the network's lock, written back; frame `frame`'s bytes
-        and the seconds of work."""
+    def chunk(request: TrainRequest, steps: int, frame: int) -> tuple[bytes, int, float]:
+        """At most `steps` updates (fewer if the estimate puts them beyond
+        LONGEST_CHUNK_ESTIMATE) under the network's lock, written back; frame `frame`'s bytes,
+        the steps trained and the seconds of work."""
         plot = (PlotRequest(request.layer, request.node, request.resolution)
                 if request.resolution else None)
         with store.open(network_id, with_data=True) as network:
+            steps = min(steps, network.steps_within(request.batch_size, LONGEST_CHUNK_ESTIMATE))
             trained = network.train(steps, request.batch_size, None, plot,
                                     request.functions_resolution)
             settings = network.settings()
         answer = train_out(trained, request.node, PLAY_HISTORY_POINTS).model_dump(mode="json")
-        return orjson.dumps({"type": "frame", "frame": frame, "chunk_steps": trained.outcome.steps,
-                             "settings": settings, **answer}), trained.seconds
+        return (orjson.dumps({"type": "frame", "frame": frame, "chunk_steps": trained.outcome.steps,
+                              "settings": settings, **answer}),
+                trained.outcome.steps, trained.seconds)
 
     receiver = asyncio.create_task(receive())
     frame, steps, was_playing = 0, 1, False
@@ -158,7 +166,7 @@ async def play(websocket: WebSocket, network_id: str) -> None:
             request, cap = state["request"], state["cap"]
             asked = min(steps, cap or steps)
             try:
-                body, seconds = await heavy.run(
+                body, trained, seconds = await heavy.run(
                     lambda r=request, s=asked, n=frame + 1: chunk(r, s, n))
             except Exception as error:
                 known = error_body(error)
@@ -169,10 +177,10 @@ async def play(websocket: WebSocket, network_id: str) -> None:
                 continue
             frame += 1
             await send(body)
-            # The next chunk aims at this stream's share of the work.
+            # The next chunk aims at this stream's share of the work, from what this one did.
             target = streams.chunk_seconds()
             steps = max(1, min(MAX_STEPS_PER_CALL,
-                               round(steps * min(2.0, target / max(seconds, 1e-5)))))
+                               round(trained * min(2.0, target / max(seconds, 1e-5)))))
     except WebSocketDisconnect:
         pass
     finally:

@@ -186,6 +186,12 @@ class Network(Inspections):
     def remove_point(self, part: str, index: int) -> Dataset:
         return self._data(lambda: self._workbench.remove_point(part, index))
 
+    def steps_within(self, batch_size: int | None, seconds: float) -> int:
+        """The most steps of `batch_size` (None: the full batch) on the dataset as it is that
+        the estimate of a training call puts within `seconds` (at least 1)."""
+        with self.lock:
+            return self._workbench.steps_within(self._arch, batch_size, seconds)
+
     def train(self, steps: int, batch_size: int | None, l2: float | None,
               plot: PlotRequest | None = None, functions_resolution: int = 0) -> Trained:
         """`steps` updates on the dataset, with the L2 rate `l2` (None: the network's own);

@@ -253,6 +253,18 @@ class Workbench:
         self.rollback(saved)
         return None
 
+    def steps_within(self, arch: Architecture, batch_size: int | None, seconds: float) -> int:
+        """The most steps that `train` estimates within `seconds` (at least 1; 1 without
+        training data, which `train` refuses anyway)."""
+        data = self.dataset
+        if data is None or len(data.train) == 0:
+            return 1
+        n = len(data.train)
+        size = n if batch_size is None else min(batch_size, n)
+        fixed = estimated_seconds(arch, 0, size, n + len(data.test))
+        per_step = estimated_seconds(arch, 1, size, n + len(data.test)) - fixed
+        return max(1, int((seconds - fixed) / per_step))
+
     def checkpoint(self) -> Cursor | None:
         """Where the epoch stands, to roll back to if a call is refused after training."""
         c = self._cursor

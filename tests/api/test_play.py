@@ -6,6 +6,7 @@ import itertools
 
 from fastapi.testclient import TestClient
 
+from server.engine import kernel
 from server.limits import MAX_UNACKED_FRAMES, PLAY_HISTORY_POINTS
 
 PLAY = {"type": "play", "batch_size": 10, "resolution": 8, "functions_resolution": 4}
@@ -158,3 +159,28 @@ def test_play_steps_caps_the_updates_per_frame(client: TestClient) -> None:
         _pause(ws)
     assert all(f["chunk_steps"] <= 3 for f in frames)
     assert later[-1]["chunk_steps"] > 3  # no cap: as many as fit the chunk's time
+
+
+def test_play_a_larger_batch_or_dataset_during_play_trains_on_without_refusal(
+        client: TestClient) -> None:
+    """The updates per frame grown for batches of 1 are not asked of the full batch (nor of
+    a dataset grown meanwhile): such a chunk would be refused as longer than a call may be."""
+    assert kernel.warm_up()  # batches of 1 train fast enough to grow many steps a frame
+    network = _network(client)
+    client.put(f"/api/networks/{network}/dataset",
+               json={"name": "sine", "size": 10_000, "test_fraction": 0})
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json({**PLAY, "batch_size": 1})
+        small = _frames(ws, 30)
+        assert small[-1]["chunk_steps"] > 50  # grown to fill a chunk's time
+        ws.send_json({**PLAY, "batch_size": None})
+        large = _frames(ws, 6)
+        client.put(f"/api/networks/{network}/dataset", json={"name": "sine", "size": 100})
+        ws.send_json({**PLAY, "batch_size": None})
+        _frames(ws, 30)
+        client.put(f"/api/networks/{network}/dataset",
+                   json={"name": "sine", "size": 10_000, "test_fraction": 0})
+        grown = _frames(ws, 6)
+        _pause(ws)
+    for frame in large + grown:  # every one a frame (_frames asserts it), none an error
+        assert frame["chunk_steps"] >= 1

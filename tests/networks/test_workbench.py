@@ -62,3 +62,19 @@ def test_workbench_a_long_call_stops_by_time_and_says_how_far_it_got(monkeypatch
     again = whole.train(done, 8, None)
     assert again.snapshot.params.equals(trained.snapshot.params)
     assert again.outcome.samples == trained.outcome.samples
+
+
+@pytest.mark.parametrize("batch", [1, 32, None])
+def test_workbench_steps_within_a_time_are_the_most_the_estimate_puts_there(batch) -> None:
+    from server.networks.store import MemoryStore
+
+    network = MemoryStore().create(seed=1, layers=(2, 8, 8, 1))
+    assert network.steps_within(batch, 0.05) == 1  # no data yet: training is refused anyway
+    network.generate_dataset("spiral", 4000, 0.1, 2, 0.25)
+    arch = Architecture((2, 8, 8, 1), "sigmoid", "sigmoid", "squared")
+    size = 3000 if batch is None else batch
+    for seconds in (0.05, 0.5):
+        steps = network.steps_within(batch, seconds)
+        assert estimated_seconds(arch, steps, size, 4000) <= seconds or steps == 1
+        assert estimated_seconds(arch, steps + 1, size, 4000) > seconds
+    assert network.steps_within(batch, 1e-9) == 1

@@ -2,6 +2,7 @@
 across processes, and killing a worker (kill -9) in the middle of the load loses no network
 and leaves no inconsistent trace."""
 
+import http.client
 import json
 import os
 import signal
@@ -88,7 +89,9 @@ def test_workers_kill_9_of_a_worker_loses_no_network_and_no_consistency(workers)
                 _call(url, "POST", f"/api/networks/{n}/step", SAMPLE)
                 with lock:
                     done[n] += 1
-            except (urllib.error.URLError, ConnectionError, OSError):
+            except (urllib.error.URLError, OSError, http.client.HTTPException):
+                # (HTTPException: the answer cut short, e.g. IncompleteRead, once its
+                # headers were sent)
                 with lock:
                     failed[n] += 1  # the call was on the killed worker: it may or may not
                     # have been written, but never half

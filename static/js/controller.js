@@ -36,7 +36,7 @@ export function createController({ store, stepping, training, setup, sync, limit
   let statusAt = 0;
   let fade = 0;
   store.subscribe((s, action) => {
-    if (action !== "status" || !s.status) return;
+    if ((action !== "status" && action !== "note") || !s.status) return;
     statusAt = Date.now();
     // and it goes by itself once it has been read
     window.clearTimeout(fade);
@@ -83,7 +83,12 @@ export function createController({ store, stepping, training, setup, sync, limit
     const queuedAt = resets;
     return async () => {
       if (queuedAt !== resets) return;
+      const playing = store.state.playing;
       await training.pause();
+      if (playing) {
+        store.apply("note", "Play paused: stepping by hand changes the same weights. Press " +
+                            "Play to train on.");
+      }
       await action();
     };
   };
@@ -96,13 +101,13 @@ export function createController({ store, stepping, training, setup, sync, limit
     },
     forward: async () => {
       if (!await stepping.runUntil((p) => p.kind === "error")) {
-        store.apply("status", "The forward pass of this step is complete: Backward (or Next) " +
+        store.apply("note", "The forward pass of this step is complete: Backward (or Next) " +
                               "goes on from here.");
       }
     },
     backward: async () => {
       if (!await stepping.runUntil((p) => p.kind === "backward" && p.layer === 1)) {
-        store.apply("status", "The backward pass of this step is complete: Update (or Next) " +
+        store.apply("note", "The backward pass of this step is complete: Update (or Next) " +
                               "applies it.");
       }
     },

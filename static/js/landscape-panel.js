@@ -83,7 +83,7 @@ export function bindLandscape({ store, session, run, preset }) {
     const sel = store.state.selection;
     if (sel?.type === "link") choose({ a: { kind: "weight", k: sel.k, i: sel.i, j: sel.j } });
     else if (sel?.type === "node" && sel.l > 0) choose({ a: { kind: "bias", k: sel.l - 1, j: sel.j } });
-    else store.apply("status", "Select a weight (or a node, for its bias) in the drawing first.");
+    else store.apply("note", "Select a weight (or a node, for its bias) in the drawing first.");
   });
   const onePair = { a: { kind: "weight", k: 1, i: 0, j: 0 }, b: { kind: "bias", k: 1, j: 0 },
                     over: "train" };

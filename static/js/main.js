@@ -46,7 +46,7 @@ async function main() {
       .then(() => {
         store.apply("landscape", choice);
         // Say what the preset changed: a new network, its settings, the data.
-        store.apply("status", `Preset: a new ${network.layers.join("-")} network, ` +
+        store.apply("note", `Preset: a new ${network.layers.join("-")} network, ` +
           `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line.`);
       }) });
   const sync = () => { panel.sync(store.state); tpanel.sync(store.state); stepping.render(); landscape.sync(); };
@@ -55,10 +55,13 @@ async function main() {
 
   // Views render from the store; training results are drawn once per frame by training.js.
   let status = "";
+  let kind = "";
   store.subscribe((s, action) => {
-    if (s.status !== status) panel.showStatus((status = s.status));
-    if (action !== "trained" && action !== "status") stepping.render();
-    if (!["trained", "status"].includes(action)) tpanel.draw(s);
+    if (s.status !== status || s.statusKind !== kind) {
+      panel.showStatus((status = s.status), (kind = s.statusKind));
+    }
+    if (!["trained", "status", "note"].includes(action)) stepping.render();
+    if (!["trained", "status", "note"].includes(action)) tpanel.draw(s);
     if (action === "trained") landscape.refreshSoon();
   });
   bindKeys((name) => control.step(name), () => control.play());

@@ -78,9 +78,11 @@ export function bindPanel(handlers, options) {
     handlers.onSpeed(speed);
   });
 
-  function showStatus(message) {
+  /** @param {string} message @param {"error"|"note"} kind a note is not drawn as an error */
+  function showStatus(message, kind) {
     $("status").textContent = message;
     $("status").classList.toggle("shown", Boolean(message));
+    $("status").classList.toggle("note", kind === "note");
   }
 
   /** What the sample fields hold now (numbers, NaN where not one). */

@@ -65,7 +65,7 @@ export function createSession(store, onRecovered) {
       if (store.state.network.id === used) {
         recovering ??= recreate().finally(() => { recovering = null; });
         await recovering;
-        store.apply("status", "The server had forgotten this network; it was re-created as it was.");
+        store.apply("note", "The server had forgotten this network; it was re-created as it was.");
       }
       return fn(store.state.network.id);
     }

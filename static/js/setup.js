@@ -35,7 +35,9 @@ export function createSetup({ store, training, options, table }) {
    * @param {import("./url-state.js").LinkState} link @param {string[]} [notes]
    */
   async function restore(link, notes = []) {
+    const playing = store.state.playing;
     await training.pause();
+    if (playing) store.apply("note", "Play paused for the new network: press Play to train it.");
     // λ was a training setting in older links; it is the network's own now.
     let wanted = { ...(link.training?.l2 !== undefined ? { l2: link.training.l2 } : {}),
                    ...(link.network ?? {}) };
@@ -122,7 +124,7 @@ export function createSetup({ store, training, options, table }) {
     const { spec, note } = keptDataset(layers);
     await restore({ network: { ...keep, layers }, training: store.state.training,
                     dataset: spec });
-    if (note) store.apply("status", note);
+    if (note) store.apply("note", note);
   }
 
   /** A dataset from the controls; a dataset of two inputs needs a network of two. */
@@ -136,7 +138,7 @@ export function createSetup({ store, training, options, table }) {
                                  loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
                                  layers: shape },
                       training: store.state.training, dataset: spec });
-      store.apply("status", `The ${spec.name} dataset has ${wanted} input(s): the network was ` +
+      store.apply("note", `The ${spec.name} dataset has ${wanted} input(s): the network was ` +
                             `rebuilt as ${shape.join("-")}.`);
       return;
     }
@@ -177,8 +179,9 @@ export function createSetup({ store, training, options, table }) {
           : "with new weights (the file has none)") +
         (state.dataset === undefined ? `; the file has no data, so ${data ? "the usual " +
           "dataset for this shape was chosen" : "there is none"}` : "") + ".";
-      const problems = store.state.status;  // what could not be used, if anything
-      store.apply("status", problems ? `${problems} ${brought}` : brought);
+      const problems = store.state.statusKind === "error" ? store.state.status : "";  // what could not be used, if anything
+      if (problems) store.apply("status", `${problems} ${brought}`);
+      else store.apply("note", brought);
     },
   };
 }

@@ -21,6 +21,7 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./ph
  *   selection: import("./network-view.js").Selection|null,
  *   plotted: {layer:number, node:number}|null,
  *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
+ *   statusKind: "error"|"note",
  *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
  *   pictures: {inputs:number, values:any[][]}|null, hovered: {layer:number, node:number}|null,
  *   landscape: {a:object, b:object, over:"sample"|"train"}|null,
@@ -46,7 +47,7 @@ export function initialState(training) {
     network: null, initial: null, dataset: null, datasetSpec: null, training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
-    status: "", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
+    status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
     hovered: null, landscape: null,
   };
 }
@@ -187,8 +188,10 @@ export function reduce(s, action, p) {
       return { ...s, func: p };
     case "playing":
       return { ...s, playing: Boolean(p) };
-    case "status":
-      return { ...s, status: String(p ?? "") };
+    case "status":  // p: what went wrong (or "": nothing to say)
+      return { ...s, status: String(p ?? ""), statusKind: "error" };
+    case "note":  // p: what the page did on its own, or what to do next: not an error
+      return { ...s, status: String(p ?? ""), statusKind: "note" };
     default:
       throw new Error(`unknown action ${action}`);
   }

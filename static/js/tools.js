@@ -33,7 +33,7 @@ export function createTools({ store, session, stepping, setup, showGradcheck }) 
     async copyLink() {
       setup.saveHash();
       await navigator.clipboard?.writeText(location.href).catch(() => {});
-      store.apply("status", "The link in the address bar now reproduces this network (its " +
+      store.apply("note", "The link in the address bar now reproduces this network (its " +
                             "weights exactly), its settings, its data and its sample; the phase " +
                             "you are at is not kept: it opens at Ready.");
     },

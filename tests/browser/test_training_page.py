@@ -93,6 +93,7 @@ def test_training_two_input_dataset_rebuilds_the_network_and_draws_a_heatmap(
     assert page.locator("[id^=node-0-]").count() == 2
     assert api(page, "GET", "/dataset")["name"] == "xor"
     assert "rebuilt as 2-2-2-1" in (page.locator("#status").text_content() or "")
+    assert "note" in (page.locator("#status").get_attribute("class") or "")  # not an error
     # the heatmap is drawn: the plot's centre pixel is coloured, not white
     pixel = page.evaluate("""() => {
         const c = document.getElementById('data-plot');
@@ -272,6 +273,23 @@ def test_training_the_full_batch_chosen_during_fast_play_plays_on(page: Page) ->
     assert (page.locator("#status").text_content() or "") == ""
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("body[data-playing=false]")
+
+
+def test_training_a_step_pressed_during_play_says_play_paused_as_a_note(page: Page) -> None:
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 3")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    status = page.locator("#status")
+    assert "Play paused" in (status.text_content() or "")
+    assert "note" in (status.get_attribute("class") or "")
+    page.get_by_label("Learning rate", exact=True).fill("0")
+    page.get_by_label("Learning rate", exact=True).press("Enter")
+    settle(page)
+    assert "above 0" in (status.text_content() or "")
+    assert "note" not in (status.get_attribute("class") or "")  # an error looks like one
 
 
 def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:

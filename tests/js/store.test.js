@@ -90,6 +90,15 @@ test("store_notifies_listeners_with_the_action", () => {
   assert.throws(() => store.apply("no-such-action"), /unknown action/);
 });
 
+test("store_a_note_is_a_status_that_is_not_an_error_and_an_error_replaces_it", () => {
+  const store = createStore(created());
+  store.apply("note", "the network was rebuilt");
+  assert.deepEqual([store.state.status, store.state.statusKind], ["the network was rebuilt", "note"]);
+  store.apply("status", "the learning rate must be above 0");
+  assert.deepEqual([store.state.status, store.state.statusKind],
+                   ["the learning rate must be above 0", "error"]);
+});
+
 test("other data clears the loss curve; the same data again (a recovery) keeps it", () => {
   const data = (seed, n) => ({ name: "sine", size: n, noise: 0.1, seed, test_fraction: 0.2,
                                train: Array(n - n / 5).fill({ input: [0], target: [0] }),

@@ -77,18 +77,15 @@ export function createController({ store, stepping, training, setup, sync, limit
   };
 
   /** Step-mode actions pause training first: both change the same weights. Those still
-   * queued when Reset is pressed are dropped. */
+   * queued when Reset is pressed are dropped. `why`: what the note says when Play paused. */
   let resets = 0;
-  const stepAction = (action) => {
+  const stepAction = (action, why = "stepping by hand changes the same weights") => {
     const queuedAt = resets;
     return async () => {
       if (queuedAt !== resets) return;
       const playing = store.state.playing;
       await training.pause();
-      if (playing) {
-        store.apply("note", "Play paused: stepping by hand changes the same weights. Press " +
-                            "Play to train on.");
-      }
+      if (playing) store.apply("note", `Play paused: ${why}. Press Play to train on.`);
       await action();
     };
   };
@@ -117,6 +114,10 @@ export function createController({ store, stepping, training, setup, sync, limit
 
   return {
     run,
+    /** The gradient check, of the weights as they stand: Play pauses first.
+     * @param {() => Promise<void>} check */
+    check: (check) => run(stepAction(check, "the gradient check is of the weights as they " +
+                                            "stand, not of weights that move")),
     /** @param {string} name */
     step: (name) => {
       if (name === "reset") {  // at once, not after the running phase and those queued

@@ -30,7 +30,7 @@ async function main() {
   const tpanel = bindTrainingPanel({
     onPlay: () => control.play(), onDataset: (spec) => control.dataset(spec),
     onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),
-    onGradcheck: () => control.run(tools.gradcheck), onCopyLink: () => control.run(tools.copyLink),
+    onGradcheck: () => control.check(tools.gradcheck), onCopyLink: () => control.run(tools.copyLink),
     onExport: () => tools.exportNetwork(), onImport: (file) => control.run(async () => setup.importText(await file.text())),
     onExportTrace: (format) => control.run(() => tools.exportTrace(format)),
     onRebuild: (text) => control.run(() => setup.rebuild(text)),

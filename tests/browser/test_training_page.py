@@ -292,6 +292,23 @@ def test_training_a_step_pressed_during_play_says_play_paused_as_a_note(page: Pa
     assert "note" not in (status.get_attribute("class") or "")  # an error looks like one
 
 
+def test_training_the_gradient_check_pressed_during_play_is_of_the_weights_shown(
+        page: Page) -> None:
+    """Check gradients during Play pauses first (a new user saw a check "after 225 updates"
+    while 945 were shown), and says so."""
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 3")
+    page.get_by_role("button", name="Check gradients").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    step = api(page, "GET", "")["step"]
+    assert f"after {step} update" in (page.locator("#gradcheck-summary").text_content() or "")
+    assert "Play paused" in (page.locator("#status").text_content() or "")
+    page.wait_for_timeout(300)
+    assert api(page, "GET", "")["step"] == step  # still paused
+
+
 def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:
     sockets, frames, train_calls = [], [], []
     page.on("websocket", lambda ws: (sockets.append(ws.url), ws.on(

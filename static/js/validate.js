@@ -69,6 +69,10 @@ export function checkSample(sample, limits, loss) {
  * @param {Limits} limits @returns {Checked}
  */
 export function checkDatasetSpec(spec, limits) {
+  if (!spec.name) {
+    return no("Points, noise, seed and test share shape a built-in dataset, and the data now are " +
+              "your own points: choose a dataset above to draw new data (yours were kept).");
+  }
   const maxSize = limits.max_dataset_size ?? 10_000;
   if (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > maxSize) {
     return no(`The number of points must be a whole number from 1 to ${maxSize}.`);

@@ -38,6 +38,8 @@ test("checkDatasetSpec_turns_minus_zero_noise_into_zero", () => {
   const spec = { name: "sine", size: 10, noise: -0, seed: 0, test_fraction: 0 };
   assert.ok(Object.is(checkDatasetSpec(spec, limits).value.noise, 0));
   assert.equal(checkDatasetSpec({ ...spec, size: 0 }, limits).ok, false);
+  // the learner's own points (no built-in name): nothing to draw, said in words
+  assert.match(checkDatasetSpec({ ...spec, name: "" }, limits).message, /your own points/);
   assert.equal(checkDatasetSpec({ ...spec, noise: 2 }, limits).ok, false);
 });
 

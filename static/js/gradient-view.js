@@ -34,7 +34,8 @@ export function describeSizes(sizes) {
   if (ratio < 0.5 || ratio > 2) {
     return `From the output back to layer 1 the gradient ${ratio < 1 ? "shrinks" : "grows"} ` +
       `${fmt(ratio < 1 ? 1 / ratio : ratio, 1)}-fold: the layers learn at different paces ` +
-      `(${ratio < 1 ? "vanishing" : "exploding"} gradients, from 10-fold on).`;
+      `(not yet what is called ${ratio < 1 ? "vanishing" : "exploding"} gradients: that is ` +
+      "from 10-fold on).";
   }
   return "The gradient keeps about the same size from layer to layer (within 2-fold): every " +
     "layer learns at a similar pace.";
@@ -42,16 +43,20 @@ export function describeSizes(sizes) {
 
 /**
  * The chart's geometry and words for `sizes`, as pure data: a grid line and a tick per power
- * of ten, a bar and its label per layer of weights.
+ * of ten (per so many powers that there are at most MAX_TICKS, the top one always), a bar and
+ * its label per layer of weights.
  * @param {number[]} sizes @param {number} W @param {number} H the viewBox's size
  */
 export function gradientChart(sizes, W, H) {
   const logs = sizes.map((s) => Math.log10(Math.max(s, 1e-300)));
   const top = Math.ceil(Math.max(...logs, -1));
-  const bottom = Math.min(Math.floor(Math.min(...logs)), top - 2);
+  const lowest = Math.min(Math.floor(Math.min(...logs)), top - 2);
+  // a tick every `every` powers, the lowest one where the bars stand
+  const every = Math.max(1, Math.ceil((top - lowest) / (MAX_TICKS - 1)));
+  const bottom = top - every * Math.ceil((top - lowest) / every);
   const Y = (v) => 8 + ((top - v) / (top - bottom)) * (H - 30);
   const ticks = [];
-  for (let p = bottom; p <= top; p++) ticks.push({ y: Y(p), text: `10${sup(p)}` });
+  for (let p = bottom; p <= top; p += every) ticks.push({ y: Y(p), text: `10${sup(p)}` });
   const slot = (W - 52) / sizes.length;
   const bars = sizes.map((s, k) => {
     const x = 50 + k * slot;
@@ -62,6 +67,10 @@ export function gradientChart(sizes, W, H) {
            label: "Mean |∂E/∂w| per layer: " + sizes.map((s, k) => `layer ${k + 1}: ${fmt(s)}`).join(", "),
            caption: describeSizes(sizes) };
 }
+
+/** The most ticks on the chart's axis: sizes that span hundreds of powers of ten (a gradient of
+ * 0, or after divergence) had drawn a label on each, one over the other. */
+const MAX_TICKS = 6;
 
 /** The longest captions there are (the largest numbers written out), for the room the caption
  * keeps. */

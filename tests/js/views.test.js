@@ -31,6 +31,15 @@ test("pictureOf_two_inputs_is_a_pixel_per_value_low_orange_high_blue_middle_whit
   assert.deepEqual(rgba(0, 1), [244, 184, 133, 255]);  // 0.25: half way to low
 });
 
+test("gradientChart_spanning_hundreds_of_powers_keeps_a_few_ticks_the_bars_on_the_lowest", () => {
+  const chart = gradientChart([1e-300, 0, 0.5], 360, 130);  // a gradient of 0 is drawn at 1e-300
+  assert.ok(chart.ticks.length <= 6 && chart.ticks.length >= 3, String(chart.ticks.length));
+  assert.equal(chart.ticks.at(-1).text, "10⁰");
+  for (const bar of chart.bars) {
+    assert.ok(Math.abs(bar.y + bar.height - chart.ticks[0].y) < 1e-9 || bar.height === 1);
+  }
+});
+
 test("gradientChart_has_a_tick_per_power_of_ten_and_a_bar_per_layer", () => {
   const sizes = [1e-4, 2e-3, 0.05];
   const chart = gradientChart(sizes, 360, 130);

@@ -124,7 +124,8 @@ export function createController({ store, stepping, training, setup, sync, limit
         stepping.interrupt();
         resets += 1;
       }
-      return run(stepAction(STEP[name]));
+      return run(stepAction(STEP[name], name === "reset"
+        ? "Reset puts back the weights this network started with" : undefined));
     },
     /** Play cuts the step action under way short (its animation ends, it fetches no
      * further phase), drops the step actions queued behind it, and starts once that action
@@ -160,7 +161,7 @@ export function createController({ store, stepping, training, setup, sync, limit
       }
       await stepping.editSelected(value);
       setup.saveHash();
-    })),
+    }, "a weight set by hand changes the network")),
     /** @param {import("./store.js").DatasetSpec} spec */
     dataset: (spec) => run(() => setup.chooseDataset(valid(checkDatasetSpec(spec, limits)))),
     /** @param {import("./store.js").TrainingSettings} t */

@@ -29,6 +29,15 @@ export function createSetup({ store, training, options, table }) {
     history.replaceState(null, "", savedHash);
   }
 
+  let pausedForNew = false;  // Play was paused for the network just restored: not said since
+  /** `text`, and that Play was paused for the new network, if it was (a later message must
+   * not hide it). @param {string} text */
+  function withPause(text) {
+    const said = pausedForNew ? `${text} Play paused: press Play to train the new network.` : text;
+    pausedForNew = false;
+    return said;
+  }
+
   /**
    * A network (new or restored) drawn, with its dataset loaded. A network the server refuses
    * gives way to a fresh default one, and the status line says why.
@@ -37,6 +46,7 @@ export function createSetup({ store, training, options, table }) {
   async function restore(link, notes = []) {
     const playing = store.state.playing;
     await training.pause();
+    pausedForNew = playing;
     if (playing) store.apply("note", "Play paused for the new network: press Play to train it.");
     // λ was a training setting in older links; it is the network's own now.
     let wanted = { ...(link.training?.l2 !== undefined ? { l2: link.training.l2 } : {}),
@@ -124,7 +134,7 @@ export function createSetup({ store, training, options, table }) {
     const { spec, note } = keptDataset(layers);
     await restore({ network: { ...keep, layers }, training: store.state.training,
                     dataset: spec });
-    if (note) store.apply("note", note);
+    if (note) store.apply("note", withPause(note));
   }
 
   /** A dataset from the controls; a dataset of two inputs needs a network of two. */
@@ -138,8 +148,8 @@ export function createSetup({ store, training, options, table }) {
                                  loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
                                  layers: shape },
                       training: store.state.training, dataset: spec });
-      store.apply("note", `The ${spec.name} dataset has ${wanted} input(s): the network was ` +
-                            `rebuilt as ${shape.join("-")}.`);
+      store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
+        `input${wanted === 1 ? "" : "s"}: the network was rebuilt as ${shape.join("-")}.`));
       return;
     }
     await training.loadDataset(spec);
@@ -180,8 +190,8 @@ export function createSetup({ store, training, options, table }) {
         (state.dataset === undefined ? `; the file has no data, so ${data ? "the usual " +
           "dataset for this shape was chosen" : "there is none"}` : "") + ".";
       const problems = store.state.statusKind === "error" ? store.state.status : "";  // what could not be used, if anything
-      if (problems) store.apply("status", `${problems} ${brought}`);
-      else store.apply("note", brought);
+      if (problems) store.apply("status", withPause(`${problems} ${brought}`));
+      else store.apply("note", withPause(brought));
     },
   };
 }

@@ -44,7 +44,8 @@ export function createTools({ store, session, stepping, setup, showGradcheck }) 
     /** @param {string} format "json" or "csv" */
     exportTrace(format) {
       const trace = stepping.trace;
-      if (!trace) throw new Error("There is no pass to export yet: press Forward first.");
+      if (!trace) throw new Error("There is no pass to export: a trace is of one pass stepped " +
+                                  "through (Next or Forward); Play trains without keeping one.");
       if (format === "csv") download("backprop-trace.csv", traceToCsv(trace), "text/csv");
       else download("backprop-trace.json", JSON.stringify(trace, null, 1), "application/json");
     },

@@ -2,6 +2,7 @@
  * The loss landscape's card: the choice of the two parameters and of E (the sample or the
  * training set), the presets, and when to fetch the grid again.
  */
+import { ApiError } from "./api.js";
 import { byId } from "./dom.js";
 import { createLandscape, parameters } from "./landscape.js";
 import { setText } from "./svg.js";
@@ -21,6 +22,9 @@ export function bindLandscape({ store, session, run, preset }) {
   let optionsFor = "";
   let lastKey = "";
   let timer = 0;
+  /** What was refused as too long to compute (the choice, the data's size, the shape): not
+   * asked again, during Play several times a second, until one of them changes. */
+  let tooLong = "";
 
   const refKey = (r) => JSON.stringify(r);
   function sync() {
@@ -50,6 +54,8 @@ export function bindLandscape({ store, session, run, preset }) {
                                 s.stepper.records.length]);
     if (key === lastKey) return;
     lastKey = key;
+    const cost = JSON.stringify([s.landscape, s.dataset?.train.length, s.network.layers]);
+    if (cost === tooLong) return;
     if (s.landscape.over === "sample" && !s.stepper.records.length) {
       view.clear();
       setText($("landscape-caption"), "E on the current sample needs a pass: press Next " +
@@ -66,6 +72,13 @@ export function bindLandscape({ store, session, run, preset }) {
       await view.load(session, s.landscape);
     } catch (e) {
       view.clear();
+      if (e instanceof ApiError && e.errors?.some((x) => x.field === "resolution")) {
+        tooLong = cost;
+        setText($("landscape-caption"), `E over all ${s.dataset?.train.length} training points ` +
+          "at every point of the grid would take longer than a call may: choose E on the " +
+          "current sample, or a dataset of fewer points.");
+        return;
+      }
       setText($("landscape-caption"), s.landscape.over === "sample"
         ? "E on the current sample needs a sample: press Next (or Forward), or choose the " +
           "training set." : `The landscape cannot be drawn: ${plainWords(e.message).replace(/^\w+: /, "")}`);

@@ -309,6 +309,62 @@ def test_training_the_gradient_check_pressed_during_play_is_of_the_weights_shown
     assert api(page, "GET", "")["step"] == step  # still paused
 
 
+def test_training_points_changed_on_ones_own_points_keeps_them_and_says_why(page: Page) -> None:
+    """After a point is added the data are the learner's own: Points (or noise, seed, test
+    share) has no built-in dataset to draw. It had sent a dataset of no name, rebuilt the
+    network as "-2-2-1" and lost the data; now it says so and keeps everything."""
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    before, network = api(page, "GET", "/dataset"), api(page, "GET", "")
+    page.fill("#data-size", "300")
+    page.press("#data-size", "Enter")
+    settle(page)
+    assert "your own points" in (page.locator("#status").text_content() or "")
+    assert api(page, "GET", "/dataset") == before
+    assert api(page, "GET", "")["layers"] == network["layers"]
+    assert page.locator("#data-size").input_value() != "300"  # set back to what holds
+
+
+def test_training_a_two_input_dataset_chosen_during_play_says_play_paused(page: Page) -> None:
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 3")
+    page.get_by_label("Dataset").select_option("xor")
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    text = page.locator("#status").text_content() or ""
+    assert "2 inputs: the network was rebuilt as 2-2-2-1" in text and "Play paused" in text
+
+
+def test_training_a_landscape_too_long_to_compute_says_what_to_do_and_is_not_asked_again(
+        browser: Browser, base_url: str) -> None:
+    """E over 8,000 training points is refused as too long: the caption says what to choose
+    instead (it had said "use a lower resolution", which the page does not offer), and Play
+    does not ask for it again several times a second."""
+    page, console = open_page(browser, base_url)
+    page.fill("#data-size", "10000")
+    page.press("#data-size", "Enter")
+    page.wait_for_selector('body[data-pending="0"]')
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/landscape") else None)
+    page.select_option("#landscape-over", "train")
+    settle(page)
+    caption = page.locator("#landscape-caption").text_content() or ""
+    assert "8000 training points" in caption and "current sample" in caption, caption
+    assert "resolution" not in caption
+    refused = len(asked)
+    assert refused >= 1
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, "window.backpropPlayStats.frames > 40")
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
+    assert len(asked) == refused
+    page.context.close()
+    assert console.errors and all("status of 422" in e for e in console.errors), console.errors
+
+
 def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:
     sockets, frames, train_calls = [], [], []
     page.on("websocket", lambda ws: (sockets.append(ws.url), ws.on(

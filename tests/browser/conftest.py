@@ -74,6 +74,13 @@ def play_for(page: Page, ms: int) -> None:
     settle(page)
 
 
+def start_playing(page: Page, frames: int = 3) -> None:
+    """Presses Play and waits until it has drawn more than `frames` frames."""
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    wait_until(page, f"window.backpropPlayStats.frames > {frames}")
+
+
 def wait_until(page: Page, expression: str, timeout_ms: int = 15_000) -> None:
     """Polls a JavaScript expression until it is true (the page's CSP forbids the eval
     behind Playwright's wait_for_function)."""

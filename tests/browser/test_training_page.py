@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     play_for,
     settle,
     shown,
+    start_playing,
     wait_until,
 )
 
@@ -276,9 +277,7 @@ def test_training_the_full_batch_chosen_during_fast_play_plays_on(page: Page) ->
 
 
 def test_training_a_step_pressed_during_play_says_play_paused_as_a_note(page: Page) -> None:
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 3")
+    start_playing(page, 3)
     page.get_by_role("button", name="Next", exact=True).click()
     page.wait_for_selector("body[data-playing=false]")
     settle(page)
@@ -296,9 +295,7 @@ def test_training_the_gradient_check_pressed_during_play_is_of_the_weights_shown
         page: Page) -> None:
     """Check gradients during Play pauses first (a new user saw a check "after 225 updates"
     while 945 were shown), and says so."""
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 3")
+    start_playing(page, 3)
     page.get_by_role("button", name="Check gradients").click()
     page.wait_for_selector("body[data-playing=false]")
     settle(page)
@@ -326,9 +323,7 @@ def test_training_points_changed_on_ones_own_points_keeps_them_and_says_why(page
 
 
 def test_training_a_two_input_dataset_chosen_during_play_says_play_paused(page: Page) -> None:
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 3")
+    start_playing(page, 3)
     page.get_by_label("Dataset").select_option("xor")
     page.wait_for_selector("body[data-playing=false]")
     settle(page)
@@ -354,9 +349,7 @@ def test_training_a_landscape_too_long_to_compute_says_what_to_do_and_is_not_ask
     assert "resolution" not in caption
     refused = len(asked)
     assert refused >= 1
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 40")
+    start_playing(page, 40)
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("body[data-playing=false]")
     settle(page)
@@ -425,9 +418,7 @@ def test_training_frames_of_a_change_applied_but_not_yet_answered_are_drawn(page
     the display's next frames are not drawn yet."""
     page.evaluate(LATE_ANSWER_PROBE)
     page.select_option("#play-speed", "max")
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 5")
+    start_playing(page, 5)
 
     def late(route) -> None:
         response = route.fetch()  # the server applies the change now
@@ -452,9 +443,7 @@ def test_training_a_setting_changed_during_play_shows_within_two_frames(page: Pa
     page.on("websocket", lambda ws: ws.on(
         "framereceived", lambda payload: frames.append(json.loads(payload))))
     page.select_option("#play-speed", "max")  # full chunks: frames wait to be drawn
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 5")
+    start_playing(page, 5)
     page.evaluate(PATCH_PROBE)  # the count of frames drawn when the answer comes
     with page.expect_response(lambda r: r.request.method == "PATCH"):
         field = page.get_by_label("Learning rate", exact=True)
@@ -496,9 +485,7 @@ def test_training_play_pressed_while_steps_run_takes_over_without_error(
         click(page, "Reset")
         page.get_by_role("button", name="Update", exact=True).click()
         page.wait_for_timeout(100)
-        page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 3")
+        start_playing(page, 3)
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("body[data-playing=false]")
     settle(page)
@@ -516,9 +503,7 @@ def test_training_play_pressed_while_steps_run_takes_over_without_error(
 def test_training_page_recovers_when_the_server_forgets_its_network_mid_play(
         browser: Browser, base_url: str) -> None:
     page, console = open_page(browser, base_url)
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_selector("body[data-playing=true]")
-    wait_until(page, "window.backpropPlayStats.frames > 3")
+    start_playing(page, 3)
     old_id = page.evaluate("document.body.dataset.networkId")
     api(page, "DELETE", "")
     wait_until(page, f"document.body.dataset.networkId !== {old_id!r}")

@@ -83,9 +83,7 @@ export function createController({ store, stepping, training, setup, sync, limit
     const queuedAt = resets;
     return async () => {
       if (queuedAt !== resets) return;
-      const playing = store.state.playing;
-      await training.pause();
-      if (playing) store.apply("note", `Play paused: ${why}. Press Play to train on.`);
+      await training.pauseSaying(`Play paused: ${why}. Press Play to train on.`);
       await action();
     };
   };

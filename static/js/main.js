@@ -60,8 +60,10 @@ async function main() {
     if (s.status !== status || s.statusKind !== kind) {
       panel.showStatus((status = s.status), (kind = s.statusKind));
     }
-    if (!["trained", "status", "note"].includes(action)) stepping.render();
-    if (!["trained", "status", "note"].includes(action)) tpanel.draw(s);
+    if (!["trained", "status", "note"].includes(action)) {  // drawn per frame, or words only
+      stepping.render();
+      tpanel.draw(s);
+    }
     if (action === "trained") landscape.refreshSoon();
   });
   bindKeys((name) => control.step(name), () => control.play());

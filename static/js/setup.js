@@ -44,10 +44,8 @@ export function createSetup({ store, training, options, table }) {
    * @param {import("./url-state.js").LinkState} link @param {string[]} [notes]
    */
   async function restore(link, notes = []) {
-    const playing = store.state.playing;
-    await training.pause();
-    pausedForNew = playing;
-    if (playing) store.apply("note", "Play paused for the new network: press Play to train it.");
+    pausedForNew = await training.pauseSaying("Play paused for the new network: press Play to " +
+                                              "train it.");
     // λ was a training setting in older links; it is the network's own now.
     let wanted = { ...(link.training?.l2 !== undefined ? { l2: link.training.l2 } : {}),
                    ...(link.network ?? {}) };

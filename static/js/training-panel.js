@@ -114,35 +114,33 @@ export function bindTrainingPanel(handlers, options) {
   };
 
   let shownNetwork = null;  // the network whose controls are shown
-  let checkedNetwork = null;  // the network the gradient check shown was run on
-  /** What the check shown was run with (weights, settings), "" until the next sync after it
-   * @type {string|null} */
-  let checkedWith = null;
-  /** @param {import("./store.js").State} s */
-  const checkedState = (s) => {
-    const n = /** @type {any} */ (s.network);
-    return JSON.stringify([n.step, n.weights, n.biases, n.activation, n.output_activation,
-                           n.loss, n.l2]);
+  /** The gradient check shown: the network it was run on, and that network's weights and
+   * settings then ("" until the next sync after it); null when none is shown.
+   * @type {{id:string|null, with:string}|null} */
+  let checked = null;
+  /** @param {any} n the network */
+  const checkedState = (n) => JSON.stringify([n.step, n.weights, n.biases, n.activation,
+                                              n.output_activation, n.loss, n.l2]);
+  /** The check's numbers hidden, and why. @param {string} why */
+  const outOfDate = (why) => {
+    checked = null;
+    $("gradcheck-table").hidden = true;
+    setText($("gradcheck-summary"), why);
   };
 
   return {
     /** Every control set to the value in effect. @param {import("./store.js").State} s */
     sync(s) {
       shownNetwork = s.network?.id ?? null;
-      if (checkedNetwork !== null && checkedNetwork !== shownNetwork) {
-        // Another network (rebuilt, imported, a preset): the check was of the old one.
-        checkedNetwork = null;
-        checkedWith = null;
-        $("gradcheck-table").hidden = true;
-        setText($("gradcheck-summary"), "");
-      } else if (checkedWith === "" && s.network) {
-        checkedWith = checkedState(s);
-      } else if (checkedWith && s.network && checkedState(s) !== checkedWith) {
-        // The weights or settings changed since: its numbers are of a network gone by.
-        checkedWith = null;
-        $("gradcheck-table").hidden = true;
-        setText($("gradcheck-summary"), "The weights or settings have changed since the last " +
-          "check: check again to compare backprop with the current ones.");
+      if (checked && s.network) {
+        if (checked.id !== shownNetwork) {
+          outOfDate("");  // another network (rebuilt, imported, a preset): nothing to say of it
+        } else if (checked.with === "") {
+          checked.with = checkedState(s.network);
+        } else if (checkedState(s.network) !== checked.with) {
+          outOfDate("The weights or settings have changed since the last check: check again " +
+                    "to compare backprop with the current ones.");
+        }
       }
       const d = s.datasetSpec;
       setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
@@ -200,8 +198,7 @@ export function bindTrainingPanel(handlers, options) {
     },
     /** @param {object} check the API's gradient check */
     showGradcheck(check) {
-      checkedNetwork = shownNetwork;
-      checkedWith = "";
+      checked = { id: shownNetwork, with: "" };
       const weights = check.weights === "before_update"
         ? `the weights before update ${check.weights_step + 1} (the ones the ∂E/∂w shown were ` +
           "computed with)"

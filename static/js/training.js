@@ -317,7 +317,16 @@ export function createTraining({ store, session, draw, onPause, maxSteps, frames
     return stopped;
   }
 
+  /** Pauses, and if Play was on says so with `note` (Play stopped by another action).
+   * @param {string} note @returns {Promise<boolean>} whether Play was on */
+  async function pauseSaying(note) {
+    const playing = store.state.playing;
+    await pause();
+    if (playing) store.apply("note", note);
+    return playing;
+  }
+
   return {
-    play, pause, loadDataset, refreshFunction, refreshPictures, editPoints, expect,
+    play, pause, pauseSaying, loadDataset, refreshFunction, refreshPictures, editPoints, expect,
   };
 }

@@ -12,15 +12,16 @@ import { dE, nodeSym, weightSym } from "./notation.js";
 
 /** y = f(x), symbolically and with x substituted. @returns {[MathNode, MathNode]} */
 export function activationSteps(name, x) {
-  const X = mn(x, true);
+  const X = mn(x, true);  // in parentheses when negative: after a sign, or as a factor
+  const arg = mn(x);  // inside a function's own parentheses: none more
   const e = (arg) => sup(mi("e"), arg);
   switch (name) {
     case "sigmoid":
       return [frac(int(1), row(int(1), mo("+"), e(row(mo("−"), mi("x"))))),
               frac(int(1), row(int(1), mo("+"), e(row(mo("−"), X))))];
-    case "tanh": return [row(mi("tanh"), paren(mi("x"))), row(mi("tanh"), paren(X))];
+    case "tanh": return [row(mi("tanh"), paren(mi("x"))), row(mi("tanh"), paren(arg))];
     case "relu": return [row(mi("max"), paren(int(0), mo(","), mi("x"))),
-                         row(mi("max"), paren(int(0), mo(","), X))];
+                         row(mi("max"), paren(int(0), mo(","), arg))];
     case "leaky_relu": return x > 0 ? [mi("x"), X]
       : [product(m("mn", "0.01"), mi("x")), product(m("mn", "0.01"), X)];
     case "elu": return x > 0 ? [mi("x"), X]

@@ -224,3 +224,10 @@ test("a_long_sum_goes_over_lines_that_fit_a_narrow_panel_and_reads_the_same", as
   assert.equal(textOf(long).replace(/ /g, ""), terms.map(textOf).join("+"));
   assert.equal(sum(terms.slice(0, 2)).tag, "mrow");  // two terms stay on one line
 });
+
+test("activationSteps_writes_a_negative_x_inside_a_function_once_in_parentheses", async () => {
+  const { activationSteps } = await import("../../static/js/formulas.js");
+  assert.equal(textOf(activationSteps("tanh", -0.0722)[1]), `tanh(${fmt(-0.0722)})`);
+  assert.equal(textOf(activationSteps("relu", -0.5)[1]), `max(0,${fmt(-0.5)})`);
+  assert.match(textOf(activationSteps("sigmoid", -0.5)[1]), /\(−0\.5000\)/);  // after a sign: kept
+});

@@ -12,7 +12,7 @@ import math
 import numba
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, ELU_ALPHA, LEAKY_SLOPE
 from .losses import LOSSES
 
 # Codes the compiled loop branches on, in registry order (a name is never evaluated).
@@ -22,7 +22,8 @@ SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, LINEAR = (
     ACTIVATION_CODES[n] for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus",
                                   "linear"))
 SQUARED, CROSS_ENTROPY = LOSS_CODES["squared"], LOSS_CODES["cross_entropy"]
-LEAKY_SLOPE, ELU_ALPHA = 0.01, 1.0  # as in activations.py (checked by the tests)
+# LEAKY_SLOPE and ELU_ALPHA come from activations.py: Numba reads a module's globals as
+# constants when it compiles, so the compiled loop uses the very numbers NumPy's does.
 LN2 = math.log(2.0)
 
 # error_model="numpy": x/0 is ±inf or nan, as in NumPy, not an exception; nogil: the event

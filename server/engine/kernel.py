@@ -97,7 +97,9 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
     weights = tuple(W[k, :a, :b].copy() for k, (a, b) in enumerate(pairwise(arch.layers)))
     biases = tuple(B[k, :b].copy() for k, b in enumerate(arch.layers[1:]))
     result = Parameters(weights, biases)
-    finite = bool(np.isfinite(losses).all() and result.is_finite())
+    # The sizes too: every dE/dw of a layer may be finite while their sum overflows.
+    finite = bool(np.isfinite(losses).all() and np.isfinite(gradient_sizes).all()
+                  and result.is_finite())
     return CompiledResult(sgd.TrainResult(result, measured, losses, gradient_sizes, finite),
                           gradient_sizes)
 

@@ -17,8 +17,7 @@ import numpy as np
 import orjson
 from fastapi import Response
 
-from ..engine.mlp import Gradients
-from ..networks.passes import Trace
+from ..networks.passes import Trace, gradient_sizes
 
 
 def trace_dict(network_id: str, trace: Trace) -> dict[str, Any]:
@@ -67,16 +66,8 @@ def trace_dict(network_id: str, trace: Trace) -> dict[str, Any]:
         "input": trace.input[0].tolist(), "target": trace.target[0].tolist(),
         "error": float(fwd.mean_error), "error_after": error_after, "nodes": nodes,
         "weights": weights, "samples": _samples(trace) if trace.batch > 1 else None,
-        "gradient_sizes": _gradient_sizes(grads),
+        "gradient_sizes": None if grads is None else gradient_sizes(grads),
     }
-
-
-def _gradient_sizes(grads: Gradients | None) -> list[float] | None:
-    """Per weight layer, the mean |dE/dw|: np.mean's arithmetic (one add.reduce over every
-    number, one division), without its Python layers."""
-    if grads is None:
-        return None
-    return [float(np.add.reduce(np.abs(d), axis=None) / d.size) for d in grads.dE_dw]
 
 
 def _samples(trace: Trace) -> list[dict[str, Any]]:

@@ -109,8 +109,11 @@ class ForwardPass:
 
     @property
     def mean_error(self) -> float:
-        # np.mean's own arithmetic (one add.reduce, one division), without its Python layers
-        return float(np.add.reduce(self.error, axis=None) / self.error.size)
+        """The mean of `error`: np.mean's own arithmetic (one add.reduce, one division),
+        without its Python layers. Infinite, silently, when the sum overflows (every error
+        finite, their sum not): the caller checks it."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.add.reduce(self.error, axis=None) / self.error.size)
 
 
 @dataclass(frozen=True)

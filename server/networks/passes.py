@@ -90,20 +90,31 @@ def check_targets(arch: Architecture, T: Array, field: str | list[str]) -> None:
         raise FieldError(name, f"{target_rule(arch)}; got {value:g}")
 
 
+def gradient_sizes(grads: Gradients) -> list[float]:
+    """Per weight layer, the mean |dE/dw|: np.mean's arithmetic (one add.reduce over every
+    number, one division), without its Python layers. Infinite when a layer's sum
+    overflows (backward_trace refuses that)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return [float(np.add.reduce(np.abs(d), axis=None) / d.size) for d in grads.dE_dw]
+
+
 def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,
                   learning_rate: float, l2: float = 0.0) -> Trace:
     """The forward pass of one sample, x: (n_0,) and t: (n_L−1,), or of a batch, x:
-    (batch, n_0) and t: (batch, n_L−1); the trace holds them as batches."""
+    (batch, n_0) and t: (batch, n_L−1); the trace holds them as batches. Every number is
+    checked, the batch's mean error too (each sample's may be finite and their sum not)."""
     x, t = np.atleast_2d(x), np.atleast_2d(t)
     fwd = forward(arch, params, x, t)
-    require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error)
+    require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error, fwd.mean_error)
     return Trace("forward", step, learning_rate, x, t, fwd, None, params, l2=l2)
 
 
 def backward_trace(arch: Architecture, trace: Trace) -> Trace:
-    """The backward pass over `trace`'s forward pass."""
+    """The backward pass over `trace`'s forward pass; its gradient sizes (what the trace
+    shows of it, reduced) are checked finite too."""
     grads = backward(arch, trace.params, trace.forward, trace.target)
-    require_finite("the backward pass", *grads.dE_dy, *grads.dE_dx, *grads.dE_dw, *grads.dE_db)
+    require_finite("the backward pass", *grads.dE_dy, *grads.dE_dx, *grads.dE_dw, *grads.dE_db,
+                   *gradient_sizes(grads))
     return replace(trace, phase="backward", gradients=grads)
 
 
@@ -113,7 +124,7 @@ def update_trace(arch: Architecture, trace: Trace) -> Trace:
     assert trace.gradients is not None
     new = update(trace.params, trace.gradients, trace.learning_rate, trace.l2)
     after = forward(arch, new, trace.input, trace.target)  # silent for non-finite weights
-    require_finite("the update", *new.weights, *new.biases, after.error)
+    require_finite("the update", *new.weights, *new.biases, after.error, after.mean_error)
     return replace(trace, phase="update", step=trace.step + 1, params=new,
                    params_before=trace.params, error_after=after.mean_error,
                    errors_after=after.error)

@@ -401,6 +401,26 @@ def test_networks_diverging_training_is_refused_and_keeps_finite_weights(
         strict_json(response.text)
 
 
+def test_networks_a_batch_whose_mean_error_overflows_is_diverged_and_changes_nothing(
+        client: TestClient) -> None:
+    """Issue 24's case: after steps at input 1e6, each of 100 identical samples has a finite
+    error (about 1e307), their mean does not: it was answered 200 with "error": null."""
+    net = create(client, layers=[1, 1], activation="linear", output_activation="linear",
+                 learning_rate=10, seed=1)
+    url = f"/api/networks/{net['id']}"
+    far = {"input": [1e6], "target": [-1e6]}
+    for sample in [far] * 11 + [{"input": [70.7], "target": [-1e6]}]:
+        assert client.post(f"{url}/step", json=sample).status_code == 200
+    before = strict_json(client.get(url).text)
+    for path in ("/forward", "/step"):
+        response = client.post(url + path, json={"samples": [far] * 100})
+        assert response.status_code == 409, response.text
+        assert "diverged" in response.json()["detail"]
+    assert strict_json(client.get(url).text) == before
+    one = client.post(f"{url}/forward", json=far)  # one sample's error is finite
+    assert one.status_code == 200 and strict_json(one.text)["error"] > 1e306
+
+
 def test_networks_delete(client: TestClient) -> None:
     url = f"/api/networks/{create(client)['id']}"
     assert client.delete(url).status_code == 204

@@ -57,3 +57,40 @@ def test_passes_overflow_is_diverged() -> None:
     linear = Architecture((1, 2, 1), "linear", "linear", "squared")
     with pytest.raises(Diverged, match="diverged"):
         passes.forward_trace(linear, huge, np.array([1e6]), T, step=0, learning_rate=0.5)
+
+
+LINEAR_1_1 = Architecture((1, 1), "linear", "linear", "squared")
+
+
+def test_passes_a_batch_mean_error_that_overflows_is_diverged() -> None:
+    """Each sample's error finite (8.45e305 and 1.25e307), their mean not: refused, as is
+    every other number that would not be finite (orjson writes infinity as null)."""
+    params = Parameters((np.array([[1.3e153]]),), (np.zeros(1),))
+    X = np.ones((3, 1))
+    assert np.isfinite(passes.forward_trace(LINEAR_1_1, params, X, np.zeros((3, 1)), step=0,
+                                            learning_rate=1.0).forward.mean_error)
+    wide = Parameters((np.array([[5e153]]),), (np.zeros(1),))
+    with pytest.raises(Diverged):
+        passes.forward_trace(LINEAR_1_1, wide, np.ones((100, 1)), np.zeros((100, 1)), step=0,
+                             learning_rate=1.0)
+
+
+def test_passes_an_error_after_the_update_whose_mean_overflows_is_diverged() -> None:
+    params = Parameters((np.array([[6.16e152]]),), (np.zeros(1),))
+    trace = passes.forward_trace(LINEAR_1_1, params, np.ones((3, 1)), np.zeros((3, 1)), step=0,
+                                 learning_rate=10.0)
+    backward = passes.backward_trace(LINEAR_1_1, trace)
+    with pytest.raises(Diverged):  # y becomes −1.17e154: each error 6.8e307, their sum not
+        passes.update_trace(LINEAR_1_1, backward)
+
+
+def test_passes_gradient_sizes_that_overflow_are_diverged() -> None:
+    """Every dE/dw of the last layer 1.5e308, their mean |dE/dw| (the trace's gradient size)
+    not finite: the backward pass is refused."""
+    arch = Architecture((1, 2, 1), "linear", "linear", "squared")
+    params = Parameters((np.full((1, 2), 1e150), np.full((2, 1), 7.5e-293)),
+                        (np.zeros(2), np.zeros(1)))
+    trace = passes.forward_trace(arch, params, np.array([1e150]), np.array([0.0]), step=0,
+                                 learning_rate=0.5)
+    with pytest.raises(Diverged):
+        passes.backward_trace(arch, trace)

@@ -71,5 +71,8 @@ REMEMBERED_EVICTIONS: Final = 100_000  # evicted ids kept, to answer "expired" r
 # -- the shared store (--store redis://...; store_redis.py) ------------------------------------
 NETWORK_TTL_SECONDS: Final = 24 * 3600  # a network idle this long expires (every call renews)
 KNOWN_TTL_SECONDS: Final = 30 * 24 * 3600  # how long an id is remembered, to say "expired"
-LOCK_SECONDS: Final = 5.0  # a network's lock expires this long after it was taken
+LOCK_SECONDS: Final = 5.0  # a lock expires this long after it was last renewed (every 5/3 s
+# while its call runs): how long a killed worker's network stays locked
 LOCK_WAIT_SECONDS: Final = 10.0  # a call waits this long for the network, then hears 503
+REDIS_CONNECTIONS: Final = 16  # per event loop (worker): a call holds one per round trip
+REDIS_TIMEOUT_SECONDS: Final = 2.0  # to connect to Redis, or for one reply

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .api import data_routes, networks, options, pages, play
+from .api.calls import Calls
 from .api.errors import install_error_handlers
 from .api.heavy import HeavyPool
 from .engine import kernel
@@ -48,7 +49,7 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
     )
     app.state.store = (store if store is not None
                        else open_store(os.environ.get("BACKPROP_STORE"), capacity))
-    app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
+    app.state.calls = Calls(app.state.store, HeavyPool(HEAVY_WORKERS))
     app.state.play_streams = play.Streams()
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)

@@ -1,19 +1,23 @@
-"""A network's data and its training: /api/networks/{id}/dataset, /train, /function."""
+"""A network's data and its training: /api/networks/{id}/dataset, /train, /function(s).
+
+Every one of these calls costs in proportion to the data (or to a grid), so each runs in the
+heavy pool (api/heavy.py), apart from the phases and the other cheap routes."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from ..errors import FieldError
 from ..limits import MAX_DATASET_SIZE
+from ..networks import inspection
 from ..networks.plot import PlotRequest
 from . import parse
-from .deps import NetworkId, Store
+from .calls import NetworkCalls
 from .errors import ERROR_RESPONSES
-from .heavy import HeavyCalls
-from .render import dataset_out, function_out, functions_out, train_out
+from .networks import NetworkId
+from .render import dataset_out, function_out, functions_out, json_answer, train_out
 from .requests import DatasetCreate, FunctionQuery, FunctionsQuery, Sample, TrainRequest
 from .responses import DatasetOut, FunctionOut, FunctionsOut, TrainOut
 
@@ -22,92 +26,82 @@ router = APIRouter(prefix="/api/networks", tags=["training"], responses=ERROR_RE
 Part = Annotated[Literal["train", "test"], Path(description="the training or the test set")]
 
 
-@router.put("/{network_id}/dataset")
-def set_dataset(network_id: NetworkId, store: Store, body: DatasetCreate) -> DatasetOut:
+@router.put("/{network_id}/dataset", response_model=DatasetOut)
+async def set_dataset(network_id: NetworkId, calls: NetworkCalls,
+                      body: DatasetCreate) -> Response:
     """Generate a built-in dataset (by name, size, noise, seed) or use your own points; an
     optional share is held out as the test set. Training starts a new epoch."""
     if (body.name is None) == (body.points is None):
         raise FieldError("name", "give either a dataset name or your own points")
-    with store.open(network_id) as network:
-        if body.points is not None:
-            points = parse.points(network.arch, body.points)
-            dataset = network.use_points(points, body.test_fraction)
-        else:
-            assert body.name is not None
-            dataset = network.generate_dataset(body.name, body.size, body.noise, body.seed,
-                                               body.test_fraction)
-    return dataset_out(dataset)
+    if body.points is not None:
+        points = parse.points(await calls.layers(network_id), body.points)
+        return await calls.run(network_id, lambda network: json_answer(dataset_out(
+            network.use_points(points, body.test_fraction))), heavy=True, with_data=True)
+    name = body.name
+    assert name is not None
+    return await calls.run(network_id, lambda network: json_answer(dataset_out(
+        network.generate_dataset(name, body.size, body.noise, body.seed,
+                                 body.test_fraction))), heavy=True, with_data=True)
 
 
-@router.get("/{network_id}/dataset")
-def read_dataset(network_id: NetworkId, store: Store) -> DatasetOut | None:
+@router.get("/{network_id}/dataset", response_model=DatasetOut | None)
+async def read_dataset(network_id: NetworkId, calls: NetworkCalls) -> Response:
     """The network's dataset, split into training and test points (null if it has none)."""
-    with store.open(network_id) as network:
-        dataset = network.dataset()
-    return dataset_out(dataset) if dataset else None
+    return await calls.inspect(
+        network_id, lambda _, data: (json_answer(dataset_out(data)) if data else
+                                     Response(b"null", media_type="application/json")),
+        with_data=True)
 
 
-@router.post("/{network_id}/dataset/{part}")
-def add_point(network_id: NetworkId, store: Store, part: Part, point: Sample) -> DatasetOut:
+@router.post("/{network_id}/dataset/{part}", response_model=DatasetOut)
+async def add_point(network_id: NetworkId, calls: NetworkCalls, part: Part,
+                    point: Sample) -> Response:
     """Add one point to the training or test set (as a click on the plot does)."""
-    with store.open(network_id) as network:
-        dataset = network.add_point(part, *parse.point(network.arch, point))
-    return dataset_out(dataset)
+    x, t = parse.point(await calls.layers(network_id), point)
+    return await calls.run(network_id, lambda network: json_answer(dataset_out(
+        network.add_point(part, x, t))), heavy=True, with_data=True)
 
 
-@router.delete("/{network_id}/dataset/{part}/{index}")
-def remove_point(network_id: NetworkId, store: Store, part: Part,
-                 index: Annotated[int, Path(ge=0, le=MAX_DATASET_SIZE - 1)]) -> DatasetOut:
+@router.delete("/{network_id}/dataset/{part}/{index}", response_model=DatasetOut)
+async def remove_point(network_id: NetworkId, calls: NetworkCalls, part: Part,
+                       index: Annotated[int, Path(ge=0, le=MAX_DATASET_SIZE - 1)]) -> Response:
     """Remove point `index` of the training or test set."""
-    with store.open(network_id) as network:
-        dataset = network.remove_point(part, index)
-    return dataset_out(dataset)
+    return await calls.run(network_id, lambda network: json_answer(dataset_out(
+        network.remove_point(part, index))), heavy=True, with_data=True)
 
 
-@router.post("/{network_id}/train")
-async def train_network(network_id: NetworkId, store: Store, body: TrainRequest,
-                        heavy: HeavyCalls) -> TrainOut:
+@router.post("/{network_id}/train", response_model=TrainOut)
+async def train_network(network_id: NetworkId, calls: NetworkCalls,
+                        body: TrainRequest) -> Response:
     """Apply `steps` updates on mini-batches of the dataset (SGD with batch_size 1, the full
     batch with null), with optional L2. Returns the loss history, the losses on the
     training and test sets, the new weights, and (if `resolution` > 0) the plotted node's
     output over the plot's grid, from those weights. A run that would diverge is refused
     (409), as is any invalid field (422), before anything changes."""
     plot = PlotRequest(body.layer, body.node, body.resolution) if body.resolution else None
-    def train() -> TrainOut:
-        with store.open(network_id, with_data=True) as network:
-            trained = network.train(body.steps, body.batch_size, body.l2, plot,
-                                    body.functions_resolution)
-        return train_out(trained, body.node)
-
-    return await heavy.run(train)
+    return await calls.run(network_id, lambda network: json_answer(train_out(network.train(
+        body.steps, body.batch_size, body.l2, plot, body.functions_resolution), body.node)),
+        heavy=True, with_data=True)
 
 
-@router.get("/{network_id}/function")
-async def read_function(network_id: NetworkId, store: Store,
-                        query: Annotated[FunctionQuery, Query()],
-                        heavy: HeavyCalls) -> FunctionOut:
+@router.get("/{network_id}/function", response_model=FunctionOut)
+async def read_function(network_id: NetworkId, calls: NetworkCalls,
+                        query: Annotated[FunctionQuery, Query()]) -> Response:
     """The output y of one node (default: the first output node) over the plot's domain:
     a curve for a 1-input network, a grid for a 2-input one."""
     plot = PlotRequest(query.layer, query.node, query.resolution)
 
-    def compute() -> FunctionOut:
-        with store.open(network_id) as network:
-            layer, values = network.function(plot)
-        return function_out(layer, query.node, values)
+    def compute(snap, _) -> Response:
+        layer, values = inspection.function(snap, plot)
+        return json_answer(function_out(layer, query.node, values))
 
-    return await heavy.run(compute)
+    return await calls.inspect(network_id, compute)
 
 
-@router.get("/{network_id}/functions")
-async def read_functions(network_id: NetworkId, store: Store,
-                         query: Annotated[FunctionsQuery, Query()],
-                         heavy: HeavyCalls) -> FunctionsOut:
+@router.get("/{network_id}/functions", response_model=FunctionsOut)
+async def read_functions(network_id: NetworkId, calls: NetworkCalls,
+                         query: Annotated[FunctionsQuery, Query()]) -> Response:
     """Every hidden and output node's output y over the plot's domain, with the current
     weights, from one forward pass over the grid (values[0], the input layer, is empty)."""
-    def compute() -> FunctionsOut:
-        with store.open(network_id) as network:
-            grids = network.functions(query.resolution)
-            inputs = network.arch.layers[0]
-        return functions_out(grids, inputs, query.resolution)
-
-    return await heavy.run(compute)
+    return await calls.inspect(network_id, lambda snap, _: json_answer(functions_out(
+        inspection.functions(snap, query.resolution), snap.arch.layers[0], query.resolution)))

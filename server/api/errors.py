@@ -1,11 +1,13 @@
 """Every failure as a JSON body {"detail": "...", "errors": [...]}, its status chosen here and
-only here: 404 unknown network, 409 phase out of order or diverged, 422 invalid input (a
-FieldError raised below the API, or a request that fails its model)."""
+only here, in one table (ERRORS) that the HTTP routes and the Play stream both read: 404
+unknown network, 409 phase out of order or diverged, 422 invalid input (a FieldError raised
+below the API, or a request that fails its model), 503 a network busy too long."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,12 +18,75 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import Diverged, FieldError, NetworkBusy, NetworkNotFound, PhaseConflict
 from .responses import ErrorItem, ErrorOut
 
-# Declared on every route so that /docs and the OpenAPI schema describe the error bodies.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut, "description": "No network has this id (never, or no longer)"},
-    409: {"model": ErrorOut, "description": "Phase out of order, or training diverged"},
-    422: {"model": ErrorOut, "description": "Invalid input; `detail` names the field"},
+
+def not_found_detail(exc: NetworkNotFound) -> str:
+    if exc.expired:
+        return (f"network {exc.network_id!r} has expired: the server keeps a limited number "
+                "of networks (and, in a shared store, each for a day after its last use) and "
+                "evicted this one, the least recently used; create it again")
+    return f"no network has the id {exc.network_id!r}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a failure is answered with: its status, body and headers."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one type of the server's errors is answered."""
+
+    status: int
+    description: str  # for /docs and the OpenAPI schema
+    detail: Callable[[Any], str] = str
+    retry_after: int | None = None  # seconds, as a Retry-After header
+
+    def answer(self, exc: Exception) -> Answer:
+        body: dict[str, Any] = {"detail": self.detail(exc)}
+        if isinstance(exc, FieldError):
+            body["errors"] = [{"field": exc.field, "message": exc.message}]
+        headers = {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+        return Answer(self.status, body, headers)
+
+
+# The one table of the server's errors: each type, its status and how it is told.
+ERRORS: dict[type[Exception], Rule] = {
+    FieldError: Rule(422, "Invalid input; `detail` names the field"),
+    NetworkNotFound: Rule(404, "No network has this id (never, or no longer)",
+                          not_found_detail),
+    PhaseConflict: Rule(409, "Phase out of order, training without data, or diverged"),
+    Diverged: Rule(409, "Phase out of order, training without data, or diverged"),
+    NetworkBusy: Rule(503, "The network stayed busy with another call: nothing changed",
+                      retry_after=1),
 }
+
+
+def answer_for(exc: BaseException) -> Answer | None:
+    """How `exc` is answered, by the HTTP routes and the Play stream alike; None for an
+    exception that is not one of the server's errors (a bug: a 500)."""
+    for kind in type(exc).__mro__:
+        rule = ERRORS.get(kind)
+        if rule is not None:
+            assert isinstance(exc, Exception)
+            return rule.answer(exc)
+    return None
+
+
+def _responses() -> dict[int | str, dict[str, Any]]:
+    described: dict[int, list[str]] = {422: ["Invalid input; `detail` names the field"]}
+    for rule in ERRORS.values():
+        if rule.description not in described.setdefault(rule.status, []):
+            described[rule.status].append(rule.description)
+    return {status: {"model": ErrorOut, "description": "; or ".join(texts)}
+            for status, texts in sorted(described.items())}
+
+
+# Declared on every route so that /docs and the OpenAPI schema describe the error bodies.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = _responses()
 
 
 def error_response(status: int, detail: str, errors: Sequence[ErrorItem] | None = None,
@@ -53,9 +118,15 @@ def describe(error: dict[str, Any]) -> ErrorItem:
     return ErrorItem(field=field_name(loc), message=str(error.get("msg", "invalid")))
 
 
+def refused(items: Sequence[ErrorItem]) -> Answer:
+    """A 422 naming each refused field."""
+    return Answer(422, {"detail": "; ".join(f"{i.field}: {i.message}" for i in items),
+                        "errors": [i.model_dump() for i in items]}, {})
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [describe(e) for e in exc.errors()]
-    return error_response(422, "; ".join(f"{e.field}: {e.message}" for e in errors), errors)
+    answer = refused([describe(e) for e in exc.errors()])
+    return JSONResponse(answer.body, status_code=answer.status)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -82,50 +153,14 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
-async def _invalid_input(request: Request, exc: FieldError) -> JSONResponse:
-    return error_response(422, str(exc), [ErrorItem(field=exc.field, message=exc.message)])
-
-
-def not_found_detail(exc: NetworkNotFound) -> str:
-    if exc.expired:
-        return (f"network {exc.network_id!r} has expired: the server keeps a limited number "
-                "of networks (and, in a shared store, each for a day after its last use) and "
-                "evicted this one, the least recently used; create it again")
-    return f"no network has the id {exc.network_id!r}"
-
-
-def error_body(exc: Exception) -> tuple[int, dict[str, Any]] | None:
-    """The status and body the HTTP routes answer `exc` with (for a WebSocket's messages);
-    None for an exception that is not one of the server's errors."""
-    if isinstance(exc, FieldError):
-        return 422, {"detail": str(exc), "errors": [{"field": exc.field,
-                                                     "message": exc.message}]}
-    if isinstance(exc, NetworkNotFound):
-        return 404, {"detail": not_found_detail(exc)}
-    if isinstance(exc, PhaseConflict | Diverged):
-        return 409, {"detail": str(exc)}
-    if isinstance(exc, NetworkBusy):
-        return 503, {"detail": str(exc)}
-    return None
-
-
-async def _not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
-    return error_response(404, not_found_detail(exc))
-
-
-async def _busy(request: Request, exc: NetworkBusy) -> JSONResponse:
-    return error_response(503, str(exc))
-
-
-async def _conflict(request: Request, exc: PhaseConflict | Diverged) -> JSONResponse:
-    return error_response(409, str(exc))
+async def _server_error(request: Request, exc: Exception) -> JSONResponse:
+    answer = answer_for(exc)
+    assert answer is not None  # registered for the table's types only
+    return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(FieldError, _invalid_input)  # type: ignore[arg-type]
-    app.add_exception_handler(NetworkNotFound, _not_found)  # type: ignore[arg-type]
-    app.add_exception_handler(PhaseConflict, _conflict)  # type: ignore[arg-type]
-    app.add_exception_handler(Diverged, _conflict)  # type: ignore[arg-type]
-    app.add_exception_handler(NetworkBusy, _busy)  # type: ignore[arg-type]
+    for kind in ERRORS:
+        app.add_exception_handler(kind, _server_error)

@@ -1,7 +1,8 @@
 """JSON becomes NumPy here, and only here: request models turned into arrays, each checked
 against the network's shape, with a FieldError naming the part that does not fit.
 
-The layers of a network never change, so its shape can be read without its lock.
+The layers of a network never change, so a request is checked against them before its call
+takes the network's lock (api/calls.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import numpy as np
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.mlp import Architecture, Parameters
+from ..engine.mlp import Parameters
 from ..errors import FieldError
-from ..networks.landscape import ParameterRef
+from ..networks.landscape import ParameterRef, check_pair
 from .landscape_models import BiasRef, WeightRef
 from .requests import NetworkCreate, Sample, SampleOrBatch
 
@@ -78,13 +79,18 @@ def _values(values: list[float], n: int, field: str, layer: str) -> Array:
     return np.array(values, dtype=np.float64)
 
 
-def sample(arch: Architecture, body: Sample) -> tuple[Array, Array]:
+def weights(layers: tuple[int, ...]) -> int:
+    """How many weights a network of `layers` has (a pass's work is samples × weights)."""
+    return sum(a * b for a, b in pairwise(layers))
+
+
+def sample(layers: tuple[int, ...], body: Sample) -> tuple[Array, Array]:
     """x: (n_0,) and t: (n_L−1,) of one sample."""
-    return (_values(body.input, arch.layers[0], "input", "input"),
-            _values(body.target, arch.layers[-1], "target", "output"))
+    return (_values(body.input, layers[0], "input", "input"),
+            _values(body.target, layers[-1], "target", "output"))
 
 
-def samples(arch: Architecture, body: SampleOrBatch) -> tuple[Array, Array, list[str]]:
+def samples(layers: tuple[int, ...], body: SampleOrBatch) -> tuple[Array, Array, list[str]]:
     """X: (batch, n_0) and T: (batch, n_L−1) of one sample or a mini-batch, and the field
     that names each sample's target."""
     given = body.input is not None or body.target is not None
@@ -92,8 +98,8 @@ def samples(arch: Architecture, body: SampleOrBatch) -> tuple[Array, Array, list
         if given:
             raise FieldError("samples", "give either an input and a target, or samples, not "
                              "both")
-        rows = [(_values(s.input, arch.layers[0], f"samples[{n}].input", "input"),
-                 _values(s.target, arch.layers[-1], f"samples[{n}].target", "output"))
+        rows = [(_values(s.input, layers[0], f"samples[{n}].input", "input"),
+                 _values(s.target, layers[-1], f"samples[{n}].target", "output"))
                 for n, s in enumerate(body.samples)]
         return (np.array([x for x, _ in rows]), np.array([t for _, t in rows]),
                 [f"samples[{n}].target" for n in range(len(rows))])
@@ -102,35 +108,42 @@ def samples(arch: Architecture, body: SampleOrBatch) -> tuple[Array, Array, list
     if body.target is None:
         raise FieldError("target", "give a target with the input")
     # body.input and body.target were checked as a Sample's are: no second model is built
-    x = _values(body.input, arch.layers[0], "input", "input")
-    t = _values(body.target, arch.layers[-1], "target", "output")
+    x = _values(body.input, layers[0], "input", "input")
+    t = _values(body.target, layers[-1], "target", "output")
     return x[np.newaxis, :], t[np.newaxis, :], ["target"]
 
 
-def _fits(arch: Architecture, point: Sample, field: str) -> None:
+def _fits(layers: tuple[int, ...], point: Sample, field: str) -> None:
     n_in, n_out = len(point.input), len(point.target)
-    if n_in != arch.layers[0] or n_out != arch.layers[-1]:
+    if n_in != layers[0] or n_out != layers[-1]:
         raise FieldError(field, f"the data has {n_in} input(s) and {n_out} target(s) per "
-                         f"point, but the network has {arch.layers[0]} input node(s) and "
-                         f"{arch.layers[-1]} output node(s)")
+                         f"point, but the network has {layers[0]} input node(s) and "
+                         f"{layers[-1]} output node(s)")
 
 
-def point(arch: Architecture, body: Sample) -> tuple[Array, Array]:
+def point(layers: tuple[int, ...], body: Sample) -> tuple[Array, Array]:
     """One point of a dataset: x (n_0,) and t (n_L−1,)."""
-    _fits(arch, body, "input")
+    _fits(layers, body, "input")
     return np.array(body.input, dtype=np.float64), np.array(body.target, dtype=np.float64)
 
 
-def points(arch: Architecture, bodies: list[Sample]) -> Points:
+def points(layers: tuple[int, ...], bodies: list[Sample]) -> Points:
     """The learner's own points: X (n, n_0) and T (n, n_L−1)."""
     for n, body in enumerate(bodies):
-        _fits(arch, body, f"points[{n}]")
+        _fits(layers, body, f"points[{n}]")
     return Points(np.array([p.input for p in bodies], dtype=np.float64),
                   np.array([p.target for p in bodies], dtype=np.float64))
 
 
-def parameter_ref(ref: WeightRef | BiasRef) -> ParameterRef:
-    """A weight or bias named in a request (its indices are checked by the network)."""
+def _parameter_ref(ref: WeightRef | BiasRef) -> ParameterRef:
     if isinstance(ref, WeightRef):
         return ParameterRef("weight", ref.k, ref.j, ref.i)
     return ParameterRef("bias", ref.k, ref.j)
+
+
+def parameter_refs(layers: tuple[int, ...], a: WeightRef | BiasRef,
+                   b: WeightRef | BiasRef) -> tuple[ParameterRef, ParameterRef]:
+    """The landscape's two parameters, checked to exist in the network and to differ."""
+    pair = _parameter_ref(a), _parameter_ref(b)
+    check_pair(layers, *pair)
+    return pair

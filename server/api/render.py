@@ -4,6 +4,8 @@ response models."""
 from __future__ import annotations
 
 import numpy as np
+from fastapi import Response
+from pydantic import BaseModel
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
@@ -139,3 +141,10 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
                                  trained.grids[-1][0].shape[0])
                    if trained.grids is not None else None),
     )
+
+
+def json_answer(model: BaseModel, status_code: int = 200) -> Response:
+    """A response model as a JSON response, for the routes whose work renders its answer
+    (api/calls.py): the route declares the model as its response_model for the schema."""
+    return Response(model.model_dump_json(), status_code=status_code,
+                    media_type="application/json")

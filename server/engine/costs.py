@@ -69,6 +69,31 @@ def seconds(arch: Architecture, steps: int, batch_size: int, path: PathCosts) ->
     return SAFETY * (path.per_call + steps * per_step)
 
 
+@dataclass(frozen=True)
+class Cost:
+    """A training call's estimate, worked out once: `fixed` seconds whatever the steps (the
+    call itself, and the losses over the data after it) and `per_step` seconds a step."""
+
+    path: PathCosts
+    fixed: float
+    per_step: float
+
+    def seconds(self, steps: int) -> float:
+        return self.fixed + steps * self.per_step
+
+    def steps_within(self, seconds: float) -> int:
+        """The most steps within `seconds` (at least 1)."""
+        return max(1, int((seconds - self.fixed) / self.per_step))
+
+
+def cost(arch: Architecture, batch_size: int, path: PathCosts, points: int = 0) -> Cost:
+    """The estimate of a call of steps of `batch_size` on `path`, with a forward pass over
+    `points` points after it (the losses on the training and test sets)."""
+    fixed = seconds(arch, 0, batch_size, path)
+    return Cost(path, fixed + forward_seconds(arch, points),
+                seconds(arch, 1, batch_size, path) - fixed)
+
+
 def forward_seconds(arch: Architecture, points: int) -> float:
     """The estimated time of a vectorized forward pass over `points` points (the losses on
     the training and test sets after a call): about a third of a training step's work."""

@@ -151,9 +151,12 @@ def path_for(arch: Architecture, batch_size: int) -> costs.PathCosts:
 
 def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: int,
           batch_size: int, learning_rate: float, l2: float, cursor: sgd.Cursor,
-          rng: np.random.Generator) -> sgd.TrainResult:
-    """sgd.train, on the compiled kernel when it is ready and faster for this batch."""
-    if path_for(arch, min(batch_size, X.shape[0])) is costs.COMPILED:
+          rng: np.random.Generator, path: costs.PathCosts | None = None) -> sgd.TrainResult:
+    """sgd.train, on the compiled kernel when it is ready and faster for this batch (or on
+    `path`, the one a caller's estimate already chose)."""
+    if path is None:
+        path = path_for(arch, min(batch_size, X.shape[0]))
+    if path is costs.COMPILED and _ready.is_set():
         return train_compiled(arch, params, X, T, steps=steps, batch_size=batch_size,
                               learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng).result
     return sgd.train(arch, params, X, T, steps=steps, batch_size=batch_size,

@@ -54,6 +54,14 @@ def check_ref(layers: tuple[int, ...], ref: ParameterRef, field: str) -> None:
                          f"{layers[ref.k + 1] - 1}, got j = {ref.j}")
 
 
+def check_pair(layers: tuple[int, ...], a: ParameterRef, b: ParameterRef) -> None:
+    """FieldError naming `a` or `b` unless they are two parameters of the network."""
+    check_ref(layers, a, "a")
+    check_ref(layers, b, "b")
+    if a == b:
+        raise FieldError("b", "a and b must be two different parameters")
+
+
 def estimated_seconds(arch: Architecture, points: int, resolution: int) -> float:
     """A generous estimate of the grid's time: a cost per grid point, sample and parameter
     (the arithmetic) and per chunk and layer (NumPy's call overhead), measured on this

@@ -1,26 +1,32 @@
-"""One client's network: its settings, parameters, current pass and data, behind one lock.
+"""One client's network: its settings, parameters, current pass and data.
 
-Each call takes the lock for all its work, so one step never sees half of another's update.
-Every call checks what it was asked and computes its results first, and commits them only
-when every number is finite: a refused or diverging call leaves the network exactly as it was.
-Inputs arrive as NumPy arrays already shaped for this network (the API checks shapes).
+A Network is given to one call at a time by its store (store.py), which takes the network's
+lock around the whole call: a Network takes no lock of its own. Every call checks what it was
+asked and computes its results first, and commits them only when every number is finite: a
+refused or diverging call leaves the network exactly as it was. Inputs arrive as NumPy arrays
+already shaped for this network (the API checks shapes against `arch.layers`, which never
+change, before the call takes the lock).
+
+What only looks at a network (its plots, the gradient check, the loss landscape) is in
+inspection.py, as functions of a `snapshot()`; how a shared store writes a network as bytes
+is in codec.py.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from itertools import pairwise
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters, output_mismatch
 from ..errors import Diverged, FieldError
 from . import passes
-from .inspection import Inspections
 from .passes import Trace
 from .plot import PlotRequest, check_plottable, every_function, function_grid, plotted_layer
 from .results import Snapshot, Trained
-from .workbench import Dataset
+from .workbench import Dataset, Workbench
 
 
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
@@ -33,35 +39,99 @@ def architecture(layers: tuple[int, ...], activation: str, output_activation: st
     return Architecture(tuple(layers), activation, output_activation, loss)
 
 
-class Network(Inspections):
-    """A network's calls that change it: the phases, its settings and parameters, its data
-    and training (the calls that only look at it are in Inspections)."""
+class Network:
+    """A network's state and the calls that change it: the phases, its settings and
+    parameters, its data and training."""
+
+    def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
+                 initial: Parameters, current: Parameters | None = None, step: int = 0, *,
+                 l2: float = 0.0, trace: Trace | None = None, samples_trained: int = 0,
+                 load_workbench: Callable[[], Workbench] | None = None) -> None:
+        self.id = network_id
+        self.seed = seed
+        self._arch = arch
+        self._learning_rate = learning_rate
+        self._l2 = l2
+        self._initial = initial.copy()
+        self._params = (current or initial).copy()
+        self._step = step
+        self._trace = trace
+        # The data, or how to load it when a call first needs it (a shared store's record).
+        self._bench: Workbench | None = (None if load_workbench
+                                         else Workbench(seed, samples_trained))
+        self._load_bench = load_workbench
+
+    @property
+    def _workbench(self) -> Workbench:
+        if self._bench is None:
+            assert self._load_bench is not None
+            self._bench = self._load_bench()
+        return self._bench
+
+    @property
+    def workbench(self) -> Workbench:
+        """The dataset and where training stands (loaded now if it was not)."""
+        return self._workbench
+
+    @property
+    def data_loaded(self) -> bool:
+        """False while a network read from a shared store has not needed its data."""
+        return self._bench is not None
+
+    @property
+    def arch(self) -> Architecture:
+        """The layers never change; activations and loss may (read `snapshot` for a
+        consistent view)."""
+        return self._arch
+
+    def snapshot(self) -> Snapshot:
+        """The network as it stands. Its arrays are never changed in place afterwards (a
+        call replaces them), so a snapshot stays valid after the call that took it."""
+        return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
+                        self._params, self._trace, self._l2, self._initial)
+
+    def settings(self) -> dict[str, float | str]:
+        """What a training call uses besides the data: the rate, λ, activations and loss."""
+        arch = self._arch
+        return {"learning_rate": self._learning_rate, "l2": self._l2,
+                "activation": arch.activation, "output_activation": arch.output_activation,
+                "loss": arch.loss}
+
+    def pass_work(self, samples: int | None = None) -> int:
+        """Samples × weights of a pass on `samples` samples (None: on the pending pass's),
+        a measure of its cost."""
+        batch = samples if samples is not None else (self._trace.batch if self._trace else 1)
+        return batch * sum(a * b for a, b in pairwise(self._arch.layers))
+
+    def held_nbytes(self) -> int:
+        """Memory the network's data holds (with the shuffled copy training keeps)."""
+        return self._workbench.nbytes() if self.data_loaded else 0
 
     # -- the phases ----------------------------------------------------------------------
+
+    def _forward(self, x: Array, t: Array) -> Trace:
+        return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
+                                    learning_rate=self._learning_rate, l2=self._l2)
 
     def forward(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
         """One sample, x: (n_0,) and t: (n_L−1,), or a batch, x: (batch, n_0) and t: (batch,
         n_L−1); `fields` names the targets (or each sample's), for a target the loss
         refuses."""
-        with self.lock:
-            passes.check_targets(self._arch, t, fields)
-            self._trace = self._forward(x, t)
-            return self._trace
+        passes.check_targets(self._arch, t, fields)
+        self._trace = self._forward(x, t)
+        return self._trace
 
     def backward(self) -> Trace:
-        with self.lock:
-            pending = passes.require_pending_forward(self._trace)
-            self._trace = passes.backward_trace(self._arch, pending)
-            return self._trace
+        pending = passes.require_pending_forward(self._trace)
+        self._trace = passes.backward_trace(self._arch, pending)
+        return self._trace
 
     def update(self) -> Trace:
-        with self.lock:
-            return self._commit_update(passes.require_pending_backward(self._trace))
+        return self._commit_update(passes.require_pending_backward(self._trace))
 
     def step(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
-        with self.lock:
-            passes.check_targets(self._arch, t, fields)
-            return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
+        passes.check_targets(self._arch, t, fields)
+        return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
 
     def _commit_update(self, trace: Trace) -> Trace:
         trace = passes.update_trace(self._arch, trace)
@@ -76,21 +146,20 @@ class Network(Inspections):
         """Change settings; weights are kept. After any change the current pass is
         recomputed on the same sample (after an update: a new forward pass), so a trace
         always shows the rate and λ it was computed with."""
-        with self.lock:
-            old = self._arch
-            arch = architecture(old.layers, activation or old.activation,
-                                output_activation or old.output_activation, loss or old.loss,
-                                blame="loss" if loss else "output_activation")
-            rate = self._learning_rate if learning_rate is None else learning_rate
-            l2 = self._l2 if l2 is None else l2
-            if arch.loss != old.loss:
-                self._check_targets_for(arch)
-            trace = self._trace
-            if arch != self._arch or rate != self._learning_rate or l2 != self._l2:
-                # Computed before anything changes: a diverging recomputation changes nothing.
-                trace = passes.recompute(arch, self._params, trace, learning_rate=rate, l2=l2)
-            self._arch, self._learning_rate, self._l2, self._trace = arch, rate, l2, trace
-            return self._snapshot()
+        old = self._arch
+        arch = architecture(old.layers, activation or old.activation,
+                            output_activation or old.output_activation, loss or old.loss,
+                            blame="loss" if loss else "output_activation")
+        rate = self._learning_rate if learning_rate is None else learning_rate
+        l2 = self._l2 if l2 is None else l2
+        if arch.loss != old.loss:
+            self._check_targets_for(arch)
+        trace = self._trace
+        if arch != self._arch or rate != self._learning_rate or l2 != self._l2:
+            # Computed before anything changes: a diverging recomputation changes nothing.
+            trace = passes.recompute(arch, self._params, trace, learning_rate=rate, l2=l2)
+        self._arch, self._learning_rate, self._l2, self._trace = arch, rate, l2, trace
+        return self.snapshot()
 
     def _check_targets_for(self, arch: Architecture) -> None:
         """FieldError naming `loss` if the pending sample or the dataset has a target that
@@ -107,27 +176,25 @@ class Network(Inspections):
                                  f"{self._arch.loss.replace('_', ' ')} loss")
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:
-        with self.lock:
-            layers = self._arch.layers
-            if not 0 <= k < len(layers) - 1:
-                raise FieldError("k", f"weights go from layer k = 0 … {len(layers) - 2}, got {k}")
-            if not 0 <= i < layers[k]:
-                raise FieldError("i", f"layer {k} has nodes 0 … {layers[k] - 1}, got {i}")
-            self._check_node(k, j)
-            params = self._params.copy()
-            params.weights[k][i, j] = value
-            return self._replace_params(params)
+        layers = self._arch.layers
+        if not 0 <= k < len(layers) - 1:
+            raise FieldError("k", f"weights go from layer k = 0 … {len(layers) - 2}, got {k}")
+        if not 0 <= i < layers[k]:
+            raise FieldError("i", f"layer {k} has nodes 0 … {layers[k] - 1}, got {i}")
+        self._check_node(k, j)
+        params = self._params.copy()
+        params.weights[k][i, j] = value
+        return self._replace_params(params)
 
     def set_bias(self, k: int, j: int, value: float) -> Snapshot:
-        with self.lock:
-            layers = self._arch.layers
-            if not 0 <= k < len(layers) - 1:
-                raise FieldError("k", f"biases belong to layers 1 … {len(layers) - 1}, indexed "
-                                 f"k = 0 … {len(layers) - 2}, got {k}")
-            self._check_node(k, j)
-            params = self._params.copy()
-            params.biases[k][j] = value
-            return self._replace_params(params)
+        layers = self._arch.layers
+        if not 0 <= k < len(layers) - 1:
+            raise FieldError("k", f"biases belong to layers 1 … {len(layers) - 1}, indexed "
+                             f"k = 0 … {len(layers) - 2}, got {k}")
+        self._check_node(k, j)
+        params = self._params.copy()
+        params.biases[k][j] = value
+        return self._replace_params(params)
 
     def _check_node(self, k: int, j: int) -> None:
         n = self._arch.layers[k + 1]
@@ -138,94 +205,70 @@ class Network(Inspections):
         self._trace = passes.recompute(self._arch, params, self._trace,
                                        learning_rate=self._learning_rate, l2=self._l2)
         self._params = params
-        return self._snapshot()
+        return self.snapshot()
 
     def reset(self) -> Snapshot:
         """Back to the initial parameters and step 0; settings are kept."""
-        with self.lock:
-            self._params = self._initial.copy()
-            self._step = 0
-            self._trace = None
-            self._workbench.restart()
-            return self._snapshot()
+        self._params = self._initial
+        self._step = 0
+        self._trace = None
+        self._workbench.restart()
+        return self.snapshot()
 
-    # -- data, training and what the network computes ------------------------------------------
-
-    def _data(self, call: Callable[[], Dataset]) -> Dataset:
-        """A Workbench call under the lock; the store hears of the data's new size."""
-        with self.lock:
-            dataset = call()
-            if self._on_data_size:
-                self._on_data_size(self.id, self._workbench.nbytes())
-            return dataset
+    # -- data and training -----------------------------------------------------------------
 
     def dataset(self) -> Dataset | None:
-        with self.lock:
-            return self._workbench.dataset
+        return self._workbench.dataset
 
     def generate_dataset(self, name: str, size: int, noise: float, seed: int,
                          test_fraction: float) -> Dataset:
-        return self._data(lambda: self._workbench.generate(self._arch, name, size, noise, seed,
-                                                           test_fraction))
+        return self._workbench.generate(self._arch, name, size, noise, seed, test_fraction)
 
     def use_points(self, points: Points, test_fraction: float) -> Dataset:
-        def use() -> Dataset:
-            passes.check_targets(self._arch, points.T,
-                                 [f"points[{n}]" for n in range(len(points))])
-            return self._workbench.use_points(points, test_fraction)
-
-        return self._data(use)
+        passes.check_targets(self._arch, points.T, [f"points[{n}]" for n in range(len(points))])
+        return self._workbench.use_points(points, test_fraction)
 
     def add_point(self, part: str, x: Array, t: Array) -> Dataset:
-        def add() -> Dataset:
-            passes.check_targets(self._arch, t, "target")
-            return self._workbench.add_point(part, x, t)
-
-        return self._data(add)
+        passes.check_targets(self._arch, t, "target")
+        return self._workbench.add_point(part, x, t)
 
     def remove_point(self, part: str, index: int) -> Dataset:
-        return self._data(lambda: self._workbench.remove_point(part, index))
-
-    def steps_within(self, batch_size: int | None, seconds: float) -> int:
-        """The most steps of `batch_size` (None: the full batch) on the dataset as it is that
-        the estimate of a training call puts within `seconds` (at least 1)."""
-        with self.lock:
-            return self._workbench.steps_within(self._arch, batch_size, seconds)
+        return self._workbench.remove_point(part, index)
 
     def train(self, steps: int, batch_size: int | None, l2: float | None,
-              plot: PlotRequest | None = None, functions_resolution: int = 0) -> Trained:
-        """`steps` updates on the dataset, with the L2 rate `l2` (None: the network's own);
-        the pending pass, now stale, is dropped. With
-        `plot`, also one node's output over the plot grid, from the same new weights. The
-        plot is checked before anything changes; `seconds` times the work, not the wait for
-        the lock."""
-        with self.lock:
-            started = time.perf_counter()
-            layer = plotted_layer(self._arch, plot, "resolution") if plot else None
+              plot: PlotRequest | None = None, functions_resolution: int = 0,
+              longest: float | None = None) -> Trained:
+        """At most `steps` updates on the dataset (fewer if the estimate puts them beyond
+        `longest` seconds, when given), with the L2 rate `l2` (None: the network's own); the
+        pending pass, now stale, is dropped. With `plot`, also one node's output over the
+        plot grid, from the same new weights. The plot is checked, and the call's cost
+        estimated (once), before anything changes; `seconds` times the work."""
+        started = time.perf_counter()
+        layer = plotted_layer(self._arch, plot, "resolution") if plot else None
+        if functions_resolution:
+            check_plottable(self._arch, "functions_resolution")
+        bench = self._workbench
+        plan = bench.plan(self._arch, steps, batch_size, longest)
+        checkpoint = bench.checkpoint()
+        outcome = bench.train(self._arch, self._params, plan,
+                              learning_rate=self._learning_rate,
+                              l2=self._l2 if l2 is None else l2)
+        if outcome is None:
+            raise Diverged("training")
+        grid, grids = None, None
+        try:
+            if plot is not None and layer is not None:
+                grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
+                                     plot.resolution)
+                passes.require_finite("the plot", grid)
             if functions_resolution:
-                check_plottable(self._arch, "functions_resolution")
-            checkpoint = self._workbench.checkpoint()
-            outcome = self._workbench.train(self._arch, self._params, steps=steps,
-                                            batch_size=batch_size,
-                                            learning_rate=self._learning_rate,
-                                            l2=self._l2 if l2 is None else l2)
-            if outcome is None:
-                raise Diverged("training")
-            grid, grids = None, None
-            try:
-                if plot is not None and layer is not None:
-                    grid = function_grid(self._arch, outcome.result.params, layer, plot.node,
-                                         plot.resolution)
-                    passes.require_finite("the plot", grid)
-                if functions_resolution:
-                    grids = every_function(self._arch, outcome.result.params,
-                                           functions_resolution)
-                    passes.require_finite("the plot", *(g for row in grids for g in row))
-            except Diverged:
-                self._workbench.rollback(checkpoint)  # as if it had never trained
-                raise
-            self._params = outcome.result.params
-            self._step += outcome.steps
-            self._trace = None
-            seconds = time.perf_counter() - started
-            return Trained(outcome, self._snapshot(), layer, grid, seconds, grids)
+                grids = every_function(self._arch, outcome.result.params, functions_resolution)
+                passes.require_finite("the plot", *(g for row in grids for g in row))
+        except Diverged:
+            bench.rollback(checkpoint)  # as if it had never trained
+            raise
+        self._params = outcome.result.params
+        self._step += outcome.steps
+        self._trace = None
+        seconds = time.perf_counter() - started
+        return Trained(outcome, self.snapshot(), layer, grid, seconds, grids)

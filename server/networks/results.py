@@ -1,4 +1,4 @@
-"""What a network's calls return: frozen copies, taken under its lock."""
+"""What a network's calls return: frozen values, taken under its lock."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .workbench import TrainOutcome
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A consistent copy of a network's state, taken under its lock."""
+    """A network's state at one moment, taken under its lock; valid after it (a network
+    replaces its arrays, never changes them in place)."""
 
     id: str
     seed: int
@@ -23,6 +24,7 @@ class Snapshot:
     params: Parameters
     trace: Trace | None
     l2: float = 0.0
+    initial: Parameters | None = None  # what a reset restores
 
 
 @dataclass(frozen=True)

@@ -1,59 +1,94 @@
-"""The networks held for clients: at most so many, and so much data, least recently used
+"""The networks held for clients: at most so many, and so much memory, least recently used
 evicted first. `NetworkStore` is what the API needs of a store; `MemoryStore` keeps the
 networks in this process (the default, nothing to start), `RedisStore` (store_redis.py) in
-a Redis server shared by many processes and machines."""
+a Redis server shared by many processes and machines.
+
+A call on a network takes a Lease: the network's lock, taken once for the whole call, and
+the network itself. The call works on `lease.network` (on the event loop or in a thread),
+then `lease.finish()` (in the same place: it may encode what changed) and `await
+lease.commit()` keep what it changed, or `await lease.release()` keeps nothing.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..engine.mlp import Parameters, init_parameters
-from ..errors import NetworkNotFound
+from ..errors import NetworkBusy, NetworkNotFound
 from ..limits import (
     DEFAULT_ACTIVATION,
     DEFAULT_LAYERS,
     DEFAULT_LEARNING_RATE,
     DEFAULT_LOSS,
     DEFAULT_OUTPUT_ACTIVATION,
+    LOCK_WAIT_SECONDS,
     MAX_DATA_BYTES,
     MAX_NETWORKS,
     MAX_SEED,
     REMEMBERED_EVICTIONS,
 )
 from .network import Network, architecture
+from .results import Snapshot
+
+
+class Lease(Protocol):
+    """One call's hold on one network."""
+
+    @property
+    def network(self) -> Network: ...
+
+    def finish(self) -> None:
+        """Once the call's work is done, where it ran: prepares what to keep (a shared
+        store encodes the network's records here, off the event loop for a large one)."""
+        ...
+
+    async def commit(self) -> None:
+        """Keeps what the call changed and lets go of the network (NetworkBusy if the
+        lock was lost meanwhile: then nothing was kept)."""
+        ...
+
+    async def release(self, unchanged: bool = False) -> None:
+        """Lets go of the network, keeping nothing: the call failed, or (`unchanged`) it
+        only looked at the network."""
+        ...
 
 
 class NetworkStore(Protocol):
-    """Where the networks live. Every call on a network goes through `open`, which gives
-    the network to one call at a time (across processes too, for a shared store) and keeps
-    what the call changed once it returns; a call that raises keeps nothing."""
-
-    def create(self, **fields: Any) -> Network:
-        """A new network (the keyword arguments of MemoryStore.create), stored."""
-        ...
-
-    def open(self, network_id: str,
-             with_data: bool = False) -> AbstractContextManager[Network]:
-        """The network, for one call; NetworkNotFound (its `expired` said) if there is none.
-        `with_data`: the call will use the data (a shared store reads it at once)."""
-        ...
-
-    def delete(self, network_id: str) -> None: ...
-
-    def close(self) -> None:
-        """Let go of connections (nothing for the memory store)."""
-        ...
+    """Where the networks live."""
 
     @property
     def in_process(self) -> bool:
-        """True if `open` never waits on I/O (the networks are in this process's memory)."""
+        """True if the networks are in this process's memory (nothing waits on I/O)."""
+        ...
+
+    async def new(self, **fields: Any) -> Snapshot:
+        """A new network (the keyword arguments of `build`), stored."""
+        ...
+
+    async def layers(self, network_id: str) -> tuple[int, ...]:
+        """The network's node counts, which never change: what a request is checked against
+        before its call takes the network's lock. NetworkNotFound if there is none."""
+        ...
+
+    async def acquire(self, network_id: str, with_data: bool = False) -> Lease:
+        """The network, for one call, waiting for its lock (NetworkBusy after
+        LOCK_WAIT_SECONDS); NetworkNotFound (its `expired` said) if there is none.
+        `with_data`: the call uses the data (a shared store reads it at once)."""
+        ...
+
+    async def delete(self, network_id: str) -> None: ...
+
+    def close(self) -> None:
+        """Let go of connections (nothing for the memory store)."""
         ...
 
 
@@ -74,7 +109,6 @@ def build(
     step: int = 0,
     samples_trained: int = 0,
     l2: float = 0.0,
-    on_data_size: Callable[[str, int], None] | None = None,
 ) -> Network:
     """A new network with a new id. `initial` are its initial parameters (the ones a reset
     restores; by default Glorot-uniform from `seed`); `current` and `step` resume a network
@@ -85,29 +119,75 @@ def build(
         seed = secrets.randbelow(MAX_SEED + 1)
     initial = initial or init_parameters(arch.layers, np.random.default_rng(seed))
     return Network(new_id(), seed, arch, learning_rate, initial, current, step,
-                   on_data_size=on_data_size, samples_trained=samples_trained, l2=l2)
+                   samples_trained=samples_trained, l2=l2)
+
+
+async def wait_for(lock: threading.Lock, network_id: str) -> None:
+    """Takes `lock` without blocking the event loop: tries it, and again after pauses that
+    grow from 0.2 to 5 ms (a held network is held by one call, a millisecond to a second);
+    NetworkBusy after LOCK_WAIT_SECONDS."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    pause = 0.0002
+    while not lock.acquire(blocking=False):
+        if time.monotonic() > deadline:
+            raise NetworkBusy(network_id)
+        await asyncio.sleep(pause)
+        pause = min(2 * pause, 0.005)
+
+
+class _Held:
+    """A network in the memory store, with its lock."""
+
+    __slots__ = ("lock", "network")
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self.lock = threading.Lock()
+
+
+class _MemoryLease:
+    def __init__(self, store: MemoryStore, held: _Held) -> None:
+        self._store = store
+        self._held = held
+
+    @property
+    def network(self) -> Network:
+        return self._held.network
+
+    def finish(self) -> None:
+        pass
+
+    async def commit(self) -> None:
+        try:
+            self._store._resized(self._held.network)
+        finally:
+            self._held.lock.release()
+
+    async def release(self, unchanged: bool = False) -> None:
+        self._held.lock.release()
 
 
 class MemoryStore:
-    """At most `capacity` networks, and their datasets together at most `data_bytes`; the
-    least recently used networks are evicted first. The ids of the last evicted ones are
+    """At most `capacity` networks, and what they hold beyond their fixed size (datasets
+    and mini-batch passes, Network.held_nbytes) together at most `data_bytes`; the least
+    recently used networks are evicted first. The ids of the last evicted ones are
     remembered (ids only) so that a late request hears "expired"."""
+
+    in_process = True
 
     def __init__(self, capacity: int = MAX_NETWORKS, data_bytes: int = MAX_DATA_BYTES,
                  remembered_evictions: int = REMEMBERED_EVICTIONS) -> None:
         self.capacity = capacity
         self.data_bytes = data_bytes
-        self._networks: OrderedDict[str, Network] = OrderedDict()
+        self._networks: OrderedDict[str, _Held] = OrderedDict()
         self._data_sizes: dict[str, int] = {}
         self._evicted: OrderedDict[str, None] = OrderedDict()
         self._remembered = remembered_evictions
         self._lock = threading.Lock()
 
-    in_process = True
-
     @property
     def data_in_use(self) -> int:
-        """Bytes held by the datasets of the networks held now."""
+        """Bytes held by the networks held now, beyond their fixed size."""
         return sum(self._data_sizes.values())
 
     def __len__(self) -> int:
@@ -125,41 +205,61 @@ class MemoryStore:
                 return True
         return False
 
-    def _data_resized(self, network_id: str, nbytes: int) -> None:
-        # Called with that network's lock held; takes only the store's lock.
+    def _resized(self, network: Network) -> None:
+        """After a call: what the network holds now, and evictions past the budget."""
+        nbytes = network.held_nbytes()
         with self._lock:
-            if network_id not in self._networks:
+            if network.id not in self._networks:
                 return
-            self._data_sizes[network_id] = nbytes
-            while self.data_in_use > self.data_bytes and self._evict_oldest(keep=network_id):
+            self._data_sizes[network.id] = nbytes
+            while self.data_in_use > self.data_bytes and self._evict_oldest(keep=network.id):
                 pass
 
     def create(self, **fields: Any) -> Network:
         """A new network (the arguments of `build`), held."""
-        network = build(**fields, on_data_size=self._data_resized)
+        network = build(**fields)
         with self._lock:
-            self._networks[network.id] = network
+            self._networks[network.id] = _Held(network)
             while len(self._networks) > self.capacity and self._evict_oldest(keep=network.id):
                 pass
         return network
 
-    def get(self, network_id: str) -> Network:
+    async def new(self, **fields: Any) -> Snapshot:
+        return self.create(**fields).snapshot()
+
+    def _get(self, network_id: str) -> _Held:
         with self._lock:
-            network = self._networks.get(network_id)
-            if network is None:
+            held = self._networks.get(network_id)
+            if held is None:
                 raise NetworkNotFound(network_id, expired=network_id in self._evicted)
             self._networks.move_to_end(network_id)
-            return network
+            return held
+
+    def get(self, network_id: str) -> Network:
+        """The network itself, without its lock (for tests and tools)."""
+        return self._get(network_id).network
+
+    async def layers(self, network_id: str) -> tuple[int, ...]:
+        return self._get(network_id).network.arch.layers
+
+    async def acquire(self, network_id: str, with_data: bool = False) -> _MemoryLease:
+        held = self._get(network_id)
+        if not held.lock.acquire(blocking=False):
+            await wait_for(held.lock, network_id)
+        return _MemoryLease(self, held)
 
     @contextmanager
-    def open(self, network_id: str, with_data: bool = False) -> Iterator[Network]:
-        """The network itself: its own lock serializes the calls on it."""
-        yield self.get(network_id)
+    def open(self, network_id: str) -> Iterator[Network]:
+        """The network for one call from a thread (tests and tools), under its lock."""
+        held = self._get(network_id)
+        with held.lock:
+            yield held.network
+            self._resized(held.network)
 
     def close(self) -> None:
         pass
 
-    def delete(self, network_id: str) -> None:
+    async def delete(self, network_id: str) -> None:
         with self._lock:
             if self._networks.pop(network_id, None) is None:
                 raise NetworkNotFound(network_id, expired=network_id in self._evicted)

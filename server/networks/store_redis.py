@@ -3,19 +3,28 @@
 Keys (prefix `bp:`; `{id}` a network's id):
 - `bp:{id}:net`, a hash: `core` (settings, parameters, step, the current pass) and `data`
   (the dataset as its spec or the learner's points, and where training stands), both in the
-  bytes of codec.py (JSON and raw float64: never pickle). Idle for NETWORK_TTL_SECONDS, it
-  expires; every call renews it.
-- `bp:{id}:lock`: the network's lock, a random token set with NX and a time-to-live. A call
-  takes it, reads the network, works, writes back what changed and lets go of the lock in
-  one script that first checks the token: a process that dies holding the lock leaves
-  nothing half-written (its write never happened), and the lock expires after
-  LOCK_SECONDS. A call whose lock expired before it wrote is refused (NetworkBusy) and
-  changes nothing.
+  bytes of codec.py (JSON and raw float64: never pickle), `version` (a random token, new at
+  every write) and `layers` (the node counts, which never change). Idle for
+  NETWORK_TTL_SECONDS, it expires; every call renews it.
+- `bp:{id}:lock`: the network's lock, a random token set with NX and a time-to-live of
+  LOCK_SECONDS, renewed every LOCK_SECONDS / 3 for as long as the call that holds it runs. A
+  call takes it, reads the network, works, writes back what changed and lets go of the lock
+  in one script that first checks the token: a process that dies holding the lock leaves
+  nothing half-written (its write never happened), and the lock expires after LOCK_SECONDS.
+  A call whose lock expired before it wrote (its process stalled longer than that) is
+  refused (NetworkBusy) and changes nothing.
 - `bp:{id}:known`: that the id was given out (for KNOWN_TTL_SECONDS), so that a late call
   on an evicted or expired network hears "expired", as with the memory store.
 - `bp:lru` (a sorted set: id → last use), `bp:sizes` (a hash: id → bytes of its data) and
   `bp:data-bytes` (their sum): the same bounds as the memory store, MAX_NETWORKS networks
   and MAX_DATA_BYTES of data, least recently used evicted first, across all processes.
+
+The server talks to Redis with redis.asyncio on the event loop: a call waiting for Redis (or
+for a network's lock) holds no thread, and a small call works on the loop between its two
+round trips; only a large one goes to a thread. Each event loop has its own client, with a
+pool of REDIS_CONNECTIONS connections. The scripts are safe to run twice (a command is
+retried once, at once, when its connection turns out to be closed, as after a restart of
+Redis).
 
 Memory: at most MAX_NETWORKS network hashes, each at most about 2 × 10,000 points of own
 data (see README, "Capacity"), plus the small `known` markers; every key has a TTL.
@@ -23,16 +32,20 @@ data (see README, "Capacity"), plus the small `known` markers; every key has a T
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import threading
 import time
+import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import redis
+import redis.asyncio
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from ..errors import NetworkBusy, NetworkNotFound
 from ..limits import (
@@ -42,8 +55,12 @@ from ..limits import (
     MAX_DATA_BYTES,
     MAX_NETWORKS,
     NETWORK_TTL_SECONDS,
+    REDIS_CONNECTIONS,
+    REDIS_TIMEOUT_SECONDS,
 )
+from . import codec
 from .network import Network
+from .results import Snapshot
 from .store import MemoryStore, build
 
 PREFIX = "bp:"
@@ -72,9 +89,10 @@ end
 """
 
 # KEYS: net, known. ARGV: prefix, id, core, data, ttl, known ttl, now, capacity, budget,
-# version.
+# version, layers.
 _CREATE = _EVICT + """
-redis.call('hset', KEYS[1], 'core', ARGV[3], 'data', ARGV[4], 'version', ARGV[10])
+redis.call('hset', KEYS[1], 'core', ARGV[3], 'data', ARGV[4], 'version', ARGV[10],
+           'layers', ARGV[11])
 redis.call('expire', KEYS[1], ARGV[5])
 redis.call('set', KEYS[2], '1', 'EX', ARGV[6])
 redis.call('zadd', ARGV[1] .. 'lru', ARGV[7], ARGV[2])
@@ -83,11 +101,14 @@ return 1
 """
 
 # KEYS: lock, net, known. ARGV: prefix, id, token, lock ms, ttl, now, want data (0/1), the
-# version the caller holds ('' for none). → nil if the lock is held; {0, known} if there is
-# no such network; {1, version, core, data} with core and data '' when the caller's version
-# is the current one (or data not wanted).
+# version the caller holds ('' for none). → nil if another call holds the lock; {0, known}
+# if there is no such network; {1, version, core, data} with core and data '' when the
+# caller's version is the current one (or data not wanted). A lock already ours (this
+# script run again after a lost reply) is taken again.
 _ACQUIRE = """
-if not redis.call('set', KEYS[1], ARGV[3], 'NX', 'PX', ARGV[4]) then return false end
+local holder = redis.call('get', KEYS[1])
+if holder and holder ~= ARGV[3] then return false end
+redis.call('set', KEYS[1], ARGV[3], 'PX', ARGV[4])
 local version = redis.call('hget', KEYS[2], 'version')
 if not version then
   redis.call('del', KEYS[1])
@@ -101,12 +122,23 @@ if ARGV[7] == '1' then data = redis.call('hget', KEYS[2], 'data') or '' end
 return {1, version, redis.call('hget', KEYS[2], 'core'), data}
 """
 
+# KEYS: lock. ARGV: token, lock ms. → 1 if the lock is still ours (and now renewed), else 0.
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
 # KEYS: lock, net. ARGV: prefix, id, token, ttl, core or '', data or '', data bytes or -1,
 # capacity, budget, new version. → -1 if the lock was lost (nothing written), 0 if the
 # network is gone (evicted or deleted meanwhile: nothing written), 1 once written; the lock
-# is let go.
+# is let go. Run again after a lost reply, it finds its own version written: 1.
 _WRITE = _EVICT + """
-if redis.call('get', KEYS[1]) ~= ARGV[3] then return -1 end
+if redis.call('get', KEYS[1]) ~= ARGV[3] then
+  if redis.call('hget', KEYS[2], 'version') == ARGV[10] then return 1 end
+  return -1
+end
 redis.call('del', KEYS[1])
 if redis.call('exists', KEYS[2]) == 0 then return 0 end
 redis.call('hset', KEYS[2], 'version', ARGV[10])
@@ -141,8 +173,11 @@ redis.call('decrby', ARGV[1] .. 'data-bytes', size)
 return 1
 """
 
+_SCRIPTS = {"create": _CREATE, "acquire": _ACQUIRE, "renew": _RENEW, "write": _WRITE,
+            "release": _RELEASE, "delete": _DELETE}
 
 CACHED_NETWORKS = 256  # networks each process keeps decoded, with the version it saw
+REMEMBERED_SHAPES = 100_000  # ids whose layers each process remembers (they never change)
 
 
 @dataclass
@@ -154,6 +189,101 @@ class _Held:
     core: bytes
     loaded: dict[str, bytes | None]
     network: Network = field(init=False)
+
+
+class _Client:
+    """An event loop's connection pool to Redis, and the scripts registered on it."""
+
+    def __init__(self, url: str) -> None:
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=REDIS_CONNECTIONS, timeout=LOCK_WAIT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 1))
+        self.redis = redis.asyncio.Redis(connection_pool=pool)
+        self.scripts = {name: self.redis.register_script(source)
+                        for name, source in _SCRIPTS.items()}
+
+
+class RedisLease:
+    """One call's hold on a network in Redis: its lock (renewed while the call runs) and
+    the network as read."""
+
+    def __init__(self, store: RedisStore, client: _Client, network_id: str, token: str,
+                 held: _Held) -> None:
+        self._store = store
+        self._client = client
+        self._id = network_id
+        self._token = token
+        self._held = held
+        self._write_args: list[Any] | None = None
+        self._lost = False
+        self._renewal = asyncio.get_running_loop().create_task(self._renew())
+
+    @property
+    def network(self) -> Network:
+        return self._held.network
+
+    async def _renew(self) -> None:
+        """Keeps the lock for as long as the call runs, however long it waits or works (a
+        lock that expired under a call that still runs would let another call in, and
+        this one's write be refused)."""
+        lock = self._store._key(self._id, "lock")
+        while True:
+            await asyncio.sleep(LOCK_SECONDS / 3)
+            with contextlib.suppress(redis.RedisError):
+                if not await self._client.scripts["renew"](
+                        keys=[lock], args=[self._token, int(LOCK_SECONDS * 1000)]):
+                    self._lost = True
+                    return
+
+    async def _stop_renewing(self) -> None:
+        self._renewal.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._renewal
+
+    def finish(self) -> None:
+        """Encodes the records that changed (compared with those read)."""
+        held, network = self._held, self._held.network
+        new_core = codec.core_record(network.snapshot())
+        new_data = codec.data_record(network.workbench) if network.data_loaded else None
+        core_changed = new_core != held.core
+        data_changed = new_data is not None and new_data != held.loaded.get("data")
+        if not (core_changed or data_changed):
+            self._write_args = []
+            return
+        store = self._store
+        version = secrets.token_hex(8)
+        self._write_args = [store.prefix, self._id, self._token, NETWORK_TTL_SECONDS,
+                            new_core if core_changed else b"",
+                            new_data if data_changed else b"",
+                            network.held_nbytes() if data_changed else -1,
+                            store.capacity, store.data_bytes, version]
+        held.version, held.core = version, new_core
+        if new_data is not None:
+            held.loaded["data"] = new_data
+
+    async def commit(self) -> None:
+        if self._write_args is None:
+            self.finish()
+        await self._stop_renewing()
+        store, lock = self._store, self._store._key(self._id, "lock")
+        if not self._write_args:  # nothing changed
+            await self._client.scripts["release"](keys=[lock], args=[self._token])
+            store._keep(self._id, self._held)
+            return
+        written = await self._client.scripts["write"](
+            keys=[lock, store._key(self._id, "net")], args=self._write_args)
+        if written == -1:
+            raise NetworkBusy(self._id, lost=True)
+        if written == 1:  # (0: evicted or deleted meanwhile: nothing to keep)
+            store._keep(self._id, self._held)
+
+    async def release(self, unchanged: bool = False) -> None:
+        await self._stop_renewing()
+        await self._client.scripts["release"](keys=[self._store._key(self._id, "lock")],
+                                              args=[self._token])
+        if unchanged:  # what this process holds is still the version in Redis
+            self._store._keep(self._id, self._held)
 
 
 class RedisStore:
@@ -168,15 +298,22 @@ class RedisStore:
         self.capacity = capacity
         self.data_bytes = data_bytes
         self.prefix = prefix
-        self.redis = redis.Redis.from_url(url, socket_timeout=LOCK_WAIT_SECONDS,
-                                          health_check_interval=30)
-        self._create = self.redis.register_script(_CREATE)
-        self._acquire = self.redis.register_script(_ACQUIRE)
-        self._write = self.redis.register_script(_WRITE)
-        self._release = self.redis.register_script(_RELEASE)
-        self._delete = self.redis.register_script(_DELETE)
+        # For the few calls made outside an event loop (tools, tests, a lazy read of data
+        # from a thread): a plain client with its own pool.
+        self.redis = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
+                                          socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Client] = (
+            weakref.WeakKeyDictionary())
         self._cache: OrderedDict[str, _Held] = OrderedDict()  # id → as last seen here
-        self._cache_lock = threading.Lock()
+        self._shapes: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+        self._lock = threading.Lock()  # the cache and the shapes
+
+    def _client(self) -> _Client:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = _Client(self.url)
+        return client
 
     def _key(self, network_id: str, what: str) -> str:
         return f"{self.prefix}{network_id}:{what}"
@@ -187,6 +324,9 @@ class RedisStore:
 
     def close(self) -> None:
         self.redis.close()
+        for client in list(self._clients.values()):
+            with contextlib.suppress(Exception):
+                client.redis.connection_pool.reset()
 
     def __len__(self) -> int:
         return int(self.redis.zcard(f"{self.prefix}lru"))
@@ -195,18 +335,56 @@ class RedisStore:
     def data_in_use(self) -> int:
         return int(self.redis.get(f"{self.prefix}data-bytes") or 0)
 
-    def create(self, **fields: Any) -> Network:
-        network = build(**fields)
-        self._create(keys=[self._key(network.id, "net"), self._key(network.id, "known")],
-                     args=[self.prefix, network.id, network.core_record(),
-                           network.data_record(), NETWORK_TTL_SECONDS, KNOWN_TTL_SECONDS,
-                           _now_ms(), self.capacity, self.data_bytes, secrets.token_hex(8)])
-        return network
+    def _keep(self, network_id: str, held: _Held) -> None:
+        with self._lock:
+            self._cache[network_id] = held
+            while len(self._cache) > CACHED_NETWORKS:
+                self._cache.popitem(last=False)
 
-    def _take(self, network_id: str, token: str, with_data: bool,
-              version: str = "") -> list[Any]:
-        """Takes the network's lock (waiting up to LOCK_WAIT_SECONDS) and reads it, unless
-        `version` is the current one: [1, version, core or b"", data or b""]."""
+    def _remember_shape(self, network_id: str, layers: tuple[int, ...]) -> None:
+        with self._lock:
+            self._shapes[network_id] = layers
+            while len(self._shapes) > REMEMBERED_SHAPES:
+                self._shapes.popitem(last=False)
+
+    async def new(self, **fields: Any) -> Snapshot:
+        network = build(**fields)
+        snap = network.snapshot()
+        layers = ",".join(map(str, snap.arch.layers))
+        await self._client().scripts["create"](
+            keys=[self._key(network.id, "net"), self._key(network.id, "known")],
+            args=[self.prefix, network.id, codec.core_record(snap),
+                  codec.data_record(network.workbench), NETWORK_TTL_SECONDS,
+                  KNOWN_TTL_SECONDS, _now_ms(), self.capacity, self.data_bytes,
+                  secrets.token_hex(8), layers])
+        self._remember_shape(network.id, snap.arch.layers)
+        return snap
+
+    async def _not_found(self, client: _Client, network_id: str) -> NetworkNotFound:
+        known = await client.redis.exists(self._key(network_id, "known"))
+        return NetworkNotFound(network_id, expired=bool(known))
+
+    async def layers(self, network_id: str) -> tuple[int, ...]:
+        with self._lock:
+            layers = self._shapes.get(network_id)
+        if layers is not None:
+            return layers
+        client = self._client()
+        stored, core = await client.redis.hmget(self._key(network_id, "net"), "layers", "core")
+        if core is None:
+            raise await self._not_found(client, network_id)
+        if stored is not None:
+            layers = tuple(int(n) for n in stored.split(b","))
+        else:  # a network written before `layers` was kept beside it
+            layers = codec.network_from_records(core, lambda: None).arch.layers
+        self._remember_shape(network_id, layers)
+        return layers
+
+    async def _take(self, client: _Client, network_id: str, token: str, with_data: bool,
+                    version: str = "") -> list[Any]:
+        """Takes the network's lock (waiting up to LOCK_WAIT_SECONDS, on the event loop)
+        and reads it, unless `version` is the current one: [1, version, core or b"",
+        data or b""]."""
         keys = [self._key(network_id, "lock"), self._key(network_id, "net"),
                 self._key(network_id, "known")]
         args = [self.prefix, network_id, token, int(LOCK_SECONDS * 1000), NETWORK_TTL_SECONDS,
@@ -214,14 +392,14 @@ class RedisStore:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         pause = 0.0005
         while True:
-            reply = self._acquire(keys=keys, args=args)
+            reply = await client.scripts["acquire"](keys=keys, args=args)
             if reply is not None:
                 if reply[0] == 0:
                     raise NetworkNotFound(network_id, expired=bool(reply[1]))
                 return list(reply)
             if time.monotonic() > deadline:
                 raise NetworkBusy(network_id)
-            time.sleep(pause)
+            await asyncio.sleep(pause)
             pause = min(pause * 2, 0.01)
 
     def _held(self, network_id: str, version: str, core: bytes, data: bytes | None,
@@ -232,74 +410,51 @@ class RedisStore:
             held.loaded["data"] = data or None
 
         def load_data() -> bytes | None:
-            if "data" not in held.loaded:  # under the lock of the call that needs it
+            # A call that did not say it needs the data: read it now, with the plain client
+            # (one round trip; the call holds the network's lock).
+            if "data" not in held.loaded:
                 held.loaded["data"] = self.redis.hget(self._key(network_id, "net"), "data")
             return held.loaded["data"]
 
-        held.network = Network.from_records(core, load_data)
+        held.network = codec.network_from_records(core, load_data)
         return held
 
-    @contextmanager
-    def open(self, network_id: str, with_data: bool = False) -> Iterator[Network]:
-        """The network, read under its lock; what the call changed is written back when it
-        returns, then the lock is let go. `with_data` reads the data in the same round
-        trip (for calls that train); otherwise it is read if a call needs it.
-
-        The network this process last wrote or read is kept (a few hundred of them) with
-        its version: when Redis still holds that version, nothing is read or decoded."""
+    async def acquire(self, network_id: str, with_data: bool = False) -> RedisLease:
+        """The network, read under its lock (the network this process last wrote or read
+        is kept, a few hundred of them, with its version: when Redis still holds that
+        version, nothing is read or decoded)."""
+        client = self._client()
         token = secrets.token_hex(16)
-        with self._cache_lock:
+        with self._lock:
             cached = self._cache.pop(network_id, None)
-        _, version, core, data = self._take(network_id, token, with_data,
-                                            cached.version if cached else "")
-        lock = self._key(network_id, "lock")
+        _, version, core, data = await self._take(client, network_id, token, with_data,
+                                                  cached.version if cached else "")
         try:
             if cached is not None and core == b"":
                 held = cached
+                if with_data and not held.network.data_loaded and "data" not in held.loaded:
+                    held.loaded["data"] = await client.redis.hget(
+                        self._key(network_id, "net"), "data")
             else:
                 held = self._held(network_id, version.decode(), core, data, with_data)
-            network = held.network
-            yield network
         except BaseException:
-            self._release(keys=[lock], args=[token])
+            await client.scripts["release"](keys=[self._key(network_id, "lock")],
+                                            args=[token])
             raise
-        new_core = network.core_record()
-        new_data = network.data_record() if network.data_loaded else None
-        core_changed = new_core != held.core
-        data_changed = new_data is not None and new_data != held.loaded.get("data")
-        if core_changed or data_changed:
-            size = network.data_nbytes() if data_changed else -1
-            new_version = secrets.token_hex(8)
-            written = self._write(
-                keys=[lock, self._key(network_id, "net")],
-                args=[self.prefix, network_id, token, NETWORK_TTL_SECONDS,
-                      new_core if core_changed else b"", new_data if data_changed else b"",
-                      size, self.capacity, self.data_bytes, new_version])
-            if written == -1:
-                raise NetworkBusy(network_id, lost=True)
-            if written == 0:
-                return  # evicted or deleted meanwhile: nothing to keep
-            held.version, held.core = new_version, new_core
-            if new_data is not None:
-                held.loaded["data"] = new_data
-        else:
-            self._release(keys=[lock], args=[token])
-        with self._cache_lock:
-            self._cache[network_id] = held
-            while len(self._cache) > CACHED_NETWORKS:
-                self._cache.popitem(last=False)
+        return RedisLease(self, client, network_id, token, held)
 
-    def delete(self, network_id: str) -> None:
-        with self._cache_lock:
+    async def delete(self, network_id: str) -> None:
+        with self._lock:
             self._cache.pop(network_id, None)
+        client = self._client()
         token = secrets.token_hex(16)
-        self._take(network_id, token, False)  # waits for a call in progress to end
+        await self._take(client, network_id, token, False)  # waits for a call in progress
         try:
-            reply = self._delete(keys=[self._key(network_id, "net"),
-                                       self._key(network_id, "known")],
-                                 args=[self.prefix, network_id])
+            reply = await client.scripts["delete"](
+                keys=[self._key(network_id, "net"), self._key(network_id, "known")],
+                args=[self.prefix, network_id])
         finally:
-            self._release(keys=[self._key(network_id, "lock")], args=[token])
+            await client.scripts["release"](keys=[self._key(network_id, "lock")], args=[token])
         if reply != 1:
             raise NetworkNotFound(network_id, expired=bool(reply[1]))
 
@@ -324,4 +479,3 @@ def open_store(spec: str | None, capacity: int = MAX_NETWORKS) -> MemoryStore | 
     store = RedisStore(spec, capacity=capacity)
     store.ping()
     return store
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -19,16 +20,45 @@ from ..engine.mlp import Architecture, Parameters, forward
 from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor, spread
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
-from . import codec
 from .passes import target_outside, target_rule
 
 
-def estimated_seconds(arch: Architecture, steps: int, batch_size: int, points: int = 0) -> float:
-    """A deliberately generous estimate of a training call's time on the path it will take
-    (engine/costs.py: per step, layer, sample, parameter and node, by activation), and of the
+def estimate(arch: Architecture, batch_size: int, points: int = 0) -> costs.Cost:
+    """A deliberately generous estimate of a training call on the path it will take
+    (engine/costs.py: per step, layer, sample, parameter and node, by activation), with the
     losses over the `points` of the training and test sets afterwards."""
-    path = kernel.path_for(arch, batch_size)
-    return costs.seconds(arch, steps, batch_size, path) + costs.forward_seconds(arch, points)
+    return costs.cost(arch, batch_size, kernel.path_for(arch, batch_size), points)
+
+
+def estimated_seconds(arch: Architecture, steps: int, batch_size: int, points: int = 0) -> float:
+    """The estimate of `steps` steps of `batch_size` (and the losses over `points`)."""
+    return estimate(arch, batch_size, points).seconds(steps)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A training call worked out once, before it runs: the steps it will take, the batch
+    size it uses (at most the training points), and its estimate on the path it takes."""
+
+    steps: int
+    batch_size: int
+    cost: costs.Cost
+
+    @property
+    def seconds(self) -> float:
+        return self.cost.seconds(self.steps)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where training stands, as a shared store keeps it: the random generator's state, the
+    samples trained on since the last reset, and the epoch under way (the order of the
+    training points as indices, where the next batch starts, the samples counted by then),
+    or None before the first step on this data."""
+
+    rng_state: dict[str, Any]
+    samples: int
+    epoch: tuple[Array, int, int] | None
 
 
 @dataclass(frozen=True)
@@ -57,23 +87,25 @@ class TrainOutcome:
 PIECE_SECONDS = 0.1  # a long call trains in pieces of about this, checking the time between
 
 
-def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: int,
-                 batch_size: int, learning_rate: float, l2: float, cursor: Cursor,
-                 rng: np.random.Generator, estimate: float) -> tuple[TrainResult, int]:
+def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, plan: Plan,
+                 learning_rate: float, l2: float, cursor: Cursor,
+                 rng: np.random.Generator) -> tuple[TrainResult, int]:
     """kernel.train, stopped once MAX_CALL_SECONDS have passed (however busy the machine):
     a call estimated at more than PIECE_SECONDS trains in pieces of about that, and the
     time is checked between them. Pieces draw the same permutations in the same order, so
     the result equals one call of the same steps. Returns the result and the steps done."""
-    if estimate <= PIECE_SECONDS:
+    steps, batch_size, path = plan.steps, plan.batch_size, plan.cost.path
+    if plan.seconds <= PIECE_SECONDS:
         return kernel.train(arch, params, X, T, steps=steps, batch_size=batch_size,
-                            learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng), steps
+                            learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng,
+                            path=path), steps
     deadline = time.perf_counter() + MAX_CALL_SECONDS
-    piece = max(1, int(steps * PIECE_SECONDS / estimate))
+    piece = max(1, int(steps * PIECE_SECONDS / plan.seconds))
     done, parts = 0, []
     while done < steps:
         part = kernel.train(arch, params, X, T, steps=min(piece, steps - done),
                             batch_size=batch_size, learning_rate=learning_rate, l2=l2,
-                            cursor=cursor, rng=rng)
+                            cursor=cursor, rng=rng, path=path)
         parts.append((done, part))
         done += min(piece, steps - done)
         params = part.params
@@ -88,7 +120,7 @@ def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, 
 
 
 @lru_cache(maxsize=64)
-def _built_in(name: str, size: int, noise: float, seed: int, test_fraction: float,
+def built_in(name: str, size: int, noise: float, seed: int, test_fraction: float,
               ) -> tuple[Points, Points]:
     """A built-in dataset, split: the same for the same spec, so that a shared store keeps
     only the spec. Read-only arrays, shared by the networks that use the same spec."""
@@ -128,7 +160,7 @@ class Workbench:
             raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and 1 "
                              f"target per point, but the network has {arch.layers[0]} input "
                              f"node(s) and {arch.layers[-1]} output node(s)")
-        train_points, test_points = _built_in(name, size, noise, seed, test_fraction)
+        train_points, test_points = built_in(name, size, noise, seed, test_fraction)
         targets = np.vstack([train_points.T, test_points.T])
         if target_outside(arch, targets) is not None:
             # Only the noise of the 1-input curves takes a target out of [0, 1].
@@ -166,47 +198,27 @@ class Workbench:
         return self._set(replace(data, name=None, size=data.size - 1,
                                  **{part: Points(points.X[keep], points.T[keep])}))  # type: ignore[arg-type]
 
-    # -- a record for a shared store ----------------------------------------------------------
+    # -- where training stands, for a shared store (codec.py writes and reads it) -----------
 
-    def record(self) -> bytes:
-        """The data as bytes (codec.py): a built-in dataset as its spec (it is generated
-        again alike), the learner's own points as arrays; the epoch's order as indices into
-        the training set; the random generator's state."""
-        data, cursor = self.dataset, self._cursor
-        dataset = None
-        if data is not None:
-            dataset = {"name": data.name, "size": data.size, "noise": data.noise,
-                       "seed": data.seed, "test_fraction": data.test_fraction}
-            if data.name is None:
-                dataset |= {"train": data.train, "test": data.test}
-        epoch = None if cursor is None else {"order": cursor.order,
-                                             "position": cursor.position,
-                                             "samples": cursor.samples}
-        return codec.pack({"rng": self._rng.bit_generator.state, "dataset": dataset,
-                           "cursor": epoch, "samples": self._samples})
+    def progress(self) -> Progress:
+        cursor = self._cursor
+        epoch = None
+        if cursor is not None:
+            assert cursor.order is not None  # every cursor here starts from new_cursor
+            epoch = (cursor.order, cursor.position, cursor.samples)
+        return Progress(self._rng.bit_generator.state, self._samples, epoch)
 
     @classmethod
-    def from_record(cls, record: bytes) -> Workbench:
-        fields = codec.unpack(record)
-        bench = cls(0, fields["samples"])
-        bench._rng.bit_generator.state = fields["rng"]
-        spec = fields["dataset"]
-        if spec is not None:
-            if spec["name"] is None:
-                train_points, test_points = spec["train"], spec["test"]
-            else:
-                train_points, test_points = _built_in(spec["name"], spec["size"],
-                                                      spec["noise"], spec["seed"],
-                                                      spec["test_fraction"])
-            bench.dataset = Dataset(spec["name"], spec["size"], spec["noise"], spec["seed"],
-                                    spec["test_fraction"], train_points, test_points)
-        epoch = fields["cursor"]
-        if epoch is not None:
-            assert bench.dataset is not None
-            order = epoch["order"]
-            train = bench.dataset.train
-            bench._cursor = Cursor(train.X[order], train.T[order], epoch["position"],
-                                   epoch["samples"], order)
+    def resume(cls, dataset: Dataset | None, progress: Progress) -> Workbench:
+        """The workbench of `dataset` with training where `progress` says it stood."""
+        bench = cls(0, progress.samples)
+        bench._rng.bit_generator.state = progress.rng_state
+        bench.dataset = dataset
+        if progress.epoch is not None:
+            assert dataset is not None
+            order, position, samples = progress.epoch
+            train = dataset.train
+            bench._cursor = Cursor(train.X[order], train.T[order], position, samples, order)
         return bench
 
     def restart(self) -> None:
@@ -221,29 +233,43 @@ class Workbench:
             return 0
         return 2 * sum(a.nbytes for a in (data.train.X, data.train.T, data.test.X, data.test.T))
 
-    def train(self, arch: Architecture, params: Parameters, *, steps: int,
-              batch_size: int | None, learning_rate: float,
-              l2: float) -> TrainOutcome | None:
-        """Trains and advances the epoch; None (and nothing changed) if training diverged."""
+    def plan(self, arch: Architecture, steps: int, batch_size: int | None,
+             longest: float | None = None) -> Plan:
+        """`steps` steps of `batch_size` (None: the full batch) on the data as it is, worked
+        out once: at most as many as the estimate puts within `longest` seconds, if given
+        (at least 1). PhaseConflict without training data; FieldError naming `steps` for a
+        call estimated over MAX_CALL_SECONDS."""
         data = self.dataset
         if data is None or len(data.train) == 0:
             raise PhaseConflict("there is no training data: choose a dataset or add points "
                                 "first")
         n = len(data.train)
         size = n if batch_size is None else min(batch_size, n)
-        estimate = estimated_seconds(arch, steps, size, n + len(data.test))
-        if estimate > MAX_CALL_SECONDS:
+        cost = estimate(arch, size, n + len(data.test))
+        if longest is not None:
+            steps = min(steps, cost.steps_within(longest))
+        seconds = cost.seconds(steps)
+        if seconds > MAX_CALL_SECONDS:
             raise FieldError("steps", f"{steps} steps of {size} samples on this network would "
-                            f"take about {estimate:.1f} s; one call may take about "
-                            f"{MAX_CALL_SECONDS:g} s: use fewer steps or a smaller batch")
+                             f"take about {seconds:.1f} s; one call may take about "
+                             f"{MAX_CALL_SECONDS:g} s: use fewer steps or a smaller batch")
+        return Plan(steps, size, cost)
+
+    def train(self, arch: Architecture, params: Parameters, plan: Plan, *,
+              learning_rate: float, l2: float) -> TrainOutcome | None:
+        """Trains as `plan` says (made by `plan` on this data) and advances the epoch; None
+        (and nothing changed) if training diverged."""
+        data = self.dataset
+        assert data is not None
+        n = len(data.train)
         saved = self.checkpoint()
         if self._cursor is None:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
-        result, done = _train_until(arch, params, data.train.X, data.train.T, steps=steps,
-                                    batch_size=size, learning_rate=learning_rate, l2=l2,
-                                    cursor=cursor, rng=self._rng, estimate=estimate)
+        result, done = _train_until(arch, params, data.train.X, data.train.T, plan=plan,
+                                    learning_rate=learning_rate, l2=l2, cursor=cursor,
+                                    rng=self._rng)
         if result.finite:
             train_loss = _mean_error(arch, result.params, data.train)
             test_loss = _mean_error(arch, result.params, data.test)
@@ -252,18 +278,6 @@ class Workbench:
                                     float(train_loss or 0.0), test_loss)
         self.rollback(saved)
         return None
-
-    def steps_within(self, arch: Architecture, batch_size: int | None, seconds: float) -> int:
-        """The most steps that `train` estimates within `seconds` (at least 1; 1 without
-        training data, which `train` refuses anyway)."""
-        data = self.dataset
-        if data is None or len(data.train) == 0:
-            return 1
-        n = len(data.train)
-        size = n if batch_size is None else min(batch_size, n)
-        fixed = estimated_seconds(arch, 0, size, n + len(data.test))
-        per_step = estimated_seconds(arch, 1, size, n + len(data.test)) - fixed
-        return max(1, int((seconds - fixed) / per_step))
 
     def checkpoint(self) -> Cursor | None:
         """Where the epoch stands, to roll back to if a call is refused after training."""

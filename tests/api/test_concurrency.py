@@ -30,10 +30,10 @@ def test_concurrency_fifty_steps_on_one_network_equal_fifty_sequential(base_url:
     assert a["weights"] == b["weights"] and a["biases"] == b["biases"]
 
 
-def test_concurrency_a_step_on_a_busy_network_waits_in_the_pool_not_on_the_loop() -> None:
-    """In memory, a step runs on the event loop only when its network is free; one held by
-    another call (here: this test) waits in the thread pool, and the app answers others
-    meanwhile. Released, the step goes on, as one whole step."""
+def test_concurrency_a_step_on_a_busy_network_waits_without_holding_up_the_loop() -> None:
+    """A step on a network held by another call (here: this test) waits for it without
+    blocking the event loop or a thread, and the app answers others meanwhile. Released,
+    the step goes on, as one whole step."""
     import threading
 
     from fastapi.testclient import TestClient
@@ -46,9 +46,9 @@ def test_concurrency_a_step_on_a_busy_network_waits_in_the_pool_not_on_the_loop(
         network_id = client.post("/api/networks", json={"seed": 4}).json()["id"]
         other = client.post("/api/networks", json={"seed": 4}).json()["id"]
         sample = {"input": [0.6], "target": [0.1]}
-        network = app.state.store.get(network_id)
         answers: list[int] = []
-        network.lock.acquire()  # another call holds the network
+        held = app.state.store.open(network_id)
+        held.__enter__()  # another call holds the network
         try:
             waiting = threading.Thread(target=lambda: answers.append(client.post(
                 f"/api/networks/{network_id}/step", json=sample).status_code))
@@ -59,7 +59,7 @@ def test_concurrency_a_step_on_a_busy_network_waits_in_the_pool_not_on_the_loop(
             assert client.post(f"/api/networks/{other}/step", json=sample).status_code == 200
             assert client.get("/api/health").status_code == 200
         finally:
-            network.lock.release()
+            held.__exit__(None, None, None)
         waiting.join(10)
         assert answers == [200]
         mine, theirs = (client.get(f"/api/networks/{n}").json() for n in (network_id, other))
@@ -72,7 +72,7 @@ def test_concurrency_only_small_passes_run_on_the_event_loop(monkeypatch) -> Non
     from fastapi.testclient import TestClient
     from starlette.concurrency import run_in_threadpool
 
-    from server.api import deps
+    from server.api import calls
     from server.main import create_app
     from server.networks.store import MemoryStore
 
@@ -82,7 +82,7 @@ def test_concurrency_only_small_passes_run_on_the_event_loop(monkeypatch) -> Non
         hops.append(1)
         return await run_in_threadpool(func, *args, **kwargs)
 
-    monkeypatch.setattr(deps, "run_in_threadpool", counted)
+    monkeypatch.setattr(calls, "run_in_threadpool", counted)
     with TestClient(create_app(store=MemoryStore())) as client:
         small = client.post("/api/networks", json={"seed": 1}).json()["id"]
         assert client.post(f"/api/networks/{small}/step",
@@ -96,3 +96,52 @@ def test_concurrency_only_small_passes_run_on_the_event_loop(monkeypatch) -> Non
         assert client.post(f"/api/networks/{large}/step",
                            json={"input": [0.5] * 8, "target": [0.5] * 8}).status_code == 200
         assert hops == [1, 1]  # one sample on 8 layers of 8: on the loop
+
+
+def test_concurrency_a_request_that_does_not_fit_the_network_is_refused_without_its_lock(
+        ) -> None:
+    """A request is checked against the network's shape (which never changes) before its
+    call takes the network's lock: while another call holds the network, a misshapen one
+    is refused at once, and a well-shaped one waits its turn."""
+    import asyncio
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from server.main import create_app
+
+    app = create_app()  # on the store the tests run on (memory, or Redis)
+    with TestClient(app) as client:
+        network_id = client.post("/api/networks", json={"seed": 4}).json()["id"]
+        url = f"/api/networks/{network_id}"
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:  # another call holds the network, on a loop of its own
+            async def holding() -> None:
+                lease = await app.state.store.acquire(network_id)
+                held.set()
+                while not release.is_set():
+                    await asyncio.sleep(0.01)
+                await lease.release(unchanged=True)
+
+            asyncio.run(holding())
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            assert held.wait(10)
+            for path, body, field in [
+                ("/forward", {"input": [0.1, 0.2], "target": [0.5]}, "input"),
+                ("/step", {"samples": [{"input": [0.1], "target": [0.5, 0.5]}]},
+                 "samples[0].target"),
+                ("/gradcheck", {"input": [], "target": [0.5]}, "input"),
+                ("/dataset/train", {"input": [0.1, 0.3], "target": [0.5]}, "input"),
+            ]:
+                response = client.post(url + path, json=body)
+                assert response.status_code == 422, (path, response.text)
+                assert response.json()["errors"][0]["field"] == field
+            assert not release.is_set() and holder.is_alive()  # refused while still held
+        finally:
+            release.set()
+            holder.join(10)
+        assert client.get(url).json()["step"] == 0

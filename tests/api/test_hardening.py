@@ -1,6 +1,7 @@
 """Regression tests for requests found by trying to break the server: each failed before its
 fix (a 500, a half-applied call, an inconsistent answer, a reflected Host, ...)."""
 
+import asyncio
 import threading
 import time
 
@@ -151,10 +152,14 @@ def test_hardening_train_seconds_exclude_the_wait_for_the_lock() -> None:
         client.put(f"{url}/dataset", json={"name": "sine", "size": 20})
         held = threading.Event()
 
-        def hold() -> None:
-            with app.state.store.open(network_id) as network, network.lock:
+        def hold() -> None:  # another call holds the network, on a loop of its own
+            async def holding() -> None:
+                lease = await app.state.store.acquire(network_id)
                 held.set()
-                time.sleep(0.3)
+                await asyncio.sleep(0.3)
+                await lease.release(unchanged=True)
+
+            asyncio.run(holding())
 
         holder = threading.Thread(target=hold)
         holder.start()

@@ -1,5 +1,6 @@
-"""Heavy calls (training, plot grids) run in a bounded pool of their own: with it full, the
-cheap routes still answer. No timing is asserted, only that nothing waits behind the pool."""
+"""Heavy calls (training, plot grids, the data) run in a bounded pool of their own: with it
+full, the cheap routes still answer. No timing is asserted, only that nothing waits behind
+the pool."""
 
 import threading
 
@@ -7,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from server.limits import HEAVY_WORKERS
 from server.main import create_app
+from server.networks import inspection
 from server.networks.network import Network
 
 
@@ -18,18 +20,20 @@ def _network_with_data(client: TestClient) -> str:
 
 def test_heavy_pool_full_leaves_health_and_step_answering(monkeypatch) -> None:
     entered = threading.Semaphore(0)
+    working: list[str] = []  # the networks whose heavy calls hold the pool's workers
     release = threading.Event()
-    train, function = Network.train, Network.function
+    train, function = Network.train, inspection.function
 
     def blocked(method):
-        def wait_then_call(self, *args, **kwargs):
+        def wait_then_call(network_or_snapshot, *args, **kwargs):
+            working.append(network_or_snapshot.id)
             entered.release()
             release.wait(60)
-            return method(self, *args, **kwargs)
+            return method(network_or_snapshot, *args, **kwargs)
         return wait_then_call
 
     monkeypatch.setattr(Network, "train", blocked(train))
-    monkeypatch.setattr(Network, "function", blocked(function))
+    monkeypatch.setattr(inspection, "function", blocked(function))
     with TestClient(create_app()) as client:
         busy = [_network_with_data(client) for _ in range(HEAVY_WORKERS + 3)]
         other = client.post("/api/networks", json={"seed": 2}).json()["id"]
@@ -56,7 +60,9 @@ def test_heavy_pool_full_leaves_health_and_step_answering(monkeypatch) -> None:
                 answers["health"] = client.get("/api/health").status_code
                 answers["step"] = client.post(f"/api/networks/{other}/step",
                                               json={"input": [0.5], "target": [0.2]}).status_code
-                answers["read"] = client.get(f"/api/networks/{busy[-1]}/dataset").status_code
+                # a network whose heavy call waits in the queue: it holds no lock meanwhile
+                queued = next(n for n in busy if n not in working)
+                answers["read"] = client.get(f"/api/networks/{queued}").status_code
 
             reader = threading.Thread(target=cheap)
             reader.start()

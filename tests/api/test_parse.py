@@ -5,7 +5,6 @@ import pytest
 
 from server.api.parse import parameters, points, sample
 from server.api.requests import Sample
-from server.engine.mlp import Architecture
 from server.errors import FieldError
 
 
@@ -31,15 +30,15 @@ def test_parse_parameters_are_arrays_of_the_network_shape() -> None:
 
 
 def test_parse_samples_and_points_fit_the_network() -> None:
-    arch = Architecture((2, 3, 1), "sigmoid", "sigmoid", "squared")
-    x, t = sample(arch, Sample(input=[0.1, 0.2], target=[1.0]))
+    layers = (2, 3, 1)  # what a request is checked against, before the network's lock
+    x, t = sample(layers, Sample(input=[0.1, 0.2], target=[1.0]))
     assert x.shape == (2,) and t.shape == (1,)
     with pytest.raises(FieldError) as wrong:
-        sample(arch, Sample(input=[0.1], target=[1.0]))
+        sample(layers, Sample(input=[0.1], target=[1.0]))
     assert (wrong.value.field, wrong.value.message) == (
         "input", "expected 2 values (one per input node), got 1")
-    data = points(arch, [Sample(input=[0.1, 0.2], target=[1.0])] * 3)
+    data = points(layers, [Sample(input=[0.1, 0.2], target=[1.0])] * 3)
     assert data.X.shape == (3, 2) and data.T.shape == (3, 1)
     with pytest.raises(FieldError) as misfit:
-        points(arch, [Sample(input=[0.1, 0.2], target=[1.0]), Sample(input=[1], target=[1])])
+        points(layers, [Sample(input=[0.1, 0.2], target=[1.0]), Sample(input=[1], target=[1])])
     assert misfit.value.field == "points[1]"

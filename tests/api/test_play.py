@@ -186,3 +186,36 @@ def test_play_a_larger_batch_or_dataset_during_play_trains_on_without_refusal(
         _pause(ws)
     for frame in large + grown:  # every one a frame (_frames asserts it), none an error
         assert frame["chunk_steps"] >= 1
+
+
+def test_play_refuses_an_l2_rate_and_says_to_patch_it(client: TestClient) -> None:
+    """Play trains with the network's own λ: one sent with Play is refused by name (it was
+    checked, then ignored), and null means not given."""
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_json({**PLAY, "l2": 0.01})
+        error = ws.receive_json()
+        assert error["type"] == "error" and error["status"] == 422
+        assert error["errors"][0]["field"] == "l2" and "PATCH" in error["errors"][0]["message"]
+        ws.send_json({**PLAY, "l2": None})
+        frames = _frames(ws, 2)
+        _pause(ws)
+    assert all(f["settings"]["l2"] == 0.0 for f in frames)
+
+
+def test_play_refuses_an_acknowledgement_that_is_not_a_frame_sent(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        for frame in ("x", 1.5, -5, None, 1):  # 1: no frame was sent yet
+            ws.send_json({"type": "ack", "frame": frame})
+            error = ws.receive_json()
+            assert error["type"] == "error" and error["status"] == 422, frame
+            assert error["errors"][0]["field"] == "frame", error
+        ws.send_json({"type": "ack"})
+        assert ws.receive_json()["errors"][0]["field"] == "frame"
+        ws.send_json(PLAY)
+        sent = [ws.receive_json() for _ in range(MAX_UNACKED_FRAMES)]
+        ws.send_json({"type": "ack", "frame": 2.0})  # an integral number is an integer
+        assert ws.receive_json()["frame"] == MAX_UNACKED_FRAMES + 1
+        _pause(ws)
+    assert [f["frame"] for f in sent] == list(range(1, MAX_UNACKED_FRAMES + 1))

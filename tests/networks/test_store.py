@@ -23,8 +23,12 @@ def test_store_concurrent_steps_equal_sequential_steps() -> None:
     store = NetworkStore()
     shared = store.create(seed=5)
     alone = store.create(seed=5)
+    def step(_: int) -> None:
+        with store.open(shared.id) as network:  # a call's hold on the network
+            network.step(_a(0.3), _a(0.9))
+
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(lambda _: shared.step(_a(0.3), _a(0.9)), range(50)))
+        list(pool.map(step, range(50)))
     for _ in range(50):
         alone.step(_a(0.3), _a(0.9))
     a, b = shared.snapshot(), alone.snapshot()
@@ -82,14 +86,14 @@ def test_store_one_busy_network_does_not_block_another() -> None:
     from fastapi.testclient import TestClient
 
     from server.main import create_app
+    from server.networks.store import MemoryStore
 
-    app = create_app()
+    app = create_app(store=MemoryStore())
     with TestClient(app) as client, ThreadPoolExecutor(max_workers=1) as pool:
         a = client.post("/api/networks").json()["id"]
         b = client.post("/api/networks").json()["id"]
         opened = app.state.store.open(a)  # as if a long call were running on network a
-        busy = opened.__enter__()
-        busy.lock.acquire()
+        opened.__enter__()
         try:
             waiting = pool.submit(client.post, f"/api/networks/{a}/step",
                                   json={"input": [1.0], "target": [0.0]})
@@ -97,7 +101,6 @@ def test_store_one_busy_network_does_not_block_another() -> None:
                                json={"input": [1.0], "target": [0.0]}).status_code == 200
             assert not waiting.done()  # a's call waits for a's lock only
         finally:
-            busy.lock.release()
             opened.__exit__(None, None, None)
         assert waiting.result(timeout=10).status_code == 200
 
@@ -129,7 +132,8 @@ def test_store_datasets_together_stay_within_the_data_budget() -> None:
         ids = []
         for n in range(12):  # each holds 10,000 points of 8 inputs and 8 targets: 2.56 MB
             network = store.create(layers=(8, 8), seed=n)
-            network.use_points(_points(10_000, 8, 8), 0.0)
+            with store.open(network.id) as held:  # the store counts it as the call ends
+                held.use_points(_points(10_000, 8, 8), 0.0)
             ids.append(network.id)
             assert store.data_in_use <= budget
         held = tracemalloc.get_traced_memory()[0]
@@ -147,7 +151,8 @@ def test_store_a_network_larger_than_the_budget_is_kept_alone() -> None:
     store = NetworkStore(data_bytes=1000)
     other = store.create()
     network = store.create(layers=(8, 8))
-    network.use_points(_points(100, 8, 8), 0.0)
+    with store.open(network.id) as held:
+        held.use_points(_points(100, 8, 8), 0.0)
     assert store.get(network.id) is network  # the one in use is never evicted for itself
     with pytest.raises(NetworkNotFound):
         store.get(other.id)

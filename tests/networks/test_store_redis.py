@@ -1,7 +1,8 @@
 """The Redis store against a real redis-server: it behaves as the memory store, to the last
 bit; its records are JSON and raw bytes; a dead lock holder leaves nothing half-written."""
 
-import threading
+import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
 
@@ -15,13 +16,56 @@ from server.networks.store import MemoryStore
 from server.networks.store_redis import RedisStore
 
 
+class Driven:
+    """The store as a test drives it: its async calls run on one event loop of the test's,
+    and `open` is a call's lease as a context manager (what the app's calls do)."""
+
+    def __init__(self, store: RedisStore, runner: asyncio.Runner) -> None:
+        self.store = store
+        self.run = runner.run
+
+    @property
+    def redis(self):
+        return self.store.redis
+
+    def create(self, **fields):
+        return self.run(self.store.new(**fields))
+
+    @contextlib.contextmanager
+    def open(self, network_id: str, with_data: bool = False) -> Iterator[Network]:
+        lease = self.run(self.store.acquire(network_id, with_data))
+        try:
+            yield lease.network
+        except BaseException:
+            self.run(lease.release())
+            raise
+        lease.finish()
+        self.run(lease.commit())
+
+    def delete(self, network_id: str) -> None:
+        self.run(self.store.delete(network_id))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
 @pytest.fixture
-def store(redis_url: str) -> Iterator[RedisStore]:
-    s = RedisStore(redis_url.rsplit("/", 1)[0] + "/2")  # a database of its own
-    s.flush()
+def runner() -> Iterator[asyncio.Runner]:
+    with asyncio.Runner() as r:
+        yield r
+
+
+def _driven(url: str, runner: asyncio.Runner, **options) -> Driven:
+    return Driven(RedisStore(url, **options), runner)
+
+
+@pytest.fixture
+def store(redis_url: str, runner: asyncio.Runner) -> Iterator[Driven]:
+    s = _driven(redis_url.rsplit("/", 1)[0] + "/2", runner)  # a database of its own
+    s.store.flush()
     yield s
-    s.flush()
-    s.close()
+    s.store.flush()
+    s.store.close()
 
 
 def _a(*values: float) -> np.ndarray:
@@ -66,7 +110,7 @@ CALLS = [
 ]
 
 
-def test_store_redis_calls_give_what_the_memory_store_gives(store: RedisStore) -> None:
+def test_store_redis_calls_give_what_the_memory_store_gives(store: Driven) -> None:
     memory = MemoryStore().create(seed=11, layers=(2, 3, 1))
     shared = store.create(seed=11, layers=(2, 3, 1)).id
     for name, call in CALLS:
@@ -82,22 +126,22 @@ def test_store_redis_calls_give_what_the_memory_store_gives(store: RedisStore) -
             assert _packed_dataset(network) == _packed_dataset(memory), name
 
 
-def test_store_redis_resumes_a_network_where_it_stood(store: RedisStore) -> None:
+def test_store_redis_resumes_a_network_where_it_stood(store: Driven) -> None:
     memory = MemoryStore().create(seed=3, step=7, samples_trained=40)
     shared = store.create(seed=3, step=7, samples_trained=40).id
     for n in (memory,):
         n.generate_dataset("sine", 50, 0.0, 1, 0.0)
         n.train(3, 10, None)
-    with store.open(shared) as network:
+    with store.open(shared, with_data=True) as network:
         network.generate_dataset("sine", 50, 0.0, 1, 0.0)
-    with store.open(shared) as network:
+    with store.open(shared, with_data=True) as network:
         trained = network.train(3, 10, None)
     assert trained.outcome.samples == 70
     with store.open(shared) as network:
         _same_network(memory, network)
 
 
-def test_store_redis_records_are_json_and_bytes_never_pickle(store: RedisStore) -> None:
+def test_store_redis_records_are_json_and_bytes_never_pickle(store: Driven) -> None:
     network = store.create(seed=1)
     with store.open(network.id) as n:
         n.step(_a(0.5), _a(0.2))
@@ -111,7 +155,7 @@ def test_store_redis_records_are_json_and_bytes_never_pickle(store: RedisStore) 
         codec.pack(object())
 
 
-def test_store_redis_a_refused_call_changes_nothing(store: RedisStore) -> None:
+def test_store_redis_a_refused_call_changes_nothing(store: Driven) -> None:
     network = store.create(seed=1)
     before = store.redis.hgetall(f"bp:{network.id}:net")
     with pytest.raises(ValueError), store.open(network.id) as n:
@@ -120,20 +164,22 @@ def test_store_redis_a_refused_call_changes_nothing(store: RedisStore) -> None:
     assert store.redis.hgetall(f"bp:{network.id}:net") == before
 
 
-def test_store_redis_calls_on_one_network_are_serialized(store: RedisStore) -> None:
+def test_store_redis_calls_on_one_network_are_serialized(store: Driven) -> None:
     shared = store.create(seed=5).id
     alone = MemoryStore().create(seed=5)
-    stores = [RedisStore(store.url) for _ in range(4)]  # as four processes would
+    stores = [RedisStore(store.store.url) for _ in range(4)]  # as four processes would
 
-    def step(i: int) -> None:
-        with stores[i % 4].open(shared) as n:
-            n.step(_a(0.3), _a(0.9))
+    async def step(i: int) -> None:
+        lease = await stores[i % 4].acquire(shared)
+        await asyncio.sleep(0)  # let the others try the lock meanwhile
+        lease.network.step(_a(0.3), _a(0.9))
+        lease.finish()
+        await lease.commit()
 
-    threads = [threading.Thread(target=step, args=(i,)) for i in range(40)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    async def all_at_once() -> None:
+        await asyncio.gather(*(step(i) for i in range(40)))
+
+    store.run(all_at_once())
     for _ in range(40):
         alone.step(_a(0.3), _a(0.9))
     with store.open(shared) as n:
@@ -142,16 +188,17 @@ def test_store_redis_calls_on_one_network_are_serialized(store: RedisStore) -> N
 
 
 def test_store_redis_a_dead_lock_holder_writes_nothing_and_its_lock_expires(
-        store: RedisStore, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Driven, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_redis, "LOCK_SECONDS", 0.3)
     network = store.create(seed=2).id
     with store.open(network) as n:
         n.step(_a(0.1), _a(0.5))
     before = store.redis.hget(f"bp:{network}:net", "core")
-    # A process takes the lock, changes the network and "dies" before it writes.
-    dead = store.open(network)
-    held = dead.__enter__()
-    held.step(_a(0.9), _a(0.0))
+    # A process takes the lock, changes the network and "dies" before it writes: its event
+    # loop never runs again, so nothing renews its lock.
+    elsewhere = asyncio.Runner()
+    dead = elsewhere.run(RedisStore(store.store.url).acquire(network))
+    dead.network.step(_a(0.9), _a(0.0))
     started = time.monotonic()
     with store.open(network) as n:  # waits for the lock to expire
         waited = time.monotonic() - started
@@ -162,21 +209,49 @@ def test_store_redis_a_dead_lock_holder_writes_nothing_and_its_lock_expires(
     with store.open(network) as n:
         pass
     monkeypatch.setattr(store_redis, "LOCK_SECONDS", 0.05)
-    late = store.open(network)
-    late.__enter__().step(_a(0.2), _a(0.2))
-    time.sleep(0.1)
+    late = elsewhere.run(RedisStore(store.store.url).acquire(network))
+    late.network.step(_a(0.2), _a(0.2))
+    time.sleep(0.1)  # its process stalls: its loop does not run, its lock is not renewed
     with store.open(network) as n:
         n.forward(_a(0.3), _a(0.3))  # another call took the lock meanwhile
     after = store.redis.hget(f"bp:{network}:net", "core")
+    late.finish()
     with pytest.raises(NetworkBusy):
-        late.__exit__(None, None, None)
+        elsewhere.run(late.commit())
     assert store.redis.hget(f"bp:{network}:net", "core") == after
+    elsewhere.close()
 
 
-def test_store_redis_evicts_the_least_recently_used_and_says_expired(redis_url: str) -> None:
+def test_store_redis_a_call_that_outlasts_the_lock_keeps_it_by_renewing(
+        store: Driven, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live call's lock is renewed for as long as it runs (waiting for a heavy worker or
+    working): another call waits, and the first one's write is kept."""
+    monkeypatch.setattr(store_redis, "LOCK_SECONDS", 0.15)
+    network = store.create(seed=2).id
+
+    async def long_then_short() -> list[str]:
+        order: list[str] = []
+        lease = await store.store.acquire(network)
+        other = asyncio.create_task(store.store.acquire(network))
+        await asyncio.sleep(0.6)  # four lock lifetimes: the lock is renewed meanwhile
+        assert not other.done()
+        lease.network.step(_a(0.1), _a(0.5))
+        lease.finish()
+        await lease.commit()
+        order.append("long")
+        second = await other
+        order.append(f"short at step {second.network.snapshot().step}")
+        await second.release(unchanged=True)
+        return order
+
+    assert store.run(long_then_short()) == ["long", "short at step 1"]
+
+
+def test_store_redis_evicts_the_least_recently_used_and_says_expired(
+        redis_url: str, runner: asyncio.Runner) -> None:
     url = redis_url.rsplit("/", 1)[0] + "/2"
-    first, second = RedisStore(url, capacity=3), RedisStore(url, capacity=3)
-    first.flush()
+    first, second = _driven(url, runner, capacity=3), _driven(url, runner, capacity=3)
+    first.store.flush()
     ids = [first.create().id, second.create().id, first.create().id]
     with second.open(ids[0]):
         pass  # ids[1] is now the least recently used
@@ -192,31 +267,31 @@ def test_store_redis_evicts_the_least_recently_used_and_says_expired(redis_url: 
     with pytest.raises(NetworkNotFound) as deleted:
         first.delete(ids[0])
     assert not deleted.value.expired
-    first.flush()
+    first.store.flush()
 
 
-def test_store_redis_bounds_the_data_and_every_key_expires(redis_url: str) -> None:
+def test_store_redis_bounds_the_data_and_every_key_expires(
+        redis_url: str, runner: asyncio.Runner) -> None:
     url = redis_url.rsplit("/", 1)[0] + "/2"
-    store = RedisStore(url, data_bytes=200_000)
-    store.flush()
+    store = _driven(url, runner, data_bytes=200_000)
+    store.store.flush()
     ids = []
     for _ in range(4):
         network = store.create(layers=(2, 3, 1))
-        with store.open(network.id) as n:
+        with store.open(network.id, with_data=True) as n:
             n.generate_dataset("spiral", 2000, 0.0, 1, 0.0)  # 2 × 48,000 bytes
         ids.append(network.id)
-    assert store.data_in_use <= 200_000
+    assert store.store.data_in_use <= 200_000
     assert len(store) == 2
     with pytest.raises(NetworkNotFound), store.open(ids[0]):
         pass
     for key in store.redis.scan_iter("bp:*"):
         assert store.redis.ttl(key) > 0, key
-    store.flush()
+    store.store.flush()
 
 
-def test_store_redis_an_empty_store_given_to_the_app_is_the_one_it_uses(
-        store: RedisStore) -> None:
+def test_store_redis_an_empty_store_given_to_the_app_is_the_one_it_uses(store: Driven) -> None:
     from server.main import create_app
 
     assert len(store) == 0  # an empty store is falsy: the app must not take another
-    assert create_app(store=store).state.store is store
+    assert create_app(store=store.store).state.store is store.store

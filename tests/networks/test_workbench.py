@@ -35,6 +35,7 @@ def test_workbench_a_long_call_stops_by_time_and_says_how_far_it_got(monkeypatch
     did equals training that many steps in one call."""
     import time as clock
 
+    from server.engine import costs
     from server.networks import workbench as wb
     from server.networks.store import MemoryStore
 
@@ -49,7 +50,8 @@ def test_workbench_a_long_call_stops_by_time_and_says_how_far_it_got(monkeypatch
         return real_train(*args, **kwargs)
 
     monkeypatch.setattr(wb, "MAX_CALL_SECONDS", 0.05)
-    monkeypatch.setattr(wb, "estimated_seconds", lambda *a: 0.04)  # accepted, yet too slow
+    # accepted (0.04 s for the 2,000 steps asked), yet too slow
+    monkeypatch.setattr(wb, "estimate", lambda *a: costs.Cost(costs.NUMPY, 0.0, 0.04 / 2000))
     monkeypatch.setattr(wb, "PIECE_SECONDS", 1e-9)  # every call trains in pieces
     monkeypatch.setattr(wb.kernel, "train", slow_train)
     trained = stopped.train(2000, 8, None)
@@ -65,16 +67,22 @@ def test_workbench_a_long_call_stops_by_time_and_says_how_far_it_got(monkeypatch
 
 
 @pytest.mark.parametrize("batch", [1, 32, None])
-def test_workbench_steps_within_a_time_are_the_most_the_estimate_puts_there(batch) -> None:
+def test_workbench_plan_within_a_time_takes_the_most_steps_the_estimate_puts_there(batch) -> None:
+    from server.errors import PhaseConflict
     from server.networks.store import MemoryStore
 
     network = MemoryStore().create(seed=1, layers=(2, 8, 8, 1))
-    assert network.steps_within(batch, 0.05) == 1  # no data yet: training is refused anyway
+    arch = network.arch
+    with pytest.raises(PhaseConflict):  # no data yet: training is refused
+        network.workbench.plan(arch, 10_000, batch, 0.05)
     network.generate_dataset("spiral", 4000, 0.1, 2, 0.25)
-    arch = Architecture((2, 8, 8, 1), "sigmoid", "sigmoid", "squared")
     size = 3000 if batch is None else batch
     for seconds in (0.05, 0.5):
-        steps = network.steps_within(batch, seconds)
+        plan = network.workbench.plan(arch, 10**9, batch, seconds)
+        steps = plan.steps
+        assert plan.batch_size == size and plan.seconds == estimated_seconds(arch, steps, size,
+                                                                              4000)
         assert estimated_seconds(arch, steps, size, 4000) <= seconds or steps == 1
         assert estimated_seconds(arch, steps + 1, size, 4000) > seconds
-    assert network.steps_within(batch, 1e-9) == 1
+    assert network.workbench.plan(arch, 10**9, batch, 1e-9).steps == 1
+    assert network.workbench.plan(arch, 3, batch, 0.5).steps == 3  # never more than asked

@@ -11,10 +11,8 @@ lease.commit()` keep what it changed, or `await lease.release()` keeps nothing.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +34,7 @@ from ..limits import (
     MAX_SEED,
     REMEMBERED_EVICTIONS,
 )
+from .fifo import Slots
 from .network import Network, architecture
 from .results import Snapshot
 
@@ -122,27 +121,14 @@ def build(
                    samples_trained=samples_trained, l2=l2)
 
 
-async def wait_for(lock: threading.Lock, network_id: str) -> None:
-    """Takes `lock` without blocking the event loop: tries it, and again after pauses that
-    grow from 0.2 to 5 ms (a held network is held by one call, a millisecond to a second);
-    NetworkBusy after LOCK_WAIT_SECONDS."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    pause = 0.0002
-    while not lock.acquire(blocking=False):
-        if time.monotonic() > deadline:
-            raise NetworkBusy(network_id)
-        await asyncio.sleep(pause)
-        pause = min(2 * pause, 0.005)
-
-
 class _Held:
-    """A network in the memory store, with its lock."""
+    """A network in the memory store, with its lock (first come, first served)."""
 
     __slots__ = ("lock", "network")
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        self.lock = threading.Lock()
+        self.lock = Slots(1)
 
 
 class _MemoryLease:
@@ -161,10 +147,10 @@ class _MemoryLease:
         try:
             self._store._resized(self._held.network)
         finally:
-            self._held.lock.release()
+            self._held.lock.give()
 
     async def release(self, unchanged: bool = False) -> None:
-        self._held.lock.release()
+        self._held.lock.give()
 
 
 class MemoryStore:
@@ -181,6 +167,7 @@ class MemoryStore:
         self.data_bytes = data_bytes
         self._networks: OrderedDict[str, _Held] = OrderedDict()
         self._data_sizes: dict[str, int] = {}
+        self._data_total = 0  # the sum of _data_sizes, kept as they change
         self._evicted: OrderedDict[str, None] = OrderedDict()
         self._remembered = remembered_evictions
         self._lock = threading.Lock()
@@ -188,7 +175,7 @@ class MemoryStore:
     @property
     def data_in_use(self) -> int:
         """Bytes held by the networks held now, beyond their fixed size."""
-        return sum(self._data_sizes.values())
+        return self._data_total
 
     def __len__(self) -> int:
         return len(self._networks)
@@ -198,7 +185,7 @@ class MemoryStore:
         for old_id in self._networks:
             if old_id != keep:
                 del self._networks[old_id]
-                self._data_sizes.pop(old_id, None)
+                self._data_total -= self._data_sizes.pop(old_id, 0)
                 self._evicted[old_id] = None
                 if len(self._evicted) > self._remembered:
                     self._evicted.popitem(last=False)
@@ -211,6 +198,7 @@ class MemoryStore:
         with self._lock:
             if network.id not in self._networks:
                 return
+            self._data_total += nbytes - self._data_sizes.get(network.id, 0)
             self._data_sizes[network.id] = nbytes
             while self.data_in_use > self.data_bytes and self._evict_oldest(keep=network.id):
                 pass
@@ -244,17 +232,21 @@ class MemoryStore:
 
     async def acquire(self, network_id: str, with_data: bool = False) -> _MemoryLease:
         held = self._get(network_id)
-        if not held.lock.acquire(blocking=False):
-            await wait_for(held.lock, network_id)
+        if not held.lock.try_take() and not await held.lock.take(LOCK_WAIT_SECONDS):
+            raise NetworkBusy(network_id)
         return _MemoryLease(self, held)
 
     @contextmanager
     def open(self, network_id: str) -> Iterator[Network]:
         """The network for one call from a thread (tests and tools), under its lock."""
         held = self._get(network_id)
-        with held.lock:
+        if not held.lock.take_blocking(LOCK_WAIT_SECONDS):
+            raise NetworkBusy(network_id)
+        try:
             yield held.network
             self._resized(held.network)
+        finally:
+            held.lock.give()
 
     def close(self) -> None:
         pass
@@ -263,4 +255,4 @@ class MemoryStore:
         with self._lock:
             if self._networks.pop(network_id, None) is None:
                 raise NetworkNotFound(network_id, expired=network_id in self._evicted)
-            self._data_sizes.pop(network_id, None)
+            self._data_total -= self._data_sizes.pop(network_id, 0)

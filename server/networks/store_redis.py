@@ -59,6 +59,7 @@ from ..limits import (
     REDIS_TIMEOUT_SECONDS,
 )
 from . import codec
+from .fifo import Gates, Slots
 from .network import Network
 from .results import Snapshot
 from .store import MemoryStore, build
@@ -209,8 +210,9 @@ class RedisLease:
     the network as read."""
 
     def __init__(self, store: RedisStore, client: _Client, network_id: str, token: str,
-                 held: _Held) -> None:
+                 held: _Held, gate: Slots) -> None:
         self._store = store
+        self._gate = gate
         self._client = client
         self._id = network_id
         self._token = token
@@ -241,6 +243,9 @@ class RedisLease:
         with contextlib.suppress(asyncio.CancelledError):
             await self._renewal
 
+    def _let_go(self) -> None:
+        self._store._gates.leave(self._id, self._gate, held=True)
+
     def finish(self) -> None:
         """Encodes the records that changed (compared with those read)."""
         held, network = self._held, self._held.network
@@ -267,12 +272,15 @@ class RedisLease:
             self.finish()
         await self._stop_renewing()
         store, lock = self._store, self._store._key(self._id, "lock")
-        if not self._write_args:  # nothing changed
-            await self._client.scripts["release"](keys=[lock], args=[self._token])
-            store._keep(self._id, self._held)
-            return
-        written = await self._client.scripts["write"](
-            keys=[lock, store._key(self._id, "net")], args=self._write_args)
+        try:
+            if not self._write_args:  # nothing changed
+                await self._client.scripts["release"](keys=[lock], args=[self._token])
+                store._keep(self._id, self._held)
+                return
+            written = await self._client.scripts["write"](
+                keys=[lock, store._key(self._id, "net")], args=self._write_args)
+        finally:
+            self._let_go()
         if written == -1:
             raise NetworkBusy(self._id, lost=True)
         if written == 1:  # (0: evicted or deleted meanwhile: nothing to keep)
@@ -280,8 +288,11 @@ class RedisLease:
 
     async def release(self, unchanged: bool = False) -> None:
         await self._stop_renewing()
-        await self._client.scripts["release"](keys=[self._store._key(self._id, "lock")],
-                                              args=[self._token])
+        try:
+            await self._client.scripts["release"](keys=[self._store._key(self._id, "lock")],
+                                                  args=[self._token])
+        finally:
+            self._let_go()
         if unchanged:  # what this process holds is still the version in Redis
             self._store._keep(self._id, self._held)
 
@@ -307,6 +318,9 @@ class RedisStore:
         self._cache: OrderedDict[str, _Held] = OrderedDict()  # id → as last seen here
         self._shapes: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._lock = threading.Lock()  # the cache and the shapes
+        # This process's calls on one network queue here, in order, and only the first
+        # asks Redis for the lock (polling Redis is not fair, and costs round trips).
+        self._gates = Gates()
 
     def _client(self) -> _Client:
         loop = asyncio.get_running_loop()
@@ -425,10 +439,19 @@ class RedisStore:
         version, nothing is read or decoded)."""
         client = self._client()
         token = secrets.token_hex(16)
-        with self._lock:
-            cached = self._cache.pop(network_id, None)
-        _, version, core, data = await self._take(client, network_id, token, with_data,
-                                                  cached.version if cached else "")
+        gate = self._gates.enter(network_id)
+        held_gate = False
+        try:
+            held_gate = gate.try_take() or await gate.take(LOCK_WAIT_SECONDS)
+            if not held_gate:
+                raise NetworkBusy(network_id)
+            with self._lock:
+                cached = self._cache.pop(network_id, None)
+            _, version, core, data = await self._take(client, network_id, token, with_data,
+                                                      cached.version if cached else "")
+        except BaseException:
+            self._gates.leave(network_id, gate, held_gate)
+            raise
         try:
             if cached is not None and core == b"":
                 held = cached
@@ -438,10 +461,13 @@ class RedisStore:
             else:
                 held = self._held(network_id, version.decode(), core, data, with_data)
         except BaseException:
-            await client.scripts["release"](keys=[self._key(network_id, "lock")],
-                                            args=[token])
+            try:
+                await client.scripts["release"](keys=[self._key(network_id, "lock")],
+                                                args=[token])
+            finally:
+                self._gates.leave(network_id, gate, True)
             raise
-        return RedisLease(self, client, network_id, token, held)
+        return RedisLease(self, client, network_id, token, held, gate)
 
     async def delete(self, network_id: str) -> None:
         with self._lock:

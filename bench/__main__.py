@@ -130,15 +130,20 @@ def largest_calls(batches: tuple[int, ...]) -> None:
 
 
 class Connection:
-    """A keep-alive HTTP connection to the server, JSON both ways."""
+    """A keep-alive HTTP connection to the server, JSON both ways. `address`, if given, is
+    forwarded as the client's own (X-Forwarded-For, trusted from loopback), so that the
+    server's limits per client count each learner apart."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, address: str | None = None) -> None:
         parts = urlsplit(url)
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        self.headers = {"content-type": "application/json"}
+        if address:
+            self.headers["x-forwarded-for"] = address
 
     def call(self, method: str, path: str, body: object | None = None) -> tuple[int, object]:
         self.conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                          headers={"content-type": "application/json"})
+                          headers=self.headers)
         response = self.conn.getresponse()
         return response.status, json.loads(response.read() or b"null")
 
@@ -205,7 +210,7 @@ def under_load(url: str, clients: int, seconds: float) -> None:
     latencies: list[float] = []
 
     def trainer(network_id: str) -> None:
-        client = Connection(url)
+        client = Connection(url, f"10.2.0.{networks.index(network_id) + 1}")  # a learner
         while not stop.is_set():
             start = time.perf_counter()
             status, result = client.call("POST", f"/api/networks/{network_id}/train", body)

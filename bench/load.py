@@ -6,6 +6,7 @@ p50/p99 latency per operation, and errors.
                                    [--workers N] [--store memory|redis|redis://...]
     .venv/bin/python -m bench.load --compare [--clients 32] [--seconds 20]
     .venv/bin/python -m bench.load --play 1,4,8,16 [--seconds 10]
+    .venv/bin/python -m bench.load --heavy [--clients 48] [--seconds 10] [--store ...]
 
 Without --url it starts its own server on a free loopback port, in `--workers` processes,
 keeping networks in memory or in Redis (`--store redis` starts a redis-server of its own).
@@ -16,7 +17,14 @@ clients the workers get uneven shares.
 `--play` runs that many Play learners at once (WebSockets, batch 32 on 200 points, each
 drawing at most 60 frames/s) against one worker pinned to one core, and prints the frames
 per second each learner got, the samples trained, and Redis operations and bytes per
-learner per second. Only loopback is allowed.
+learner per second.
+`--heavy` runs 48 clients (each a learner of its own: its own address, forwarded as a proxy
+would, and its own network with 10,000 points) looping on one kind of heavy call at a time,
+in turn: training, the loss landscape over the training set, reading the dataset, the
+gradient check on a mini-batch of 100 on 8 layers of 8; meanwhile one more client times
+GET /api/health and POST /step, and prints their p50 and p99 under each kind (target: p99 at
+most 50 ms), with the heavy calls answered per second and their statuses.
+Only loopback is allowed.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import multiprocessing
 import random
 import statistics
 import threading
@@ -39,24 +48,42 @@ TRAIN_BODY = {"steps": 20, "batch_size": 16}
 
 
 class Client:
-    """One learner: a keep-alive connection and a network of its own."""
+    """One learner: a keep-alive connection and a network of its own. `address`, if given,
+    is forwarded as the learner's own (X-Forwarded-For, which uvicorn trusts from loopback),
+    so that the server's limits per client count each learner apart."""
 
-    def __init__(self, url: str, seed: int) -> None:
+    def __init__(self, url: str, seed: int, address: str | None = None) -> None:
         parts = urlsplit(url)
         if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("the load test only targets loopback")
-        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         self.rng = random.Random(seed)
         self.network: str | None = None
         self.has_train = True
+        self.headers = {"x-forwarded-for": address} if address else {}
+
+    def raw(self, method: str, path: str, body: object | None = None) -> tuple[int, bytes]:
+        """The status and the body's bytes (not parsed: a client that costs little)."""
+        payload = json.dumps(body).encode() if body is not None else None
+        headers = dict(self.headers)
+        if payload is not None:
+            headers["content-type"] = "application/json"
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=payload, headers=headers)
+                response = self.conn.getresponse()
+                return response.status, response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed a connection left idle past its keep-alive (5 s):
+                # open a new one, once.
+                self.conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def call(self, method: str, path: str, body: object | None = None) -> tuple[int, dict]:
-        payload = json.dumps(body).encode() if body is not None else None
-        headers = {"content-type": "application/json"} if payload else {}
-        self.conn.request(method, path, body=payload, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        return response.status, (json.loads(data) if data else {})
+        status, data = self.raw(method, path, body)
+        return status, (json.loads(data) if data else {})
 
     def sample(self) -> dict:
         x = self.rng.uniform(-1, 1)
@@ -258,6 +285,146 @@ def _play_round(url: str, info, count: int, seconds: float,
     return rates, trained, ops, traffic
 
 
+HEAVY_KINDS = ("train", "landscape", "dataset", "gradcheck")
+PROBE_SAMPLE = {"input": [0.5], "target": [0.2]}
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    cuts = statistics.quantiles(values, n=100)
+    return cuts[49] * 1e3, cuts[98] * 1e3
+
+
+def _heavy_setup(url: str, clients: int) -> tuple[list[dict[str, str]], dict[str, object]]:
+    """Per client: a network of 1-8-8-1 with 10,000 points (sine; 8,000 for training), and
+    one of 8 layers of 8 with a pending mini-batch of 100; the heaviest landscape over the
+    training set that the server accepts."""
+    networks = []
+    for n in range(clients):
+        client = Client(url, n, f"10.1.{n // 250}.{n % 250 + 1}")
+        small = client.call("POST", "/api/networks", {"seed": n, "layers": [1, 8, 8, 1]})[1]
+        client.call("PUT", f"/api/networks/{small['id']}/dataset",
+                    {"name": "sine", "size": 10_000, "test_fraction": 0.2})
+        deep = client.call("POST", "/api/networks", {"seed": n, "layers": [8] * 8})[1]
+        batch = [{"input": [(k % 17) / 17] * 8, "target": [0.5] * 8} for k in range(100)]
+        client.call("POST", f"/api/networks/{deep['id']}/forward", {"samples": batch})
+        networks.append({"small": small["id"], "deep": deep["id"]})
+    probe = Client(url, 0, "10.1.9.9")
+    resolution = 61
+    while resolution > 3:
+        status, _ = probe.raw("POST", f"/api/networks/{networks[0]['small']}/landscape",
+                              _landscape_body(resolution))
+        if status == 200:
+            break
+        resolution -= 2
+    return networks, {"landscape_resolution": resolution}
+
+
+def _landscape_body(resolution: int) -> dict[str, object]:
+    return {"a": {"kind": "weight", "k": 1, "i": 0, "j": 0},
+            "b": {"kind": "weight", "k": 1, "i": 1, "j": 0}, "over": "train",
+            "resolution": resolution, "span": 2.0}
+
+
+def _heavy_call(kind: str, network: dict[str, str], settings: dict[str, object],
+                ) -> tuple[str, str, object | None]:
+    if kind == "train":
+        return "POST", f"/api/networks/{network['small']}/train", {
+            "steps": 1000, "batch_size": 32, "resolution": 40, "functions_resolution": 16}
+    if kind == "landscape":
+        return "POST", f"/api/networks/{network['small']}/landscape", _landscape_body(
+            int(settings["landscape_resolution"]))  # type: ignore[call-overload]
+    if kind == "dataset":
+        return "GET", f"/api/networks/{network['small']}/dataset", None
+    return "GET", f"/api/networks/{network['deep']}/gradcheck", None
+
+
+def _loop_heavy(url: str, kind: str, networks: list[dict[str, str]],
+                settings: dict[str, object], stop, results) -> None:
+    """In a process of its own (so that its threads, reading large answers, do not slow the
+    probe's): every client loops on `kind` until `stop`; puts the statuses counted after
+    the first second (when every client has a call queued)."""
+    statuses: dict[int, int] = defaultdict(int)
+    lock = threading.Lock()
+    counting = threading.Event()
+
+    def loop(n: int) -> None:
+        client = Client(url, n, f"10.1.{n // 250}.{n % 250 + 1}")
+        method, path, body = _heavy_call(kind, networks[n], settings)
+        while not stop.is_set():
+            status, _ = client.raw(method, path, body)
+            if counting.is_set():
+                with lock:
+                    statuses[status] += 1
+            if status >= 400:
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=loop, args=(n,), daemon=True)
+               for n in range(len(networks))]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    counting.set()
+    stop.wait()
+    with lock:
+        results.put(dict(statuses))
+    for thread in threads:
+        thread.join(timeout=120)
+
+
+def _heavy_round(url: str, kind: str, networks: list[dict[str, str]],
+                 settings: dict[str, object], probe: Client, probe_network: str,
+                 seconds: float) -> tuple[dict[int, int], float, list[float], list[float]]:
+    """One kind of heavy call, looped by every client, while `probe` times health and a
+    step: the heavy calls' statuses, the seconds measured, and the two lists of times."""
+    context = multiprocessing.get_context("fork")
+    stop, results = context.Event(), context.Queue()
+    loopers = context.Process(target=_loop_heavy,
+                              args=(url, kind, networks, settings, stop, results))
+    loopers.start()
+    time.sleep(1.0)  # every client has a call queued
+    health: list[float] = []
+    step: list[float] = []
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for timings, method, path, body in (
+                (health, "GET", "/api/health", None),
+                (step, "POST", f"/api/networks/{probe_network}/step", PROBE_SAMPLE)):
+            begun = time.perf_counter()
+            status, _ = probe.raw(method, path, body)
+            timings.append(time.perf_counter() - begun)
+            assert status == 200, (path, status)
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    done = results.get(timeout=120)
+    loopers.join(timeout=120)
+    return done, elapsed, health, step
+
+
+def heavy_load(url: str, clients: int, seconds: float, label: str) -> None:
+    """/api/health and /step p50 and p99 while `clients` loop on each kind of heavy call."""
+    networks, settings = _heavy_setup(url, clients)
+    probe = Client(url, 1, "10.1.9.10")
+    probe_network = probe.call("POST", "/api/networks", {"seed": 1})[1]["id"]
+    print(f"{clients} clients looping on each kind of heavy call in turn, {seconds:.0f} s "
+          f"each, {label}, {_now()}")
+    print(f"{'heavy call':<34}{'per s':>7}{'statuses':>22}   {'health p50 / p99 ms':>20}"
+          f"   {'step p50 / p99 ms':>18}")
+    described = {"train": "train (1,000 steps of 32, plots)",
+                 "landscape": f"landscape ({settings['landscape_resolution']}², 8,000 pts)",
+                 "dataset": "GET dataset (10,000 points)",
+                 "gradcheck": "gradcheck (100 samples, 8×8)"}
+    for kind in HEAVY_KINDS:
+        done, elapsed, health, step = _heavy_round(url, kind, networks, settings, probe,
+                                                   probe_network, seconds)
+        others = ", ".join(f"{code}: {count}" for code, count in sorted(done.items()))
+        h50, h99 = _percentiles(health)
+        s50, s99 = _percentiles(step)
+        print(f"{described[kind]:<34}{done.get(200, 0) / elapsed:>7.1f}{others:>22}   "
+              f"{h50:>9.2f} / {h99:>7.2f}   {s50:>8.2f} / {s99:>7.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=None,
@@ -270,14 +437,22 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true",
                         help="1 worker in memory, 1, 2 and 4 workers on Redis, in one run")
     parser.add_argument("--play", help="Play learners at once, e.g. 1,4,8,16")
+    parser.add_argument("--heavy", action="store_true",
+                        help="/api/health and /step while clients loop on heavy calls")
     args = parser.parse_args()
     if args.clients is None:
-        args.clients = 32 if args.compare else 8
+        args.clients = 32 if args.compare else 48 if args.heavy else 8
     if not 1 <= args.clients <= 64 or not 0 < args.seconds <= 300:
         raise SystemExit("use 1 to 64 clients and at most 300 seconds")
     if args.workers > 1 and args.store == "memory":
         raise SystemExit("more than one worker needs --store redis (or a redis:// URL)")
-    if args.compare:
+    if args.heavy:
+        with _store(args.store) as store, running_server(workers=args.workers,
+                                                         store=store) as url:
+            where = "memory" if store == "memory" else "Redis"
+            heavy_load(url, args.clients, args.seconds,
+                       f"{args.workers} worker{'s' if args.workers > 1 else ''}, {where}")
+    elif args.compare:
         compare(args.clients, args.seconds)
     elif args.play:
         play_learners([int(n) for n in args.play.split(",")], args.seconds)

@@ -54,5 +54,10 @@ def running_server(workers: int = 1, store: str | None = None,
                     time.sleep(0.1)
             yield url
         finally:
+            died = proc.poll()
             proc.terminate()
             proc.wait(timeout=10)
+            if died is not None:  # it stopped on its own: say why
+                log.seek(0)
+                print(f"the server stopped (exit status {died}):\n{log.read()[-4000:]}",
+                      file=sys.stderr)

@@ -48,3 +48,24 @@ class NetworkBusy(Exception):
             "the network was busy with another call for too long"
             + (" and this call's work was not kept" if lost else "")
             + ": nothing was changed; try again")
+
+
+class Overloaded(Exception):
+    """The server has more heavy work queued than it takes: nothing was done (503)."""
+
+    def __init__(self, waiting: int) -> None:
+        super().__init__(
+            f"the server is busy: {waiting} calls that train, plot or read data wait for it "
+            "already; nothing was done, try again in a moment")
+
+
+class RateLimited(Exception):
+    """One client asked for more than its share: nothing was done (429)."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, round(retry_after + 0.5))
+
+
+class ClientGone(Exception):
+    """The client closed its connection while its call waited: the call was dropped."""

@@ -60,7 +60,13 @@ PLAY_FRAMES_PER_SECOND: Final = 60  # what the chunks aim to leave room for, per
 # trained with old settings, so that a change still shows in the next frame drawn.
 MAX_UNACKED_FRAMES: Final = 3
 PLAY_HISTORY_POINTS: Final = 32  # loss samples per Play frame (the chart keeps 1,500 in all)
-HEAVY_WORKERS: Final = 2  # training calls and plot grids at once (one per core); others queue
+HEAVY_WORKERS: Final = 2  # heavy calls at once (one per core); the others queue
+SWITCH_INTERVAL: Final = 0.001  # seconds a thread may hold the interpreter while another
+# waits (Python's default: 0.005): the event loop's turns come sooner beside heavy threads
+MAX_HEAVY_QUEUE: Final = 64  # heavy calls waiting for a worker, per process; more: 503
+MAX_HEAVY_PER_CLIENT: Final = 8  # heavy calls of one client (address) waiting or running,
+# per process; more: 429. A page keeps at most about 5 (Play or 3 training calls, the
+# pictures, a landscape)
 GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
 
 # -- what the server holds ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,7 @@ from .api.calls import Calls
 from .api.errors import install_error_handlers
 from .api.heavy import HeavyPool
 from .engine import kernel
-from .limits import HEAVY_WORKERS, MAX_BODY_BYTES, MAX_NETWORKS
+from .limits import HEAVY_WORKERS, MAX_BODY_BYTES, MAX_NETWORKS, SWITCH_INTERVAL
 from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
 from .networks.store import NetworkStore
 from .networks.store_redis import open_store
@@ -30,9 +31,19 @@ SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Compile the training kernel (or load it from Numba's cache) in the background: the
-    app serves at once, and trains with NumPy until the kernel is ready."""
+    app serves at once, and trains with NumPy until the kernel is ready.
+
+    While it serves, a thread holding the interpreter hands it over after 1 ms instead of
+    Python's 5: the heavy pool's threads run Python between their NumPy calls, and the
+    event loop (health, the phases) would otherwise wait up to 5 ms for each of its turns,
+    several times a call."""
     threading.Thread(target=kernel.warm_up, name="kernel-warm-up", daemon=True).start()
-    yield
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) -> FastAPI:

@@ -10,18 +10,23 @@ network that returns the answer. `run` takes the network's lock once for the who
   weights, about 0.1 ms): the hop to a thread and back would cost more than the work;
 - in the default pool of threads, when it is larger (a mini-batch of 100 on 8 layers of 8);
 - in the heavy pool (heavy.py) when the route says it is heavy (its cost grows with the
-  data or a grid): such a call first waits for one of the pool's workers, then takes the
-  lock;
+  data or a grid): such a call first waits for one of the pool's workers (bounded per
+  client and in all, and dropped if its client goes), then takes the lock;
 
-and keeps what it changed (lease.commit) or, if it raised, nothing (lease.release).
+and keeps what it changed (lease.commit) or, if it raised, nothing (lease.release). An
+answer says how long its call waited (for a worker and the lock) apart from how long it
+worked, in a Server-Timing header: `wait;dur=…, work;dur=…` (milliseconds).
 """
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..networks.network import Network
@@ -42,12 +47,52 @@ def default_size(network: Network) -> int:
     return network.pass_work()
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: the client's address (behind a trusted proxy, as it forwarded it), and
+    how to learn that it has gone (None: it never goes, as in tests)."""
+
+    client: str
+    gone: Callable[[], Awaitable[object]] | None = None
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns once the client has closed its connection (the body is read by then)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+def caller_of(request: Request) -> Caller:
+    return Caller(request.client.host if request.client else "",
+                  lambda: _disconnected(request))
+
+
+class _Timing:
+    """When a call started, got its network, and finished its work."""
+
+    def __init__(self) -> None:
+        self.started = self.locked = self.worked = time.perf_counter()
+
+    def header(self) -> str:
+        wait = (self.locked - self.started) * 1000
+        work = (self.worked - self.locked) * 1000
+        return f'wait;dur={wait:.2f};desc="queue and lock", work;dur={work:.2f}'
+
+
 class Calls:
-    """The app's store and heavy pool, and how a call uses them."""
+    """The app's store and heavy pool, and how a call uses them (for one caller, once
+    bound to a request)."""
 
     def __init__(self, store: NetworkStore, heavy: HeavyPool) -> None:
         self.store = store
         self.heavy = heavy
+        self.caller = Caller("")
+
+    def bound(self, caller: Caller) -> Calls:
+        """These calls, made by `caller`."""
+        calls = copy.copy(self)
+        calls.caller = caller
+        return calls
 
     async def layers(self, network_id: str) -> tuple[int, ...]:
         """The network's node counts, to check a request against before its call."""
@@ -61,10 +106,11 @@ class Calls:
         off the network), `heavy` sends it to the heavy pool, `with_data` says it reads the
         network's data (a shared store then reads it with the network), `read_only` that it
         changes nothing (nothing is written back)."""
+        timing = _Timing()
         if heavy:
-            async with self.heavy.slot() as on_worker:
+            async with self.heavy.slot(self.caller.client, self.caller.gone) as on_worker:
                 return await self._locked(
-                    network_id, with_data, read_only,
+                    network_id, with_data, read_only, timing,
                     lambda lease: on_worker(lambda: _work(lease, work, read_only)))
 
         async def by_size(lease: Lease) -> T:
@@ -72,32 +118,39 @@ class Calls:
                 return _work(lease, work, read_only)
             return await run_in_threadpool(_work, lease, work, read_only)
 
-        return await self._locked(network_id, with_data, read_only, by_size)
+        return await self._locked(network_id, with_data, read_only, timing, by_size)
 
     async def inspect(self, network_id: str, compute: Callable[[Snapshot, Dataset | None], T],
                       *, with_data: bool = False) -> T:
         """`compute(snapshot, dataset)` in the heavy pool, on the network as it stands once
         a worker is free: the lock is held only to take the snapshot (and the dataset, with
         `with_data`), not while the computation runs."""
-        async with self.heavy.slot() as on_worker:
+        timing = _Timing()
+        async with self.heavy.slot(self.caller.client, self.caller.gone) as on_worker:
             snap, dataset = await self._locked(
-                network_id, with_data, True,
+                network_id, with_data, True, timing,
                 lambda lease: _now((lease.network.snapshot(),
                                     lease.network.dataset() if with_data else None)))
-            return await on_worker(lambda: compute(snap, dataset))
+            result = await on_worker(lambda: compute(snap, dataset))
+        timing.worked = time.perf_counter()
+        _tell(result, timing)
+        return result
 
-    async def _locked(self, network_id: str, with_data: bool, read_only: bool,
+    async def _locked(self, network_id: str, with_data: bool, read_only: bool, timing: _Timing,
                       place: Callable[[Lease], Awaitable[T]]) -> T:
         lease = await self.store.acquire(network_id, with_data)
+        timing.locked = time.perf_counter()
         try:
             result = await place(lease)
         except BaseException:
             await lease.release()  # keeps nothing
             raise
+        timing.worked = time.perf_counter()
         if read_only:
             await lease.release(unchanged=True)
         else:
             await lease.commit()
+        _tell(result, timing)
         return result
 
 
@@ -112,11 +165,16 @@ async def _now(value: T) -> T:
     return value
 
 
+def _tell(result: object, timing: _Timing) -> None:
+    if isinstance(result, Response):
+        result.headers["server-timing"] = timing.header()
+
+
 async def get_calls(request: Request) -> Calls:
     """Async, so that FastAPI runs it on the event loop rather than sending it to the
     thread pool (a hop that cost a step a tenth of a millisecond)."""
     calls: Calls = request.app.state.calls
-    return calls
+    return calls.bound(caller_of(request))
 
 
 NetworkCalls = Annotated[Calls, Depends(get_calls)]

@@ -17,7 +17,7 @@ from . import parse
 from .calls import NetworkCalls
 from .errors import ERROR_RESPONSES
 from .networks import NetworkId
-from .render import dataset_out, function_out, functions_out, json_answer, train_out
+from .render import dataset_answer, function_out, functions_out, json_answer, train_out
 from .requests import DatasetCreate, FunctionQuery, FunctionsQuery, Sample, TrainRequest
 from .responses import DatasetOut, FunctionOut, FunctionsOut, TrainOut
 
@@ -35,22 +35,20 @@ async def set_dataset(network_id: NetworkId, calls: NetworkCalls,
         raise FieldError("name", "give either a dataset name or your own points")
     if body.points is not None:
         points = parse.points(await calls.layers(network_id), body.points)
-        return await calls.run(network_id, lambda network: json_answer(dataset_out(
-            network.use_points(points, body.test_fraction))), heavy=True, with_data=True)
+        return await calls.run(network_id, lambda network: dataset_answer(
+            network.use_points(points, body.test_fraction)), heavy=True, with_data=True)
     name = body.name
     assert name is not None
-    return await calls.run(network_id, lambda network: json_answer(dataset_out(
+    return await calls.run(network_id, lambda network: dataset_answer(
         network.generate_dataset(name, body.size, body.noise, body.seed,
-                                 body.test_fraction))), heavy=True, with_data=True)
+                                 body.test_fraction)), heavy=True, with_data=True)
 
 
 @router.get("/{network_id}/dataset", response_model=DatasetOut | None)
 async def read_dataset(network_id: NetworkId, calls: NetworkCalls) -> Response:
     """The network's dataset, split into training and test points (null if it has none)."""
     return await calls.inspect(
-        network_id, lambda _, data: (json_answer(dataset_out(data)) if data else
-                                     Response(b"null", media_type="application/json")),
-        with_data=True)
+        network_id, lambda _, data: dataset_answer(data), with_data=True)
 
 
 @router.post("/{network_id}/dataset/{part}", response_model=DatasetOut)
@@ -58,16 +56,16 @@ async def add_point(network_id: NetworkId, calls: NetworkCalls, part: Part,
                     point: Sample) -> Response:
     """Add one point to the training or test set (as a click on the plot does)."""
     x, t = parse.point(await calls.layers(network_id), point)
-    return await calls.run(network_id, lambda network: json_answer(dataset_out(
-        network.add_point(part, x, t))), heavy=True, with_data=True)
+    return await calls.run(network_id, lambda network: dataset_answer(
+        network.add_point(part, x, t)), heavy=True, with_data=True)
 
 
 @router.delete("/{network_id}/dataset/{part}/{index}", response_model=DatasetOut)
 async def remove_point(network_id: NetworkId, calls: NetworkCalls, part: Part,
                        index: Annotated[int, Path(ge=0, le=MAX_DATASET_SIZE - 1)]) -> Response:
     """Remove point `index` of the training or test set."""
-    return await calls.run(network_id, lambda network: json_answer(dataset_out(
-        network.remove_point(part, index))), heavy=True, with_data=True)
+    return await calls.run(network_id, lambda network: dataset_answer(
+        network.remove_point(part, index)), heavy=True, with_data=True)
 
 
 @router.post("/{network_id}/train", response_model=TrainOut)

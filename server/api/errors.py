@@ -1,7 +1,8 @@
 """Every failure as a JSON body {"detail": "...", "errors": [...]}, its status chosen here and
 only here, in one table (ERRORS) that the HTTP routes and the Play stream both read: 404
 unknown network, 409 phase out of order or diverged, 422 invalid input (a FieldError raised
-below the API, or a request that fails its model), 503 a network busy too long."""
+below the API, or a request that fails its model), 429 a client over its share, 503 a network
+busy too long or too much heavy work queued."""
 
 from __future__ import annotations
 
@@ -15,7 +16,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import Diverged, FieldError, NetworkBusy, NetworkNotFound, PhaseConflict
+from ..errors import (
+    ClientGone,
+    Diverged,
+    FieldError,
+    NetworkBusy,
+    NetworkNotFound,
+    Overloaded,
+    PhaseConflict,
+    RateLimited,
+)
 from .responses import ErrorItem, ErrorOut
 
 
@@ -41,16 +51,17 @@ class Rule:
     """How one type of the server's errors is answered."""
 
     status: int
-    description: str  # for /docs and the OpenAPI schema
+    description: str | None  # for /docs and the OpenAPI schema (None: not an answer a
+    # client reads, as for one that has gone)
     detail: Callable[[Any], str] = str
-    retry_after: int | None = None  # seconds, as a Retry-After header
+    retry_after: int | Callable[[Any], int] | None = None  # seconds, as a Retry-After header
 
     def answer(self, exc: Exception) -> Answer:
         body: dict[str, Any] = {"detail": self.detail(exc)}
         if isinstance(exc, FieldError):
             body["errors"] = [{"field": exc.field, "message": exc.message}]
-        headers = {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
-        return Answer(self.status, body, headers)
+        after = self.retry_after(exc) if callable(self.retry_after) else self.retry_after
+        return Answer(self.status, body, {} if after is None else {"Retry-After": str(after)})
 
 
 # The one table of the server's errors: each type, its status and how it is told.
@@ -62,6 +73,11 @@ ERRORS: dict[type[Exception], Rule] = {
     Diverged: Rule(409, "Phase out of order, training without data, or diverged"),
     NetworkBusy: Rule(503, "The network stayed busy with another call: nothing changed",
                       retry_after=1),
+    Overloaded: Rule(503, "Too many heavy calls wait already: nothing was done", retry_after=1),
+    RateLimited: Rule(429, "This client asked for more than its share: nothing was done",
+                      retry_after=lambda exc: exc.retry_after),
+    # Nobody reads it: the client closed its connection while its call waited.
+    ClientGone: Rule(499, None, lambda _: "the client closed its connection"),
 }
 
 
@@ -79,6 +95,8 @@ def answer_for(exc: BaseException) -> Answer | None:
 def _responses() -> dict[int | str, dict[str, Any]]:
     described: dict[int, list[str]] = {422: ["Invalid input; `detail` names the field"]}
     for rule in ERRORS.values():
+        if rule.description is None:
+            continue
         if rule.description not in described.setdefault(rule.status, []):
             described[rule.status].append(rule.description)
     return {status: {"model": ErrorOut, "description": "; or ".join(texts)}

@@ -23,8 +23,9 @@ router = APIRouter(prefix="/api", tags=["options"])
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
-    """A no-op: answers at once (for readiness checks, and as the benchmark's baseline)."""
+async def health() -> dict[str, str]:
+    """A no-op: answers at once, on the event loop (for readiness checks, and as the
+    benchmark's baseline): it never waits for a thread."""
     return {"status": "ok"}
 
 
@@ -42,6 +43,8 @@ LIMITS = Limits(
     max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
     max_test_fraction=limits.MAX_TEST_FRACTION, plot_domain=list(limits.PLOT_DOMAIN),
     play_frames_ahead=limits.MAX_UNACKED_FRAMES,
+    max_heavy_calls_per_client=limits.MAX_HEAVY_PER_CLIENT,
+    max_heavy_queue=limits.MAX_HEAVY_QUEUE,
 )
 
 

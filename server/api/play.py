@@ -37,7 +37,7 @@ import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..errors import FieldError
+from ..errors import ClientGone, FieldError
 from ..limits import (
     HEAVY_WORKERS,
     MAX_STEPS_PER_CALL,
@@ -48,7 +48,7 @@ from ..limits import (
 )
 from ..networks.network import Network
 from ..networks.plot import PlotRequest
-from .calls import Calls
+from .calls import Caller, Calls
 from .errors import Answer, answer_for, describe, refused
 from .play_messages import Ack, Pause, PlayStart, read_message
 from .render import train_out
@@ -155,6 +155,8 @@ class PlayStream:
             body, trained, seconds = await self.calls.run(
                 self.network_id, lambda network: self._chunk(network, request, asked, frame),
                 heavy=True, with_data=True)
+        except ClientGone:
+            return
         except Exception as error:
             answer = answer_for(error)
             if answer is None:
@@ -177,6 +179,9 @@ class PlayStream:
     async def serve(self) -> None:
         await self.websocket.accept()
         receiver = asyncio.create_task(self.receive())
+        # A chunk waiting for a heavy worker is dropped if the page goes meanwhile.
+        client = self.websocket.client.host if self.websocket.client else ""
+        self.calls = self.calls.bound(Caller(client, lambda: asyncio.wait([receiver])))
         try:
             while not receiver.done():
                 if self.playing != self._counted:

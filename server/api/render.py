@@ -3,7 +3,12 @@ response models."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import numpy as np
+import orjson
 from fastapi import Response
 from pydantic import BaseModel
 
@@ -23,7 +28,6 @@ from .landscape_models import (
     LandscapePoint,
     LandscapeRequest,
 )
-from .requests import Sample
 from .responses import (
     DatasetOut,
     FunctionOut,
@@ -85,15 +89,69 @@ def gradient_check_out(network_id: str, check: GradientCheck) -> GradientCheckOu
     )
 
 
-def _samples(points: Points) -> list[Sample]:
-    return [Sample(input=x, target=t) for x, t in zip(points.X.tolist(), points.T.tolist(),
+def _points(points: Points) -> list[dict[str, list[float]]]:
+    return [{"input": x, "target": t} for x, t in zip(points.X.tolist(), points.T.tolist(),
                                                       strict=True)]
 
 
+def dataset_dict(dataset: Dataset) -> dict[str, Any]:
+    """DatasetOut's fields as plain lists and floats (the tests compare them with the
+    model)."""
+    return {**dataset_dict_head(dataset), "train": _points(dataset.train),
+            "test": _points(dataset.test)}
+
+
 def dataset_out(dataset: Dataset) -> DatasetOut:
-    return DatasetOut(name=dataset.name, size=dataset.size, noise=dataset.noise,  # type: ignore[arg-type]
-                      seed=dataset.seed, test_fraction=dataset.test_fraction,
-                      train=_samples(dataset.train), test=_samples(dataset.test))
+    return DatasetOut.model_validate(dataset_dict(dataset))
+
+
+class _RenderedPoints:
+    """The JSON of the points of recent datasets, by identity (a dataset's points never
+    change; a built-in dataset's are shared by every network that uses its spec). Writing
+    10,000 points takes about 8 ms of Python, holding the interpreter that the event loop
+    needs: 48 clients reading their datasets held health at 45 ms (p50); with this, 1 ms."""
+
+    MAX_BYTES = 32 * 2**20
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: OrderedDict[int, tuple[Points, bytes]] = OrderedDict()
+        self._bytes = 0
+
+    def json(self, points: Points) -> bytes:
+        with self._lock:
+            held = self._held.get(id(points))
+            if held is not None and held[0] is points:
+                self._held.move_to_end(id(points))
+                return held[1]
+        body = orjson.dumps(_points(points))
+        with self._lock:
+            old = self._held.pop(id(points), None)
+            self._bytes += len(body) - (len(old[1]) if old else 0)
+            self._held[id(points)] = points, body  # the points kept: their id stays theirs
+            while self._bytes > self.MAX_BYTES and len(self._held) > 1:
+                self._bytes -= len(self._held.popitem(last=False)[1][1])
+        return body
+
+
+_rendered = _RenderedPoints()
+
+
+def dataset_answer(dataset: Dataset | None) -> Response:
+    """The dataset (or null) as a JSON response: dataset_dict's, written by orjson, the
+    points rendered once per dataset."""
+    if dataset is None:
+        return Response(b"null", media_type="application/json")
+    head = orjson.dumps(dataset_dict_head(dataset))
+    body = b"".join([head[:-1], b',"train":', _rendered.json(dataset.train), b',"test":',
+                     _rendered.json(dataset.test), b"}"])
+    return Response(body, media_type="application/json")
+
+
+def dataset_dict_head(dataset: Dataset) -> dict[str, Any]:
+    """A dataset's fields but its points."""
+    return {"name": dataset.name, "size": dataset.size, "noise": float(dataset.noise),
+            "seed": dataset.seed, "test_fraction": float(dataset.test_fraction)}
 
 
 def function_out(layer: int, node: int, values: Array) -> FunctionOut:

@@ -213,6 +213,12 @@ class Limits(BaseModel):
     plot_domain: list[float] = Field(description="[low, high] of every input axis of the plot")
     play_frames_ahead: int = Field(
         description="Play: the most frames the server sends before the page acknowledges them")
+    max_heavy_calls_per_client: int = Field(
+        description="calls that train, plot or read data one client may have waiting or "
+                    "running at once, per server process (more: 429 with Retry-After)")
+    max_heavy_queue: int = Field(
+        description="such calls waiting for the server, per process (more: 503 with "
+                    "Retry-After)")
 
 
 class DatasetDefaults(BaseModel):

@@ -1,5 +1,6 @@
 """The dataset, train and function routes (api/data_routes.py)."""
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -193,3 +194,28 @@ def test_training_resumed_network_counts_on_from_its_samples_trained(client: Tes
     refused = client.post("/api/networks", json={"samples_trained": -1})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "samples_trained"
+
+
+def test_data_routes_dataset_json_equals_the_response_model() -> None:
+    """The datasets' answers are written by orjson without a model per point; they are what
+    the response model says, to the number."""
+    import json
+
+    from server.api.render import dataset_answer
+    from server.api.requests import Sample
+    from server.api.responses import DatasetOut
+    from server.networks.store import MemoryStore
+
+    network = MemoryStore().create(layers=(2, 3, 1), seed=1)
+    for dataset in (network.generate_dataset("spiral", 300, 0.1, 2, 0.25),
+                    network.add_point("test", np.array([0.5, -0.25]), np.array([1.0]))):
+        model = DatasetOut(
+            name=dataset.name, size=dataset.size, noise=dataset.noise, seed=dataset.seed,
+            test_fraction=dataset.test_fraction,
+            train=[Sample(input=list(x), target=list(t)) for x, t in zip(
+                dataset.train.X.tolist(), dataset.train.T.tolist(), strict=True)],
+            test=[Sample(input=list(x), target=list(t)) for x, t in zip(
+                dataset.test.X.tolist(), dataset.test.T.tolist(), strict=True)])
+        assert json.loads(dataset_answer(dataset).body) == model.model_dump(mode="json")
+        assert dataset_answer(dataset).body == dataset_answer(dataset).body  # kept, alike
+    assert json.loads(dataset_answer(None).body) is None

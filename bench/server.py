@@ -14,6 +14,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from server.cli import UVICORN_SETTINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,7 +38,9 @@ def running_server(workers: int = 1, store: str | None = None,
         proc = subprocess.Popen(
             [*pin, sys.executable, "-m", "uvicorn", "server.main:app", "--host", "127.0.0.1",
              "--port", str(port), "--loop", "auto", "--http", "auto", "--no-access-log",
-             "--log-level", "warning", "--workers", str(workers)],
+             "--log-level", "warning", "--workers", str(workers),
+             "--ws-max-size", str(UVICORN_SETTINGS["ws_max_size"]),
+             "--ws-max-queue", str(UVICORN_SETTINGS["ws_max_queue"])],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         if pids is not None:
             pids.append(proc.pid)

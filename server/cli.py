@@ -7,7 +7,11 @@ import os
 
 import uvicorn
 
+from .limits import MAX_BODY_BYTES, WS_MAX_QUEUE
 from .networks.store_redis import open_store
+
+# What uvicorn must be told for the limits to hold (bench/server.py passes the same).
+UVICORN_SETTINGS = {"ws_max_size": MAX_BODY_BYTES, "ws_max_queue": WS_MAX_QUEUE}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,6 +21,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes (more than 1 needs --store redis://...)")
+    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                        help="a page origin other than this server's own host that may open "
+                             "Play's WebSocket (e.g. https://class.example.org, behind a "
+                             "proxy that rewrites the host; repeatable; also "
+                             "BACKPROP_ALLOWED_ORIGINS)")
     parser.add_argument("--store", default=os.environ.get("BACKPROP_STORE") or "memory",
                         help="where networks are kept: 'memory' (this process; the default) "
                              "or redis://HOST:PORT/DB, shared by every worker and machine "
@@ -35,11 +44,13 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # any failure to reach the store is fatal
         parser.error(f"the store {args.store!r} cannot be used: {error}")
     os.environ["BACKPROP_STORE"] = args.store if shared else ""  # what each worker reads
+    if args.allow_origin:
+        os.environ["BACKPROP_ALLOWED_ORIGINS"] = " ".join(args.allow_origin)
     where = f"networks in Redis at {args.store}" if shared else "networks in memory"
     print(f"Backprop Playground: open http://{args.host}:{args.port}/ in your browser "
           f"({args.workers} worker{'s' if args.workers > 1 else ''}, {where})", flush=True)
     uvicorn.run("server.main:app", host=args.host, port=args.port, workers=args.workers,
-                access_log=args.access_log, log_level="warning")
+                access_log=args.access_log, log_level="warning", **UVICORN_SETTINGS)
 
 
 if __name__ == "__main__":

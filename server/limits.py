@@ -40,6 +40,10 @@ MAX_L2: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9
 MAX_BODY_BYTES: Final = 256 * 1024  # the largest valid body (2,000 points) is well under this
+# Play's WebSocket: a message is at most MAX_BODY_BYTES (uvicorn's ws_max_size: a larger one
+# closes the socket, 1009, before it is read whole), and at most WS_MAX_QUEUE of them wait
+# to be read (then the socket stops reading): a socket holds at most a few MB.
+WS_MAX_QUEUE: Final = 2
 
 # -- what the server computes ---------------------------------------------------------------
 PLOT_DOMAIN: Final = (-1.25, 1.25)  # every built-in dataset lies in [−1, 1]

@@ -46,9 +46,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sys.setswitchinterval(interval)
 
 
-def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) -> FastAPI:
+def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None,
+               allowed_origins: frozenset[str] | None = None) -> FastAPI:
     """Build the app; `capacity` bounds how many networks are held at once. The store is
-    `store`, or the one BACKPROP_STORE names (a redis:// URL), or one in memory."""
+    `store`, or the one BACKPROP_STORE names (a redis:// URL), or one in memory.
+    `allowed_origins`: pages of other origins than the server's own host that may open
+    Play's WebSocket (behind a proxy that rewrites the host), by default those
+    BACKPROP_ALLOWED_ORIGINS lists (space- or comma-separated)."""
     app = FastAPI(
         title="Backprop Playground",
         version="1.0.0",
@@ -62,6 +66,10 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
                        else open_store(os.environ.get("BACKPROP_STORE"), capacity))
     app.state.calls = Calls(app.state.store, HeavyPool(HEAVY_WORKERS))
     app.state.play_streams = play.Streams()
+    if allowed_origins is None:
+        listed = os.environ.get("BACKPROP_ALLOWED_ORIGINS", "").replace(",", " ").split()
+        allowed_origins = frozenset(origin.rstrip("/") for origin in listed)
+    app.state.allowed_origins = allowed_origins
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

@@ -32,14 +32,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..errors import ClientGone, FieldError
+from ..errors import ClientGone, FieldError, NetworkNotFound
 from ..limits import (
     HEAVY_WORKERS,
+    MAX_BODY_BYTES,
     MAX_STEPS_PER_CALL,
     MAX_UNACKED_FRAMES,
     PLAY_CHUNK_SECONDS,
@@ -83,8 +85,9 @@ class PlayStream:
     """One page's Play: what it asked for, the frames sent and drawn, the next chunk's size."""
 
     def __init__(self, websocket: WebSocket, network_id: str, calls: Calls,
-                 streams: Streams) -> None:
+                 streams: Streams, allowed_origins: frozenset[str] = frozenset()) -> None:
         self.websocket = websocket
+        self.allowed_origins = allowed_origins
         self.network_id = network_id
         self.calls = calls
         self.streams = streams
@@ -103,10 +106,32 @@ class PlayStream:
 
     # -- the page's messages -----------------------------------------------------------
 
+    async def _next_text(self) -> str:
+        """The page's next text message. A binary one is answered with an error and
+        skipped (the socket stays open); one over MAX_BODY_BYTES, which a server without
+        uvicorn's ws_max_size (cli.py sets it) would have read whole, is refused and the
+        socket closed (1009, "message too big")."""
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+            text = message.get("text")
+            if text is None:
+                await self.send(_error(refused([ErrorItem(
+                    field="body", message="a message is JSON text: binary frames are not "
+                                          "read")])))
+                continue
+            if len(text) > MAX_BODY_BYTES // 4 and len(text.encode()) > MAX_BODY_BYTES:
+                await self.send(_error(Answer(413, {"detail": (
+                    f"body: a message is at most {MAX_BODY_BYTES:,} bytes")}, {})))
+                await self.websocket.close(1009)
+                raise WebSocketDisconnect(1009)
+            return text
+
     async def receive(self) -> None:
         """Reads the page's messages until it goes: each is taken, or refused by name."""
         while True:
-            text = await self.websocket.receive_text()
+            text = await self._next_text()
             try:
                 message = read_message(text)
                 if isinstance(message, Ack) and message.frame > self.sent:
@@ -177,7 +202,20 @@ class PlayStream:
             self._counted = playing
 
     async def serve(self) -> None:
+        if not origin_allowed(self.websocket, self.allowed_origins):
+            # A page of another site (any page may open a WebSocket anywhere): refused
+            # before the socket opens (the handshake is answered 403).
+            await self.websocket.close(1008)
+            return
         await self.websocket.accept()
+        try:  # an unknown network is said at once, before anything is read
+            await self.calls.layers(self.network_id)
+        except NetworkNotFound as error:
+            answer = answer_for(error)
+            assert answer is not None
+            await self.send(_error(answer))
+            await self.websocket.close(1008)
+            return
         receiver = asyncio.create_task(self.receive())
         # A chunk waiting for a heavy worker is dropped if the page goes meanwhile.
         client = self.websocket.client.host if self.websocket.client else ""
@@ -204,7 +242,23 @@ class PlayStream:
                 await receiver
 
 
+def origin_allowed(websocket: WebSocket, allowed: frozenset[str]) -> bool:
+    """A browser's WebSocket says the page it comes from (Origin): it must be a page of
+    this server (the host the request was sent to, as the Host header says), or one of
+    `allowed` (deployments behind a proxy that rewrites the host: --allow-origin). A client
+    that sends no Origin is no browser page, and no other site's page can act through it."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    if origin in allowed or "*" in allowed:
+        return True
+    parts = urlsplit(origin)
+    host = websocket.headers.get("host", "")
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
 @router.websocket("/{network_id}/play")
 async def play(websocket: WebSocket, network_id: str) -> None:
     app: Any = websocket.app
-    await PlayStream(websocket, network_id, app.state.calls, app.state.play_streams).serve()
+    await PlayStream(websocket, network_id, app.state.calls, app.state.play_streams,
+                     app.state.allowed_origins).serve()

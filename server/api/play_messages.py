@@ -65,7 +65,8 @@ def read_message(text: str) -> PlayMessage:
     """The message in `text`: FieldError naming `body` for text that is not JSON, `type` for
     an unknown type; pydantic's ValidationError naming each refused field otherwise."""
     try:
-        message = orjson.loads(text)
+        # A byte-order mark before the JSON is ignored, as on every HTTP route.
+        message = orjson.loads(text[1:] if text.startswith("\ufeff") else text)
     except orjson.JSONDecodeError as error:
         raise FieldError("body", f"invalid JSON: {error}") from None
     kind = message.get("type") if isinstance(message, dict) else None

@@ -3,11 +3,14 @@ page's acknowledgements; pause; settings by PATCH show in the next frames; refus
 name their field and change nothing; a forgotten network is said, as over HTTP."""
 
 import itertools
+import json
 
+import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from server.engine import kernel
-from server.limits import MAX_UNACKED_FRAMES, PLAY_HISTORY_POINTS
+from server.limits import MAX_BODY_BYTES, MAX_UNACKED_FRAMES, PLAY_HISTORY_POINTS
 
 PLAY = {"type": "play", "batch_size": 10, "resolution": 8, "functions_resolution": 4}
 
@@ -219,3 +222,103 @@ def test_play_refuses_an_acknowledgement_that_is_not_a_frame_sent(client: TestCl
         assert ws.receive_json()["frame"] == MAX_UNACKED_FRAMES + 1
         _pause(ws)
     assert [f["frame"] for f in sent] == list(range(1, MAX_UNACKED_FRAMES + 1))
+
+
+def test_play_answers_a_binary_frame_and_stays_open(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_bytes(b'{"type": "play"}')
+        error = ws.receive_json()
+        assert error["type"] == "error" and error["status"] == 422
+        assert error["errors"][0]["field"] == "body" and "binary" in error["errors"][0]["message"]
+        ws.send_json(PLAY)  # the socket is still open and Play works
+        _frames(ws, 2)
+        _pause(ws)
+
+
+def test_play_takes_a_byte_order_mark_as_http_does(client: TestClient) -> None:
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_text("\ufeff" + json.dumps(PLAY))
+        assert _frames(ws, 2)[0]["frame"] == 1
+        _pause(ws)
+
+
+def test_play_says_an_unknown_network_before_reading_anything(client: TestClient) -> None:
+    with client.websocket_connect("/api/networks/never-was/play") as ws:
+        error = ws.receive_json()  # nothing sent: the server says it at once
+        assert error["status"] == 404 and "never-was" in error["detail"]
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 1008
+
+
+def test_play_refuses_a_message_over_the_body_limit_and_closes(client: TestClient) -> None:
+    """What uvicorn's ws_max_size does before reading it (a live server's test below),
+    the app does too, for a server run without that setting."""
+    network = _network(client)
+    with client.websocket_connect(f"/api/networks/{network}/play") as ws:
+        ws.send_text(json.dumps({**PLAY, "pad": " " * (MAX_BODY_BYTES + 1)}))
+        error = ws.receive_json()
+        assert error["status"] == 413 and f"{MAX_BODY_BYTES:,}" in error["detail"]
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 1009
+
+
+@pytest.mark.parametrize(("origin", "allowed", "opens"), [
+    ("http://testserver", frozenset(), True),  # the page of this server
+    (None, frozenset(), True),  # no browser page: nothing another site could do through it
+    ("http://evil.example", frozenset(), False),
+    ("http://testserver.evil.example", frozenset(), False),
+    ("https://class.example.org", frozenset({"https://class.example.org"}), True),
+])
+def test_play_opens_only_for_pages_of_this_server(origin, allowed, opens) -> None:
+    from server.main import create_app
+
+    with TestClient(create_app(allowed_origins=allowed)) as client:
+        network = _network(client)
+        headers = {"origin": origin} if origin else {}
+        if opens:
+            with client.websocket_connect(f"/api/networks/{network}/play",
+                                          headers=headers) as ws:
+                ws.send_json(PLAY)
+                _frames(ws, 1)
+                _pause(ws)
+        else:
+            with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(
+                    f"/api/networks/{network}/play", headers=headers):
+                pass
+            assert refused.value.code == 1008
+
+
+def test_play_messages_are_capped_by_the_server_before_they_are_read() -> None:
+    """40 sockets each sending an 8 MB message to an unknown network: a live server closes
+    each (1009) without reading the message whole, and its memory barely moves (the old
+    server read them all: 1.5 GB for 40 messages of 15.5 MB)."""
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    from bench.server import running_server
+
+    def rss(pid: int) -> int:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) * 1024 for line in status
+                        if line.startswith("VmRSS"))
+
+    pids: list[int] = []
+    with running_server(pids=pids) as url:
+        before = rss(pids[0])
+        codes = []
+        for _ in range(40):
+            with connect(url.replace("http", "ws") + "/api/networks/never-was/play",
+                         max_size=None) as ws:
+                try:
+                    ws.send("x" * 8_000_000)
+                    while True:
+                        ws.recv(timeout=10)
+                except ConnectionClosed as closed:
+                    codes.append(closed.rcvd.code if closed.rcvd else None)
+        grown = rss(pids[0]) - before
+    assert set(codes) <= {1008, 1009}  # said "not found", or "too big", and closed
+    assert grown < 100 * 2**20, grown

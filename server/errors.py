@@ -69,3 +69,13 @@ class RateLimited(Exception):
 
 class ClientGone(Exception):
     """The client closed its connection while its call waited: the call was dropped."""
+
+
+class StoreUnavailable(Exception):
+    """The store of networks (a Redis server) cannot be reached, or failed (503)."""
+
+    def __init__(self, store: str) -> None:
+        self.store = store
+        super().__init__(
+            f"the store of networks ({store}) cannot be reached: the server is working to "
+            "reach it again; try again in a few seconds")

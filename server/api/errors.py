@@ -25,6 +25,7 @@ from ..errors import (
     Overloaded,
     PhaseConflict,
     RateLimited,
+    StoreUnavailable,
 )
 from .responses import ErrorItem, ErrorOut
 
@@ -73,6 +74,7 @@ ERRORS: dict[type[Exception], Rule] = {
     Diverged: Rule(409, "Phase out of order, training without data, or diverged"),
     NetworkBusy: Rule(503, "The network stayed busy with another call: nothing changed",
                       retry_after=1),
+    StoreUnavailable: Rule(503, "The store of networks cannot be reached now", retry_after=2),
     Overloaded: Rule(503, "Too many heavy calls wait already: nothing was done", retry_after=1),
     RateLimited: Rule(429, "This client asked for more than its share: nothing was done",
                       retry_after=lambda exc: exc.retry_after),

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
 from .. import limits
 from ..engine.activations import ACTIVATIONS
 from ..engine.datasets import GENERATORS, inputs_of
 from ..engine.losses import LOSSES
+from ..errors import StoreUnavailable
+from .errors import answer_for
 from .requests import NetworkCreate
 from .responses import (
     ActivationInfo,
     DatasetDefaults,
     DatasetInfo,
+    Health,
     Limits,
     LossInfo,
     Options,
@@ -22,11 +26,22 @@ from .responses import (
 router = APIRouter(prefix="/api", tags=["options"])
 
 
-@router.get("/health")
-async def health() -> dict[str, str]:
-    """A no-op: answers at once, on the event loop (for readiness checks, and as the
-    benchmark's baseline): it never waits for a thread."""
-    return {"status": "ok"}
+@router.get("/health", response_model=Health,
+            responses={503: {"model": Health, "description": "The store cannot be reached"}})
+async def health(request: Request) -> Response:
+    """Whether the server can serve: {"status": "ok", "store": "memory" or "redis"}, or, when
+    the store of networks (Redis) cannot be reached, 503 with "status": "degraded" and why.
+    It answers on the event loop and never waits for a thread or for heavy work (with the
+    memory store it is a no-op: the benchmark's baseline; with Redis, one ping)."""
+    store = request.app.state.calls.store
+    try:
+        await store.health()
+    except StoreUnavailable as error:
+        answer = answer_for(error)
+        assert answer is not None
+        return JSONResponse({"status": "degraded", "store": store.kind, **answer.body},
+                            status_code=503, headers=answer.headers)
+    return JSONResponse({"status": "ok", "store": store.kind})
 
 
 LIMITS = Limits(

@@ -255,3 +255,9 @@ class ErrorItem(BaseModel):
 class ErrorOut(BaseModel):
     detail: str = Field(description="what went wrong, in plain words, naming the field")
     errors: list[ErrorItem] | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    store: Literal["memory", "redis"] = Field(description="where the networks are kept")
+    detail: str | None = Field(None, description="when degraded: what cannot be reached")

@@ -86,6 +86,15 @@ class NetworkStore(Protocol):
 
     async def delete(self, network_id: str) -> None: ...
 
+    @property
+    def kind(self) -> str:
+        """"memory" or "redis", as /api/health says it."""
+        ...
+
+    async def health(self) -> None:
+        """Returns if the store can be used now; StoreUnavailable otherwise."""
+        ...
+
     def close(self) -> None:
         """Let go of connections (nothing for the memory store)."""
         ...
@@ -160,6 +169,7 @@ class MemoryStore:
     remembered (ids only) so that a late request hears "expired"."""
 
     in_process = True
+    kind = "memory"
 
     def __init__(self, capacity: int = MAX_NETWORKS, data_bytes: int = MAX_DATA_BYTES,
                  remembered_evictions: int = REMEMBERED_EVICTIONS) -> None:
@@ -249,6 +259,9 @@ class MemoryStore:
             held.lock.give()
 
     def close(self) -> None:
+        pass
+
+    async def health(self) -> None:
         pass
 
     async def delete(self, network_id: str) -> None:

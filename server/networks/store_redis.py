@@ -34,20 +34,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import logging
 import secrets
 import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import redis
 import redis.asyncio
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from ..errors import NetworkBusy, NetworkNotFound
+from ..errors import NetworkBusy, NetworkNotFound, StoreUnavailable
 from ..limits import (
     KNOWN_TTL_SECONDS,
     LOCK_SECONDS,
@@ -65,6 +69,7 @@ from .results import Snapshot
 from .store import MemoryStore, build
 
 PREFIX = "bp:"
+R = TypeVar("R")
 
 # Evicts the least recently used networks (never ARGV keep) while there are more than
 # `capacity` or their data exceeds `budget` bytes. Shared by the scripts below.
@@ -177,6 +182,67 @@ return 1
 _SCRIPTS = {"create": _CREATE, "acquire": _ACQUIRE, "renew": _RENEW, "write": _WRITE,
             "release": _RELEASE, "delete": _DELETE}
 
+log = logging.getLogger(__name__)
+
+
+class _Reach:
+    """Whether Redis answers: one log line when it stops (not a traceback per call), one
+    when it answers again; every call in between is refused with StoreUnavailable."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._down_since: float | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def down(self) -> bool:
+        return self._down_since is not None
+
+    def lost(self, error: redis.RedisError) -> StoreUnavailable:
+        with self._lock:
+            first = self._down_since is None
+            if first:
+                self._down_since = time.monotonic()
+        if first:
+            log.warning("the store of networks (%s) cannot be reached (%s: %s); calls are "
+                        "answered 503 until it is back", self.label, type(error).__name__,
+                        error)
+        return StoreUnavailable(self.label)
+
+    def reached(self) -> None:
+        if self._down_since is None:
+            return
+        with self._lock:
+            since, self._down_since = self._down_since, None
+        if since is not None:
+            log.warning("the store of networks (%s) answers again, after %.1f s", self.label,
+                        time.monotonic() - since)
+
+
+def _reaching(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+    """A store call whose Redis errors (unreachable, timed out, refused) become
+    StoreUnavailable, told to the store's _Reach (which hears of Redis answering again from
+    the calls that reach it: _Reach.reached)."""
+
+    @functools.wraps(method)
+    async def call(self: Any, *args: Any, **kwargs: Any) -> R:
+        try:
+            return await method(self, *args, **kwargs)
+        except redis.RedisError as error:
+            raise self._reach.lost(error) from None
+
+    return call
+
+
+def describe_url(url: str) -> str:
+    """"Redis at HOST:PORT/DB", without a password the URL may hold."""
+    parts = urlsplit(url)
+    where = parts.hostname or parts.path
+    if parts.port:
+        where += f":{parts.port}"
+    return f"Redis at {where}{parts.path if parts.hostname else ''}"
+
+
 CACHED_NETWORKS = 256  # networks each process keeps decoded, with the version it saw
 REMEMBERED_SHAPES = 100_000  # ids whose layers each process remembers (they never change)
 
@@ -225,6 +291,10 @@ class RedisLease:
     def network(self) -> Network:
         return self._held.network
 
+    @property
+    def _reach(self) -> _Reach:
+        return self._store._reach
+
     async def _renew(self) -> None:
         """Keeps the lock for as long as the call runs, however long it waits or works (a
         lock that expired under a call that still runs would let another call in, and
@@ -267,6 +337,7 @@ class RedisLease:
         if new_data is not None:
             held.loaded["data"] = new_data
 
+    @_reaching
     async def commit(self) -> None:
         if self._write_args is None:
             self.finish()
@@ -275,17 +346,20 @@ class RedisLease:
         try:
             if not self._write_args:  # nothing changed
                 await self._client.scripts["release"](keys=[lock], args=[self._token])
+                store._reach.reached()
                 store._keep(self._id, self._held)
                 return
             written = await self._client.scripts["write"](
                 keys=[lock, store._key(self._id, "net")], args=self._write_args)
         finally:
             self._let_go()
+        store._reach.reached()
         if written == -1:
             raise NetworkBusy(self._id, lost=True)
         if written == 1:  # (0: evicted or deleted meanwhile: nothing to keep)
             store._keep(self._id, self._held)
 
+    @_reaching
     async def release(self, unchanged: bool = False) -> None:
         await self._stop_renewing()
         try:
@@ -306,6 +380,8 @@ class RedisStore:
     def __init__(self, url: str, capacity: int = MAX_NETWORKS,
                  data_bytes: int = MAX_DATA_BYTES, prefix: str = PREFIX) -> None:
         self.url = url
+        self.label = describe_url(url)
+        self._reach = _Reach(self.label)
         self.capacity = capacity
         self.data_bytes = data_bytes
         self.prefix = prefix
@@ -314,6 +390,9 @@ class RedisStore:
         self.redis = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
                                           socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Client] = (
+            weakref.WeakKeyDictionary())
+        self._pingers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
+                                                 redis.asyncio.Redis] = (
             weakref.WeakKeyDictionary())
         self._cache: OrderedDict[str, _Held] = OrderedDict()  # id → as last seen here
         self._shapes: OrderedDict[str, tuple[int, ...]] = OrderedDict()
@@ -361,6 +440,28 @@ class RedisStore:
             while len(self._shapes) > REMEMBERED_SHAPES:
                 self._shapes.popitem(last=False)
 
+    @property
+    def kind(self) -> str:
+        return "redis"
+
+    async def health(self) -> None:
+        """Returns once Redis answers a ping (StoreUnavailable if it does not within
+        REDIS_TIMEOUT_SECONDS), on connections of its own: a crowd of calls waiting for the
+        pool never holds up the answer."""
+        loop = asyncio.get_running_loop()
+        pinger = self._pingers.get(loop)
+        if pinger is None:
+            pinger = self._pingers[loop] = redis.asyncio.Redis.from_url(
+                self.url, socket_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS, retry=Retry(NoBackoff(), 1),
+                max_connections=2)
+        try:
+            await asyncio.wait_for(pinger.ping(), REDIS_TIMEOUT_SECONDS)
+        except (redis.RedisError, TimeoutError) as error:
+            raise self._reach.lost(redis.RedisError(str(error) or "no answer")) from None
+        self._reach.reached()
+
+    @_reaching
     async def new(self, **fields: Any) -> Snapshot:
         network = build(**fields)
         snap = network.snapshot()
@@ -371,6 +472,7 @@ class RedisStore:
                   codec.data_record(network.workbench), NETWORK_TTL_SECONDS,
                   KNOWN_TTL_SECONDS, _now_ms(), self.capacity, self.data_bytes,
                   secrets.token_hex(8), layers])
+        self._reach.reached()
         self._remember_shape(network.id, snap.arch.layers)
         return snap
 
@@ -378,6 +480,7 @@ class RedisStore:
         known = await client.redis.exists(self._key(network_id, "known"))
         return NetworkNotFound(network_id, expired=bool(known))
 
+    @_reaching
     async def layers(self, network_id: str) -> tuple[int, ...]:
         with self._lock:
             layers = self._shapes.get(network_id)
@@ -385,6 +488,7 @@ class RedisStore:
             return layers
         client = self._client()
         stored, core = await client.redis.hmget(self._key(network_id, "net"), "layers", "core")
+        self._reach.reached()
         if core is None:
             raise await self._not_found(client, network_id)
         if stored is not None:
@@ -407,6 +511,7 @@ class RedisStore:
         pause = 0.0005
         while True:
             reply = await client.scripts["acquire"](keys=keys, args=args)
+            self._reach.reached()
             if reply is not None:
                 if reply[0] == 0:
                     raise NetworkNotFound(network_id, expired=bool(reply[1]))
@@ -427,12 +532,17 @@ class RedisStore:
             # A call that did not say it needs the data: read it now, with the plain client
             # (one round trip; the call holds the network's lock).
             if "data" not in held.loaded:
-                held.loaded["data"] = self.redis.hget(self._key(network_id, "net"), "data")
+                try:
+                    held.loaded["data"] = self.redis.hget(self._key(network_id, "net"),
+                                                          "data")
+                except redis.RedisError as error:
+                    raise self._reach.lost(error) from None
             return held.loaded["data"]
 
         held.network = codec.network_from_records(core, load_data)
         return held
 
+    @_reaching
     async def acquire(self, network_id: str, with_data: bool = False) -> RedisLease:
         """The network, read under its lock (the network this process last wrote or read
         is kept, a few hundred of them, with its version: when Redis still holds that
@@ -469,6 +579,7 @@ class RedisStore:
             raise
         return RedisLease(self, client, network_id, token, held, gate)
 
+    @_reaching
     async def delete(self, network_id: str) -> None:
         with self._lock:
             self._cache.pop(network_id, None)

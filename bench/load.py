@@ -138,7 +138,7 @@ def run(url: str, clients: int, seconds: float, quiet: bool = False) -> dict[str
     stop = time.monotonic() + seconds
 
     def worker(n: int) -> None:
-        client = Client(url, n)
+        client = Client(url, n, f"10.3.{n // 250}.{n % 250 + 1}")  # a learner of its own
         while time.monotonic() < stop:
             start = time.perf_counter()
             name, status = client.one_operation()

@@ -79,3 +79,12 @@ class StoreUnavailable(Exception):
         super().__init__(
             f"the store of networks ({store}) cannot be reached: the server is working to "
             "reach it again; try again in a few seconds")
+
+
+class UnsupportedMediaType(Exception):
+    """A body that is not said to be JSON, where JSON is required (415)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"content-type: {what} is sent as JSON: send the header Content-Type: "
+            "application/json (with {} for every default)")

@@ -73,6 +73,13 @@ MAX_HEAVY_PER_CLIENT: Final = 8  # heavy calls of one client (address) waiting o
 # pictures, a landscape)
 GRADIENT_CHECK_STEP: Final = 1e-6  # h of the central differences: truncation ~h², rounding ~ε/h
 
+# -- what one client may ask (a client is an address, as a trusted proxy forwards it) ---------
+CREATE_BURST: Final = 120  # networks a client may create at once, then ...
+CREATE_PER_SECOND: Final = 2.0  # ... this many a second (a token bucket, shared by workers)
+IDEMPOTENCY_SECONDS: Final = 600  # how long the answer to an Idempotency-Key is kept
+MAX_IDEMPOTENCY_KEY: Final = 255  # characters of an Idempotency-Key
+MAX_KEPT_ANSWER_BYTES: Final = 32 * 2**20  # the memory store's kept answers, together
+
 # -- what the server holds ------------------------------------------------------------------
 MAX_NETWORKS: Final = 2000
 MAX_DATA_BYTES: Final = 256 * 2**20  # the datasets of every network held, together

@@ -26,6 +26,7 @@ from ..errors import (
     PhaseConflict,
     RateLimited,
     StoreUnavailable,
+    UnsupportedMediaType,
 )
 from .responses import ErrorItem, ErrorOut
 
@@ -74,6 +75,7 @@ ERRORS: dict[type[Exception], Rule] = {
     Diverged: Rule(409, "Phase out of order, training without data, or diverged"),
     NetworkBusy: Rule(503, "The network stayed busy with another call: nothing changed",
                       retry_after=1),
+    UnsupportedMediaType: Rule(415, "The body must be sent as JSON (Content-Type)"),
     StoreUnavailable: Rule(503, "The store of networks cannot be reached now", retry_after=2),
     Overloaded: Rule(503, "Too many heavy calls wait already: nothing was done", retry_after=1),
     RateLimited: Rule(429, "This client asked for more than its share: nothing was done",

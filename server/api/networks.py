@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Response, status
+from fastapi import APIRouter, Body, Depends, Path, Request, Response, status
 
-from ..limits import MAX_LAYERS, MAX_NODES
+from ..errors import RateLimited, UnsupportedMediaType
+from ..limits import CREATE_BURST, CREATE_PER_SECOND, MAX_LAYERS, MAX_NODES
 from ..networks import inspection
 from . import parse
 from .calls import NetworkCalls
@@ -22,7 +23,7 @@ from .requests import (
     Sample,
     SampleOrBatch,
 )
-from .responses import GradientCheckOut, NetworkOut, TraceOut
+from .responses import ErrorOut, GradientCheckOut, NetworkOut, TraceOut
 from .trace_json import trace_response
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RESPONSES)
@@ -32,11 +33,39 @@ K = Annotated[int, Path(ge=0, le=MAX_LAYERS - 2, description="weights from layer
 Node = Annotated[int, Path(ge=0, le=MAX_NODES - 1, description="a node of its layer")]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+async def json_sent(request: Request) -> None:
+    """UnsupportedMediaType unless the body is said to be JSON (checked before the body)."""
+    kind = request.headers.get("content-type", "")
+    if kind.split(";", 1)[0].strip().lower() != "application/json":
+        raise UnsupportedMediaType("a new network's settings")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=NetworkOut,
+             dependencies=[Depends(json_sent)],
+             responses={415: {"model": ErrorOut, "description": "The body is not sent as JSON"}})
 async def create_network(calls: NetworkCalls,
-                         body: Annotated[NetworkCreate | None, Body()] = None) -> NetworkOut:
-    """Create a network (every field optional: default 1-2-2-1, sigmoid, squared error)."""
-    return network_out(await calls.store.new(**parse.network_fields(body or NetworkCreate())))
+                         body: Annotated[NetworkCreate | None, Body()] = None) -> Response:
+    """Create a network (every field optional: default 1-2-2-1, sigmoid, squared error). The
+    body is JSON, said so by Content-Type: application/json (a form posted by another
+    site cannot create networks); `{}` takes every default. A client creates at most
+    CREATE_BURST networks at once, then CREATE_PER_SECOND a second (429 with Retry-After
+    beyond: /api/options' limits)."""
+    wait = await calls.store.take_token(f"create:{calls.caller.client}", CREATE_PER_SECOND,
+                                        CREATE_BURST)
+    if wait > 0:
+        raise RateLimited(f"too many networks created: a client may create {CREATE_BURST} at "
+                          f"once, then {CREATE_PER_SECOND:g} a second; nothing was created, "
+                          f"try again in {wait:.0f} s", wait)
+    fields = parse.network_fields(body or NetworkCreate())
+    idempotency = calls.caller.idempotency
+    if idempotency is None:
+        return json_answer(network_out(await calls.store.new(**fields)), status_code=201)
+    kept, earlier = await calls.store.new_kept(
+        idempotency.key, lambda snap: idempotency.kept(json_answer(network_out(snap), 201)),
+        **fields)
+    if earlier:
+        return idempotency.replay(kept)
+    return Response(kept.body, status_code=kept.status, media_type=kept.media_type)
 
 
 @router.get("/{network_id}", response_model=NetworkOut)
@@ -60,8 +89,13 @@ async def configure_network(network_id: NetworkId, calls: NetworkCalls,
 @router.delete("/{network_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_network(network_id: NetworkId, calls: NetworkCalls) -> Response:
     """Forget the network."""
-    await calls.store.delete(network_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    answer = Response(status_code=status.HTTP_204_NO_CONTENT)
+    idempotency = calls.caller.idempotency
+    if idempotency is None:
+        await calls.store.delete(network_id)
+        return answer
+    earlier = await calls.store.delete(network_id, (idempotency.key, idempotency.kept(answer)))
+    return answer if earlier is None else idempotency.replay(earlier)
 
 
 @router.post("/{network_id}/forward", response_model=TraceOut)

@@ -60,6 +60,9 @@ LIMITS = Limits(
     play_frames_ahead=limits.MAX_UNACKED_FRAMES,
     max_heavy_calls_per_client=limits.MAX_HEAVY_PER_CLIENT,
     max_heavy_queue=limits.MAX_HEAVY_QUEUE,
+    max_creations_at_once=limits.CREATE_BURST,
+    max_creations_per_second=limits.CREATE_PER_SECOND,
+    idempotency_seconds=limits.IDEMPOTENCY_SECONDS,
 )
 
 

@@ -219,6 +219,13 @@ class Limits(BaseModel):
     max_heavy_queue: int = Field(
         description="such calls waiting for the server, per process (more: 503 with "
                     "Retry-After)")
+    max_creations_at_once: int = Field(
+        description="networks one client may create at once (more: 429 with Retry-After)")
+    max_creations_per_second: float = Field(
+        description="... and then a second, across every worker")
+    idempotency_seconds: int = Field(
+        description="how long the answer to a call with an Idempotency-Key is kept for its "
+                    "retries")
 
 
 class DatasetDefaults(BaseModel):

@@ -49,3 +49,24 @@ class GradientCheck:
     h: float
     weights: str  # "current", or "before_update" for an update trace's weights before it
     weights_step: int  # updates that had been applied to the weights checked
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An answer kept for an Idempotency-Key: a retry of the same request (same method,
+    path and body: the fingerprint) gets it again instead of being applied twice."""
+
+    fingerprint: str
+    status: int
+    media_type: str
+    body: bytes
+
+    def pack(self) -> bytes:
+        return (f"{self.fingerprint} {self.status} {self.media_type}\n".encode()
+                + self.body)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> Kept:
+        head, _, body = data.partition(b"\n")
+        fingerprint, status, media_type = head.decode().split(" ", 2)
+        return cls(fingerprint, int(status), media_type, body)

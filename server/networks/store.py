@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -28,15 +29,17 @@ from ..limits import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_LOSS,
     DEFAULT_OUTPUT_ACTIVATION,
+    IDEMPOTENCY_SECONDS,
     LOCK_WAIT_SECONDS,
     MAX_DATA_BYTES,
+    MAX_KEPT_ANSWER_BYTES,
     MAX_NETWORKS,
     MAX_SEED,
     REMEMBERED_EVICTIONS,
 )
 from .fifo import Slots
 from .network import Network, architecture
-from .results import Snapshot
+from .results import Kept, Snapshot
 
 
 class Lease(Protocol):
@@ -44,6 +47,16 @@ class Lease(Protocol):
 
     @property
     def network(self) -> Network: ...
+
+    async def kept(self, key: str) -> Kept | None:
+        """The answer kept for the Idempotency-Key `key`, if any (under the lock: a retry
+        that came while the first call ran finds its answer)."""
+        ...
+
+    def keep(self, key: str, answer: Kept) -> None:
+        """Keeps `answer` for `key` with what the call changed, in the same write (before
+        `commit`): a call is never kept without its answer, nor its answer without it."""
+        ...
 
     def finish(self) -> None:
         """Once the call's work is done, where it ran: prepares what to keep (a shared
@@ -73,6 +86,18 @@ class NetworkStore(Protocol):
         """A new network (the keyword arguments of `build`), stored."""
         ...
 
+    async def new_kept(self, key: str, answer: Callable[[Snapshot], Kept],
+                       **fields: Any) -> tuple[Kept, bool]:
+        """As `new`, its answer kept for the Idempotency-Key `key` in the same write; or,
+        if `key` was used already, that answer (and no new network). True: the answer is
+        the earlier one."""
+        ...
+
+    async def take_token(self, bucket: str, per_second: float, burst: int) -> float:
+        """A token bucket per `bucket` (a client's creations): 0 if a token was taken, else
+        the seconds until one is there (none is taken)."""
+        ...
+
     async def layers(self, network_id: str) -> tuple[int, ...]:
         """The network's node counts, which never change: what a request is checked against
         before its call takes the network's lock. NetworkNotFound if there is none."""
@@ -84,7 +109,11 @@ class NetworkStore(Protocol):
         `with_data`: the call uses the data (a shared store reads it at once)."""
         ...
 
-    async def delete(self, network_id: str) -> None: ...
+    async def delete(self, network_id: str, keep: tuple[str, Kept] | None = None,
+                     ) -> Kept | None:
+        """Forgets the network; with `keep` (an Idempotency-Key and the answer), keeps the
+        answer, or returns the one kept for that key already (and deletes nothing)."""
+        ...
 
     @property
     def kind(self) -> str:
@@ -130,6 +159,61 @@ def build(
                    samples_trained=samples_trained, l2=l2)
 
 
+class _Answers:
+    """Answers kept for Idempotency-Keys, each IDEMPOTENCY_SECONDS, together at most
+    MAX_KEPT_ANSWER_BYTES (the oldest dropped first)."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[str, tuple[float, Kept]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Kept | None:
+        with self._lock:
+            held = self._kept.get(key)
+            if held is None:
+                return None
+            if held[0] < time.monotonic():
+                self._drop(key)
+                return None
+            return held[1]
+
+    def put(self, key: str, answer: Kept) -> None:
+        with self._lock:
+            if key in self._kept:
+                self._drop(key)
+            self._kept[key] = time.monotonic() + IDEMPOTENCY_SECONDS, answer
+            self._bytes += len(answer.body)
+            while self._bytes > MAX_KEPT_ANSWER_BYTES and len(self._kept) > 1:
+                self._drop(next(iter(self._kept)))
+
+    def _drop(self, key: str) -> None:
+        self._bytes -= len(self._kept.pop(key)[1].body)
+
+
+class _Buckets:
+    """Token buckets by name (a client's creations), at most 100,000 (the oldest dropped)."""
+
+    def __init__(self) -> None:
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, bucket: str, per_second: float, burst: int) -> float:
+        now = time.monotonic()
+        with self._lock:
+            tokens, then = self._buckets.pop(bucket, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - then) * per_second)
+            wait = 0.0
+            if tokens >= 1:
+                tokens -= 1
+            else:
+                wait = (1 - tokens) / per_second
+            self._buckets[bucket] = tokens, now
+            while len(self._buckets) > 100_000:
+                self._buckets.popitem(last=False)
+            return wait
+
+
 class _Held:
     """A network in the memory store, with its lock (first come, first served)."""
 
@@ -144,10 +228,17 @@ class _MemoryLease:
     def __init__(self, store: MemoryStore, held: _Held) -> None:
         self._store = store
         self._held = held
+        self._answer: tuple[str, Kept] | None = None
 
     @property
     def network(self) -> Network:
         return self._held.network
+
+    async def kept(self, key: str) -> Kept | None:
+        return self._store._answers.get(key)
+
+    def keep(self, key: str, answer: Kept) -> None:
+        self._answer = key, answer
 
     def finish(self) -> None:
         pass
@@ -155,6 +246,8 @@ class _MemoryLease:
     async def commit(self) -> None:
         try:
             self._store._resized(self._held.network)
+            if self._answer is not None:
+                self._store._answers.put(*self._answer)
         finally:
             self._held.lock.give()
 
@@ -181,6 +274,8 @@ class MemoryStore:
         self._evicted: OrderedDict[str, None] = OrderedDict()
         self._remembered = remembered_evictions
         self._lock = threading.Lock()
+        self._answers = _Answers()
+        self._buckets = _Buckets()
 
     @property
     def data_in_use(self) -> int:
@@ -225,6 +320,18 @@ class MemoryStore:
     async def new(self, **fields: Any) -> Snapshot:
         return self.create(**fields).snapshot()
 
+    async def new_kept(self, key: str, answer: Callable[[Snapshot], Kept],
+                       **fields: Any) -> tuple[Kept, bool]:
+        kept = self._answers.get(key)
+        if kept is not None:
+            return kept, True
+        kept = answer(self.create(**fields).snapshot())
+        self._answers.put(key, kept)
+        return kept, False
+
+    async def take_token(self, bucket: str, per_second: float, burst: int) -> float:
+        return self._buckets.take(bucket, per_second, burst)
+
     def _get(self, network_id: str) -> _Held:
         with self._lock:
             held = self._networks.get(network_id)
@@ -264,8 +371,14 @@ class MemoryStore:
     async def health(self) -> None:
         pass
 
-    async def delete(self, network_id: str) -> None:
+    async def delete(self, network_id: str, keep: tuple[str, Kept] | None = None,
+                     ) -> Kept | None:
+        if keep is not None and (kept := self._answers.get(keep[0])) is not None:
+            return kept
         with self._lock:
             if self._networks.pop(network_id, None) is None:
                 raise NetworkNotFound(network_id, expired=network_id in self._evicted)
             self._data_total -= self._data_sizes.pop(network_id, 0)
+        if keep is not None:
+            self._answers.put(*keep)
+        return None

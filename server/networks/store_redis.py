@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import logging
 import secrets
 import threading
@@ -53,6 +54,7 @@ from redis.backoff import NoBackoff
 
 from ..errors import NetworkBusy, NetworkNotFound, StoreUnavailable
 from ..limits import (
+    IDEMPOTENCY_SECONDS,
     KNOWN_TTL_SECONDS,
     LOCK_SECONDS,
     LOCK_WAIT_SECONDS,
@@ -65,7 +67,7 @@ from ..limits import (
 from . import codec
 from .fifo import Gates, Slots
 from .network import Network
-from .results import Snapshot
+from .results import Kept, Snapshot
 from .store import MemoryStore, build
 
 PREFIX = "bp:"
@@ -94,9 +96,15 @@ local function evict(prefix, keep, capacity, budget, ttl)
 end
 """
 
-# KEYS: net, known. ARGV: prefix, id, core, data, ttl, known ttl, now, capacity, budget,
-# version, layers.
+# KEYS: net, known, answer. ARGV: prefix, id, core, data, ttl, known ttl, now, capacity,
+# budget, version, layers, answer or '', answer ms. → 1 once created; the answer kept
+# already for its key (nothing created) if there is one.
 _CREATE = _EVICT + """
+if ARGV[12] ~= '' then
+  local kept = redis.call('get', KEYS[3])
+  if kept then return kept end
+  redis.call('set', KEYS[3], ARGV[12], 'PX', ARGV[13])
+end
 redis.call('hset', KEYS[1], 'core', ARGV[3], 'data', ARGV[4], 'version', ARGV[10],
            'layers', ARGV[11])
 redis.call('expire', KEYS[1], ARGV[5])
@@ -136,10 +144,11 @@ end
 return 0
 """
 
-# KEYS: lock, net. ARGV: prefix, id, token, ttl, core or '', data or '', data bytes or -1,
-# capacity, budget, new version. → -1 if the lock was lost (nothing written), 0 if the
-# network is gone (evicted or deleted meanwhile: nothing written), 1 once written; the lock
-# is let go. Run again after a lost reply, it finds its own version written: 1.
+# KEYS: lock, net, answer. ARGV: prefix, id, token, ttl, core or '', data or '', data bytes
+# or -1, capacity, budget, new version, answer or '', answer ms. → -1 if the lock was lost
+# (nothing written), 0 if the network is gone (evicted or deleted meanwhile: nothing
+# written), 1 once written, with the answer if any; the lock is let go. Run again after a
+# lost reply, it finds its own version written: 1.
 _WRITE = _EVICT + """
 if redis.call('get', KEYS[1]) ~= ARGV[3] then
   if redis.call('hget', KEYS[2], 'version') == ARGV[10] then return 1 end
@@ -150,6 +159,7 @@ if redis.call('exists', KEYS[2]) == 0 then return 0 end
 redis.call('hset', KEYS[2], 'version', ARGV[10])
 if ARGV[5] ~= '' then redis.call('hset', KEYS[2], 'core', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('hset', KEYS[2], 'data', ARGV[6]) end
+if ARGV[11] ~= '' then redis.call('set', KEYS[3], ARGV[11], 'PX', ARGV[12]) end
 redis.call('expire', KEYS[2], ARGV[4])
 local size = tonumber(ARGV[7])
 if size >= 0 then
@@ -168,9 +178,11 @@ if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) 
 return 0
 """
 
-# KEYS: net, known. ARGV: prefix, id. → 1 if deleted, {0, known} if there was none.
+# KEYS: net, known, answer. ARGV: prefix, id, answer or '', answer ms. → 1 if deleted (and
+# the answer kept), {0, known} if there was none.
 _DELETE = """
 if redis.call('del', KEYS[1]) == 0 then return {0, redis.call('exists', KEYS[2])} end
+if ARGV[3] ~= '' then redis.call('set', KEYS[3], ARGV[3], 'PX', ARGV[4]) end
 redis.call('del', KEYS[2])
 redis.call('zrem', ARGV[1] .. 'lru', ARGV[2])
 local size = tonumber(redis.call('hget', ARGV[1] .. 'sizes', ARGV[2]) or '0')
@@ -179,8 +191,25 @@ redis.call('decrby', ARGV[1] .. 'data-bytes', size)
 return 1
 """
 
-_SCRIPTS = {"create": _CREATE, "acquire": _ACQUIRE, "renew": _RENEW, "write": _WRITE,
-            "release": _RELEASE, "delete": _DELETE}
+# KEYS: bucket. ARGV: tokens a second, burst. A token bucket on Redis's clock: → "0" if a
+# token was taken, else the seconds until one is there.
+_TAKE_TOKEN = """
+local now = redis.call('time')
+now = tonumber(now[1]) + tonumber(now[2]) / 1e6
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local state = redis.call('hmget', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + (now - at) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('hset', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('expire', KEYS[1], math.ceil(burst / rate) + 1)
+return tostring(wait)
+"""
+
+_SCRIPTS = {"take_token": _TAKE_TOKEN, "create": _CREATE, "acquire": _ACQUIRE,
+            "renew": _RENEW, "write": _WRITE, "release": _RELEASE, "delete": _DELETE}
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +313,7 @@ class RedisLease:
         self._token = token
         self._held = held
         self._write_args: list[Any] | None = None
+        self._answer: tuple[str, Kept] | None = None
         self._lost = False
         self._renewal = asyncio.get_running_loop().create_task(self._renew())
 
@@ -294,6 +324,15 @@ class RedisLease:
     @property
     def _reach(self) -> _Reach:
         return self._store._reach
+
+    @_reaching
+    async def kept(self, key: str) -> Kept | None:
+        data = await self._client.redis.get(self._store._answer_key(key))
+        return None if data is None else Kept.unpack(data)
+
+    def keep(self, key: str, answer: Kept) -> None:
+        assert self._write_args is None, "keep before finish"
+        self._answer = key, answer
 
     async def _renew(self) -> None:
         """Keeps the lock for as long as the call runs, however long it waits or works (a
@@ -317,22 +356,25 @@ class RedisLease:
         self._store._gates.leave(self._id, self._gate, held=True)
 
     def finish(self) -> None:
-        """Encodes the records that changed (compared with those read)."""
+        """Encodes the records that changed (compared with those read), and the answer
+        to keep, if any."""
         held, network = self._held, self._held.network
         new_core = codec.core_record(network.snapshot())
         new_data = codec.data_record(network.workbench) if network.data_loaded else None
         core_changed = new_core != held.core
         data_changed = new_data is not None and new_data != held.loaded.get("data")
-        if not (core_changed or data_changed):
+        if not (core_changed or data_changed or self._answer):
             self._write_args = []
             return
         store = self._store
         version = secrets.token_hex(8)
+        answer = self._answer[1].pack() if self._answer else b""
         self._write_args = [store.prefix, self._id, self._token, NETWORK_TTL_SECONDS,
                             new_core if core_changed else b"",
                             new_data if data_changed else b"",
                             network.held_nbytes() if data_changed else -1,
-                            store.capacity, store.data_bytes, version]
+                            store.capacity, store.data_bytes, version, answer,
+                            IDEMPOTENCY_SECONDS * 1000]
         held.version, held.core = version, new_core
         if new_data is not None:
             held.loaded["data"] = new_data
@@ -349,8 +391,9 @@ class RedisLease:
                 store._reach.reached()
                 store._keep(self._id, self._held)
                 return
+            answer_key = store._answer_key(self._answer[0] if self._answer else "")
             written = await self._client.scripts["write"](
-                keys=[lock, store._key(self._id, "net")], args=self._write_args)
+                keys=[lock, store._key(self._id, "net"), answer_key], args=self._write_args)
         finally:
             self._let_go()
         store._reach.reached()
@@ -411,6 +454,11 @@ class RedisStore:
     def _key(self, network_id: str, what: str) -> str:
         return f"{self.prefix}{network_id}:{what}"
 
+    def _answer_key(self, key: str) -> str:
+        """Where the answer to an Idempotency-Key is kept (its hash: any text a client
+        sends makes one key name)."""
+        return f"{self.prefix}answer:{hashlib.sha256(key.encode()).hexdigest()}"
+
     def ping(self) -> None:
         """Raises redis.ConnectionError if the server cannot be reached."""
         self.redis.ping()
@@ -463,18 +511,43 @@ class RedisStore:
 
     @_reaching
     async def new(self, **fields: Any) -> Snapshot:
+        snap, _, _ = await self._create(fields)
+        return snap
+
+    @_reaching
+    async def new_kept(self, key: str, answer: Callable[[Snapshot], Kept],
+                       **fields: Any) -> tuple[Kept, bool]:
+        _, kept, earlier = await self._create(fields, key, answer)
+        assert kept is not None
+        return kept, earlier
+
+    async def _create(self, fields: dict[str, Any], key: str = "",
+                      answer: Callable[[Snapshot], Kept] | None = None,
+                      ) -> tuple[Snapshot, Kept | None, bool]:
         network = build(**fields)
         snap = network.snapshot()
         layers = ",".join(map(str, snap.arch.layers))
-        await self._client().scripts["create"](
-            keys=[self._key(network.id, "net"), self._key(network.id, "known")],
+        kept = answer(snap) if answer is not None else None
+        reply = await self._client().scripts["create"](
+            keys=[self._key(network.id, "net"), self._key(network.id, "known"),
+                  self._answer_key(key)],
             args=[self.prefix, network.id, codec.core_record(snap),
                   codec.data_record(network.workbench), NETWORK_TTL_SECONDS,
                   KNOWN_TTL_SECONDS, _now_ms(), self.capacity, self.data_bytes,
-                  secrets.token_hex(8), layers])
+                  secrets.token_hex(8), layers, kept.pack() if kept else b"",
+                  IDEMPOTENCY_SECONDS * 1000])
         self._reach.reached()
+        if reply != 1:  # the key was used already: its answer, and no new network
+            return snap, Kept.unpack(reply), True
         self._remember_shape(network.id, snap.arch.layers)
-        return snap
+        return snap, kept, False
+
+    @_reaching
+    async def take_token(self, bucket: str, per_second: float, burst: int) -> float:
+        wait = await self._client().scripts["take_token"](
+            keys=[f"{self.prefix}bucket:{bucket}"], args=[per_second, burst])
+        self._reach.reached()
+        return float(wait)
 
     async def _not_found(self, client: _Client, network_id: str) -> NetworkNotFound:
         known = await client.redis.exists(self._key(network_id, "known"))
@@ -580,20 +653,27 @@ class RedisStore:
         return RedisLease(self, client, network_id, token, held, gate)
 
     @_reaching
-    async def delete(self, network_id: str) -> None:
+    async def delete(self, network_id: str, keep: tuple[str, Kept] | None = None,
+                     ) -> Kept | None:
+        client = self._client()
+        answer_key = self._answer_key(keep[0] if keep else "")
+        if keep is not None and (kept := await client.redis.get(answer_key)) is not None:
+            return Kept.unpack(kept)
         with self._lock:
             self._cache.pop(network_id, None)
-        client = self._client()
         token = secrets.token_hex(16)
         await self._take(client, network_id, token, False)  # waits for a call in progress
         try:
             reply = await client.scripts["delete"](
-                keys=[self._key(network_id, "net"), self._key(network_id, "known")],
-                args=[self.prefix, network_id])
+                keys=[self._key(network_id, "net"), self._key(network_id, "known"),
+                      answer_key],
+                args=[self.prefix, network_id, keep[1].pack() if keep else b"",
+                      IDEMPOTENCY_SECONDS * 1000])
         finally:
             await client.scripts["release"](keys=[self._key(network_id, "lock")], args=[token])
         if reply != 1:
             raise NetworkNotFound(network_id, expired=bool(reply[1]))
+        return None
 
     def flush(self) -> None:
         """Deletes every key of this store's prefix (for tests and benchmarks)."""

@@ -80,7 +80,7 @@ def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:
 
 def test_app_options_limits_are_the_ones_enforced(client: TestClient) -> None:
     limits = client.get("/api/options").json()["limits"]
-    network_id = client.post("/api/networks").json()["id"]
+    network_id = client.post("/api/networks", json={}).json()["id"]
     url = f"/api/networks/{network_id}"
     too_many = [{"input": [0.1], "target": [0.2]}] * (limits["max_points_per_body"] + 1)
     for method, path, body, field in [

@@ -55,7 +55,7 @@ def test_limits_template_escapes_and_page_has_no_inline_script(client: TestClien
 
 
 def test_limits_body_that_is_not_text_is_422(client: TestClient) -> None:
-    network_id = client.post("/api/networks").json()["id"]
+    network_id = client.post("/api/networks", json={}).json()["id"]
     response = client.post(f"/api/networks/{network_id}/forward", content=b'5X\xff"\xfe,',
                            headers={"content-type": "application/json"})
     assert response.status_code == 422
@@ -63,7 +63,7 @@ def test_limits_body_that_is_not_text_is_422(client: TestClient) -> None:
 
 
 def test_limits_wrong_method_is_405_naming_every_allowed_method(client: TestClient) -> None:
-    network_id = client.post("/api/networks").json()["id"]
+    network_id = client.post("/api/networks", json={}).json()["id"]
     response = client.options(f"/api/networks/{network_id}")
     assert response.status_code == 405
     assert set(response.headers["allow"].split(", ")) >= {"GET", "PATCH", "DELETE"}
@@ -71,8 +71,46 @@ def test_limits_wrong_method_is_405_naming_every_allowed_method(client: TestClie
 
 
 def test_limits_booleans_and_strings_are_not_numbers(client: TestClient) -> None:
-    network_id = client.post("/api/networks").json()["id"]
+    network_id = client.post("/api/networks", json={}).json()["id"]
     for value in (False, "0.5"):
         response = client.put(f"/api/networks/{network_id}/weights/0/0/0", json={"value": value})
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "value"
+
+
+def test_limits_creation_needs_a_json_body(client: TestClient) -> None:
+    """A form posted by another site (or a body-less POST) creates nothing: a network's
+    settings are JSON, said so by Content-Type (the page sends it, with {} by default)."""
+    for headers, body in [({}, None), ({"content-type": "application/x-www-form-urlencoded"},
+                                       b"seed=1"), ({"content-type": "text/plain"}, b"{}")]:
+        response = client.post("/api/networks", content=body, headers=headers)
+        assert response.status_code == 415, response.text
+        assert "application/json" in response.json()["detail"]
+        assert response.json()["detail"].startswith("content-type:")
+    assert client.post("/api/networks", json={}).status_code == 201
+    made = client.post("/api/networks", content=b"",
+                       headers={"content-type": "application/json; charset=utf-8"})
+    assert made.status_code == 201  # said to be JSON: nothing sent means every default
+
+
+def test_limits_one_client_creates_at_a_bounded_rate(monkeypatch) -> None:
+    """2,100 creations in 2.4 s by one client evicted the networks of others: a client
+    creates CREATE_BURST at once, then CREATE_PER_SECOND a second (429 with Retry-After
+    beyond), across every worker (the buckets are in the store)."""
+    from server.api import networks
+    from server.main import create_app
+
+    monkeypatch.setattr(networks, "CREATE_BURST", 5)
+    monkeypatch.setattr(networks, "CREATE_PER_SECOND", 0.25)
+    app = create_app()
+    with TestClient(app, client=("10.0.0.7", 1)) as eager, \
+            TestClient(app, client=("10.0.0.8", 1)) as other:
+        assert [eager.post("/api/networks", json={}).status_code for _ in range(5)] == [201] * 5
+        refused = eager.post("/api/networks", json={})
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 5
+        assert "too many networks created" in refused.json()["detail"]
+        assert other.post("/api/networks", json={}).status_code == 201  # its own share
+    limits = TestClient(create_app()).get("/api/options").json()["limits"]
+    assert limits["max_creations_at_once"] >= 30 and limits["max_creations_per_second"] > 0
+    assert limits["idempotency_seconds"] >= 60

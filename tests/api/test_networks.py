@@ -46,7 +46,7 @@ def create(client: TestClient, **body) -> dict:
 
 
 def test_networks_create_defaults(client: TestClient) -> None:
-    response = client.post("/api/networks")
+    response = client.post("/api/networks", json={})
     assert response.status_code == 201
     net = response.json()
     assert net["layers"] == [1, 2, 2, 1]

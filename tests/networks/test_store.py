@@ -90,8 +90,8 @@ def test_store_one_busy_network_does_not_block_another() -> None:
 
     app = create_app(store=MemoryStore())
     with TestClient(app) as client, ThreadPoolExecutor(max_workers=1) as pool:
-        a = client.post("/api/networks").json()["id"]
-        b = client.post("/api/networks").json()["id"]
+        a = client.post("/api/networks", json={}).json()["id"]
+        b = client.post("/api/networks", json={}).json()["id"]
         opened = app.state.store.open(a)  # as if a long call were running on network a
         opened.__enter__()
         try:

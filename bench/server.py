@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @contextlib.contextmanager
 def running_server(workers: int = 1, store: str | None = None,
                    pids: list[int] | None = None, cpus: str | None = None) -> Iterator[str]:
-    """uvicorn with its fast stack (uvloop, httptools where installed) and no access log,
+    """uvicorn with its fast stack (uvloop, httptools where installed: server.protocols)
+    and no access log,
     in `workers` processes, keeping its networks in `store` (a redis:// URL; by default
     what BACKPROP_STORE says, else memory); yields its URL. `pids`, if given, receives the
     pid of uvicorn's main process. What the server prints goes to a file, shown if it
@@ -37,7 +38,8 @@ def running_server(workers: int = 1, store: str | None = None,
         pin = ["taskset", "-c", cpus] if cpus else []
         proc = subprocess.Popen(
             [*pin, sys.executable, "-m", "uvicorn", "server.main:app", "--host", "127.0.0.1",
-             "--port", str(port), "--loop", "auto", "--http", "auto", "--no-access-log",
+             "--port", str(port), "--loop", "auto", "--http", UVICORN_SETTINGS["http"],
+             "--no-access-log",
              "--log-level", "warning", "--workers", str(workers),
              "--ws-max-size", str(UVICORN_SETTINGS["ws_max_size"]),
              "--ws-max-queue", str(UVICORN_SETTINGS["ws_max_queue"])],

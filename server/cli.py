@@ -10,8 +10,10 @@ import uvicorn
 from .limits import MAX_BODY_BYTES, WS_MAX_QUEUE
 from .networks.store_redis import open_store
 
-# What uvicorn must be told for the limits to hold (bench/server.py passes the same).
-UVICORN_SETTINGS = {"ws_max_size": MAX_BODY_BYTES, "ws_max_queue": WS_MAX_QUEUE}
+# What uvicorn must be told for the limits to hold and for its own 400s to carry the security
+# headers (bench/server.py passes the same).
+UVICORN_SETTINGS = {"ws_max_size": MAX_BODY_BYTES, "ws_max_queue": WS_MAX_QUEUE,
+                    "http": "server.protocols:SecureHttp"}
 
 
 def main(argv: list[str] | None = None) -> None:

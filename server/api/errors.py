@@ -154,8 +154,14 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == 400:
-        # The framework could not even read the body (not UTF-8 text, say): invalid input.
-        message = "the body is not JSON text (UTF-8 expected)"
+        # The framework could not even read the body: invalid input, said as it is.
+        if isinstance(exc.__cause__, RecursionError):
+            message = ("the JSON is nested too deep to be read (about a thousand levels; a "
+                       "request needs four at most)")
+        elif isinstance(exc.__cause__, UnicodeDecodeError):
+            message = "the body is not JSON text (UTF-8 expected)"
+        else:
+            message = "the body could not be read as JSON text"
         return error_response(422, f"body: {message}", [ErrorItem(field="body",
                                                                    message=message)])
     if exc.status_code == 405:

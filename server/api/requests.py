@@ -72,6 +72,9 @@ Value = Annotated[
     float,
     Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False,
           description=f"a finite number with |value| ≤ {MAX_ABS_VALUE:g}"),
+    # −0.0 (valid JSON) is 0: one rule for every number a client sends (inputs, targets,
+    # weights, biases, points), so that none is echoed back as −0.0.
+    AfterValidator(lambda v: v + 0.0),
 ]
 LearningRate = Annotated[
     float,
@@ -158,29 +161,29 @@ class ParameterValue(Strict):
     value: Value
 
 
-def _absent_not_null(schema: dict[str, Any]) -> None:
-    """A field that is either absent or a value: the schema shows no null (the server takes a
-    null as absent)."""
-    options = [o for o in schema.pop("anyOf") if o.get("type") != "null"]
-    schema.pop("default", None)
-    schema.update(options[0])
+def _exactly_one(*forms: dict[str, str]) -> dict[str, Any]:
+    """The schema of a body that is one of `forms` (each: field → JSON type), exactly one:
+    a field of a form is given when it is there and not null (null is taken as not given,
+    as for every optional field)."""
+    return {"oneOf": [{"required": list(form),
+                       "properties": {name: {"type": kind} for name, kind in form.items()}}
+                      for form in forms]}
 
 
 class SampleOrBatch(Strict):
     """One sample (`input` and `target`) or a mini-batch (`samples`): exactly one of the two
     forms (the schema says so with oneOf; a null is taken as not given)."""
 
-    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["input", "target"]},
-                                                           {"required": ["samples"]}]})
+    model_config = ConfigDict(json_schema_extra=_exactly_one(
+        {"input": "array", "target": "array"}, {"samples": "array"}))
 
     input: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
-        Field(None, json_schema_extra=_absent_not_null, description="one value per input node"))
+        Field(None, description="one value per input node"))
     target: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
-        Field(None, json_schema_extra=_absent_not_null,
-              description="one value per output node"))
+        Field(None, description="one value per output node"))
     samples: Annotated[list[Sample], Field(min_length=1, max_length=MAX_STEP_BATCH)] | None = (
-        Field(None, json_schema_extra=_absent_not_null,
-              description="a mini-batch: E, dE/dw and dE/db are the means over its samples"))
+        Field(None, description="a mini-batch: E, dE/dw and dE/db are the means over its "
+                                "samples"))
 
 
 class DatasetCreate(Strict):
@@ -188,18 +191,18 @@ class DatasetCreate(Strict):
     (the schema says so with oneOf; a null is taken as not given). Size, noise and seed
     default to the page's default dataset; no points are held out unless asked."""
 
-    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["name"]},
-                                                           {"required": ["points"]}]})
+    model_config = ConfigDict(json_schema_extra=_exactly_one({"name": "string"},
+                                                             {"points": "array"}))
 
     name: DatasetName | None = Field(
-        None, json_schema_extra=_absent_not_null,
-        description="1 input: line, step, sine, bump; 2 inputs: circle, xor, gaussians, spiral")
+        None, description="1 input: line, step, sine, bump; 2 inputs: circle, xor, gaussians, "
+                          "spiral")
     size: DatasetSize = Field(DATASET_DEFAULTS["size"], description="points generated")
     noise: Noise = DATASET_DEFAULTS["noise"]
     seed: Seed = DATASET_DEFAULTS["seed"]
     test_fraction: TestFraction = 0.0
     points: Annotated[list[Sample], Field(min_length=1, max_length=MAX_POINTS_PER_BODY)] | None = (
-        Field(None, json_schema_extra=_absent_not_null))
+        Field(None, description="your own points (null or absent: a built-in dataset)"))
 
 
 class PlottedNode(BaseModel):

@@ -248,3 +248,117 @@ def test_hardening_byte_order_mark_is_one_rule_everywhere(client: TestClient) ->
         response = client.request(method, url + path, content=BOM + body, headers=json_type)
         assert response.status_code == 200, (path, response.text)
         strict_json(response.text)
+
+
+def test_hardening_negative_zero_sent_is_zero_everywhere(client: TestClient) -> None:
+    """One rule: a −0.0 sent is 0 (in weights, biases, inputs, targets, points, a value set
+    by hand); none is echoed back as −0.0."""
+    created = client.post("/api/networks", json={
+        "layers": [1, 1], "activation": "linear", "output_activation": "linear", "seed": 1,
+        "weights": [[[-0.0]]], "biases": [[-0.0]]})
+    assert created.status_code == 201
+    assert '"weights":[[[0.0]]]' in created.text.replace(" ", "")
+    url = f"/api/networks/{created.json()['id']}"
+    trace = client.post(f"{url}/forward", json={"input": [-0.0], "target": [-0.0]})
+    assert trace.json()["input"] == [0.0] and '"input":[0.0]' in trace.text.replace(" ", "")
+    assert '"target":[0.0]' in trace.text.replace(" ", "")
+    set_by_hand = client.put(f"{url}/weights/0/0/0", json={"value": -0.0})
+    assert "-0.0" not in set_by_hand.text.split('"trace"')[0]
+    data = client.put(f"{url}/dataset", json={"points": [{"input": [-0.0], "target": [-0.0]}]})
+    assert "-0.0" not in data.text and "-0" not in data.text
+
+
+def test_hardening_null_for_a_form_is_what_the_schema_says(client: TestClient) -> None:
+    """`"samples": null` on a step and `"points": null` on a dataset (and `input`, `target`,
+    `name`) mean "not given", and the schema says so: the server and the schema agree on
+    which bodies are valid."""
+    import jsonschema_rs
+
+    components = client.get("/openapi.json").json()["components"]
+
+    def valid(model: str, body: dict) -> bool:
+        schema = {"$ref": f"#/components/schemas/{model}", "components": components}
+        return jsonschema_rs.validator_for(schema).is_valid(body)
+
+    url = f"/api/networks/{_network(client)}"
+    one = {"input": [0.5], "target": [0.2]}
+    batch = [{"input": [0.5], "target": [0.2]}]
+    points = [{"input": [0.1], "target": [0.3]}]
+    for model, path, body in [
+        ("SampleOrBatch", "/step", {**one, "samples": None}),
+        ("SampleOrBatch", "/step", {"samples": batch, "input": None, "target": None}),
+        ("SampleOrBatch", "/step", {"samples": None}),
+        ("SampleOrBatch", "/step", {"input": [0.5], "target": None}),
+        ("SampleOrBatch", "/step", {**one, "samples": batch}),
+        ("SampleOrBatch", "/forward", {"samples": batch}),
+        ("DatasetCreate", "/dataset", {"name": "sine", "points": None}),
+        ("DatasetCreate", "/dataset", {"name": None, "points": points}),
+        ("DatasetCreate", "/dataset", {"name": None, "points": None}),
+        ("DatasetCreate", "/dataset", {"name": "sine", "points": points}),
+        ("DatasetCreate", "/dataset", {}),
+    ]:
+        response = client.request("PUT" if path == "/dataset" else "POST", url + path,
+                                  json=body)
+        assert response.status_code in (200, 422), response.text
+        assert valid(model, body) == (response.status_code == 200), (body, response.text)
+
+
+def test_hardening_json_nested_too_deep_is_said_so(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    deep = b'{"input": ' + b"[" * 1000 + b"]" * 1000 + b', "target": [0.5]}'
+    response = client.post(f"{url}/step", content=deep,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "nested too deep" in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == "body"
+    for header in SECURITY_HEADERS:
+        assert header in response.headers
+
+
+@pytest.mark.parametrize("protocol", ["SecureHttp", "SecureH11"])
+@pytest.mark.parametrize("request_bytes", [
+    b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n",  # a method nobody knows
+    b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",  # a URL of 100 KB
+    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",  # TLS sent to plain HTTP
+], ids=["unknown method", "100 KB URL", "not HTTP"])
+def test_hardening_requests_uvicorn_cannot_read_are_answered_with_the_headers(
+        protocol: str, request_bytes: bytes) -> None:
+    """uvicorn answers these itself, before any middleware: its protocol (server.protocols,
+    what cli.py and bench/server.py run) answers them as JSON with the security headers.
+    (h11 reads some that httptools does not, such as the method FOO: then the app answers,
+    with its headers too.)"""
+    import json
+    import socket
+
+    import uvicorn
+
+    from server import protocols
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
+                                           http=getattr(protocols, protocol),
+                                           log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.01)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(request_bytes)
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    assert lines[0].startswith("HTTP/1.1 4"), lines[0]
+    if protocol == "SecureHttp":  # uvicorn's choice where httptools is installed
+        assert lines[0] == "HTTP/1.1 400 Bad Request"
+    headers = {line.split(":", 1)[0].lower() for line in lines[1:]}
+    for header in SECURITY_HEADERS:
+        assert header in headers, (header, head)
+    assert json.loads(body)["detail"]

@@ -39,7 +39,14 @@ MAX_STEP_BATCH: Final = 100  # samples in one forward or step of the step-throug
 MAX_L2: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9
-MAX_BODY_BYTES: Final = 256 * 1024  # the largest valid body (2,000 points) is well under this
+# The body cap follows from the largest valid body: MAX_POINTS_PER_BODY points of MAX_NODES
+# inputs and targets, each number written in full (JSON's longest in range, such as
+# -1.2345678901234567e-300: 24 characters) with ", " between them and the point's own
+# {"input": [...], "target": [...]}, plus room for the rest; 2,000 such points came to
+# 684 KB and met a cap of 256 KiB. Rounded up to 64 KiB: 960 KiB.
+LONGEST_NUMBER: Final = 24
+POINT_BYTES: Final = 2 * MAX_NODES * (LONGEST_NUMBER + 2) + 30
+MAX_BODY_BYTES: Final = -(-(MAX_POINTS_PER_BODY * POINT_BYTES + 2**16) // 2**16) * 2**16
 # Play's WebSocket: a message is at most MAX_BODY_BYTES (uvicorn's ws_max_size: a larger one
 # closes the socket, 1009, before it is read whole), and at most WS_MAX_QUEUE of them wait
 # to be read (then the socket stops reading): a socket holds at most a few MB.
@@ -82,7 +89,10 @@ MAX_KEPT_ANSWER_BYTES: Final = 32 * 2**20  # the memory store's kept answers, to
 
 # -- what the server holds ------------------------------------------------------------------
 MAX_NETWORKS: Final = 2000
-MAX_DATA_BYTES: Final = 256 * 2**20  # the datasets of every network held, together
+# What the networks held keep beyond their fixed size, together: their datasets and their
+# current passes (a mini-batch's holds every sample's numbers). Past it, the least recently
+# used are evicted. (In Redis: the bytes of their records.)
+MAX_DATA_BYTES: Final = 256 * 2**20
 REMEMBERED_EVICTIONS: Final = 100_000  # evicted ids kept, to answer "expired" rather than 404
 
 # -- the shared store (--store redis://...; store_redis.py) ------------------------------------

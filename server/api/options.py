@@ -50,6 +50,7 @@ LIMITS = Limits(
     max_learning_rate=limits.MAX_LEARNING_RATE, max_seed=limits.MAX_SEED,
     max_step=limits.MAX_STEP, max_steps_per_call=limits.MAX_STEPS_PER_CALL,
     max_dataset_size=limits.MAX_DATASET_SIZE, max_points_per_body=limits.MAX_POINTS_PER_BODY,
+    max_body_bytes=limits.MAX_BODY_BYTES,
     max_resolution=limits.MAX_RESOLUTION, max_step_batch=limits.MAX_STEP_BATCH,
     max_thumbnail_resolution=limits.MAX_THUMBNAIL_RESOLUTION,
     min_landscape_resolution=limits.MIN_LANDSCAPE_RESOLUTION,

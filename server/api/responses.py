@@ -201,6 +201,10 @@ class Limits(BaseModel):
     max_steps_per_call: int
     max_dataset_size: int
     max_points_per_body: int
+    max_body_bytes: int = Field(
+        description="the largest request body (and Play message), in bytes: "
+                    "max_points_per_body points of max_nodes inputs and targets, written in "
+                    "full, fit in it (more: 413)")
     max_resolution: int
     max_thumbnail_resolution: int = Field(description="GET /functions' finest grid")
     min_landscape_resolution: int

@@ -114,3 +114,23 @@ def test_limits_one_client_creates_at_a_bounded_rate(monkeypatch) -> None:
     limits = TestClient(create_app()).get("/api/options").json()["limits"]
     assert limits["max_creations_at_once"] >= 30 and limits["max_creations_per_second"] > 0
     assert limits["idempotency_seconds"] >= 60
+
+
+def test_limits_the_most_points_a_body_may_hold_fit_in_the_body_cap(client: TestClient) -> None:
+    """max_points_per_body points of 8 inputs and 8 targets, every number written in full
+    (the longest JSON number in range), fit the byte cap /api/options says: 2,000 such
+    points came to 684 KB and met a cap of 256 KiB (413)."""
+    import json
+
+    limits = client.get("/api/options").json()["limits"]
+    assert limits["max_body_bytes"] == MAX_BODY_BYTES
+    longest = -1.2345678901234567e-300  # json.dumps writes it in 24 characters
+    assert len(json.dumps(longest)) == 24
+    point = {"input": [longest] * limits["max_nodes"], "target": [longest] * limits["max_nodes"]}
+    body = json.dumps({"points": [point] * limits["max_points_per_body"]}).encode()
+    assert 600_000 < len(body) <= limits["max_body_bytes"]
+    network = client.post("/api/networks", json={"layers": [8, 8]}).json()["id"]
+    response = client.put(f"/api/networks/{network}/dataset", content=body,
+                          headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text[:300]
+    assert len(response.json()["train"]) == limits["max_points_per_body"]

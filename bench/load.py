@@ -7,6 +7,7 @@ p50/p99 latency per operation, and errors.
     .venv/bin/python -m bench.load --compare [--clients 32] [--seconds 20]
     .venv/bin/python -m bench.load --play 1,4,8,16 [--seconds 10]
     .venv/bin/python -m bench.load --heavy [--clients 48] [--seconds 10] [--store ...]
+    .venv/bin/python -m bench.load --memory 2000 [--store ...]
 
 Without --url it starts its own server on a free loopback port, in `--workers` processes,
 keeping networks in memory or in Redis (`--store redis` starts a redis-server of its own).
@@ -24,6 +25,11 @@ in turn: training, the loss landscape over the training set, reading the dataset
 gradient check on a mini-batch of 100 on 8 layers of 8; meanwhile one more client times
 GET /api/health and POST /step, and prints their p50 and p99 under each kind (target: p99 at
 most 50 ms), with the heavy calls answered per second and their statuses.
+`--memory N` measures what a held network costs: N networks of 8 layers of 8, created one
+after the other, first bare, then each holding a step of 100 samples, on a server of its
+own each time: the server's resident memory (and Redis's used memory) before and after,
+per network, and how many networks the server still holds (the byte budget evicts the
+least recently used past MAX_DATA_BYTES).
 Only loopback is allowed.
 """
 
@@ -425,6 +431,63 @@ def heavy_load(url: str, clients: int, seconds: float, label: str) -> None:
               f"{h50:>9.2f} / {h99:>7.2f}   {s50:>8.2f} / {s99:>7.2f}", flush=True)
 
 
+def _resident(pid: int) -> int:
+    """A process's resident memory and its children's (uvicorn's worker), in bytes."""
+    import subprocess
+
+    total = 0
+    for each in [pid, *map(int, subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                               text=True).stdout.split())]:
+        try:
+            with open(f"/proc/{each}/status") as status:
+                total += next(int(line.split()[1]) * 1024 for line in status
+                              if line.startswith("VmRSS"))
+        except (FileNotFoundError, StopIteration):
+            pass
+    return total
+
+
+def memory(count: int, store_spec: str) -> None:
+    """What `count` held 8×8 networks cost, bare and each with a step of 100 samples."""
+    import redis
+
+    batch = {"samples": [{"input": [(k % 17) / 17] * 8, "target": [0.5] * 8}
+                         for k in range(100)]}
+    print(f"{count} networks of 8 layers of 8, one worker, {store_spec}, {_now()}")
+    print(f"{'each network':<20}{'server MB':>10}{'KB per held':>13}{'Redis MB':>10}"
+          f"{'KB per held':>13}{'still held':>12}")
+    with _store(store_spec) as store:
+        for label, step in (("bare", False), ("with a step of 100", True)):
+            info = redis.Redis.from_url(store) if store != "memory" else None
+            if info is not None:
+                info.flushdb()
+            pids: list[int] = []
+            with running_server(store=store, pids=pids) as url:
+                ids = []
+                warm = Client(url, 0, "10.4.0.1")
+                warm.call("POST", "/api/networks", {"layers": [8] * 8})
+                time.sleep(1.0)
+                rss = _resident(pids[0])
+                used = info.info("memory")["used_memory"] if info else 0
+                for n in range(count):
+                    client = Client(url, n, f"10.4.{n // 250}.{n % 250 + 1}")
+                    created = client.call("POST", "/api/networks",
+                                          {"layers": [8] * 8, "seed": n})[1]
+                    ids.append(created["id"])
+                    if step:
+                        client.call("POST", f"/api/networks/{created['id']}/step", batch)
+                    client.conn.close()
+                grown = _resident(pids[0]) - rss
+                stored = (info.info("memory")["used_memory"] - used) if info else 0
+                probe = Client(url, 1, "10.4.9.9")
+                held = sum(probe.raw("GET", f"/api/networks/{i}")[0] == 200 for i in ids)
+            per = max(1, held)
+            redis_cells = (f"{stored / 2**20:>10.1f}{stored / per / 1000:>13.1f}" if info
+                           else f"{'':>10}{'':>13}")
+            print(f"{label:<20}{grown / 2**20:>10.1f}{grown / per / 1000:>13.1f}"
+                  f"{redis_cells}{held:>12}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=None,
@@ -439,6 +502,8 @@ def main() -> None:
     parser.add_argument("--play", help="Play learners at once, e.g. 1,4,8,16")
     parser.add_argument("--heavy", action="store_true",
                         help="/api/health and /step while clients loop on heavy calls")
+    parser.add_argument("--memory", type=int, metavar="N",
+                        help="what N held 8×8 networks cost, bare and with a step of 100")
     args = parser.parse_args()
     if args.clients is None:
         args.clients = 32 if args.compare else 48 if args.heavy else 8
@@ -446,7 +511,9 @@ def main() -> None:
         raise SystemExit("use 1 to 64 clients and at most 300 seconds")
     if args.workers > 1 and args.store == "memory":
         raise SystemExit("more than one worker needs --store redis (or a redis:// URL)")
-    if args.heavy:
+    if args.memory:
+        memory(args.memory, args.store)
+    elif args.heavy:
         with _store(args.store) as store, running_server(workers=args.workers,
                                                          store=store) as url:
             where = "memory" if store == "memory" else "Redis"

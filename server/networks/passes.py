@@ -48,6 +48,20 @@ class Trace:
         return int(self.input.shape[0])
 
 
+def trace_nbytes(trace: Trace) -> int:
+    """The bytes of a trace's arrays (a mini-batch's holds every sample's numbers)."""
+    arrays = [trace.input, trace.target, *trace.forward.x, *trace.forward.y, trace.forward.error]
+    if trace.gradients is not None:
+        grads = trace.gradients
+        arrays += [*grads.dE_dy, *grads.dE_dx, *grads.dE_dw, *grads.dE_db]
+    for params in (trace.params, trace.params_before):
+        if params is not None:
+            arrays += [*params.weights, *params.biases]
+    if trace.errors_after is not None:
+        arrays.append(trace.errors_after)
+    return sum(a.nbytes for a in arrays)
+
+
 def require_finite(what: str, *arrays: Array | float) -> None:
     """Raises Diverged unless every number is finite (checked in one pass over them all: a
     step checks some thirty small arrays, and a check per array cost about as much as the

@@ -15,9 +15,12 @@ Keys (prefix `bp:`; `{id}` a network's id):
   refused (NetworkBusy) and changes nothing.
 - `bp:{id}:known`: that the id was given out (for KNOWN_TTL_SECONDS), so that a late call
   on an evicted or expired network hears "expired", as with the memory store.
-- `bp:lru` (a sorted set: id → last use), `bp:sizes` (a hash: id → bytes of its data) and
-  `bp:data-bytes` (their sum): the same bounds as the memory store, MAX_NETWORKS networks
-  and MAX_DATA_BYTES of data, least recently used evicted first, across all processes.
+- `bp:lru` (a sorted set: id → last use), `bp:sizes` (a hash: id → bytes of its two records
+  as stored) and `bp:data-bytes` (their sum): the same bounds as the memory store,
+  MAX_NETWORKS networks and MAX_DATA_BYTES of what they hold, least recently used evicted
+  first, across all processes.
+- `bp:answer:{hash of an Idempotency-Key}`: an answer kept for IDEMPOTENCY_SECONDS;
+  `bp:bucket:create:{client}`: a client's token bucket for creating networks.
 
 The server talks to Redis with redis.asyncio on the event loop: a call waiting for Redis (or
 for a network's lock) holds no thread, and a small call works on the loop between its two
@@ -26,8 +29,9 @@ pool of REDIS_CONNECTIONS connections. The scripts are safe to run twice (a comm
 retried once, at once, when its connection turns out to be closed, as after a restart of
 Redis).
 
-Memory: at most MAX_NETWORKS network hashes, each at most about 2 × 10,000 points of own
-data (see README, "Capacity"), plus the small `known` markers; every key has a TTL.
+Memory: at most MAX_NETWORKS network hashes, their records together at most MAX_DATA_BYTES
+(a built-in dataset is kept as its spec; a learner's own points and a mini-batch's pass as
+their numbers), plus the small `known` markers and kept answers; every key has a TTL.
 """
 
 from __future__ import annotations
@@ -96,10 +100,22 @@ local function evict(prefix, keep, capacity, budget, ttl)
 end
 """
 
+# Counts the bytes of a network's records (ARGV prefix, id) in the budget, then evicts.
+_RESIZE = """
+local function resize(net, prefix, id, capacity, budget, ttl)
+  local size = redis.call('hstrlen', net, 'core') + redis.call('hstrlen', net, 'data')
+  local sizes = prefix .. 'sizes'
+  local old = tonumber(redis.call('hget', sizes, id) or '0')
+  redis.call('hset', sizes, id, size)
+  redis.call('incrby', prefix .. 'data-bytes', size - old)
+  evict(prefix, id, capacity, budget, ttl)
+end
+"""
+
 # KEYS: net, known, answer. ARGV: prefix, id, core, data, ttl, known ttl, now, capacity,
 # budget, version, layers, answer or '', answer ms. → 1 once created; the answer kept
 # already for its key (nothing created) if there is one.
-_CREATE = _EVICT + """
+_CREATE = _EVICT + _RESIZE + """
 if ARGV[12] ~= '' then
   local kept = redis.call('get', KEYS[3])
   if kept then return kept end
@@ -110,7 +126,7 @@ redis.call('hset', KEYS[1], 'core', ARGV[3], 'data', ARGV[4], 'version', ARGV[10
 redis.call('expire', KEYS[1], ARGV[5])
 redis.call('set', KEYS[2], '1', 'EX', ARGV[6])
 redis.call('zadd', ARGV[1] .. 'lru', ARGV[7], ARGV[2])
-evict(ARGV[1], ARGV[2], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[5])
+resize(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[5])
 return 1
 """
 
@@ -144,30 +160,25 @@ end
 return 0
 """
 
-# KEYS: lock, net, answer. ARGV: prefix, id, token, ttl, core or '', data or '', data bytes
-# or -1, capacity, budget, new version, answer or '', answer ms. → -1 if the lock was lost
-# (nothing written), 0 if the network is gone (evicted or deleted meanwhile: nothing
-# written), 1 once written, with the answer if any; the lock is let go. Run again after a
-# lost reply, it finds its own version written: 1.
-_WRITE = _EVICT + """
+# KEYS: lock, net, answer. ARGV: prefix, id, token, ttl, core or '', data or '', capacity,
+# budget, new version, answer or '', answer ms. → -1 if the lock was lost (nothing
+# written), 0 if the network is gone (evicted or deleted meanwhile: nothing written), 1 once
+# written, with the answer if any, and the records' bytes counted; the lock is let go. Run
+# again after a lost reply, it finds its own version written: 1.
+_WRITE = _EVICT + _RESIZE + """
 if redis.call('get', KEYS[1]) ~= ARGV[3] then
-  if redis.call('hget', KEYS[2], 'version') == ARGV[10] then return 1 end
+  if redis.call('hget', KEYS[2], 'version') == ARGV[9] then return 1 end
   return -1
 end
 redis.call('del', KEYS[1])
 if redis.call('exists', KEYS[2]) == 0 then return 0 end
-redis.call('hset', KEYS[2], 'version', ARGV[10])
+redis.call('hset', KEYS[2], 'version', ARGV[9])
 if ARGV[5] ~= '' then redis.call('hset', KEYS[2], 'core', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('hset', KEYS[2], 'data', ARGV[6]) end
-if ARGV[11] ~= '' then redis.call('set', KEYS[3], ARGV[11], 'PX', ARGV[12]) end
+if ARGV[10] ~= '' then redis.call('set', KEYS[3], ARGV[10], 'PX', ARGV[11]) end
 redis.call('expire', KEYS[2], ARGV[4])
-local size = tonumber(ARGV[7])
-if size >= 0 then
-  local sizes = ARGV[1] .. 'sizes'
-  local old = tonumber(redis.call('hget', sizes, ARGV[2]) or '0')
-  redis.call('hset', sizes, ARGV[2], size)
-  redis.call('incrby', ARGV[1] .. 'data-bytes', size - old)
-  evict(ARGV[1], ARGV[2], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[4])
+if ARGV[5] ~= '' or ARGV[6] ~= '' then
+  resize(KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[4])
 end
 return 1
 """
@@ -272,7 +283,9 @@ def describe_url(url: str) -> str:
     return f"Redis at {where}{parts.path if parts.hostname else ''}"
 
 
-CACHED_NETWORKS = 256  # networks each process keeps decoded, with the version it saw
+CACHED_NETWORKS = 256  # networks each process keeps decoded, with the version it saw, and
+CACHED_BYTES = 64 * 2**20  # at most about this much of them (a pass of 100 samples on 8
+# layers of 8 is about 230 KB as a record and as much decoded)
 REMEMBERED_SHAPES = 100_000  # ids whose layers each process remembers (they never change)
 
 
@@ -285,6 +298,11 @@ class _Held:
     core: bytes
     loaded: dict[str, bytes | None]
     network: Network = field(init=False)
+
+    def nbytes(self) -> int:
+        """About what it holds: its records, and as much again decoded."""
+        data = self.loaded.get("data")
+        return 2 * (len(self.core) + (len(data) if data else 0))
 
 
 class _Client:
@@ -372,7 +390,6 @@ class RedisLease:
         self._write_args = [store.prefix, self._id, self._token, NETWORK_TTL_SECONDS,
                             new_core if core_changed else b"",
                             new_data if data_changed else b"",
-                            network.held_nbytes() if data_changed else -1,
                             store.capacity, store.data_bytes, version, answer,
                             IDEMPOTENCY_SECONDS * 1000]
         held.version, held.core = version, new_core
@@ -438,6 +455,8 @@ class RedisStore:
                                                  redis.asyncio.Redis] = (
             weakref.WeakKeyDictionary())
         self._cache: OrderedDict[str, _Held] = OrderedDict()  # id → as last seen here
+        self._cache_sizes: dict[str, int] = {}
+        self._cached_bytes = 0
         self._shapes: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._lock = threading.Lock()  # the cache and the shapes
         # This process's calls on one network queue here, in order, and only the first
@@ -476,11 +495,24 @@ class RedisStore:
     def data_in_use(self) -> int:
         return int(self.redis.get(f"{self.prefix}data-bytes") or 0)
 
-    def _keep(self, network_id: str, held: _Held) -> None:
+    def _unkeep(self, network_id: str) -> _Held | None:
+        """The network as this process kept it, taken out of the cache (None if not)."""
         with self._lock:
+            held = self._cache.pop(network_id, None)
+            self._cached_bytes -= self._cache_sizes.pop(network_id, 0)
+            return held
+
+    def _keep(self, network_id: str, held: _Held) -> None:
+        size = held.nbytes()
+        with self._lock:
+            self._cache.pop(network_id, None)
+            self._cached_bytes += size - self._cache_sizes.pop(network_id, 0)
             self._cache[network_id] = held
-            while len(self._cache) > CACHED_NETWORKS:
-                self._cache.popitem(last=False)
+            self._cache_sizes[network_id] = size
+            while self._cache and (len(self._cache) > CACHED_NETWORKS
+                                   or self._cached_bytes > CACHED_BYTES):
+                gone, _ = self._cache.popitem(last=False)
+                self._cached_bytes -= self._cache_sizes.pop(gone)
 
     def _remember_shape(self, network_id: str, layers: tuple[int, ...]) -> None:
         with self._lock:
@@ -628,8 +660,7 @@ class RedisStore:
             held_gate = gate.try_take() or await gate.take(LOCK_WAIT_SECONDS)
             if not held_gate:
                 raise NetworkBusy(network_id)
-            with self._lock:
-                cached = self._cache.pop(network_id, None)
+            cached = self._unkeep(network_id)
             _, version, core, data = await self._take(client, network_id, token, with_data,
                                                       cached.version if cached else "")
         except BaseException:
@@ -659,8 +690,7 @@ class RedisStore:
         answer_key = self._answer_key(keep[0] if keep else "")
         if keep is not None and (kept := await client.redis.get(answer_key)) is not None:
             return Kept.unpack(kept)
-        with self._lock:
-            self._cache.pop(network_id, None)
+        self._unkeep(network_id)
         token = secrets.token_hex(16)
         await self._take(client, network_id, token, False)  # waits for a call in progress
         try:

@@ -156,3 +156,31 @@ def test_store_a_network_larger_than_the_budget_is_kept_alone() -> None:
     assert store.get(network.id) is network  # the one in use is never evicted for itself
     with pytest.raises(NetworkNotFound):
         store.get(other.id)
+
+
+def test_store_a_mini_batch_pass_counts_in_the_budget() -> None:
+    """A network holding a step of 100 samples on 8 layers of 8 keeps every sample's numbers
+    (about 210 KB): they count in the store's byte budget with the datasets, so that 2,000
+    such networks no longer take 456 MB where about 70 were announced."""
+    import tracemalloc
+
+    budget = 4 * 2**20
+    store = NetworkStore(capacity=1000, data_bytes=budget)
+    X, T = np.full((100, 8), 0.1), np.full((100, 8), 0.2)
+    tracemalloc.start()
+    try:
+        for n in range(60):
+            network = store.create(layers=(8,) * 8, seed=n)
+            with store.open(network.id) as held:
+                held.step(X, T)
+            assert store.data_in_use <= budget
+        # What the server's own code allocated and still holds (another test's app may be
+        # compiling the training kernel meanwhile, in a thread of its own).
+        snapshot = tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.Filter(True, "*/server/*")])
+        kept = sum(stat.size for stat in snapshot.statistics("filename"))
+    finally:
+        tracemalloc.stop()
+    assert 15 <= len(store) < 60  # the least recently used went, past the budget
+    assert store.data_in_use > budget * 0.9  # and it is the passes that filled it
+    assert kept < budget + 60 * 45_000  # the passes within the budget, and each network's rest

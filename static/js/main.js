@@ -1,17 +1,17 @@
 /** The entry module: it only wires the parts of the page together. */
-import { api } from "./api.js";
-import { createController } from "./controller.js";
-import { bindPanel } from "./panel.js";
-import { createSession } from "./session.js";
-import { createSetup } from "./setup.js";
-import { createStepping } from "./stepping.js";
-import { createStore, initialState } from "./store.js";
-import { bindLandscape } from "./landscape-panel.js";
-import { bindKeys, createTools } from "./tools.js";
-import { createTour } from "./tour.js";
-import { bindTrainingPanel } from "./training-panel.js";
-import { createTraining } from "./training.js";
-import { settingsTable } from "./url-state.js";
+import { api } from "./server/api.js";
+import { createController } from "./actions/controller.js";
+import { bindPanel } from "./views/step-panel.js";
+import { createSession } from "./actions/resilient-call.js";
+import { createSetup } from "./actions/network-setup.js";
+import { createStepping } from "./actions/stepping.js";
+import { createStore, initialState } from "./state/store.js";
+import { bindLandscape } from "./views/landscape-card.js";
+import { bindKeys, createTools } from "./actions/tools.js";
+import { createTour } from "./views/tour.js";
+import { bindTrainingPanel } from "./views/training-card.js";
+import { createTraining } from "./actions/training.js";
+import { settingsTable } from "./state/link.js";
 
 async function main() {
   const options = await api.options();

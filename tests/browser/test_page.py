@@ -304,7 +304,7 @@ def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: 
 def test_page_number_format_matches_the_tests_mirror(page: Page) -> None:
     values = [0, 1e-5, -2.39e-5, 0.00012, -0.5, 123.456789, 1e6, -3.3e7, 0.99999, -1.23456]
     shown_by_page = page.evaluate(
-        "async (vs) => { const m = await import('/static/js/format.js');"
+        "async (vs) => { const m = await import('/static/js/lib/format.js');"
         " return vs.map((v) => m.fmt(v)); }", values)
     assert shown_by_page == [fmt(v) for v in values]
 

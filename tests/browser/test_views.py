@@ -70,7 +70,7 @@ def test_formulas_shown_in_place_equal_formulas_built_anew(page: Page) -> None:
     any sequence of formulas, what it shows is what building the last ones anew shows."""
     mismatches = page.evaluate("""async () => {
       const { showIn, toDOM, equation, relation, partial, product, sum, mn, mi, mo, sub, frac,
-              row, m } = await import("/static/js/mathml.js");
+              row, m } = await import("/static/js/explain/mathml.js");
       const shapes = [
         (v) => [equation(partial("w", "12"), product(mn(v), mn(-v, true)), mn(v * v))],
         (v) => [equation(partial("y"), sum([mn(v), mn(2 * v), mn(3)])),

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { explain } from "../../static/js/explain.js";
-import { fmt } from "../../static/js/format.js";
-import { textOf } from "../../static/js/mathml.js";
+import { explain } from "../../static/js/explain/explanation.js";
+import { fmt } from "../../static/js/lib/format.js";
+import { textOf } from "../../static/js/explain/mathml.js";
 import { traces } from "./helpers.js";
 
 const ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"];
@@ -128,7 +128,7 @@ test("explain_update_says_the_prediction_held_only_when_E_fell_by_about_it", () 
 });
 
 test("narration_says_why_each_phase_follows", async () => {
-  const { narrate } = await import("../../static/js/explain.js");
+  const { narrate } = await import("../../static/js/explain/explanation.js");
   const settings = { activation: "relu", output_activation: "sigmoid", loss: "squared" };
   assert.match(narrate({ kind: "error", layer: 3 }, 4, settings), /Now that E is known/);
   assert.match(narrate({ kind: "backward", layer: 1 }, 4, settings), /previous phase found/);
@@ -138,7 +138,7 @@ test("narration_says_why_each_phase_follows", async () => {
 });
 
 test("operating_point_names_saturation_and_a_dead_relu", async () => {
-  const { operatingPoint, curves, ACTIVATIONS } = await import("../../static/js/activations.js");
+  const { operatingPoint, curves, ACTIVATIONS } = await import("../../static/js/explain/activations.js");
   assert.equal(operatingPoint("relu", -0.3).state, "dead");
   assert.equal(operatingPoint("sigmoid", 8).state, "saturated");
   assert.equal(operatingPoint("sigmoid", 0).state, "active");
@@ -155,7 +155,7 @@ test("operating_point_names_saturation_and_a_dead_relu", async () => {
 });
 
 test("gradient_sizes_say_vanishing_or_exploding", async () => {
-  const { describeSizes, gradientSizes } = await import("../../static/js/gradient-view.js");
+  const { describeSizes, gradientSizes } = await import("../../static/js/views/gradient-chart.js");
   assert.match(describeSizes([1e-6, 1e-4, 1e-2]), /vanishing/);
   assert.match(describeSizes([1e3, 10, 1]), /exploding/);
   assert.match(describeSizes([0.1, 0.12, 0.09]), /same size/);
@@ -169,7 +169,7 @@ test("gradient_sizes_say_vanishing_or_exploding", async () => {
 });
 
 test("graph_model_values_and_gradients_equal_the_trace", async () => {
-  const { graphModel } = await import("../../static/js/graph-model.js");
+  const { graphModel } = await import("../../static/js/explain/graph-model.js");
   const { backward, forward } = traces.sigmoid;
   const settings = { loss: "squared" };
   const g = graphModel(backward, { kind: "backward", layer: 1 }, 3, 0, settings);
@@ -215,7 +215,7 @@ test("the_graph_at_the_update_says_its_pass_used_the_weights_from_before", () =>
 });
 
 test("a_long_sum_goes_over_lines_that_fit_a_narrow_panel_and_reads_the_same", async () => {
-  const { sum, product, mn, textOf } = await import("../../static/js/mathml.js");
+  const { sum, product, mn, textOf } = await import("../../static/js/explain/mathml.js");
   const terms = [[0.0022, 0.559], [0.0067, 0.3676], [-0.0017, 0.8004], [0.0068, -0.7285]]
     .map(([a, b]) => product(mn(a, true), mn(b, true)));
   const long = sum(terms);
@@ -226,7 +226,7 @@ test("a_long_sum_goes_over_lines_that_fit_a_narrow_panel_and_reads_the_same", as
 });
 
 test("activationSteps_writes_a_negative_x_inside_a_function_once_in_parentheses", async () => {
-  const { activationSteps } = await import("../../static/js/formulas.js");
+  const { activationSteps } = await import("../../static/js/explain/formulas.js");
   assert.equal(textOf(activationSteps("tanh", -0.0722)[1]), `tanh(${fmt(-0.0722)})`);
   assert.equal(textOf(activationSteps("relu", -0.5)[1]), `max(0,${fmt(-0.5)})`);
   assert.match(textOf(activationSteps("sigmoid", -0.5)[1]), /\(−0\.5000\)/);  // after a sign: kept

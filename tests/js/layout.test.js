@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import {
   fitNetwork, labelSets, overlaps, placeLabels, SIZES,
-} from "../../static/js/layout.js";
+} from "../../static/js/views/network-layout.js";
 
 /** A small seeded generator, so that the shapes are the same every run. */
 function* shapes(count) {

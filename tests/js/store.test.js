@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fromNetwork, fromTrace, fromTraining } from "../../static/js/api.js";
-import { createStore, defaultSample, initialState, reduce } from "../../static/js/store.js";
+import { fromNetwork, fromTrace, fromTraining } from "../../static/js/server/api.js";
+import { createStore, defaultSample, initialState, reduce } from "../../static/js/state/store.js";
 import { traces } from "./helpers.js";
 
 const { network, forward, backward, update } = traces.sigmoid;

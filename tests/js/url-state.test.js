@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { decodeHash, encodeHash, settingsTable } from "../../static/js/url-state.js";
+import { decodeHash, encodeHash, settingsTable } from "../../static/js/state/link.js";
 import { options, traces } from "./helpers.js";
 
 const table = settingsTable(options);

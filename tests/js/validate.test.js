@@ -4,7 +4,7 @@ import { test } from "node:test";
 import {
   checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkSample, parseLayers, plainWords,
   sentence,
-} from "../../static/js/validate.js";
+} from "../../static/js/actions/validate.js";
 import { options } from "./helpers.js";
 
 const { limits } = options;
@@ -49,7 +49,7 @@ test("plainWords_rephrases_the_servers_limits", () => {
 });
 
 test("fmt_writes_powers_of_ten_out_and_parseShown_reads_them_back", async () => {
-  const { fmt, parseShown, sci } = await import("../../static/js/format.js");
+  const { fmt, parseShown, sci } = await import("../../static/js/lib/format.js");
   assert.equal(fmt(-0.00000492), "−4.92×10⁻⁶");
   assert.equal(fmt(1234567), "1.23×10⁶");
   assert.equal(fmt(-0.5), "−0.5000");

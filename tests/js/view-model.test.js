@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { editableOf, phaseName, viewModel } from "../../static/js/view-model.js";
+import { editableOf, phaseName, viewModel } from "../../static/js/state/view-model.js";
 import { traces } from "./helpers.js";
 
 const { network, forward, update } = traces.sigmoid;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fmt } from "../../static/js/format.js";
-import { describeSizes, gradientChart, LONGEST_CAPTIONS } from "../../static/js/gradient-view.js";
-import { pictureOf } from "../../static/js/node-picture.js";
+import { fmt } from "../../static/js/lib/format.js";
+import { describeSizes, gradientChart, LONGEST_CAPTIONS } from "../../static/js/views/gradient-chart.js";
+import { pictureOf } from "../../static/js/views/node-picture.js";
 
 const BOX = { x: -40, y: -30, w: 80, h: 60 };
 const LOW = [232, 113, 10];

@@ -3,10 +3,10 @@
  * curve y(x); for two inputs, the output as a heatmap under the points (as in TensorFlow
  * Playground). Click to add a point; Alt+click removes the nearest one.
  */
-import { colour, rgbOf } from "./colours.js";
-import { PLOT } from "./config.js";
-import { changeCheck, differs } from "./memo.js";
-import { watchSize } from "./size.js";
+import { colour, rgbOf } from "../lib/colours.js";
+import { PLOT } from "../lib/config.js";
+import { changeCheck, differs } from "../lib/memo.js";
+import { watchSize } from "../lib/size.js";
 
 /**
  * @param {HTMLCanvasElement} canvas
@@ -140,8 +140,8 @@ export function createPlot(canvas, domain, onPoint) {
   const changed = changeCheck();
 
   /**
-   * @param {{dataset: import("./api.js").Dataset|null,
-   *          func: import("./api.js").FunctionOut|null, inputs: number,
+   * @param {{dataset: import("../server/api.js").Dataset|null,
+   *          func: import("../server/api.js").FunctionOut|null, inputs: number,
    *          marker?: {input:number[], target:number[]}|null}} state
    *   marker: the sample being stepped through, ringed
    */

@@ -5,13 +5,13 @@
  * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md);
  * name-of-{id} and name-of-{id}-{n} for the parts of a button's accessible name.
  */
-import { animate } from "./animation.js";
-import { GEOMETRY } from "./config.js";
-import { fmt, subscript } from "./format.js";
-import { fitNetwork, placeLabels, SIZES } from "./layout.js";
+import { animate } from "../lib/animation.js";
+import { GEOMETRY } from "../lib/config.js";
+import { fmt, subscript } from "../lib/format.js";
+import { fitNetwork, placeLabels, SIZES } from "./network-layout.js";
 import { createPicture } from "./node-picture.js";
-import { symbolText } from "./notation.js";
-import { el, makeSelectable, setAttr, setText } from "./svg.js";
+import { symbolText } from "../explain/notation.js";
+import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
 
 /**
  * @typedef {{type:"node", l:number, j:number} | {type:"link", k:number, i:number, j:number}} Selection

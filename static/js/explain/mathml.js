@@ -3,7 +3,7 @@
  * explanations are pure and testable without a browser; `toDOM` turns a tree into MathML
  * elements (every text through a text node) and `textOf` into plain text.
  */
-import { fmt } from "./format.js";
+import { fmt } from "../lib/format.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 

@@ -4,12 +4,12 @@
  * point, the negative-gradient arrow there, and the path the updates took. Over the current
  * sample or the whole training set.
  */
-import { api } from "./api.js";
-import { colour, rgbOf } from "./colours.js";
-import { fmt } from "./format.js";
-import { symbolText } from "./notation.js";
-import { watchSize } from "./size.js";
-import { setText } from "./svg.js";
+import { api } from "../server/api.js";
+import { colour, rgbOf } from "../lib/colours.js";
+import { fmt } from "../lib/format.js";
+import { symbolText } from "../explain/notation.js";
+import { watchSize } from "../lib/size.js";
+import { setText } from "../lib/svg.js";
 
 /** Every weight and bias of `layers`, as the API names them, with a reader's label. */
 export function parameters(layers) {

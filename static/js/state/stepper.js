@@ -10,7 +10,7 @@
 /**
  * @typedef {{kind:"input"|"forward"|"error"|"backward"|"update", layer:number|null}} Phase
  * @typedef {{activation:string, output_activation:string, loss:string}} Settings
- * @typedef {{trace: import("./api.js").Trace, settings: Settings}} StepRecord
+ * @typedef {{trace: import("../server/api.js").Trace, settings: Settings}} StepRecord
  * @typedef {{record:number, phase:number}} Cursor
  * @typedef {{phases: Phase[], records: StepRecord[], cursor: Cursor|null}} Stepper
  * @typedef {{type:"move", cursor:Cursor} |
@@ -78,7 +78,7 @@ export function moveTo(s, cursor) {
 
 /**
  * The stepper after a fetch planned by planNext has answered with `trace`.
- * @param {Stepper} s @param {Plan} plan @param {import("./api.js").Trace} trace
+ * @param {Stepper} s @param {Plan} plan @param {import("../server/api.js").Trace} trace
  * @param {Settings} settings the settings the trace was computed with
  * @param {number} historyLimit @returns {Stepper}
  */
@@ -101,7 +101,7 @@ export function applyFetch(s, plan, trace, settings, historyLimit) {
 /**
  * The live step's trace replaced by a recomputed one (after a change of settings, sample or
  * weights), keeping the cursor where it is.
- * @param {Stepper} s @param {import("./api.js").Trace} trace @param {Settings} settings
+ * @param {Stepper} s @param {import("../server/api.js").Trace} trace @param {Settings} settings
  * @returns {Stepper}
  */
 export function replaceLive(s, trace, settings) {
@@ -129,7 +129,7 @@ export function atLiveStep(s) {
 /**
  * What is visible at a phase: how far the forward pass has come, how far back the backward
  * pass has come, which weights are in force.
- * @param {import("./api.js").Trace} trace @param {Phase} phase @param {number} L
+ * @param {import("../server/api.js").Trace} trace @param {Phase} phase @param {number} L
  */
 export function visibility(trace, phase, L) {
   const kind = phase.kind;

@@ -3,15 +3,15 @@
  * in another shape (keeping the settings and the data), choosing a dataset, and the address
  * bar that always describes all of it.
  */
-import { api, ApiError } from "./api.js";
-import { datasetSpec, describe } from "./session.js";
-import { decodeHash, encodeHash } from "./url-state.js";
+import { api, ApiError } from "../server/api.js";
+import { datasetSpec, describe } from "./resilient-call.js";
+import { decodeHash, encodeHash } from "../state/link.js";
 import { parseLayers, plainWords } from "./validate.js";
 
 /**
- * @param {{store: import("./session.js").Store,
+ * @param {{store: import("./resilient-call.js").Store,
  *          training: ReturnType<typeof import("./training.js").createTraining>,
- *          options: any, table: import("./url-state.js").Prop[]}} ctx
+ *          options: any, table: import("../state/link.js").Prop[]}} ctx
  */
 export function createSetup({ store, training, options, table }) {
   const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
@@ -41,7 +41,7 @@ export function createSetup({ store, training, options, table }) {
   /**
    * A network (new or restored) drawn, with its dataset loaded. A network the server refuses
    * gives way to a fresh default one, and the status line says why.
-   * @param {import("./url-state.js").LinkState} link @param {string[]} [notes]
+   * @param {import("../state/link.js").LinkState} link @param {string[]} [notes]
    */
   async function restore(link, notes = []) {
     pausedForNew = await training.pauseSaying("Play paused for the new network: press Play to " +

@@ -2,14 +2,14 @@
  * The side tools: the gradient check, the next sample from the data, copying the link, and
  * exporting the network or the current trace; and the keyboard shortcuts.
  */
-import { api } from "./api.js";
-import { download, traceToCsv } from "./share.js";
+import { api } from "../server/api.js";
+import { download, traceToCsv } from "../lib/share.js";
 
 /**
- * @param {{store: import("./session.js").Store,
- *          session: ReturnType<typeof import("./session.js").createSession>,
+ * @param {{store: import("./resilient-call.js").Store,
+ *          session: ReturnType<typeof import("./resilient-call.js").createSession>,
  *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
- *          setup: ReturnType<typeof import("./setup.js").createSetup>,
+ *          setup: ReturnType<typeof import("./network-setup.js").createSetup>,
  *          showGradcheck: (check: object) => void}} ctx
  */
 export function createTools({ store, session, stepping, setup, showGradcheck }) {

@@ -1,13 +1,13 @@
 /** What the network drawing shows for a record at a phase: a pure function of the data. */
-import { atLiveStep, visibility } from "./phases.js";
+import { atLiveStep, visibility } from "./stepper.js";
 
 /**
- * @param {import("./api.js").NetworkState} network the live network (used when idle)
- * @param {import("./phases.js").StepRecord|null} record
- * @param {import("./phases.js").Phase|null} phase
- * @param {import("./network-view.js").Selection|null} selection
+ * @param {import("../server/api.js").NetworkState} network the live network (used when idle)
+ * @param {import("./stepper.js").StepRecord|null} record
+ * @param {import("./stepper.js").Phase|null} phase
+ * @param {import("../views/network-view.js").Selection|null} selection
  * @param {number} [tween] 0 … 1 during the update's animation: weights between old and new
- * @returns {import("./network-view.js").ViewModel}
+ * @returns {import("../views/network-view.js").ViewModel}
  */
 export function viewModel(network, record, phase, selection, tween = 1) {
   const L = network.layers.length;
@@ -52,7 +52,7 @@ export function viewModel(network, record, phase, selection, tween = 1) {
   };
 }
 
-/** "Forward into hidden layer 1", … @param {import("./phases.js").Phase} phase */
+/** "Forward into hidden layer 1", … @param {import("./stepper.js").Phase} phase */
 export function phaseName(phase, L) {
   const layer = (l) => (l === 0 ? "input" : l === L - 1 ? "output" : `hidden layer ${l}`);
   switch (phase.kind) {

@@ -19,7 +19,7 @@ const cell = (v) => (v === null || v === undefined ? "" : String(v));
 
 /**
  * Every number of a trace, one row per node and per weight.
- * @param {import("./api.js").Trace} trace @returns {string}
+ * @param {import("../server/api.js").Trace} trace @returns {string}
  */
 export function traceToCsv(trace) {
   const rows = [["item", "layer", "from", "to", "x", "y", "b", "dE_dy", "dE_dx", "dE_db", "w",

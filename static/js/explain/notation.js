@@ -3,7 +3,7 @@
  * of layer l, and w⁽ˡ⁾ᵢⱼ for the weight from node i of layer l−1 to node j of layer l
  * (nodes counted from 1, layers from 0 at the input).
  */
-import { subscript, superscript } from "./format.js";
+import { subscript, superscript } from "../lib/format.js";
 import { frac, int, m, mi, mo, row, subsup } from "./mathml.js";
 
 /** @typedef {import("./mathml.js").MathNode} MathNode */

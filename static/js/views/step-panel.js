@@ -3,12 +3,12 @@
  * line. It owns every DOM lookup outside the SVG and reports what the learner does through
  * the handlers it is given.
  */
-import { byId } from "./dom.js";
-import { parseShown } from "./format.js";
-import { showIn } from "./mathml.js";
+import { byId } from "../lib/dom.js";
+import { parseShown } from "../lib/format.js";
+import { showIn } from "../explain/mathml.js";
 import { createGraphView } from "./graph-view.js";
 import { createOperatingPoint } from "./operating-point.js";
-import { setText } from "./svg.js";
+import { setText } from "../lib/svg.js";
 
 const $ = byId;
 
@@ -112,7 +112,7 @@ export function bindPanel(handlers, options) {
     $("sample-targets").replaceChildren(...make("Target", sample.target));
   }
 
-  /** Every control set to the value in effect. @param {import("./store.js").State} state */
+  /** Every control set to the value in effect. @param {import("../state/store.js").State} state */
   function sync(state) {
     const network = state.network;
     if (!network) return;
@@ -137,7 +137,7 @@ export function bindPanel(handlers, options) {
 
   /**
    * @param {{label:string, detail:string, narration:string, heading:string,
-   *          formulas:import("./mathml.js").MathNode[], note?:string,
+   *          formulas:import("../explain/mathml.js").MathNode[], note?:string,
  *          operating?:{activation:string, x:number}|null, graph?:{model:any, name:string, after?:string},
    *          editable?: {label:string, value:number}|null, canGoBack?: boolean}} view
    */

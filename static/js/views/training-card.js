@@ -3,21 +3,21 @@
  * the loss chart drawn from the store, and the learner's actions reported through handlers.
  * Controls store nothing: `sync` sets each to the value in effect.
  */
-import { byId } from "./dom.js";
-import { fmt, sci } from "./format.js";
-import { fitOn } from "./fit.js";
-import { createGradientView, gradientSizes } from "./gradient-view.js";
+import { byId } from "../lib/dom.js";
+import { fmt, sci } from "../lib/format.js";
+import { fitOn } from "../explain/fit.js";
+import { createGradientView, gradientSizes } from "./gradient-chart.js";
 import { createLossChart } from "./loss-chart.js";
-import { symbolText } from "./notation.js";
-import { currentRecord } from "./phases.js";
-import { createPlot } from "./plot.js";
-import { setText } from "./svg.js";
+import { symbolText } from "../explain/notation.js";
+import { currentRecord } from "../state/stepper.js";
+import { createPlot } from "./data-plot.js";
+import { setText } from "../lib/svg.js";
 
 const $ = byId;
 
 /**
- * @param {{onPlay:()=>void, onDataset:(spec:import("./store.js").DatasetSpec)=>void,
- *          onTrainingSettings:(t:import("./store.js").TrainingSettings)=>void,
+ * @param {{onPlay:()=>void, onDataset:(spec:import("../state/store.js").DatasetSpec)=>void,
+ *          onTrainingSettings:(t:import("../state/store.js").TrainingSettings)=>void,
  *          onL2:(l2:number)=>void,
  *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
  *          onImport:(file:File)=>void, onExportTrace:(format:string)=>void,
@@ -129,7 +129,7 @@ export function bindTrainingPanel(handlers, options) {
   };
 
   return {
-    /** Every control set to the value in effect. @param {import("./store.js").State} s */
+    /** Every control set to the value in effect. @param {import("../state/store.js").State} s */
     sync(s) {
       shownNetwork = s.network?.id ?? null;
       if (checked && s.network) {
@@ -158,7 +158,7 @@ export function bindTrainingPanel(handlers, options) {
       if (s.network) $("layers-input").value = s.network.layers.join("-");
       this.draw(s);
     },
-    /** The plot, the chart, the counter and Play's label. @param {import("./store.js").State} s */
+    /** The plot, the chart, the counter and Play's label. @param {import("../state/store.js").State} s */
     draw(s) {
       const n = s.network;
       const inputs = n.layers[0];

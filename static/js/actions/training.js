@@ -8,8 +8,8 @@
  * flight). Either way the answers go into the store, and the plot, the loss chart and the
  * network are redrawn at most once per animation frame.
  */
-import { api, ApiError, fromTraining } from "./api.js";
-import { PLAY, PLOT } from "./config.js";
+import { api, ApiError, fromTraining } from "../server/api.js";
+import { PLAY, PLOT } from "../lib/config.js";
 
 /** The settings a frame says it trained with, compared with the network's. */
 const SETTINGS = ["learning_rate", "l2", "activation", "output_activation", "loss"];
@@ -17,8 +17,8 @@ const SETTINGS = ["learning_rate", "l2", "activation", "output_activation", "los
 const KEPT_FRAMES = 120;
 
 /**
- * @param {{store: import("./session.js").Store,
- *          session: ReturnType<typeof import("./session.js").createSession>,
+ * @param {{store: import("./resilient-call.js").Store,
+ *          session: ReturnType<typeof import("./resilient-call.js").createSession>,
  *          draw: () => void, onPause: () => void, maxSteps: number,
  *          framesAhead: number}} ctx
  *   maxSteps: the server's limit on steps per call; framesAhead: the most frames the Play

@@ -2,8 +2,8 @@
  * Draws graph-model.js's graph of one node as SVG: operations as circles, each edge with its
  * value above (forward) and its gradient below (backward), as text.
  */
-import { fmt } from "./format.js";
-import { el, setText } from "./svg.js";
+import { fmt } from "../lib/format.js";
+import { el, setText } from "../lib/svg.js";
 
 const COL = 150;
 const ROW = 46;
@@ -47,7 +47,7 @@ export function createGraphView(svg, caption) {
   return {
     /** Draws the graph: its shapes anew only when the graph's form changed, else only the
      * numbers that changed (during Play and at each step it is drawn again).
-     * @param {ReturnType<typeof import("./graph-model.js").graphModel>} model @param {string} name
+     * @param {ReturnType<typeof import("../explain/graph-model.js").graphModel>} model @param {string} name
      * @param {string} [after] a sentence after the caption */
     draw(model, name, after = "") {
       const key = JSON.stringify([model, name, after]);

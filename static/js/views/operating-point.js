@@ -2,9 +2,9 @@
  * A node's operating point: f and f′ over x, with the node's x marked, drawn in the formula
  * panel so that a learner sees saturation (f′ ≈ 0) and a dead relu at a glance.
  */
-import { curves, operatingPoint } from "./activations.js";
-import { fmt } from "./format.js";
-import { el } from "./svg.js";
+import { curves, operatingPoint } from "../explain/activations.js";
+import { fmt } from "../lib/format.js";
+import { el } from "../lib/svg.js";
 
 const W = 300;
 const H = 120;

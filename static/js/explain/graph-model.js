@@ -5,7 +5,7 @@
  * the node, its gradient ∂E/∂(that value): the gradient above times the local derivative.
  * Pure: the numbers come from the trace.
  */
-import { visibility } from "./phases.js";
+import { visibility } from "../state/stepper.js";
 
 /**
  * @typedef {{id:string, from:string, to:string, label:string, value:number|null,
@@ -14,7 +14,7 @@ import { visibility } from "./phases.js";
  */
 
 /**
- * @param {import("./api.js").Trace} trace @param {import("./phases.js").Phase} phase
+ * @param {import("../server/api.js").Trace} trace @param {import("../state/stepper.js").Phase} phase
  * @param {number} l @param {number} j the node (l > 0)
  * @param {{loss:string}} settings
  * @returns {{nodes:GraphNode[], edges:Edge[], output:boolean, loss:string, E:number|null}|null}

@@ -3,24 +3,24 @@
  * pure `reduce`; views subscribe and render from it, and controls send their changes into it
  * (TodoMVC's Store → View → Controller; nothing is read back from the DOM).
  */
-import { PLAY, TIMING } from "./config.js";
-import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./phases.js";
+import { PLAY, TIMING } from "../lib/config.js";
+import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./stepper.js";
 
 /**
- * @typedef {import("./api.js").NetworkState} NetworkState
- * @typedef {import("./api.js").Update} Update
+ * @typedef {import("../server/api.js").NetworkState} NetworkState
+ * @typedef {import("../server/api.js").Update} Update
  * @typedef {{input:number[], target:number[]}} Sample
  * @typedef {{name:string, size:number, noise:number, seed:number, test_fraction:number}} DatasetSpec
  * @typedef {{batch_size:number|null, steps_per_frame?:number|null}} TrainingSettings  (λ is the network's own: network.l2)
  * @typedef {{step:number, train:number, test:number|null}} LossPoint
  * @typedef {{
  *   network: NetworkState|null, initial: {weights:number[][][], biases:number[][]}|null,
- *   dataset: import("./api.js").Dataset|null, datasetSpec: DatasetSpec|null,
+ *   dataset: import("../server/api.js").Dataset|null, datasetSpec: DatasetSpec|null,
  *   training: TrainingSettings, samplesTrained: number, epoch: number, losses: LossPoint[],
- *   sample: Sample, sampleIndex: number, stepper: import("./phases.js").Stepper,
- *   selection: import("./network-view.js").Selection|null,
+ *   sample: Sample, sampleIndex: number, stepper: import("./stepper.js").Stepper,
+ *   selection: import("../views/network-view.js").Selection|null,
  *   plotted: {layer:number, node:number}|null,
- *   func: import("./api.js").FunctionOut|null, playing: boolean, status: string,
+ *   func: import("../server/api.js").FunctionOut|null, playing: boolean, status: string,
  *   statusKind: "error"|"note",
  *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
  *   pictures: {inputs:number, values:any[][]}|null, hovered: {layer:number, node:number}|null,
@@ -136,7 +136,7 @@ export function reduce(s, action, p) {
             && atLiveStep(s.stepper))) return reduce(s, "recomputed", p);
       const network = merged(s, p);
       const error = s.stepper.phases.findIndex((phase) => phase.kind === "error");
-      /** @type {import("./phases.js").Plan} */
+      /** @type {import("./stepper.js").Plan} */
       const plan = { type: "fetch", call: "forward", newRecord: true,
                      cursor: { record: s.stepper.records.length, phase: error } };
       return { ...s, network, stepper: applyFetch(s.stepper, plan, p.trace, settingsOf(network),

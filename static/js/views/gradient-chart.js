@@ -3,8 +3,8 @@
  * log scale, after every backward pass and during Play, so that vanishing gradients (deep
  * sigmoids) and exploding ones (large weights) show as a slope across the layers.
  */
-import { fmt, superscript as sup } from "./format.js";
-import { el, setAttr, setText } from "./svg.js";
+import { fmt, superscript as sup } from "../lib/format.js";
+import { el, setAttr, setText } from "../lib/svg.js";
 
 /** Mean |∂E/∂w| per layer of weights, from a trace after its backward pass (else null). */
 export function gradientSizes(trace) {

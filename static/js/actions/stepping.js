@@ -2,25 +2,25 @@
  * Clicking through one training step, phase by phase: the calls the stepper plans, the
  * animation of each phase, and the drawing of the network and its explanation from the store.
  */
-import { api } from "./api.js";
-import { afterNextPaint, animate, layOutNow } from "./animation.js";
-import { TIMING } from "./config.js";
-import { explain } from "./explain.js";
-import { crowdedPair } from "./layout.js";
-import { drawNetwork } from "./network-view.js";
-import { layerWords } from "./notation.js";
-import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "./phases.js";
-import { watchSize } from "./size.js";
-import { setText } from "./svg.js";
-import { livePass, passBody } from "./store.js";
-import { editableOf, phaseName, viewModel } from "./view-model.js";
+import { api } from "../server/api.js";
+import { afterNextPaint, animate, layOutNow } from "../lib/animation.js";
+import { TIMING } from "../lib/config.js";
+import { explain } from "../explain/explanation.js";
+import { crowdedPair } from "../views/network-layout.js";
+import { drawNetwork } from "../views/network-view.js";
+import { layerWords } from "../explain/notation.js";
+import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "../state/stepper.js";
+import { watchSize } from "../lib/size.js";
+import { setText } from "../lib/svg.js";
+import { livePass, passBody } from "../state/store.js";
+import { editableOf, phaseName, viewModel } from "../state/view-model.js";
 
 /**
- * @param {{store: import("./session.js").Store,
- *          session: ReturnType<typeof import("./session.js").createSession>,
- *          panel: ReturnType<typeof import("./panel.js").bindPanel>,
+ * @param {{store: import("./resilient-call.js").Store,
+ *          session: ReturnType<typeof import("./resilient-call.js").createSession>,
+ *          panel: ReturnType<typeof import("../views/step-panel.js").bindPanel>,
  *          svg: SVGSVGElement, speed: () => number,
- *          onSelect: (sel: import("./network-view.js").Selection) => void,
+ *          onSelect: (sel: import("../views/network-view.js").Selection) => void,
  *          maxBatch: number, onWeights: () => Promise<void>}} ctx  maxBatch: the most points
  *   one step-through pass takes; onWeights: called after the weights or settings changed
  */
@@ -189,7 +189,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
    * Next, until the phase satisfies `done` (at most one whole step). A pass already at or
    * past that point in this step stays where it is: Forward twice never runs Backward, and
    * no button but Update and Step applies an update.
-   * @param {(p: import("./phases.js").Phase) => boolean} done
+   * @param {(p: import("../state/stepper.js").Phase) => boolean} done
    * @returns {Promise<boolean>} false when there was nothing to do
    */
   async function runUntil(done) {

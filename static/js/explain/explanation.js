@@ -3,8 +3,8 @@
  * and why it follows from the one before, and for the selected node or link its formulas
  * with the numbers substituted (MathML trees) and a note on why they hold. Pure: no DOM.
  */
-import { backwardNode, backwardWeight, errorChange, updateLine } from "./chain.js";
-import { fmt } from "./format.js";
+import { backwardNode, backwardWeight, errorChange, updateLine } from "./chain-rule.js";
+import { fmt } from "../lib/format.js";
 import { batchMean, errorEquation, forwardNode } from "./formulas.js";
 import { graphModel } from "./graph-model.js";
 import { equation, mi, mn, product } from "./mathml.js";
@@ -13,11 +13,11 @@ import { dE, layerWords, nodeSym, symbolText, weightSym, weightWords } from "./n
 const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
 
 /**
- * @param {{trace: import("./api.js").Trace, settings: object} | null} record
- * @param {import("./phases.js").Phase | null} phase
- * @param {import("./network-view.js").Selection | null} selection
+ * @param {{trace: import("../server/api.js").Trace, settings: object} | null} record
+ * @param {import("../state/stepper.js").Phase | null} phase
+ * @param {import("../views/network-view.js").Selection | null} selection
  * @param {number} learningRate the learning rate shown for an update still to come
- * @param {import("./api.js").NetworkState} [network] the network at rest (for a selection
+ * @param {import("../server/api.js").NetworkState} [network] the network at rest (for a selection
  *   before any pass: its name and value)
  * @returns {{narration: string, heading: string, formulas: import("./mathml.js").MathNode[],
  *            note?: string, operating?: {activation:string, x:number}|null,
@@ -67,7 +67,7 @@ export function explain(record, phase, selection, learningRate, network = null) 
     const why = "E measures how far the output is from the target; backpropagation finds how " +
       "it changes with each weight.";
     if (batch > 1) {  // point 1's own E, as drawn, then the batch's: the mean
-      const samples = /** @type {import("./api.js").SampleTrace[]} */ (trace.samples);
+      const samples = /** @type {import("../server/api.js").SampleTrace[]} */ (trace.samples);
       const own = { ...trace, nodes: samples[0].nodes, target: samples[0].target,
                     error: samples[0].error };
       return said("Error at the output", [
@@ -153,8 +153,8 @@ export function explain(record, phase, selection, learningRate, network = null) 
 const paren = (text) => (text.startsWith("−") ? `(${text})` : text);
 
 /**
- * @param {import("./phases.js").Phase} phase @param {number} L
- * @returns {import("./network-view.js").Selection}
+ * @param {import("../state/stepper.js").Phase} phase @param {number} L
+ * @returns {import("../views/network-view.js").Selection}
  */
 export function defaultSelection(phase, L) {
   if (phase.kind === "update") return { type: "link", k: L - 2, i: 0, j: 0 };

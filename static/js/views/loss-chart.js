@@ -1,8 +1,8 @@
 /** The training and test loss over steps, on a canvas. */
-import { colour } from "./colours.js";
-import { changeCheck } from "./memo.js";
-import { simplify } from "./polyline.js";
-import { watchSize } from "./size.js";
+import { colour } from "../lib/colours.js";
+import { changeCheck } from "../lib/memo.js";
+import { simplify } from "../lib/polyline.js";
+import { watchSize } from "../lib/size.js";
 
 /** @param {HTMLCanvasElement} canvas */
 export function createLossChart(canvas) {
@@ -11,7 +11,7 @@ export function createLossChart(canvas) {
   // browser compute the page's style at once, mid-frame; on an OffscreenCanvas it does not.
   /** @type {OffscreenCanvasRenderingContext2D|null} */
   let ctx = null;
-  /** @type {import("./store.js").LossPoint[]|null} */
+  /** @type {import("../state/store.js").LossPoint[]|null} */
   let shown = null;
   // Its CSS size, kept by an observer (no layout forced mid-frame); drawn again on a change.
   const box = watchSize(canvas, () => { if (shown) draw(shown); });
@@ -20,7 +20,7 @@ export function createLossChart(canvas) {
   // The font is parsed when set: set once per context.
   let fontSet = false;
 
-  /** @param {import("./store.js").LossPoint[]} points from the store (a new array when they
+  /** @param {import("../state/store.js").LossPoint[]} points from the store (a new array when they
    * change: drawn again only then, or at a new size) */
   function draw(points) {
     shown = points;
@@ -40,7 +40,7 @@ export function createLossChart(canvas) {
   }
 
   /** @param {OffscreenCanvasRenderingContext2D} ctx
-   * @param {import("./store.js").LossPoint[]} points @param {number} w @param {number} h
+   * @param {import("../state/store.js").LossPoint[]} points @param {number} w @param {number} h
    * @param {number} ratio */
   function paint(ctx, points, w, h, ratio) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);

@@ -3,18 +3,18 @@
  * failure goes to the status line in plain words, and afterwards every control is set back
  * to the value in effect (so a refused change snaps back).
  */
-import { ApiError } from "./api.js";
-import { TIMING } from "./config.js";
+import { ApiError } from "../server/api.js";
+import { TIMING } from "../lib/config.js";
 import {
   checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkSample, checkTraining, plainWords,
   sentence,
 } from "./validate.js";
 
 /**
- * @param {{store: import("./session.js").Store,
+ * @param {{store: import("./resilient-call.js").Store,
  *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
  *          training: ReturnType<typeof import("./training.js").createTraining>,
- *          setup: ReturnType<typeof import("./setup.js").createSetup>,
+ *          setup: ReturnType<typeof import("./network-setup.js").createSetup>,
  *          sync: () => void, limits: import("./validate.js").Limits,
  *          after?: () => Promise<void>}} ctx  after: what follows every action (its pending
  *   time counted), such as redrawing the loss landscape
@@ -160,9 +160,9 @@ export function createController({ store, stepping, training, setup, sync, limit
       await stepping.editSelected(value);
       setup.saveHash();
     }, "a weight set by hand changes the network")),
-    /** @param {import("./store.js").DatasetSpec} spec */
+    /** @param {import("../state/store.js").DatasetSpec} spec */
     dataset: (spec) => run(() => setup.chooseDataset(valid(checkDatasetSpec(spec, limits)))),
-    /** @param {import("./store.js").TrainingSettings} t */
+    /** @param {import("../state/store.js").TrainingSettings} t */
     trainingSettings: (t) => run(() => {
       store.apply("training", valid(checkTraining(t, limits)));
       setup.saveHash();

@@ -4,7 +4,7 @@
  * Pure: MathML trees and sentences, no DOM.
  */
 import { derivativeSteps, lossDerivative } from "./formulas.js";
-import { fmt } from "./format.js";
+import { fmt } from "../lib/format.js";
 import {
   equation, frac, int, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
 } from "./mathml.js";
@@ -96,7 +96,7 @@ export function updateLine(symbolNode, before, lr, grad, after, l2 = 0) {
                   row(mn(before), mo("−"), product(mn(lr), mn(grad, true))), mn(after));
 }
 
-/** Every ∂E/∂w and ∂E/∂b of a trace. @param {import("./api.js").Trace} trace */
+/** Every ∂E/∂w and ∂E/∂b of a trace. @param {import("../server/api.js").Trace} trace */
 export function gradients(trace) {
   return [...trace.weights.flat(2).map((w) => w.dE_dw ?? 0),
           ...trace.nodes.slice(1).flat().map((n) => n.dE_db ?? 0)];
@@ -105,7 +105,7 @@ export function gradients(trace) {
 /**
  * E before and after the update on the same sample, the change, and the change the
  * gradient predicts to first order: ΔE ≈ −α·Σ(∂E/∂p)² over every weight and bias p.
- * @param {import("./api.js").Trace} trace an update trace
+ * @param {import("../server/api.js").Trace} trace an update trace
  */
 export function errorChange(trace) {
   const squares = gradients(trace).reduce((s, g) => s + g * g, 0);

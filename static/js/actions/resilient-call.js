@@ -3,13 +3,13 @@
  * eviction): the store holds enough (settings, initial and current weights, step, samples
  * trained, dataset) to re-create the network as it was and carry on, losing nothing.
  */
-import { api, ApiError } from "./api.js";
+import { api, ApiError } from "../server/api.js";
 
-/** @typedef {ReturnType<typeof import("./store.js").createStore>} Store */
+/** @typedef {ReturnType<typeof import("../state/store.js").createStore>} Store */
 
 /**
  * The full description of the network as it stands, to re-create or share it.
- * @param {import("./store.js").State} s
+ * @param {import("../state/store.js").State} s
  */
 export function describe(s) {
   const n = s.network;
@@ -23,7 +23,7 @@ export function describe(s) {
 
 /**
  * How to ask the server for the dataset again: a built-in one by its spec, own points as
- * they are. @param {import("./store.js").State} s
+ * they are. @param {import("../state/store.js").State} s
  */
 export function datasetSpec(s) {
   const data = s.dataset;

@@ -2,17 +2,17 @@
  * The loss landscape's card: the choice of the two parameters and of E (the sample or the
  * training set), the presets, and when to fetch the grid again.
  */
-import { ApiError } from "./api.js";
-import { byId } from "./dom.js";
-import { createLandscape, parameters } from "./landscape.js";
-import { setText } from "./svg.js";
-import { plainWords } from "./validate.js";
+import { ApiError } from "../server/api.js";
+import { byId } from "../lib/dom.js";
+import { createLandscape, parameters } from "./landscape-view.js";
+import { setText } from "../lib/svg.js";
+import { plainWords } from "../actions/validate.js";
 
 const $ = byId;
 
 /**
- * @param {{store: import("./session.js").Store,
- *          session: ReturnType<typeof import("./session.js").createSession>,
+ * @param {{store: import("../actions/resilient-call.js").Store,
+ *          session: ReturnType<typeof import("../actions/resilient-call.js").createSession>,
  *          run: (action: () => Promise<void>|void) => Promise<void>,
  *          preset: (network: object, landscape: object) => Promise<void>}} ctx
  */

@@ -21,7 +21,7 @@ const nested = (depth) => (v) => (depth === 0 ? isNumber(v)
 /**
  * The table of every setting a link carries, from the server's options.
  * @param {{activations:{name:string}[], losses:{name:string}[], datasets:{name:string}[],
- *          limits: import("./validate.js").Limits & {max_step?:number}}} options
+ *          limits: import("../actions/validate.js").Limits & {max_step?:number}}} options
  * @returns {Prop[]}
  */
 export function settingsTable(options) {

@@ -4,8 +4,8 @@
  * map for two. It redraws only when the values change, and then only changes what it already
  * has (a curve's path, the heat map's pixels).
  */
-import { rgbOf } from "./colours.js";
-import { el } from "./svg.js";
+import { rgbOf } from "../lib/colours.js";
+import { el } from "../lib/svg.js";
 
 /**
  * What a picture shows, as pure data: a curve's path, or for two inputs the heat map's

@@ -5,10 +5,11 @@ import json
 
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, link_to, open_page, play_for, settle
+from tests.browser.conftest import api, click, link_to, open_page, play_for, rendered, settle
 
 
 def status(page: Page) -> str:
+    rendered(page)
     return page.locator("#status").text_content() or ""
 
 

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     open_page,
     parse_shown,
     play_for,
+    select,
     settle,
     shown,
     start_playing,
@@ -102,7 +103,7 @@ def test_training_two_input_dataset_rebuilds_the_network_and_draws_a_heatmap(
         return [d[0], d[1], d[2]]; }""")
     assert pixel != [255, 255, 255]
     # clicking a hidden node plots that node's output
-    page.locator("#node-1-1").click()
+    select(page, "#node-1-1")
     settle(page)
     assert "node 2 of hidden layer 1" in (page.locator("#plot-caption").text_content() or "")
 
@@ -261,7 +262,7 @@ def test_training_the_full_batch_chosen_during_fast_play_plays_on(page: Page) ->
     point a step had been asked of 8,000 and refused as a call of about 13 s)."""
     page.fill("#data-size", "10000")
     page.press("#data-size", "Enter")
-    page.wait_for_selector('body[data-pending="0"]')
+    settle(page)
     page.select_option("#play-speed", "max")
     page.select_option("#batch-size", "1")
     page.get_by_role("button", name="Play").click()
@@ -339,7 +340,7 @@ def test_training_a_landscape_too_long_to_compute_says_what_to_do_and_is_not_ask
     page, console = open_page(browser, base_url)
     page.fill("#data-size", "10000")
     page.press("#data-size", "Enter")
-    page.wait_for_selector('body[data-pending="0"]')
+    settle(page)
     asked = []
     page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/landscape") else None)
     page.select_option("#landscape-over", "train")

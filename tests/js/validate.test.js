@@ -77,10 +77,16 @@ test("plain_words_for_a_sample_that_is_not_numbers_or_empty_and_a_sentence_alway
 
 test("checkLossAndOutput_needs_a_sigmoid_output_for_cross_entropy", () => {
   const network = { loss: "squared", output_activation: "tanh" };
-  assert.match(checkLossAndOutput({ loss: "cross_entropy" }, network).message,
+  const losses = options.losses;  // which output each loss needs: the server's word
+  assert.match(checkLossAndOutput({ loss: "cross_entropy" }, network, losses).message,
                /Cross entropy reads the output as a probability.*not tanh/);
-  assert.ok(checkLossAndOutput({ loss: "cross_entropy", output_activation: "sigmoid" }, network).ok);
+  assert.ok(checkLossAndOutput({ loss: "cross_entropy", output_activation: "sigmoid" }, network, losses).ok);
   assert.match(checkLossAndOutput({ output_activation: "relu" },
-                                  { loss: "cross_entropy", output_activation: "sigmoid" }).message, /not relu/);
-  assert.ok(checkLossAndOutput({ learning_rate: 0.1 }, network).ok);
+                                  { loss: "cross_entropy", output_activation: "sigmoid" }, losses).message,
+               /not relu/);
+  assert.ok(checkLossAndOutput({ learning_rate: 0.1 }, network, losses).ok);
+  // a loss the server says needs another output is refused the same way
+  assert.match(checkLossAndOutput({ loss: "other" }, network,
+                                  [{ name: "other", requires_output_activation: "softmax" }]).message,
+               /needs a softmax output, not tanh/);
 });

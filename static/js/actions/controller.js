@@ -1,30 +1,58 @@
 /**
- * The learner's actions, one at a time: each runs after the previous one has finished, its
- * failure goes to the status line in plain words, and afterwards every control is set back
- * to the value in effect (so a refused change snaps back).
+ * What the learner's keys and clicks do. Views send intents ({type, ...}) to `dispatch`; the
+ * controller runs the action for each, one at a time: each runs after the previous one has
+ * finished, its failure goes to the status line in plain words, and every answer goes into
+ * the store, from which the views render (key or click → controller → action → api → store
+ * → render). Touches no document: the entry module gives it the frame loop and the browser's
+ * effects.
  */
 import { ApiError } from "../server/api.js";
 import { TIMING } from "../lib/config.js";
+import { settingsTable } from "../state/link.js";
+import { createLandscape } from "./landscape.js";
+import { createSetup } from "./network-setup.js";
+import { createCall } from "./resilient-call.js";
+import { createStepping } from "./stepping.js";
+import { createTools } from "./tools.js";
+import { createTraining } from "./training.js";
 import {
-  checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkSample, checkTraining, plainWords,
-  sentence,
+  checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkSample, checkTraining,
+  plainWords, sentence,
 } from "./validate.js";
 
 /**
- * @param {{store: import("./resilient-call.js").Store,
- *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
- *          training: ReturnType<typeof import("./training.js").createTraining>,
- *          setup: ReturnType<typeof import("./network-setup.js").createSetup>,
- *          sync: () => void, limits: import("./validate.js").Limits,
- *          after?: () => Promise<void>}} ctx  after: what follows every action (its pending
- *   time counted), such as redrawing the loss landscape
+ * @typedef {{type:"step", name:string} | {type:"play"} | {type:"settings", changes:object} |
+ *   {type:"sample", sample:{input:number[], target:number[]}} | {type:"speed", speed:number} |
+ *   {type:"edit", value:number} | {type:"step-on", value:"sample"|"batch"} |
+ *   {type:"dataset", spec:object} | {type:"training", settings:object} |
+ *   {type:"gradcheck"} | {type:"copy-link"} | {type:"export"} | {type:"import", file:File} |
+ *   {type:"export-trace", format:string} | {type:"rebuild", text:string} |
+ *   {type:"next-sample"} | {type:"point", event:any} | {type:"select", selection:any} |
+ *   {type:"hover", node:any} | {type:"landscape", change:object} |
+ *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object} |
+ *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string}}
+ *   Intent
  */
-export function createController({ store, stepping, training, setup, sync, limits,
-                                   after = async () => {} }) {
-  // body[data-pending] counts the actions queued or running (tests wait for "0").
+
+/**
+ * @param {{store: import("./resilient-call.js").Store, options: any,
+ *          frames: ReturnType<typeof import("../lib/frame-loop.js").createFrameLoop>,
+ *          effects: import("./tools.js").Effects}} ctx
+ */
+export function createController({ store, options, frames, effects }) {
+  const limits = options.limits;
+  const table = settingsTable(options);
+  const call = createCall(store);
+  const training = createTraining({ store, call, frames, maxSteps: limits.max_steps_per_call,
+                                    framesAhead: limits.play_frames_ahead });
+  const stepping = createStepping({ store, call, frames, maxBatch: limits.max_step_batch,
+                                    onWeights: () => training.refreshFunction() });
+  const setup = createSetup({ store, training, options, table });
+  const tools = createTools({ store, call, stepping, table, effects });
+  const landscape = createLandscape({ store, call });
+
   let queue = Promise.resolve();
-  let pending = 0;
-  // The progress cursor (body.busy) restyles every element, the cursor being inherited: it
+  // The progress cursor (state.busy) restyles every element, the cursor being inherited: it
   // shows only on an action still running after TIMING.busyCursorMs, so that a quick one (a
   // step, whose numbers are drawn within a few frames) is not held back by restyling the
   // page twice around its call for a cursor that would only flicker.
@@ -36,35 +64,35 @@ export function createController({ store, stepping, training, setup, sync, limit
   let statusAt = 0;
   let fade = 0;
   store.subscribe((s, action) => {
+    if (action === "trained") landscape.refreshSoon();
     if ((action !== "status" && action !== "note") || !s.status) return;
     statusAt = Date.now();
     // and it goes by itself once it has been read
-    window.clearTimeout(fade);
+    clearTimeout(fade);
     const shown = s.status;
-    fade = window.setTimeout(() => {
+    fade = setTimeout(() => {
       if (store.state.status === shown) store.apply("status", "");
     }, 12_000);
   });
 
-  /** @param {() => Promise<void>|void} action */
+  /** Runs `action` after those queued; then the loss landscape follows what it changed.
+   * @param {() => Promise<void>|void} action */
   function run(action) {
-    document.body.dataset.pending = String(++pending);
+    store.apply("pending", 1);
     const queuedAt = Date.now();
     queue = queue.then(async () => {
-      busyTimer = window.setTimeout(() => document.body.classList.add("busy"),
-                                    TIMING.busyCursorMs);
-      if (queuedAt - statusAt > 1000) store.apply("status", "");
+      busyTimer = setTimeout(() => store.apply("busy", true), TIMING.busyCursorMs);
+      if (queuedAt - statusAt > 1000 && store.state.status) store.apply("status", "");
       try {
         await action();
       } catch (e) {
         const message = e instanceof ApiError ? plainWords(e.message) : e.message;
         store.apply("status", sentence(message));
       } finally {
-        sync();
-        await after().catch((e) => store.apply("status", e.message));
-        window.clearTimeout(busyTimer);
-        document.body.classList.remove("busy");
-        document.body.dataset.pending = String(--pending);
+        await landscape.refresh().catch((e) => store.apply("status", e.message));
+        clearTimeout(busyTimer);
+        if (store.state.busy) store.apply("busy", false);
+        store.apply("pending", -1);
       }
     });
     return queue;
@@ -110,68 +138,106 @@ export function createController({ store, stepping, training, setup, sync, limit
     step: () => stepping.wholeStep(),
   };
 
-  return {
-    run,
-    /** The gradient check, of the weights as they stand: Play pauses first.
-     * @param {() => Promise<void>} check */
-    check: (check) => run(stepAction(check, "the gradient check is of the weights as they " +
-                                            "stand, not of weights that move")),
-    /** @param {string} name */
-    step: (name) => {
-      if (name === "reset") {  // at once, not after the running phase and those queued
-        stepping.interrupt();
-        resets += 1;
-      }
-      return run(stepAction(STEP[name], name === "reset"
-        ? "Reset puts back the weights this network started with" : undefined));
-    },
-    /** Play cuts the step action under way short (its animation ends, it fetches no
-     * further phase), drops the step actions queued behind it, and starts once that action
-     * has stopped; Pause is at once. */
-    play: () => {
-      if (store.state.playing) return training.pause();
+  /** @param {string} name */
+  function step(name) {
+    if (name === "reset") {  // at once, not after the running phase and those queued
       stepping.interrupt();
       resets += 1;
-      return run(() => training.play());
-    },
-    /** @param {{learning_rate?:number, l2?:number, activation?:string,
-     *           output_activation?:string, loss?:string}} changes */
-    settings: (changes) => run(async () => {
-      if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
-      if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
-      valid(checkLossAndOutput(changes, store.state.network));
-      training.expect(changes);
-      try {
-        await stepping.configure(changes);
-      } finally {
-        training.expect(null);
+    }
+    return run(stepAction(STEP[name], name === "reset"
+      ? "Reset puts back the weights this network started with" : undefined));
+  }
+
+  /** Play cuts the step action under way short (its animation ends, it fetches no further
+   * phase), drops the step actions queued behind it, and starts once that action has
+   * stopped; Pause is at once. */
+  function play() {
+    if (store.state.playing) return training.pause();
+    stepping.interrupt();
+    resets += 1;
+    return run(() => training.play());
+  }
+
+  /** @param {{learning_rate?:number, l2?:number, activation?:string,
+   *           output_activation?:string, loss?:string}} changes */
+  const settings = (changes) => run(async () => {
+    if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
+    if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
+    valid(checkLossAndOutput(changes, store.state.network, options.losses));
+    training.expect(changes);
+    try {
+      await stepping.configure(changes);
+    } finally {
+      training.expect(null);
+    }
+  });
+
+  /** @param {object} network @param {object} choice a preset: a new network, and the pair */
+  const preset = (network, choice) => run(async () => {
+    await setup.restore({ network, dataset: { ...options.dataset_defaults, name: "line", size: 40 } });
+    store.apply("landscape", choice);
+    // Say what the preset changed: a new network, its settings, the data.
+    store.apply("note", `Preset: a new ${network.layers.join("-")} network, ` +
+      `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line.`);
+  });
+
+  /** @param {Intent} intent */
+  function dispatch(intent) {
+    switch (intent.type) {
+      case "step": return step(intent.name);
+      case "play": return play();
+      case "settings": return settings(intent.changes);
+      case "sample": return run(() => stepping.resample(
+        valid(checkSample(intent.sample, limits, store.state.network.loss))));
+      case "speed": return store.apply("speed", intent.speed);
+      case "edit": return run(stepAction(async () => {
+        const value = intent.value;
+        if (!Number.isFinite(value) || Math.abs(value) > limits.max_abs_value) {
+          throw new Error(`A weight or bias must be a number between −${limits.max_abs_value} ` +
+                          `and ${limits.max_abs_value}.`);
+        }
+        await stepping.editSelected(value);
+      }, "a weight set by hand changes the network"));
+      case "step-on": return run(() => store.apply("step-on", intent.value));
+      case "dataset": return run(() => setup.chooseDataset(valid(checkDatasetSpec(intent.spec, limits))));
+      case "training": return run(() => { store.apply("training", valid(checkTraining(intent.settings, limits))); });
+      case "gradcheck": return run(stepAction(tools.gradcheck, "the gradient check is of the " +
+                                              "weights as they stand, not of weights that move"));
+      case "copy-link": return run(tools.copyLink);
+      case "export": return tools.exportNetwork();
+      case "import": return run(async () => setup.importText(await intent.file.text()));
+      case "export-trace": return run(() => tools.exportTrace(intent.format));
+      case "rebuild": return run(() => setup.rebuild(intent.text));
+      case "next-sample": return run(tools.nextSample);
+      case "point": return run(() => training.editPoints(intent.event));
+      case "select":
+        store.apply("selected", intent.selection);
+        if (!store.state.playing) run(training.refreshFunction);
+        return undefined;
+      case "hover": return store.apply("hovered", intent.node);
+      case "landscape": return run(() => { store.apply("landscape", intent.change); });
+      case "landscape-selected": {
+        const sel = store.state.selection;
+        if (sel?.type === "link") return dispatch({ type: "landscape", change: { a: { kind: "weight", k: sel.k, i: sel.i, j: sel.j } } });
+        if (sel?.type === "node" && sel.l > 0) return dispatch({ type: "landscape", change: { a: { kind: "bias", k: sel.l - 1, j: sel.j } } });
+        return store.apply("note", "Select a weight (or a node, for its bias) in the drawing first.");
       }
-      setup.saveHash();
-    }),
-    /** @param {{input:number[], target:number[]}} sample */
-    sample: (sample) => run(() => stepping.resample(
-      valid(checkSample(sample, limits, store.state.network.loss)))),
-    /** @param {number} value */
-    edit: (value) => run(stepAction(async () => {
-      if (!Number.isFinite(value) || Math.abs(value) > limits.max_abs_value) {
-        throw new Error(`A weight or bias must be a number between −${limits.max_abs_value} ` +
-                        `and ${limits.max_abs_value}.`);
-      }
-      await stepping.editSelected(value);
-      setup.saveHash();
-    }, "a weight set by hand changes the network")),
-    /** @param {import("../state/store.js").DatasetSpec} spec */
-    dataset: (spec) => run(() => setup.chooseDataset(valid(checkDatasetSpec(spec, limits)))),
-    /** @param {import("../state/store.js").TrainingSettings} t */
-    trainingSettings: (t) => run(() => {
-      store.apply("training", valid(checkTraining(t, limits)));
-      setup.saveHash();
-    }),
-    /** @param {any} event a point added or removed on the plot */
-    point: (event) => run(() => training.editPoints(event)),
-    select: (sel) => {
-      store.apply("selected", sel);
-      if (!store.state.playing) run(training.refreshFunction);
+      case "landscape-preset": return preset(intent.network, intent.choice);
+      case "resized": return store.apply("resized", intent);
+      case "open-link": return run(() => setup.fromLink(intent.hash));
+      default: throw new Error(`unknown intent ${/** @type {any} */ (intent).type}`);
+    }
+  }
+
+  return {
+    dispatch,
+    /** Opens what the address bar's link describes (or a fresh network); then the page is
+     * ready. @param {string} hash */
+    async start(hash) {
+      await run(() => setup.fromLink(hash));
+      store.apply("ready");
     },
+    /** Play's counts, for the benchmark and the tests. */
+    playStats: training.stats,
   };
 }

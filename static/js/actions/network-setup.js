@@ -1,11 +1,10 @@
 /**
  * Which network the page shows, and with what: starting from a link or afresh, rebuilding
- * in another shape (keeping the settings and the data), choosing a dataset, and the address
- * bar that always describes all of it.
+ * in another shape (keeping the settings and the data), choosing a dataset, importing an
+ * exported file. (The address bar is a view of the store: views/address-bar.js.)
  */
 import { api, ApiError } from "../server/api.js";
-import { datasetSpec, describe } from "./resilient-call.js";
-import { decodeHash, encodeHash } from "../state/link.js";
+import { datasetSpec, decodeHash, encodeHash } from "../state/link.js";
 import { parseLayers, plainWords } from "./validate.js";
 
 /**
@@ -15,19 +14,6 @@ import { parseLayers, plainWords } from "./validate.js";
  */
 export function createSetup({ store, training, options, table }) {
   const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
-  let savedHash = "";
-
-  /** Everything that makes this view: network, dataset, training settings. */
-  function linkState() {
-    const s = store.state;
-    return { network: { ...describe(s), samples_trained: s.samplesTrained },
-             dataset: datasetSpec(s), training: s.training, sample: s.sample };
-  }
-
-  function saveHash() {
-    savedHash = encodeHash(table, linkState());
-    history.replaceState(null, "", savedHash);
-  }
 
   let pausedForNew = false;  // Play was paused for the network just restored: not said since
   /** `text`, and that Play was paused for the new network, if it was (a later message must
@@ -66,7 +52,6 @@ export function createSetup({ store, training, options, table }) {
       sample: fits(link.sample) ? link.sample : undefined,
       initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
     });
-    document.body.dataset.networkId = n.id;
     const trainingLink = link.training ?? options.training_defaults;
     store.apply("training", {
       batch_size: trainingLink.batch_size,
@@ -81,7 +66,6 @@ export function createSetup({ store, training, options, table }) {
     } else {
       await training.refreshFunction();
     }
-    saveHash();
     if (notes.length) {
       store.apply("status", `Something in the link was wrong, so ${notes.length > 1 ? "parts of it were"
         : "part of it was"} left out: ${notes.join("; ")}.`);
@@ -151,7 +135,6 @@ export function createSetup({ store, training, options, table }) {
       return;
     }
     await training.loadDataset(spec);
-    saveHash();
   }
 
   /** The state of a link (or of an imported file), or a fresh start that says what was wrong. */
@@ -161,9 +144,7 @@ export function createSetup({ store, training, options, table }) {
   }
 
   return {
-    restore, rebuild, chooseDataset, saveHash, fromLink, linkState,
-    /** A link pasted into this tab changes only the hash. */
-    get savedHash() { return savedHash; },
+    restore, rebuild, chooseDataset, fromLink,
     /** @param {string} text an exported network (JSON) */
     async importText(text) {
       let state;

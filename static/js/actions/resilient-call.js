@@ -1,61 +1,45 @@
 /**
  * Calls on the page's network that survive the server forgetting it (a restart, an
  * eviction): the store holds enough (settings, initial and current weights, step, samples
- * trained, dataset) to re-create the network as it was and carry on, losing nothing.
+ * trained, dataset, the pending pass) to re-create the network as it was and carry on,
+ * losing nothing.
  */
 import { api, ApiError } from "../server/api.js";
+import { datasetSpec, describe } from "../state/link.js";
+import { livePass } from "../state/store.js";
 
 /** @typedef {ReturnType<typeof import("../state/store.js").createStore>} Store */
+/** @typedef {<T>(fn: (id: string) => Promise<T>) => Promise<T>} Call */
 
-/**
- * The full description of the network as it stands, to re-create or share it.
- * @param {import("../state/store.js").State} s
- */
-export function describe(s) {
-  const n = s.network;
-  return {
-    layers: n.layers, activation: n.activation, output_activation: n.output_activation,
-    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed,
-    weights: s.initial.weights, biases: s.initial.biases,
-    current_weights: n.weights, current_biases: n.biases, step: n.step,
-  };
-}
-
-/**
- * How to ask the server for the dataset again: a built-in one by its spec, own points as
- * they are. @param {import("../state/store.js").State} s
- */
-export function datasetSpec(s) {
-  const data = s.dataset;
-  if (!data) return null;
-  if (data.name) return s.datasetSpec;
-  const points = [...data.train, ...data.test];
-  return points.length ? { points, test_fraction: data.test.length / points.length } : null;
-}
-
-/**
- * @param {Store} store
- * @param {(id: string) => Promise<void>} onRecovered replays, on the re-created network, what
- *   the server lost beyond weights and data (the pending pass)
- */
-export function createSession(store, onRecovered) {
+/** @param {Store} store @returns {Call} */
+export function createCall(store) {
+  /** @type {Promise<void>|null} */
   let recovering = null;
+
+  /** Replays the pending pass on the re-created network `id`, so that Next can go on. */
+  async function replayPass(id) {
+    const pass = livePass(store.state);
+    if (!pass) return;
+    await api.forward(id, pass.samples ? { samples: pass.samples.map(({ input, target }) =>
+      ({ input, target })) } : { input: pass.input, target: pass.target });
+    if (pass.phase === "backward") await api.backward(id);
+  }
 
   async function recreate() {
     const s = store.state;
     const update = await api.create({ ...describe(s), samples_trained: s.samplesTrained });
-    store.apply("recovered", update);
     const spec = datasetSpec(s);
-    if (spec) store.apply("dataset", await api.setDataset(update.network.id, spec));
-    await onRecovered(update.network.id);
-    document.body.dataset.networkId = update.network.id;
+    const dataset = spec ? await api.setDataset(update.network.id, spec) : null;
+    await replayPass(update.network.id);
+    store.apply("recovered", update);
+    if (dataset) store.apply("dataset", dataset);
   }
 
   /**
    * Calls fn(id); if the server no longer knows the network, re-creates it and calls again.
    * @template T @param {(id: string) => Promise<T>} fn @returns {Promise<T>}
    */
-  async function call(fn) {
+  return async function call(fn) {
     const used = store.state.network.id;
     try {
       return await fn(used);
@@ -69,7 +53,5 @@ export function createSession(store, onRecovered) {
       }
       return fn(store.state.network.id);
     }
-  }
-
-  return { call };
+  };
 }

@@ -1,115 +1,29 @@
 /**
- * Clicking through one training step, phase by phase: the calls the stepper plans, the
- * animation of each phase, and the drawing of the network and its explanation from the store.
+ * Clicking through one training step, phase by phase: the calls the stepper plans, and the
+ * animation of each phase as a point in the store ({kind, layer, t}) that the frame loop
+ * moves on each display frame. Draws nothing: the views render what the store holds.
  */
 import { api } from "../server/api.js";
-import { afterNextPaint, animate, layOutNow } from "../lib/animation.js";
 import { TIMING } from "../lib/config.js";
-import { explain } from "../explain/explanation.js";
-import { crowdedPair } from "../views/network-layout.js";
-import { drawNetwork } from "../views/network-view.js";
-import { layerWords } from "../explain/notation.js";
-import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "../state/stepper.js";
-import { watchSize } from "../lib/size.js";
-import { setText } from "../lib/svg.js";
+import { currentPhase, planNext, planPrevious } from "../state/stepper.js";
 import { livePass, passBody } from "../state/store.js";
-import { editableOf, phaseName, viewModel } from "../state/view-model.js";
 
 /**
- * @param {{store: import("./resilient-call.js").Store,
- *          session: ReturnType<typeof import("./resilient-call.js").createSession>,
- *          panel: ReturnType<typeof import("../views/step-panel.js").bindPanel>,
- *          svg: SVGSVGElement, speed: () => number,
- *          onSelect: (sel: import("../views/network-view.js").Selection) => void,
+ * @param {{store: import("./resilient-call.js").Store, call: import("./resilient-call.js").Call,
+ *          frames: ReturnType<typeof import("../lib/frame-loop.js").createFrameLoop>,
  *          maxBatch: number, onWeights: () => Promise<void>}} ctx  maxBatch: the most points
  *   one step-through pass takes; onWeights: called after the weights or settings changed
+ *   (the plot and the pictures follow them)
  */
-export function createStepping({ store, session, panel, svg, speed, onSelect, maxBatch,
-                                 onWeights }) {
-  let view = null;
-  let drawnFor = "";
-  /** While a phase animates: the layer values are travelling into, or the update's tween. */
-  let anim = null;
-  /** Raised by interrupt(): running animations jump to their end and runUntil stops. */
+export function createStepping({ store, call, frames, maxBatch, onWeights }) {
+  /** Raised by interrupt(): a running animation jumps to its end and runUntil stops. */
   let generation = 0;
-  const stage = svg.parentElement ?? svg;
-  const stageSize = watchSize(stage, () => { if (!anim) render(); });
-  /** What was last drawn: the state, the animation's point, the stage's width, the window
-   * narrow or not. Drawing the same again would change nothing. */
-  let drawn = { state: null, at: "", width: 0, narrow: false };
-
-  /** Draws the network and the panel from the store, unless what they show is drawn. */
-  function render() {
-    const s = store.state;
-    const network = s.network;
-    if (!network) return;
-    const at = anim?.kind === "forward" ? `forward ${anim.layer}` : `t ${anim?.t ?? 1}`;
-    const narrow = window.innerWidth <= 1000;
-    if (s === drawn.state && at === drawn.at && stageSize.width === drawn.width
-        && narrow === drawn.narrow) return;
-    drawn = { state: s, at, width: stageSize.width, narrow };
-    const L = network.layers.length;
-    // One column on a narrow screen, or when the network is too wide to read beside the
-    // side column; then laid out anew for another shape, or when the width changes much.
-    const oneColumn = narrow || network.layers.length >= 6;
-    const switched = document.body.classList.contains("one-column") !== oneColumn;
-    document.body.classList.toggle("one-column", oneColumn);
-    // On a wide stage (a projector), laid out for less and drawn larger: bigger text. Its
-    // width as last laid out (no layout forced mid-frame), unless the columns just changed.
-    const stageWidth = (switched ? stage.clientWidth : stageSize.width) || 1000;
-    const width = stageWidth > 1100 ? stageWidth / Math.min(1.45, stageWidth / 1000) : stageWidth;
-    const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
-    if (drawnFor !== key) {
-      drawnFor = key;
-      view = drawNetwork(svg, network.layers, width, onSelect,
-                         (node) => store.apply("hovered", node));
-      labelsNote(network.layers);
-    }
-    const record = currentRecord(s.stepper);
-    const phase = currentPhase(s.stepper);
-    const pictures = s.pictures?.values ?? null;
-    if (anim?.kind === "forward") {
-      // While values travel into the layer, it is highlighted but its numbers are not shown.
-      view.render({ ...viewModel(network, record, { kind: "forward", layer: anim.layer - 1 },
-                                 s.selection), activeLayer: anim.layer, pictures });
-    } else {
-      view.render({ ...viewModel(network, record, phase, s.selection, anim?.t ?? 1), pictures });
-    }
-    const ex = explain(record, phase, s.selection, network.learning_rate, network);
-    if (s.playing && !phase) {
-      ex.narration = "Training: update after update, each on a batch of the training data " +
-        "(forward, backward and update, as in a Step); the plot and the loss follow. Pause to " +
-        "step through one by hand.";
-    }
-    const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
-    const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}`
-      : `Step ${network.step} · ${s.playing ? "Training" : "Ready"}`;
-    // Looking back: an older step, or a phase before the update of a step already applied
-    // (the drawing shows the weights from before it, the count the update).
-    const before = record?.trace.phase === "update" && phase?.kind !== "update";
-    const history = !atLiveStep(s.stepper) ? " · looking back (history)"
-      : before ? " · looking back, before this update" : "";
-    const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
-    panel.render({ ...ex, label, detail: `${updates}${history}`,
-                   editable: editableOf(s), canGoBack: planPrevious(s.stepper) !== null });
-  }
-
-  /** Says which weights are labelled only on demand (too many links to label them all). */
-  function labelsNote(layers) {
-    const L = layers.length;
-    const pairs = layers.slice(0, -1).map((_, k) => k).filter((k) => crowdedPair(layers, k))
-      .map((k) => `${layerWords(k, L)} and ${layerWords(k + 1, L)}`);
-    setText(/** @type {HTMLElement} */ (document.getElementById("labels-note")), pairs.length
-      ? `Between ${pairs.join(", and between ")} there are too many weights to label them ` +
-        "all: click a node to label its links, or a link to see its weight."
-      : "");
-  }
 
   /** Sets the selected weight or bias; the pending pass is recomputed with it. */
   async function editSelected(value) {
     const sel = store.state.selection;
     if (!sel || (sel.type === "node" && sel.l === 0)) return;
-    store.apply("edited", await session.call((id) => (sel.type === "link"
+    store.apply("edited", await call((id) => (sel.type === "link"
       ? api.setWeight(id, sel.k, sel.i, sel.j, value)
       : api.setBias(id, sel.l - 1, sel.j, value))));
     await onWeights();
@@ -119,15 +33,14 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     const plan = planNext(store.state.stepper);
     if (plan.type === "fetch") {
       const body = plan.call === "forward" ? takeBody() : null;
-      const update = await session.call((id) => (plan.call === "forward"
+      const update = await call((id) => (plan.call === "forward"
         ? api.forward(id, body) : api[plan.call](id)));
       store.apply("fetched", { plan, update });
-      layOutNow();
     } else {
       store.apply("moved", plan.cursor);
     }
     if (plan.type === "fetch" && plan.call === "update") {
-      await afterNextPaint();  // the new numbers first; the plot and pictures then
+      await frames.afterNextPaint();  // the new numbers first; the plot and pictures then
       await onWeights();
     }
     await animateCurrentPhase();
@@ -149,39 +62,34 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     if (plan.type !== "fetch" || plan.call !== "forward" || !plan.newRecord) {
       return runUntil((p) => p.kind === "update");
     }
-    const update = await session.call((id) => api.step(id, takeBody()));
+    const update = await call((id) => api.step(id, takeBody()));
     const last = store.state.stepper.phases.length - 1;
     store.apply("fetched", { plan: { ...plan, call: "update", cursor: { ...plan.cursor, phase: last } },
                              update });
-    layOutNow();
-    await afterNextPaint();  // the new numbers first; the plot and pictures then
+    await frames.afterNextPaint();  // the new numbers first; the plot and pictures then
     await onWeights();
     await animateCurrentPhase();
     return true;
   }
 
-  /** Animates the phase the stepper is at (none when it was cleared meanwhile: Play, Reset). */
+  /** Animates the phase the stepper is at (none when it was cleared meanwhile: Play, Reset):
+   * values travelling forward into a layer, gradients back into a hidden one, or the weights
+   * moving in the update. */
   async function animateCurrentPhase() {
     const phase = currentPhase(store.state.stepper);
     if (!phase) return;
-    const ms = TIMING.pulseMs / speed();
     const L = store.state.network.layers.length;
+    const kind = phase.kind === "forward" ? "forward"
+      : phase.kind === "backward" && phase.layer < L - 1 ? "backward"
+        : phase.kind === "update" ? "update" : null;
+    if (!kind) return;
+    const ms = (kind === "update" ? TIMING.tweenMs : TIMING.pulseMs) / store.state.speed;
     const mine = generation;
-    const stop = () => generation !== mine;
     try {
-      if (phase.kind === "forward") {
-        anim = { kind: "forward", layer: phase.layer };
-        render();
-        await view.pulse(phase.layer - 1, phase.layer, ms, stop);
-      } else if (phase.kind === "backward" && phase.layer < L - 1) {
-        await view.pulse(phase.layer + 1, phase.layer, ms, stop);
-      } else if (phase.kind === "update") {
-        await animate(TIMING.tweenMs / speed(), (t) => { anim = { kind: "update", t }; render(); },
-                      stop);
-      }
+      await frames.animate(ms, (t) => store.apply("animation", { kind, layer: phase.layer, t }),
+                           () => generation !== mine);
     } finally {
-      anim = null;
-      render();
+      store.apply("animation", null);
     }
   }
 
@@ -212,7 +120,7 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   }
 
   async function configure(changes) {
-    store.apply("recomputed", await session.call((id) => api.configure(id, changes)));
+    store.apply("recomputed", await call((id) => api.configure(id, changes)));
     await onWeights();
   }
 
@@ -220,8 +128,8 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
   async function resample(sample, index) {
     const pass = livePass(store.state);
     if (pass) {
-      let update = await session.call((id) => api.forward(id, sample));
-      if (pass.phase === "backward") update = await session.call((id) => api.backward(id));
+      let update = await call((id) => api.forward(id, sample));
+      if (pass.phase === "backward") update = await call((id) => api.backward(id));
       store.apply("sample", { sample, index });
       store.apply("recomputed", update);
     } else {
@@ -229,23 +137,13 @@ export function createStepping({ store, session, panel, svg, speed, onSelect, ma
     }
   }
 
-  /** Replays the pending pass on a re-created network, so that Next can go on. */
-  async function replayPass(id) {
-    const pass = livePass(store.state);
-    if (!pass) return;
-    await api.forward(id, pass.samples ? { samples: pass.samples.map(({ input, target }) =>
-      ({ input, target })) } : { input: pass.input, target: pass.target });
-    if (pass.phase === "backward") await api.backward(id);
-  }
-
   async function reset() {
-    store.apply("reset", await session.call((id) => api.reset(id)));
+    store.apply("reset", await call((id) => api.reset(id)));
   }
 
   return {
     /** Ends the running animation and the phases still to run, at once (Reset does). */
     interrupt() { generation += 1; },
-    render, next, previous, runUntil, wholeStep, configure, resample, replayPass, reset, editSelected,
-    get trace() { return currentRecord(store.state.stepper)?.trace ?? null; },
+    next, previous, runUntil, wholeStep, configure, resample, reset, editSelected,
   };
 }

@@ -1,27 +1,35 @@
 /**
- * The side tools: the gradient check, the next sample from the data, copying the link, and
- * exporting the network or the current trace; and the keyboard shortcuts.
+ * The side tools: the gradient check, the next sample from the data, the link to copy, and
+ * the network or the current trace as a file. What reaches the browser (a download, the
+ * clipboard) goes through `effects`, given by the entry module.
  */
 import { api } from "../server/api.js";
-import { download, traceToCsv } from "../lib/share.js";
+import { encodeHash, linkState } from "../state/link.js";
+import { currentRecord } from "../state/stepper.js";
+import { traceToCsv } from "../lib/trace-csv.js";
 
 /**
- * @param {{store: import("./resilient-call.js").Store,
- *          session: ReturnType<typeof import("./resilient-call.js").createSession>,
- *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
- *          setup: ReturnType<typeof import("./network-setup.js").createSetup>,
- *          showGradcheck: (check: object) => void}} ctx
+ * @typedef {{download: (name: string, text: string, type: string) => void,
+ *            copyText: (text: string) => Promise<void>, pageUrl: () => string}} Effects
+ *   pageUrl: the page's address without its hash
  */
-export function createTools({ store, session, stepping, setup, showGradcheck }) {
+
+/**
+ * @param {{store: import("./resilient-call.js").Store, call: import("./resilient-call.js").Call,
+ *          stepping: ReturnType<typeof import("./stepping.js").createStepping>,
+ *          table: import("../state/link.js").Prop[], effects: Effects}} ctx
+ */
+export function createTools({ store, call, stepping, table, effects }) {
+  const shownTrace = () => currentRecord(store.state.stepper)?.trace ?? null;
   return {
     /** On the pass shown (its weights before an update), or at Ready on the sample in
      * effect with the current weights, starting no pass. */
     async gradcheck() {
+      const trace = shownTrace();
       const sample = store.state.sample;
-      const check = await session.call((id) => (stepping.trace ? api.gradcheck(id)
-        : api.gradcheckOn(id, sample)));
-      const batch = stepping.trace?.samples?.length ?? 1;
-      showGradcheck(batch > 1 ? { ...check, batch } : check);
+      const check = await call((id) => (trace ? api.gradcheck(id) : api.gradcheckOn(id, sample)));
+      const batch = trace?.samples?.length ?? 1;
+      store.apply("gradcheck", batch > 1 ? { ...check, batch } : check);
     },
     /** The next point of the dataset becomes the sample of the step-by-step mode. */
     async nextSample() {
@@ -31,45 +39,23 @@ export function createTools({ store, session, stepping, setup, showGradcheck }) 
       await stepping.resample(points[index], index);
     },
     async copyLink() {
-      setup.saveHash();
-      await navigator.clipboard?.writeText(location.href).catch(() => {});
+      await effects.copyText(effects.pageUrl() + encodeHash(table, linkState(store.state)))
+        .catch(() => {});
       store.apply("note", "The link in the address bar now reproduces this network (its " +
                             "weights exactly), its settings, its data and its sample; the phase " +
                             "you are at is not kept: it opens at Ready.");
     },
     exportNetwork() {
-      download("backprop-network.json", JSON.stringify(setup.linkState(), null, 1),
-               "application/json");
+      effects.download("backprop-network.json", JSON.stringify(linkState(store.state), null, 1),
+                       "application/json");
     },
     /** @param {string} format "json" or "csv" */
     exportTrace(format) {
-      const trace = stepping.trace;
+      const trace = shownTrace();
       if (!trace) throw new Error("There is no pass to export: a trace is of one pass stepped " +
                                   "through (Next or Forward); Play trains without keeping one.");
-      if (format === "csv") download("backprop-trace.csv", traceToCsv(trace), "text/csv");
-      else download("backprop-trace.json", JSON.stringify(trace, null, 1), "application/json");
+      if (format === "csv") effects.download("backprop-trace.csv", traceToCsv(trace), "text/csv");
+      else effects.download("backprop-trace.json", JSON.stringify(trace, null, 1), "application/json");
     },
   };
-}
-
-const KEYS = { ArrowRight: "next", n: "next", ArrowLeft: "previous", p: "previous",
-               s: "step", f: "forward", b: "backward", u: "update" };
-
-/**
- * @param {(name: string) => void} onStep @param {() => void} onPlay
- */
-export function bindKeys(onStep, onPlay) {
-  document.addEventListener("keydown", (e) => {
-    // A key already handled (Enter or Space on a node or weight) is not a shortcut too.
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.target instanceof HTMLElement && e.target.closest("input, select, textarea")) return;
-    const name = KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
-    if (name) {
-      e.preventDefault();
-      onStep(name);
-    } else if (e.key === " " && !(e.target instanceof HTMLButtonElement)) {
-      e.preventDefault();
-      onPlay();
-    }
-  });
 }

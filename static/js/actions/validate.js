@@ -114,23 +114,27 @@ export function checkTraining(t, limits) {
   return ok(t);
 }
 
-/** Why cross entropy refuses the output activation `f`. @param {string} f */
-const needsSigmoid = (f) => "Cross entropy reads the output as a probability, so it needs a " +
-  `sigmoid output, not ${f.replace("_", " ")}: choose the sigmoid output first, or keep ` +
-  "the squared loss.";
+/** Why `loss` refuses the output activation `f`, when it needs `needed`.
+ * @param {string} loss @param {string} needed @param {string} f */
+const needsOutput = (loss, needed, f) => (loss === "cross_entropy"
+  ? "Cross entropy reads the output as a probability, so it needs a "
+  : `The ${loss.replace(/_/g, " ")} loss needs a `) +
+  `${needed.replace("_", " ")} output, not ${f.replace("_", " ")}: choose the ` +
+  `${needed.replace("_", " ")} output first, or keep the squared loss.`;
 
 /**
- * A change of the loss or the output activation, checked against the other one in force:
- * cross entropy needs a sigmoid output (the server refuses it too; said here first, without
- * a refused call). @param {{loss?:string, output_activation?:string}} changes
+ * A change of the loss or the output activation, checked against the other one in force: a
+ * loss that needs one output activation (from /api/options: cross entropy needs a sigmoid)
+ * is refused with another (the server refuses it too; said here first, without a refused
+ * call). @param {{loss?:string, output_activation?:string}} changes
  * @param {{loss:string, output_activation:string}} network the settings in force
+ * @param {{name:string, requires_output_activation?:string|null}[]} losses /api/options' losses
  */
-export function checkLossAndOutput(changes, network) {
+export function checkLossAndOutput(changes, network, losses) {
   const loss = changes.loss ?? network.loss;
   const output = changes.output_activation ?? network.output_activation;
-  if (loss === "cross_entropy" && output !== "sigmoid") {
-    return no(needsSigmoid(output));
-  }
+  const needed = losses.find((l) => l.name === loss)?.requires_output_activation;
+  if (needed && output !== needed) return no(needsOutput(loss, needed, output));
   return ok(changes);
 }
 
@@ -144,8 +148,8 @@ export function plainWords(detail) {
              (_, f, i) => `The ${f}'s value ${Number(i) + 1} must be a number.`)
     .replace(/^(input|target): List should have at least 1 item after validation, not 0$/,
              (_, f) => `The ${f} is empty: give it one number per ${f === "input" ? "input" : "output"} node.`)
-    .replace(/^(?:loss|output_activation): the cross_entropy loss needs a sigmoid output activation, not (\w+)$/,
-             (_, f) => needsSigmoid(f))
+    .replace(/^(?:loss|output_activation): the (\w+) loss needs a (\w+) output activation, not (\w+)$/,
+             (_, loss, needed, f) => needsOutput(loss, needed, f))
     .replace(/layers\[\d+\]: Input should be less than or equal to (\d+)/g,
              (_, n) => `a layer can have at most ${n} nodes`)
     .replace(/layers\[\d+\]: Input should be greater than or equal to (\d+)/g,

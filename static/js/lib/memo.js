@@ -15,18 +15,18 @@ export function differs(a, b) {
 }
 
 /**
- * @returns {(inputs: Record<string, unknown>) => boolean} true (and remembers `inputs`) when
- *   they differ from those of the last call that returned true; `forget()` makes the next
- *   call true
+ * @returns {((inputs: Record<string, unknown>) => boolean) & {forget: () => void}} true (and
+ *   remembers `inputs`) when they differ from those of the last call that returned true;
+ *   `forget()` makes the next call true
  */
 export function changeCheck() {
   /** @type {Record<string, unknown>|null} */
   let last = null;
+  /** @param {Record<string, unknown>} inputs */
   const check = (inputs) => {
     if (!differs(last, inputs)) return false;
     last = inputs;
     return true;
   };
-  check.forget = () => { last = null; };
-  return check;
+  return Object.assign(check, { forget: () => { last = null; } });
 }

@@ -1,28 +1,23 @@
 /**
- * An element's client size, kept up to date by a ResizeObserver, so that a drawing can read
- * it at any time without forcing a layout (reading clientWidth after changing the page makes
- * the browser lay it out at once, in the middle of a frame).
+ * An element's laid-out size, reported into the store as an intent ({type: "resized", name,
+ * width, height}) by a ResizeObserver, so that a view renders at the size it has from the
+ * state alone, and never reads a size (which would make the browser lay the page out at
+ * once, in the middle of a frame) while it renders.
  */
 
 /**
- * @param {Element} element
- * @param {(size: {width:number, height:number}) => void} [onChange] called once the
- *   observer reports a size other than the one last read (draw again with it)
- * @returns {{readonly width:number, readonly height:number}}
+ * @param {Element} element @param {string} name the size's name in state.sizes
+ * @param {(intent: {type:"resized", name:string, width:number, height:number}) => void} dispatch
  */
-export function watchSize(element, onChange = () => {}) {
-  /** @type {{width:number, height:number}|null} */
-  let size = null;
-  const read = () => ({ width: element.clientWidth, height: element.clientHeight });
-  new ResizeObserver(() => {
-    const next = read();  // laid out already: the observer runs after layout
-    const changed = !size || next.width !== size.width || next.height !== size.height;
-    size = next;
-    if (changed) onChange(next);
-  }).observe(element);
-  return {
-    // Before the observer's first report (a drawing made at once), read once.
-    get width() { return (size ??= read()).width; },
-    get height() { return (size ??= read()).height; },
+export function reportSize(element, name, dispatch) {
+  let last = "";
+  const report = () => {
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    if (`${width}x${height}` === last) return;
+    last = `${width}x${height}`;
+    dispatch({ type: "resized", name, width, height });
   };
+  new ResizeObserver(report).observe(element);  // runs after layout: no layout forced
+  report();
 }

@@ -118,3 +118,36 @@ export function decodeHash(table, hash) {
   }
   return { state, problems };
 }
+
+/**
+ * The full description of the network as it stands, to re-create or share it.
+ * @param {import("./store.js").State} s
+ */
+export function describe(s) {
+  const n = s.network;
+  return {
+    layers: n.layers, activation: n.activation, output_activation: n.output_activation,
+    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed,
+    weights: s.initial.weights, biases: s.initial.biases,
+    current_weights: n.weights, current_biases: n.biases, step: n.step,
+  };
+}
+
+/**
+ * How to ask the server for the dataset again: a built-in one by its spec, own points as
+ * they are. @param {import("./store.js").State} s
+ */
+export function datasetSpec(s) {
+  const data = s.dataset;
+  if (!data) return null;
+  if (data.name) return s.datasetSpec;
+  const points = [...data.train, ...data.test];
+  return points.length ? { points, test_fraction: data.test.length / points.length } : null;
+}
+
+/** Everything that makes this view: network, dataset, training settings, sample.
+ * @param {import("./store.js").State} s @returns {LinkState} */
+export function linkState(s) {
+  return { network: { ...describe(s), samples_trained: s.samplesTrained },
+           dataset: datasetSpec(s), training: s.training, sample: s.sample };
+}

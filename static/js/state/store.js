@@ -13,18 +13,31 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  * @typedef {{name:string, size:number, noise:number, seed:number, test_fraction:number}} DatasetSpec
  * @typedef {{batch_size:number|null, steps_per_frame?:number|null}} TrainingSettings  (λ is the network's own: network.l2)
  * @typedef {{step:number, train:number, test:number|null}} LossPoint
+ * @typedef {{kind:"forward"|"backward"|"update", layer:number|null, t:number}} Animation
+ *   a phase under way: values travelling into `layer` (forward), gradients travelling back
+ *   from layer + 1 into `layer` (backward), or the weights moving (update); t from 0 to 1
+ * @typedef {{check:any, networkId:string, weightsKey:string}} GradientCheck
+ *   the last gradient check, and the network and weights it was of
+ * @typedef {{grid:any, path:number[][], pairKey:string}|null} LandscapeGrid
+ *   the server's E over the grid, and the path of (a, b) the updates took, while the pair
+ *   stays the same
  * @typedef {{
+ *   ready: boolean, pending: number, actionsDone: number, busy: boolean,
  *   network: NetworkState|null, initial: {weights:number[][][], biases:number[][]}|null,
  *   dataset: import("../server/api.js").Dataset|null, datasetSpec: DatasetSpec|null,
  *   training: TrainingSettings, samplesTrained: number, epoch: number, losses: LossPoint[],
  *   sample: Sample, sampleIndex: number, stepper: import("./stepper.js").Stepper,
  *   selection: import("../views/network-view.js").Selection|null,
  *   plotted: {layer:number, node:number}|null,
- *   func: import("../server/api.js").FunctionOut|null, playing: boolean, status: string,
- *   statusKind: "error"|"note",
+ *   func: import("../server/api.js").FunctionOut|null, playing: boolean,
+ *   transport: "websocket"|"http"|null, speed: number, animation: Animation|null,
+ *   status: string, statusKind: "error"|"note",
  *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
  *   pictures: {inputs:number, values:any[][]}|null, hovered: {layer:number, node:number}|null,
  *   landscape: {a:object, b:object, over:"sample"|"train"}|null,
+ *   landscapeGrid: LandscapeGrid, landscapeNote: string,
+ *   gradcheck: GradientCheck|null,
+ *   sizes: Record<string, {width:number, height:number}>,
  * }} State
  */
 
@@ -44,11 +57,14 @@ export function defaultLandscape(layers) {
 /** @param {TrainingSettings} training @returns {State} */
 export function initialState(training) {
   return {
+    ready: false, pending: 0, actionsDone: 0, busy: false,
     network: null, initial: null, dataset: null, datasetSpec: null, training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
+    transport: null, speed: 1, animation: null,
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
-    hovered: null, landscape: null,
+    hovered: null, landscape: null, landscapeGrid: null, landscapeNote: "", gradcheck: null,
+    sizes: {},
   };
 }
 
@@ -109,7 +125,8 @@ export function reduce(s, action, p) {
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
                gradientSizes: null,
                sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1,
-               landscape: p.landscape ?? defaultLandscape(network.layers) };
+               landscape: p.landscape ?? defaultLandscape(network.layers),
+               landscapeGrid: null, landscapeNote: "", animation: null };
     }
     case "recovered":  // p: Update of the re-created network (a new id)
       return { ...s, network: merged(s, p) };
@@ -144,11 +161,12 @@ export function reduce(s, action, p) {
     }
     case "reset":  // p: Update of the reset network
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
-               samplesTrained: 0, epoch: 0, losses: [], gradientSizes: null };
+               samplesTrained: 0, epoch: 0, losses: [], gradientSizes: null, animation: null };
     case "trained": {  // p: Update of a training call
       const t = p.training;
       if (t.samples_trained < s.samplesTrained) return s;  // overtaken by a later answer
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
+               animation: null,
                samplesTrained: t.samples_trained, epoch: t.epoch, func: p.func ?? s.func,
                gradientSizes: t.gradient_sizes ?? s.gradientSizes,
                pictures: t.functions ?? s.pictures,
@@ -180,6 +198,29 @@ export function reduce(s, action, p) {
     }
     case "landscape":  // p: {a?, b?, over?}
       return { ...s, landscape: { ...s.landscape, ...p } };
+    case "landscape-grid": {  // p: {grid, pairKey}: E over the grid; or {note}: none, and why
+      if (!p.grid) return { ...s, landscapeGrid: null, landscapeNote: p.note ?? "" };
+      const before = s.landscapeGrid?.pairKey === p.pairKey ? s.landscapeGrid.path : [];
+      const path = [...before, [p.grid.current.a, p.grid.current.b]].slice(-400);
+      return { ...s, landscapeGrid: { grid: p.grid, path, pairKey: p.pairKey }, landscapeNote: "" };
+    }
+    case "gradcheck":  // p: the API's gradient check, of the network as it stands now
+      return { ...s, gradcheck: { check: p, networkId: s.network.id,
+                                  weightsKey: checkedKey(s.network) } };
+    case "animation":  // p: Animation, or null when the phase has arrived
+      return { ...s, animation: p };
+    case "speed":
+      return { ...s, speed: p };
+    case "transport":  // p: how Play trains now ("websocket", "http"), or null: stopped
+      return { ...s, transport: p };
+    case "pending":  // p: +1 an action queued, −1 one finished
+      return { ...s, pending: s.pending + p, actionsDone: s.actionsDone + (p < 0 ? 1 : 0) };
+    case "busy":
+      return { ...s, busy: Boolean(p) };
+    case "ready":
+      return { ...s, ready: true };
+    case "resized":  // p: {name, width, height}: an element's size, as laid out
+      return { ...s, sizes: { ...s.sizes, [p.name]: { width: p.width, height: p.height } } };
     case "pictures":  // p: every node's output over the domain (GET /functions), or null
       return { ...s, pictures: p };
     case "hovered":  // p: {layer, node} of a node pointed at, or null
@@ -196,6 +237,11 @@ export function reduce(s, action, p) {
       throw new Error(`unknown action ${action}`);
   }
 }
+
+/** What a gradient check depends on: the weights and settings it was run with.
+ * @param {NetworkState} n */
+export const checkedKey = (n) => JSON.stringify([n.step, n.weights, n.biases, n.activation,
+                                                 n.output_activation, n.loss, n.l2]);
 
 /** @param {State} state */
 export function createStore(state) {

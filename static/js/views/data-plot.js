@@ -6,7 +6,6 @@
 import { colour, rgbOf } from "../lib/colours.js";
 import { PLOT } from "../lib/config.js";
 import { changeCheck, differs } from "../lib/memo.js";
-import { watchSize } from "../lib/size.js";
 
 /**
  * @param {HTMLCanvasElement} canvas
@@ -19,10 +18,7 @@ export function createPlot(canvas, domain, onPoint) {
   const [lo, hi] = domain;
   const [ylo, yhi] = PLOT.curveRange;
   let last = { dataset: null, func: null, inputs: 1 };
-  let drawn = false;
   let size = 0;
-  // Its CSS width, kept by an observer (no layout forced mid-frame); drawn again on a change.
-  const box = watchSize(canvas, () => { if (drawn) draw(last); });
 
   const toX = (v) => ((v - lo) / (hi - lo)) * size;
   const toY = (v, inputs) => (inputs === 1 ? (1 - (v - ylo) / (yhi - ylo)) * size
@@ -142,13 +138,12 @@ export function createPlot(canvas, domain, onPoint) {
   /**
    * @param {{dataset: import("../server/api.js").Dataset|null,
    *          func: import("../server/api.js").FunctionOut|null, inputs: number,
-   *          marker?: {input:number[], target:number[]}|null}} state
-   *   marker: the sample being stepped through, ringed
+   *          marker?: {input:number[], target:number[]}|null, width:number}} state
+   *   marker: the sample being stepped through, ringed; width: the canvas's CSS width
    */
   function draw(state) {
     last = state;
-    drawn = true;
-    const width = box.width || PLOT.size;  // not laid out yet (0): drawn at the default size
+    const width = state.width || PLOT.size;  // not laid out yet (0): drawn at the default size
     // Drawn again only when something it shows changed (the values, not their wrapper).
     if (!changed({ dataset: state.dataset, values: state.func?.values, inputs: state.inputs,
                    marker: state.marker ? JSON.stringify(state.marker) : "", width })) return;
@@ -189,7 +184,7 @@ export function createPlot(canvas, domain, onPoint) {
   }
 
   canvas.addEventListener("click", (e) => {
-    const box = canvas.getBoundingClientRect();
+    const box = canvas.getBoundingClientRect();  // at the click, not while rendering
     const px = e.clientX - box.left;
     const py = e.clientY - box.top;
     if (e.altKey) {

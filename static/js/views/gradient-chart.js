@@ -4,16 +4,9 @@
  * sigmoids) and exploding ones (large weights) show as a slope across the layers.
  */
 import { fmt, superscript as sup } from "../lib/format.js";
+import { byId as $ } from "../lib/dom.js";
 import { el, setAttr, setText } from "../lib/svg.js";
-
-/** Mean |∂E/∂w| per layer of weights, from a trace after its backward pass (else null). */
-export function gradientSizes(trace) {
-  if (!trace || trace.phase === "forward") return null;
-  return trace.weights.map((m) => {
-    const all = m.flat().map((w) => Math.abs(w.dE_dw ?? 0));
-    return all.reduce((s, g) => s + g, 0) / all.length;
-  });
-}
+import { currentRecord } from "../state/stepper.js";
 
 /** One sentence on the trend from the output back to the first layer. @param {number[]} sizes */
 export function describeSizes(sizes) {
@@ -130,4 +123,17 @@ export function createGradientView(svg, caption) {
       setText(caption, chart.caption);
     },
   };
+}
+
+/** The gradient sizes the server sent: of the pass shown once it has gone backward, else of
+ * the last training call. @param {import("../state/store.js").State} s */
+export function shownSizes(s) {
+  return currentRecord(s.stepper)?.trace.gradient_sizes ?? s.gradientSizes;
+}
+
+/** mount → render(state). */
+export function mountGradientChart() {
+  const chart = createGradientView($("gradient-sizes"), $("gradient-caption"));
+  /** @param {import("../state/store.js").State} s */
+  return (s) => chart.draw(shownSizes(s) ?? null);
 }

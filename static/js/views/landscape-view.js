@@ -4,11 +4,9 @@
  * point, the negative-gradient arrow there, and the path the updates took. Over the current
  * sample or the whole training set.
  */
-import { api } from "../server/api.js";
 import { colour, rgbOf } from "../lib/colours.js";
 import { fmt } from "../lib/format.js";
 import { symbolText } from "../explain/notation.js";
-import { watchSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
 
 /** Every weight and bias of `layers`, as the API names them, with a reader's label. */
@@ -27,22 +25,12 @@ export function parameters(layers) {
   return out;
 }
 
-/** The current value of a parameter in a network's state. */
-export function valueOf(network, ref) {
-  return ref.kind === "weight" ? network.weights[ref.k][ref.i][ref.j] : network.biases[ref.k][ref.j];
-}
-
 /**
  * @param {{canvas:HTMLCanvasElement, scale:HTMLCanvasElement, caption:HTMLElement}} els
  */
 export function createLandscape({ canvas, scale, caption }) {
   const ctx = canvas.getContext("2d");
   const sctx = scale.getContext("2d");
-  let last = null;      // the last grid the server sent
-  // Sizes kept by an observer (no layout forced in the middle of a frame); drawn again when
-  // they change.
-  const box = watchSize(canvas, () => draw());
-  const scaleBox = watchSize(scale, () => draw());
   /** Sets a canvas's pixel size, only when it changes (each setting makes a new bitmap). */
   const fit = (c, w, h) => {
     if (c.width !== w || c.height !== h) {
@@ -50,27 +38,15 @@ export function createLandscape({ canvas, scale, caption }) {
       c.height = h;
     }
   };
-  let path = [];        // (a, b) after each update, while the pair stays the same
-  let pairKey = "";
 
-  /** Fetches E over the grid for `request` ({a, b, over}) and draws it. */
-  async function load(session, request) {
-    const key = JSON.stringify([request.a, request.b, request.over]);
-    if (key !== pairKey) {
-      pairKey = key;
-      path = [];
-    }
-    last = await session.call((id) => api.landscape(id, { ...request, resolution: 41, span: 2 }));
-    path.push([last.current.a, last.current.b]);
-    if (path.length > 400) path = path.slice(-400);
-    draw();
-    return last;
-  }
-
-  function draw() {
-    if (!last) return;
+  /**
+   * Draws E over the grid, the path of the updates and the −gradient arrow.
+   * @param {any} last the server's grid @param {number[][]} path (a, b) after each update
+   * @param {number} size the canvas's CSS width @param {number} sw the scale's CSS width
+   */
+  function draw(last, path, size, sw) {
     const n = last.a_values.length;
-    const size = box.width || 320;
+    size ||= 320;
     const ratio = window.devicePixelRatio || 1;
     fit(canvas, Math.round(size * ratio), Math.round(size * ratio));
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -116,7 +92,7 @@ export function createLandscape({ canvas, scale, caption }) {
     ctx.arc(X(a), Y(b), 5, 0, 2 * Math.PI);
     ctx.fill();
     // the colour scale, low E to high E
-    const sw = scaleBox.width || 200;
+    sw ||= 200;
     fit(scale, Math.round(sw * ratio), Math.round(12 * ratio));
     sctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     sctx.clearRect(0, 0, sw, 12);
@@ -132,9 +108,6 @@ export function createLandscape({ canvas, scale, caption }) {
 
   /** Nothing drawn: no surface stands for a pass or data that are gone. */
   function clear() {
-    last = null;
-    path = [];
-    pairKey = "";
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     sctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -142,5 +115,5 @@ export function createLandscape({ canvas, scale, caption }) {
     scale.setAttribute("aria-label", "colour scale of E (nothing drawn)");
   }
 
-  return { load, draw, clear, get last() { return last; } };
+  return { draw, clear };
 }

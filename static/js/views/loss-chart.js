@@ -2,7 +2,6 @@
 import { colour } from "../lib/colours.js";
 import { changeCheck } from "../lib/memo.js";
 import { simplify } from "../lib/polyline.js";
-import { watchSize } from "../lib/size.js";
 
 /** @param {HTMLCanvasElement} canvas */
 export function createLossChart(canvas) {
@@ -11,22 +10,18 @@ export function createLossChart(canvas) {
   // browser compute the page's style at once, mid-frame; on an OffscreenCanvas it does not.
   /** @type {OffscreenCanvasRenderingContext2D|null} */
   let ctx = null;
-  /** @type {import("../state/store.js").LossPoint[]|null} */
-  let shown = null;
-  // Its CSS size, kept by an observer (no layout forced mid-frame); drawn again on a change.
-  const box = watchSize(canvas, () => { if (shown) draw(shown); });
 
   const changed = changeCheck();
   // The font is parsed when set: set once per context.
   let fontSet = false;
 
   /** @param {import("../state/store.js").LossPoint[]} points from the store (a new array when they
-   * change: drawn again only then, or at a new size) */
-  function draw(points) {
-    shown = points;
+   * change: drawn again only then, or at a new size)
+   * @param {{width:number, height:number}|undefined} box the canvas's CSS size */
+  function draw(points, box) {
     const ratio = window.devicePixelRatio || 1;
-    const w = box.width || 320;
-    const h = box.height || 160;
+    const w = box?.width || 320;
+    const h = box?.height || 160;
     if (!changed({ points, w, h, ratio })) return;
     if (canvas.width !== Math.round(w * ratio) || !ctx) {
       canvas.width = Math.round(w * ratio);

@@ -2,15 +2,17 @@
  * The network as SVG: laid out for its shape and the width it gets (layout.js), drawn once,
  * then only restyled and relabelled. Each node is a card that holds all its numbers; each
  * weight's label sits on its link, clear of every node and other label.
- * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (as in shared/API.md);
- * name-of-{id} and name-of-{id}-{n} for the parts of a button's accessible name.
+ * Stable ids: node-{l}-{j}, link-{k}-{i}-{j}, link-label-{k}-{i}-{j} (the indices of
+ * docs/api.md); name-of-{id} and name-of-{id}-{n} for the parts of a button's accessible
+ * name. mount → render(state): laid out anew for another shape or width, else restyled.
  */
-import { animate } from "../lib/animation.js";
 import { GEOMETRY } from "../lib/config.js";
 import { fmt, subscript } from "../lib/format.js";
-import { fitNetwork, placeLabels, SIZES } from "./network-layout.js";
+import { crowdedPair, fitNetwork, placeLabels, SIZES } from "./network-layout.js";
 import { createPicture } from "./node-picture.js";
-import { symbolText } from "../explain/notation.js";
+import { layerWords, symbolText } from "../explain/notation.js";
+import { drawingOf } from "../explain/step-view.js";
+import { changeCheck } from "../lib/memo.js";
 import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
 
 /**
@@ -183,25 +185,90 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     errorBox.classList.toggle("active", m.phaseKind === "error" || after !== null);
   }
 
+  /** @type {{key:string, dots:{a:any, b:any, dot:SVGElement}[]}|null} */
+  let travelling = null;
+
   /**
-   * Dots travelling along every link between layer `from` and layer `to` (adjacent layers,
-   * either direction); `stop()` true ends them at once.
-   * @param {number} from @param {number} to @param {number} ms @param {() => boolean} [stop]
-   * @returns {Promise<void>}
+   * Dots along every link between layer `from` and layer `to` (adjacent layers, either
+   * direction), at `t` (0 … 1) of the way; none when `from` is null.
+   * @param {number|null} from @param {number} [to] @param {number} [t]
    */
-  function pulse(from, to, ms, stop) {
-    const dots = links[Math.min(from, to)].flat().map((e) => {
-      const [a, b] = from < to ? [e.from, e.to] : [e.to, e.from];
-      return { a, b, dot: el("circle", { class: `pulse ${from < to ? "fwd" : "bwd"}`, r: 6,
-                                         cx: a.x, cy: a.y }, pulseLayer) };
-    });
-    return animate(ms, (t) => {
-      for (const { a, b, dot } of dots) {
-        dot.setAttribute("cx", String(a.x + (b.x - a.x) * t));
-        dot.setAttribute("cy", String(a.y + (b.y - a.y) * t));
-      }
-    }, stop).then(() => dots.forEach(({ dot }) => dot.remove()));
+  function pulse(from, to = 0, t = 0) {
+    const key = from === null ? "" : `${from}>${to}`;
+    if (travelling?.key !== key) {
+      travelling?.dots.forEach(({ dot }) => dot.remove());
+      travelling = from === null ? null : {
+        key,
+        dots: links[Math.min(from, to)].flat().map((e) => {
+          const [a, b] = from < to ? [e.from, e.to] : [e.to, e.from];
+          return { a, b, dot: el("circle", { class: `pulse ${from < to ? "fwd" : "bwd"}`, r: 6,
+                                             cx: a.x, cy: a.y }, pulseLayer) };
+        }),
+      };
+    }
+    for (const { a, b, dot } of travelling?.dots ?? []) {
+      dot.setAttribute("cx", String(a.x + (b.x - a.x) * t));
+      dot.setAttribute("cy", String(a.y + (b.y - a.y) * t));
+    }
   }
 
   return { render, pulse, layout: lay };
+}
+
+/** Whether the page is laid out in one column: a narrow window, or a network too wide to
+ * read beside the side column. @param {import("../state/store.js").State} s */
+export function oneColumn(s) {
+  return (s.sizes.viewport?.width ?? 1400) <= 1000 || (s.network?.layers.length ?? 0) >= 6;
+}
+
+/** Says which weights are labelled only on demand (too many links to label them all).
+ * @param {number[]} layers */
+export function labelsNote(layers) {
+  const L = layers.length;
+  const pairs = layers.slice(0, -1).map((_, k) => k).filter((k) => crowdedPair(layers, k))
+    .map((k) => `${layerWords(k, L)} and ${layerWords(k + 1, L)}`);
+  return pairs.length
+    ? `Between ${pairs.join(", and between ")} there are too many weights to label them ` +
+      "all: click a node to label its links, or a link to see its weight."
+    : "";
+}
+
+/**
+ * @param {SVGSVGElement} svg @param {HTMLElement} note the note on labels shown on demand
+ * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
+ */
+export function mountNetworkView(svg, note, dispatch) {
+  const stage = /** @type {HTMLElement} */ (svg.parentElement);
+  const report = () => dispatch({ type: "resized", name: "stage", width: stage.clientWidth,
+                                  height: stage.clientHeight });
+  new ResizeObserver(report).observe(stage);
+  report();
+  /** @type {ReturnType<typeof drawNetwork>|null} */
+  let view = null;
+  let drawnFor = "";
+  const changed = changeCheck();
+
+  /** @param {import("../state/store.js").State} s */
+  return function render(s) {
+    const network = s.network;
+    if (!network) return;
+    const stageWidth = s.sizes.stage?.width || 1000;
+    // On a wide stage (a projector), laid out for less and drawn larger: bigger text.
+    const width = stageWidth > 1100 ? stageWidth / Math.min(1.45, stageWidth / 1000) : stageWidth;
+    const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
+    if (drawnFor !== key) {
+      drawnFor = key;
+      changed.forget();
+      view = drawNetwork(svg, network.layers, width, (sel) => dispatch({ type: "select", selection: sel }),
+                         (node) => dispatch({ type: "hover", node }));
+      setText(note, labelsNote(network.layers));
+    }
+    if (!changed({ network, stepper: s.stepper, selection: s.selection, pictures: s.pictures,
+                   animation: s.animation })) return;
+    view.render(drawingOf(s));
+    const a = s.animation;
+    if (a && a.t < 1 && a.kind === "forward") view.pulse(a.layer - 1, a.layer, a.t);
+    else if (a && a.t < 1 && a.kind === "backward") view.pulse(a.layer + 1, a.layer, a.t);
+    else view.pulse(null);
+  };
 }

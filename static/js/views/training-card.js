@@ -1,32 +1,25 @@
 /**
- * The training, gradient-check and sharing cards: every DOM lookup for them, the plot and
- * the loss chart drawn from the store, and the learner's actions reported through handlers.
- * Controls store nothing: `sync` sets each to the value in effect.
+ * The training card and the keep-and-share card: the dataset's controls, Play, the plot of
+ * the data and the network's output, the fit's numbers, the loss chart and the counters; the
+ * link, the exports and the shape. mount → render(state); what the learner does goes to
+ * `dispatch`. Controls store nothing: each render sets them to the value in effect.
  */
-import { byId } from "../lib/dom.js";
-import { fmt, sci } from "../lib/format.js";
+import { byId as $ } from "../lib/dom.js";
+import { fmt } from "../lib/format.js";
+import { changeCheck } from "../lib/memo.js";
+import { reportSize } from "../lib/size.js";
+import { setText } from "../lib/svg.js";
 import { fitOn } from "../explain/fit.js";
-import { createGradientView, gradientSizes } from "./gradient-chart.js";
-import { createLossChart } from "./loss-chart.js";
-import { symbolText } from "../explain/notation.js";
 import { currentRecord } from "../state/stepper.js";
 import { createPlot } from "./data-plot.js";
-import { setText } from "../lib/svg.js";
-
-const $ = byId;
+import { createLossChart } from "./loss-chart.js";
 
 /**
- * @param {{onPlay:()=>void, onDataset:(spec:import("../state/store.js").DatasetSpec)=>void,
- *          onTrainingSettings:(t:import("../state/store.js").TrainingSettings)=>void,
- *          onL2:(l2:number)=>void,
- *          onGradcheck:()=>void, onCopyLink:()=>void, onExport:()=>void,
- *          onImport:(file:File)=>void, onExportTrace:(format:string)=>void,
- *          onRebuild:(text:string)=>void, onNextSample:()=>void,
- *          onPoint:(event:any)=>void}} handlers
+ * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
  * @param {{datasets:{name:string, inputs:number}[], limits:any}} options
  *   the built-in datasets and the plot domain (from /api/options)
  */
-export function bindTrainingPanel(handlers, options) {
+export function mountTrainingCard(dispatch, options) {
   const datasets = options.datasets;
   const select = $("dataset");
   const none = document.createElement("option");
@@ -55,6 +48,7 @@ export function bindTrainingPanel(handlers, options) {
   $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
     `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes. Rebuilding ` +
     "starts new weights and keeps the settings and the data.";
+  // What the learner typed or chose (the controls' own values: the intent's content).
   const number = (id) => Number($(id).value);
   const spec = () => ({ name: select.value, noise: number("noise"), size: number("data-size"),
                         seed: number("data-seed"), test_fraction: number("test-fraction") });
@@ -65,42 +59,39 @@ export function bindTrainingPanel(handlers, options) {
              steps_per_frame: speed === "max" ? null : Number(speed) };
   };
 
-  $("btn-play").addEventListener("click", () => handlers.onPlay());
+  const on = (id, event, intent) => $(id).addEventListener(event, () => dispatch(intent()));
+  on("btn-play", "click", () => ({ type: "play" }));
   // New data: the same kind of data, drawn again (the next seed).
-  $("btn-new-data").addEventListener("click", () => handlers.onDataset({ ...spec(),
-                                                                          seed: spec().seed + 1 }));
+  on("btn-new-data", "click", () => ({ type: "dataset", spec: { ...spec(), seed: spec().seed + 1 } }));
   for (const id of ["dataset", "noise", "data-size", "data-seed", "test-fraction"]) {
-    $(id).addEventListener("change", () => handlers.onDataset(spec()));
+    on(id, "change", () => ({ type: "dataset", spec: spec() }));
   }
-  $("batch-size").addEventListener("change", () => handlers.onTrainingSettings(settings()));
-  $("play-speed").addEventListener("change", () => handlers.onTrainingSettings(settings()));
-  $("l2").addEventListener("change", () => handlers.onL2(number("l2")));
-  $("btn-gradcheck").addEventListener("click", () => handlers.onGradcheck());
-  $("btn-copy-link").addEventListener("click", () => handlers.onCopyLink());
-  $("btn-export").addEventListener("click", () => handlers.onExport());
-  $("btn-export-trace-json").addEventListener("click", () => handlers.onExportTrace("json"));
-  $("btn-export-trace-csv").addEventListener("click", () => handlers.onExportTrace("csv"));
-  $("btn-next-sample").addEventListener("click", () => handlers.onNextSample());
+  on("batch-size", "change", () => ({ type: "training", settings: settings() }));
+  on("play-speed", "change", () => ({ type: "training", settings: settings() }));
+  on("l2", "change", () => ({ type: "settings", changes: { l2: number("l2") } }));
+  on("btn-copy-link", "click", () => ({ type: "copy-link" }));
+  on("btn-export", "click", () => ({ type: "export" }));
+  on("btn-export-trace-json", "click", () => ({ type: "export-trace", format: "json" }));
+  on("btn-export-trace-csv", "click", () => ({ type: "export-trace", format: "csv" }));
+  on("btn-rebuild", "click", () => ({ type: "rebuild", text: $("layers-input").value }));
   $("import-file").addEventListener("change", (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);
     const file = input.files?.[0];
-    if (file) handlers.onImport(file);  // read inside the action, so that it counts as pending
+    if (file) dispatch({ type: "import", file });  // read inside the action: it counts as pending
     input.value = "";
   });
   // The keyboard's way to add a point, beside clicking the plot.
   $("point-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const input = $("point-input").value.split(/[,\s]+/).filter(Boolean).map(Number);
-    handlers.onPoint({ kind: "add", input, target: [Number($("point-target").value)] });
+    dispatch({ type: "point", event: { kind: "add", input, target: [Number($("point-target").value)] } });
   });
-  $("btn-rebuild").addEventListener("click", () => handlers.onRebuild($("layers-input").value));
   const plot = createPlot($("data-plot"), options.limits.plot_domain,
-                          (event) => handlers.onPoint(event));
+                          (event) => dispatch({ type: "point", event }));
+  reportSize($("data-plot"), "plot", dispatch);
   const chart = createLossChart($("loss-chart"));
-  const gradients = createGradientView($("gradient-sizes"), $("gradient-caption"));
+  reportSize($("loss-chart"), "loss-chart", dispatch);
   // The fit over every point costs a forward pass each: during Play, at most 4 times a second.
-  // Computed again when the network (its weights or settings) or the data changed: the
-  // store replaces either object whenever it changes.
   /** @type {{at:number, network:any, dataset:any, value:any[]}} */
   let fitted = { at: -Infinity, network: null, dataset: null, value: [] };
   const fit = (s) => {
@@ -112,114 +103,72 @@ export function bindTrainingPanel(handlers, options) {
     }
     return fitted.value;
   };
+  const controlsChanged = changeCheck();
 
-  let shownNetwork = null;  // the network whose controls are shown
-  /** The gradient check shown: the network it was run on, and that network's weights and
-   * settings then ("" until the next sync after it); null when none is shown.
-   * @type {{id:string|null, with:string}|null} */
-  let checked = null;
-  /** @param {any} n the network */
-  const checkedState = (n) => JSON.stringify([n.step, n.weights, n.biases, n.activation,
-                                              n.output_activation, n.loss, n.l2]);
-  /** The check's numbers hidden, and why. @param {string} why */
-  const outOfDate = (why) => {
-    checked = null;
-    $("gradcheck-table").hidden = true;
-    setText($("gradcheck-summary"), why);
+  /** @param {HTMLInputElement|HTMLSelectElement} control @param {string} value */
+  const show = (control, value) => {
+    if (control.value !== value) control.value = value;
   };
 
-  return {
-    /** Every control set to the value in effect. @param {import("../state/store.js").State} s */
-    sync(s) {
-      shownNetwork = s.network?.id ?? null;
-      if (checked && s.network) {
-        if (checked.id !== shownNetwork) {
-          outOfDate("");  // another network (rebuilt, imported, a preset): nothing to say of it
-        } else if (checked.with === "") {
-          checked.with = checkedState(s.network);
-        } else if (checkedState(s.network) !== checked.with) {
-          outOfDate("The weights or settings have changed since the last check: check again " +
-                    "to compare backprop with the current ones.");
-        }
-      }
-      const d = s.datasetSpec;
-      setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
-      select.value = s.dataset?.name ? s.dataset.name : "";
-      if (d) {
-        $("noise").value = String(d.noise);
-        $("data-size").value = String(d.size);
-        $("data-seed").value = String(d.seed);
-        $("test-fraction").value = String(d.test_fraction);
-      }
-      const t = s.training;
-      $("batch-size").value = t.batch_size === null ? "full" : String(t.batch_size);
-      $("play-speed").value = t.steps_per_frame == null ? "max" : String(t.steps_per_frame);
-      if (s.network) $("l2").value = String(s.network.l2 ?? 0);
-      if (s.network) $("layers-input").value = s.network.layers.join("-");
-      this.draw(s);
-    },
-    /** The plot, the chart, the counter and Play's label. @param {import("../state/store.js").State} s */
-    draw(s) {
-      const n = s.network;
-      const inputs = n.layers[0];
-      // A node pointed at shows its own picture, enlarged; else the plotted node's output.
-      const t = s.plotted;
-      const same = s.hovered && t && s.hovered.layer === t.layer && s.hovered.node === t.node;
-      const h = same ? null : s.hovered;
-      const own = h && s.pictures
-        ? /** @type {any} */ ({ values: s.pictures.values[h.layer][h.node] }) : null;
-      const trace = currentRecord(s.stepper)?.trace;
-      const marker = trace ? { input: trace.input, target: trace.target } : null;
-      plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker });
-      if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
-      const [train, test] = fit(s);
-      const pct = (a) => `${Math.round(a * 1000) / 10}%`;
-      setText($("fit-numbers"), train.loss === null ? ""
-        : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +
-          (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
-            (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`)));
-      chart.draw(s.losses);
-      gradients.draw(gradientSizes(currentRecord(s.stepper)?.trace) ?? s.gradientSizes);
-      setText($("plot-caption"), inputs > 2
-        ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
-        : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
-        : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
-              " (click it again for the network's output)"
-        : "Showing the network's output y over the data");
-      setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
-        `${s.samplesTrained.toLocaleString("en")} samples trained`);
-      const points = s.dataset?.train.length ?? 0;
-      setText($("epoch-note"), points
-        ? `An epoch is one pass over all ${points} training points, in a new shuffled order ` +
-          "each time."
-        : "There are no training points yet: choose a dataset, or add points below.");
-      setText($("btn-play"), s.playing ? "Pause" : "Play");
-      $("btn-play").classList.toggle("playing", s.playing);
-    },
-    /** @param {object} check the API's gradient check */
-    showGradcheck(check) {
-      checked = { id: shownNetwork, with: "" };
-      const weights = check.weights === "before_update"
-        ? `the weights before update ${check.weights_step + 1} (the ones the ∂E/∂w shown were ` +
-          "computed with)"
-        : `the current weights (after ${check.weights_step} update${check.weights_step === 1 ? "" : "s"})`;
-      $("gradcheck-summary").textContent =
-        `Largest relative difference: ${sci(check.max_relative_difference, 2)} ` +
-        `(h = ${check.h}, on ${check.batch ? `the mini-batch of ${check.batch} points, mean E`
-          : `input ${check.input.map((v) => fmt(v)).join(", ")}`}, with ${weights}).`;
-      $("gradcheck-table").hidden = false;
-      $("gradcheck-table").querySelector("tbody").replaceChildren(...check.entries.map((e) => {
-        const tr = document.createElement("tr");
-        const name = e.parameter === "weight"
-          ? symbolText("w", e.k + 1, `${e.i + 1}${e.j + 1}`) : symbolText("b", e.k + 1, `${e.j + 1}`);
-        for (const text of [name, sci(e.backprop, 4), sci(e.numeric, 4),
-                            sci(e.relative_difference, 1)]) {
-          const td = document.createElement("td");
-          td.textContent = text;
-          tr.appendChild(td);
-        }
-        return tr;
-      }));
-    },
+  /** Every control set to the value in effect (when it changed, or an action ended: a
+   * refused change snaps back). @param {import("../state/store.js").State} s */
+  function controls(s) {
+    if (!controlsChanged({ spec: s.datasetSpec, dataset: s.dataset, training: s.training,
+                           l2: s.network.l2, layers: s.network.layers, done: s.actionsDone })) return;
+    const d = s.datasetSpec;
+    setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
+    show(select, s.dataset?.name ? s.dataset.name : "");
+    if (d) {
+      show($("noise"), String(d.noise));
+      show($("data-size"), String(d.size));
+      show($("data-seed"), String(d.seed));
+      show($("test-fraction"), String(d.test_fraction));
+    }
+    const t = s.training;
+    show($("batch-size"), t.batch_size === null ? "full" : String(t.batch_size));
+    show($("play-speed"), t.steps_per_frame == null ? "max" : String(t.steps_per_frame));
+    show($("l2"), String(s.network.l2 ?? 0));
+    show($("layers-input"), s.network.layers.join("-"));
+  }
+
+  /** @param {import("../state/store.js").State} s */
+  return function render(s) {
+    const n = s.network;
+    if (!n) return;
+    controls(s);
+    const inputs = n.layers[0];
+    // A node pointed at shows its own picture, enlarged; else the plotted node's output.
+    const t = s.plotted;
+    const same = s.hovered && t && s.hovered.layer === t.layer && s.hovered.node === t.node;
+    const h = same ? null : s.hovered;
+    const own = h && s.pictures
+      ? /** @type {any} */ ({ values: s.pictures.values[h.layer][h.node] }) : null;
+    const trace = currentRecord(s.stepper)?.trace;
+    const marker = trace ? { input: trace.input, target: trace.target } : null;
+    plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker,
+                width: s.sizes.plot?.width });
+    if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
+    const [train, test] = fit(s);
+    const pct = (a) => `${Math.round(a * 1000) / 10}%`;
+    setText($("fit-numbers"), train.loss === null ? ""
+      : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +
+        (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
+          (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`)));
+    chart.draw(s.losses, s.sizes["loss-chart"]);
+    setText($("plot-caption"), inputs > 2
+      ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
+      : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
+      : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
+            " (click it again for the network's output)"
+      : "Showing the network's output y over the data");
+    setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
+      `${s.samplesTrained.toLocaleString("en")} samples trained`);
+    const points = s.dataset?.train.length ?? 0;
+    setText($("epoch-note"), points
+      ? `An epoch is one pass over all ${points} training points, in a new shuffled order ` +
+        "each time."
+      : "There are no training points yet: choose a dataset, or add points below.");
+    setText($("btn-play"), s.playing ? "Pause" : "Play");
+    $("btn-play").classList.toggle("playing", s.playing);
   };
 }

@@ -1,19 +1,7 @@
 /**
- * Files to keep: a download of any text, and the current trace as CSV. Numbers go through
- * JSON or String(), whose shortest round-trip form keeps every float64 exactly.
+ * The current trace as CSV. Numbers go through String(), whose shortest round-trip form
+ * keeps every float64 exactly. Pure.
  */
-
-/** Offers `text` as a file to save. */
-export function download(filename, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 const cell = (v) => (v === null || v === undefined ? "" : String(v));
 

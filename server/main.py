@@ -10,10 +10,11 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .api import data_routes, networks, options, pages, play
+from .api import assets, data_routes, networks, options, pages, play
 from .api.errors import install_error_handlers
 from .api.heavy import HeavyPool
 from .engine import kernel
@@ -51,14 +52,17 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
     app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.play_streams = play.Streams()
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
+    app.state.assets = assets.Assets(ROOT / "static")
     install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.mount("/docs-assets", StaticFiles(directory=SWAGGER_ASSETS), name="docs-assets")
+    app.include_router(assets.router)
     app.include_router(pages.router)
     app.include_router(options.router)
     app.include_router(networks.router)
     app.include_router(data_routes.router)
     app.include_router(play.router)
+    # JSON answers above a few packets go compressed (the page's files are, already).
+    app.add_middleware(GZipMiddleware, minimum_size=1400, compresslevel=5)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)  # type: ignore[arg-type]
     app.add_middleware(HeadAsGet)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]

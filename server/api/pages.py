@@ -12,7 +12,11 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "index.html", {"title": "Backprop Playground"})
+    assets = request.app.state.assets
+    return templates.TemplateResponse(request, "index.html", {
+        "title": "Backprop Playground", "static": assets.prefix,
+        "modules": assets.modules_from("js/main.js")},
+        headers={"cache-control": "no-cache"})
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -24,6 +24,18 @@ from .networks.store import NetworkStore
 from .networks.store_redis import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_folder(name: str) -> Path:
+    """static/ or templates/: inside the package when it was installed from a wheel
+    (pyproject.toml ships them as server/static, server/templates), else at the top of the
+    checkout."""
+    for base in (Path(__file__).resolve().parent, ROOT):
+        if (base / name).is_dir():
+            return base / name
+    raise FileNotFoundError(f"the page's {name}/ folder is missing beside {ROOT}")
+
+
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
@@ -51,8 +63,8 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
                        else open_store(os.environ.get("BACKPROP_STORE"), capacity))
     app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.play_streams = play.Streams()
-    app.state.templates = Jinja2Templates(directory=ROOT / "templates")
-    app.state.assets = assets.Assets(ROOT / "static")
+    app.state.templates = Jinja2Templates(directory=page_folder("templates"))
+    app.state.assets = assets.Assets(page_folder("static"))
     install_error_handlers(app)
     app.mount("/docs-assets", StaticFiles(directory=SWAGGER_ASSETS), name="docs-assets")
     app.include_router(assets.router)

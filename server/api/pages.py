@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from .options import read_options
 
 router = APIRouter(include_in_schema=False)
+
+
+@cache
+def options_json() -> Markup:
+    """/api/options as the page embeds it (a JSON data block, not a script: it saves the
+    page a round trip before it can ask for its network). `<`, `>` and `&` are written as
+    JSON escapes, so that nothing in it can close the element."""
+    text = json.dumps(read_options().model_dump(mode="json"), separators=(",", ":"))
+    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(safe)  # escaped above, for a JSON data block
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -15,7 +31,7 @@ def index(request: Request) -> HTMLResponse:
     assets = request.app.state.assets
     return templates.TemplateResponse(request, "index.html", {
         "title": "Backprop Playground", "static": assets.prefix,
-        "modules": assets.modules_from("js/main.js")},
+        "modules": assets.modules_from("js/main.js"), "options": options_json()},
         headers={"cache-control": "no-cache"})
 
 

@@ -10,8 +10,14 @@ import { api } from "./server/api.js";
 import { createStore, initialState } from "./state/store.js";
 import { mountPage } from "./views/page.js";
 
+/** /api/options, as the page embeds it (or, where it does not, as the API answers it). */
+async function readOptions() {
+  const embedded = document.getElementById("options")?.textContent;
+  return embedded ? JSON.parse(embedded) : api.options();
+}
+
 async function main() {
-  const options = await api.options();
+  const options = await readOptions();
   const store = createStore(initialState({ batch_size: options.training_defaults.batch_size }));
   const motion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const frames = createFrameLoop({ reducedMotion: () => motion.matches });

@@ -96,3 +96,13 @@ def test_assets_modules_from_follows_static_imports_only(tmp_path: Path) -> None
     # gzip of a small file is not kept
     assert assets.files["js/lib/side.js"].gzipped is None
     assert gzip.decompress(Assets(ROOT / "static").files["css/style.css"].gzipped or b"")
+
+
+def test_assets_the_page_embeds_the_options_the_api_serves(client: TestClient) -> None:
+    import json
+
+    html = client.get("/").text
+    block = re.search(r'<script id="options" type="application/json">(.*?)</script>', html, re.S)
+    assert block is not None
+    assert json.loads(block.group(1)) == client.get("/api/options").json()
+    assert "<" not in block.group(1)  # nothing in it could close the element

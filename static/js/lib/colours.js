@@ -4,6 +4,16 @@
  */
 const cache = new Map();
 
+/** The variables the drawings use. */
+const NAMES = ["--backward", "--ink", "--line", "--muted", "--negative", "--positive", "--selected"];
+
+/** Reads every colour at once, before the first render: read in the middle of one, the page's
+ * style would be computed twice (once for the read, once for the frame). */
+export function readColours() {
+  const style = getComputedStyle(document.documentElement);
+  for (const name of NAMES) cache.set(name, style.getPropertyValue(name).trim());
+}
+
 /** @param {string} name a CSS variable, e.g. "--positive" @returns {string} */
 export function colour(name) {
   if (!cache.has(name)) {

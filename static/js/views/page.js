@@ -3,6 +3,7 @@
  * the learner does and returns its render(state). The page's render calls them all, in one
  * display frame, from the state alone.
  */
+import { readColours } from "../lib/colours.js";
 import { settingsTable } from "../state/link.js";
 import { mountAddressBar } from "./address-bar.js";
 import { mountBodyFlags } from "./body-flags.js";
@@ -24,6 +25,7 @@ import { mountTrainingCard } from "./training-card.js";
  *            tour: ReturnType<typeof createTour>}}
  */
 export function mountPage(dispatch, options) {
+  readColours();
   mountKeyboard(dispatch);
   const renders = [
     mountBodyFlags(dispatch),

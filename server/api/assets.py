@@ -8,7 +8,8 @@ answer at /static/<path> too (old links, tests, the API docs' favicon), to be ch
 on each use (`no-cache`, with an ETag). Text files are kept gzip-compressed as well, and sent
 so to a client that accepts gzip. The page's HTML lists its modules up front
 (`<link rel="modulepreload">`), found here from the import graph, so that the browser fetches
-them in one round instead of one import level at a time.
+them in one round instead of one import level at a time. Modules go without their comments
+(js_comments.py): the sources keep them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path, PurePosixPath
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+
+from .js_comments import strip_comments
 
 # Worth compressing: text. Smaller than this, the headers cost more than the bytes saved.
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -51,6 +54,8 @@ class Assets:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             name = path.relative_to(root).as_posix()
             body = path.read_bytes()
+            if name.endswith(".js"):
+                body = strip_comments(body.decode("utf-8")).encode("utf-8")
             media = _media_type(name)
             compress = media.startswith(COMPRESSIBLE) and len(body) >= MIN_COMPRESS_BYTES
             self.files[name] = Asset(

@@ -24,6 +24,7 @@ NETWORKS = {
                 "output_activation": "linear"}, {"input": [0.8], "target": [0.2]}),
     "cross_entropy": ({"layers": [2, 3, 1], "seed": 2, "loss": "cross_entropy"},
                       {"input": [0.8, 0.8], "target": [0.2]}),
+    "l2": ({"layers": [1, 2, 2, 1], "seed": 1, "l2": 0.1}, {"input": [0.8], "target": [0.2]}),
 }
 
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { explain } from "../../static/js/explain/explanation.js";
+import { explain, narrate } from "../../static/js/explain/explanation.js";
 import { fmt } from "../../static/js/lib/format.js";
 import { textOf } from "../../static/js/explain/mathml.js";
 import { traces } from "./helpers.js";
@@ -27,11 +27,11 @@ test("explain_every_activation_at_every_phase_for_every_node_is_whole", () => {
       const record = { trace: update, settings: { activation, output_activation, loss: "squared" } };
       for (const phase of PHASES) {
         for (const [l, j] of [[0, 0], [1, 0], [2, 1], [3, 0]]) {
-          const ex = explain(record, phase, { type: "node", l, j }, 0.5);
+          const ex = explain(record, phase, { type: "node", l, j });
           assert.ok(ex.narration.length > 20);
           ex.formulas.forEach(assertWhole);
         }
-        explain(record, phase, { type: "link", k: 1, i: 1, j: 0 }, 0.5).formulas.forEach(assertWhole);
+        explain(record, phase, { type: "link", k: 1, i: 1, j: 0 }).formulas.forEach(assertWhole);
       }
     }
   }
@@ -40,7 +40,7 @@ test("explain_every_activation_at_every_phase_for_every_node_is_whole", () => {
 test("explain_forward_substitutes_the_numbers_of_the_sum", () => {
   const { forward } = traces.sigmoid;
   const record = { trace: forward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
-  const ex = explain(record, { kind: "forward", layer: 1 }, { type: "node", l: 1, j: 0 }, 0.5);
+  const ex = explain(record, { kind: "forward", layer: 1 }, { type: "node", l: 1, j: 0 });
   const text = textOf(ex.formulas[0]);
   const w = forward.weights[0][0][0].w;
   assert.ok(text.includes(`${fmt(w)}·${fmt(forward.nodes[0][0].y)}`), text);
@@ -50,7 +50,7 @@ test("explain_forward_substitutes_the_numbers_of_the_sum", () => {
 test("explain_linear_activation_shows_y_equals_x", () => {
   const { forward } = traces.linear;
   const record = { trace: forward, settings: { activation: "linear", output_activation: "linear", loss: "squared" } };
-  const ex = explain(record, { kind: "forward", layer: 1 }, { type: "node", l: 1, j: 0 }, 0.5);
+  const ex = explain(record, { kind: "forward", layer: 1 }, { type: "node", l: 1, j: 0 });
   assert.equal(ex.formulas.length, 2);
   assert.ok(textOf(ex.formulas[1]).includes(fmt(forward.nodes[1][0].x)));
 });
@@ -58,7 +58,7 @@ test("explain_linear_activation_shows_y_equals_x", () => {
 test("explain_weight_gradient_is_y_times_dE_dx", () => {
   const { backward } = traces.sigmoid;
   const record = { trace: backward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
-  const ex = explain(record, { kind: "backward", layer: 3 }, { type: "link", k: 2, i: 1, j: 0 }, 0.5);
+  const ex = explain(record, { kind: "backward", layer: 3 }, { type: "link", k: 2, i: 1, j: 0 });
   const text = textOf(ex.formulas[0]);
   const y = backward.nodes[2][1].y;
   const dx = backward.nodes[3][0].dE_dx;
@@ -73,14 +73,14 @@ test("explain_update_puts_negative_factors_in_parentheses", () => {
     .find(({ w }) => w.dE_dw < 0);
   assert.ok(negative, "the fixture has a negative gradient");
   const { k, i, j } = negative;
-  const text = textOf(explain(record, { kind: "update", layer: null }, { type: "link", k, i, j }, 0.5).formulas[0]);
+  const text = textOf(explain(record, { kind: "update", layer: null }, { type: "link", k, i, j }).formulas[0]);
   assert.ok(text.includes(`·(${fmt(negative.w.dE_dw)})`), text);
 });
 
 test("explain_hidden_dy_sums_the_paths_through_the_layer_above", () => {
   const { backward } = traces.sigmoid;
   const record = { trace: backward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
-  const ex = explain(record, { kind: "backward", layer: 1 }, { type: "node", l: 1, j: 0 }, 0.5);
+  const ex = explain(record, { kind: "backward", layer: 1 }, { type: "node", l: 1, j: 0 });
   const n = backward.nodes[1][0];
   const [dy, slope, dx, db] = ex.formulas.map(textOf);
   const terms = backward.nodes[2].map((a, k) => a.dE_dx * backward.weights[1][0][k].w);
@@ -96,7 +96,7 @@ test("explain_hidden_dy_sums_the_paths_through_the_layer_above", () => {
 test("explain_sigmoid_cross_entropy_output_shows_y_minus_t", () => {
   const { backward } = traces.cross_entropy;
   const record = { trace: backward, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "cross_entropy" } };
-  const ex = explain(record, { kind: "backward", layer: 2 }, { type: "node", l: 2, j: 0 }, 0.5);
+  const ex = explain(record, { kind: "backward", layer: 2 }, { type: "node", l: 2, j: 0 });
   const out = backward.nodes[2][0];
   const dx = textOf(ex.formulas[2]);
   assert.ok(dx.includes("y−t") && dx.endsWith(fmt(out.dE_dx)), dx);
@@ -106,7 +106,7 @@ test("explain_sigmoid_cross_entropy_output_shows_y_minus_t", () => {
 test("explain_update_without_a_selection_compares_E_before_and_after", () => {
   const { update } = traces.sigmoid;
   const record = { trace: update, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
-  const ex = explain(record, { kind: "update", layer: null }, null, 0.5);
+  const ex = explain(record, { kind: "update", layer: null }, null);
   const [change, predicted] = ex.formulas.map(textOf);
   const grads = [...update.weights.flat(2).map((w) => w.dE_dw), ...update.nodes.slice(1).flat().map((n) => n.dE_db)];
   assert.ok(change.endsWith(fmt(update.error_after - update.error)), change);
@@ -120,7 +120,7 @@ test("explain_update_says_the_prediction_held_only_when_E_fell_by_about_it", () 
   const grads = [...update.weights.flat(2).map((w) => w.dE_dw), ...update.nodes.slice(1).flat().map((n) => n.dE_db)];
   const predicted = -update.learning_rate * grads.reduce((s, g) => s + g * g, 0);
   const note = (share) => explain({ trace: { ...update, error_after: update.error + share * predicted },
-                                    settings }, { kind: "update", layer: null }, null, 0.5).note;
+                                    settings }, { kind: "update", layer: null }, null).note;
   assert.match(note(0.95), /E fell by about what the gradient predicted \(95% of it\)/);
   assert.match(note(0.63), /E fell by 63% of what the first-order prediction says/);  // lr 10
   assert.match(note(1.6), /E fell by 160% of what/);
@@ -204,7 +204,7 @@ test("the_l2_prediction_writes_a_negative_decay_as_a_subtraction", () => {
   const decay = 0.1 * weights.flat(2).reduce((s, w) => s + w.dE_dw * w.w_before, 0);
   assert.ok(decay < 0);
   const record = { trace, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
-  const text = explain(record, { kind: "update", layer: null }, { type: "link", k: 0, i: 0, j: 0 }, 0.5)
+  const text = explain(record, { kind: "update", layer: null }, { type: "link", k: 0, i: 0, j: 0 })
     .formulas.map(textOf).join("\n");
   assert.ok(!/\+\s*−/.test(text), text);
   assert.ok(text.includes(`−${fmt(-decay)})`), text);
@@ -213,7 +213,7 @@ test("the_l2_prediction_writes_a_negative_decay_as_a_subtraction", () => {
 test("the_graph_at_the_update_says_its_pass_used_the_weights_from_before", () => {
   const { update, backward } = traces.sigmoid;
   const settings = { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" };
-  const at = (trace, phase) => explain({ trace, settings }, phase, { type: "node", l: 3, j: 0 }, 0.5).graph;
+  const at = (trace, phase) => explain({ trace, settings }, phase, { type: "node", l: 3, j: 0 }).graph;
   assert.match(at(update, { kind: "update", layer: null }).after, /before the update/);
   assert.equal(at(backward, { kind: "backward", layer: 3 }).after, "");
 });
@@ -234,4 +234,30 @@ test("activationSteps_writes_a_negative_x_inside_a_function_once_in_parentheses"
   assert.equal(textOf(activationSteps("tanh", -0.0722)[1]), `tanh(${fmt(-0.0722)})`);
   assert.equal(textOf(activationSteps("relu", -0.5)[1]), `max(0,${fmt(-0.5)})`);
   assert.match(textOf(activationSteps("sigmoid", -0.5)[1]), /\(−0\.5000\)/);  // after a sign: kept
+});
+
+test("explain_states_the_update_rule_in_effect_with_or_without_l2", () => {
+  const settings = { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" };
+  const backwardNote = (trace) => explain({ trace, settings }, { kind: "backward", layer: 3 },
+                                          { type: "link", k: 2, i: 0, j: 0 }).note;
+  // With λ = 0.1 the preview of the backward phase has the λ·w term (it had left it out)...
+  const { backward: withL2, update: updateL2 } = traces.l2;
+  const w = withL2.weights[2][0][0];
+  assert.equal(withL2.l2, 0.1);
+  assert.match(backwardNote(withL2), /w ← w − α·\(∂E\/∂w \+ λ·w\)/);
+  assert.ok(backwardNote(withL2).includes(`${fmt(w.w)} − 0.5000·(${fmt(w.dE_dw)} + 0.1000·`),
+            backwardNote(withL2));
+  // ... which gives what the update then applies.
+  const after = updateL2.weights[2][0][0];
+  assert.ok(Math.abs(after.w - (w.w - 0.5 * (w.dE_dw + 0.1 * w.w))) < 1e-15);
+  // and the update's narration states the rule in effect
+  assert.match(narrate({ kind: "update", layer: null }, 4, settings, 0.1),
+               /λ = 0\.1000: w ← w − α·\(∂E\/∂w \+ λ·w\)/);
+  assert.match(explain({ trace: updateL2, settings }, { kind: "update", layer: null }, null).narration,
+               /w ← w − α·\(∂E\/∂w \+ λ·w\)/);
+  // Without λ, the plain rule, and no λ anywhere.
+  const plain = backwardNote(traces.sigmoid.backward);
+  assert.match(plain, /w ← w − α·∂E\/∂w = /);
+  assert.doesNotMatch(plain, /λ/);
+  assert.doesNotMatch(narrate({ kind: "update", layer: null }, 4, settings), /λ/);
 });

@@ -16,14 +16,13 @@ const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
  * @param {{trace: import("../server/api.js").Trace, settings: object} | null} record
  * @param {import("../state/stepper.js").Phase | null} phase
  * @param {import("../views/network-view.js").Selection | null} selection
- * @param {number} learningRate the learning rate shown for an update still to come
  * @param {import("../server/api.js").NetworkState} [network] the network at rest (for a selection
  *   before any pass: its name and value)
  * @returns {{narration: string, heading: string, formulas: import("./mathml.js").MathNode[],
  *            note?: string, operating?: {activation:string, x:number}|null,
  *            graph?: {model: any, name: string, after?: string}}}
  */
-export function explain(record, phase, selection, learningRate, network = null) {
+export function explain(record, phase, selection, network = null) {
   const ready = "Press Next (or Forward) to send the sample through the network.";
   if ((!record || !phase) && selection && network) {
     const L = network.layers.length;
@@ -47,7 +46,7 @@ export function explain(record, phase, selection, learningRate, network = null) 
   const batch = trace.samples?.length ?? 1;
   const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing shows point 1; ` +
     "E, ∂E/∂w and ∂E/∂b are means over the batch, which the update uses. " : "")
-    + narrate(phase, L, settings);
+    + narrate(phase, L, settings, trace.l2 ?? 0);
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
@@ -136,9 +135,8 @@ export function explain(record, phase, selection, learningRate, network = null) 
                        batchMean(dE(W), trace.samples.map((p) => p.dE_dw[k][i][j]), link.dE_dw)];
       back.note += ` First point 1's; then the mean over the ${batch} points, which the update uses.`;
     }
-    const lr = fmt(learningRate);
-    return said(heading, back.formulas, `${back.note} The update will give w ← ` +
-      `${fmt(weightsOf(k, i, j))} − ${lr}·${paren(fmt(link.dE_dw))}.`);
+    return said(heading, back.formulas, `${back.note} ${updatePreview(trace, weightsOf(k, i, j),
+                                                                         link.dE_dw)}`);
   }
   const source = trace.nodes[k][i];
   if (reachedForward(k)) {
@@ -153,6 +151,20 @@ export function explain(record, phase, selection, learningRate, network = null) 
 const paren = (text) => (text.startsWith("−") ? `(${text})` : text);
 
 /**
+ * What the update will do to a weight, by the rule in effect: w ← w − α·∂E/∂w, or with an L2
+ * rate λ > 0, w ← w − α·(∂E/∂w + λ·w); with the numbers the pass was computed with.
+ * @param {{learning_rate:number, l2?:number}} trace @param {number} w @param {number} grad
+ */
+export function updatePreview(trace, w, grad) {
+  const lr = fmt(trace.learning_rate);
+  const l2 = trace.l2 ?? 0;
+  return l2 > 0
+    ? `The update will give w ← w − α·(∂E/∂w + λ·w) = ${fmt(w)} − ${lr}·(${fmt(grad)} + ` +
+      `${fmt(l2)}·${paren(fmt(w))}): with the L2 rate λ it also steps toward 0.`
+    : `The update will give w ← w − α·∂E/∂w = ${fmt(w)} − ${lr}·${paren(fmt(grad))}.`;
+}
+
+/**
  * @param {import("../state/stepper.js").Phase} phase @param {number} L
  * @returns {import("../views/network-view.js").Selection}
  */
@@ -162,8 +174,9 @@ export function defaultSelection(phase, L) {
   return { type: "node", l: phase.layer, j: 0 };
 }
 
-/** What the phase does, and why it follows from the one before. */
-export function narrate(phase, L, settings) {
+/** What the phase does, and why it follows from the one before; `l2`: the L2 rate λ the
+ * update applies (its rule is stated as it is in effect). */
+export function narrate(phase, L, settings, l2 = 0) {
   const activation = (phase.layer === L - 1 ? settings.output_activation : settings.activation)
     .replace("_", " ");
   const loss = settings.loss === "cross_entropy" ? "cross-entropy" : "squared-error";
@@ -192,8 +205,13 @@ export function narrate(phase, L, settings) {
           "through the weights (∂E/∂y = Σ w·∂E/∂x), then multiplies by f′(x), as before.";
     default:
       return "The update: every gradient is now known, so every weight and bias takes a " +
-        "small step against its own, w ← w − α·∂E/∂w; for a small α, E falls by about " +
-        "α·Σ(∂E/∂w)². The weights and biases drawn are the new ones; the x and y are still " +
+        (l2 > 0
+          ? "small step against its own, and every weight a pull toward 0 by the L2 rate " +
+            `λ = ${fmt(l2)}: w ← w − α·(∂E/∂w + λ·w), b ← b − α·∂E/∂b; for a small α, E falls ` +
+            "by about α·Σ ∂E/∂p·(∂E/∂p + λ·p). "
+          : "small step against its own, w ← w − α·∂E/∂w; for a small α, E falls by about " +
+            "α·Σ(∂E/∂w)². ") +
+        "The weights and biases drawn are the new ones; the x and y are still " +
         "the forward pass's, from the old ones, until the next step's forward pass.";
   }
 }

@@ -35,7 +35,7 @@ export function stepView(s) {
   const L = network.layers.length;
   const record = currentRecord(s.stepper);
   const phase = currentPhase(s.stepper);
-  const ex = explain(record, phase, s.selection, network.learning_rate, network);
+  const ex = explain(record, phase, s.selection, network);
   if (s.playing && !phase) {
     ex.narration = "Training: update after update, each on a batch of the training data " +
       "(forward, backward and update, as in a Step); the plot and the loss follow. Pause to " +

@@ -26,7 +26,8 @@ export const STOPS = [
   { target: "#btn-update", title: "The update",
     text: "The update moves every weight a small step against its gradient, " +
           "w ← w − α·∂E/∂w, where α is the learning rate (its field sits with the " +
-          "activations and the loss). The box beside the output, which shows E once a pass " +
+          "activations and the loss); with an L2 rate λ above 0, w ← w − α·(∂E/∂w + λ·w), " +
+          "and the panel and the narration write the rule in effect. The box beside the output, which shows E once a pass " +
           "reaches the error, then shows E before and after the step: usually a little " +
           "lower." },
   { target: ".training", title: "Training",

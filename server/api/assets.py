@@ -24,7 +24,10 @@ from pathlib import Path, PurePosixPath
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from .js_bundle import bundle
 from .js_comments import strip_comments
+
+BUNDLE = "js/bundle.js"  # the page's modules in one script, made at start (js_bundle.py)
 
 # Worth compressing: text. Smaller than this, the headers cost more than the bytes saved.
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -57,10 +60,10 @@ class Assets:
             if name.endswith(".js"):
                 body = strip_comments(body.decode("utf-8")).encode("utf-8")
             media = _media_type(name)
-            compress = media.startswith(COMPRESSIBLE) and len(body) >= MIN_COMPRESS_BYTES
-            self.files[name] = Asset(
-                body, gzip.compress(body, compresslevel=9, mtime=0) if compress else None, media,
-                '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
+            self.files[name] = _asset(body, media)
+        if "js/main.js" in self.files:
+            script = bundle("js/main.js", lambda n: self.files[n].body.decode("utf-8"))
+            self.files[BUNDLE] = _asset(script.encode("utf-8"), _media_type(BUNDLE))
         tree = hashlib.sha256("".join(f"{n}{a.etag}" for n, a in self.files.items()).encode())
         self.version = tree.hexdigest()[:12]
 
@@ -99,6 +102,12 @@ class Assets:
             return Response(asset.gzipped, media_type=asset.media_type,
                             headers={**headers, "content-encoding": "gzip"})
         return Response(asset.body, media_type=asset.media_type, headers=headers)
+
+
+def _asset(body: bytes, media: str) -> Asset:
+    compress = media.startswith(COMPRESSIBLE) and len(body) >= MIN_COMPRESS_BYTES
+    return Asset(body, gzip.compress(body, compresslevel=9, mtime=0) if compress else None,
+                 media, '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
 
 
 def _media_type(name: str) -> str:

@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from .assets import BUNDLE
 from .options import read_options
 
 router = APIRouter(include_in_schema=False)
@@ -27,11 +28,17 @@ def options_json() -> Markup:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
+    """The page. It loads its modules as one script, made at start from their import graph
+    (assets.BUNDLE); with ?modules, as the ES modules they are, all declared up front
+    (<link rel="modulepreload">, from the same graph), to read them one by one."""
     templates = request.app.state.templates
     assets = request.app.state.assets
+    separate = "modules" in request.query_params
     return templates.TemplateResponse(request, "index.html", {
         "title": "Backprop Playground", "static": assets.prefix,
-        "modules": assets.modules_from("js/main.js"), "options": options_json()},
+        "entry": "js/main.js" if separate else BUNDLE,
+        "modules": assets.modules_from("js/main.js") if separate else [],
+        "options": options_json()},
         headers={"cache-control": "no-cache"})
 
 

@@ -7,16 +7,33 @@ import gzip
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def page_links(client: TestClient) -> tuple[str, list[str]]:
-    html = client.get("/").text
+def page_links(client: TestClient, path: str = "/?modules") -> tuple[str, list[str]]:
+    html = client.get(path).text
     main = re.search(r'<script type="module" src="([^"]+)"', html)
     assert main is not None
     return main.group(1), re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)
+
+
+def test_assets_the_page_loads_its_modules_as_one_script_under_one_version(
+        client: TestClient) -> None:
+    script, preloads = page_links(client, "/")
+    assert re.fullmatch(r"/static/v/[0-9a-f]{12}/js/bundle\.js", script) and preloads == []
+    r = client.get(script)
+    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert r.headers["content-type"].startswith("text/javascript")
+    # every module main.js imports is in it, each after the modules it imports
+    order = re.findall(r"^// (js/\S+\.js)$", r.text, re.MULTILINE)
+    assert order[-1] == "js/main.js"
+    modules = {p.relative_to(ROOT / "static").as_posix()
+               for p in (ROOT / "static" / "js").rglob("*.js")}
+    assert set(order) == modules
+    assert order.index("js/state/store.js") > order.index("js/state/stepper.js")
 
 
 def test_assets_the_page_declares_every_module_it_imports_under_one_version(
@@ -83,14 +100,15 @@ def test_assets_modules_from_follows_static_imports_only(tmp_path: Path) -> None
 
     js = tmp_path / "js"
     (js / "lib").mkdir(parents=True)
-    (js / "main.js").write_text('import { a } from "./a.js";\nimport "./lib/side.js";\n'
-                                'const later = () => import("./lazy.js");\n')
+    # (not main.js: the page's bundle restates only the forms the page uses)
+    (js / "entry.js").write_text('import { a } from "./a.js";\nimport "./lib/side.js";\n'
+                                 'const later = () => import("./lazy.js");\n')
     (js / "a.js").write_text('export { b } from "./lib/b.js";\n// from "./not.js"\n')
     (js / "lib" / "b.js").write_text('import { a } from "../a.js";\nexport const b = 1;\n')
     (js / "lib" / "side.js").write_text("")
     (js / "lazy.js").write_text("")
     assets = Assets(tmp_path)
-    assert assets.modules_from("js/main.js") == ["js/a.js", "js/lib/b.js", "js/lib/side.js"]
+    assert assets.modules_from("js/entry.js") == ["js/a.js", "js/lib/b.js", "js/lib/side.js"]
     (js / "a.js").write_text("changed")
     assert Assets(tmp_path).version != assets.version
     # gzip of a small file is not kept
@@ -106,3 +124,26 @@ def test_assets_the_page_embeds_the_options_the_api_serves(client: TestClient) -
     assert block is not None
     assert json.loads(block.group(1)) == client.get("/api/options").json()
     assert "<" not in block.group(1)  # nothing in it could close the element
+
+
+def test_assets_bundle_restates_imports_and_exports_and_refuses_other_forms() -> None:
+    from server.api.js_bundle import BundleError, bundle
+
+    files = {
+        "js/main.js": 'import { b as c, a } from "./lib/a.js";\nconsole.log(c(a));\n',
+        "js/lib/a.js": 'import { b } from "./b.js";\nexport const a = 1;\nexport { b };\n',
+        "js/lib/b.js": "export function b(x) { return x + 1; }\n",
+    }
+    with pytest.raises(BundleError, match=re.escape("js/lib/a.js: an export")):
+        bundle("js/main.js", files.__getitem__)
+    files["js/lib/a.js"] = ('import { b } from "./b.js";\nexport const a = 1;\n'
+                            "export function again(x) { return b(x); }\n")
+    files["js/main.js"] = 'import { again as c, a } from "./lib/a.js";\nconsole.log(c(a));\n'
+    script = bundle("js/main.js", files.__getitem__)
+    assert re.findall(r"^// (\S+)$", script, re.MULTILINE) == ["js/lib/b.js", "js/lib/a.js",
+                                                               "js/main.js"]
+    assert "const { b } = $m0;" in script and "const { again: c, a } = $m1;" in script
+    assert "return { a, again };" in script and "export" not in script
+    files["js/lib/b.js"] = 'import * as all from "./a.js";\n'
+    with pytest.raises(BundleError, match="an import"):
+        bundle("js/main.js", files.__getitem__)

@@ -129,7 +129,7 @@ def test_hardening_host_header_is_never_reflected(client: TestClient, path: str)
 
 def test_hardening_page_links_its_files_by_path(client: TestClient) -> None:
     html = client.get("/", headers={"host": "evil.example"}).text
-    assert re.search(r'src="/static/v/[0-9a-f]{12}/js/main\.js"', html)
+    assert re.search(r'src="/static/v/[0-9a-f]{12}/js/bundle\.js"', html)
     assert re.search(r'href="/static/v/[0-9a-f]{12}/css/style\.css"', html)
     assert "evil.example" not in html
 

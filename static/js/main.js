@@ -22,11 +22,15 @@ async function main() {
   const motion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const frames = createFrameLoop({ reducedMotion: () => motion.matches });
   const control = createController({ store, options, frames, effects: browserEffects });
-  const page = mountPage(control.dispatch, options);
   store.subscribe(frames.invalidate);
+  // The network is asked for first (its call leaves once the microtasks that lead to it
+  // have run: hence the timer); the views are mounted while its answer travels.
+  const started = control.start(location.hash);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const page = mountPage(control.dispatch, options);
   frames.onRender(() => page.render(store.state));
   /** @type {any} */ (window).backpropPlayStats = control.playStats;
-  await control.start(location.hash);
+  await started;
   page.tour.autoShow();
 }
 

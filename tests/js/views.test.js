@@ -66,3 +66,11 @@ test("the_caption_room_is_the_longest_caption_for_any_sizes", () => {
     }
   }
 });
+
+test("thousands_writes_what_toLocaleString_en_writes_for_whole_numbers", async () => {
+  const { thousands } = await import("../../static/js/lib/format.js");
+  for (const n of [0, 7, 999, 1000, 1234567, 10_000_000, 987654321012]) {
+    assert.equal(thousands(n), n.toLocaleString("en"));
+  }
+  assert.equal(thousands(-1234), "−1,234");
+});

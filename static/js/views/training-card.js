@@ -5,7 +5,7 @@
  * `dispatch`. Controls store nothing: each render sets them to the value in effect.
  */
 import { byId as $ } from "../lib/dom.js";
-import { fmt } from "../lib/format.js";
+import { fmt, thousands } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
@@ -162,7 +162,7 @@ export function mountTrainingCard(dispatch, options) {
             " (click it again for the network's output)"
       : "Showing the network's output y over the data");
     setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
-      `${s.samplesTrained.toLocaleString("en")} samples trained`);
+      `${thousands(s.samplesTrained)} samples trained`);
     const points = s.dataset?.train.length ?? 0;
     setText($("epoch-note"), points
       ? `An epoch is one pass over all ${points} training points, in a new shuffled order ` +

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkSample, parseLayers, plainWords,
-  sentence,
+  checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkPoint, checkSample, parseLayers,
+  plainWords, sentence,
 } from "../../static/js/actions/validate.js";
 import { options } from "./helpers.js";
 
@@ -89,4 +89,20 @@ test("checkLossAndOutput_needs_a_sigmoid_output_for_cross_entropy", () => {
   assert.match(checkLossAndOutput({ loss: "other" }, network,
                                   [{ name: "other", requires_output_activation: "softmax" }]).message,
                /needs a softmax output, not tanh/);
+});
+
+test("checkPoint_names_the_typed_point_and_the_network_it_does_not_fit", () => {
+  const limits = options.limits;
+  assert.equal(checkPoint({ input: [0.1, 0.2], target: [1] }, [1, 2, 1], limits, "squared").message,
+               "The point has 2 inputs, but the network has 1 input node: type one number as " +
+               "the point's input.");
+  assert.match(checkPoint({ input: [0.1], target: [1] }, [2, 3, 1], limits, "squared").message,
+               /^The point has 1 input, but the network has 2 input nodes: type 2 numbers separated by commas/);
+  assert.match(checkPoint({ input: [0.1], target: [1] }, [1, 3, 2], limits, "squared").message,
+               /has 1 target, but the network has 2 output nodes/);
+  assert.match(checkPoint({ input: [NaN], target: [1] }, [1, 1], limits, "squared").message,
+               /must be a number; the point was not added/);
+  assert.match(checkPoint({ input: [0.5], target: [2] }, [1, 1], limits, "cross_entropy").message,
+               /between 0 and 1/);
+  assert.ok(checkPoint({ input: [0.5, -0.5], target: [1] }, [2, 4, 1], limits, "cross_entropy").ok);
 });

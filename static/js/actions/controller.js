@@ -16,8 +16,8 @@ import { createStepping } from "./stepping.js";
 import { createTools } from "./tools.js";
 import { createTraining } from "./training.js";
 import {
-  checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkSample, checkTraining,
-  plainWords, sentence,
+  checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkPoint, checkSample,
+  checkTraining, plainWords, sentence,
 } from "./validate.js";
 
 /**
@@ -209,7 +209,12 @@ export function createController({ store, options, frames, effects }) {
       case "export-trace": return run(() => tools.exportTrace(intent.format));
       case "rebuild": return run(() => setup.rebuild(intent.text));
       case "next-sample": return run(tools.nextSample);
-      case "point": return run(() => training.editPoints(intent.event));
+      case "point": return run(() => {
+        const event = intent.event;
+        const n = store.state.network;
+        if (event.kind === "add") valid(checkPoint(event, n.layers, limits, n.loss));
+        return training.editPoints(event);
+      });
       case "select":
         store.apply("selected", intent.selection);
         if (!store.state.playing) run(training.refreshFunction);

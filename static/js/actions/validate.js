@@ -65,6 +65,32 @@ export function checkSample(sample, limits, loss) {
 }
 
 /**
+ * A point typed in the "Add point" form (or clicked on the plot), checked before it is sent:
+ * it must have one number per input node and per output node of the network.
+ * @param {{input:number[], target:number[]}} point @param {number[]} layers the network's
+ * @param {Limits} limits @param {string} loss the loss in force @returns {Checked}
+ */
+export function checkPoint(point, layers, limits, loss) {
+  const inputs = layers[0];
+  const outputs = layers[layers.length - 1];
+  if (point.input.length !== inputs) {
+    return no(`The point has ${plural(point.input.length, "input")}, but the network has ` +
+              `${plural(inputs, "input node")}: type ${inputs === 1 ? "one number"
+                : `${inputs} numbers separated by commas`} as the point's input.`);
+  }
+  if (point.target.length !== outputs) {
+    return no(`The point has ${plural(point.target.length, "target")}, but the network has ` +
+              `${plural(outputs, "output node")}: the form adds points with one target, so add ` +
+              "points to this network with a built-in dataset or an imported file.");
+  }
+  const checked = checkSample(point, limits, loss);
+  if (checked.ok === false) {
+    return no(checked.message.replace("the sample was left as it was", "the point was not added"));
+  }
+  return ok(point);
+}
+
+/**
  * @param {{name:string, size:number, noise:number, seed:number, test_fraction:number}} spec
  * @param {Limits} limits @returns {Checked}
  */

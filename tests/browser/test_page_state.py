@@ -197,6 +197,40 @@ def test_state_review_findings(browser: Browser, base_url: str, tmp_path) -> Non
     assert console.errors == console2.errors == []
 
 
+def test_state_a_link_brings_back_what_the_page_showed_or_says_what_it_did_not_keep(
+        browser: Browser, base_url: str) -> None:
+    """Own points added with Noise at 0 opened with Noise 0.1; the landscape's parameters, the
+    step-through mode and the animation's speed were lost; the loss curve is not kept, and
+    now the page says so."""
+    page, console = open_page(browser, base_url)
+    page.fill("#noise", "0")
+    page.press("#noise", "Enter")
+    settle(page)
+    page.get_by_label("Point input").fill("0.3")
+    page.get_by_label("target", exact=True).fill("0.6")
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    page.select_option("#landscape-a", label="w⁽²⁾₂₁")
+    settle(page)
+    page.select_option("#step-on", "batch")
+    settle(page)
+    page.locator("#speed").fill("2")
+    play_for(page, 300)
+    click(page, "Copy link")
+    again, console2 = open_page(browser, base_url, path="/" + page.url.split("/", 3)[3])
+    settle(again)
+    assert again.locator("#noise").input_value() == "0"
+    assert again.locator("#dataset option:checked").text_content() == "your own points"
+    assert api(again, "GET", "/dataset")["train"] == api(page, "GET", "/dataset")["train"]
+    assert again.locator("#landscape-a option:checked").text_content() == "w⁽²⁾₂₁"
+    assert again.locator("#step-on").input_value() == "batch"
+    assert again.locator("#speed-value").text_content() == "2×"
+    assert "the loss curve and the steps stepped through are not kept" in status(again)
+    for p in (page, again):
+        p.context.close()
+    assert console.errors == console2.errors == []
+
+
 def test_state_weights_labelled_on_demand_are_said_so(page: Page) -> None:
     note = page.locator("#labels-note")
     assert note.text_content() == "" and not note.is_visible()  # 1-2-2-1: every weight labelled

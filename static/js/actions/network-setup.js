@@ -4,7 +4,7 @@
  * exported file. (The address bar is a view of the store: views/address-bar.js.)
  */
 import { api, ApiError } from "../server/api.js";
-import { datasetSpec, decodeHash, encodeHash } from "../state/link.js";
+import { datasetSpec, decodeHash, encodeHash, landscapeFits } from "../state/link.js";
 import { parseLayers, plainWords } from "./validate.js";
 
 /**
@@ -52,6 +52,14 @@ export function createSetup({ store, training, options, table }) {
       sample: fits(link.sample) ? link.sample : undefined,
       initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
     });
+    // How the page was looked at: the landscape's parameters (if this network has them), the
+    // step-through mode and the animation's speed.
+    const view = link.view ?? {};
+    if (view.step_on) store.apply("step-on", view.step_on);
+    if (view.speed) store.apply("speed", view.speed);
+    if (view.landscape && landscapeFits(view.landscape, n.layers)) {
+      store.apply("landscape", view.landscape);
+    }
     const trainingLink = link.training ?? options.training_defaults;
     store.apply("training", {
       batch_size: trainingLink.batch_size,
@@ -63,6 +71,12 @@ export function createSetup({ store, training, options, table }) {
         notes.push(`its dataset could not be used: ${plainWords(e.message)}`);
         return training.refreshFunction();
       });
+      // Own points: the dataset controls show what the link's page showed.
+      if (spec.points && store.state.dataset && spec.noise !== undefined) {
+        store.apply("dataset-spec", { name: options.dataset_defaults.name, size: spec.size,
+                                      noise: spec.noise, seed: spec.seed,
+                                      test_fraction: spec.test_fraction });
+      }
     } else {
       await training.refreshFunction();
     }
@@ -141,6 +155,12 @@ export function createSetup({ store, training, options, table }) {
   async function fromLink(hash) {
     const { state, problems } = decodeHash(table, hash);
     await restore(state ?? {}, problems.slice());
+    // What a link does not keep, said when it matters: the curve of a network trained.
+    if (!problems.length && state?.network?.samples_trained > 0 && !store.state.status) {
+      store.apply("note", "The link restored this network as it was trained, its settings " +
+        "and its data; the loss curve and the steps stepped through are not kept in a " +
+        "link: the curve starts again from here.");
+    }
   }
 
   return {

@@ -43,7 +43,7 @@ export function createTools({ store, call, stepping, table, effects }) {
         .catch(() => {});
       store.apply("note", "The link in the address bar now reproduces this network (its " +
                             "weights exactly), its settings, its data and its sample; the phase " +
-                            "you are at is not kept: it opens at Ready.");
+                            "you are at and the loss curve are not kept: it opens at Ready.");
     },
     exportNetwork() {
       effects.download("backprop-network.json", JSON.stringify(linkState(store.state), null, 1),

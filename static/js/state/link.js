@@ -9,11 +9,18 @@
 const VERSION = 1;
 
 /**
- * @typedef {{section:"network"|"dataset"|"training"|"sample", key:string,
+ * @typedef {{section:"network"|"dataset"|"training"|"sample"|"view", key:string,
  *            check:(v:any)=>boolean, describe:string}} Prop
  */
 
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
+const isIndex = (v) => Number.isInteger(v) && v >= 0 && v < 64;
+/** A parameter of the landscape: a weight {kind, k, i, j} or a bias {kind, k, j}. */
+const isParameter = (p) => p && typeof p === "object" && (p.kind === "weight"
+  ? isIndex(p.k) && isIndex(p.i) && isIndex(p.j) && Object.keys(p).length === 4
+  : p.kind === "bias" && isIndex(p.k) && isIndex(p.j) && Object.keys(p).length === 3);
+const isLandscape = (v) => v && typeof v === "object" && isParameter(v.a) && isParameter(v.b)
+  && ["sample", "train"].includes(v.over) && Object.keys(v).length === 3;
 const isInt = (lo, hi) => (v) => Number.isInteger(v) && v >= lo && v <= hi;
 const nested = (depth) => (v) => (depth === 0 ? isNumber(v)
   : Array.isArray(v) && v.every(nested(depth - 1)));
@@ -63,11 +70,15 @@ export function settingsTable(options) {
      "a whole number of updates per frame or null"],
     ["training", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],  // links of before λ
                                                                         // was the network's
+    ["view", "landscape", (v) => isLandscape(v), "two parameters and what E is over"],
+    ["view", "step_on", oneOf(["sample", "batch"]), "sample or batch"],
+    ["view", "speed", range(0.25, 4), "between 0.25 and 4"],
   ];
   return rows.map(([section, key, check, describe]) => ({ section, key, check, describe }));
 }
 
-/** @typedef {{network?:object, dataset?:object|null, training?:object, sample?:any}} LinkState */
+/** @typedef {{network?:object, dataset?:object|null, training?:object, sample?:any,
+ *             view?:{landscape?:object, step_on?:string, speed?:number}}} LinkState */
 
 /**
  * @param {Prop[]} table @param {LinkState} state @returns {string} "#s=<base64url of JSON>"
@@ -142,12 +153,27 @@ export function datasetSpec(s) {
   if (!data) return null;
   if (data.name) return s.datasetSpec;
   const points = [...data.train, ...data.test];
-  return points.length ? { points, test_fraction: data.test.length / points.length } : null;
+  if (!points.length) return null;
+  // The controls' size, noise and seed go along (what the page shows, and what a built-in
+  // dataset chosen next would be drawn with); the server keeps the points as they are.
+  const shown = s.datasetSpec ? { size: s.datasetSpec.size, noise: s.datasetSpec.noise,
+                                  seed: s.datasetSpec.seed } : {};
+  return { points, test_fraction: data.test.length / points.length, ...shown };
 }
 
 /** Everything that makes this view: network, dataset, training settings, sample.
  * @param {import("./store.js").State} s @returns {LinkState} */
 export function linkState(s) {
   return { network: { ...describe(s), samples_trained: s.samplesTrained },
-           dataset: datasetSpec(s), training: s.training, sample: s.sample };
+           dataset: datasetSpec(s), training: s.training, sample: s.sample,
+           view: { ...(s.landscape ? { landscape: s.landscape } : {}), step_on: s.stepOn,
+                   speed: s.speed } };
+}
+
+/** Whether a landscape's two parameters exist in a network of `layers`.
+ * @param {{a:any, b:any}} choice @param {number[]} layers */
+export function landscapeFits(choice, layers) {
+  const exists = (p) => p.k < layers.length - 1 && p.j < layers[p.k + 1]
+    && (p.kind === "bias" || p.i < layers[p.k]);
+  return exists(choice.a) && exists(choice.b);
 }

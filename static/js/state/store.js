@@ -196,6 +196,8 @@ export function reduce(s, action, p) {
       return { ...s, dataset: p, datasetSpec: spec, losses: same ? s.losses : [],
                epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
     }
+    case "dataset-spec":  // p: what the dataset controls show (own points: from a link)
+      return { ...s, datasetSpec: p };
     case "landscape":  // p: {a?, b?, over?}
       return { ...s, landscape: { ...s.landscape, ...p } };
     case "landscape-grid": {  // p: {grid, pairKey}: E over the grid; or {note}: none, and why

@@ -327,7 +327,7 @@ def test_page_a_weight_and_a_bias_set_by_hand_are_used_at_once(page: Page) -> No
     click(page, "Forward")
     assert not page.locator("#edit-form").is_visible()  # nothing selected yet
     select(page, "#link-label-2-1-0")
-    field = page.get_by_label("Set this weight w to")
+    field = page.get_by_label("Set w⁽³⁾₂₁ to")
     field.fill("-1.25")
     page.locator("#edit-form").get_by_role("button", name="Set").click()
     settle(page)
@@ -337,8 +337,8 @@ def test_page_a_weight_and_a_bias_set_by_hand_are_used_at_once(page: Page) -> No
     out = state["trace"]["nodes"][3][0]
     assert shown(page, "#node-3-0 .x") == pytest.approx(out["x"], abs=TOLERANCE)
     select(page, "#node-3-0")
-    page.get_by_label("Set this node's bias b to").fill("0.5")
-    page.get_by_label("Set this node's bias b to").press("Enter")
+    page.get_by_label("Set b⁽³⁾₁ to").fill("0.5")
+    page.get_by_label("Set b⁽³⁾₁ to").press("Enter")
     settle(page)
     assert api(page, "GET", "")["biases"][2] == [0.5]
     assert shown(page, "#node-3-0 .bias") == 0.5
@@ -365,7 +365,7 @@ def test_page_a_weight_set_after_the_update_shows_the_new_forward_pass(page: Pag
     settle(page)
     assert label(page) == "Step 1 · Update"
     select(page, "#link-label-2-1-0")
-    page.get_by_label("Set this weight w to").fill("-1.25")
+    page.get_by_label("Set w⁽³⁾₂₁ to").fill("-1.25")
     page.locator("#edit-form").get_by_role("button", name="Set").click()
     settle(page)
     state = api(page, "GET", "")

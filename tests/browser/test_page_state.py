@@ -241,3 +241,33 @@ def test_state_weights_labelled_on_demand_are_said_so(page: Page) -> None:
     assert hidden > 0  # which is why the note is there
     rebuild(page, "1-2-2-1")
     assert note.text_content() == ""
+
+
+def test_state_previous_and_step_say_what_they_do_when_it_is_not_the_usual(
+        browser: Browser, base_url: str) -> None:
+    """Previous after Play was disabled with no reason given; Step while looking back walked
+    the history and applied no update, silently."""
+    page, console = open_page(browser, base_url)
+    note = page.locator("#step-note")
+    assert "once you have stepped with Next" in (note.text_content() or "")
+    play_for(page, 300)
+    rendered(page)
+    assert page.get_by_role("button", name="Previous").is_disabled()
+    assert "Previous has nothing to go back to: Play and Reset keep no steps" in (
+        note.text_content() or "")
+    assert page.get_by_role("button", name="Previous").get_attribute(
+        "aria-describedby") == "step-note"
+    click(page, "Step")
+    click(page, "Step")
+    assert (note.text_content() or "") == ""
+    steps = api(page, "GET", "")["step"]
+    for _ in range(9):  # back into the step before
+        click(page, "Previous")
+    assert "Looking back at step" in (note.text_content() or "")
+    click(page, "Step")
+    assert api(page, "GET", "")["step"] == steps  # no update applied...
+    assert "no update was applied now" in status(page)  # ... and the page says so
+    click(page, "Step")
+    assert api(page, "GET", "")["step"] == steps + 1  # at the newest step, Step applies one
+    page.context.close()
+    assert console.errors == []

@@ -137,7 +137,7 @@ def test_teaching_operating_point_shows_a_dead_relu(browser: Browser, base_url: 
     page, console = open_page(browser, base_url, path=link_to({"network": {
         "seed": 2, "activation": "relu"}}))
     select(page, "#node-1-0")
-    page.get_by_label("Set this node's bias b to").fill("-5")
+    page.get_by_label("Set b⁽¹⁾₁ to").fill("-5")
     page.get_by_role("button", name="Set", exact=True).click()
     settle(page)
     click(page, "Forward")  # node 1 of hidden layer 1 stays selected

@@ -1,5 +1,5 @@
 """The loss landscape (E over two parameters, at the current point equal to E of the pass or
-the training loss, with the presets of SOURCES.md §5 and §4) and the computational graph of
+the training loss, with the presets of docs/teaching.md §5 and §4) and the computational graph of
 one node (its edges equal to the trace's numbers)."""
 
 import pytest
@@ -14,6 +14,14 @@ def caption(page: Page) -> str:
 
 def test_landscape_current_point_is_the_pass_error(page: Page) -> None:
     assert "needs a pass" in caption(page)  # at Ready, nothing is fetched (no 409 either)
+    # Stepping through, E is computed at the Error phase: the landscape does not show it
+    # before (it had shown "E here = 0.0178" at Step 1 · Input).
+    for phase in range(4):  # the input, then forward into each layer
+        click(page, "Next")
+        assert "E here" not in caption(page), phase
+        assert "computed at the Error phase" in caption(page)
+        assert page.locator("#landscape-scale").get_attribute("aria-label") == (
+            "colour scale of E (nothing drawn)")
     click(page, "Forward")
     trace = api(page, "GET", "")["trace"]
     assert f"E here = {fmt(trace['error'])};" in caption(page)

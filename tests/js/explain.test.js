@@ -261,3 +261,15 @@ test("explain_states_the_update_rule_in_effect_with_or_without_l2", () => {
   assert.doesNotMatch(plain, /λ/);
   assert.doesNotMatch(narrate({ kind: "update", layer: null }, 4, settings), /λ/);
 });
+
+test("loss_trend_names_a_plateau_or_a_local_minimum_where_the_curve_flattens_above_0", async () => {
+  const { lossTrend } = await import("../../static/js/explain/training-notes.js");
+  const curve = (f) => Array.from({ length: 90 }, (_, n) => ({ step: 10 * n, train: f(n), test: null }));
+  // falling fast, then stuck at 0.125 (XOR on 2-2-2-1 at 75%)
+  const stuck = curve((n) => (n < 40 ? 0.3 - 0.004 * n : 0.125 + 1e-5 * Math.sin(n)));
+  assert.match(lossTrend(stuck), /hardly moved over the last 290 steps, at about 0\.1250: a plateau/);
+  assert.match(lossTrend(stuck), /local minimum/);
+  assert.equal(lossTrend(curve((n) => 0.3 * 0.97 ** n)), "");  // still falling
+  assert.equal(lossTrend(curve(() => 0.001)), "");  // flat, but learned
+  assert.equal(lossTrend(stuck.slice(0, 20)), "");  // too short to say
+});

@@ -9,6 +9,7 @@
 import { ApiError } from "../server/api.js";
 import { TIMING } from "../lib/config.js";
 import { settingsTable } from "../state/link.js";
+import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { createLandscape } from "./landscape.js";
 import { createSetup } from "./network-setup.js";
 import { createCall } from "./resilient-call.js";
@@ -29,7 +30,7 @@ import {
  *   {type:"export-trace", format:string} | {type:"rebuild", text:string} |
  *   {type:"next-sample"} | {type:"point", event:any} | {type:"select", selection:any} |
  *   {type:"hover", node:any} | {type:"landscape", change:object} |
- *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object} |
+ *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object, lookFor:string} |
  *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string}}
  *   Intent
  */
@@ -135,7 +136,16 @@ export function createController({ store, options, frames, effects }) {
       }
     },
     update: () => stepping.runUntil((p) => p.kind === "update"),
-    step: () => stepping.wholeStep(),
+    step: async () => {
+      const back = !atLiveStep(store.state.stepper);
+      await stepping.wholeStep();
+      const record = currentRecord(store.state.stepper);
+      if (back && record && record.trace.phase === "update") {
+        store.apply("note", `Step went forward through the history to the end of step ` +
+          `${record.trace.step}, which was applied already: no update was applied now. At the ` +
+          "newest step, Step applies one.");
+      }
+    },
   };
 
   /** @param {string} name */
@@ -172,13 +182,15 @@ export function createController({ store, options, frames, effects }) {
     }
   });
 
-  /** @param {object} network @param {object} choice a preset: a new network, and the pair */
-  const preset = (network, choice) => run(async () => {
+  /** A preset of the landscape: a new network, the pair of parameters, what to look for.
+   * @param {any} network @param {object} choice @param {string} lookFor */
+  const preset = (network, choice, lookFor) => run(async () => {
     await setup.restore({ network, dataset: { ...options.dataset_defaults, name: "line", size: 40 } });
     store.apply("landscape", choice);
-    // Say what the preset changed: a new network, its settings, the data.
+    // Say what the preset changed (a new network, its settings, the data) and what to see.
     store.apply("note", `Preset: a new ${network.layers.join("-")} network, ` +
-      `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line.`);
+      `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line. ` +
+      lookFor);
   });
 
   /** @param {Intent} intent */
@@ -227,7 +239,7 @@ export function createController({ store, options, frames, effects }) {
         if (sel?.type === "node" && sel.l > 0) return dispatch({ type: "landscape", change: { a: { kind: "bias", k: sel.l - 1, j: sel.j } } });
         return store.apply("note", "Select a weight (or a node, for its bias) in the drawing first.");
       }
-      case "landscape-preset": return preset(intent.network, intent.choice);
+      case "landscape-preset": return preset(intent.network, intent.choice, intent.lookFor);
       case "resized": return store.apply("resized", intent);
       case "open-link": return run(() => setup.fromLink(intent.hash));
       default: throw new Error(`unknown intent ${/** @type {any} */ (intent).type}`);

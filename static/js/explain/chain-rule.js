@@ -80,20 +80,27 @@ export function backwardWeight(trace, k, i, j) {
 
 /**
  * p ← p − α·∂E/∂p for a bias or, with an L2 rate λ > 0, w ← w − α·(∂E/∂w + λ·w) for a
- * weight (the pull toward 0 that keeps weights small).
+ * weight (the pull toward 0 that keeps weights small): then first the step's direction,
+ * ∂E/∂w + λ·w, worked out on lines of its own, and the update with it (on one line, with
+ * both written out, it ran past a phone's panel).
+ * @returns {import("./mathml.js").MathNode[]}
  */
 export function updateLine(symbolNode, before, lr, grad, after, l2 = 0) {
-  // The rule on the first line, the numbers on the next: with λ both do not fit one line,
-  // nor does λ·w written out beside a gradient written with a power of ten.
   if (l2 > 0) {
-    return relation(symbolNode, "←",
-                    row(symbolNode, mo("−"), mi("α"), mo("·"),
-                        paren(dE(symbolNode), mo("+"), mi("λ"), mo("·"), symbolNode)),
-                    row(mn(before), mo("−"), mn(lr), mo("·"), paren(mn(grad), ...signed(l2 * before))),
-                    mn(after));
+    const direction = grad + l2 * before;
+    return [
+      // (its left side in plain w: the heading names the weight, and the line must fit)
+      equation(row(dE(mi("w")), mo("+"), mi("λ"), mo("·"), mi("w")),
+               row(mn(grad), mo("+"), product(mn(l2), mn(before, true))),
+               row(mn(grad), ...signed(l2 * before)), mn(direction)),
+      relation(symbolNode, "←",
+               row(symbolNode, mo("−"), mi("α"), mo("·"),
+                   paren(dE(symbolNode), mo("+"), mi("λ"), mo("·"), symbolNode)),
+               row(mn(before), mo("−"), product(mn(lr), mn(direction, true))), mn(after)),
+    ];
   }
-  return relation(symbolNode, "←", row(symbolNode, mo("−"), mi("α"), mo("·"), dE(symbolNode)),
-                  row(mn(before), mo("−"), product(mn(lr), mn(grad, true))), mn(after));
+  return [relation(symbolNode, "←", row(symbolNode, mo("−"), mi("α"), mo("·"), dE(symbolNode)),
+                   row(mn(before), mo("−"), product(mn(lr), mn(grad, true))), mn(after))];
 }
 
 /** Every ∂E/∂w and ∂E/∂b of a trace. @param {import("../server/api.js").Trace} trace */

@@ -88,7 +88,7 @@ export function explain(record, phase, selection, network = null) {
     const operating = l > 0 ? { activation, x: n.x } : null;
     if (phase.kind === "update" && l > 0) {
       const change = errorChange(trace);
-      return said(heading, [updateLine(nodeSym("b", l, j), n.b_before ?? n.b, trace.learning_rate,
+      return said(heading, [...updateLine(nodeSym("b", l, j), n.b_before ?? n.b, trace.learning_rate,
                                        n.dE_db, n.b), ...change.formulas],
                   `The bias moves against its gradient. ${change.note}`, operating);
     }
@@ -118,7 +118,7 @@ export function explain(record, phase, selection, network = null) {
   if (phase.kind === "update") {
     const change = errorChange(trace);
     const l2 = trace.l2 ?? 0;
-    return said(heading, [updateLine(W, link.w_before ?? link.w, trace.learning_rate,
+    return said(heading, [...updateLine(W, link.w_before ?? link.w, trace.learning_rate,
                                      link.dE_dw, link.w, l2), ...change.formulas],
                 "∂E/∂w says how E changes as w grows; the weight steps the other way, α times " +
                 `as far, so that E falls.${l2 > 0 ? ` With the L2 rate λ = ${fmt(l2)} it also ` +

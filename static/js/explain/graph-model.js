@@ -1,5 +1,5 @@
 /**
- * The computational graph of one node (SOURCES.md §4), as micrograd's draw_dot shows it:
+ * The computational graph of one node (docs/teaching.md §4), as micrograd's draw_dot shows it:
  * each input times its weight, the sum, plus the bias, the activation, and for the output
  * node the loss. Each edge carries its forward value and, once the backward pass has reached
  * the node, its gradient ∂E/∂(that value): the gradient above times the local derivative.

@@ -90,11 +90,13 @@ export function product(...factors) {
 /** The most characters of a sum on one line: a phone-wide panel holds about this many. */
 const SUM_LINE = 28;
 
-/** a + b + c…; a sum of more than two terms goes over as many lines as it needs to fit a
- * narrow panel, each further line starting with its "+". @param {MathNode[]} terms */
+/** a + b + c…; a sum longer than a phone-wide line (even of two terms: two products of
+ * negative numbers in parentheses) goes over as many lines as it needs, each further line
+ * starting with its "+". @param {MathNode[]} terms */
 export function sum(terms) {
   const joined = (part, first) => part.flatMap((t, n) => (n || !first ? [mo("+"), t] : [t]));
-  if (terms.length <= 2) return row(...joined(terms, true));
+  const length = terms.reduce((n, t) => n + textOf(t).length + 1, 0);
+  if (terms.length === 1 || length <= SUM_LINE) return row(...joined(terms, true));
   /** @type {MathNode[][]} */
   const lines = [[]];
   let used = 0;

@@ -27,7 +27,7 @@ export function drawingOf(s) {
 
 /**
  * @param {import("../state/store.js").State} s
- * @returns {ReturnType<typeof explain> & {label:string, detail:string,
+ * @returns {ReturnType<typeof explain> & {label:string, detail:string, stepNote:string,
  *            canGoBack:boolean}}
  */
 export function stepView(s) {
@@ -50,5 +50,25 @@ export function stepView(s) {
   const history = !atLiveStep(s.stepper) ? " · looking back (history)"
     : before ? " · looking back, before this update" : "";
   const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
-  return { ...ex, label, detail: `${updates}${history}`, canGoBack: planPrevious(s.stepper) !== null };
+  const canGoBack = planPrevious(s.stepper) !== null;
+  return { ...ex, label, detail: `${updates}${history}`, canGoBack,
+           stepNote: stepNote(s, canGoBack, record ? record.trace.step + 1 : 0) };
+}
+
+/**
+ * What the stepping buttons do now that is not what they usually do, or why Previous has
+ * nothing to go back to ("" when neither).
+ * @param {import("../state/store.js").State} s @param {boolean} canGoBack
+ * @param {number} shown the step shown (from 1)
+ */
+export function stepNote(s, canGoBack, shown) {
+  if (!atLiveStep(s.stepper)) {
+    return `Looking back at step ${shown}: Next, Forward, Backward, Update and Step walk ` +
+      "forward through what was already computed, and apply no update until the newest step.";
+  }
+  if (canGoBack || s.stepper.records.length) return "";
+  return (s.network?.step ?? 0) > 0
+    ? "Previous has nothing to go back to: Play and Reset keep no steps. The steps you take " +
+      "with Next or Step are kept (the last 200), to walk back through."
+    : "Previous walks back through the phases once you have stepped with Next.";
 }

@@ -1,5 +1,5 @@
 /**
- * The HTTP API client (shared/API.md). It never touches the DOM; failures are ApiError with
+ * The HTTP API client (docs/api.md). It never touches the DOM; failures are ApiError with
  * the server's plain-words `detail`.
  */
 

@@ -1,4 +1,5 @@
 /** What the network drawing shows for a record at a phase: a pure function of the data. */
+import { symbolText } from "../explain/notation.js";
 import { atLiveStep, visibility } from "./stepper.js";
 
 /**
@@ -74,10 +75,12 @@ export function editableOf(s) {
   const n = s.network;
   const sel = s.selection;
   if (sel?.type === "link") {
-    return { label: "Set this weight w to", value: n.weights[sel.k][sel.i][sel.j] };
+    return { label: `Set ${symbolText("w", sel.k + 1, `${sel.i + 1}${sel.j + 1}`)} to`,
+             value: n.weights[sel.k][sel.i][sel.j] };
   }
   if (sel?.type === "node" && sel.l > 0) {
-    return { label: "Set this node's bias b to", value: n.biases[sel.l - 1][sel.j] };
+    return { label: `Set ${symbolText("b", sel.l, `${sel.j + 1}`)} to`,
+             value: n.biases[sel.l - 1][sel.j] };
   }
   return null;
 }

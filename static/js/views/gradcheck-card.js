@@ -33,7 +33,24 @@ export function gradcheckSummary(check) {
     : `the current weights (after ${check.weights_step} update${check.weights_step === 1 ? "" : "s"})`;
   return `Largest relative difference: ${sci(check.max_relative_difference, 2)} ` +
     `(h = ${check.h}, on ${check.batch ? `the mini-batch of ${check.batch} points, mean E`
-      : `input ${check.input.map((v) => fmt(v)).join(", ")}`}, with ${weights}).`;
+      : `input ${check.input.map((v) => fmt(v)).join(", ")}`}, with ${weights}). ` +
+    agreement(check.max_relative_difference);
+}
+
+/** What the largest relative difference says. @param {number} largest */
+export function agreement(largest) {
+  if (largest < 1e-6) {
+    return "Below 10⁻⁶: backprop and the finite difference agree, to the error of the " +
+      "difference itself.";
+  }
+  if (largest < 1e-3) {
+    return "Between 10⁻⁶ and 10⁻³: close, but not to the last digits; look at the largest " +
+      "row: a relu's kink between p − h and p + h, or a derivative so small that rounding " +
+      "dominates, does this.";
+  }
+  return "Above 10⁻³: they disagree. A kink of relu or leaky relu between p − h and p + h, or " +
+    "numbers grown so large (diverged) that E(p ± h) lose their digits, can do this: look at " +
+    "the rows with the largest differences.";
 }
 
 /** @param {(intent: import("../actions/controller.js").Intent) => void} dispatch */

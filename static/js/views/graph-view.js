@@ -6,7 +6,7 @@ import { fmt } from "../lib/format.js";
 import { el, setText } from "../lib/svg.js";
 
 const COL = 150;
-const ROW = 46;
+const ROW = 58;  // two edges into a × each carry two lines: room between them
 
 /** @param {SVGSVGElement} svg @param {HTMLElement} caption */
 export function createGraphView(svg, caption) {

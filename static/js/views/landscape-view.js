@@ -1,5 +1,5 @@
 /**
- * The loss landscape (SOURCES.md §5): E over a grid of two parameters around their current
+ * The loss landscape (docs/teaching.md §5): E over a grid of two parameters around their current
  * values, every other parameter fixed, as a heat map with its colour scale; the current
  * point, the negative-gradient arrow there, and the path the updates took. Over the current
  * sample or the whole training set.
@@ -25,10 +25,26 @@ export function parameters(layers) {
   return out;
 }
 
+/** The label of a parameter of `layers` ({kind, k, i?, j}), as the page writes it. */
+export function parameterLabel(ref) {
+  return ref.kind === "weight" ? symbolText("w", ref.k + 1, `${ref.i + 1}${ref.j + 1}`)
+    : symbolText("b", ref.k + 1, `${ref.j + 1}`);
+}
+
 /**
- * @param {{canvas:HTMLCanvasElement, scale:HTMLCanvasElement, caption:HTMLElement}} els
+ * The numbers the colour scale is labelled with: E at its left end, its middle and its right
+ * end. The colours run on a square-root scale, so the middle is a quarter of the way up in E.
+ * @param {number} lo @param {number} hi
  */
-export function createLandscape({ canvas, scale, caption }) {
+export function scaleTicks(lo, hi) {
+  return [lo, lo + 0.25 * (hi - lo), hi];
+}
+
+/**
+ * @param {{canvas:HTMLCanvasElement, scale:HTMLCanvasElement, caption:HTMLElement,
+ *          scaleLabels:HTMLElement}} els
+ */
+export function createLandscape({ canvas, scale, caption, scaleLabels }) {
   const ctx = canvas.getContext("2d");
   const sctx = scale.getContext("2d");
   /** Sets a canvas's pixel size, only when it changes (each setting makes a new bitmap). */
@@ -40,7 +56,7 @@ export function createLandscape({ canvas, scale, caption }) {
   };
 
   /**
-   * Draws E over the grid, the path of the updates and the −gradient arrow.
+   * Draws E over the grid, its axes' ticks, the path of the updates and the −gradient arrow.
    * @param {any} last the server's grid @param {number[][]} path (a, b) after each update
    * @param {number} size the canvas's CSS width @param {number} sw the scale's CSS width
    */
@@ -81,12 +97,23 @@ export function createLandscape({ canvas, scale, caption }) {
     const g = last.gradient;
     const norm = Math.hypot(g.a, g.b) || 1;
     const arrow = size * 0.15;
+    // the arrow down the slope (−gradient), with its head
+    const [ux, uy] = [-g.a / norm, g.b / norm];  // screen y grows downward
+    const [tipX, tipY] = [X(a) + ux * arrow, Y(b) + uy * arrow];
     ctx.strokeStyle = colour("--backward");
+    ctx.fillStyle = colour("--backward");
     ctx.lineWidth = 2.5;
     ctx.beginPath();
     ctx.moveTo(X(a), Y(b));
-    ctx.lineTo(X(a) - (g.a / norm) * arrow, Y(b) + (g.b / norm) * arrow);
+    ctx.lineTo(tipX - ux * 8, tipY - uy * 8);
     ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(tipX, tipY);
+    ctx.lineTo(tipX - ux * 11 - uy * 6, tipY - uy * 11 + ux * 6);
+    ctx.lineTo(tipX - ux * 11 + uy * 6, tipY - uy * 11 - ux * 6);
+    ctx.closePath();
+    ctx.fill();
+    ticks(a0, a, a1, b0, b, b1, X, Y, size);
     ctx.fillStyle = colour("--ink");
     ctx.beginPath();
     ctx.arc(X(a), Y(b), 5, 0, 2 * Math.PI);
@@ -101,9 +128,48 @@ export function createLandscape({ canvas, scale, caption }) {
       sctx.fillRect(x, 0, 1, 12);
     }
     scale.setAttribute("aria-label", `colour scale: E from ${fmt(lo)} (blue) to ${fmt(hi)} (orange)`);
+    scaleTicks(lo, hi).forEach((v, k) => setText(scaleLabels.children[k], fmt(v)));
+    const [A, B] = [parameterLabel(last.a), parameterLabel(last.b)];
     setText(caption, `E here = ${fmt(last.current.E)}; ∂E/∂a = ${fmt(g.a)}, ∂E/∂b = ` +
-      `${fmt(g.b)}. Blue is low E (${fmt(lo)}), orange high (${fmt(hi)}); the arrow points ` +
-      "down the slope (−gradient), the line is the path of the updates so far.");
+      `${fmt(g.b)}. Across, a = ${A} from ${fmt(a0)} to ${fmt(a1)}; up, b = ${B} from ` +
+      `${fmt(b0)} to ${fmt(b1)}: each ±${fmt(last.span ?? (a1 - a0) / 2, 1)} around its current ` +
+      `value, every other parameter fixed. Blue is low E (${fmt(lo)}), orange high ` +
+      `(${fmt(hi)}), on a square-root scale; the arrow points down the slope (−gradient), the ` +
+      "line is the path of the updates so far.");
+  }
+
+  /** The axes' ticks: each parameter's range and current value, written at the edges. */
+  function ticks(a0, a, a1, b0, b, b1, X, Y, size) {
+    ctx.font = "10px system-ui, sans-serif";
+    const label = (text, x, y, align) => {
+      ctx.textAlign = align;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+      ctx.strokeText(text, x, y);
+      ctx.fillStyle = colour("--ink");
+      ctx.fillText(text, x, y);
+    };
+    ctx.strokeStyle = colour("--ink");
+    ctx.lineWidth = 1;
+    for (const v of [a0, a, a1]) {
+      ctx.beginPath();
+      ctx.moveTo(X(v), size);
+      ctx.lineTo(X(v), size - 5);
+      ctx.stroke();
+    }
+    for (const v of [b0, b, b1]) {
+      ctx.beginPath();
+      ctx.moveTo(0, Y(v));
+      ctx.lineTo(5, Y(v));
+      ctx.stroke();
+    }
+    label(fmt(a0, 2), 2, size - 8, "left");
+    label(fmt(a1, 2), size - 2, size - 8, "right");
+    label(`a ${fmt(a, 2)}`, X(a), size - 8, "center");
+    label(fmt(b0, 2), 8, size - 25, "left");
+    label(fmt(b1, 2), 8, 12, "left");
+    label(`b ${fmt(b, 2)}`, 8, Y(b) - 4, "left");
+    ctx.textAlign = "left";
   }
 
   /** Nothing drawn: no surface stands for a pass or data that are gone. */
@@ -113,6 +179,7 @@ export function createLandscape({ canvas, scale, caption }) {
     sctx.setTransform(1, 0, 0, 1, 0, 0);
     sctx.clearRect(0, 0, scale.width, scale.height);
     scale.setAttribute("aria-label", "colour scale of E (nothing drawn)");
+    for (const label of scaleLabels.children) setText(label, "");
   }
 
   return { draw, clear };

@@ -8,6 +8,7 @@
 export const SIZES = Object.freeze({
   nodeW: 108, nodeH: 76,   // a node's card: x, y, ∂E/∂y, ∂E/∂x
   tagH: 20,                // the bias, just above the card
+  biasW: 84,               // the bias's tag and its ground
   labelW: 100, labelH: 36, // a weight's label: w and ∂E/∂w
   pad: 4,                  // the least room between two things
   narrow: 640,             // below this width (CSS px), layers go top to bottom
@@ -19,7 +20,8 @@ export const SIZES = Object.freeze({
  * @typedef {{vertical:boolean, width:number, height:number, pos:(l:number, j:number)=>Point,
  *            nodeBox:(l:number, j:number)=>Box, crowded:(k:number)=>boolean,
  *            layerBand:(l:number)=>Box, layerName:(l:number)=>Point,
- *            target:(j:number)=>Point, errorAt:Point}} Layout
+ *            target:(j:number)=>Point, errorAt:Point, targetBox:(j:number)=>Box,
+ *            errorBox:()=>Box}} Layout
  */
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
@@ -78,16 +80,25 @@ export function layoutNetwork(layers, width, spread = 1) {
     const top = 36 + S.tagH + S.nodeH / 2;
     w = Math.max(width, tallest * nodeGap + 16);
     pos = (l, j) => ({ x: w / 2 + (j - (layers[l] - 1) / 2) * nodeGap, y: top + l * layerGap });
-    h = top + (L - 1) * layerGap + S.nodeH / 2 + 70;
+    h = top + (L - 1) * layerGap + S.nodeH / 2 + 84;
     layerBand = (l) => ({ x: 6, y: pos(l, 0).y - S.nodeH / 2 - S.tagH - 8, w: w - 12,
                           h: S.nodeH + S.tagH + 16 });
     layerName = (l) => ({ x: 12, y: pos(l, 0).y - S.nodeH / 2 - S.tagH - 12 });
-    target = (j) => ({ x: pos(L - 1, j).x - S.nodeW / 2, y: pos(L - 1, j).y + S.nodeH / 2 + 20 });
-    errorAt = { x: w / 2 - 70, y: pos(L - 1, 0).y + S.nodeH / 2 + 34 };
+    // The targets under the output's cards, E's box under them (it had covered them).
+    target = (j) => ({ x: pos(L - 1, j).x - S.nodeW / 2, y: pos(L - 1, j).y + S.nodeH / 2 + 18 });
+    errorAt = { x: w / 2 - 70, y: pos(L - 1, 0).y + S.nodeH / 2 + 46 };
   }
+  /** Where a target's text ("t −0.1234") is: its baseline at target(j).y, at most 12 px
+   * high. @param {number} j */
+  const targetBox = (j) => ({ x: target(j).x, y: target(j).y - 12, w: TARGET_W, h: 15 });
+  /** E's box ("E 0.0123 → 0.0120", 150 × 28). */
+  const errorBox = () => ({ x: errorAt.x, y: errorAt.y - 16, w: 150, h: 28 });
   return { vertical, width: w, height: h, pos, nodeBox, crowded, layerBand, layerName, target,
-           errorAt };
+           errorAt, targetBox, errorBox };
 }
+
+/** The widest a target's text is drawn ("t −0.1234" at 12 px). */
+const TARGET_W = 64;
 
 /** @param {Box} a @param {Box} b @param {number} [pad] */
 export function overlaps(a, b, pad = 0) {
@@ -112,6 +123,18 @@ const ALONG = [along(0.5), along(0.37), along(0.63)];
  * @returns {(Box|null)[]} a box per link, in order
  */
 export function placeLabels(lay, layers, links) {
+  // Best, every label where no other link crosses it (so that it is plainly its own link's);
+  // else every label at least clear of nodes and labels.
+  return placeAll(lay, layers, links, true) ?? placeAll(lay, layers, links, false)
+    ?? placeAll(lay, layers, links, false, true);
+}
+
+/**
+ * @param {Layout} lay @param {number[]} layers @param {{k:number, i:number, j:number}[]} links
+ * @param {boolean} clear no other link may cross a label @param {boolean} [partial] keep the
+ *   first placement even if it leaves labels out @returns {(Box|null)[]|null}
+ */
+function placeAll(lay, layers, links, clear, partial = false) {
   // The order matters to a greedy placement: try the links as given, the flattest first,
   // and the steepest first; keep the first order that places every label.
   const slope = ({ k, i, j }) => Math.abs(lay.pos(k + 1, j).y - lay.pos(k, i).y)
@@ -122,25 +145,61 @@ export function placeLabels(lay, layers, links) {
   let best = null;
   for (const ts of ALONG) {
     for (const order of orders) {
-      const boxes = placeInOrder(lay, layers, order.map((n) => links[n]), ts);
+      const boxes = placeInOrder(lay, layers, order.map((n) => links[n]), ts, clear, partial);
       const result = new Array(links.length);
       order.forEach((n, m) => { result[n] = boxes[m]; });
       if (result.every(Boolean)) return result;
       best ??= result;
     }
   }
-  return best;
+  return partial ? best : null;
+}
+
+/** Whether the segment from p to q passes through box b (shrunk by m on each side). */
+export function crosses(p, q, b, m = 2) {
+  const [x0, y0, x1, y1] = [b.x + m, b.y + m, b.x + b.w - m, b.y + b.h - m];
+  const dx = q.x - p.x;
+  const dy = q.y - p.y;
+  let t0 = 0;
+  let t1 = 1;
+  for (const [d, room] of [[-dx, p.x - x0], [dx, x1 - p.x], [-dy, p.y - y0], [dy, y1 - p.y]]) {
+    if (d === 0) {
+      if (room < 0) return false;
+    } else if (d < 0) {
+      t0 = Math.max(t0, room / d);
+    } else {
+      t1 = Math.min(t1, room / d);
+    }
+    if (t0 > t1) return false;
+  }
+  return true;
 }
 
 /**
  * @param {Layout} lay @param {number[]} layers @param {{k:number, i:number, j:number}[]} links
- * @param {number[]} ts where along the link to try, in order
+ * @param {number[]} ts where along the link to try, in order @param {boolean} clear no other
+ *   link may cross a label @param {boolean} complete place every label it can (else stop at
+ *   the first that has no place: the order then fails)
  */
-function placeInOrder(lay, layers, links, ts) {
+function placeInOrder(lay, layers, links, ts, clear, complete) {
   const S = SIZES;
   const nodes = layers.flatMap((n, l) => Array.from({ length: n }, (_, j) => lay.nodeBox(l, j)));
+  const segments = clear ? layers.slice(0, -1).flatMap((n, k) => Array.from({ length: n }, (_, i) =>
+    Array.from({ length: layers[k + 1] }, (_, j) => ({ k, i, j, a: lay.pos(k, i), b: lay.pos(k + 1, j) })))
+    .flat()) : [];
   const placed = [];
-  return links.map(({ k, i, j }) => {
+  /** @type {(Box|null)[]} */
+  const boxes = [];
+  for (const { k, i, j } of links) {
+    const box = place(k, i, j);
+    boxes.push(box);
+    if (!box && !complete) break;
+  }
+  while (boxes.length < links.length) boxes.push(null);
+  return boxes;
+
+  /** @param {number} k @param {number} i @param {number} j */
+  function place(k, i, j) {
     const a = lay.pos(k, i);
     const b = lay.pos(k + 1, j);
     for (const t of ts) {
@@ -149,13 +208,14 @@ function placeInOrder(lay, layers, links, ts) {
       const inside = box.x >= 0 && box.y >= 0 && box.x + box.w <= lay.width
         && box.y + box.h <= lay.height;
       if (inside && !nodes.some((n) => overlaps(box, n, S.pad))
-          && !placed.some((p) => overlaps(box, p, S.pad))) {
+          && !placed.some((p) => overlaps(box, p, S.pad))
+          && !segments.some((s) => !(s.k === k && s.i === i && s.j === j) && crosses(s.a, s.b, box))) {
         placed.push(box);
         return box;
       }
     }
     return null;
-  });
+  }
 }
 
 /**
@@ -187,10 +247,13 @@ export function labelSets(lay, layers) {
  * labels of the selection that fit). @returns {Layout}
  */
 export function fitNetwork(layers, width) {
-  let lay = layoutNetwork(layers, width);
-  for (const spread of [1, 1.2, 1.4, 1.7, 2, 2.4, 2.8, 3.4]) {
-    lay = layoutNetwork(layers, width, spread);
-    if (placeLabels(lay, layers, labelSets(lay, layers)[0]).every(Boolean)) return lay;
+  // The least spread at which every label has a place no other link crosses; else the least
+  // at which every label has a place at all.
+  const spreads = [1, 1.2, 1.4, 1.7, 2, 2.4, 2.8, 3.4];
+  const at = spreads.map((spread) => layoutNetwork(layers, width, spread));
+  for (const clear of [true, false]) {
+    const fits = at.find((lay) => placeAll(lay, layers, labelSets(lay, layers)[0], clear));
+    if (fits) return fits;
   }
-  return lay;
+  return at[at.length - 1];
 }

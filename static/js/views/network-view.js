@@ -109,6 +109,10 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
       g.addEventListener("blur", () => onHover(null));
     }
     const line = (cls, dy) => el("text", { class: cls, x: 0, y: -h2 + dy }, g);
+    // The bias's tag sits above the card, where links to the node may pass: on a ground of
+    // its own, so that no link strikes through it.
+    el("rect", { class: "bias-ground", x: -S.biasW / 2, y: -h2 - S.tagH + 1, width: S.biasW,
+                 height: S.tagH - 3, rx: 4 }, g);
     const n = { g, p, picture, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
                 dy: line("grad dy", 54), dx: line("grad dx", 70) };
     selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`,
@@ -158,7 +162,7 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
       const v = m.nodes[l][j];
       fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room);
       fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room);
-      fit(n.b, l === 0 ? `input x${subscript(j + 1)}` : `b ${fmt(v.b)}`, room);
+      fit(n.b, l === 0 ? `input x${subscript(j + 1)}` : `b ${fmt(v.b)}`, S.biasW - 6);
       n.picture?.draw(m.pictures?.[l]?.[j] ?? null);
       fit(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`, room);
       fit(n.dx, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`, room);

@@ -20,6 +20,7 @@ export function mountStepPanel(dispatch) {
   for (const name of BUTTONS) {
     $(`btn-${name}`).addEventListener("click", () => dispatch({ type: "step", name }));
   }
+  $("btn-follow").addEventListener("click", () => dispatch({ type: "select", selection: null }));
   $("speed").addEventListener("input", (e) => dispatch({ type: "speed", speed: Number(e.target.value) }));
   $("edit-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -39,8 +40,10 @@ export function mountStepPanel(dispatch) {
     if (!changed({ network: s.network, stepper: s.stepper, selection: s.selection,
                    playing: s.playing })) return;
     const view = stepView(s);
+    if ($("btn-follow").hidden !== !s.selection) $("btn-follow").hidden = !s.selection;
     const back = $("btn-previous");
     if (back.disabled === view.canGoBack) back.disabled = !view.canGoBack;
+    setText($("step-note"), view.stepNote);
     const editable = editableOf(s);
     const form = $("edit-form");
     if (form.hidden !== !editable) form.hidden = !editable;

@@ -12,7 +12,8 @@
 export const STOPS = [
   { target: "#network", title: "The network",
     text: "Each card is a node: x is its input (the weighted sum of the layer before, plus " +
-          "its bias b) and y its output. Each link carries a weight w: blue when w ≥ 0, " +
+          "its bias b) and y its output; the faint picture behind its numbers is its output y " +
+          "over the data's inputs (a curve for one input, a heat map for two). Each link carries a weight w: blue when w ≥ 0, " +
           "orange when w < 0, thicker for a larger |w|. The backward pass adds ∂E/∂y, ∂E/∂x " +
           "and ∂E/∂w beside them." },
   { target: "#btn-next", title: "Step through a pass",

@@ -10,6 +10,7 @@ import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
 import { fitOn } from "../explain/fit.js";
+import { lossTrend } from "../explain/training-notes.js";
 import { currentRecord } from "../state/stepper.js";
 import { createPlot } from "./data-plot.js";
 import { createLossChart } from "./loss-chart.js";
@@ -155,6 +156,7 @@ export function mountTrainingCard(dispatch, options) {
         (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
           (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`)));
     chart.draw(s.losses, s.sizes["loss-chart"]);
+    setText($("loss-note"), lossTrend(s.losses));
     setText($("plot-caption"), inputs > 2
       ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
       : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`

@@ -163,7 +163,8 @@ test("gradient_sizes_say_vanishing_or_exploding", async () => {
   // The sizes shown are the server's: the pass's once it has gone backward, else training's.
   const { backward, forward } = traces.sigmoid;
   const at = (trace) => ({ stepper: { phases: [], records: [{ trace, settings: {} }],
-                                      cursor: { record: 0, phase: 0 } }, gradientSizes: [7] });
+                                      cursor: { record: 0, phase: 0 } }, gradientSizes: [7],
+                          predict: { quiz: null } });
   assert.deepEqual(shownSizes(at(forward)), [7]);
   assert.deepEqual(shownSizes(at(backward)), backward.gradient_sizes);
   assert.equal(backward.gradient_sizes.length, 3);

@@ -9,6 +9,7 @@
 import { ApiError } from "../server/api.js";
 import { TIMING } from "../lib/config.js";
 import { settingsTable } from "../state/link.js";
+import { grade } from "../explain/quiz.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { createLandscape } from "./landscape.js";
 import { createSetup } from "./network-setup.js";
@@ -31,7 +32,9 @@ import {
  *   {type:"next-sample"} | {type:"point", event:any} | {type:"select", selection:any} |
  *   {type:"hover", node:any} | {type:"landscape", change:object} |
  *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object, lookFor:string} |
- *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string}}
+ *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string} |
+ *   {type:"predict", on:boolean} | {type:"quiz-answer", answer:string} | {type:"quiz-skip"} |
+ *   {type:"score-reset"}}
  *   Intent
  */
 
@@ -150,6 +153,19 @@ export function createController({ store, options, frames, effects }) {
 
   /** @param {string} name */
   function step(name) {
+    const quiz = store.state.predict.quiz;
+    if (quiz && !quiz.verdict && name !== "reset") {
+      if (name !== "previous") {
+        store.apply("note", "Answer the question first (or press Skip): the numbers of this " +
+                            "phase are shown once you have.");
+        return queue;
+      }
+      // Previous goes back to where the drawing is, the question unanswered.
+      store.apply("quiz-closed");
+      store.apply("moved", quiz.from ?? { record: 0, phase: 0 });
+      return queue;
+    }
+    if (quiz) store.apply("quiz-closed");  // answered: the next step goes on
     if (name === "reset") {  // at once, not after the running phase and those queued
       stepping.interrupt();
       resets += 1;
@@ -240,6 +256,17 @@ export function createController({ store, options, frames, effects }) {
         return store.apply("note", "Select a weight (or a node, for its bias) in the drawing first.");
       }
       case "landscape-preset": return preset(intent.network, intent.choice, intent.lookFor);
+      case "predict": return store.apply("predict", intent.on);
+      case "quiz-answer": {
+        const quiz = store.state.predict.quiz;
+        if (!quiz || quiz.verdict) return undefined;
+        const record = currentRecord(store.state.stepper);
+        store.apply("quiz-answered", { answer: intent.answer,
+                                       verdict: grade(quiz.question, intent.answer, record) });
+        return run(() => stepping.animateCurrentPhase());
+      }
+      case "quiz-skip": return store.apply("quiz-closed");
+      case "score-reset": return store.apply("score-reset");
       case "resized": return store.apply("resized", intent);
       case "open-link": return run(() => setup.fromLink(intent.hash));
       default: throw new Error(`unknown intent ${/** @type {any} */ (intent).type}`);

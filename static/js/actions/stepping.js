@@ -5,7 +5,8 @@
  */
 import { api } from "../server/api.js";
 import { TIMING } from "../lib/config.js";
-import { currentPhase, planNext, planPrevious } from "../state/stepper.js";
+import { questionFor } from "../explain/quiz.js";
+import { atLiveStep, currentPhase, currentRecord, planNext, planPrevious } from "../state/stepper.js";
 import { livePass, passBody } from "../state/store.js";
 
 /**
@@ -29,7 +30,33 @@ export function createStepping({ store, call, frames, maxBatch, onWeights }) {
     await onWeights();
   }
 
+  /**
+   * With predict-then-reveal on, a question on the phase the stepper has just reached, if
+   * its numbers are new (not shown before: history walked again asks nothing); the drawing
+   * stays at `from` until it is answered. @param {import("../state/stepper.js").Cursor|null} from
+   * @returns {boolean} whether a question now waits
+   */
+  function ask(from) {
+    const s = store.state;
+    const cursor = s.stepper.cursor;
+    const seen = s.predict.revealed;
+    const fresh = cursor && atLiveStep(s.stepper)
+      && !(seen && seen.record === cursor.record && seen.phase >= cursor.phase);
+    if (!s.predict.on || !fresh) {
+      if (cursor && atLiveStep(s.stepper)) store.apply("revealed", cursor);
+      return false;
+    }
+    const question = questionFor(currentRecord(s.stepper), currentPhase(s.stepper));
+    if (!question) {
+      store.apply("revealed", cursor);
+      return false;
+    }
+    store.apply("quiz", { question, from });
+    return true;
+  }
+
   async function next() {
+    const from = store.state.stepper.cursor;
     const plan = planNext(store.state.stepper);
     if (plan.type === "fetch") {
       const body = plan.call === "forward" ? takeBody() : null;
@@ -43,6 +70,7 @@ export function createStepping({ store, call, frames, maxBatch, onWeights }) {
       await frames.afterNextPaint();  // the new numbers first; the plot and pictures then
       await onWeights();
     }
+    if (ask(from)) return;  // animated once answered
     await animateCurrentPhase();
   }
 
@@ -62,13 +90,14 @@ export function createStepping({ store, call, frames, maxBatch, onWeights }) {
     if (plan.type !== "fetch" || plan.call !== "forward" || !plan.newRecord) {
       return runUntil((p) => p.kind === "update");
     }
+    const from = store.state.stepper.cursor;
     const update = await call((id) => api.step(id, takeBody()));
     const last = store.state.stepper.phases.length - 1;
     store.apply("fetched", { plan: { ...plan, call: "update", cursor: { ...plan.cursor, phase: last } },
                              update });
     await frames.afterNextPaint();  // the new numbers first; the plot and pictures then
     await onWeights();
-    await animateCurrentPhase();
+    if (!ask(from)) await animateCurrentPhase();
     return true;
   }
 
@@ -110,6 +139,7 @@ export function createStepping({ store, call, frames, maxBatch, onWeights }) {
       await next();
       const phase = currentPhase(store.state.stepper);
       if (!phase || done(phase)) return true;  // no phase: the stepper was cleared meanwhile
+      if (store.state.predict.quiz) return true;  // a question waits: the learner answers first
     }
     return true;
   }
@@ -145,5 +175,6 @@ export function createStepping({ store, call, frames, maxBatch, onWeights }) {
     /** Ends the running animation and the phases still to run, at once (Reset does). */
     interrupt() { generation += 1; },
     next, previous, runUntil, wholeStep, configure, resample, reset, editSelected,
+    animateCurrentPhase,
   };
 }

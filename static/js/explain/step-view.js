@@ -5,6 +5,7 @@
  * point. Pure: no DOM.
  */
 import { atLiveStep, currentPhase, currentRecord, planPrevious } from "../state/stepper.js";
+import { shownStepper } from "../state/store.js";
 import { phaseName, viewModel } from "../state/view-model.js";
 import { explain } from "./explanation.js";
 
@@ -12,8 +13,9 @@ import { explain } from "./explanation.js";
  * @param {import("../state/store.js").State} s @returns {import("../views/network-view.js").ViewModel} */
 export function drawingOf(s) {
   const network = /** @type {import("../server/api.js").NetworkState} */ (s.network);
-  const record = currentRecord(s.stepper);
-  const phase = currentPhase(s.stepper);
+  const stepper = shownStepper(s);
+  const record = currentRecord(stepper);
+  const phase = currentPhase(stepper);
   const pictures = s.pictures?.values ?? null;
   const a = s.animation;
   if (a?.kind === "forward" && a.t < 1) {
@@ -33,8 +35,9 @@ export function drawingOf(s) {
 export function stepView(s) {
   const network = /** @type {import("../server/api.js").NetworkState} */ (s.network);
   const L = network.layers.length;
-  const record = currentRecord(s.stepper);
-  const phase = currentPhase(s.stepper);
+  const stepper = shownStepper(s);
+  const record = currentRecord(stepper);
+  const phase = currentPhase(stepper);
   const ex = explain(record, phase, s.selection, network);
   if (s.playing && !phase) {
     ex.narration = "Training: update after update, each on a batch of the training data " +
@@ -47,10 +50,10 @@ export function stepView(s) {
   // Looking back: an older step, or a phase before the update of a step already applied
   // (the drawing shows the weights from before it, the count the update).
   const before = record?.trace.phase === "update" && phase?.kind !== "update";
-  const history = !atLiveStep(s.stepper) ? " · looking back (history)"
+  const history = !atLiveStep(stepper) ? " · looking back (history)"
     : before ? " · looking back, before this update" : "";
   const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
-  const canGoBack = planPrevious(s.stepper) !== null;
+  const canGoBack = planPrevious(stepper) !== null;
   return { ...ex, label, detail: `${updates}${history}`, canGoBack,
            stepNote: stepNote(s, canGoBack, record ? record.trace.step + 1 : 0) };
 }

@@ -38,7 +38,17 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   landscapeGrid: LandscapeGrid, landscapeNote: string,
  *   gradcheck: GradientCheck|null,
  *   sizes: Record<string, {width:number, height:number}>,
+ *   predict: Predict,
  * }} State
+ * @typedef {{on: boolean, quiz: Quiz|null, score: {right:number, asked:number},
+ *            revealed: import("./stepper.js").Cursor|null}} Predict
+ *   predict-then-reveal: whether it is on, the question asked, the learner's score this
+ *   visit, and the furthest phase of the live step already shown (asked about, or not)
+ * @typedef {{question: import("../explain/quiz.js").Question,
+ *            from: import("./stepper.js").Cursor|null,
+ *            answer: string|null, verdict: import("../explain/quiz.js").Verdict|null}} Quiz
+ *   a question on the phase the stepper is at, whose numbers stay hidden (the drawing stays
+ *   at `from`) until it is answered
  */
 
 
@@ -64,7 +74,7 @@ export function initialState(training) {
     transport: null, speed: 1, animation: null,
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
     hovered: null, landscape: null, landscapeGrid: null, landscapeNote: "", gradcheck: null,
-    sizes: {},
+    sizes: {}, predict: { on: false, quiz: null, score: { right: 0, asked: 0 }, revealed: null },
   };
 }
 
@@ -126,7 +136,8 @@ export function reduce(s, action, p) {
                gradientSizes: null,
                sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1,
                landscape: p.landscape ?? defaultLandscape(network.layers),
-               landscapeGrid: null, landscapeNote: "", animation: null };
+               landscapeGrid: null, landscapeNote: "", animation: null,
+               predict: { ...s.predict, quiz: null, revealed: null } };
     }
     case "recovered":  // p: Update of the re-created network (a new id)
       return { ...s, network: merged(s, p) };
@@ -161,12 +172,13 @@ export function reduce(s, action, p) {
     }
     case "reset":  // p: Update of the reset network
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
-               samplesTrained: 0, epoch: 0, losses: [], gradientSizes: null, animation: null };
+               samplesTrained: 0, epoch: 0, losses: [], gradientSizes: null, animation: null,
+               predict: { ...s.predict, quiz: null, revealed: null } };
     case "trained": {  // p: Update of a training call
       const t = p.training;
       if (t.samples_trained < s.samplesTrained) return s;  // overtaken by a later answer
       return { ...s, network: merged(s, p), stepper: createStepper(s.network.layers.length),
-               animation: null,
+               animation: null, predict: { ...s.predict, quiz: null, revealed: null },
                samplesTrained: t.samples_trained, epoch: t.epoch, func: p.func ?? s.func,
                gradientSizes: t.gradient_sizes ?? s.gradientSizes,
                pictures: t.functions ?? s.pictures,
@@ -209,6 +221,30 @@ export function reduce(s, action, p) {
     case "gradcheck":  // p: the API's gradient check, of the network as it stands now
       return { ...s, gradcheck: { check: p, networkId: s.network.id,
                                   weightsKey: checkedKey(s.network) } };
+    case "predict":  // p: predict-then-reveal on or off (off: a question asked goes, its phase shown)
+      return { ...s, predict: { ...s.predict, on: Boolean(p), quiz: null,
+                                revealed: p ? s.stepper.cursor : null } };
+    case "revealed":  // p: the cursor of a phase now shown (no question, or answered)
+      return { ...s, predict: { ...s.predict, revealed: p } };
+    case "quiz":  // p: {question, from}: asked before the phase's numbers are shown
+      return { ...s, predict: { ...s.predict, quiz: { ...p, answer: null, verdict: null } } };
+    case "quiz-answered": {  // p: {answer, verdict}
+      const q = s.predict.quiz;
+      if (!q || q.verdict) return s;
+      const about = q.question.about;
+      const selection = /** @type {State["selection"]} */ (about.type === "link"
+        ? { type: "link", k: about.k, i: about.i, j: about.j }
+        : about.type === "node" ? { type: "node", l: about.l, j: about.j } : null);
+      const { right, asked } = s.predict.score;
+      return { ...s, selection: selection ?? s.selection,
+               predict: { ...s.predict, quiz: { ...q, ...p },
+                          revealed: s.stepper.cursor,
+                          score: { right: right + (p.verdict.right ? 1 : 0), asked: asked + 1 } } };
+    }
+    case "quiz-closed":  // the question answered (or skipped) goes; its phase stays shown
+      return { ...s, predict: { ...s.predict, quiz: null, revealed: s.stepper.cursor } };
+    case "score-reset":
+      return { ...s, predict: { ...s.predict, score: { right: 0, asked: 0 } } };
     case "animation":  // p: Animation, or null when the phase has arrived
       return { ...s, animation: p };
     case "speed":
@@ -238,6 +274,15 @@ export function reduce(s, action, p) {
     default:
       throw new Error(`unknown action ${action}`);
   }
+}
+
+/**
+ * The stepper as the page shows it: while a question waits for its answer, at the phase
+ * before the one asked about (its numbers stay hidden). @param {State} s
+ */
+export function shownStepper(s) {
+  const q = s.predict.quiz;
+  return q && !q.verdict ? { ...s.stepper, cursor: q.from } : s.stepper;
 }
 
 /** What a gradient check depends on: the weights and settings it was run with.

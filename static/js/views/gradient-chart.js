@@ -7,6 +7,7 @@ import { fmt, superscript as sup } from "../lib/format.js";
 import { byId as $ } from "../lib/dom.js";
 import { el, setAttr, setText } from "../lib/svg.js";
 import { currentRecord } from "../state/stepper.js";
+import { shownStepper } from "../state/store.js";
 
 /** One sentence on the trend from the output back to the first layer. @param {number[]} sizes */
 export function describeSizes(sizes) {
@@ -131,7 +132,7 @@ export function createGradientView(svg, caption) {
 /** The gradient sizes the server sent: of the pass shown once it has gone backward, else of
  * the last training call. @param {import("../state/store.js").State} s */
 export function shownSizes(s) {
-  return currentRecord(s.stepper)?.trace.gradient_sizes ?? s.gradientSizes;
+  return currentRecord(shownStepper(s))?.trace.gradient_sizes ?? s.gradientSizes;
 }
 
 /** mount → render(state). */

@@ -8,6 +8,7 @@ import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
 import { currentPhase } from "../state/stepper.js";
+import { shownStepper } from "../state/store.js";
 import { createLandscape, parameters } from "./landscape-view.js";
 
 const ONE_PAIR = { a: { kind: "weight", k: 1, i: 0, j: 0 }, b: { kind: "bias", k: 1, j: 0 },
@@ -37,7 +38,7 @@ const PRESETS = {
  * @param {import("../state/store.js").State} s
  */
 export function hiddenUntilTheError(s) {
-  const phase = currentPhase(s.stepper);
+  const phase = currentPhase(shownStepper(s));
   if (s.landscape?.over !== "sample" || !phase) return "";
   return phase.kind === "input" || phase.kind === "forward"
     ? "E on this sample is computed at the Error phase: press Next until the error, and " +

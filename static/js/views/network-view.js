@@ -268,7 +268,7 @@ export function mountNetworkView(svg, note, dispatch) {
       setText(note, labelsNote(network.layers));
     }
     if (!changed({ network, stepper: s.stepper, selection: s.selection, pictures: s.pictures,
-                   animation: s.animation })) return;
+                   animation: s.animation, quiz: s.predict.quiz })) return;
     view.render(drawingOf(s));
     const a = s.animation;
     if (a && a.t < 1 && a.kind === "forward") view.pulse(a.layer - 1, a.layer, a.t);

@@ -12,6 +12,7 @@ import { mountGradientChart } from "./gradient-chart.js";
 import { mountKeyboard } from "./keyboard.js";
 import { mountLandscapeCard } from "./landscape-card.js";
 import { mountNetworkView } from "./network-view.js";
+import { mountQuizCard } from "./quiz-card.js";
 import { mountSettingsCard } from "./settings-card.js";
 import { mountStatusLine } from "./status-line.js";
 import { mountStepPanel } from "./step-panel.js";
@@ -33,6 +34,7 @@ export function mountPage(dispatch, options) {
     mountNetworkView(/** @type {any} */ (document.getElementById("network")),
                      /** @type {HTMLElement} */ (document.getElementById("labels-note")), dispatch),
     mountStepPanel(dispatch),
+    mountQuizCard(dispatch),
     mountSettingsCard(dispatch, options),
     mountTrainingCard(dispatch, options),
     mountGradientChart(),

@@ -38,7 +38,7 @@ export function mountStepPanel(dispatch) {
     if (Number($("speed").value) !== s.speed) $("speed").value = String(s.speed);
     // The explanation is computed again only when what it shows changed.
     if (!changed({ network: s.network, stepper: s.stepper, selection: s.selection,
-                   playing: s.playing })) return;
+                   playing: s.playing, quiz: s.predict.quiz })) return;
     const view = stepView(s);
     if ($("btn-follow").hidden !== !s.selection) $("btn-follow").hidden = !s.selection;
     const back = $("btn-previous");

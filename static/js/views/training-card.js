@@ -12,6 +12,7 @@ import { setText } from "../lib/svg.js";
 import { fitOn } from "../explain/fit.js";
 import { lossTrend } from "../explain/training-notes.js";
 import { currentRecord } from "../state/stepper.js";
+import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
 import { createLossChart } from "./loss-chart.js";
 
@@ -144,7 +145,7 @@ export function mountTrainingCard(dispatch, options) {
     const h = same ? null : s.hovered;
     const own = h && s.pictures
       ? /** @type {any} */ ({ values: s.pictures.values[h.layer][h.node] }) : null;
-    const trace = currentRecord(s.stepper)?.trace;
+    const trace = currentRecord(shownStepper(s))?.trace;
     const marker = trace ? { input: trace.input, target: trace.target } : null;
     plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker,
                 width: s.sizes.plot?.width });

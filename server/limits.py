@@ -73,3 +73,11 @@ NETWORK_TTL_SECONDS: Final = 24 * 3600  # a network idle this long expires (ever
 KNOWN_TTL_SECONDS: Final = 30 * 24 * 3600  # how long an id is remembered, to say "expired"
 LOCK_SECONDS: Final = 5.0  # a network's lock expires this long after it was taken
 LOCK_WAIT_SECONDS: Final = 10.0  # a call waits this long for the network, then hears 503
+
+# -- lessons: a teacher's state, title and text behind a short link -------------------------
+MAX_LESSON_TITLE: Final = 120  # characters
+MAX_LESSON_TEXT: Final = 4_000
+MAX_LESSON_STEPS: Final = 12  # the steps of a worksheet, each at most MAX_LESSON_STEP chars
+MAX_LESSON_STEP: Final = 300
+MAX_LESSON_BYTES: Final = 200_000  # the whole lesson as JSON (a network with 2,000 own points)
+LESSONS_PER_MINUTE: Final = 10  # creations per client (its address) per minute

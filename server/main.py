@@ -14,10 +14,11 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .api import assets, data_routes, networks, options, pages, play
+from .api import assets, data_routes, lessons, networks, options, pages, play
 from .api.errors import install_error_handlers
 from .api.heavy import HeavyPool
 from .engine import kernel
+from .lessons.store import LessonStore, open_lessons
 from .limits import HEAVY_WORKERS, MAX_BODY_BYTES, MAX_NETWORKS
 from .middleware import BodyLimit, HeadAsGet, SecurityHeaders
 from .networks.store import NetworkStore
@@ -47,9 +48,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) -> FastAPI:
+def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None,
+               lesson_store: LessonStore | None = None) -> FastAPI:
     """Build the app; `capacity` bounds how many networks are held at once. The store is
-    `store`, or the one BACKPROP_STORE names (a redis:// URL), or one in memory."""
+    `store`, or the one BACKPROP_STORE names (a redis:// URL), or one in memory. Lessons go
+    to `lesson_store`, or to that Redis, or to SQLite in BACKPROP_DATA_DIR (./data)."""
     app = FastAPI(
         title="Backprop Playground",
         version="1.0.0",
@@ -61,6 +64,9 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
     )
     app.state.store = (store if store is not None
                        else open_store(os.environ.get("BACKPROP_STORE"), capacity))
+    app.state.lessons = (lesson_store if lesson_store is not None
+                         else open_lessons(os.environ.get("BACKPROP_STORE"),
+                                           os.environ.get("BACKPROP_DATA_DIR")))
     app.state.heavy_pool = HeavyPool(HEAVY_WORKERS)
     app.state.play_streams = play.Streams()
     app.state.templates = Jinja2Templates(directory=page_folder("templates"))
@@ -72,6 +78,7 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None) 
     app.include_router(options.router)
     app.include_router(networks.router)
     app.include_router(data_routes.router)
+    app.include_router(lessons.router)
     app.include_router(play.router)
     # JSON answers above a few packets go compressed (the page's files are, already).
     app.add_middleware(GZipMiddleware, minimum_size=1400, compresslevel=5)  # type: ignore[arg-type]

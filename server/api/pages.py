@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from ..lessons.presets import PRESETS
 from .assets import BUNDLE
 from .options import read_options
 
@@ -27,10 +28,12 @@ def options_json() -> Markup:
 
 
 @router.get("/", response_class=HTMLResponse)
+@router.get("/l/{lesson_id}", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    """The page. It loads its modules as one script, made at start from their import graph
-    (assets.BUNDLE); with ?modules, as the ES modules they are, all declared up front
-    (<link rel="modulepreload">, from the same graph), to read them one by one."""
+    """The page (at /l/<id>, it opens that lesson). It loads its modules as one script, made
+    at start from their import graph (assets.BUNDLE); with ?modules, as the ES modules they
+    are, all declared up front (<link rel="modulepreload">, from the same graph), to read
+    them one by one."""
     templates = request.app.state.templates
     assets = request.app.state.assets
     separate = "modules" in request.query_params
@@ -38,7 +41,8 @@ def index(request: Request) -> HTMLResponse:
         "title": "Backprop Playground", "static": assets.prefix,
         "entry": "js/main.js" if separate else BUNDLE,
         "modules": assets.modules_from("js/main.js") if separate else [],
-        "options": options_json()},
+        "options": options_json(),
+        "presets": [{"url": f"/l/{name}", "title": p["title"]} for name, p in PRESETS.items()]},
         headers={"cache-control": "no-cache"})
 
 

@@ -25,7 +25,7 @@ async function main() {
   store.subscribe(frames.invalidate);
   // The network is asked for first (its call leaves once the microtasks that lead to it
   // have run: hence the timer); the views are mounted while its answer travels.
-  const started = control.start(location.hash);
+  const started = control.start(location.hash, location.pathname);
   await new Promise((resolve) => setTimeout(resolve, 0));
   const page = mountPage(control.dispatch, options);
   frames.onRender(() => page.render(store.state));

@@ -6,9 +6,9 @@
  * → render). Touches no document: the entry module gives it the frame loop and the browser's
  * effects.
  */
-import { ApiError } from "../server/api.js";
 import { TIMING } from "../lib/config.js";
-import { settingsTable } from "../state/link.js";
+import { api, ApiError } from "../server/api.js";
+import { linkState, settingsTable } from "../state/link.js";
 import { grade } from "../explain/quiz.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { createLandscape } from "./landscape.js";
@@ -34,7 +34,8 @@ import {
  *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object, lookFor:string} |
  *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string} |
  *   {type:"predict", on:boolean} | {type:"quiz-answer", answer:string} | {type:"quiz-skip"} |
- *   {type:"score-reset"}}
+ *   {type:"score-reset"} | {type:"make-lesson", lesson:any} | {type:"show-all"} |
+ *   {type:"copy-text", text:string}}
  *   Intent
  */
 
@@ -209,6 +210,37 @@ export function createController({ store, options, frames, effects }) {
       lookFor);
   });
 
+  /**
+   * The lesson `id`: its page as the teacher kept it (or, with a link in the address bar,
+   * that link's state, the lesson's words around it), what it hides, whether it asks before
+   * each phase. One unknown or deleted says so, and the default page opens.
+   * @param {string} id @param {string} hash
+   */
+  async function openLesson(id, hash) {
+    let lesson;
+    try {
+      lesson = await api.readLesson(id);
+    } catch (e) {
+      if (!(e instanceof ApiError) || ![404, 410, 422].includes(e.status)) throw e;
+      await setup.fromLink("");
+      store.apply("status", `This lesson link (/l/${id}) ${e.status === 410
+        ? "was deleted by its author" : "leads to no lesson"}: the default page opened instead.`);
+      return;
+    }
+    if (hash.startsWith("#s=")) await setup.fromLink(hash);
+    else await setup.restore(/** @type {any} */ (lesson.state));
+    store.apply("lesson", lesson);
+    store.apply("predict", lesson.predict);
+  }
+
+  /** Keeps the page as it is now as a lesson; its link and delete token are shown.
+   * @param {{title:string, text:string, steps:string[], hide:string[], predict:boolean}} form */
+  async function makeLesson(form) {
+    store.apply("lesson-made", null);
+    const made = await api.createLesson({ ...form, state: linkState(store.state) });
+    store.apply("lesson-made", { url: effects.pageOrigin() + made.url, token: made.delete_token });
+  }
+
   /** @param {Intent} intent */
   function dispatch(intent) {
     switch (intent.type) {
@@ -267,6 +299,9 @@ export function createController({ store, options, frames, effects }) {
       }
       case "quiz-skip": return store.apply("quiz-closed");
       case "score-reset": return store.apply("score-reset");
+      case "make-lesson": return run(() => makeLesson(intent.lesson));
+      case "show-all": return store.apply("lesson-show-all");
+      case "copy-text": return effects.copyText(intent.text).catch(() => {});
       case "resized": return store.apply("resized", intent);
       case "open-link": return run(() => setup.fromLink(intent.hash));
       default: throw new Error(`unknown intent ${/** @type {any} */ (intent).type}`);
@@ -277,8 +312,9 @@ export function createController({ store, options, frames, effects }) {
     dispatch,
     /** Opens what the address bar's link describes (or a fresh network); then the page is
      * ready. @param {string} hash */
-    async start(hash) {
-      await run(() => setup.fromLink(hash));
+    async start(hash, path = "/") {
+      const lesson = /^\/l\/([A-Za-z0-9-]{1,40})$/.exec(path);
+      await run(() => (lesson ? openLesson(lesson[1], hash) : setup.fromLink(hash)));
       store.apply("ready");
     },
     /** Play's counts, for the benchmark and the tests. */

@@ -10,8 +10,9 @@ import { traceToCsv } from "../lib/trace-csv.js";
 
 /**
  * @typedef {{download: (name: string, text: string, type: string) => void,
- *            copyText: (text: string) => Promise<void>, pageUrl: () => string}} Effects
- *   pageUrl: the page's address without its hash
+ *            copyText: (text: string) => Promise<void>, pageUrl: () => string,
+ *            pageOrigin: () => string}} Effects
+ *   pageUrl: the page's address without its hash; pageOrigin: its scheme, host and port
  */
 
 /**

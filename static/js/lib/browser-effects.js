@@ -21,4 +21,5 @@ export const browserEffects = {
   download,
   copyText: async (text) => { await navigator.clipboard?.writeText(text); },
   pageUrl: () => location.href.split("#")[0],
+  pageOrigin: () => location.origin,
 };

@@ -146,4 +146,13 @@ export const api = {
   /** @returns {Promise<any>} E over a grid of two parameters (POST .../landscape) */
   landscape: (id, request) => call("POST", `${net(id)}/landscape`, request),
   options: () => call("GET", "/api/options"),
+  /** @returns {Promise<{id:string, url:string, delete_token:string}>} keeps a lesson */
+  createLesson: (lesson) => call("POST", "/api/lessons", lesson),
+  /** @returns {Promise<Lesson>} a lesson by its id (or a built-in one by its name) */
+  readLesson: (id) => call("GET", `/api/lessons/${encodeURIComponent(id)}`),
 };
+
+/**
+ * @typedef {{id:string, url:string, preset:boolean, title:string, text:string, state:object,
+ *            hide:string[], predict:boolean, steps:string[]}} Lesson
+ */

@@ -39,6 +39,8 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   gradcheck: GradientCheck|null,
  *   sizes: Record<string, {width:number, height:number}>,
  *   predict: Predict,
+ *   lesson: (import("../server/api.js").Lesson & {showAll:boolean})|null,
+ *   lessonMade: {url:string, token:string}|null,
  * }} State
  * @typedef {{on: boolean, quiz: Quiz|null, score: {right:number, asked:number},
  *            revealed: import("./stepper.js").Cursor|null}} Predict
@@ -75,6 +77,7 @@ export function initialState(training) {
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
     hovered: null, landscape: null, landscapeGrid: null, landscapeNote: "", gradcheck: null,
     sizes: {}, predict: { on: false, quiz: null, score: { right: 0, asked: 0 }, revealed: null },
+    lesson: null, lessonMade: null,
   };
 }
 
@@ -243,6 +246,12 @@ export function reduce(s, action, p) {
     }
     case "quiz-closed":  // the question answered (or skipped) goes; its phase stays shown
       return { ...s, predict: { ...s.predict, quiz: null, revealed: s.stepper.cursor } };
+    case "lesson":  // p: the lesson opened (its title, text, steps, what it hides)
+      return { ...s, lesson: p ? { ...p, showAll: false } : null };
+    case "lesson-show-all":
+      return { ...s, lesson: s.lesson && { ...s.lesson, showAll: true } };
+    case "lesson-made":  // p: {url, token} of a lesson just kept, or null
+      return { ...s, lessonMade: p };
     case "score-reset":
       return { ...s, predict: { ...s.predict, score: { right: 0, asked: 0 } } };
     case "animation":  // p: Animation, or null when the phase has arrived

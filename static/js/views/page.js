@@ -11,6 +11,7 @@ import { mountGradcheckCard } from "./gradcheck-card.js";
 import { mountGradientChart } from "./gradient-chart.js";
 import { mountKeyboard } from "./keyboard.js";
 import { mountLandscapeCard } from "./landscape-card.js";
+import { mountLessonCard } from "./lesson-card.js";
 import { mountNetworkView } from "./network-view.js";
 import { mountQuizCard } from "./quiz-card.js";
 import { mountSettingsCard } from "./settings-card.js";
@@ -40,6 +41,7 @@ export function mountPage(dispatch, options) {
     mountGradientChart(),
     mountGradcheckCard(dispatch),
     mountLandscapeCard(dispatch),
+    mountLessonCard(dispatch),
     mountAddressBar(dispatch, settingsTable(options)),
   ];
   const tour = createTour(/** @type {HTMLElement} */ (document.getElementById("btn-tour")));

@@ -47,6 +47,7 @@ from server.limits import MAX_CALL_SECONDS, MAX_STEPS_PER_CALL
 from server.networks.workbench import estimated_seconds
 
 from .server import running_server
+from .visit import print_visits
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -450,7 +451,7 @@ def main() -> None:
         engine(seconds)
     if "calls" in only:
         largest_calls((100, 10_000) if args.quick else (1, 100, 10_000))
-    if not only & {"http", "load", "key", "play"}:
+    if not only & {"http", "load", "key", "visit", "play"}:
         return
     with running_server() as url:
         if "http" in only:
@@ -459,6 +460,8 @@ def main() -> None:
             under_load(url, 48, 3 if args.quick else 10)
         if "key" in only:
             print_key_latency(key_latency(url, 15 if args.quick else 60))
+        if "visit" in only:
+            print_visits(url, args.quick)
         if "play" in only:
             for label, fps, rate, transport in play(url, 3 if args.quick else 6):
                 if label.startswith("  "):
@@ -479,7 +482,7 @@ def print_key_latency(key: dict[str, float]) -> None:
               "changed)")
 
 
-SECTIONS = ["engine", "calls", "http", "load", "key", "play"]
+SECTIONS = ["engine", "calls", "http", "load", "key", "visit", "play"]
 
 
 if __name__ == "__main__":

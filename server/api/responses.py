@@ -1,4 +1,4 @@
-"""What the server answers: the response models of the HTTP API (shared/API.md)."""
+"""What the server answers: the response models of the HTTP API (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -131,3 +131,72 @@ def test_legible_on_a_phone_every_formula_fits_the_panel(browser: Browser, base_
     assert wide == []
     page.context.close()
     assert console.errors == []
+
+
+# Every visible control in the window whose centre the status line covers.
+COVERED = """() => {
+  const status = document.getElementById("status");
+  const covered = [];
+  for (const c of document.querySelectorAll("button, input, select, textarea")) {
+    const r = c.getBoundingClientRect();
+    if (!r.width || !r.height || r.bottom < 0 || r.top > innerHeight) continue;
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    if (hit && status.contains(hit)) covered.push(c.id || c.textContent.trim());
+  }
+  return covered;
+}"""
+
+
+@pytest.mark.parametrize("width", [1440, 1920, 390])
+def test_legible_the_status_line_covers_no_control(browser: Browser, base_url: str,
+                                                  width: int) -> None:
+    """It had floated over the page, over "Output activation" at 1440 px. Now it is a row of
+    the header, which stays at the top of the window as the page scrolls under it; on a phone,
+    just above the bar of stepping buttons."""
+    page, _ = open_page(browser, base_url, width=width, height=900)
+    page.get_by_label("Output activation", exact=True).select_option("relu")
+    settle(page)
+    page.get_by_label("Loss", exact=True).select_option("cross_entropy")  # refused: a message
+    settle(page)
+    assert page.locator("#status").is_visible()
+    assert page.evaluate(COVERED) == []  # the page as it opens: nothing covered
+    for y in (700, 1400, 10_000):  # wherever the page is scrolled
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(50)
+        status = page.locator("#status").bounding_box()
+        if width > 700:  # in the header's band at the top, never over the page's middle
+            header = page.locator("header.top").bounding_box()
+            assert status and header and header["y"] == 0
+            assert status["y"] >= header["y"] and (status["y"] + status["height"]
+                                                   <= header["y"] + header["height"] + 0.5)
+        else:  # above the bar, never over the bar's buttons
+            covered = page.evaluate(COVERED)
+            bar = ("btn-previous", "btn-next", "btn-play", "btn-step")
+            assert not set(covered) & set(bar), (y, covered)
+            assert status and status["y"] + status["height"] <= (
+                page.locator(".step-bar").bounding_box() or {"y": 0})["y"]
+    page.context.close()
+
+
+def test_legible_on_a_phone_the_stepping_buttons_stay_in_reach(browser: Browser,
+                                                              base_url: str) -> None:
+    """At 390 px, Next had been about 1,400 px below the network: a scroll down and back for
+    every phase."""
+    page, console = open_page(browser, base_url, width=390, height=844)
+    for y in (0, 900, 2000, 100_000):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(50)
+        for name in ("Previous", "Next", "Step", "Play"):
+            box = page.get_by_role("button", name=name, exact=True).bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844, (y, name, box)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_role("button", name="Next", exact=True).click()  # pressed where they are
+    settle(page)
+    assert page.locator("#phase-label").text_content() == "Step 1 · Input"
+    # nothing of the page is left behind the bar: its end scrolls above it
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator(".card.keys").bounding_box()
+    bar = page.locator(".step-bar").bounding_box()
+    assert last and bar and last["y"] + last["height"] <= bar["y"] + 1
+    page.context.close()
+    assert console.errors == []

@@ -32,7 +32,7 @@ export const STOPS = [
           "reaches the error, then shows E before and after the step: usually a little " +
           "lower." },
   { target: ".training", title: "Training",
-    text: "Play repeats such steps over a whole dataset (Space pauses). Watch the loss " +
+    text: "Play (beside Next) repeats such steps over a whole dataset (Space pauses). Watch the loss " +
           "curve fall and the network's output take the shape of the data in the plot." },
 ];
 

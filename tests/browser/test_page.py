@@ -197,7 +197,7 @@ def test_page_keyboard_only_stepping(page: Page) -> None:
     assert label(page) == "Step 1 · Backward through hidden layer 1"
     # Tab reaches the buttons, Enter presses them
     next_button = page.get_by_role("button", name="Next", exact=True)
-    for _ in range(40):
+    for _ in range(80):
         page.keyboard.press("Tab")
         if next_button.evaluate("b => b === document.activeElement"):
             break

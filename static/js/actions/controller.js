@@ -8,9 +8,10 @@
  */
 import { TIMING } from "../lib/config.js";
 import { api, ApiError } from "../server/api.js";
-import { linkState, settingsTable } from "../state/link.js";
+import { datasetSpec, linkState, settingsTable } from "../state/link.js";
 import { grade } from "../explain/quiz.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
+import { createCompare } from "./compare.js";
 import { createLandscape } from "./landscape.js";
 import { createSetup } from "./network-setup.js";
 import { createCall } from "./resilient-call.js";
@@ -35,7 +36,8 @@ import {
  *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string} |
  *   {type:"predict", on:boolean} | {type:"quiz-answer", answer:string} | {type:"quiz-skip"} |
  *   {type:"score-reset"} | {type:"make-lesson", lesson:any} | {type:"show-all"} |
- *   {type:"copy-text", text:string}}
+ *   {type:"copy-text", text:string} | {type:"compare-start", setting:string, value:any} |
+ *   {type:"compare-stop"} | {type:"compare-preset", name:string}}
  *   Intent
  */
 
@@ -55,6 +57,7 @@ export function createController({ store, options, frames, effects }) {
   const setup = createSetup({ store, training, options, table });
   const tools = createTools({ store, call, stepping, table, effects });
   const landscape = createLandscape({ store, call });
+  const compare = createCompare({ store, training });
 
   let queue = Promise.resolve();
   // The progress cursor (state.busy) restyles every element, the cursor being inherited: it
@@ -241,6 +244,39 @@ export function createController({ store, options, frames, effects }) {
     store.apply("lesson-made", { url: effects.pageOrigin() + made.url, token: made.delete_token });
   }
 
+  /** A comparison's setting and value, checked as the same setting changed by hand would be.
+   * @param {string} setting @param {any} value */
+  function checkedComparison(setting, value) {
+    if (setting === "learning_rate") return valid(checkLearningRate(value, limits));
+    if (setting === "l2") return valid(checkL2(value, limits));
+    if (setting === "activation") {
+      if (!options.activations.some((a) => a.name === value)) throw new Error("Choose an activation.");
+      return value;
+    }
+    if (setting === "batch_size") return valid(checkTraining({ batch_size: value }, limits)).batch_size;
+    throw new Error("Choose what the second network changes.");
+  }
+
+  /** The classic contrasts: a new first network where the contrast needs one, then the second. */
+  const COMPARISONS = {
+    rate: async () => {
+      await stepping.configure({ learning_rate: 0.03 });
+      await compare.start("learning_rate", 3);
+    },
+    depth: async () => {
+      const n = store.state.network;
+      await setup.restore({ network: { layers: [1, 4, 4, 4, 4, 1], activation: "sigmoid",
+                                       output_activation: n.output_activation, loss: n.loss,
+                                       learning_rate: n.learning_rate, l2: n.l2 },
+                            training: store.state.training, dataset: datasetSpec(store.state) });
+      await compare.start("activation", "relu");
+    },
+    batch: async () => {
+      store.apply("training", { batch_size: 1 });
+      await compare.start("batch_size", null);
+    },
+  };
+
   /** @param {Intent} intent */
   function dispatch(intent) {
     switch (intent.type) {
@@ -300,6 +336,10 @@ export function createController({ store, options, frames, effects }) {
       case "quiz-skip": return store.apply("quiz-closed");
       case "score-reset": return store.apply("score-reset");
       case "make-lesson": return run(() => makeLesson(intent.lesson));
+      case "compare-start": return run(() => compare.start(
+        intent.setting, checkedComparison(intent.setting, intent.value)));
+      case "compare-stop": return run(() => compare.stop());
+      case "compare-preset": return run(() => COMPARISONS[intent.name]());
       case "show-all": return store.apply("lesson-show-all");
       case "copy-text": return effects.copyText(intent.text).catch(() => {});
       case "resized": return store.apply("resized", intent);

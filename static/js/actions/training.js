@@ -272,6 +272,37 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
     store.apply("transport", null);
   }
 
+  /** Play with a comparison: each round, the same number of updates on both networks (the
+   * second's batch size its own), over HTTP; ends once paused. */
+  async function compareLoop() {
+    stats.transport = "http";
+    store.apply("transport", "http");
+    while (store.state.playing && store.state.compare) {
+      const c = store.state.compare;
+      steps = Math.max(1, Math.min(steps, maxSteps, perFrame() ?? maxSteps));
+      const asked = { steps, ...settings() };
+      const before = store.state.samplesTrained;
+      try {
+        const [a, b] = await Promise.all([
+          call((id) => api.train(id, asked)),
+          api.train(c.network.id, { ...asked, batch_size: c.batch_size, layer: c.network.layers.length - 1,
+                                    node: 0, functions_resolution: 0 }),
+        ]);
+        const ms = Math.max(a.training.seconds, b.training.seconds) * 1000;
+        steps = Math.max(1, Math.round(asked.steps * Math.min(2, PLAY.targetCallMs / Math.max(ms, 0.5))));
+        store.apply("trained", a);
+        store.apply("compare-trained", { main: a, other: b });
+        stats.samples += Math.max(0, store.state.samplesTrained - before);
+        fresh = true;
+        await frames.afterNextPaint();  // one round a frame: both drawn as they trained
+      } catch (e) {
+        store.apply("playing", false);
+        store.apply("status", `Training stopped: ${e.message}`);
+      }
+    }
+    finished();
+  }
+
   /** Training calls back to back, several in flight, so that the server never waits for
    * the page to draw; ends once paused. */
   async function httpLoop() {
@@ -303,7 +334,7 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
     store.apply("playing", true);
     store.apply("transport", "starting");
     frames.everyFrame(pump);
-    stopped = loop();
+    stopped = store.state.compare ? compareLoop() : loop();
   }
 
   /** Stops after the chunk or calls in flight; resolves once their results are in the store. */

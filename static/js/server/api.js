@@ -146,6 +146,8 @@ export const api = {
   /** @returns {Promise<any>} E over a grid of two parameters (POST .../landscape) */
   landscape: (id, request) => call("POST", `${net(id)}/landscape`, request),
   options: () => call("GET", "/api/options"),
+  /** @returns {Promise<null>} */
+  remove: (id) => call("DELETE", net(id)),
   /** @returns {Promise<{id:string, url:string, delete_token:string}>} keeps a lesson */
   createLesson: (lesson) => call("POST", "/api/lessons", lesson),
   /** @returns {Promise<Lesson>} a lesson by its id (or a built-in one by its name) */

@@ -41,7 +41,13 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   predict: Predict,
  *   lesson: (import("../server/api.js").Lesson & {showAll:boolean})|null,
  *   lessonMade: {url:string, token:string}|null,
+ *   compare: Compare|null,
  * }} State
+ * @typedef {{network: NetworkState, setting: string, value: any, batch_size: number|null,
+ *            losses: LossPoint[], mainLosses: LossPoint[], func: any, samplesTrained: number,
+ *            label: string, mainLabel: string}} Compare
+ *   a second network, from the first's weights, differing in one setting; both train in
+ *   lockstep, their losses since the comparison began kept side by side
  * @typedef {{on: boolean, quiz: Quiz|null, score: {right:number, asked:number},
  *            revealed: import("./stepper.js").Cursor|null}} Predict
  *   predict-then-reveal: whether it is on, the question asked, the learner's score this
@@ -77,7 +83,7 @@ export function initialState(training) {
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
     hovered: null, landscape: null, landscapeGrid: null, landscapeNote: "", gradcheck: null,
     sizes: {}, predict: { on: false, quiz: null, score: { right: 0, asked: 0 }, revealed: null },
-    lesson: null, lessonMade: null,
+    lesson: null, lessonMade: null, compare: null,
   };
 }
 
@@ -133,7 +139,7 @@ export function reduce(s, action, p) {
   switch (action) {
     case "created": {  // p: {update, initial, samplesTrained, sample}
       const network = /** @type {NetworkState} */ (p.update.network);
-      return { ...s, network, initial: p.initial, dataset: null,
+      return { ...s, network, initial: p.initial, dataset: null, compare: null,
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
                gradientSizes: null,
@@ -250,6 +256,23 @@ export function reduce(s, action, p) {
       return { ...s, lesson: p ? { ...p, showAll: false } : null };
     case "lesson-show-all":
       return { ...s, lesson: s.lesson && { ...s.lesson, showAll: true } };
+    case "compare-started":  // p: {network, setting, value, batch_size, label, mainLabel}
+      return { ...s, compare: { ...p, losses: [], mainLosses: [], func: null,
+                                samplesTrained: s.samplesTrained } };
+    case "compare-trained": {  // p: {main: Update, other: Update} of one lockstep round
+      if (!s.compare) return s;
+      const c = s.compare;
+      const [a, b] = [p.main, p.other];
+      return { ...s, compare: { ...c,
+        network: { ...c.network, ...b.network }, func: b.func ?? c.func,
+        samplesTrained: b.training.samples_trained,
+        losses: addLoss(c.losses, { step: b.network.step, train: b.training.train_loss,
+                                    test: b.training.test_loss }),
+        mainLosses: addLoss(c.mainLosses, { step: a.network.step, train: a.training.train_loss,
+                                            test: a.training.test_loss }) } };
+    }
+    case "compare-stopped":
+      return { ...s, compare: null };
     case "lesson-made":  // p: {url, token} of a lesson just kept, or null
       return { ...s, lessonMade: p };
     case "score-reset":

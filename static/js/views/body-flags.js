@@ -1,7 +1,8 @@
 /**
  * The page's state on <body>, for the style sheet and for tests: the layout in one column,
  * the progress cursor, and data-ready, data-pending (actions queued or running), data-playing
- * (Play on, or its stream still ending) and data-network-id. mount → render(state). The
+ * (Play on, or its stream still ending), data-network-id and data-compare-id (the second
+ * network of a comparison, or ""). mount → render(state). The
  * window's width goes into the store as it changes.
  */
 import { oneColumn } from "./network-view.js";
@@ -24,6 +25,7 @@ export function mountBodyFlags(dispatch) {
     data(body, "pending", String(s.pending));
     data(body, "playing", String(s.playing || s.transport !== null));
     if (s.network) data(body, "networkId", s.network.id);
+    data(body, "compareId", s.compare?.network.id ?? "");
     if (s.ready) data(body, "ready", "true");
   };
 }

@@ -7,6 +7,7 @@ import { readColours } from "../lib/colours.js";
 import { settingsTable } from "../state/link.js";
 import { mountAddressBar } from "./address-bar.js";
 import { mountBodyFlags } from "./body-flags.js";
+import { mountCompareCard } from "./compare-card.js";
 import { mountGradcheckCard } from "./gradcheck-card.js";
 import { mountGradientChart } from "./gradient-chart.js";
 import { mountKeyboard } from "./keyboard.js";
@@ -38,6 +39,7 @@ export function mountPage(dispatch, options) {
     mountQuizCard(dispatch),
     mountSettingsCard(dispatch, options),
     mountTrainingCard(dispatch, options),
+    mountCompareCard(dispatch, options),
     mountGradientChart(),
     mountGradcheckCard(dispatch),
     mountLandscapeCard(dispatch),

@@ -7,7 +7,18 @@ from itertools import pairwise
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, fmt, link_to, open_page, rendered, select, settle
+from tests.browser.conftest import (
+    api,
+    click,
+    fmt,
+    link_to,
+    open_page,
+    parse_shown,
+    rendered,
+    select,
+    settle,
+    shown,
+)
 
 PHASES = 9  # of a 1-2-2-1 step
 
@@ -276,6 +287,43 @@ def test_teaching_step_through_a_mini_batch_shows_each_gradient_and_the_mean(
     click(page, "Forward")  # the next batch: the next ten points
     trace = api(page, "GET", "")["trace"]
     assert [s["input"] for s in trace["samples"]] == [p["input"] for p in data[10:20]]
+
+
+def test_teaching_a_mini_batch_is_drawn_with_one_points_numbers_throughout(page: Page) -> None:
+    """The drawing and the computational graph had shown point 1's y and ∂ after × beside the
+    batch's mean ∂E/∂w, so that the graph's own rule (× passes the gradient times the other
+    factor) failed on screen. Now they show point 1's numbers throughout, said so; the panel
+    adds the means."""
+    page.get_by_label("Batch size").select_option("10")
+    settle(page)
+    page.get_by_label("Step through").select_option("batch")
+    settle(page)
+    for _ in range(6):
+        click(page, "Next")
+    assert label(page) == "Step 1 · Backward through output"
+    trace = api(page, "GET", "")["trace"]
+    first = trace["samples"][0]
+    assert "Point 1 of the mini-batch of 10" in (page.locator("#batch-note").text_content() or "")
+    # the drawing: point 1's ∂E/∂w on every link into the output, its ∂E/∂x and E₁
+    for i in range(2):
+        assert shown(page, f"#link-label-2-{i}-0 .grad") == pytest.approx(
+            first["dE_dw"][2][i][0], abs=5.1e-5)
+    assert shown(page, "#node-3-0 .dx") == pytest.approx(first["nodes"][3][0]["dE_dx"], abs=5.1e-5)
+    assert (page.locator("#error-box text").text_content() or "").startswith("E₁ = ")
+    # the graph: every edge point 1's, and × passes the gradient times the other factor
+    select(page, "#node-3-0")
+    text = lambda sel: page.locator(sel).text_content() or ""  # noqa: E731
+    grad = lambda edge: parse_shown(text(f"#graph-{edge} .grad").removeprefix("∂ "))  # noqa: E731
+    value = lambda edge: parse_shown(text(f"#graph-{edge} .value"))  # noqa: E731
+    for i in range(2):
+        after = grad(f"m{i}-s")
+        assert grad(f"w{i}-m{i}") == pytest.approx(value(f"y{i}-m{i}") * after, abs=2e-4)
+        assert grad(f"w{i}-m{i}") == pytest.approx(first["dE_dw"][2][i][0], abs=5.1e-5)
+    assert grad("b-p") == pytest.approx(first["nodes"][3][0]["dE_db"], abs=5.1e-5)
+    assert "for point 1 of the mini-batch of 10" in text("#graph-caption")
+    # and the panel adds the mean, the one the update uses
+    select(page, "#link-label-2-0-0")
+    assert fmt(trace["weights"][2][0][0]["dE_dw"]) in panel(page)
 
 
 def test_teaching_step_is_one_call(page: Page) -> None:

@@ -9,6 +9,7 @@ import { batchMean, errorEquation, forwardNode } from "./formulas.js";
 import { graphModel } from "./graph-model.js";
 import { equation, mi, mn, product } from "./mathml.js";
 import { dE, layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
+import { pointView } from "../state/view-model.js";
 
 const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
 
@@ -44,15 +45,18 @@ export function explain(record, phase, selection, network = null) {
     return beforeUpdate ? w.w_before : w.w;
   };
   const batch = trace.samples?.length ?? 1;
-  const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing shows point 1; ` +
-    "E, ∂E/∂w and ∂E/∂b are means over the batch, which the update uses. " : "")
+  const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing and the graph ` +
+    "show point 1's own numbers, its E, ∂E/∂w and ∂E/∂b too; the panel adds the means over " +
+    "the batch, which the update uses. " : "")
     + narrate(phase, L, settings, trace.l2 ?? 0);
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
   // The computational graph of the selected node (of a selected weight's target node).
   const [gl, gj] = sel.type === "node" ? [sel.l, sel.j] : [sel.k + 1, sel.j];
-  const graph = { model: graphModel(trace, phase, gl, gj, settings), name: NODE(gl, gj, L),
+  // the graph shows one point's numbers throughout: a mini-batch's first point's
+  const graph = { model: graphModel(pointView(trace), phase, gl, gj, settings),
+                  name: NODE(gl, gj, L) + (batch > 1 ? `, for point 1 of the mini-batch of ${batch}` : ""),
                   after: phase.kind === "update" ? " The pass was computed with the weights " +
                     "and bias from before the update; the drawing above shows the new ones." : "" };
   const said = (heading, formulas, note, operating = null) => ({ narration, heading, formulas, note,

@@ -3,6 +3,27 @@ import { symbolText } from "../explain/notation.js";
 import { atLiveStep, visibility } from "./stepper.js";
 
 /**
+ * A mini-batch's trace as its first point sees it: that point's x, y, ∂E/∂y, ∂E/∂x, ∂E/∂b,
+ * ∂E/∂w, target and E (before and after the update), with the weights and biases all points
+ * share (before and after the update, which the batch's means made). The drawing and the
+ * computational graph show these, one point's numbers throughout; the panel adds the means
+ * (they had mixed point 1's x and y with the batch's ∂E/∂w). A one-sample trace is itself.
+ * @param {import("../server/api.js").Trace} trace
+ * @returns {import("../server/api.js").Trace}
+ */
+export function pointView(trace) {
+  const first = trace.samples?.length > 1 ? trace.samples[0] : null;
+  if (!first) return trace;
+  return {
+    ...trace, input: first.input, target: first.target, error: first.error,
+    error_after: first.error_after,
+    nodes: trace.nodes.map((layer, l) => layer.map((n, j) => ({ ...n, ...first.nodes[l][j] }))),
+    weights: trace.weights.map((m, k) => m.map((r, i) => r.map((w, j) => ({
+      ...w, dE_dw: first.dE_dw ? first.dE_dw[k][i][j] : null })))),
+  };
+}
+
+/**
  * @param {import("../server/api.js").NetworkState} network the live network (used when idle)
  * @param {import("./stepper.js").StepRecord|null} record
  * @param {import("./stepper.js").Phase|null} phase
@@ -22,7 +43,7 @@ export function viewModel(network, record, phase, selection, tween = 1) {
       activeLayer: null, phaseKind: null, error: null, target: null, selection,
     };
   }
-  const trace = record.trace;
+  const trace = pointView(record.trace);
   const v = visibility(trace, phase, L);
   const between = (before, after) =>
     (before === null || before === undefined ? after
@@ -50,6 +71,7 @@ export function viewModel(network, record, phase, selection, tween = 1) {
     errorAfter: v.updating ? trace.error_after : null,
     target: trace.target,
     selection,
+    batch: record.trace.samples?.length ?? 1,
   };
 }
 

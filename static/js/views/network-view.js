@@ -23,7 +23,8 @@ import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
  * @typedef {{nodes:NodeView[][], links:LinkView[][][], activeLayer:number|null,
  *            phaseKind:string|null, error:number|null, errorAfter?:number|null,
  *            target:number[]|null, selection:Selection|null,
- *            pictures?: any[][]|null}} ViewModel
+ *            pictures?: any[][]|null, batch?: number}} ViewModel
+ *   batch: the points of the pass (more than 1: the numbers drawn are point 1's)
  */
 
 /** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number);
@@ -183,8 +184,17 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     }
     targets.forEach((t, j) => setText(t, m.target ? `t ${fmt(m.target[j])}` : ""));
     const after = m.errorAfter ?? null;
-    fit(errorText, m.error === null ? "" : after === null ? `E = ${fmt(m.error)}`
-      : `E ${fmt(m.error)} → ${fmt(after)}`, 140, 7.6);  // the box is 150 wide, its text bold
+    const batch = (m.batch ?? 1) > 1;
+    const E = batch ? "E₁" : "E";  // point 1's, in a mini-batch
+    fit(errorText, m.error === null ? "" : after === null ? `${E} = ${fmt(m.error)}`
+      : `${E} ${fmt(m.error)} → ${fmt(after)}`, 140, 7.6);  // the box is 150 wide, its text bold
+    // A mini-batch's pass: the numbers drawn are its first point's, and the page says so.
+    const note = /** @type {HTMLElement} */ (svg.ownerDocument.getElementById("batch-note"));
+    if (note) {
+      setText(note, batch ? `Point 1 of the mini-batch of ${m.batch}: the drawing shows its ` +
+        "own numbers, E₁ its E; the panel adds the means over the batch, which the update " +
+        "uses." : "");
+    }
     errorBox.classList.toggle("shown", m.error !== null);
     errorBox.classList.toggle("active", m.phaseKind === "error" || after !== null);
   }

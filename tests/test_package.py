@@ -13,6 +13,7 @@ import sys
 import sysconfig
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,13 @@ def test_package_wheel_installed_elsewhere_serves_the_page(tmp_path: Path) -> No
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q",
                     "-w", str(tmp_path / "dist")], check=True, cwd=tmp_path)
     wheel = next((tmp_path / "dist").glob("backprop_playground-*.whl"))
+    # every package of the server is in it (pyproject.toml lists them: the page's files come
+    # from outside server/, so setuptools' search cannot be used)
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    packages = [p.parent.relative_to(ROOT).as_posix()
+                for p in (ROOT / "server").rglob("__init__.py")]
+    assert [p for p in packages if f"{p}/__init__.py" not in shipped] == []
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"

@@ -42,6 +42,8 @@ LIMITS = Limits(
     max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
     max_test_fraction=limits.MAX_TEST_FRACTION, plot_domain=list(limits.PLOT_DOMAIN),
     play_frames_ahead=limits.MAX_UNACKED_FRAMES,
+    max_lesson_title=limits.MAX_LESSON_TITLE, max_lesson_text=limits.MAX_LESSON_TEXT,
+    max_lesson_steps=limits.MAX_LESSON_STEPS, max_lesson_step=limits.MAX_LESSON_STEP,
 )
 
 

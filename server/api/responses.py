@@ -213,6 +213,10 @@ class Limits(BaseModel):
     plot_domain: list[float] = Field(description="[low, high] of every input axis of the plot")
     play_frames_ahead: int = Field(
         description="Play: the most frames the server sends before the page acknowledges them")
+    max_lesson_title: int = Field(description="a lesson's title, in characters")
+    max_lesson_text: int = Field(description="a lesson's text, in characters")
+    max_lesson_steps: int = Field(description="a lesson's steps")
+    max_lesson_step: int = Field(description="one step of a lesson, in characters")
 
 
 class DatasetDefaults(BaseModel):

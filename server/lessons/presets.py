@@ -38,7 +38,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hide": ["gradients", "landscape", "training", "gradcheck", "share"],
         "predict": True,
         "steps": ["Press Next, and answer before each phase.",
-                  "At the error: why is there a ½ in E?",
+                  "At the error: why is there a ½ in E? (The panel says, under E's formula.)",
                   "At the update: did E go down, and by about what the panel predicted?"],
     },
     "chain-rule": {
@@ -51,19 +51,23 @@ PRESETS: dict[str, dict[str, Any]] = {
         "steps": ["Press Backward.",
                   "Click node 1 of hidden layer 1: check that ∂E/∂y = Σ w·∂E/∂x with the "
                   "numbers of the layer above.",
-                  "Open the computational graph below: which edge carries each term?"],
+                  "Click node 1, then node 2, of hidden layer 2: in each one's computational "
+                  "graph, the ∂ on the edge from y₁ is one term of that sum."],
     },
     "lr-too-large": {
         "title": "A learning rate too large",
-        "text": "Gradient descent takes steps of α times the gradient. Too large, and the "
-                "step overshoots the valley: E rises instead of falling.",
-        "state": {"network": {"layers": [1, 2, 2, 1], "seed": 3, "learning_rate": 10},
+        "text": "Gradient descent takes steps of α times the gradient. Too large, and each step "
+                "overshoots the valley and lands higher on its other side: E rises instead of "
+                "falling. Here a linear network and α = 2.",
+        "state": {"network": {"layers": [1, 2, 2, 1], "seed": 6, "activation": "linear",
+                              "output_activation": "linear", "learning_rate": 2},
                   "sample": SAMPLE},
         "hide": ["gradients", "gradcheck", "share"],
         "predict": False,
-        "steps": ["Press Step a few times: watch E before and after each update.",
-                  "Set the learning rate to 0.5 and press Step again.",
-                  "In the loss landscape, follow the path of the updates."],
+        "steps": ["Press Step three times: watch E before and after each update.",
+                  "Set the learning rate to 0.1, and press Step three times again.",
+                  "Compare the update's ΔE with the prediction −α·Σ(∂E/∂p)²: when do they "
+                  "agree?"],
     },
     "vanishing": {
         "title": "Vanishing gradients",

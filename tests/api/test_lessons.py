@@ -128,3 +128,19 @@ def test_lessons_in_redis_are_seen_by_every_worker(redis_url: str) -> None:
     assert other.delete(f"/api/lessons/{created['id']}",
                         headers={"x-delete-token": created["delete_token"]}).status_code == 204
     assert one.get(f"/api/lessons/{created['id']}").status_code == 410
+
+
+def test_lessons_too_large_a_rate_makes_e_rise_and_a_small_one_fall(client: TestClient) -> None:
+    """The lesson says so (a new user saw E fall at every step of its first version)."""
+    lesson = client.get("/api/lessons/lr-too-large").json()
+    net = client.post("/api/networks", json=lesson["state"]["network"]).json()
+    sample = lesson["state"]["sample"]
+    errors = []
+    for _ in range(3):
+        trace = client.post(f"/api/networks/{net['id']}/step", json=sample).json()
+        errors.append((trace["error"], trace["error_after"]))
+    assert all(after > before for before, after in errors), errors
+    client.patch(f"/api/networks/{net['id']}", json={"learning_rate": 0.1})
+    for _ in range(3):
+        trace = client.post(f"/api/networks/{net['id']}/step", json=sample).json()
+        assert trace["error_after"] < trace["error"]

@@ -32,11 +32,15 @@ def test_compare_starts_bit_identical_and_stays_in_step(page: Page) -> None:
     assert (a["learning_rate"], b["learning_rate"]) == (0.03, 3.0)
     assert page.locator("#compare-main-label").text_content() == "First: learning rate 0.03"
     assert page.locator("#compare-other-label").text_content() == "Second: learning rate 3"
+    # the controls show what the preset compares
+    assert page.locator("#compare-setting").input_value() == "learning_rate"
+    assert page.locator("#compare-value").input_value() == "3"
+    start = a["step"]
     play_for(page, 1200)
     a, b = network(page, first), network(page, second)
     assert a["step"] == b["step"] > 0  # in lockstep
     assert a["weights"] != b["weights"]
-    assert f"Both at step {a['step']} ({b['step']})" in (
+    assert f"Both networks have taken {a['step'] - start} updates since the comparison began" in (
         page.locator("#compare-summary").text_content() or "")
     assert page.locator("#compare-chart").is_visible()
 
@@ -65,6 +69,14 @@ def test_compare_refuses_a_setting_out_of_range_and_stops(page: Page) -> None:
     assert "learning rate must be above 0 and at most 10" in (
         page.locator("#status").text_content() or "")
     assert ids(page)[1] == ""
+    points = len(api(page, "GET", "/dataset")["train"])
+    page.locator("#compare-setting").select_option("batch_size")
+    page.locator("#compare-value").fill(str(points + 1))  # more than the data have
+    page.get_by_role("button", name="Compare", exact=True).click()
+    settle(page)
+    assert f"The data have {points} training points" in (
+        page.locator("#status").text_content() or "")
+    assert ids(page)[1] == ""
     page.locator("#compare-setting").select_option("activation")
     page.locator("#compare-activation").select_option("tanh")
     page.get_by_role("button", name="Compare", exact=True).click()
@@ -85,6 +97,8 @@ def test_compare_on_a_phone_the_two_sides_stack(browser: Browser, base_url: str)
     assert one and two and two["y"] >= one["y"] + one["height"]  # the second below the first
     assert two["x"] + two["width"] <= 390
     assert page.locator("#compare-other-label").text_content() == "Second: the full batch"
+    assert page.locator("#compare-setting").input_value() == "batch_size"
+    assert page.locator("#compare-value").input_value() == "full"
     page.context.close()
     assert console.errors == []
 

@@ -17,7 +17,7 @@ def make_lesson(page: Page) -> str:
     page.get_by_role("button", name="Make a lesson of this page…").click()
     page.get_by_label("Title").fill(HOSTILE)
     page.get_by_label("Text", exact=True).fill("Line one.\nLine two <script>x</script>")
-    page.get_by_label("Steps, one a line (at most 12)").fill("Press Next.\nWhat is E?")
+    page.get_by_label("Steps, one a line").fill("Press Next.\nWhat is E?")
     for part in ("landscape", "training"):
         page.locator(f"#lesson-form input[name=hide][value={part}]").check()
     page.locator("#lesson-predict").check()
@@ -61,6 +61,37 @@ def test_lessons_a_link_opens_exactly_the_teachers_page(browser: Browser, base_u
     for p in (teacher, learner):
         p.context.close()
     assert console.errors == console2.errors == []
+
+
+def test_lessons_editor_refuses_in_itself_closes_empty_and_deletes(page: Page) -> None:
+    page.locator(".lessons-menu summary").click()
+    page.get_by_role("button", name="Make a lesson of this page…").click()
+    dialog = page.locator("#lesson-editor")
+    # Close works with the required title still empty
+    page.get_by_role("button", name="Close").click()
+    assert not dialog.is_visible()
+    page.locator(".lessons-menu summary").click()
+    page.get_by_role("button", name="Make a lesson of this page…").click()
+    page.get_by_label("Title").fill("Too many steps")
+    page.get_by_label("Steps, one a line").fill("\n".join(f"Step {n}" for n in range(13)))
+    page.get_by_role("button", name="Make the link").click()
+    settle(page)
+    error = page.locator("#lesson-error")
+    assert error.is_visible()  # in the dialog, not under its backdrop
+    assert "at most 12 steps" in (error.text_content() or "")
+    assert not page.locator("#lesson-made").is_visible()
+    page.get_by_label("Steps, one a line").fill("Press Next.")
+    page.get_by_role("button", name="Make the link").click()
+    settle(page)
+    assert (error.text_content() or "") == ""
+    link = page.locator("#lesson-link").input_value()
+    read = link.replace("/l/", "/api/lessons/")
+    assert page.request.get(read).status == 200
+    page.get_by_role("button", name="Delete this lesson").click()
+    settle(page)
+    assert "Deleted" in (page.locator("#lesson-deleted").text_content() or "")
+    assert not page.locator("#lesson-made").is_visible()
+    assert page.request.get(read).status == 410
 
 
 def test_lessons_built_in_ones_open_from_the_header(page: Page) -> None:

@@ -145,7 +145,14 @@ def test_state_an_imported_file_the_server_refuses_starts_afresh(browser: Browse
     page.set_input_files("#import-file", str(bad))
     settle(page)
     assert "its network could not be used" in status(page)
+    assert "Something in the file was wrong" in status(page)  # a file, not a link
+    assert "Made a new default" in status(page) and "file's weights" not in status(page)
     assert page.locator("#status").is_visible()
+    rate = tmp_path / "rate.json"  # a refused learning rate is named
+    rate.write_text(json.dumps({"network": {"layers": [1, 2, 1], "learning_rate": -3}}))
+    page.set_input_files("#import-file", str(rate))
+    settle(page)
+    assert "learning rate must be" in status(page), status(page)
     click(page, "Next")
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{not json")

@@ -116,6 +116,14 @@ def test_predict_hides_the_numbers_until_answered_and_step_keys_wait(page: Page)
     settle(page)
     assert "Answer the question first" in (page.locator("#status").text_content() or "")
     assert page.locator("#phase-label").text_content() == "Step 1 · Input"
+    # a word typed where a number is asked: said so, neither graded nor counted
+    page.locator("#quiz-value").fill("abc")
+    page.keyboard.press("Enter")
+    settle(page)
+    assert "not a number" in (page.locator("#quiz-tolerance").text_content() or "")
+    assert page.locator("#quiz-form").is_visible()
+    assert page.locator("#quiz-score").text_content() == "No answers yet this visit."
+    assert page.locator("#quiz-value").input_value() == "abc"  # kept, to be corrected
     page.get_by_role("button", name="Skip").click()
     settle(page)
     assert page.locator("#phase-label").text_content() == "Step 1 · Forward into hidden layer 1"
@@ -126,6 +134,16 @@ def test_predict_hides_the_numbers_until_answered_and_step_keys_wait(page: Page)
     page.locator("#btn-next").click()
     settle(page)
     assert not page.locator("#quiz-form").is_visible()
+    # Play trains past the question: it goes
+    page.locator("#btn-next").click()
+    settle(page)
+    assert page.locator("#quiz-form").is_visible()
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("body[data-playing=true]")
+    assert not page.locator("#quiz-form").is_visible()
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("body[data-playing=false]")
+    settle(page)
     page.locator("#predict").uncheck()
     settle(page)
     assert not page.locator("#quiz").is_visible()

@@ -257,6 +257,20 @@ def test_training_a_point_can_be_added_from_the_keyboard(browser: Browser,
         "The point has 2 inputs, but the network has 1 input node: type one number as the "
         "point's input.")
     assert len(api(page, "GET", "/dataset")["train"]) == before + 1
+    # an empty target is refused, not added as 0
+    page.get_by_label("Point input").fill("0.5")
+    page.get_by_label("target", exact=True).fill("")
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    assert "must be a number" in (page.locator("#status").text_content() or "")
+    assert len(api(page, "GET", "/dataset")["train"]) == before + 1
+    # a point beyond the plot is added, and said not to be drawn
+    page.get_by_label("Point input").fill("3")
+    page.get_by_label("target", exact=True).fill("0.5")
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    assert len(api(page, "GET", "/dataset")["train"]) == before + 2
+    assert "outside the plot" in (page.locator("#status").text_content() or "")
     page.context.close()
     assert console.errors == []
 
@@ -362,6 +376,16 @@ def test_training_a_landscape_too_long_to_compute_says_what_to_do_and_is_not_ask
     assert len(asked) == refused
     page.context.close()
     assert console.errors and all("status of 422" in e for e in console.errors), console.errors
+
+
+def test_training_landscape_of_one_parameter_twice_is_said_not_asked(page: Page) -> None:
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/landscape") else None)
+    b = page.locator("#landscape-b option:checked").text_content() or ""
+    page.select_option("#landscape-a", label=b)
+    settle(page)
+    assert "the same parameter" in (page.locator("#landscape-caption").text_content() or "")
+    assert asked == []
 
 
 def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:

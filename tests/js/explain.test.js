@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { explain, narrate } from "../../static/js/explain/explanation.js";
+import { phasesFor } from "../../static/js/state/stepper.js";
 import { fmt } from "../../static/js/lib/format.js";
 import { textOf } from "../../static/js/explain/mathml.js";
 import { traces } from "./helpers.js";
@@ -162,11 +163,26 @@ test("gradient_sizes_say_vanishing_or_exploding", async () => {
   assert.match(describeSizes([0.02, 0.05, 0.1]), /shrinks 5\.0-fold: the layers learn at different paces/);
   // The sizes shown are the server's: the pass's once it has gone backward, else training's.
   const { backward, forward } = traces.sigmoid;
-  const at = (trace) => ({ stepper: { phases: [], records: [{ trace, settings: {} }],
-                                      cursor: { record: 0, phase: 0 } }, gradientSizes: [7],
-                          predict: { quiz: null } });
-  assert.deepEqual(shownSizes(at(forward)), [7]);
-  assert.deepEqual(shownSizes(at(backward)), backward.gradient_sizes);
+  const phases = phasesFor(4);
+  const at = (trace, phase = 0) => ({ stepper: { phases, records: [{ trace, settings: {} }],
+                                                 cursor: { record: 0, phase } },
+                                      gradientSizes: [7], predict: { quiz: null } });
+  const index = (kind, layer) => phases.findIndex((p) => p.kind === kind && p.layer === layer);
+  // before the backward walk no layer is reached; then one more layer at each phase
+  for (const [kind, layer] of [["input", 0], ["forward", 2], ["error", 3]]) {
+    assert.deepEqual(shownSizes(at(forward, index(kind, layer))), [null, null, null]);
+  }
+  const [g1, g2, g3] = backward.gradient_sizes;
+  assert.deepEqual(shownSizes(at(backward, index("backward", 3))), [null, null, g3]);
+  assert.deepEqual(shownSizes(at(backward, index("backward", 2))), [null, g2, g3]);
+  assert.deepEqual(shownSizes(at(backward, index("backward", 1))), [g1, g2, g3]);
+  assert.deepEqual(shownSizes(at(backward, index("update", null))), [g1, g2, g3]);
+  assert.match(describeSizes([null, null, g3]), /reached w⁽³⁾ so far/);
+  assert.match(describeSizes([null, g2, g3]), /reached w⁽²⁾ to w⁽³⁾ so far/);
+  assert.match(describeSizes([null, null, null]), /has not started/);
+  // not stepping through a pass: the last training call's
+  assert.deepEqual(shownSizes({ stepper: { phases, records: [], cursor: null },
+                                gradientSizes: [7], predict: { quiz: null } }), [7]);
   assert.equal(backward.gradient_sizes.length, 3);
   const layer0 = backward.weights[0].flat().map((w) => Math.abs(w.dE_dw));
   assert.ok(Math.abs(backward.gradient_sizes[0] - layer0.reduce((s, g) => s + g, 0) / layer0.length)

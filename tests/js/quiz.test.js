@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { grade, questionFor, updateOutcome, within } from "../../static/js/explain/quiz.js";
+import { grade, questionFor, readNumber, updateOutcome, within } from "../../static/js/explain/quiz.js";
 import { phasesFor } from "../../static/js/state/stepper.js";
 import { traces } from "./helpers.js";
 
@@ -98,4 +98,20 @@ test("quiz_sign_and_choices_say_why", () => {
   assert.equal(updateOutcome(1, 0.95), "down-little");
   assert.equal(updateOutcome(1, 1.2), "up");
   assert.equal(updateOutcome(1, 1), "up");
+});
+
+test("quiz_reads_numbers_as_typed_and_the_update_says_its_side_of_10_percent", () => {
+  assert.equal(readNumber("−0.42"), -0.42);
+  assert.equal(readNumber(" 0,5 "), 0.5);
+  assert.equal(readNumber("3e-2"), 0.03);
+  for (const bad of ["abc", "", "  ", "1/2", "Infinity"]) assert.equal(readNumber(bad), null, bad);
+  // E from 1 to 0.9004: 9.96% lower, which one decimal would write as 10.0%
+  const t = traces.sigmoid;
+  const q = { kind: "choice", prompt: "?", truth: "down-little", options: [],
+              about: { type: "update" } };
+  const trace = { ...t.update, error: 1, error_after: 0.9004 };
+  const why = grade(q, "down-lot", { trace, settings: SETTINGS.sigmoid }).why;
+  assert.match(why, /−9\.96%: lower by less than 10% of E/);
+  const far = grade(q, "down-lot", { trace: { ...trace, error_after: 0.5 }, settings: SETTINGS.sigmoid }).why;
+  assert.match(far, /−50\.0%: lower by 10% of E or more/);
 });

@@ -106,3 +106,21 @@ test("checkPoint_names_the_typed_point_and_the_network_it_does_not_fit", () => {
                /between 0 and 1/);
   assert.ok(checkPoint({ input: [0.5, -0.5], target: [1] }, [2, 4, 1], limits, "cross_entropy").ok);
 });
+
+test("checkLesson_refuses_what_the_server_would_in_plain_words", async () => {
+  const { checkLesson, plainWords } = await import("../../static/js/actions/validate.js");
+  const limits = { max_lesson_title: 120, max_lesson_text: 4000, max_lesson_steps: 12,
+                   max_lesson_step: 300 };
+  const form = (f) => ({ title: "Chain rule", text: "", steps: [], ...f });
+  assert.equal(checkLesson(form({}), limits).ok, true);
+  assert.match(checkLesson(form({ title: "  " }), limits).message, /title/);
+  assert.match(checkLesson(form({ title: "t".repeat(121) }), limits).message, /at most 120 characters; it has 121/);
+  assert.match(checkLesson(form({ text: "t".repeat(4001) }), limits).message, /text can have at most 4000/);
+  assert.match(checkLesson(form({ steps: Array(13).fill("a") }), limits).message, /at most 12 steps .* has 13/);
+  assert.match(checkLesson(form({ steps: ["a", "b".repeat(301)] }), limits).message, /Step 2 has 301 characters/);
+  assert.equal(plainWords("steps: List should have at most 12 items after validation, not 13"),
+               "steps can have at most 12 (not 13)");
+  assert.equal(plainWords("title: String should have at most 120 characters; steps[0]: String " +
+                          "should have at most 300 characters"),
+               "title can have at most 120 characters; step 1 can have at most 300 characters");
+});

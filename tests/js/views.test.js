@@ -74,3 +74,14 @@ test("thousands_writes_what_toLocaleString_en_writes_for_whole_numbers", async (
   }
   assert.equal(thousands(-1234), "−1,234");
 });
+
+test("gradientChart_draws_no_bar_for_a_layer_the_backward_walk_has_not_reached", () => {
+  const chart = gradientChart([null, 0.02, 0.3], 360, 130);
+  assert.equal(chart.bars.length, 3);
+  assert.equal(chart.bars[0].height, 0);
+  assert.ok(chart.bars[1].height > 1 && chart.bars[2].height > chart.bars[1].height);
+  assert.match(chart.label, /layer 1: not reached yet/);
+  assert.match(chart.caption, /reached w⁽²⁾ to w⁽³⁾ so far/);
+  const none = gradientChart([null, null], 360, 130);
+  assert.ok(none.ticks.length >= 2 && none.bars.every((b) => b.height === 0));
+});

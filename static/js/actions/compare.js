@@ -42,6 +42,7 @@ export function createCompare({ store, training }) {
     const own = (v) => describeValue(setting, v);
     store.apply("compare-started", {
       network: created.network, setting, value,
+      startSteps: [s.network.step, created.network.step],
       batch_size: setting === "batch_size" ? value : s.training.batch_size,
       label: own(value),
       mainLabel: own(setting === "batch_size" ? s.training.batch_size : s.network[setting]),

@@ -7,9 +7,10 @@
  * effects.
  */
 import { TIMING } from "../lib/config.js";
+import { fmt } from "../lib/format.js";
 import { api, ApiError } from "../server/api.js";
 import { datasetSpec, linkState, settingsTable } from "../state/link.js";
-import { grade } from "../explain/quiz.js";
+import { grade, readNumber } from "../explain/quiz.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { createCompare } from "./compare.js";
 import { createLandscape } from "./landscape.js";
@@ -19,8 +20,8 @@ import { createStepping } from "./stepping.js";
 import { createTools } from "./tools.js";
 import { createTraining } from "./training.js";
 import {
-  checkDatasetSpec, checkL2, checkLearningRate, checkLossAndOutput, checkPoint, checkSample,
-  checkTraining, plainWords, sentence,
+  checkDatasetSpec, checkL2, checkLearningRate, checkLesson, checkLossAndOutput, checkPoint,
+  checkSample, checkTraining, plainWords, sentence,
 } from "./validate.js";
 
 /**
@@ -35,7 +36,7 @@ import {
  *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object, lookFor:string} |
  *   {type:"resized", name:string, width:number, height:number} | {type:"open-link", hash:string} |
  *   {type:"predict", on:boolean} | {type:"quiz-answer", answer:string} | {type:"quiz-skip"} |
- *   {type:"score-reset"} | {type:"make-lesson", lesson:any} | {type:"show-all"} |
+ *   {type:"score-reset"} | {type:"make-lesson", lesson:any} | {type:"delete-lesson"} | {type:"show-all"} |
  *   {type:"copy-text", text:string} | {type:"compare-start", setting:string, value:any} |
  *   {type:"compare-stop"} | {type:"compare-preset", name:string}}
  *   Intent
@@ -66,31 +67,36 @@ export function createController({ store, options, frames, effects }) {
   // page twice around its call for a cursor that would only flicker.
   let busyTimer = 0;
 
-  // A message stays up until the learner's next action, unless it came from the same
-  // gesture (a field's change on blur, then the click that blurred it) or came less than a
-  // second before it, so that it can be read.
+  // A message stays up until the learner's next action, unless that action came less than a
+  // second after it (the same gesture: a field's change on blur, then the click that blurred
+  // it), which it survives once: the action after clears it, however soon.
   let statusAt = 0;
+  let survived = false;
   let fade = 0;
   store.subscribe((s, action) => {
     if (action === "trained") landscape.refreshSoon();
     if ((action !== "status" && action !== "note") || !s.status) return;
     statusAt = Date.now();
+    survived = false;
     // and it goes by itself once it has been read
     clearTimeout(fade);
     const shown = s.status;
     fade = setTimeout(() => {
       if (store.state.status === shown) store.apply("status", "");
-    }, 12_000);
+    }, 10_000);
   });
 
   /** Runs `action` after those queued; then the loss landscape follows what it changed.
-   * @param {() => Promise<void>|void} action */
+   * @param {() => Promise<unknown>|void} action */
   function run(action) {
     store.apply("pending", 1);
     const queuedAt = Date.now();
     queue = queue.then(async () => {
       busyTimer = setTimeout(() => store.apply("busy", true), TIMING.busyCursorMs);
-      if (queuedAt - statusAt > 1000 && store.state.status) store.apply("status", "");
+      if (store.state.status) {
+        if (queuedAt - statusAt > 1000 || survived) store.apply("status", "");
+        else survived = true;
+      }
       try {
         await action();
       } catch (e) {
@@ -183,6 +189,8 @@ export function createController({ store, options, frames, effects }) {
    * stopped; Pause is at once. */
   function play() {
     if (store.state.playing) return training.pause();
+    // Play trains past the pass a question is on: the question goes with it
+    if (store.state.predict.quiz) store.apply("quiz-closed");
     stepping.interrupt();
     resets += 1;
     return run(() => training.play());
@@ -207,6 +215,9 @@ export function createController({ store, options, frames, effects }) {
   const preset = (network, choice, lookFor) => run(async () => {
     await setup.restore({ network, dataset: { ...options.dataset_defaults, name: "line", size: 40 } });
     store.apply("landscape", choice);
+    // Step then goes down this surface: E over the training set, all of its 32 points.
+    store.apply("step-on", "batch");
+    store.apply("training", { batch_size: null });
     // Say what the preset changed (a new network, its settings, the data) and what to see.
     store.apply("note", `Preset: a new ${network.layers.join("-")} network, ` +
       `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line. ` +
@@ -240,8 +251,33 @@ export function createController({ store, options, frames, effects }) {
    * @param {{title:string, text:string, steps:string[], hide:string[], predict:boolean}} form */
   async function makeLesson(form) {
     store.apply("lesson-made", null);
-    const made = await api.createLesson({ ...form, state: linkState(store.state) });
-    store.apply("lesson-made", { url: effects.pageOrigin() + made.url, token: made.delete_token });
+    // the editor is a modal dialog, over the page's messages: its refusals are said in it
+    const checked = checkLesson(form, limits);
+    if (checked.ok === false) {
+      store.apply("lesson-made", { error: checked.message });
+      return;
+    }
+    try {
+      const made = await api.createLesson({ ...form, state: linkState(store.state) });
+      store.apply("lesson-made", { id: made.id, url: effects.pageOrigin() + made.url,
+                                   token: made.delete_token });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      store.apply("lesson-made", { error: `The lesson was not kept: ${plainWords(e.message)}.` });
+    }
+  }
+
+  /** Deletes the lesson just made, with its token: its link then says it was deleted. */
+  async function deleteMadeLesson() {
+    const made = store.state.lessonMade;
+    if (!made?.id) return;
+    try {
+      await api.deleteLesson(made.id, made.token);
+      store.apply("lesson-made", { deleted: made.url });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      store.apply("lesson-made", { ...made, error: `Not deleted: ${plainWords(e.message)}.` });
+    }
   }
 
   /** A comparison's setting and value, checked as the same setting changed by hand would be.
@@ -253,7 +289,15 @@ export function createController({ store, options, frames, effects }) {
       if (!options.activations.some((a) => a.name === value)) throw new Error("Choose an activation.");
       return value;
     }
-    if (setting === "batch_size") return valid(checkTraining({ batch_size: value }, limits)).batch_size;
+    if (setting === "batch_size") {
+      const size = valid(checkTraining({ batch_size: value }, limits)).batch_size;
+      const points = store.state.dataset?.train.length ?? 0;
+      if (size !== null && size > points) {
+        throw new Error(`The data have ${points} training points: a batch of ${size} would ` +
+          `be the full batch. Choose at most ${points}, or full.`);
+      }
+      return size;
+    }
     throw new Error("Choose what the second network changes.");
   }
 
@@ -305,11 +349,16 @@ export function createController({ store, options, frames, effects }) {
       case "export-trace": return run(() => tools.exportTrace(intent.format));
       case "rebuild": return run(() => setup.rebuild(intent.text));
       case "next-sample": return run(tools.nextSample);
-      case "point": return run(() => {
+      case "point": return run(async () => {
         const event = intent.event;
         const n = store.state.network;
         if (event.kind === "add") valid(checkPoint(event, n.layers, limits, n.loss));
-        return training.editPoints(event);
+        await training.editPoints(event);
+        const [lo, hi] = limits.plot_domain;
+        if (event.kind === "add" && event.input.some((v) => v < lo || v > hi)) {
+          store.apply("note", `The point was added, but its input lies outside the plot ` +
+            `(${fmt(lo)} to ${fmt(hi)} on each axis): it is trained on, and not drawn.`);
+        }
       });
       case "select":
         store.apply("selected", intent.selection);
@@ -328,6 +377,10 @@ export function createController({ store, options, frames, effects }) {
       case "quiz-answer": {
         const quiz = store.state.predict.quiz;
         if (!quiz || quiz.verdict) return undefined;
+        if (quiz.question.kind === "value" && readNumber(intent.answer) === null) {
+          return store.apply("quiz-refused", `“${intent.answer.trim()}” is not a number: type ` +
+            "one, such as 0.42 or −1.3 (not graded, not counted).");
+        }
         const record = currentRecord(store.state.stepper);
         store.apply("quiz-answered", { answer: intent.answer,
                                        verdict: grade(quiz.question, intent.answer, record) });
@@ -336,6 +389,7 @@ export function createController({ store, options, frames, effects }) {
       case "quiz-skip": return store.apply("quiz-closed");
       case "score-reset": return store.apply("score-reset");
       case "make-lesson": return run(() => makeLesson(intent.lesson));
+      case "delete-lesson": return run(deleteMadeLesson);
       case "compare-start": return run(() => compare.start(
         intent.setting, checkedComparison(intent.setting, intent.value)));
       case "compare-stop": return run(() => compare.stop());

@@ -33,6 +33,11 @@ export function createLandscape({ store, call }) {
     lastKey = key;
     const cost = JSON.stringify([s.landscape, s.dataset?.train.length, s.network.layers]);
     if (cost === tooLong) return;
+    if (JSON.stringify(s.landscape.a) === JSON.stringify(s.landscape.b)) {
+      none("a and b are the same parameter: choose two different ones (the surface is E " +
+           "over a plane of two).");
+      return;
+    }
     if (s.landscape.over === "sample" && !s.stepper.records.length) {
       none("E on the current sample needs a pass: press Next (or Forward), or choose the " +
            "whole training set.");

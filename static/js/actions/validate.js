@@ -7,7 +7,8 @@
  * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
  *            max_abs_value:number, max_learning_rate:number, max_seed:number,
  *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
- *            max_l2?:number, max_steps_per_call?:number}} Limits
+ *            max_l2?:number, max_steps_per_call?:number, max_lesson_title?:number,
+ *            max_lesson_text?:number, max_lesson_steps?:number, max_lesson_step?:number}} Limits
  * @typedef {{ok:true, value:any} | {ok:false, message:string}} Checked
  */
 
@@ -165,6 +166,33 @@ export function checkLossAndOutput(changes, network, losses) {
 }
 
 /**
+ * A lesson's words as the editor holds them: a title, the text, at most so many steps of at
+ * most so many characters each. @param {{title:string, text:string, steps:string[]}} form
+ * @param {Limits} limits @returns {Checked}
+ */
+export function checkLesson(form, limits) {
+  const { max_lesson_title: title = 120, max_lesson_text: text = 4000,
+          max_lesson_steps: steps = 12, max_lesson_step: step = 300 } = limits;
+  if (!form.title.trim()) return no("Give the lesson a title: the learner sees it first.");
+  if (form.title.length > title) {
+    return no(`The title can have at most ${title} characters; it has ${form.title.length}.`);
+  }
+  if (form.text.length > text) {
+    return no(`The text can have at most ${text} characters; it has ${form.text.length}.`);
+  }
+  if (form.steps.length > steps) {
+    return no(`A lesson can have at most ${steps} steps (one a line); this one has ` +
+              `${form.steps.length}.`);
+  }
+  const long = form.steps.findIndex((s) => s.length > step);
+  if (long >= 0) {
+    return no(`Step ${long + 1} has ${form.steps[long].length} characters; a step can have ` +
+              `at most ${step}.`);
+  }
+  return ok(form);
+}
+
+/**
  * A server's refusal in plain words: its own `detail`, with Pydantic's phrasing of limits
  * turned into sentences. @param {string} detail @returns {string}
  */
@@ -184,6 +212,12 @@ export function plainWords(detail) {
              (_, f, n) => `${f.replace(/_/g, " ")} can be at most ${n}`)
     .replace(/(\w+): Input should be greater than or equal to ([\d.e+-]+)/g,
              (_, f, n) => `${f.replace(/_/g, " ")} must be at least ${n}`)
+    .replace(/(\w+): List should have at most (\d+) items? after validation, not (\d+)/g,
+             (_, f, n, m) => `${f.replace(/_/g, " ")} can have at most ${n} (not ${m})`)
+    .replace(/steps\[(\d+)\]: String should have at most (\d+) characters?/g,
+             (_, i, n) => `step ${Number(i) + 1} can have at most ${n} characters`)
+    .replace(/(\w+): String should have at most (\d+) characters?/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} can have at most ${n} characters`)
     .replace(/(\w+): Input should be greater than ([\d.e+-]+)/g,
              (_, f, n) => `${f.replace(/_/g, " ")} must be above ${n}`);
 }

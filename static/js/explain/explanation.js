@@ -68,7 +68,9 @@ export function explain(record, phase, selection, network = null) {
   }
   if (phase.kind === "error" && sel.type === "node" && sel.l === L - 1) {
     const why = "E measures how far the output is from the target; backpropagation finds how " +
-      "it changes with each weight.";
+      "it changes with each weight." + (settings.loss === "squared"
+      ? " The ½ is there for the derivative: the square's 2 cancels it, so that ∂E/∂y is just " +
+        "y − t." : "");
     if (batch > 1) {  // point 1's own E, as drawn, then the batch's: the mean
       const samples = /** @type {import("../server/api.js").SampleTrace[]} */ (trace.samples);
       const own = { ...trace, nodes: samples[0].nodes, target: samples[0].target,

@@ -103,6 +103,16 @@ export function questionFor(record, phase) {
   return null;
 }
 
+/**
+ * A number as a learner types it ("−0.42", "0,42", " 3e-2 "), or null when it is none: such
+ * an answer is not graded (the field says to type a number). @param {string} text
+ */
+export function readNumber(text) {
+  const t = String(text).replace(/−/g, "-").replace(",", ".").trim();
+  const v = t === "" ? NaN : Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
 /** @param {number} before @param {number} after */
 export function updateOutcome(before, after) {
   if (!(after < before)) return "up";
@@ -134,8 +144,8 @@ export function grade(q, answer, record) {
     return { right: answer === q.truth, truth: label(q.truth), guess: label(answer),
              why: choiceWhy(q, answer, record.trace) };
   }
-  const guess = Number(String(answer).replace(/−/g, "-").replace(",", ".").trim());
-  if (!Number.isFinite(guess)) {
+  const guess = readNumber(answer);
+  if (guess === null) {
     return { right: false, truth: fmt(q.truth), guess: String(answer), why: "That is not a number." };
   }
   const right = Math.abs(guess - q.truth) <= within(q.truth, q.about.what);
@@ -244,8 +254,13 @@ function signWhy(q, trace) {
 function choiceWhy(q, answer, trace) {
   if (q.about.type === "update") {
     const change = (trace.error_after ?? trace.error) - trace.error;
+    const percent = (100 * change) / trace.error;
+    // near the 10% between the two "lower" answers, enough digits to see which side
+    const digits = Math.abs(Math.abs(percent) - 10) < 1 ? 2 : 1;
+    const side = change >= 0 ? "higher" : -percent >= 10 ? "lower by 10% of E or more"
+      : "lower by less than 10% of E";
     return `E went from ${fmt(trace.error)} to ${fmt(trace.error_after)} (${fmt(change)}, ` +
-      `${fmt((100 * change) / trace.error, 1)}%). Each weight stepped against its gradient, so ` +
+      `${fmt(percent, digits)}%: ${side}). Each weight stepped against its gradient, so ` +
       "for a small enough learning rate E falls; with a large one the step overshoots the " +
       "valley and E can rise.";
   }

@@ -22,5 +22,8 @@ export function traceToCsv(trace) {
   })));
   rows.push(`# phase ${trace.phase}, step ${trace.step}, error ${trace.error}, ` +
             `input ${trace.input.join(" ")}, target ${trace.target.join(" ")}`);
+  rows.push("# layers and nodes are numbered from 0 here, from 1 on the page: layer 0 is the " +
+            "input; node j is the page's node j+1; a weight of layer k joins layer k to layer " +
+            "k+1 and is the page's w(k+1) from node i+1 to node j+1");
   return rows.join("\n") + "\n";
 }

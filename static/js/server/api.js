@@ -41,8 +41,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
-  const init = { method, headers: {} };
+async function call(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -152,6 +152,9 @@ export const api = {
   createLesson: (lesson) => call("POST", "/api/lessons", lesson),
   /** @returns {Promise<Lesson>} a lesson by its id (or a built-in one by its name) */
   readLesson: (id) => call("GET", `/api/lessons/${encodeURIComponent(id)}`),
+  /** Deletes the lesson `id` with the token its author was given. */
+  deleteLesson: (id, token) => call("DELETE", `/api/lessons/${encodeURIComponent(id)}`,
+                                    undefined, { "x-delete-token": token }),
 };
 
 /**

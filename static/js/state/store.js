@@ -40,12 +40,12 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   sizes: Record<string, {width:number, height:number}>,
  *   predict: Predict,
  *   lesson: (import("../server/api.js").Lesson & {showAll:boolean})|null,
- *   lessonMade: {url:string, token:string}|null,
+ *   lessonMade: {id?:string, url?:string, token?:string, error?:string, deleted?:string}|null,
  *   compare: Compare|null,
  * }} State
  * @typedef {{network: NetworkState, setting: string, value: any, batch_size: number|null,
  *            losses: LossPoint[], mainLosses: LossPoint[], func: any, samplesTrained: number,
- *            label: string, mainLabel: string}} Compare
+ *            label: string, mainLabel: string, startSteps: number[]}} Compare
  *   a second network, from the first's weights, differing in one setting; both train in
  *   lockstep, their losses since the comparison began kept side by side
  * @typedef {{on: boolean, quiz: Quiz|null, score: {right:number, asked:number},
@@ -54,7 +54,8 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   visit, and the furthest phase of the live step already shown (asked about, or not)
  * @typedef {{question: import("../explain/quiz.js").Question,
  *            from: import("./stepper.js").Cursor|null,
- *            answer: string|null, verdict: import("../explain/quiz.js").Verdict|null}} Quiz
+ *            answer: string|null, verdict: import("../explain/quiz.js").Verdict|null,
+ *            refused?: string}} Quiz
  *   a question on the phase the stepper is at, whose numbers stay hidden (the drawing stays
  *   at `from`) until it is answered
  */
@@ -250,13 +251,18 @@ export function reduce(s, action, p) {
                           revealed: s.stepper.cursor,
                           score: { right: right + (p.verdict.right ? 1 : 0), asked: asked + 1 } } };
     }
+    case "quiz-refused": {  // p: why the answer typed is not graded (not a number)
+      const q = s.predict.quiz;
+      return q && !q.verdict ? { ...s, predict: { ...s.predict, quiz: { ...q, refused: p } } } : s;
+    }
     case "quiz-closed":  // the question answered (or skipped) goes; its phase stays shown
       return { ...s, predict: { ...s.predict, quiz: null, revealed: s.stepper.cursor } };
     case "lesson":  // p: the lesson opened (its title, text, steps, what it hides)
       return { ...s, lesson: p ? { ...p, showAll: false } : null };
     case "lesson-show-all":
       return { ...s, lesson: s.lesson && { ...s.lesson, showAll: true } };
-    case "compare-started":  // p: {network, setting, value, batch_size, label, mainLabel}
+    case "compare-started":  // p: {network, setting, value, batch_size, label, mainLabel,
+      // startSteps: [the first's step, the second's] when it began}
       return { ...s, compare: { ...p, losses: [], mainLosses: [], func: null,
                                 samplesTrained: s.samplesTrained } };
     case "compare-trained": {  // p: {main: Update, other: Update} of one lockstep round
@@ -273,7 +279,8 @@ export function reduce(s, action, p) {
     }
     case "compare-stopped":
       return { ...s, compare: null };
-    case "lesson-made":  // p: {url, token} of a lesson just kept, or null
+    case "lesson-made":  // p: {id, url, token} of a lesson just kept, {error} when refused,
+      // {deleted: url} once deleted, or null
       return { ...s, lessonMade: p };
     case "score-reset":
       return { ...s, predict: { ...s.predict, score: { right: 0, asked: 0 } } };

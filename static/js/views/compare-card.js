@@ -21,10 +21,14 @@ export function mountCompareCard(dispatch, options) {
     document.createElement("option"), { value: a.name, textContent: a.name.replace("_", " ") })));
   $("compare-activation").value = "relu";
   const setting = () => $("compare-setting").value;
-  $("compare-setting").addEventListener("change", () => {
-    const activation = setting() === "activation";
+  /** The value field for `name`: the activation's list, or a field for a number. */
+  const showField = (name) => {
+    const activation = name === "activation";
     $("compare-activation").hidden = !activation;
     $("compare-value").hidden = activation;
+  };
+  $("compare-setting").addEventListener("change", () => {
+    showField(setting());
     $("compare-value").value = { learning_rate: "3", batch_size: "full", l2: "0.01" }[setting()] ?? "";
   });
   $("btn-compare").addEventListener("click", () => {
@@ -45,9 +49,20 @@ export function mountCompareCard(dispatch, options) {
   reportSize($("compare-chart"), "compare-chart", dispatch);
   const changed = changeCheck();
 
+  let shownFor = null;  // the comparison the controls were last set to
+
   /** @param {import("../state/store.js").State} s */
   return function render(s) {
     const c = s.compare;
+    // the controls say what the comparison running compares (a preset sets them too)
+    const key = c && `${c.network.id} ${c.setting}`;
+    if (c && key !== shownFor) {
+      $("compare-setting").value = c.setting;
+      showField(c.setting);
+      if (c.setting === "activation") $("compare-activation").value = c.value;
+      else $("compare-value").value = c.value === null ? "full" : String(c.value);
+    }
+    shownFor = key;
     $("btn-compare-stop").hidden = !c;
     $("compare-sides").hidden = !c;
     $("compare-chart").hidden = !c;
@@ -67,8 +82,12 @@ export function mountCompareCard(dispatch, options) {
                                                  test: c.losses[n]?.train ?? null }));
     chart.draw(points, s.sizes["compare-chart"]);
     const last = (list) => list[list.length - 1];
+    const [a, b] = c.startSteps;
+    const [na, nb] = [last(c.mainLosses)?.step - a, last(c.losses)?.step - b];
     setText($("compare-summary"), c.losses.length
-      ? `Both at step ${last(c.mainLosses).step} (${last(c.losses).step}). Training loss: ` +
+      ? (na === nb ? `Both networks have taken ${na} updates since the comparison began. `
+        : `Since the comparison began the first network has taken ${na} updates, the second ` +
+          `${nb}. `) + "Training loss: " +
         `${fmt(last(c.mainLosses).train)} (first: solid) against ${fmt(last(c.losses).train)} ` +
         "(second: dashed)."
       : "Press Play: both networks train in step, the same number of updates each.");

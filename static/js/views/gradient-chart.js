@@ -6,11 +6,22 @@
 import { fmt, superscript as sup } from "../lib/format.js";
 import { byId as $ } from "../lib/dom.js";
 import { el, setAttr, setText } from "../lib/svg.js";
-import { currentRecord } from "../state/stepper.js";
+import { currentPhase, currentRecord } from "../state/stepper.js";
 import { shownStepper } from "../state/store.js";
 
-/** One sentence on the trend from the output back to the first layer. @param {number[]} sizes */
+/** One sentence on the trend from the output back to the first layer; a layer the backward
+ * walk has not reached yet is null. @param {(number|null)[]} sizes */
 export function describeSizes(sizes) {
+  if (sizes.every((v) => v === null)) {
+    return "The backward pass has not started: each bar is the mean |∂E/∂w| of a layer of " +
+      "weights, and appears when the pass reaches that layer (press Next).";
+  }
+  if (sizes.includes(null)) {
+    const from = sizes.findIndex((v) => v !== null) + 1;
+    return `The backward pass has reached ${from === sizes.length ? `w⁽${sup(from)}⁾`
+      : `w⁽${sup(from)}⁾ to w⁽${sup(sizes.length)}⁾`} so far: each bar is the mean |∂E/∂w| of a ` +
+      "layer of weights, and appears when the pass reaches that layer (press Next).";
+  }
   const first = sizes[0];
   const last = sizes[sizes.length - 1];
   if (sizes.length < 2 || !(first > 0) || !(last > 0)) {
@@ -41,13 +52,14 @@ export function describeSizes(sizes) {
 /**
  * The chart's geometry and words for `sizes`, as pure data: a grid line and a tick per power
  * of ten (per so many powers that there are at most MAX_TICKS, the top one always), a bar and
- * its label per layer of weights.
- * @param {number[]} sizes @param {number} W @param {number} H the viewBox's size
+ * its label per layer of weights (no bar for a layer not reached yet: null).
+ * @param {(number|null)[]} sizes @param {number} W @param {number} H the viewBox's size
  */
 export function gradientChart(sizes, W, H) {
-  const logs = sizes.map((s) => Math.log10(Math.max(s, 1e-300)));
-  const top = Math.ceil(Math.max(...logs, -1));
-  const lowest = Math.min(Math.floor(Math.min(...logs)), top - 2);
+  const logs = sizes.map((s) => (s === null ? null : Math.log10(Math.max(s, 1e-300))));
+  const known = /** @type {number[]} */ (logs.filter((v) => v !== null));
+  const top = Math.ceil(Math.max(...known, -1));
+  const lowest = Math.min(Math.floor(Math.min(...known, top)), top - 2);
   // a tick every `every` powers, the lowest one where the bars stand
   const every = Math.max(1, Math.ceil((top - lowest) / (MAX_TICKS - 1)));
   const bottom = top - every * Math.ceil((top - lowest) / every);
@@ -57,11 +69,14 @@ export function gradientChart(sizes, W, H) {
   const slot = (W - 52) / sizes.length;
   const bars = sizes.map((s, k) => {
     const x = 50 + k * slot;
-    return { x, y: Y(logs[k]), width: slot * 0.7, height: Math.max(1, Y(bottom) - Y(logs[k])),
+    const log = logs[k];
+    return { x, y: log === null ? Y(bottom) : Y(log), width: slot * 0.7,
+             height: log === null ? 0 : Math.max(1, Y(bottom) - Y(log)),
              labelX: x + slot * 0.35, labelY: H - 6, label: `w⁽${sup(k + 1)}⁾` };
   });
   return { ticks, bars,
-           label: "Mean |∂E/∂w| per layer: " + sizes.map((s, k) => `layer ${k + 1}: ${fmt(s)}`).join(", "),
+           label: "Mean |∂E/∂w| per layer: " + sizes.map((s, k) =>
+             `layer ${k + 1}: ${s === null ? "not reached yet" : fmt(s)}`).join(", "),
            caption: describeSizes(sizes) };
 }
 
@@ -88,7 +103,7 @@ export function createGradientView(svg, caption) {
   let parts = null;
   return {
     /** Redrawn only when the sizes changed, in place while the numbers of ticks and bars
-     * stay the same (during Play it is drawn on every frame). @param {number[]|null} sizes */
+     * stay the same (during Play it is drawn on every frame). @param {(number|null)[]|null} sizes */
     draw(sizes) {
       const key = sizes ? sizes.join() : "";
       if (key === drawn) return;
@@ -129,10 +144,21 @@ export function createGradientView(svg, caption) {
   };
 }
 
-/** The gradient sizes the server sent: of the pass shown once it has gone backward, else of
- * the last training call. @param {import("../state/store.js").State} s */
+/** The gradient sizes the server sent: of the pass shown, once its backward walk has reached
+ * them (null for the layers it has not reached), else of the last training call.
+ * @param {import("../state/store.js").State} s @returns {(number|null)[]|null} */
 export function shownSizes(s) {
-  return currentRecord(shownStepper(s))?.trace.gradient_sizes ?? s.gradientSizes;
+  const shown = shownStepper(s);
+  const phase = currentPhase(shown);
+  if (phase && phase.kind !== "backward" && phase.kind !== "update") {
+    // a pass before its backward walk: no layer reached yet
+    return shown.phases.filter((p) => p.kind === "backward").map(() => null);
+  }
+  const sizes = currentRecord(shown)?.trace.gradient_sizes;
+  if (!sizes) return s.gradientSizes ?? null;
+  // backward at layer l has the ∂E/∂w of the weights into layers l to the last (index l − 1 on)
+  return phase?.kind === "backward"
+    ? sizes.map((v, k) => (k >= /** @type {number} */ (phase.layer) - 1 ? v : null)) : sizes;
 }
 
 /** mount → render(state). */

@@ -21,7 +21,8 @@ const PRESETS = {
                loss: "squared", learning_rate: 0.1, seed: 1 },
     choice: ONE_PAIR,
     lookFor: "Look for one bowl: a linear network's E over a weight and a bias has a single " +
-      "lowest point, and each update (Step, or Play) steps down it along the arrow." },
+      "lowest point. Step now runs on the whole training set (the surface's E): each one " +
+      "steps down the bowl, along the arrow." },
   "btn-preset-sigmoid": {
     network: { layers: [1, 1, 1], activation: "sigmoid", output_activation: "sigmoid",
                loss: "squared", learning_rate: 2, seed: 1 },
@@ -29,7 +30,8 @@ const PRESETS = {
               b: { kind: "weight", k: 1, i: 0, j: 0 } },
     lookFor: "Look for what a bowl does not have: flat plateaus where the sigmoids saturate " +
       "(there the gradient is nearly 0 and the updates crawl), and a valley that curves, " +
-      "along which the path bends; press Step or Play and watch the line." },
+      "along which the path bends; press Step (on the whole training set now) or Play and " +
+      "watch the line." },
 };
 
 /**
@@ -44,6 +46,21 @@ export function hiddenUntilTheError(s) {
     ? "E on this sample is computed at the Error phase: press Next until the error, and " +
       "the landscape of E around the current weights appears here."
     : "";
+}
+
+/**
+ * Whether the slope at the dot (∂E/∂a, ∂E/∂b and the arrow) is still to come: stepping
+ * through a pass, those derivatives are computed when the backward walk reaches the layer of
+ * the two parameters, and the landscape must not show them before.
+ * @param {import("../state/store.js").State} s
+ */
+export function slopeStillToCome(s) {
+  const phase = currentPhase(shownStepper(s));
+  if (!phase || !s.landscape) return false;
+  if (phase.kind === "input" || phase.kind === "forward" || phase.kind === "error") return true;
+  // backward at layer l gives the derivatives of the weights and biases into layer l (k = l − 1)
+  const reached = Math.min(s.landscape.a.k, s.landscape.b.k) + 1;
+  return phase.kind === "backward" && /** @type {number} */ (phase.layer) > reached;
 }
 
 /** @param {(intent: import("../actions/controller.js").Intent) => void} dispatch */
@@ -87,9 +104,14 @@ export function mountLandscapeCard(dispatch) {
     const size = s.sizes.landscape?.width;
     const scaleWidth = s.sizes["landscape-scale"]?.width;
     const hidden = hiddenUntilTheError(s);
-    if (!changed({ grid, note: s.landscapeNote, size, scaleWidth, hidden })) return;
+    setText($("landscape-note"), s.landscape.over === "train" && s.stepOn === "sample"
+      ? "This surface is E over the training set; Step and Next run on one sample, whose E is " +
+        "another surface, so a step may climb this one. Play, or stepping through a " +
+        "mini-batch of the whole data (batch size: full), goes down it." : "");
+    const slope = !slopeStillToCome(s);
+    if (!changed({ grid, note: s.landscapeNote, size, scaleWidth, hidden, slope })) return;
     if (grid && !hidden) {
-      view.draw(grid.grid, grid.path, size, scaleWidth);
+      view.draw(grid.grid, grid.path, size, scaleWidth, slope);
     } else {
       view.clear();
       setText($("landscape-caption"), hidden || s.landscapeNote);

@@ -59,8 +59,10 @@ export function createLandscape({ canvas, scale, caption, scaleLabels }) {
    * Draws E over the grid, its axes' ticks, the path of the updates and the −gradient arrow.
    * @param {any} last the server's grid @param {number[][]} path (a, b) after each update
    * @param {number} size the canvas's CSS width @param {number} sw the scale's CSS width
+   * @param {boolean} [slope] false while the backward walk has not yet reached the two
+   *   parameters: no ∂E/∂a, ∂E/∂b or arrow then
    */
-  function draw(last, path, size, sw) {
+  function draw(last, path, size, sw, slope = true) {
     const n = last.a_values.length;
     size ||= 320;
     const ratio = window.devicePixelRatio || 1;
@@ -95,24 +97,28 @@ export function createLandscape({ canvas, scale, caption, scaleLabels }) {
     ctx.stroke();
     const { a, b } = last.current;
     const g = last.gradient;
-    const norm = Math.hypot(g.a, g.b) || 1;
+    const norm = Math.hypot(g.a, g.b);
+    // a gradient of about 0 (a minimum, to rounding) has no direction: no arrow
+    const noSlope = !(norm > 1e-9 * Math.max(1, Math.abs(last.current.E)));
     const arrow = size * 0.15;
     // the arrow down the slope (−gradient), with its head
-    const [ux, uy] = [-g.a / norm, g.b / norm];  // screen y grows downward
+    const [ux, uy] = noSlope ? [0, 0] : [-g.a / norm, g.b / norm];  // screen y grows downward
     const [tipX, tipY] = [X(a) + ux * arrow, Y(b) + uy * arrow];
     ctx.strokeStyle = colour("--backward");
     ctx.fillStyle = colour("--backward");
     ctx.lineWidth = 2.5;
-    ctx.beginPath();
-    ctx.moveTo(X(a), Y(b));
-    ctx.lineTo(tipX - ux * 8, tipY - uy * 8);
-    ctx.stroke();
-    ctx.beginPath();
-    ctx.moveTo(tipX, tipY);
-    ctx.lineTo(tipX - ux * 11 - uy * 6, tipY - uy * 11 + ux * 6);
-    ctx.lineTo(tipX - ux * 11 + uy * 6, tipY - uy * 11 - ux * 6);
-    ctx.closePath();
-    ctx.fill();
+    if (slope && !noSlope) {
+      ctx.beginPath();
+      ctx.moveTo(X(a), Y(b));
+      ctx.lineTo(tipX - ux * 8, tipY - uy * 8);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(tipX, tipY);
+      ctx.lineTo(tipX - ux * 11 - uy * 6, tipY - uy * 11 + ux * 6);
+      ctx.lineTo(tipX - ux * 11 + uy * 6, tipY - uy * 11 - ux * 6);
+      ctx.closePath();
+      ctx.fill();
+    }
     ticks(a0, a, a1, b0, b, b1, X, Y, size);
     ctx.fillStyle = colour("--ink");
     ctx.beginPath();
@@ -130,12 +136,17 @@ export function createLandscape({ canvas, scale, caption, scaleLabels }) {
     scale.setAttribute("aria-label", `colour scale: E from ${fmt(lo)} (blue) to ${fmt(hi)} (orange)`);
     scaleTicks(lo, hi).forEach((v, k) => setText(scaleLabels.children[k], fmt(v)));
     const [A, B] = [parameterLabel(last.a), parameterLabel(last.b)];
-    setText(caption, `E here = ${fmt(last.current.E)}; ∂E/∂a = ${fmt(g.a)}, ∂E/∂b = ` +
-      `${fmt(g.b)}. Across, a = ${A} from ${fmt(a0)} to ${fmt(a1)}; up, b = ${B} from ` +
+    setText(caption, `E here = ${fmt(last.current.E)}; ` + (slope
+      ? `∂E/∂a = ${fmt(g.a)}, ∂E/∂b = ${fmt(g.b)}. `
+      : "∂E/∂a, ∂E/∂b and the arrow down the slope appear when the backward pass reaches " +
+        "these parameters. ") + `Across, a = ${A} from ${fmt(a0)} to ${fmt(a1)}; up, b = ${B} from ` +
       `${fmt(b0)} to ${fmt(b1)}: each ±${fmt(last.span ?? (a1 - a0) / 2, 1)} around its current ` +
       `value, every other parameter fixed. Blue is low E (${fmt(lo)}), orange high ` +
-      `(${fmt(hi)}), on a square-root scale; the arrow points down the slope (−gradient), the ` +
-      "line is the path of the updates so far.");
+      `(${fmt(hi)}), on a square-root scale` + (!slope ? ". " : noSlope
+        ? "; here the gradient is 0 (to rounding): the dot is at the bottom, with no way down. "
+        : "; the arrow points down the slope (−gradient). ") +
+      (path.length > 1 ? `The line joins the last ${path.length} points the updates reached.`
+        : "Each update adds to a line: the path the updates take."));
   }
 
   /** The axes' ticks: each parameter's range and current value, written at the edges. */
@@ -163,12 +174,19 @@ export function createLandscape({ canvas, scale, caption, scaleLabels }) {
       ctx.lineTo(5, Y(v));
       ctx.stroke();
     }
-    label(fmt(a0, 2), 2, size - 8, "left");
-    label(fmt(a1, 2), size - 2, size - 8, "right");
-    label(`a ${fmt(a, 2)}`, X(a), size - 8, "center");
-    label(fmt(b0, 2), 8, size - 25, "left");
-    label(fmt(b1, 2), 8, 12, "left");
+    // The current values' labels first; an end's label only where it leaves them room
+    // (the current point can lie near an end of its range).
+    const current = `a ${fmt(a, 2)}`;
+    const half = ctx.measureText(current).width / 2;
+    label(current, X(a), size - 8, "center");
+    const lo = fmt(a0, 2);
+    const hi = fmt(a1, 2);
+    if (2 + ctx.measureText(lo).width + 6 < X(a) - half) label(lo, 2, size - 8, "left");
+    if (size - 2 - ctx.measureText(hi).width - 6 > X(a) + half) label(hi, size - 2, size - 8, "right");
     label(`b ${fmt(b, 2)}`, 8, Y(b) - 4, "left");
+    // b's ends, written at heights size − 25 and 12; b's label at Y(b) − 4; 10 px text
+    if (Math.abs(size - 25 - (Y(b) - 4)) >= 14) label(fmt(b0, 2), 8, size - 25, "left");
+    if (Math.abs(12 - (Y(b) - 4)) >= 14) label(fmt(b1, 2), 8, 12, "left");
     ctx.textAlign = "left";
   }
 

@@ -22,9 +22,10 @@ export function mountLessonCard(dispatch) {
   $("btn-show-all").addEventListener("click", () => dispatch({ type: "show-all" }));
   $("btn-lesson-copy").addEventListener("click", () => dispatch({ type: "copy-text",
                                                                   text: $("lesson-link").value }));
+  // Close is not a submit button: it closes the dialog even with the title still empty
+  $("btn-lesson-close").addEventListener("click", () => editor.close());
+  $("btn-lesson-delete").addEventListener("click", () => dispatch({ type: "delete-lesson" }));
   $("lesson-form").addEventListener("submit", (e) => {
-    const submitter = /** @type {SubmitEvent} */ (e).submitter;
-    if (submitter?.id !== "btn-lesson-create") return;  // Close: the dialog closes itself
     e.preventDefault();
     const hide = [...document.querySelectorAll("#lesson-form input[name=hide]:checked")]
       .map((c) => /** @type {HTMLInputElement} */ (c).value);
@@ -54,11 +55,16 @@ export function mountLessonCard(dispatch) {
     }
     if (!editor.open) $("lesson-predict").checked = s.predict.on;
     const made = s.lessonMade;
-    $("lesson-made").hidden = !made;
-    if (made) {
+    setText($("lesson-error"), made?.error ?? "");
+    setText($("lesson-deleted"), made?.deleted
+      ? `Deleted: ${made.deleted} now says that its author deleted the lesson.` : "");
+    $("lesson-made").hidden = !made?.url;
+    if (made?.url) {
       $("lesson-link").value = made.url;
-      setText($("lesson-token"), `Keep this to delete the lesson later (it is shown only now): ` +
-        `${made.token}. The link opens the page exactly as it is now.`);
+      setText($("lesson-token"), `Its delete token (shown only now): ${made.token}. With it ` +
+        "you can delete the lesson here, or later with an HTTP DELETE of " +
+        `/api/lessons/${made.id} carrying the header X-Delete-Token. The link opens the page ` +
+        "exactly as it is now.");
     }
   };
 }

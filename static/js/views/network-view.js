@@ -40,6 +40,10 @@ function fit(node, text, room, perChar = 6.6) {
   }
 }
 
+/** The smallest scale a network is drawn at (its layout's units to CSS pixels): its node
+ * numbers stay about 8 px and larger. */
+export const MIN_SCALE = 0.8;
+
 /**
  * Draws the network for `layers` into `svg`, laid out for `width` CSS pixels, and returns
  * its update functions.
@@ -54,8 +58,11 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${Math.round(lay.width)} ${Math.round(lay.height)}`);
   svg.classList.toggle("vertical", lay.vertical);
-  // It fills the stage, larger on a projector, but a small network never grows huge.
+  // It fills the stage, larger on a projector, but a small network never grows huge; and a
+  // large one is never drawn below MIN_SCALE (its numbers would be unreadable): the stage
+  // scrolls across it instead.
   svg.style.maxWidth = `${Math.round(lay.width * 1.5)}px`;
+  svg.style.minWidth = `${Math.round(lay.width * MIN_SCALE)}px`;
   const [bands, linkLayer, pulseLayer, labelLayer, nodeLayer] =
     ["bands", "links", "pulses", "link-labels", "nodes"].map((c) => el("g", { class: c }, svg));
   const bandEls = layers.map((_, l) => {
@@ -239,11 +246,16 @@ export function oneColumn(s) {
  * @param {number[]} layers */
 export function labelsNote(layers) {
   const L = layers.length;
-  const pairs = layers.slice(0, -1).map((_, k) => k).filter((k) => crowdedPair(layers, k))
-    .map((k) => `${layerWords(k, L)} and ${layerWords(k + 1, L)}`);
-  return pairs.length
-    ? `Between ${pairs.join(", and between ")} there are too many weights to label them ` +
-      "all: click a node to label its links, or a link to see its weight."
+  const ks = layers.slice(0, -1).map((_, k) => k).filter((k) => crowdedPair(layers, k));
+  const run = ks.length > 2 && ks[ks.length - 1] - ks[0] === ks.length - 1;
+  const where = run
+    ? `Between each two neighbouring layers from ${layerWords(ks[0], L)} to ` +
+      `${layerWords(ks[ks.length - 1] + 1, L)}`
+    : `Between ${ks.map((k) => `${layerWords(k, L)} and ${layerWords(k + 1, L)}`)
+      .join(", and between ")}`;
+  return ks.length
+    ? `${where} there are too many weights to label them all: click a node to label its ` +
+      "links, or a link to see its weight."
     : "";
 }
 
@@ -275,7 +287,10 @@ export function mountNetworkView(svg, note, dispatch) {
       changed.forget();
       view = drawNetwork(svg, network.layers, width, (sel) => dispatch({ type: "select", selection: sel }),
                          (node) => dispatch({ type: "hover", node }));
-      setText(note, labelsNote(network.layers));
+      const wide = fitNetwork(network.layers, width).width * MIN_SCALE > stageWidth;
+      setText(note, [labelsNote(network.layers), wide ? "The network is wider than the " +
+        "window, so that its numbers stay readable: scroll it sideways (Shift and the mouse " +
+        "wheel, or swipe) to see the rest." : ""].filter(Boolean).join(" "));
     }
     if (!changed({ network, stepper: s.stepper, selection: s.selection, pictures: s.pictures,
                    animation: s.animation, quiz: s.predict.quiz })) return;

@@ -55,6 +55,7 @@ export function mountQuizCard(dispatch) {
     const p = s.predict;
     if ($("predict").checked !== p.on) $("predict").checked = p.on;
     if (!changed({ quiz: p.quiz, score: p.score, on: p.on })) return;
+    const refused = p.quiz && !p.quiz.verdict ? p.quiz.refused ?? "" : "";
     const card = $("quiz");
     card.hidden = !p.on;
     setText($("quiz-score"), p.score.asked
@@ -74,6 +75,11 @@ export function mountQuizCard(dispatch) {
     }
     // what the question is about, as data (for the tests, which check the truth themselves)
     card.dataset.about = JSON.stringify({ kind: q.question.kind, ...q.question.about });
+    if (asking && refused) {  // the same question, its field kept: only the words change
+      setText($("quiz-tolerance"), refused);
+      /** @type {HTMLElement|null} */ ($("quiz-answers").querySelector("input"))?.focus();
+      return;
+    }
     if (asking) {
       setText($("quiz-prompt"), q.question.prompt);
       setText($("quiz-tolerance"), q.question.kind === "value"

@@ -86,7 +86,10 @@ export function mountTrainingCard(dispatch, options) {
   $("point-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const input = $("point-input").value.split(/[,\s]+/).filter(Boolean).map(Number);
-    dispatch({ type: "point", event: { kind: "add", input, target: [Number($("point-target").value)] } });
+    // an empty target is no number (Number("") would be 0): refused, not added as 0
+    const typed = $("point-target").value.trim();
+    dispatch({ type: "point", event: { kind: "add", input,
+                                       target: [typed === "" ? NaN : Number(typed)] } });
   });
   const plot = createPlot($("data-plot"), options.limits.plot_domain,
                           (event) => dispatch({ type: "point", event }));

@@ -12,6 +12,7 @@ from server.limits import MAX_UNACKED_FRAMES
 from tests.browser.conftest import (
     api,
     click,
+    link_to,
     open_page,
     parse_shown,
     play_for,
@@ -386,6 +387,37 @@ def test_training_landscape_of_one_parameter_twice_is_said_not_asked(page: Page)
     settle(page)
     assert "the same parameter" in (page.locator("#landscape-caption").text_content() or "")
     assert asked == []
+
+
+def test_training_plot_switches_show_test_data_and_discretize_and_are_linked(
+        browser: Browser, base_url: str) -> None:
+    page, console = open_page(browser, base_url, path=link_to({
+        "network": {"layers": [2, 3, 1], "seed": 2},
+        "dataset": {"name": "xor", "size": 100, "noise": 0, "seed": 1, "test_fraction": 0.5}}))
+    settle(page)
+    pixels = "document.getElementById('data-plot').toDataURL()"
+    shown = page.evaluate(pixels)
+    page.get_by_label("Show test data").uncheck()
+    settle(page)
+    without_test = page.evaluate(pixels)
+    assert without_test != shown
+    page.get_by_label("Show test data").check()
+    settle(page)
+    assert page.evaluate(pixels) == shown  # the same picture again
+    page.get_by_label("Discretize output").check()
+    settle(page)
+    assert page.evaluate(pixels) != shown
+    page.get_by_label("Show test data").uncheck()
+    settle(page)
+    page.get_by_role("button", name="Copy link").click()
+    settle(page)
+    again, console2 = open_page(browser, base_url, path="/" + page.url.split("/", 3)[3])
+    settle(again)
+    assert again.get_by_label("Discretize output").is_checked()
+    assert not again.get_by_label("Show test data").is_checked()
+    for p in (page, again):
+        p.context.close()
+    assert console.errors == console2.errors == []
 
 
 def test_training_play_streams_over_a_websocket_and_pauses(page: Page) -> None:

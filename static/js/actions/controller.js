@@ -27,6 +27,7 @@ import {
 /**
  * @typedef {{type:"step", name:string} | {type:"play"} | {type:"settings", changes:object} |
  *   {type:"sample", sample:{input:number[], target:number[]}} | {type:"speed", speed:number} |
+ *   {type:"plot-view", change:{showTest?:boolean, discretize?:boolean}} |
  *   {type:"edit", value:number} | {type:"step-on", value:"sample"|"batch"} |
  *   {type:"dataset", spec:object} | {type:"training", settings:object} |
  *   {type:"gradcheck"} | {type:"copy-link"} | {type:"export"} | {type:"import", file:File} |
@@ -329,6 +330,7 @@ export function createController({ store, options, frames, effects }) {
       case "settings": return settings(intent.changes);
       case "sample": return run(() => stepping.resample(
         valid(checkSample(intent.sample, limits, store.state.network.loss))));
+      case "plot-view": return store.apply("plot-view", intent.change);
       case "speed": return store.apply("speed", intent.speed);
       case "edit": return run(stepAction(async () => {
         const value = intent.value;

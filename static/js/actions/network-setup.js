@@ -62,6 +62,8 @@ export function createSetup({ store, training, options, table }) {
     const view = link.view ?? {};
     if (view.step_on) store.apply("step-on", view.step_on);
     if (view.speed) store.apply("speed", view.speed);
+    store.apply("plot-view", { showTest: view.show_test ?? true,
+                               discretize: view.discretize ?? false });
     if (view.landscape && landscapeFits(view.landscape, n.layers)) {
       store.apply("landscape", view.landscape);
     }

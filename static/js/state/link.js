@@ -73,12 +73,15 @@ export function settingsTable(options) {
     ["view", "landscape", (v) => isLandscape(v), "two parameters and what E is over"],
     ["view", "step_on", oneOf(["sample", "batch"]), "sample or batch"],
     ["view", "speed", range(0.25, 4), "between 0.25 and 4"],
+    ["view", "show_test", (v) => typeof v === "boolean", "true or false"],
+    ["view", "discretize", (v) => typeof v === "boolean", "true or false"],
   ];
   return rows.map(([section, key, check, describe]) => ({ section, key, check, describe }));
 }
 
 /** @typedef {{network?:object, dataset?:object|null, training?:object, sample?:any,
- *             view?:{landscape?:object, step_on?:string, speed?:number}}} LinkState */
+ *             view?:{landscape?:object, step_on?:string, speed?:number,
+ *                    show_test?:boolean, discretize?:boolean}}} LinkState */
 
 /**
  * @param {Prop[]} table @param {LinkState} state @returns {string} "#s=<base64url of JSON>"
@@ -167,7 +170,8 @@ export function linkState(s) {
   return { network: { ...describe(s), samples_trained: s.samplesTrained },
            dataset: datasetSpec(s), training: s.training, sample: s.sample,
            view: { ...(s.landscape ? { landscape: s.landscape } : {}), step_on: s.stepOn,
-                   speed: s.speed } };
+                   speed: s.speed, show_test: s.plotView.showTest,
+                   discretize: s.plotView.discretize } };
 }
 
 /** Whether a landscape's two parameters exist in a network of `layers`.

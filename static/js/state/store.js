@@ -31,6 +31,7 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   plotted: {layer:number, node:number}|null,
  *   func: import("../server/api.js").FunctionOut|null, playing: boolean,
  *   transport: "websocket"|"http"|null, speed: number, animation: Animation|null,
+ *   plotView: {showTest: boolean, discretize: boolean},
  *   status: string, statusKind: "error"|"note",
  *   gradientSizes: number[]|null, stepOn: "sample"|"batch", batchStart: number,
  *   pictures: {inputs:number, values:any[][]}|null, hovered: {layer:number, node:number}|null,
@@ -81,6 +82,7 @@ export function initialState(training) {
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
     transport: null, speed: 1, animation: null,
+    plotView: { showTest: true, discretize: false },
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
     hovered: null, landscape: null, landscapeGrid: null, landscapeNote: "", gradcheck: null,
     sizes: {}, predict: { on: false, quiz: null, score: { right: 0, asked: 0 }, revealed: null },
@@ -288,6 +290,8 @@ export function reduce(s, action, p) {
       return { ...s, animation: p };
     case "speed":
       return { ...s, speed: p };
+    case "plot-view":  // p: {showTest?, discretize?}: how the output plot draws
+      return { ...s, plotView: { ...s.plotView, ...p } };
     case "transport":  // p: how Play trains now ("websocket", "http"), or null: stopped
       return { ...s, transport: p };
     case "pending":  // p: +1 an action queued, −1 one finished

@@ -20,7 +20,10 @@ export function mountAddressBar(dispatch, table) {
   return function render(s) {
     if (!s.ready || !s.network || s.pending > 0 || s.playing || s.transport !== null) return;
     if (!changed({ network: s.network, initial: s.initial, dataset: s.dataset, spec: s.datasetSpec,
-                   training: s.training, sample: s.sample, trained: s.samplesTrained })) return;
+                   training: s.training, sample: s.sample, trained: s.samplesTrained,
+                   // and how the page is looked at, which a link keeps too
+                   landscape: s.landscape, stepOn: s.stepOn, speed: s.speed,
+                   plotView: s.plotView })) return;
     const hash = encodeHash(table, linkState(s));
     if (location.hash !== hash) history.replaceState(null, "", hash);
   };

@@ -38,7 +38,8 @@ export function createPlot(canvas, domain, onPoint) {
 
   /** @type {OffscreenCanvasRenderingContext2D|null} the heat map's pixels, one per value */
   let heat = null;
-  function heatmap(values) {
+  /** @param {any} values (rows of numbers) @param {boolean} discretize each value as 0 or 1 (at 0.5) */
+  function heatmap(values, discretize) {
     const n = values.length;
     const low = rgbOf("--negative");
     const high = rgbOf("--positive");
@@ -46,7 +47,8 @@ export function createPlot(canvas, domain, onPoint) {
     const image = new ImageData(n, n);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
-        const v = Math.min(1, Math.max(0, values[r][c]));
+        const raw = values[r][c];
+        const v = discretize ? (raw >= 0.5 ? 1 : 0) : Math.min(1, Math.max(0, raw));
         const [from, w] = v < 0.5 ? [low, 1 - 2 * v] : [high, 2 * v - 1];
         const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest x2: the bottom
         for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * 0.75;
@@ -100,7 +102,7 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.drawImage(layer.canvas, 0, 0, size, size);
   }
 
-  function drawPoints(ctx, dataset, inputs) {
+  function drawPoints(ctx, dataset, inputs, showTest) {
     const draw = (list, hollow) => {
       for (const p of list) {
         const x = toX(p.input[0]);
@@ -117,16 +119,20 @@ export function createPlot(canvas, domain, onPoint) {
       }
     };
     draw(dataset.train, false);
-    draw(dataset.test, true);
+    if (showTest) draw(dataset.test, true);
   }
 
-  function curve(values) {
+  /** @param {any} values (numbers) @param {boolean} discretize as a step: 0 or 1 at 0.5 */
+  function curve(values, discretize) {
     ctx.strokeStyle = colour("--positive");
     ctx.lineWidth = 2.5;
     ctx.beginPath();
     values.forEach((v, c) => {
       const x = toX(lo + (c / (values.length - 1)) * (hi - lo));
-      const y = toY(Math.min(yhi + 1, Math.max(ylo - 1, v)), 1);
+      const y = toY(discretize ? (v >= 0.5 ? 1 : 0) : Math.min(yhi + 1, Math.max(ylo - 1, v)), 1);
+      if (c && discretize && (v >= 0.5) !== (values[c - 1] >= 0.5)) {
+        ctx.lineTo(x, toY(values[c - 1] >= 0.5 ? 1 : 0, 1));  // the step, upright
+      }
       if (c) ctx.lineTo(x, y);
       else ctx.moveTo(x, y);
     });
@@ -138,23 +144,33 @@ export function createPlot(canvas, domain, onPoint) {
   /**
    * @param {{dataset: import("../server/api.js").Dataset|null,
    *          func: import("../server/api.js").FunctionOut|null, inputs: number,
-   *          marker?: {input:number[], target:number[]}|null, width:number}} state
-   *   marker: the sample being stepped through, ringed; width: the canvas's CSS width
+   *          marker?: {input:number[], target:number[]}|null, width:number,
+   *          showTest?: boolean, discretize?: boolean}} state
+   *   marker: the sample being stepped through, ringed; width: the canvas's CSS width;
+   *   showTest: the test points drawn (hollow); discretize: the output as 0 or 1, cut at 0.5
    */
   function draw(state) {
     last = state;
     const width = state.width || PLOT.size;  // not laid out yet (0): drawn at the default size
     // Drawn again only when something it shows changed (the values, not their wrapper).
     if (!changed({ dataset: state.dataset, values: state.func?.values, inputs: state.inputs,
-                   marker: state.marker ? JSON.stringify(state.marker) : "", width })) return;
+                   marker: state.marker ? JSON.stringify(state.marker) : "", width,
+                   showTest: state.showTest ?? true, discretize: Boolean(state.discretize) })) {
+      return;
+    }
+    const showTest = state.showTest ?? true;
+    const discretize = Boolean(state.discretize);
     if (width !== size) resize(width);
     ctx.clearRect(0, 0, size, size);
     const inputs = state.inputs;
-    if (state.func && inputs === 2) heatmap(state.func.values);
+    if (state.func && inputs === 2) heatmap(state.func.values, discretize);
     fromLayer("axes", { inputs }, (target) => axes(target, inputs));
-    if (state.func && inputs === 1) curve(state.func.values);
+    if (state.func && inputs === 1) curve(state.func.values, discretize);
     const dataset = state.dataset;
-    if (dataset) fromLayer("points", { dataset, inputs }, (target) => drawPoints(target, dataset, inputs));
+    if (dataset) {
+      fromLayer("points", { dataset, inputs, showTest },
+                (target) => drawPoints(target, dataset, inputs, showTest));
+    }
     if (state.marker) ring(state.marker, state.inputs);
     // The fit's first and last values, for the tests to check the fit drawn is current.
     const flat = state.func ? state.func.values.flat() : [];

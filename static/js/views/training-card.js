@@ -82,6 +82,10 @@ export function mountTrainingCard(dispatch, options) {
     if (file) dispatch({ type: "import", file });  // read inside the action: it counts as pending
     input.value = "";
   });
+  $("show-test").addEventListener("change", (e) => dispatch({
+    type: "plot-view", change: { showTest: /** @type {HTMLInputElement} */ (e.target).checked } }));
+  $("discretize").addEventListener("change", (e) => dispatch({
+    type: "plot-view", change: { discretize: /** @type {HTMLInputElement} */ (e.target).checked } }));
   // The keyboard's way to add a point, beside clicking the plot.
   $("point-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -151,7 +155,14 @@ export function mountTrainingCard(dispatch, options) {
     const trace = currentRecord(shownStepper(s))?.trace;
     const marker = trace ? { input: trace.input, target: trace.target } : null;
     plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker,
-                width: s.sizes.plot?.width });
+                width: s.sizes.plot?.width, showTest: s.plotView.showTest,
+                discretize: s.plotView.discretize });
+    /** @type {[string, boolean][]} */
+    const switches = [["show-test", s.plotView.showTest], ["discretize", s.plotView.discretize]];
+    for (const [id, on] of switches) {
+      const box = /** @type {HTMLInputElement} */ ($(id));
+      if (box.checked !== on) box.checked = on;
+    }
     if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
     const [train, test] = fit(s);
     const pct = (a) => `${Math.round(a * 1000) / 10}%`;

@@ -278,3 +278,33 @@ def test_state_previous_and_step_say_what_they_do_when_it_is_not_the_usual(
     assert api(page, "GET", "")["step"] == steps + 1  # at the newest step, Step applies one
     page.context.close()
     assert console.errors == []
+
+
+def test_state_shape_buttons_keep_the_weights_that_have_a_place(page: Page) -> None:
+    click(page, "Step")
+    before = api(page, "GET", "")
+    page.get_by_role("button", name="Add a node to hidden layer 1").click()
+    settle(page)
+    after = api(page, "GET", "")
+    assert after["layers"] == [1, 3, 2, 1]
+    assert after["weights"][0][0][:2] == before["weights"][0][0]  # the trained values
+    assert after["weights"][1][:2] == before["weights"][1]
+    assert after["weights"][2] == before["weights"][2]
+    assert after["biases"][0][:2] == before["biases"][0]
+    assert "are new" in status(page) and "kept their values" in status(page)
+    assert page.locator("#layers-input").input_value() == "1-3-2-1"
+    page.get_by_role("button", name="Add a hidden layer before the output").click()
+    settle(page)
+    assert api(page, "GET", "")["layers"] == [1, 3, 2, 2, 1]
+    page.get_by_role("button", name="Remove the last hidden layer").click()
+    settle(page)
+    page.get_by_role("button", name="Remove a node from hidden layer 1").click()
+    settle(page)
+    back = api(page, "GET", "")
+    assert back["layers"] == [1, 2, 2, 1]
+    assert back["weights"][0] == before["weights"][0]
+    for _ in range(2):
+        page.get_by_role("button", name="Remove a node from hidden layer 2").click()
+        settle(page)
+    assert "at least 1 node" in status(page)  # refused, said
+    assert api(page, "GET", "")["layers"] == [1, 2, 1, 1]

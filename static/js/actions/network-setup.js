@@ -5,6 +5,7 @@
  */
 import { api, ApiError } from "../server/api.js";
 import { datasetSpec, decodeHash, encodeHash, landscapeFits } from "../state/link.js";
+import { carry, describeChange, reshape } from "./reshape.js";
 import { parseLayers, plainWords } from "./validate.js";
 
 /**
@@ -141,6 +142,30 @@ export function createSetup({ store, training, options, table }) {
     if (note) store.apply("note", withPause(note));
   }
 
+  /**
+   * The shape changed by a button: the weights and biases that still have a place keep their
+   * values (the current ones), the new ones drawn as a fresh network of the new shape would
+   * draw them (the same seed); the settings, the training settings and the data stay.
+   * @param {import("./reshape.js").ShapeChange} change
+   */
+  async function reshapeBy(change) {
+    const n = store.state.network;
+    const done = reshape(n.layers, change, options.limits);
+    if (done.ok === false) throw new Error(done.message);
+    const { layers, from } = done.value;
+    const keep = { activation: n.activation, output_activation: n.output_activation,
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, seed: n.seed };
+    // the fresh weights of the new shape, from a network made for them, then freed
+    const fresh = (await api.create({ ...keep, layers })).network;
+    await api.remove(fresh.id).catch(() => {});
+    const merged = carry({ weights: n.weights, biases: n.biases }, fresh, from);
+    await restore({ network: { ...keep, layers, weights: merged.weights, biases: merged.biases },
+                    training: store.state.training, dataset: datasetSpec(store.state) });
+    store.apply("note", withPause(`${describeChange(change, layers)} (drawn as a new network ` +
+      `of seed ${n.seed} would draw them); ${merged.kept} weights and biases kept their ` +
+      `values, ${merged.added} are new. The network is ${layers.join("-")} now, at step 0.`));
+  }
+
   /** A dataset from the controls; a dataset of two inputs needs a network of two. */
   async function chooseDataset(spec) {
     const wanted = inputsOf(spec.name);
@@ -174,7 +199,7 @@ export function createSetup({ store, training, options, table }) {
   }
 
   return {
-    restore, rebuild, chooseDataset, fromLink,
+    restore, rebuild, reshapeBy, chooseDataset, fromLink,
     /** @param {string} text an exported network (JSON) */
     async importText(text) {
       let state;

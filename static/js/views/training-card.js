@@ -76,6 +76,43 @@ export function mountTrainingCard(dispatch, options) {
   on("btn-export-trace-json", "click", () => ({ type: "export-trace", format: "json" }));
   on("btn-export-trace-csv", "click", () => ({ type: "export-trace", format: "csv" }));
   on("btn-rebuild", "click", () => ({ type: "rebuild", text: $("layers-input").value }));
+  // The shape a layer or a node at a time, as in Playground (built for the shape shown).
+  $("shape-editor").addEventListener("click", (e) => {
+    const button = /** @type {HTMLElement} */ (e.target).closest("button");
+    if (!button?.dataset.change) return;
+    dispatch({ type: "reshape", change: JSON.parse(button.dataset.change) });
+  });
+  let shapeFor = "";
+  /** @param {number[]} layers */
+  const shapeEditor = (layers) => {
+    if (layers.join("-") === shapeFor) return;
+    shapeFor = layers.join("-");
+    const button = (text, label, change) => {
+      const b = Object.assign(document.createElement("button"), { type: "button",
+                                                                   className: "small",
+                                                                   textContent: text });
+      b.setAttribute("aria-label", label);
+      b.dataset.change = JSON.stringify(change);
+      return b;
+    };
+    const rows = layers.slice(1, -1).map((n, k) => {
+      const row = document.createElement("div");
+      row.className = "shape-row";
+      const name = Object.assign(document.createElement("span"), {
+        textContent: `hidden ${k + 1}: ${n} node${n === 1 ? "" : "s"}` });
+      row.append(name, button("−", `Remove a node from hidden layer ${k + 1}`,
+                              { kind: "remove-node", layer: k + 1 }),
+                 button("+", `Add a node to hidden layer ${k + 1}`, { kind: "add-node", layer: k + 1 }));
+      return row;
+    });
+    const layerRow = document.createElement("div");
+    layerRow.className = "shape-row";
+    layerRow.append(Object.assign(document.createElement("span"), {
+      textContent: `${layers.length - 2} hidden layer${layers.length === 3 ? "" : "s"}` }),
+    button("−", "Remove the last hidden layer", { kind: "remove-layer" }),
+    button("+", "Add a hidden layer before the output", { kind: "add-layer" }));
+    $("shape-editor").replaceChildren(layerRow, ...rows);
+  };
   $("import-file").addEventListener("change", (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);
     const file = input.files?.[0];
@@ -138,6 +175,7 @@ export function mountTrainingCard(dispatch, options) {
     show($("play-speed"), t.steps_per_frame == null ? "max" : String(t.steps_per_frame));
     show($("l2"), String(s.network.l2 ?? 0));
     show($("layers-input"), s.network.layers.join("-"));
+    shapeEditor(s.network.layers);
   }
 
   /** @param {import("../state/store.js").State} s */

@@ -95,3 +95,19 @@ test("layout_labels_are_plainly_their_own_links_no_other_link_crosses_them", asy
   assert.equal(crosses({ x: -5, y: 20 }, { x: 15, y: 20 }, box), false);
   assert.equal(crosses({ x: -20, y: 5 }, { x: -1, y: 5 }, box), false);
 });
+
+test("layout_a_tablet_draws_top_to_bottom_what_left_to_right_would_shrink_below_readable", () => {
+  // At 768 px the default 1-2-2-1 needed 1090 layout units left to right, drawn at 0.67 of
+  // its size (numbers about 7 px) or scrolled sideways; top to bottom it fits.
+  for (const width of [660, 726, 800]) {
+    const lay = fitNetwork([1, 2, 2, 1], width, 0.8);
+    assert.equal(lay.vertical, true, `at ${width}`);
+    assert.ok(lay.width * 0.8 <= width, `at ${width}: ${lay.width}`);
+  }
+  // a network that fits left to right at a readable scale stays so, and so does a wide stage
+  assert.equal(fitNetwork([2, 8, 1], 800, 0.8).vertical, false);
+  assert.equal(fitNetwork([2, 4, 4, 1], 1000, 0.8).vertical, false);
+  // the least scale is 0.8 unless said; with none, the old choice: left to right from 640 px
+  assert.equal(fitNetwork([1, 2, 2, 1], 726).vertical, true);
+  assert.equal(fitNetwork([1, 2, 2, 1], 726, 0).vertical, false);
+});

@@ -12,6 +12,7 @@ export const SIZES = Object.freeze({
   labelW: 100, labelH: 36, // a weight's label: w and ∂E/∂w
   pad: 4,                  // the least room between two things
   narrow: 640,             // below this width (CSS px), layers go top to bottom
+  tablet: 900,             // below this, too when left to right would be drawn too small
 });
 
 /**
@@ -33,13 +34,14 @@ export const crowdedPair = (layers, k) => layers[k] * layers[k + 1] > 9;
 /**
  * @param {number[]} layers @param {number} width the CSS width available
  * @param {number} [spread] how much wider than the least the gaps between layers are
+ * @param {boolean} [across] layers top to bottom (by default, when the width is narrow)
  * @returns {Layout}
  */
-export function layoutNetwork(layers, width, spread = 1) {
+export function layoutNetwork(layers, width, spread = 1, across = width < SIZES.narrow) {
   const S = SIZES;
   const L = layers.length;
   const tallest = Math.max(...layers);
-  const vertical = width < S.narrow;
+  const vertical = across;
   const crowded = (k) => crowdedPair(layers, k);
   const nodeBox = (l, j) => {
     const p = pos(l, j);
@@ -244,13 +246,29 @@ export function labelSets(lay, layers) {
 /**
  * The layout for `layers` at `width`, its layers spread just far enough apart that every
  * label of the uncrowded pairs of layers fits with no overlap (a crowded pair shows the
- * labels of the selection that fit). @returns {Layout}
+ * labels of the selection that fit).
+ * @param {number[]} layers @param {number} width
+ * @param {number} [minScale] the least scale its numbers are readable at
+ * @returns {Layout}
  */
-export function fitNetwork(layers, width) {
+export function fitNetwork(layers, width, minScale = 0.8) {
+  const best = fitAt(layers, width, width < SIZES.narrow);
+  // Layers left to right that could only be drawn too small for their numbers to be read
+  // on a tablet or half a screen go top to bottom instead, when that fits. (A wider stage
+  // keeps them left to right, and scrolls.)
+  if (!best.vertical && width < SIZES.tablet && best.width * minScale > width) {
+    const down = fitAt(layers, width, true);
+    if (down.width * minScale <= width) return down;
+  }
+  return best;
+}
+
+/** @param {number[]} layers @param {number} width @param {boolean} across */
+function fitAt(layers, width, across) {
   // The least spread at which every label has a place no other link crosses; else the least
   // at which every label has a place at all.
   const spreads = [1, 1.2, 1.4, 1.7, 2, 2.4, 2.8, 3.4];
-  const at = spreads.map((spread) => layoutNetwork(layers, width, spread));
+  const at = spreads.map((spread) => layoutNetwork(layers, width, spread, across));
   for (const clear of [true, false]) {
     const fits = at.find((lay) => placeAll(lay, layers, labelSets(lay, layers)[0], clear));
     if (fits) return fits;

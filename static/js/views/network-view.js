@@ -28,7 +28,8 @@ import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
  */
 
 /** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number);
- * `perChar`: px a character takes (6.6 at 12 px of tabular figures). */
+ * `perChar`: px a character takes (6.6 at 12 px of tabular figures, 7.2 at 13 px: at 6.6 a
+ * node's "x −999999.9155" had run past its card). */
 function fit(node, text, room, perChar = 6.6) {
   setText(node, text);
   const guess = text.length * perChar;
@@ -54,7 +55,7 @@ export const MIN_SCALE = 0.8;
 export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
   const S = SIZES;
   const L = layers.length;
-  const lay = fitNetwork(layers, width);
+  const lay = fitNetwork(layers, width, MIN_SCALE);
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${Math.round(lay.width)} ${Math.round(lay.height)}`);
   svg.classList.toggle("vertical", lay.vertical);
@@ -168,8 +169,8 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
     const room = S.nodeW - 10;
     nodes.forEach((layer, l) => layer.forEach((n, j) => {
       const v = m.nodes[l][j];
-      fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room);
-      fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room);
+      fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room, 7.2);  // 13 px
+      fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room, 7.2);
       fit(n.b, l === 0 ? `input x${subscript(j + 1)}` : `b ${fmt(v.b)}`, S.biasW - 6);
       n.picture?.draw(m.pictures?.[l]?.[j] ?? null);
       fit(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`, room);
@@ -287,7 +288,7 @@ export function mountNetworkView(svg, note, dispatch) {
       changed.forget();
       view = drawNetwork(svg, network.layers, width, (sel) => dispatch({ type: "select", selection: sel }),
                          (node) => dispatch({ type: "hover", node }));
-      const wide = fitNetwork(network.layers, width).width * MIN_SCALE > stageWidth;
+      const wide = fitNetwork(network.layers, width, MIN_SCALE).width * MIN_SCALE > stageWidth;
       setText(note, [labelsNote(network.layers), wide ? "The network is wider than the " +
         "window, so that its numbers stay readable: scroll it sideways (Shift and the mouse " +
         "wheel, or swipe) to see the rest." : ""].filter(Boolean).join(" "));

@@ -92,7 +92,10 @@ export function createTour(button, stops = STOPS) {
     target = document.querySelector(stop.target);
     target?.classList.add(HIGHLIGHT);
     const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
-    target?.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
+    // a card taller than most of the window from its top (its heading, under the sticky
+    // header's room: scroll-margin-top), a smaller one in the middle
+    const tall = (target?.getBoundingClientRect().height ?? 0) > window.innerHeight * 0.6;
+    target?.scrollIntoView({ block: tall ? "start" : "center", behavior: smooth ? "smooth" : "auto" });
     counter.textContent = stopLabel(index, stops.length);
     title.textContent = stop.title;
     text.textContent = stop.text;

@@ -30,8 +30,8 @@ from .responses import ErrorOut
 router = APIRouter(tags=["lessons"])
 
 # The parts of the page a lesson may hide (a class of each card of templates/index.html).
-Hideable = Literal["graph", "gradients", "landscape", "training", "gradcheck", "share",
-                   "settings", "keys"]
+Hideable = Literal["graph", "gradients", "landscape", "training", "compare", "gradcheck",
+                   "share", "settings", "keys"]
 LessonId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$",
                                description="a lesson's id, or a built-in lesson's name")]
 # Letters, marks, numbers, punctuation, symbols, spaces; and in a text, line breaks.

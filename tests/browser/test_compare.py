@@ -36,6 +36,10 @@ def test_compare_starts_bit_identical_and_stays_in_step(page: Page) -> None:
     assert page.locator("#compare-setting").input_value() == "learning_rate"
     assert page.locator("#compare-value").input_value() == "3"
     start = a["step"]
+    # both outputs drawn from the start, the same (the same weights)
+    ends = [page.locator(f"#compare-{side}-plot").get_attribute("data-fit-ends")
+            for side in ("main", "other")]
+    assert ends[0] and ends[0] == ends[1]
     play_for(page, 1200)
     a, b = network(page, first), network(page, second)
     assert a["step"] == b["step"] > 0  # in lockstep
@@ -111,3 +115,21 @@ def test_compare_sigmoid_against_relu_in_six_layers(page: Page) -> None:
     assert a["layers"] == b["layers"] == [1, 4, 4, 4, 4, 1]
     assert (a["activation"], b["activation"]) == ("sigmoid", "relu")
     assert a["weights"] == b["weights"]
+
+
+def test_compare_presets_start_fresh_and_a_change_to_the_first_ends_it(page: Page) -> None:
+    page.get_by_role("button", name="Sigmoid against relu, 6 layers").click()
+    settle(page)
+    page.get_by_role("button", name="Batch 1 against the full batch").click()
+    settle(page)
+    first, second = ids(page)
+    a = network(page, first)
+    assert a["layers"] == [1, 2, 2, 1] and a["activation"] == "sigmoid"  # fresh, not 6 layers
+    assert a["step"] == 0
+    assert "jagged" in (page.locator("#status").text_content() or "")  # what to look for
+    page.get_by_label("Learning rate", exact=True).fill("3")
+    page.get_by_label("Learning rate", exact=True).press("Enter")
+    settle(page)
+    assert ids(page)[1] == ""  # the labels would no longer be true: it ended, and says so
+    assert "The comparison stopped" in (page.locator("#status").text_content() or "")
+    assert not page.locator("#compare-sides").is_visible()

@@ -89,6 +89,9 @@ def test_lessons_editor_refuses_in_itself_closes_empty_and_deletes(page: Page) -
     assert page.request.get(read).status == 200
     page.get_by_role("button", name="Delete this lesson").click()
     settle(page)
+    assert page.request.get(read).status == 200  # asked first
+    page.get_by_role("button", name="Delete it for good").click()
+    settle(page)
     assert "Deleted" in (page.locator("#lesson-deleted").text_content() or "")
     assert not page.locator("#lesson-made").is_visible()
     assert page.request.get(read).status == 410
@@ -115,3 +118,8 @@ def test_lessons_a_link_to_no_lesson_says_so_and_opens_the_page(browser: Browser
     assert api(page, "GET", "")["layers"] == [1, 2, 2, 1]
     page.context.close()
     assert all("404" in e for e in console.errors), console.errors
+    for garbled in ("/l/%00", "/l/" + "x" * 41):  # no id of a lesson at all: said too
+        page, console = open_page(browser, base_url, path=garbled)
+        settle(page)
+        assert "leads to no lesson" in (page.locator("#status").text_content() or ""), garbled
+        page.context.close()

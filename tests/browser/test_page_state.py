@@ -139,14 +139,16 @@ def test_state_a_link_the_server_refuses_starts_afresh_and_says_why(browser: Bro
 def test_state_an_imported_file_the_server_refuses_starts_afresh(browser: Browser, base_url: str,
                                                                  tmp_path) -> None:
     page, console = open_page(browser, base_url)
+    before_id = page.evaluate("document.body.dataset.networkId")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"network": {"layers": [2, 1], "weights": [[[1.0, 2.0]]],
                                            "biases": [[0.0]]}}))
     page.set_input_files("#import-file", str(bad))
     settle(page)
-    assert "its network could not be used" in status(page)
-    assert "Something in the file was wrong" in status(page)  # a file, not a link
-    assert "Made a new default" in status(page) and "file's weights" not in status(page)
+    # refused: nothing changed, the network shown kept
+    assert "The file's network could not be used" in status(page)
+    assert "the network shown was kept" in status(page)
+    assert page.evaluate("document.body.dataset.networkId") == before_id
     assert page.locator("#status").is_visible()
     rate = tmp_path / "rate.json"  # a refused learning rate is named
     rate.write_text(json.dumps({"network": {"layers": [1, 2, 1], "learning_rate": -3}}))
@@ -308,3 +310,22 @@ def test_state_shape_buttons_keep_the_weights_that_have_a_place(page: Page) -> N
         settle(page)
     assert "at least 1 node" in status(page)  # refused, said
     assert api(page, "GET", "")["layers"] == [1, 2, 1, 1]
+
+
+def test_state_a_decimal_comma_is_a_point_and_no_number_is_refused(page: Page) -> None:
+    page.get_by_label("Learning rate", exact=True).fill("0,25")
+    page.get_by_label("Learning rate", exact=True).press("Enter")
+    settle(page)
+    assert api(page, "GET", "")["learning_rate"] == 0.25  # not 25, nor refused as 25
+    page.get_by_label("Input 1").fill("1,5")
+    page.get_by_label("Input 1").press("Enter")
+    settle(page)
+    page.locator("#btn-next").click()
+    settle(page)
+    assert api(page, "GET", "")["trace"]["input"] == [1.5]
+    seed = api(page, "GET", "/dataset")["seed"]
+    page.fill("#noise", "abc")
+    page.press("#noise", "Enter")
+    settle(page)
+    assert "noise" in status(page).lower()  # refused, said: not taken as 0 with new data
+    assert api(page, "GET", "/dataset")["seed"] == seed

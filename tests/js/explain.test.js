@@ -290,3 +290,29 @@ test("loss_trend_names_a_plateau_or_a_local_minimum_where_the_curve_flattens_abo
   assert.equal(lossTrend(curve(() => 0.001)), "");  // flat, but learned
   assert.equal(lossTrend(stuck.slice(0, 20)), "");  // too short to say
 });
+
+test("explain_looking_back_at_the_forward_pass_uses_the_bias_it_was_computed_with", () => {
+  const { update } = traces.sigmoid;
+  const record = { trace: update, settings: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" } };
+  for (const l of [1, 2, 3]) {
+    const n = update.nodes[l][0];
+    assert.notEqual(fmt(n.b_before), fmt(n.b));  // the update moved it, visibly
+    const text = textOf(explain(record, { kind: "forward", layer: l }, { type: "node", l, j: 0 }).formulas[0]);
+    assert.ok(text.includes(fmt(n.b_before)), text);
+    assert.ok(!text.includes(fmt(n.b)), text);
+    // the sum of the numbers shown is the x shown (to the digits shown)
+    const terms = update.nodes[l - 1].map((p, i) => update.weights[l - 1][i][0].w_before * p.y);
+    assert.ok(Math.abs(terms.reduce((a, b) => a + b, n.b_before) - n.x) < 1e-12);
+  }
+});
+
+test("explain_an_update_with_every_gradient_0_says_nothing_moved", () => {
+  const { update } = traces.sigmoid;
+  const still = { ...update, error_after: update.error,
+                  weights: update.weights.map((m) => m.map((r) => r.map((w) => ({ ...w, dE_dw: 0 })))),
+                  nodes: update.nodes.map((layer) => layer.map((n) => ({ ...n, dE_db: n.dE_db === null ? null : 0 }))) };
+  const note = explain({ trace: still, settings: { activation: "relu", output_activation: "relu", loss: "squared" } },
+                       { kind: "update", layer: null }, null).note;
+  assert.match(note, /Nothing moved: every gradient is 0/);
+  assert.doesNotMatch(note, /E fell/);
+});

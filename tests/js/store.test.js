@@ -131,3 +131,18 @@ test("store_an_edit_after_an_update_shows_the_new_forward_pass", () => {
   assert.equal(again.stepper.records.length, 1);
   assert.equal(again.stepper.records[0].trace.error, 7);
 });
+
+test("store_an_answered_question_selects_what_it_asked_about_and_the_update_clears_it", () => {
+  let s = reduce(created(), "selected", { type: "node", l: 2, j: 1 });
+  const asked = (about) => reduce(reduce(s, "quiz", { question: { kind: "value", about }, from: null }),
+                                  "quiz-answered", { answer: "1", verdict: { right: true } });
+  assert.deepEqual(asked({ type: "node", l: 1, j: 0, what: "x" }).selection, { type: "node", l: 1, j: 0 });
+  assert.deepEqual(asked({ type: "link", k: 0, i: 0, j: 1 }).selection, { type: "link", k: 0, i: 0, j: 1 });
+  // a question on the update: the panel shows E before and after (no selection)
+  assert.equal(asked({ type: "update" }).selection, null);
+  // a word for a number: said, neither graded nor counted
+  s = reduce(reduce(s, "quiz", { question: { kind: "value", about: { type: "node", l: 1, j: 0 } }, from: null }),
+             "quiz-refused", "not a number");
+  assert.equal(s.predict.quiz.refused, "not a number");
+  assert.equal(s.predict.score.asked, 0);
+});

@@ -124,3 +124,14 @@ test("checkLesson_refuses_what_the_server_would_in_plain_words", async () => {
                           "should have at most 300 characters"),
                "title can have at most 120 characters; step 1 can have at most 300 characters");
 });
+
+test("parseShown_reads_a_decimal_comma_and_gives_NaN_for_nothing", async () => {
+  const { parseShown } = await import("../../static/js/lib/format.js");
+  assert.equal(parseShown("0,5"), 0.5);
+  assert.equal(parseShown("−1,5"), -1.5);
+  assert.equal(parseShown(" 3 "), 3);
+  assert.ok(Number.isNaN(parseShown("")));
+  assert.ok(Number.isNaN(parseShown("abc")));
+  assert.ok(Number.isNaN(parseShown("1,000.5")));  // a thousands comma: not guessed
+  assert.ok(Number.isNaN(parseShown("1,2,3")));
+});

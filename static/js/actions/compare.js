@@ -4,6 +4,7 @@
  * and differs in one setting (the learning rate, the activation, the batch size or λ). Play
  * trains both in lockstep: each round, the same number of updates on each.
  */
+import { PLOT } from "../lib/config.js";
 import { api } from "../server/api.js";
 import { datasetSpec, describe } from "../state/link.js";
 
@@ -39,10 +40,15 @@ export function createCompare({ store, training }) {
     const created = await api.create(spec);
     const data = datasetSpec(s);
     if (data) await api.setDataset(created.network.id, data);
+    // its output drawn from the start (the same as the first's until they train)
+    const inputs = created.network.layers[0];
+    const func = inputs > 2 ? null : await api.func(created.network.id, {
+      resolution: inputs === 1 ? PLOT.resolution1d : PLOT.resolution2d,
+      layer: created.network.layers.length - 1, node: 0 });
     const own = (v) => describeValue(setting, v);
     store.apply("compare-started", {
       network: created.network, setting, value,
-      startSteps: [s.network.step, created.network.step],
+      startSteps: [s.network.step, created.network.step], func,
       batch_size: setting === "batch_size" ? value : s.training.batch_size,
       label: own(value),
       mainLabel: own(setting === "batch_size" ? s.training.batch_size : s.network[setting]),

@@ -57,7 +57,17 @@ export function createController({ store, options, frames, effects }) {
                                     framesAhead: limits.play_frames_ahead });
   const stepping = createStepping({ store, call, frames, maxBatch: limits.max_step_batch,
                                     onWeights: () => training.refreshFunction() });
-  const setup = createSetup({ store, training, options, table });
+  /** A comparison ends when the first network changes in any other way than training
+   * beside the second (its settings, weights, data or shape): its labels and its lockstep
+   * would no longer be true. @param {string} why */
+  const endComparison = async (why) => {
+    if (!store.state.compare) return;
+    await compare.stop();
+    store.apply("note", `The comparison stopped: ${why}. Press Compare (or a preset) to ` +
+                        "compare again from here.");
+  };
+  const setup = createSetup({ store, training, options, table,
+                              beforeNew: () => endComparison("a new first network") });
   const tools = createTools({ store, call, stepping, table, effects });
   const landscape = createLandscape({ store, call });
   const compare = createCompare({ store, training });
@@ -69,9 +79,9 @@ export function createController({ store, options, frames, effects }) {
   // page twice around its call for a cursor that would only flicker.
   let busyTimer = 0;
 
-  // A message stays up until the learner's next action, unless that action came less than a
-  // second after it (the same gesture: a field's change on blur, then the click that blurred
-  // it), which it survives once: the action after clears it, however soon.
+  // A message stays up until the learner's next action, unless that action came within
+  // TIMING.sameGestureMs of it (the same gesture: a field's change on blur, then the click
+  // that blurred it), which it survives once: the action after clears it, however soon.
   let statusAt = 0;
   let survived = false;
   let fade = 0;
@@ -96,7 +106,7 @@ export function createController({ store, options, frames, effects }) {
     queue = queue.then(async () => {
       busyTimer = setTimeout(() => store.apply("busy", true), TIMING.busyCursorMs);
       if (store.state.status) {
-        if (queuedAt - statusAt > 1000 || survived) store.apply("status", "");
+        if (queuedAt - statusAt > TIMING.sameGestureMs || survived) store.apply("status", "");
         else survived = true;
       }
       try {
@@ -135,6 +145,7 @@ export function createController({ store, options, frames, effects }) {
     next: () => stepping.next(),
     previous: async () => stepping.previous(),
     reset: async () => {
+      await endComparison("the first network was reset");
       await stepping.reset();
       await training.refreshFunction();
     },
@@ -201,6 +212,7 @@ export function createController({ store, options, frames, effects }) {
   /** @param {{learning_rate?:number, l2?:number, activation?:string,
    *           output_activation?:string, loss?:string}} changes */
   const settings = (changes) => run(async () => {
+    await endComparison("the first network's settings changed");
     if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
     if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
     valid(checkLossAndOutput(changes, store.state.network, options.losses));
@@ -273,6 +285,10 @@ export function createController({ store, options, frames, effects }) {
   async function deleteMadeLesson() {
     const made = store.state.lessonMade;
     if (!made?.id) return;
+    if (!made.confirming) {  // asked twice: the link stops working for everyone who has it
+      store.apply("lesson-made", { ...made, confirming: true });
+      return;
+    }
     try {
       await api.deleteLesson(made.id, made.token);
       store.apply("lesson-made", { deleted: made.url });
@@ -304,22 +320,40 @@ export function createController({ store, options, frames, effects }) {
   }
 
   /** The classic contrasts: a new first network where the contrast needs one, then the second. */
+  /** A fresh first network for a preset: seed 1, the default data and training settings. */
+  const freshFirst = (network, batchSize = options.training_defaults.batch_size) => setup.restore({
+    network: { layers: [1, 2, 2, 1], activation: "sigmoid", output_activation: "sigmoid",
+               loss: "squared", learning_rate: 0.5, seed: 1, ...network },
+    training: { ...options.training_defaults, batch_size: batchSize },
+    dataset: options.dataset_defaults });
+  /** The classic contrasts, each from a fresh first network (a preset after another had
+   * kept its network, and two networks that had stopped learning showed no contrast); the
+   * note says what to look for. */
   const COMPARISONS = {
     rate: async () => {
-      await stepping.configure({ learning_rate: 0.03 });
+      await freshFirst({ learning_rate: 0.03 });
       await compare.start("learning_rate", 3);
+      store.apply("note", "Two fresh 1-2-2-1 sigmoid networks on the sine data, from the same " +
+        "weights. Press Play and look at the losses: at 0.03 the steps are 100 times smaller " +
+        "and the loss hardly moves; at 3 it falls fast, along a noisier curve (each mini-" +
+        "batch pulls its own way). Much larger still (type 10) and the steps overshoot: the " +
+        "loss jumps up and down.");
     },
     depth: async () => {
-      const n = store.state.network;
-      await setup.restore({ network: { layers: [1, 4, 4, 4, 4, 1], activation: "sigmoid",
-                                       output_activation: n.output_activation, loss: n.loss,
-                                       learning_rate: n.learning_rate, l2: n.l2 },
-                            training: store.state.training, dataset: datasetSpec(store.state) });
+      await freshFirst({ layers: [1, 4, 4, 4, 4, 1] });
       await compare.start("activation", "relu");
+      store.apply("note", "Two fresh 1-4-4-4-4-1 networks from the same weights: sigmoid in " +
+        "the hidden layers against relu. Press Play: the relu network's loss falls much " +
+        "sooner. Why: each sigmoid layer multiplies the gradient by f′ ≤ 0.25 on its way back, " +
+        "so the first layers barely learn (vanishing gradients: see Gradient size by layer).");
     },
     batch: async () => {
-      store.apply("training", { batch_size: 1 });
+      await freshFirst({}, 1);
       await compare.start("batch_size", null);
+      store.apply("note", "Two fresh 1-2-2-1 networks from the same weights: each update on " +
+        "one point against each on all 160 training points. Press Play: the first loss " +
+        "curve is jagged (every update follows one point, and some points pull the wrong " +
+        "way), the full batch's falls smoothly, by the mean gradient.");
     },
   };
 
@@ -334,6 +368,7 @@ export function createController({ store, options, frames, effects }) {
       case "plot-view": return store.apply("plot-view", intent.change);
       case "speed": return store.apply("speed", intent.speed);
       case "edit": return run(stepAction(async () => {
+        await endComparison("a weight of the first network was set by hand");
         const value = intent.value;
         if (!Number.isFinite(value) || Math.abs(value) > limits.max_abs_value) {
           throw new Error(`A weight or bias must be a number between −${limits.max_abs_value} ` +
@@ -342,8 +377,18 @@ export function createController({ store, options, frames, effects }) {
         await stepping.editSelected(value);
       }, "a weight set by hand changes the network"));
       case "step-on": return run(() => store.apply("step-on", intent.value));
-      case "dataset": return run(() => setup.chooseDataset(valid(checkDatasetSpec(intent.spec, limits))));
-      case "training": return run(() => { store.apply("training", valid(checkTraining(intent.settings, limits))); });
+      case "dataset": return run(async () => {
+        const spec = valid(checkDatasetSpec(intent.spec, limits));
+        await endComparison("the data changed");
+        await setup.chooseDataset(spec);
+      });
+      case "training": return run(async () => {
+        const changed = valid(checkTraining(intent.settings, limits));
+        if (changed.batch_size !== undefined && changed.batch_size !== store.state.training.batch_size) {
+          await endComparison("the batch size changed");
+        }
+        store.apply("training", changed);
+      });
       case "gradcheck": return run(stepAction(tools.gradcheck, "the gradient check is of the " +
                                               "weights as they stand, not of weights that move"));
       case "copy-link": return run(tools.copyLink);
@@ -357,6 +402,7 @@ export function createController({ store, options, frames, effects }) {
         const event = intent.event;
         const n = store.state.network;
         if (event.kind === "add") valid(checkPoint(event, n.layers, limits, n.loss));
+        await endComparison("the data changed");
         await training.editPoints(event);
         const [lo, hi] = limits.plot_domain;
         if (event.kind === "add" && event.input.some((v) => v < lo || v > hi)) {
@@ -412,7 +458,15 @@ export function createController({ store, options, frames, effects }) {
      * ready. @param {string} hash */
     async start(hash, path = "/") {
       const lesson = /^\/l\/([A-Za-z0-9-]{1,40})$/.exec(path);
-      await run(() => (lesson ? openLesson(lesson[1], hash) : setup.fromLink(hash)));
+      await run(async () => {
+        if (lesson) return openLesson(lesson[1], hash);
+        await setup.fromLink(hash);
+        // a lesson's link that is no id of one (cut, or garbled): said, as an unknown one is
+        if (path.startsWith("/l/")) {
+          store.apply("status", "This lesson link leads to no lesson (a lesson's id is 1 to " +
+                                "40 letters, digits or dashes): the default page opened instead.");
+        }
+      });
       store.apply("ready");
     },
     /** Play's counts, for the benchmark and the tests. */

@@ -11,9 +11,11 @@ import { parseLayers, plainWords } from "./validate.js";
 /**
  * @param {{store: import("./resilient-call.js").Store,
  *          training: ReturnType<typeof import("./training.js").createTraining>,
- *          options: any, table: import("../state/link.js").Prop[]}} ctx
+ *          options: any, table: import("../state/link.js").Prop[],
+ *          beforeNew?: () => Promise<void>}} ctx
+ *   beforeNew: what must end before a new network replaces the first (a comparison)
  */
-export function createSetup({ store, training, options, table }) {
+export function createSetup({ store, training, options, table, beforeNew = async () => {} }) {
   const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
 
   let pausedForNew = false;  // Play was paused for the network just restored: not said since
@@ -30,23 +32,26 @@ export function createSetup({ store, training, options, table }) {
    * gives way to a fresh default one, and the status line says why.
    * @param {import("../state/link.js").LinkState} link @param {string[]} [notes]
    * @param {string} [source] what `link` came from, in the learner's words ("link", "file")
-   * @returns {Promise<{networkRefused:boolean}>}
    */
   async function restore(link, notes = [], source = "link") {
+    await beforeNew();
     pausedForNew = await training.pauseSaying("Play paused for the new network: press Play to " +
                                               "train it.");
     // λ was a training setting in older links; it is the network's own now.
     let wanted = { ...(link.training?.l2 !== undefined ? { l2: link.training.l2 } : {}),
                    ...(link.network ?? {}) };
     let update;
-    let networkRefused = false;
     try {
       update = await api.create(wanted);
     } catch (e) {
       if (!(e instanceof ApiError) || e.status < 400 || e.status >= 500) throw e;
+      // a file refused changes nothing: the network shown stays (a link opens a fresh one)
+      if (source === "file") {
+        throw new Error(`The file's network could not be used: ${plainWords(e.message)}; ` +
+                        "the network shown was kept.");
+      }
       notes.push(`its network could not be used (a new default one was made): ` +
                  plainWords(e.message));
-      networkRefused = true;
       wanted = {};
       update = await api.create({});
     }
@@ -92,7 +97,6 @@ export function createSetup({ store, training, options, table }) {
       store.apply("status", `Something in the ${source} was wrong, so ${notes.length > 1
         ? "parts of it were" : "part of it was"} left out: ${notes.join("; ")}.`);
     }
-    return { networkRefused };
   }
 
   /** The default dataset, or the first built-in one that fits `layers` (null if none). */
@@ -188,14 +192,13 @@ export function createSetup({ store, training, options, table }) {
    * @param {string} hash @param {string} [source] "link" or "file" */
   async function fromLink(hash, source = "link") {
     const { state, problems } = decodeHash(table, hash);
-    const restored = await restore(state ?? {}, problems.slice(), source);
+    await restore(state ?? {}, problems.slice(), source);
     // What a link does not keep, said when it matters: the curve of a network trained.
     if (!problems.length && state?.network?.samples_trained > 0 && !store.state.status) {
       store.apply("note", "The link restored this network as it was trained, its settings " +
         "and its data; the loss curve and the steps stepped through are not kept in a " +
         "link: the curve starts again from here.");
     }
-    return restored;
   }
 
   return {
@@ -214,14 +217,13 @@ export function createSetup({ store, training, options, table }) {
                         "the network shown was kept.");
       }
       store.apply("status", "");
-      const { networkRefused } = await fromLink(encodeHash(table, state), "file");
+      await fromLink(encodeHash(table, state), "file");
       // Say what the file brought, and what it lacked (then made anew).
       const n = store.state.network;
       const data = store.state.dataset;
-      const brought = (networkRefused ? `Made a new default ${n.layers.join("-")} network ` +
-        "instead of the file's"
-        : `Imported a ${n.layers.join("-")} network ` + (Array.isArray(state.network.weights)
-          ? "with the file's weights" : "with new weights (the file has none)")) +
+      const brought = `Imported a ${n.layers.join("-")} network ` +
+        (Array.isArray(state.network.weights) ? "with the file's weights"
+          : "with new weights (the file has none)") +
         (state.dataset === undefined ? `; the file has no data, so ${data ? "the usual " +
           "dataset for this shape was chosen" : "there is none"}` : "") + ".";
       const problems = store.state.statusKind === "error" ? store.state.status : "";  // what could not be used, if anything

@@ -40,8 +40,10 @@ export function backwardNode(trace, settings, l, j, weightsOf) {
       "∂E/∂x_j is already known from the phase before. ";
   }
   const f = derivativeSteps(activation, node.x, node.y);
-  formulas.push(equation(d(Y, X), row(sup(mi("f"), mo("′")), paren(mi("x"))), f.symbolic,
-                         f.numeric, mn(f.value)));
+  formulas.push(f.piecewise
+    ? equation(d(Y, X), row(sup(mi("f"), mo("′")), paren(mi("x"))), f.symbolic)
+    : equation(d(Y, X), row(sup(mi("f"), mo("′")), paren(mi("x"))), f.symbolic, f.numeric,
+               mn(f.value)));
   const ce = output && settings.loss === "cross_entropy" && activation === "sigmoid";
   formulas.push(ce
     ? equation(dE(X), product(dE(Y), d(Y, X)),
@@ -135,7 +137,12 @@ export function errorChange(trace) {
       row(mo("−"), product(mn(trace.learning_rate), mn(squares))), mn(predicted));
   const ratio = predicted === 0 ? 1 : change / predicted;
   const share = `${Math.round(100 * ratio)}%`;
-  const verdict = change > 0
+  const verdict = predicted === 0 && change === 0
+    ? "Nothing moved: every gradient is 0 (a relu with x ≤ 0 passes no gradient back, so " +
+      "nothing before it learns), and E stayed where it was."
+    : predicted === 0
+      ? "Every ∂E/∂p was 0, so the prediction is no change; E changed only by rounding."
+    : change > 0
     ? "E rose: the step overshot the valley. The prediction holds only for small steps; lower α."
     : ratio >= 0.8 && ratio <= 1.25
       ? `E fell by about what the gradient predicted (${share} of it): the step was small ` +

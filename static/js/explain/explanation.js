@@ -44,6 +44,8 @@ export function explain(record, phase, selection, network = null) {
     const w = trace.weights[k][i][j];
     return beforeUpdate ? w.w_before : w.w;
   };
+  // the bias the pass was computed with: before the update, while looking back at it
+  const biasOf = (n) => (beforeUpdate ? n.b_before ?? n.b : n.b);
   const batch = trace.samples?.length ?? 1;
   const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing and the graph ` +
     "show point 1's own numbers, its E, ∂E/∂w and ∂E/∂b too; the panel adds the means over " +
@@ -111,7 +113,7 @@ export function explain(record, phase, selection, network = null) {
       }
       return said(heading, back.formulas, back.note, operating);
     }
-    return said(heading, forwardNode(trace, weightsOf, l, j, activation),
+    return said(heading, forwardNode(trace, weightsOf, l, j, activation, biasOf),
                 l === 0 ? "An input node passes its value on: y = x."
                   : `${symbolText("x", l, String(j + 1))} adds the y of each node of the layer before, times the weight ` +
                     `between them, and the bias; y = f(x) with f = ${activation.replace("_", " ")}.`,

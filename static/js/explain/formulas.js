@@ -34,8 +34,10 @@ export function activationSteps(name, x) {
 
 /**
  * f′(x): symbolically, with the numbers substituted, and its value (in float64, as the
- * server computes it), with a word on when a piecewise slope applies.
- * @returns {{symbolic: MathNode, numeric: MathNode, value: number, words?: string}}
+ * server computes it), with a word on when a piecewise slope applies. `piecewise`: the
+ * symbolic line already is the number ("0 (as x ≤ 0)"), not written again.
+ * @returns {{symbolic: MathNode, numeric: MathNode, value: number, words?: string,
+ *            piecewise?: boolean}}
  */
 export function derivativeSteps(name, x, y) {
   const one = () => int(1);
@@ -47,14 +49,15 @@ export function derivativeSteps(name, x, y) {
                           numeric: paren(one(), mo("−"), sup(mn(y, true), int(2))),
                           value: 1 - y * y };
     case "relu": return { symbolic: mtext(x > 0 ? "1 (as x > 0)" : "0 (as x ≤ 0)"),
-                          numeric: int(x > 0 ? 1 : 0), value: x > 0 ? 1 : 0,
+                          numeric: int(x > 0 ? 1 : 0), value: x > 0 ? 1 : 0, piecewise: true,
                           words: "relu's slope is 1 where x > 0 and 0 elsewhere: a node whose x " +
                                  "stays ≤ 0 passes no gradient back (a dead relu)." };
     case "leaky_relu": return { symbolic: mtext(x > 0 ? "1 (as x > 0)" : "0.01 (as x ≤ 0)"),
                                 numeric: m("mn", x > 0 ? "1" : "0.01"), value: x > 0 ? 1 : 0.01,
+                                piecewise: true,
                                 words: "leaky relu's slope is 1 where x > 0 and 0.01 elsewhere." };
     case "elu": return x > 0
-      ? { symbolic: mtext("1 (as x > 0)"), numeric: int(1), value: 1 }
+      ? { symbolic: mtext("1 (as x > 0)"), numeric: int(1), value: 1, piecewise: true }
       : { symbolic: sup(mi("e"), mi("x")), numeric: sup(mi("e"), mn(x, true)), value: Math.exp(x) };
     case "softplus": return {
       symbolic: frac(one(), row(one(), mo("+"), sup(mi("e"), row(mo("−"), mi("x"))))),
@@ -109,7 +112,7 @@ export function batchMean(symbol, each, mean) {
 }
 
 /** The forward formulas of node (l, j): the weighted sum x, then y = f(x). */
-export function forwardNode(trace, weightsOf, l, j, activation) {
+export function forwardNode(trace, weightsOf, l, j, activation, biasOf = (n) => n.b) {
   const node = trace.nodes[l][j];
   if (l === 0) {
     return [equation(nodeSym("x", 0, j), mtext("the input"), mn(node.x)),
@@ -119,7 +122,7 @@ export function forwardNode(trace, weightsOf, l, j, activation) {
   const symbolic = sum([...prev.map((_, i) => product(weightSym(l - 1, i, j), nodeSym("y", l - 1, i))),
                         nodeSym("b", l, j)]);
   const numeric = sum([...prev.map((p, i) => product(mn(weightsOf(l - 1, i, j), true), mn(p.y, true))),
-                       mn(node.b ?? 0, true)]);
+                       mn(biasOf(node) ?? 0, true)]);
   const [fSym, fNum] = activationSteps(activation, node.x);
   return [equation(nodeSym("x", l, j), symbolic, numeric, mn(node.x)),
           equation(nodeSym("y", l, j), row(mi("f"), paren(mi("x"))), fSym, fNum, mn(node.y))];

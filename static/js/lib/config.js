@@ -12,6 +12,8 @@ export const TIMING = Object.freeze({
   tweenMs: 600,         // a weight changing during the update, at speed 1
   historyLimit: 200,    // steps kept for Previous
   busyCursorMs: 150,    // an action still running after this shows the progress cursor
+  sameGestureMs: 400,   // an action this soon after a message is of the same gesture: the
+                        // message survives it (a field's change on blur, then the click)
 });
 
 export const DECIMALS = 4;

@@ -37,9 +37,16 @@ export function sci(v, digits) {
   return `${mantissa}×10${power}`.replace(/-/g, "−");
 }
 
-/** Parses what fmt wrote (for tests and typed fields): "−0.1234" → -0.1234, "4.92×10⁻⁶" too. */
+/**
+ * Parses what fmt wrote, and what a learner types: "−0.1234" → -0.1234, "4.92×10⁻⁶" too; a
+ * decimal comma ("0,5": one comma and no point) as a point (a number field had taken "0,5"
+ * as 5); nothing typed, or not a number: NaN (never 0). @param {string} text
+ */
 export function parseShown(text) {
-  const plain = String(text).replace(/−/g, "-").trim()
+  let plain = String(text).replace(/−/g, "-").trim();
+  if (plain === "") return NaN;
+  if (/^[^,.]*,[^,.]*$/.test(plain)) plain = plain.replace(",", ".");
+  plain = plain
     .replace(/×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (_, p) => `e${[...p].map((c) => PLAIN[c]).join("")}`);
   return Number(plain);
 }

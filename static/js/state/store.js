@@ -41,7 +41,8 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   sizes: Record<string, {width:number, height:number}>,
  *   predict: Predict,
  *   lesson: (import("../server/api.js").Lesson & {showAll:boolean})|null,
- *   lessonMade: {id?:string, url?:string, token?:string, error?:string, deleted?:string}|null,
+ *   lessonMade: {id?:string, url?:string, token?:string, error?:string, deleted?:string,
+ *                confirming?:boolean}|null,
  *   compare: Compare|null,
  * }} State
  * @typedef {{network: NetworkState, setting: string, value: any, batch_size: number|null,
@@ -248,7 +249,9 @@ export function reduce(s, action, p) {
         ? { type: "link", k: about.k, i: about.i, j: about.j }
         : about.type === "node" ? { type: "node", l: about.l, j: about.j } : null);
       const { right, asked } = s.predict.score;
-      return { ...s, selection: selection ?? s.selection,
+      // the panel then explains what was asked: the node, the weight, or (no selection)
+      // E before and after the update
+      return { ...s, selection: about.type === "update" ? null : selection ?? s.selection,
                predict: { ...s.predict, quiz: { ...q, ...p },
                           revealed: s.stepper.cursor,
                           score: { right: right + (p.verdict.right ? 1 : 0), asked: asked + 1 } } };
@@ -265,7 +268,7 @@ export function reduce(s, action, p) {
       return { ...s, lesson: s.lesson && { ...s.lesson, showAll: true } };
     case "compare-started":  // p: {network, setting, value, batch_size, label, mainLabel,
       // startSteps: [the first's step, the second's] when it began}
-      return { ...s, compare: { ...p, losses: [], mainLosses: [], func: null,
+      return { ...s, compare: { ...p, losses: [], mainLosses: [], func: p.func ?? null,
                                 samplesTrained: s.samplesTrained } };
     case "compare-trained": {  // p: {main: Update, other: Update} of one lockstep round
       if (!s.compare) return s;

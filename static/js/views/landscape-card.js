@@ -63,8 +63,11 @@ export function slopeStillToCome(s) {
   return phase.kind === "backward" && /** @type {number} */ (phase.layer) > reached;
 }
 
-/** @param {(intent: import("../actions/controller.js").Intent) => void} dispatch */
-export function mountLandscapeCard(dispatch) {
+/**
+ * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
+ * @param {number} maxBatch the most points a stepped mini-batch holds
+ */
+export function mountLandscapeCard(dispatch, maxBatch) {
   const view = createLandscape({ canvas: $("landscape"), scale: $("landscape-scale"),
                                  caption: $("landscape-caption"),
                                  scaleLabels: $("landscape-scale-labels") });
@@ -104,10 +107,14 @@ export function mountLandscapeCard(dispatch) {
     const size = s.sizes.landscape?.width;
     const scaleWidth = s.sizes["landscape-scale"]?.width;
     const hidden = hiddenUntilTheError(s);
+    const points = s.dataset?.train.length ?? 0;
     setText($("landscape-note"), s.landscape.over === "train" && s.stepOn === "sample"
       ? "This surface is E over the training set; Step and Next run on one sample, whose E is " +
-        "another surface, so a step may climb this one. Play, or stepping through a " +
-        "mini-batch of the whole data (batch size: full), goes down it." : "");
+        "another surface, so a step may climb this one. " + (points <= maxBatch
+          ? "Play, or stepping through a mini-batch of the whole data (Step through: a " +
+            "mini-batch, with batch size full), goes down it."
+          : `Play goes down it on average; a stepped mini-batch holds at most ${maxBatch} of ` +
+            `the ${points} training points, so it too follows a surface of its own.`) : "");
     const slope = !slopeStillToCome(s);
     if (!changed({ grid, note: s.landscapeNote, size, scaleWidth, hidden, slope })) return;
     if (grid && !hidden) {

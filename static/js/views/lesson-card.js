@@ -8,8 +8,8 @@ import { changeCheck } from "../lib/memo.js";
 import { setText } from "../lib/svg.js";
 
 /** The parts a lesson may hide: each a card of the page, by its class. */
-const PARTS = ["graph", "gradients", "landscape", "training", "gradcheck", "share", "settings",
-               "keys"];
+const PARTS = ["graph", "gradients", "landscape", "training", "compare", "gradcheck", "share",
+               "settings", "keys"];
 
 /** @param {(intent: import("../actions/controller.js").Intent) => void} dispatch */
 export function mountLessonCard(dispatch) {
@@ -59,6 +59,8 @@ export function mountLessonCard(dispatch) {
     setText($("lesson-deleted"), made?.deleted
       ? `Deleted: ${made.deleted} now says that its author deleted the lesson.` : "");
     $("lesson-made").hidden = !made?.url;
+    setText($("btn-lesson-delete"), made?.confirming
+      ? "Delete it for good: its link stops working for everyone" : "Delete this lesson");
     if (made?.url) {
       $("lesson-link").value = made.url;
       setText($("lesson-token"), `Its delete token (shown only now): ${made.token}. With it ` +

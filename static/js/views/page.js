@@ -42,7 +42,7 @@ export function mountPage(dispatch, options) {
     mountCompareCard(dispatch, options),
     mountGradientChart(),
     mountGradcheckCard(dispatch),
-    mountLandscapeCard(dispatch),
+    mountLandscapeCard(dispatch, options.limits.max_step_batch),
     mountLessonCard(dispatch),
     mountAddressBar(dispatch, settingsTable(options)),
   ];

@@ -43,12 +43,11 @@ export function mountSettingsCard(dispatch, options) {
   const range = $("lr-range");
   const typed = $("lr-value");
   typedInto(typed);  // before its change listener: a refusal answered at once snaps it back
-  typed.max = String(options.limits.max_learning_rate);
   range.addEventListener("input", () => {
     typed.value = String(Number((10 ** Number(range.value)).toPrecision(3)));
   });
   range.addEventListener("change", () => dispatch({ type: "settings",
-                                                     changes: { learning_rate: Number(typed.value) } }));
+                                                     changes: { learning_rate: parseShown(typed.value) } }));
   typed.addEventListener("change", () => dispatch({ type: "settings",
                                                      changes: { learning_rate: parseShown(typed.value) } }));
   $("step-on").addEventListener("change", () => dispatch({ type: "step-on", value: $("step-on").value }));
@@ -57,7 +56,7 @@ export function mountSettingsCard(dispatch, options) {
   /** What the sample fields hold now (numbers, NaN where not one): the learner's input. */
   function typedSample() {
     const read = (id) => [...$(id).querySelectorAll("input")]
-      .map((i) => (i.value.trim() === "" ? NaN : parseShown(i.value)));
+      .map((i) => parseShown(i.value));
     return { input: read("sample-inputs"), target: read("sample-targets") };
   }
 
@@ -69,8 +68,9 @@ export function mountSettingsCard(dispatch, options) {
       const text = document.createElement("span");
       text.textContent = `${kind} ${n + 1}`;
       const input = document.createElement("input");
-      input.type = "number";
-      input.step = "0.1";
+      input.type = "text";  // a number field drops a decimal comma ("0,5" became 5)
+      input.inputMode = "decimal";
+      input.autocomplete = "off";
       input.value = String(v);
       typedInto(input);  // first: a refusal answered at once snaps the field back
       input.addEventListener("change", () => dispatch({ type: "sample", sample: typedSample() }));

@@ -6,6 +6,7 @@
  */
 import { byId as $ } from "../lib/dom.js";
 import { changeCheck } from "../lib/memo.js";
+import { parseShown } from "../lib/format.js";
 import { setText } from "../lib/svg.js";
 import { stepView } from "../explain/step-view.js";
 import { editableOf } from "../state/view-model.js";
@@ -24,8 +25,7 @@ export function mountStepPanel(dispatch) {
   $("speed").addEventListener("input", (e) => dispatch({ type: "speed", speed: Number(e.target.value) }));
   $("edit-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const value = Number($("edit-value").value);
-    if (Number.isFinite(value)) dispatch({ type: "edit", value });
+    dispatch({ type: "edit", value: parseShown($("edit-value").value) });  // NaN: refused, said
   });
   const operating = createOperatingPoint($("operating-point"), $("operating-caption"));
   const graph = createGraphView($("graph"), $("graph-caption"));

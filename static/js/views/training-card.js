@@ -5,7 +5,7 @@
  * `dispatch`. Controls store nothing: each render sets them to the value in effect.
  */
 import { byId as $ } from "../lib/dom.js";
-import { fmt, thousands } from "../lib/format.js";
+import { fmt, parseShown, thousands } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
@@ -51,7 +51,7 @@ export function mountTrainingCard(dispatch, options) {
     `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes. Rebuilding ` +
     "starts new weights and keeps the settings and the data.";
   // What the learner typed or chose (the controls' own values: the intent's content).
-  const number = (id) => Number($(id).value);
+  const number = (id) => parseShown($(id).value);  // NaN for nothing or no number: refused
   const spec = () => ({ name: select.value, noise: number("noise"), size: number("data-size"),
                         seed: number("data-seed"), test_fraction: number("test-fraction") });
   const settings = () => {
@@ -130,7 +130,7 @@ export function mountTrainingCard(dispatch, options) {
     // an empty target is no number (Number("") would be 0): refused, not added as 0
     const typed = $("point-target").value.trim();
     dispatch({ type: "point", event: { kind: "add", input,
-                                       target: [typed === "" ? NaN : Number(typed)] } });
+                                       target: [parseShown(typed)] } });
   });
   const plot = createPlot($("data-plot"), options.limits.plot_domain,
                           (event) => dispatch({ type: "point", event }));
@@ -220,7 +220,7 @@ export function mountTrainingCard(dispatch, options) {
       `${thousands(s.samplesTrained)} samples trained`);
     const points = s.dataset?.train.length ?? 0;
     setText($("epoch-note"), points
-      ? `An epoch is one pass over all ${points} training points, in a new shuffled order ` +
+      ? `An epoch is one pass over ${points === 1 ? "the 1 training point" : `all ${points} training points`}, in a new shuffled order ` +
         "each time."
       : "There are no training points yet: choose a dataset, or add points below.");
     setText($("btn-play"), s.playing ? "Pause" : "Play");

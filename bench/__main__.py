@@ -47,6 +47,7 @@ from server.limits import MAX_CALL_SECONDS, MAX_STEPS_PER_CALL
 from server.networks.workbench import estimated_seconds
 
 from .server import running_server
+from .visit import print_visits
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -260,6 +261,7 @@ def play(url: str, seconds: float) -> list[tuple[str, float, float, str]]:
             for field, value in (("#data-size", size), ("#test-fraction", 0)):
                 page.fill(field, str(value))
                 page.press(field, "Enter")
+                page.evaluate(NEXT_FRAME)  # the field's action rendered as queued first
                 page.wait_for_selector('body[data-pending="0"]')
             page.get_by_text(f"all {size:,} training points".replace(",", "")).wait_for()
             page.select_option("#batch-size", batch)
@@ -331,27 +333,39 @@ def _frames_until_shown(page, changes: int = 5) -> float:
 
 # Timed inside the page, from the keydown event's timestamp: for the Step key, until the
 # first frame that draws the network's new numbers has been rendered (a MutationObserver on
-# the drawing sees its text change, then requestAnimationFrame, then a message posted from
-# that frame, which runs once the frame is rendered), split by the call's resource timing
-# into the page's work before the call, the call, and the page's work after the answer up to
-# that frame; for the no-op, a key the page ignores starts fetch('/api/health'), and the same
-# frame wait follows its answer.
+# the drawing sees its text change; the page changes it while it renders a display frame, so
+# that frame is the one that shows them, and a message posted then runs once it is rendered;
+# a change made outside a frame would show in the next one: requestAnimationFrame, then the
+# message), split by the call's resource timing into the page's work before the call, the
+# call, and the page's work after the answer up to that frame; for the no-op, a key the page
+# ignores starts fetch('/api/health'), and the same frame wait follows its answer. The probe
+# knows it is inside a frame's rendering from a frame callback of its own (registered a frame
+# ahead, so it runs before the page's) until a message posted from it, which runs once that
+# frame is rendered.
 KEY_LATENCY_PROBE = """() => {
   const svg = document.getElementById("network");
   const probe = window.benchKeyLatency = { step: [], noop: [], shown: [], armed: null };
   const channel = new MessageChannel();
-  let pending = null;
-  channel.port1.onmessage = () => { const done = pending; pending = null; done(); };
-  const afterNextFrame = (then) => requestAnimationFrame(() => {
-    pending = then;
-    channel.port2.postMessage(null);
+  const waiting = [];
+  channel.port1.onmessage = (e) => {
+    if (e.data === "frame-end") { inFrame = false; return; }
+    waiting.shift()();
+  };
+  const afterFrame = (then) => { waiting.push(then); channel.port2.postMessage(null); };
+  const afterNextFrame = (then) => requestAnimationFrame(() => afterFrame(then));
+  let inFrame = false;
+  const tick = () => requestAnimationFrame(() => {
+    inFrame = true;
+    channel.port2.postMessage("frame-end");
+    tick();
   });
+  tick();
   new MutationObserver(() => {
     const armed = probe.armed;
     if (!armed || svg.textContent === armed.before) return;
     probe.armed = null;
     const text = svg.textContent;
-    afterNextFrame(() => {
+    (inFrame ? afterFrame : afterNextFrame)(() => {
       const done = performance.now();
       const call = performance.getEntriesByType("resource")
         .filter((e) => e.name.endsWith("/step")).pop();
@@ -373,6 +387,9 @@ KEY_LATENCY_PROBE = """() => {
   }, true);
 }"""
 
+
+# Resolves after the page's next display frame (the page renders its state once per frame).
+NEXT_FRAME = "() => new Promise((resolve) => requestAnimationFrame(() => resolve(null)))"
 
 # Resolves once two frames have been drawn: what the last key's answers left to draw is done
 # before the next key is pressed, so that neither key's figure carries the other's frames.
@@ -406,6 +423,7 @@ def key_latency(url: str, presses: int) -> dict[str, float]:
             page.wait_for_timeout(jitter.uniform(0, 1000 / 60))
             page.keyboard.press("s")
             page.wait_for_function("() => window.benchKeyLatency.step.length > 0")
+            page.evaluate(NEXT_FRAME)
             page.wait_for_selector('body[data-pending="0"]')  # the pictures, the landscape
             page.evaluate(SETTLE)
             page.wait_for_timeout(jitter.uniform(0, 1000 / 60))
@@ -438,7 +456,7 @@ def main() -> None:
         engine(seconds)
     if "calls" in only:
         largest_calls((100, 10_000) if args.quick else (1, 100, 10_000))
-    if not only & {"http", "load", "key", "play"}:
+    if not only & {"http", "load", "key", "visit", "play"}:
         return
     with running_server() as url:
         if "http" in only:
@@ -447,6 +465,8 @@ def main() -> None:
             under_load(url, 48, 3 if args.quick else 10)
         if "key" in only:
             print_key_latency(key_latency(url, 15 if args.quick else 60))
+        if "visit" in only:
+            print_visits(url, args.quick)
         if "play" in only:
             for label, fps, rate, transport in play(url, 3 if args.quick else 6):
                 if label.startswith("  "):
@@ -467,7 +487,7 @@ def print_key_latency(key: dict[str, float]) -> None:
               "changed)")
 
 
-SECTIONS = ["engine", "calls", "http", "load", "key", "play"]
+SECTIONS = ["engine", "calls", "http", "load", "key", "visit", "play"]
 
 
 if __name__ == "__main__":

@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="where networks are kept: 'memory' (this process; the default) "
                              "or redis://HOST:PORT/DB, shared by every worker and machine "
                              "(also BACKPROP_STORE)")
+    parser.add_argument("--data", default=os.environ.get("BACKPROP_DATA_DIR") or "data",
+                        help="the folder of the lessons' SQLite file, lessons.sqlite3 (also "
+                             "BACKPROP_DATA_DIR; default ./data); with --store redis://..., "
+                             "lessons are kept in Redis instead")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be 1 or more")
@@ -48,7 +52,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["BACKPROP_STORE"] = args.store if shared else ""  # what each worker reads
     if args.allow_origin:
         os.environ["BACKPROP_ALLOWED_ORIGINS"] = " ".join(args.allow_origin)
-    where = f"networks in Redis at {args.store}" if shared else "networks in memory"
+    os.environ["BACKPROP_DATA_DIR"] = os.path.abspath(args.data)
+    where = (f"networks and lessons in Redis at {args.store}" if shared
+             else f"networks in memory, lessons in {os.path.abspath(args.data)}/lessons.sqlite3")
     print(f"Backprop Playground: open http://{args.host}:{args.port}/ in your browser "
           f"({args.workers} worker{'s' if args.workers > 1 else ''}, {where})", flush=True)
     uvicorn.run("server.main:app", host=args.host, port=args.port, workers=args.workers,

@@ -103,3 +103,11 @@ LOCK_SECONDS: Final = 5.0  # a lock expires this long after it was last renewed 
 LOCK_WAIT_SECONDS: Final = 10.0  # a call waits this long for the network, then hears 503
 REDIS_CONNECTIONS: Final = 16  # per event loop (worker): a call holds one per round trip
 REDIS_TIMEOUT_SECONDS: Final = 2.0  # to connect to Redis, or for one reply
+
+# -- lessons: a teacher's state, title and text behind a short link -------------------------
+MAX_LESSON_TITLE: Final = 120  # characters
+MAX_LESSON_TEXT: Final = 4_000
+MAX_LESSON_STEPS: Final = 12  # the steps of a worksheet, each at most MAX_LESSON_STEP chars
+MAX_LESSON_STEP: Final = 300
+MAX_LESSON_BYTES: Final = 200_000  # the whole lesson as JSON (a network with 2,000 own points)
+LESSONS_PER_MINUTE: Final = 10  # creations per client (its address) per minute

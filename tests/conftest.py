@@ -9,6 +9,7 @@ under uvicorn, keeps its networks there (BACKPROP_STORE); it is emptied before e
 import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,8 @@ def shared_redis_url() -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Lessons in SQLite go to a folder of the session's, not the checkout's ./data.
+    os.environ.setdefault("BACKPROP_DATA_DIR", tempfile.mkdtemp(prefix="backprop-data-"))
     if os.environ.get("BACKPROP_TEST_STORE") == "redis":
         os.environ["BACKPROP_STORE"] = shared_redis_url()
 

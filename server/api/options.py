@@ -64,6 +64,8 @@ LIMITS = Limits(
     max_creations_at_once=limits.CREATE_BURST,
     max_creations_per_second=limits.CREATE_PER_SECOND,
     idempotency_seconds=limits.IDEMPOTENCY_SECONDS,
+    max_lesson_title=limits.MAX_LESSON_TITLE, max_lesson_text=limits.MAX_LESSON_TEXT,
+    max_lesson_steps=limits.MAX_LESSON_STEPS, max_lesson_step=limits.MAX_LESSON_STEP,
 )
 
 

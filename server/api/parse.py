@@ -27,7 +27,7 @@ def _count(n: int, noun: str) -> str:
 
 def parameters(layers: tuple[int, ...], weights: list[list[list[float]]] | None,
                biases: list[list[float]] | None, prefix: str = "") -> Parameters | None:
-    """Parameters from nested lists indexed as in shared/API.md (None if neither was sent);
+    """Parameters from nested lists indexed as in docs/api.md (None if neither was sent);
     FieldError names the first misshapen part, as in "weights[1][0]"."""
     if (weights is None) != (biases is None):
         missing = f"{prefix}biases" if biases is None else f"{prefix}weights"
@@ -113,12 +113,17 @@ def samples(layers: tuple[int, ...], body: SampleOrBatch) -> tuple[Array, Array,
     return x[np.newaxis, :], t[np.newaxis, :], ["target"]
 
 
-def _fits(layers: tuple[int, ...], point: Sample, field: str) -> None:
+def _fits(layers: tuple[int, ...], point: Sample, field: str, what: str = "the point") -> None:
     n_in, n_out = len(point.input), len(point.target)
     if n_in != layers[0] or n_out != layers[-1]:
-        raise FieldError(field, f"the data has {n_in} input(s) and {n_out} target(s) per "
-                         f"point, but the network has {layers[0]} input node(s) and "
-                         f"{layers[-1]} output node(s)")
+        raise FieldError(field, f"{what} has {_count(n_in, 'input')} and "
+                         f"{_count(n_out, 'target')}, but the network has "
+                         f"{_count(layers[0], 'input node')} and "
+                         f"{_count(layers[-1], 'output node')}")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def point(layers: tuple[int, ...], body: Sample) -> tuple[Array, Array]:
@@ -130,7 +135,7 @@ def point(layers: tuple[int, ...], body: Sample) -> tuple[Array, Array]:
 def points(layers: tuple[int, ...], bodies: list[Sample]) -> Points:
     """The learner's own points: X (n, n_0) and T (n, n_L−1)."""
     for n, body in enumerate(bodies):
-        _fits(layers, body, f"points[{n}]")
+        _fits(layers, body, f"points[{n}]", f"point {n}")
     return Points(np.array([p.input for p in bodies], dtype=np.float64),
                   np.array([p.target for p in bodies], dtype=np.float64))
 

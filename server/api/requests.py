@@ -1,4 +1,4 @@
-"""What clients send: the request models of the HTTP API (shared/API.md), with every bound
+"""What clients send: the request models of the HTTP API (docs/api.md), with every bound
 taken from server/limits.py."""
 
 from __future__ import annotations

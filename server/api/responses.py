@@ -1,4 +1,4 @@
-"""What the server answers: the response models of the HTTP API (shared/API.md)."""
+"""What the server answers: the response models of the HTTP API (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -230,6 +230,10 @@ class Limits(BaseModel):
     idempotency_seconds: int = Field(
         description="how long the answer to a call with an Idempotency-Key is kept for its "
                     "retries")
+    max_lesson_title: int = Field(description="a lesson's title, in characters")
+    max_lesson_text: int = Field(description="a lesson's text, in characters")
+    max_lesson_steps: int = Field(description="a lesson's steps")
+    max_lesson_step: int = Field(description="one step of a lesson, in characters")
 
 
 class DatasetDefaults(BaseModel):

@@ -1,6 +1,6 @@
 """The multilayer perceptron: parameters, forward pass, backward pass and update.
 
-Notation as in shared/API.md: for node j, x_j = Σ_i w_ij·y_i + b_j and y_j = f(x_j).
+Notation as in docs/api.md: for node j, x_j = Σ_i w_ij·y_i + b_j and y_j = f(x_j).
 Shapes are batch-first: X is (batch, n_0); W[k] is (n_k, n_{k+1}); b[k] is (n_{k+1},).
 For a batch, the error E is the mean of the per-sample errors, so dE/dw and dE/db are the
 means of the per-sample derivatives; dE/dy and dE/dx are kept per sample.

@@ -23,7 +23,7 @@ CHUNK_ELEMENTS = 1 << 16  # numbers per layer of one chunk of grid points: 512 K
 
 @dataclass(frozen=True)
 class ParameterRef:
-    """A weight (k, i, j) or a bias (k, j; i None), indexed as in shared/API.md."""
+    """A weight (k, i, j) or a bias (k, j; i None), indexed as in docs/api.md."""
 
     kind: Literal["weight", "bias"]
     k: int

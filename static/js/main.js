@@ -1,78 +1,37 @@
-/** The entry module: it only wires the parts of the page together. */
-import { api } from "./api.js";
-import { createController } from "./controller.js";
-import { bindPanel } from "./panel.js";
-import { createSession } from "./session.js";
-import { createSetup } from "./setup.js";
-import { createStepping } from "./stepping.js";
-import { createStore, initialState } from "./store.js";
-import { bindLandscape } from "./landscape-panel.js";
-import { bindKeys, createTools } from "./tools.js";
-import { createTour } from "./tour.js";
-import { bindTrainingPanel } from "./training-panel.js";
-import { createTraining } from "./training.js";
-import { settingsTable } from "./url-state.js";
+/**
+ * The entry module: the store first, then the frame loop that renders it, the controller
+ * (actions), and the views; nothing else. One way round: key or click → controller → action
+ * → api → store → render, one render per display frame.
+ */
+import { createController } from "./actions/controller.js";
+import { browserEffects } from "./lib/browser-effects.js";
+import { createFrameLoop } from "./lib/frame-loop.js";
+import { api } from "./server/api.js";
+import { createStore, initialState } from "./state/store.js";
+import { mountPage } from "./views/page.js";
+
+/** /api/options, as the page embeds it (or, where it does not, as the API answers it). */
+async function readOptions() {
+  const embedded = document.getElementById("options")?.textContent;
+  return embedded ? JSON.parse(embedded) : api.options();
+}
 
 async function main() {
-  const options = await api.options();
+  const options = await readOptions();
   const store = createStore(initialState({ batch_size: options.training_defaults.batch_size }));
-  const session = createSession(store, (id) => stepping.replayPass(id));
-  let speed = 1;
-  const panel = bindPanel({
-    onButton: (name) => control.step(name), onSettings: (c) => control.settings(c),
-    onSample: (sample) => control.sample(sample), onSpeed: (s) => { speed = s; },
-    onEdit: (value) => control.edit(value), onStepOn: (v) => control.run(() => store.apply("step-on", v)),
-  }, options);
-  const stepping = createStepping({ store, session, panel, svg: /** @type {any} */ (document.getElementById("network")),
-                                    speed: () => speed, onSelect: (sel) => control.select(sel),
-                                    maxBatch: options.limits.max_step_batch,
-                                    onWeights: () => training.refreshFunction() });
-  const tpanel = bindTrainingPanel({
-    onPlay: () => control.play(), onDataset: (spec) => control.dataset(spec),
-    onTrainingSettings: (t) => control.trainingSettings(t), onL2: (l2) => control.settings({ l2 }),
-    onGradcheck: () => control.check(tools.gradcheck), onCopyLink: () => control.run(tools.copyLink),
-    onExport: () => tools.exportNetwork(), onImport: (file) => control.run(async () => setup.importText(await file.text())),
-    onExportTrace: (format) => control.run(() => tools.exportTrace(format)),
-    onRebuild: (text) => control.run(() => setup.rebuild(text)),
-    onNextSample: () => control.run(tools.nextSample), onPoint: (event) => control.point(event),
-  }, options);
-  const training = createTraining({ store, session, draw: () => { stepping.render(); tpanel.draw(store.state); },
-                                    onPause: () => setup.saveHash(), maxSteps: options.limits.max_steps_per_call,
-                                    framesAhead: options.limits.play_frames_ahead });
-  const setup = createSetup({ store, training, options, table: settingsTable(options) });
-  const tools = createTools({ store, session, stepping, setup, showGradcheck: tpanel.showGradcheck });
-  const landscape = bindLandscape({ store, session, run: (a) => control.run(a), preset: (network, choice) =>
-    setup.restore({ network, dataset: { ...options.dataset_defaults, name: "line", size: 40 } })
-      .then(() => {
-        store.apply("landscape", choice);
-        // Say what the preset changed: a new network, its settings, the data.
-        store.apply("note", `Preset: a new ${network.layers.join("-")} network, ` +
-          `${network.activation}, learning rate ${network.learning_rate}, on 40 points of a line.`);
-      }) });
-  const sync = () => { panel.sync(store.state); tpanel.sync(store.state); stepping.render(); landscape.sync(); };
-  const control = createController({ store, stepping, training, setup, sync, limits: options.limits,
-                                     after: () => landscape.refresh() });
-
-  // Views render from the store; training results are drawn once per frame by training.js.
-  let status = "";
-  let kind = "";
-  store.subscribe((s, action) => {
-    if (s.status !== status || s.statusKind !== kind) {
-      panel.showStatus((status = s.status), (kind = s.statusKind));
-    }
-    if (!["trained", "status", "note"].includes(action)) {  // drawn per frame, or words only
-      stepping.render();
-      tpanel.draw(s);
-    }
-    if (action === "trained") landscape.refreshSoon();
-  });
-  bindKeys((name) => control.step(name), () => control.play());
-  window.addEventListener("hashchange", () => {
-    if (location.hash !== setup.savedHash) control.run(() => setup.fromLink(location.hash));
-  });
-  await control.run(() => setup.fromLink(location.hash));
-  document.body.dataset.ready = "true";
-  createTour(document.getElementById("btn-tour")).autoShow();
+  const motion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const frames = createFrameLoop({ reducedMotion: () => motion.matches });
+  const control = createController({ store, options, frames, effects: browserEffects });
+  store.subscribe(frames.invalidate);
+  // The network is asked for first (its call leaves once the microtasks that lead to it
+  // have run: hence the timer); the views are mounted while its answer travels.
+  const started = control.start(location.hash, location.pathname);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const page = mountPage(control.dispatch, options);
+  frames.onRender(() => page.render(store.state));
+  /** @type {any} */ (window).backpropPlayStats = control.playStats;
+  await started;
+  page.tour.autoShow();
 }
 
 main().catch((e) => {

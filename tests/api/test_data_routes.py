@@ -219,3 +219,18 @@ def test_data_routes_dataset_json_equals_the_response_model() -> None:
         assert json.loads(dataset_answer(dataset).body) == model.model_dump(mode="json")
         assert dataset_answer(dataset).body == dataset_answer(dataset).body  # kept, alike
     assert json.loads(dataset_answer(None).body) is None
+
+
+def test_training_a_point_that_does_not_fit_is_named_as_the_point(client: TestClient) -> None:
+    """It said "the data has 2 input(s)" of one typed point."""
+    url = f"/api/networks/{_network(client)}"
+    r = client.post(f"{url}/dataset/train", json={"input": [0.1, 0.2], "target": [0.5]})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "input", "message": (
+        "the point has 2 inputs and 1 target, but the network has 1 input node and 1 output "
+        "node")}]
+    r = client.put(f"{url}/dataset", json={"points": [{"input": [0.1], "target": [0.5]},
+                                                      {"input": [0.1, 0.2], "target": [0.5]}]})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "points[1]"
+    assert r.json()["errors"][0]["message"].startswith("point 1 has 2 inputs and 1 target")

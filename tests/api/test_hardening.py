@@ -2,6 +2,7 @@
 fix (a 500, a half-applied call, an inconsistent answer, a reflected Host, ...)."""
 
 import asyncio
+import re
 import threading
 import time
 
@@ -129,8 +130,9 @@ def test_hardening_host_header_is_never_reflected(client: TestClient, path: str)
 
 def test_hardening_page_links_its_files_by_path(client: TestClient) -> None:
     html = client.get("/", headers={"host": "evil.example"}).text
-    assert 'src="/static/js/main.js"' in html
-    assert 'href="/static/css/style.css"' in html
+    assert re.search(r'src="/static/v/[0-9a-f]{12}/js/bundle\.js"', html)
+    assert re.search(r'href="/static/v/[0-9a-f]{12}/css/style\.css"', html)
+    assert "evil.example" not in html
 
 
 def test_hardening_train_plot_comes_from_the_weights_in_the_answer(client: TestClient) -> None:

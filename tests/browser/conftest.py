@@ -97,8 +97,25 @@ def link_to(state: dict) -> str:
     return "/#s=" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Resolves after the page's next display frame: the page renders its state once per frame, so
+# what an input changed (an action queued: data-pending) is on the page only then.
+NEXT_FRAME = "() => new Promise((resolve) => requestAnimationFrame(() => resolve(null)))"
+
+
+def rendered(page: Page) -> None:
+    """Waits for the page's next display frame: what an event changed is rendered then."""
+    page.evaluate(NEXT_FRAME)
+
+
+def select(page: Page, selector: str) -> None:
+    """Clicks a node or a weight of the drawing, and waits until the page has rendered it."""
+    page.locator(selector).click()
+    rendered(page)
+
+
 def settle(page: Page) -> None:
-    """Waits until every queued action of the page has finished."""
+    """Waits until every queued action of the page has finished, and is rendered."""
+    page.evaluate(NEXT_FRAME)
     page.wait_for_selector('body[data-pending="0"]', timeout=15_000)
 
 

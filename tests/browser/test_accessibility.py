@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ROOT, Console, click
+from tests.browser.conftest import ROOT, Console, click, settle
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEVERE = ("serious", "critical")
@@ -78,3 +78,23 @@ def test_accessibility_weight_names_start_with_what_they_show(checked: Page) -> 
         re.compile(f"^{re.escape(shown)} .*from node 1 of layer 0 to node 1 of layer 1$"))
     expect(checked.locator("#node-1-0")).to_have_accessible_name(
         re.compile(r"^b \S+ node 1 of layer 1$"))
+
+
+def test_accessibility_a_question_asked_and_answered(checked: Page) -> None:
+    """Predict, then see: the question, its field or choices, and the verdict."""
+    checked.locator("#predict").check()
+    for _ in range(2):
+        click(checked, "Next")
+    assert checked.locator("#quiz-form").is_visible()
+    assert severe_violations(checked) == []
+    checked.get_by_role("button", name="Skip").click()
+    settle(checked)
+    click(checked, "Next")
+    if checked.locator("#quiz-value").count():
+        checked.locator("#quiz-value").fill("0.1")
+    else:
+        checked.locator("#quiz-answers input").first.check()
+    checked.locator("#btn-quiz-check").click()
+    settle(checked)
+    assert checked.locator("#quiz-verdict .quiz-result").is_visible()
+    assert severe_violations(checked) == []

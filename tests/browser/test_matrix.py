@@ -26,9 +26,10 @@ WALK = """async ([key, count]) => {
     }
     return out;
   };
+  // the page renders once per display frame: the key's action shows as queued only then
   const idle = () => new Promise((done) => {
     const check = () => (document.body.dataset.pending === '0' ? done() : setTimeout(check, 1));
-    check();
+    requestAnimationFrame(check);
   });
   const snaps = [];
   for (let n = 0; n < count; n++) {

@@ -5,7 +5,17 @@ import math
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, fmt, open_page, screenshot, settle, shown
+from tests.browser.conftest import (
+    api,
+    click,
+    fmt,
+    open_page,
+    rendered,
+    screenshot,
+    select,
+    settle,
+    shown,
+)
 
 PHASES = ["Input", "Forward into hidden layer 1", "Forward into hidden layer 2",
           "Forward into output", "Error", "Backward through output",
@@ -14,6 +24,7 @@ TOLERANCE = 5.1e-5  # the page shows 4 decimals
 
 
 def label(page: Page) -> str:
+    rendered(page)
     return page.locator("#phase-label").text_content() or ""
 
 
@@ -125,7 +136,7 @@ def test_page_learning_rate_change_mid_run_changes_the_next_update(page: Page) -
     link = trace["weights"][2][0][0]
     assert link["w"] == pytest.approx(link["w_before"] - 2.0 * link["dE_dw"], rel=1e-12)
     assert shown(page, "#link-label-2-0-0 .w") == pytest.approx(link["w"], abs=TOLERANCE)
-    page.locator("#link-label-2-0-0").click()
+    select(page, "#link-label-2-0-0")
     settle(page)
     formula = page.locator("#formula").text_content() or ""
     assert "2.0000" in formula  # α in w ← w − α·dE/dw
@@ -186,7 +197,7 @@ def test_page_keyboard_only_stepping(page: Page) -> None:
     assert label(page) == "Step 1 · Backward through hidden layer 1"
     # Tab reaches the buttons, Enter presses them
     next_button = page.get_by_role("button", name="Next", exact=True)
-    for _ in range(40):
+    for _ in range(80):
         page.keyboard.press("Tab")
         if next_button.evaluate("b => b === document.activeElement"):
             break
@@ -198,9 +209,11 @@ def test_page_keyboard_only_stepping(page: Page) -> None:
     # a node is reachable and selectable by keyboard (and Space on it does not start training)
     page.locator("#node-1-1").focus()
     page.keyboard.press("Enter")
+    rendered(page)
     assert "node 2 of hidden layer 1" in (page.locator("#explain-heading").text_content() or "")
     page.locator("#node-1-0").focus()
     page.keyboard.press(" ")
+    rendered(page)
     assert "node 1 of hidden layer 1" in (page.locator("#explain-heading").text_content() or "")
     assert page.evaluate("document.body.dataset.playing") != "true"
 
@@ -237,7 +250,7 @@ def test_page_step_key_draws_its_numbers_before_it_asks_for_the_plot(page: Page)
 
 def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) -> None:
     click(page, "Forward")
-    page.locator("#node-1-1").click()
+    select(page, "#node-1-1")
     trace = api(page, "GET", "")["trace"]
     node = trace["nodes"][1][1]
     math_el = page.locator("#formula math")
@@ -248,7 +261,7 @@ def test_page_formula_panel_holds_mathml_with_the_current_numbers(page: Page) ->
         assert fmt(value) in text
     assert page.locator("#formula mfrac").count() >= 1  # sigmoid as a real fraction
     click(page, "Backward")
-    page.locator("#link-label-0-0-1").click()
+    select(page, "#link-label-0-0-1")
     text = page.locator("#formula").text_content() or ""
     dw = api(page, "GET", "")["trace"]["weights"][0][0][1]["dE_dw"]
     assert fmt(dw) in text
@@ -273,6 +286,7 @@ def test_page_api_errors_appear_in_the_status_line(browser: Browser, base_url: s
     assert not status.is_visible()
     page.get_by_label("Learning rate", exact=True).fill("0")
     page.get_by_label("Learning rate", exact=True).press("Enter")
+    settle(page)
     assert "learning rate must be above 0" in (status.text_content() or "")
     page.context.close()
     # Chromium reports the failed request itself; the page logged nothing else.
@@ -304,7 +318,7 @@ def test_page_screenshots_at_rest_and_mid_animation(browser: Browser, base_url: 
 def test_page_number_format_matches_the_tests_mirror(page: Page) -> None:
     values = [0, 1e-5, -2.39e-5, 0.00012, -0.5, 123.456789, 1e6, -3.3e7, 0.99999, -1.23456]
     shown_by_page = page.evaluate(
-        "async (vs) => { const m = await import('/static/js/format.js');"
+        "async (vs) => { const m = await import('/static/js/lib/format.js');"
         " return vs.map((v) => m.fmt(v)); }", values)
     assert shown_by_page == [fmt(v) for v in values]
 
@@ -312,8 +326,8 @@ def test_page_number_format_matches_the_tests_mirror(page: Page) -> None:
 def test_page_a_weight_and_a_bias_set_by_hand_are_used_at_once(page: Page) -> None:
     click(page, "Forward")
     assert not page.locator("#edit-form").is_visible()  # nothing selected yet
-    page.locator("#link-label-2-1-0").click()
-    field = page.get_by_label("Set this weight w to")
+    select(page, "#link-label-2-1-0")
+    field = page.get_by_label("Set w⁽³⁾₂₁ to")
     field.fill("-1.25")
     page.locator("#edit-form").get_by_role("button", name="Set").click()
     settle(page)
@@ -322,9 +336,9 @@ def test_page_a_weight_and_a_bias_set_by_hand_are_used_at_once(page: Page) -> No
     assert shown(page, "#link-label-2-1-0 .w") == -1.25
     out = state["trace"]["nodes"][3][0]
     assert shown(page, "#node-3-0 .x") == pytest.approx(out["x"], abs=TOLERANCE)
-    page.locator("#node-3-0").click()
-    page.get_by_label("Set this node's bias b to").fill("0.5")
-    page.get_by_label("Set this node's bias b to").press("Enter")
+    select(page, "#node-3-0")
+    page.get_by_label("Set b⁽³⁾₁ to").fill("0.5")
+    page.get_by_label("Set b⁽³⁾₁ to").press("Enter")
     settle(page)
     assert api(page, "GET", "")["biases"][2] == [0.5]
     assert shown(page, "#node-3-0 .bias") == 0.5
@@ -335,7 +349,7 @@ def test_page_formula_keeps_the_factors_of_a_product_apart(page: Page) -> None:
     page.get_by_label("Activation", exact=True).select_option("tanh")
     settle(page)
     click(page, "Backward")
-    page.locator("#node-1-0").click()
+    select(page, "#node-1-0")
     text = (page.locator("#formula").text_content() or "").replace(" ", "")
     # f′(x) = (1 − y²) is a factor of its own, with its value; then dE/dx = dE/dy · f′(x)
     assert "=(1−y2)=" in text
@@ -350,8 +364,8 @@ def test_page_a_weight_set_after_the_update_shows_the_new_forward_pass(page: Pag
     click(page, "Step")
     settle(page)
     assert label(page) == "Step 1 · Update"
-    page.locator("#link-label-2-1-0").click()
-    page.get_by_label("Set this weight w to").fill("-1.25")
+    select(page, "#link-label-2-1-0")
+    page.get_by_label("Set w⁽³⁾₂₁ to").fill("-1.25")
     page.locator("#edit-form").get_by_role("button", name="Set").click()
     settle(page)
     state = api(page, "GET", "")

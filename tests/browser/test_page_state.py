@@ -5,10 +5,11 @@ import json
 
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, link_to, open_page, play_for, settle
+from tests.browser.conftest import api, click, link_to, open_page, play_for, rendered, settle
 
 
 def status(page: Page) -> str:
+    rendered(page)
     return page.locator("#status").text_content() or ""
 
 
@@ -138,13 +139,22 @@ def test_state_a_link_the_server_refuses_starts_afresh_and_says_why(browser: Bro
 def test_state_an_imported_file_the_server_refuses_starts_afresh(browser: Browser, base_url: str,
                                                                  tmp_path) -> None:
     page, console = open_page(browser, base_url)
+    before_id = page.evaluate("document.body.dataset.networkId")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"network": {"layers": [2, 1], "weights": [[[1.0, 2.0]]],
                                            "biases": [[0.0]]}}))
     page.set_input_files("#import-file", str(bad))
     settle(page)
-    assert "its network could not be used" in status(page)
+    # refused: nothing changed, the network shown kept
+    assert "The file's network could not be used" in status(page)
+    assert "the network shown was kept" in status(page)
+    assert page.evaluate("document.body.dataset.networkId") == before_id
     assert page.locator("#status").is_visible()
+    rate = tmp_path / "rate.json"  # a refused learning rate is named
+    rate.write_text(json.dumps({"network": {"layers": [1, 2, 1], "learning_rate": -3}}))
+    page.set_input_files("#import-file", str(rate))
+    settle(page)
+    assert "learning rate must be" in status(page), status(page)
     click(page, "Next")
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{not json")
@@ -196,6 +206,40 @@ def test_state_review_findings(browser: Browser, base_url: str, tmp_path) -> Non
     assert console.errors == console2.errors == []
 
 
+def test_state_a_link_brings_back_what_the_page_showed_or_says_what_it_did_not_keep(
+        browser: Browser, base_url: str) -> None:
+    """Own points added with Noise at 0 opened with Noise 0.1; the landscape's parameters, the
+    step-through mode and the animation's speed were lost; the loss curve is not kept, and
+    now the page says so."""
+    page, console = open_page(browser, base_url)
+    page.fill("#noise", "0")
+    page.press("#noise", "Enter")
+    settle(page)
+    page.get_by_label("Point input").fill("0.3")
+    page.get_by_label("target", exact=True).fill("0.6")
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    page.select_option("#landscape-a", label="w⁽²⁾₂₁")
+    settle(page)
+    page.select_option("#step-on", "batch")
+    settle(page)
+    page.locator("#speed").fill("2")
+    play_for(page, 300)
+    click(page, "Copy link")
+    again, console2 = open_page(browser, base_url, path="/" + page.url.split("/", 3)[3])
+    settle(again)
+    assert again.locator("#noise").input_value() == "0"
+    assert again.locator("#dataset option:checked").text_content() == "your own points"
+    assert api(again, "GET", "/dataset")["train"] == api(page, "GET", "/dataset")["train"]
+    assert again.locator("#landscape-a option:checked").text_content() == "w⁽²⁾₂₁"
+    assert again.locator("#step-on").input_value() == "batch"
+    assert again.locator("#speed-value").text_content() == "2×"
+    assert "the loss curve and the steps stepped through are not kept" in status(again)
+    for p in (page, again):
+        p.context.close()
+    assert console.errors == console2.errors == []
+
+
 def test_state_weights_labelled_on_demand_are_said_so(page: Page) -> None:
     note = page.locator("#labels-note")
     assert note.text_content() == "" and not note.is_visible()  # 1-2-2-1: every weight labelled
@@ -206,3 +250,82 @@ def test_state_weights_labelled_on_demand_are_said_so(page: Page) -> None:
     assert hidden > 0  # which is why the note is there
     rebuild(page, "1-2-2-1")
     assert note.text_content() == ""
+
+
+def test_state_previous_and_step_say_what_they_do_when_it_is_not_the_usual(
+        browser: Browser, base_url: str) -> None:
+    """Previous after Play was disabled with no reason given; Step while looking back walked
+    the history and applied no update, silently."""
+    page, console = open_page(browser, base_url)
+    note = page.locator("#step-note")
+    assert "once you have stepped with Next" in (note.text_content() or "")
+    play_for(page, 300)
+    rendered(page)
+    assert page.get_by_role("button", name="Previous").is_disabled()
+    assert "Previous has nothing to go back to: Play and Reset keep no steps" in (
+        note.text_content() or "")
+    assert page.get_by_role("button", name="Previous").get_attribute(
+        "aria-describedby") == "step-note"
+    click(page, "Step")
+    click(page, "Step")
+    assert (note.text_content() or "") == ""
+    steps = api(page, "GET", "")["step"]
+    for _ in range(9):  # back into the step before
+        click(page, "Previous")
+    assert "Looking back at step" in (note.text_content() or "")
+    click(page, "Step")
+    assert api(page, "GET", "")["step"] == steps  # no update applied...
+    assert "no update was applied now" in status(page)  # ... and the page says so
+    click(page, "Step")
+    assert api(page, "GET", "")["step"] == steps + 1  # at the newest step, Step applies one
+    page.context.close()
+    assert console.errors == []
+
+
+def test_state_shape_buttons_keep_the_weights_that_have_a_place(page: Page) -> None:
+    click(page, "Step")
+    before = api(page, "GET", "")
+    page.get_by_role("button", name="Add a node to hidden layer 1").click()
+    settle(page)
+    after = api(page, "GET", "")
+    assert after["layers"] == [1, 3, 2, 1]
+    assert after["weights"][0][0][:2] == before["weights"][0][0]  # the trained values
+    assert after["weights"][1][:2] == before["weights"][1]
+    assert after["weights"][2] == before["weights"][2]
+    assert after["biases"][0][:2] == before["biases"][0]
+    assert "are new" in status(page) and "kept their values" in status(page)
+    assert page.locator("#layers-input").input_value() == "1-3-2-1"
+    page.get_by_role("button", name="Add a hidden layer before the output").click()
+    settle(page)
+    assert api(page, "GET", "")["layers"] == [1, 3, 2, 2, 1]
+    page.get_by_role("button", name="Remove the last hidden layer").click()
+    settle(page)
+    page.get_by_role("button", name="Remove a node from hidden layer 1").click()
+    settle(page)
+    back = api(page, "GET", "")
+    assert back["layers"] == [1, 2, 2, 1]
+    assert back["weights"][0] == before["weights"][0]
+    for _ in range(2):
+        page.get_by_role("button", name="Remove a node from hidden layer 2").click()
+        settle(page)
+    assert "at least 1 node" in status(page)  # refused, said
+    assert api(page, "GET", "")["layers"] == [1, 2, 1, 1]
+
+
+def test_state_a_decimal_comma_is_a_point_and_no_number_is_refused(page: Page) -> None:
+    page.get_by_label("Learning rate", exact=True).fill("0,25")
+    page.get_by_label("Learning rate", exact=True).press("Enter")
+    settle(page)
+    assert api(page, "GET", "")["learning_rate"] == 0.25  # not 25, nor refused as 25
+    page.get_by_label("Input 1").fill("1,5")
+    page.get_by_label("Input 1").press("Enter")
+    settle(page)
+    page.locator("#btn-next").click()
+    settle(page)
+    assert api(page, "GET", "")["trace"]["input"] == [1.5]
+    seed = api(page, "GET", "/dataset")["seed"]
+    page.fill("#noise", "abc")
+    page.press("#noise", "Enter")
+    settle(page)
+    assert "noise" in status(page).lower()  # refused, said: not taken as 0 with new data
+    assert api(page, "GET", "/dataset")["seed"] == seed

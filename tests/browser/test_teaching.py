@@ -7,16 +7,29 @@ from itertools import pairwise
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import api, click, fmt, link_to, open_page, settle
+from tests.browser.conftest import (
+    api,
+    click,
+    fmt,
+    link_to,
+    open_page,
+    parse_shown,
+    rendered,
+    select,
+    settle,
+    shown,
+)
 
 PHASES = 9  # of a 1-2-2-1 step
 
 
 def label(page: Page) -> str:
+    rendered(page)
     return page.locator("#phase-label").text_content() or ""
 
 
 def panel(page: Page) -> str:
+    rendered(page)
     return (page.locator("#formula").text_content() or "") + (
         page.locator("#formula-note").text_content() or "")
 
@@ -29,14 +42,14 @@ def test_teaching_linear_activation_walks_every_phase(page: Page, where: str) ->
         page.keyboard.press("n")
         settle(page)
     assert label(page) == "Step 2 · Update"
-    page.locator("#node-2-0").click()
+    select(page, "#node-2-0")
     assert page.locator("#formula math").count() >= 1
 
 
 def test_teaching_backward_shows_the_chain_rule_with_each_factor(page: Page) -> None:
     click(page, "Backward")
     trace = api(page, "GET", "")["trace"]
-    page.locator("#link-label-1-0-1").click()  # w⁽²⁾₁₂
+    select(page, "#link-label-1-0-1")  # w⁽²⁾₁₂
     text = panel(page)
     assert "w⁽²⁾₁₂" in (page.locator("#explain-heading").text_content() or "")
     source, target = trace["nodes"][1][0], trace["nodes"][2][1]
@@ -44,7 +57,7 @@ def test_teaching_backward_shows_the_chain_rule_with_each_factor(page: Page) -> 
         " ", "") or fmt(source["y"]) in text
     assert fmt(trace["weights"][1][0][1]["dE_dw"]) in text
     assert "∂x/∂w = y" in text
-    page.locator("#node-1-0").click()  # a hidden node: the sum over the layer above
+    select(page, "#node-1-0")  # a hidden node: the sum over the layer above
     text = panel(page)
     assert "the effects add up" in text and "j = 1 … 2" in text
     node = trace["nodes"][1][0]
@@ -56,7 +69,7 @@ def test_teaching_cross_entropy_with_sigmoid_simplifies_to_y_minus_t(page: Page)
     page.get_by_label("Loss", exact=True).select_option("cross_entropy")
     settle(page)
     click(page, "Backward")
-    page.locator("#node-3-0").click()
+    select(page, "#node-3-0")
     text = panel(page)
     trace = api(page, "GET", "")["trace"]
     out = trace["nodes"][3][0]
@@ -134,8 +147,8 @@ def test_teaching_operating_point_shows_a_dead_relu(browser: Browser, base_url: 
     # a relu node whose x is negative: its bias set far below zero
     page, console = open_page(browser, base_url, path=link_to({"network": {
         "seed": 2, "activation": "relu"}}))
-    page.locator("#node-1-0").click()
-    page.get_by_label("Set this node's bias b to").fill("-5")
+    select(page, "#node-1-0")
+    page.get_by_label("Set b⁽¹⁾₁ to").fill("-5")
     page.get_by_role("button", name="Set", exact=True).click()
     settle(page)
     click(page, "Forward")  # node 1 of hidden layer 1 stays selected
@@ -216,7 +229,7 @@ def test_teaching_l2_in_the_step_through(page: Page) -> None:
     w = trace["weights"][2][0][0]
     assert w["w"] == pytest.approx(w["w_before"] - trace["learning_rate"] * (
         w["dE_dw"] + 0.1 * w["w_before"]), abs=1e-15)
-    page.locator("#link-label-2-0-0").click()
+    select(page, "#link-label-2-0-0")
     text = panel(page)
     assert "λ" in text and fmt(w["w"]) in text and "steps toward 0" in text
     assert fmt(abs(0.1 * w["w_before"])) in text  # λ·w, worked out
@@ -263,7 +276,7 @@ def test_teaching_step_through_a_mini_batch_shows_each_gradient_and_the_mean(
     data = api(page, "GET", "/dataset")["train"]
     assert [s["input"] for s in trace["samples"]] == [p["input"] for p in data[:10]]
     assert "A mini-batch of 10 points" in (page.locator("#narration").text_content() or "")
-    page.locator("#link-label-2-0-0").click()
+    select(page, "#link-label-2-0-0")
     text = panel(page)
     each = [s["dE_dw"][2][0][0] for s in trace["samples"]]
     mean = trace["weights"][2][0][0]["dE_dw"]
@@ -274,6 +287,43 @@ def test_teaching_step_through_a_mini_batch_shows_each_gradient_and_the_mean(
     click(page, "Forward")  # the next batch: the next ten points
     trace = api(page, "GET", "")["trace"]
     assert [s["input"] for s in trace["samples"]] == [p["input"] for p in data[10:20]]
+
+
+def test_teaching_a_mini_batch_is_drawn_with_one_points_numbers_throughout(page: Page) -> None:
+    """The drawing and the computational graph had shown point 1's y and ∂ after × beside the
+    batch's mean ∂E/∂w, so that the graph's own rule (× passes the gradient times the other
+    factor) failed on screen. Now they show point 1's numbers throughout, said so; the panel
+    adds the means."""
+    page.get_by_label("Batch size").select_option("10")
+    settle(page)
+    page.get_by_label("Step through").select_option("batch")
+    settle(page)
+    for _ in range(6):
+        click(page, "Next")
+    assert label(page) == "Step 1 · Backward through output"
+    trace = api(page, "GET", "")["trace"]
+    first = trace["samples"][0]
+    assert "Point 1 of the mini-batch of 10" in (page.locator("#batch-note").text_content() or "")
+    # the drawing: point 1's ∂E/∂w on every link into the output, its ∂E/∂x and E₁
+    for i in range(2):
+        assert shown(page, f"#link-label-2-{i}-0 .grad") == pytest.approx(
+            first["dE_dw"][2][i][0], abs=5.1e-5)
+    assert shown(page, "#node-3-0 .dx") == pytest.approx(first["nodes"][3][0]["dE_dx"], abs=5.1e-5)
+    assert (page.locator("#error-box text").text_content() or "").startswith("E₁ = ")
+    # the graph: every edge point 1's, and × passes the gradient times the other factor
+    select(page, "#node-3-0")
+    text = lambda sel: page.locator(sel).text_content() or ""  # noqa: E731
+    grad = lambda edge: parse_shown(text(f"#graph-{edge} .grad").removeprefix("∂ "))  # noqa: E731
+    value = lambda edge: parse_shown(text(f"#graph-{edge} .value"))  # noqa: E731
+    for i in range(2):
+        after = grad(f"m{i}-s")
+        assert grad(f"w{i}-m{i}") == pytest.approx(value(f"y{i}-m{i}") * after, abs=2e-4)
+        assert grad(f"w{i}-m{i}") == pytest.approx(first["dE_dw"][2][i][0], abs=5.1e-5)
+    assert grad("b-p") == pytest.approx(first["nodes"][3][0]["dE_db"], abs=5.1e-5)
+    assert "for point 1 of the mini-batch of 10" in text("#graph-caption")
+    # and the panel adds the mean, the one the update uses
+    select(page, "#link-label-2-0-0")
+    assert fmt(trace["weights"][2][0][0]["dE_dw"]) in panel(page)
 
 
 def test_teaching_step_is_one_call(page: Page) -> None:

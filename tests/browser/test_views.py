@@ -1,11 +1,11 @@
 """The loss landscape (E over two parameters, at the current point equal to E of the pass or
-the training loss, with the presets of SOURCES.md §5 and §4) and the computational graph of
+the training loss, with the presets of docs/teaching.md §5 and §4) and the computational graph of
 one node (its edges equal to the trace's numbers)."""
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import api, click, fmt
+from tests.browser.conftest import api, click, fmt, select
 
 
 def caption(page: Page) -> str:
@@ -14,6 +14,14 @@ def caption(page: Page) -> str:
 
 def test_landscape_current_point_is_the_pass_error(page: Page) -> None:
     assert "needs a pass" in caption(page)  # at Ready, nothing is fetched (no 409 either)
+    # Stepping through, E is computed at the Error phase: the landscape does not show it
+    # before (it had shown "E here = 0.0178" at Step 1 · Input).
+    for phase in range(4):  # the input, then forward into each layer
+        click(page, "Next")
+        assert "E here" not in caption(page), phase
+        assert "computed at the Error phase" in caption(page)
+        assert page.locator("#landscape-scale").get_attribute("aria-label") == (
+            "colour scale of E (nothing drawn)")
     click(page, "Forward")
     trace = api(page, "GET", "")["trace"]
     assert f"E here = {fmt(trace['error'])};" in caption(page)
@@ -47,7 +55,7 @@ def test_landscape_linear_preset_is_a_bowl_over_the_training_set(page: Page) -> 
 
 def test_graph_edges_show_the_trace_numbers(page: Page) -> None:
     click(page, "Backward")
-    page.locator("#node-2-1").click()
+    select(page, "#node-2-1")
     trace = api(page, "GET", "")["trace"]
     node = trace["nodes"][2][1]
     text = lambda sel: page.locator(sel).text_content() or ""  # noqa: E731
@@ -69,8 +77,9 @@ def test_formulas_shown_in_place_equal_formulas_built_anew(page: Page) -> None:
     """The panel changes its formulas in place (a step changes numbers, not shapes): after
     any sequence of formulas, what it shows is what building the last ones anew shows."""
     mismatches = page.evaluate("""async () => {
-      const { showIn, toDOM, equation, relation, partial, product, sum, mn, mi, mo, sub, frac,
-              row, m } = await import("/static/js/mathml.js");
+      const { equation, relation, partial, product, sum, mn, mi, mo, sub, frac, row, m } =
+        await import("/static/js/explain/mathml.js");
+      const { showIn, toDOM } = await import("/static/js/views/mathml-dom.js");
       const shapes = [
         (v) => [equation(partial("w", "12"), product(mn(v), mn(-v, true)), mn(v * v))],
         (v) => [equation(partial("y"), sum([mn(v), mn(2 * v), mn(3)])),

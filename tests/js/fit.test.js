@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { ACTIVATIONS } from "../../static/js/activations.js";
-import { fitOn, outputs } from "../../static/js/fit.js";
+import { ACTIVATIONS } from "../../static/js/explain/activations.js";
+import { fitOn, outputs } from "../../static/js/explain/fit.js";
 
 /** The fit as first written (map and reduce per point): the fast loop must equal it bit for bit. */
 function reference(network, points) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { changeCheck, differs } from "../../static/js/memo.js";
+import { changeCheck, differs } from "../../static/js/lib/memo.js";
 
 test("differs_compares_each_field_by_identity", () => {
   const values = [1, 2];

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import {
   applyFetch, atLiveStep, createStepper, currentPhase, moveTo, phasesFor, planNext,
   planPrevious, visibility,
-} from "../../static/js/phases.js";
+} from "../../static/js/state/stepper.js";
 import { traces } from "./helpers.js";
 
 const settings = { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" };

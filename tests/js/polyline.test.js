@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { simplify } from "../../static/js/polyline.js";
+import { simplify } from "../../static/js/lib/polyline.js";
 
 /** Distance from (px, py) to the segment a–b. */
 function toSegment(px, py, ax, ay, bx, by) {

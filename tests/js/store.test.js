@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fromNetwork, fromTrace, fromTraining } from "../../static/js/api.js";
-import { createStore, defaultSample, initialState, reduce } from "../../static/js/store.js";
+import { fromNetwork, fromTrace, fromTraining } from "../../static/js/server/api.js";
+import { createStore, defaultSample, initialState, reduce } from "../../static/js/state/store.js";
 import { traces } from "./helpers.js";
 
 const { network, forward, backward, update } = traces.sigmoid;
@@ -130,4 +130,19 @@ test("store_an_edit_after_an_update_shows_the_new_forward_pass", () => {
   const again = reduce(t, "edited", fromTrace({ ...forward, error: 7 }));
   assert.equal(again.stepper.records.length, 1);
   assert.equal(again.stepper.records[0].trace.error, 7);
+});
+
+test("store_an_answered_question_selects_what_it_asked_about_and_the_update_clears_it", () => {
+  let s = reduce(created(), "selected", { type: "node", l: 2, j: 1 });
+  const asked = (about) => reduce(reduce(s, "quiz", { question: { kind: "value", about }, from: null }),
+                                  "quiz-answered", { answer: "1", verdict: { right: true } });
+  assert.deepEqual(asked({ type: "node", l: 1, j: 0, what: "x" }).selection, { type: "node", l: 1, j: 0 });
+  assert.deepEqual(asked({ type: "link", k: 0, i: 0, j: 1 }).selection, { type: "link", k: 0, i: 0, j: 1 });
+  // a question on the update: the panel shows E before and after (no selection)
+  assert.equal(asked({ type: "update" }).selection, null);
+  // a word for a number: said, neither graded nor counted
+  s = reduce(reduce(s, "quiz", { question: { kind: "value", about: { type: "node", l: 1, j: 0 } }, from: null }),
+             "quiz-refused", "not a number");
+  assert.equal(s.predict.quiz.refused, "not a number");
+  assert.equal(s.predict.score.asked, 0);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { SEEN_KEY, STOPS, stopLabel } from "../../static/js/tour.js";
+import { SEEN_KEY, STOPS, stopLabel } from "../../static/js/views/tour.js";
 
 test("tour_stops_are_three_to_six_each_with_a_target_a_title_and_one_to_three_sentences", () => {
   assert.ok(STOPS.length >= 3 && STOPS.length <= 6, `${STOPS.length} stops`);

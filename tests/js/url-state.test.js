@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { decodeHash, encodeHash, settingsTable } from "../../static/js/url-state.js";
+import { decodeHash, encodeHash, settingsTable } from "../../static/js/state/link.js";
 import { options, traces } from "./helpers.js";
 
 const table = settingsTable(options);
@@ -14,6 +14,7 @@ const state = {
              current_biases: network.biases, step: 12, samples_trained: 384 },
   dataset: { name: "sine", size: 50, noise: 0.2, seed: 3, test_fraction: 0.1 },
   training: { batch_size: null, l2: 0.01 },
+  view: { step_on: "batch", speed: 2, show_test: false, discretize: true },
 };
 
 test("a_link_round_trips_every_setting_exactly", () => {
@@ -40,4 +41,11 @@ test("a_link_with_bad_values_names_each_and_keeps_the_rest", () => {
 test("a_garbled_link_is_said_to_be_so", () => {
   assert.deepEqual(decodeHash(table, "#s=AAAA").problems, ["it is cut short or garbled"]);
   assert.deepEqual(decodeHash(table, ""), { state: null, problems: [] });
+});
+
+test("a_link_refuses_a_plot_switch_that_is_not_true_or_false", () => {
+  const { state: back, problems } = decodeHash(table, encodeHash(table, {
+    view: { show_test: "yes", discretize: true } }));
+  assert.deepEqual(problems, ["view show test must be true or false"]);
+  assert.deepEqual(back.view, { discretize: true });
 });

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkSample, parseLayers, plainWords,
-  sentence,
-} from "../../static/js/validate.js";
+  checkDatasetSpec, checkLearningRate, checkLossAndOutput, checkPoint, checkSample, parseLayers,
+  plainWords, sentence,
+} from "../../static/js/actions/validate.js";
 import { options } from "./helpers.js";
 
 const { limits } = options;
@@ -49,7 +49,7 @@ test("plainWords_rephrases_the_servers_limits", () => {
 });
 
 test("fmt_writes_powers_of_ten_out_and_parseShown_reads_them_back", async () => {
-  const { fmt, parseShown, sci } = await import("../../static/js/format.js");
+  const { fmt, parseShown, sci } = await import("../../static/js/lib/format.js");
   assert.equal(fmt(-0.00000492), "−4.92×10⁻⁶");
   assert.equal(fmt(1234567), "1.23×10⁶");
   assert.equal(fmt(-0.5), "−0.5000");
@@ -77,10 +77,61 @@ test("plain_words_for_a_sample_that_is_not_numbers_or_empty_and_a_sentence_alway
 
 test("checkLossAndOutput_needs_a_sigmoid_output_for_cross_entropy", () => {
   const network = { loss: "squared", output_activation: "tanh" };
-  assert.match(checkLossAndOutput({ loss: "cross_entropy" }, network).message,
+  const losses = options.losses;  // which output each loss needs: the server's word
+  assert.match(checkLossAndOutput({ loss: "cross_entropy" }, network, losses).message,
                /Cross entropy reads the output as a probability.*not tanh/);
-  assert.ok(checkLossAndOutput({ loss: "cross_entropy", output_activation: "sigmoid" }, network).ok);
+  assert.ok(checkLossAndOutput({ loss: "cross_entropy", output_activation: "sigmoid" }, network, losses).ok);
   assert.match(checkLossAndOutput({ output_activation: "relu" },
-                                  { loss: "cross_entropy", output_activation: "sigmoid" }).message, /not relu/);
-  assert.ok(checkLossAndOutput({ learning_rate: 0.1 }, network).ok);
+                                  { loss: "cross_entropy", output_activation: "sigmoid" }, losses).message,
+               /not relu/);
+  assert.ok(checkLossAndOutput({ learning_rate: 0.1 }, network, losses).ok);
+  // a loss the server says needs another output is refused the same way
+  assert.match(checkLossAndOutput({ loss: "other" }, network,
+                                  [{ name: "other", requires_output_activation: "softmax" }]).message,
+               /needs a softmax output, not tanh/);
+});
+
+test("checkPoint_names_the_typed_point_and_the_network_it_does_not_fit", () => {
+  const limits = options.limits;
+  assert.equal(checkPoint({ input: [0.1, 0.2], target: [1] }, [1, 2, 1], limits, "squared").message,
+               "The point has 2 inputs, but the network has 1 input node: type one number as " +
+               "the point's input.");
+  assert.match(checkPoint({ input: [0.1], target: [1] }, [2, 3, 1], limits, "squared").message,
+               /^The point has 1 input, but the network has 2 input nodes: type 2 numbers separated by commas/);
+  assert.match(checkPoint({ input: [0.1], target: [1] }, [1, 3, 2], limits, "squared").message,
+               /has 1 target, but the network has 2 output nodes/);
+  assert.match(checkPoint({ input: [NaN], target: [1] }, [1, 1], limits, "squared").message,
+               /must be a number; the point was not added/);
+  assert.match(checkPoint({ input: [0.5], target: [2] }, [1, 1], limits, "cross_entropy").message,
+               /between 0 and 1/);
+  assert.ok(checkPoint({ input: [0.5, -0.5], target: [1] }, [2, 4, 1], limits, "cross_entropy").ok);
+});
+
+test("checkLesson_refuses_what_the_server_would_in_plain_words", async () => {
+  const { checkLesson, plainWords } = await import("../../static/js/actions/validate.js");
+  const limits = { max_lesson_title: 120, max_lesson_text: 4000, max_lesson_steps: 12,
+                   max_lesson_step: 300 };
+  const form = (f) => ({ title: "Chain rule", text: "", steps: [], ...f });
+  assert.equal(checkLesson(form({}), limits).ok, true);
+  assert.match(checkLesson(form({ title: "  " }), limits).message, /title/);
+  assert.match(checkLesson(form({ title: "t".repeat(121) }), limits).message, /at most 120 characters; it has 121/);
+  assert.match(checkLesson(form({ text: "t".repeat(4001) }), limits).message, /text can have at most 4000/);
+  assert.match(checkLesson(form({ steps: Array(13).fill("a") }), limits).message, /at most 12 steps .* has 13/);
+  assert.match(checkLesson(form({ steps: ["a", "b".repeat(301)] }), limits).message, /Step 2 has 301 characters/);
+  assert.equal(plainWords("steps: List should have at most 12 items after validation, not 13"),
+               "steps can have at most 12 (not 13)");
+  assert.equal(plainWords("title: String should have at most 120 characters; steps[0]: String " +
+                          "should have at most 300 characters"),
+               "title can have at most 120 characters; step 1 can have at most 300 characters");
+});
+
+test("parseShown_reads_a_decimal_comma_and_gives_NaN_for_nothing", async () => {
+  const { parseShown } = await import("../../static/js/lib/format.js");
+  assert.equal(parseShown("0,5"), 0.5);
+  assert.equal(parseShown("−1,5"), -1.5);
+  assert.equal(parseShown(" 3 "), 3);
+  assert.ok(Number.isNaN(parseShown("")));
+  assert.ok(Number.isNaN(parseShown("abc")));
+  assert.ok(Number.isNaN(parseShown("1,000.5")));  // a thousands comma: not guessed
+  assert.ok(Number.isNaN(parseShown("1,2,3")));
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { editableOf, phaseName, viewModel } from "../../static/js/view-model.js";
+import { editableOf, phaseName, viewModel } from "../../static/js/state/view-model.js";
 import { traces } from "./helpers.js";
 
 const { network, forward, update } = traces.sigmoid;
@@ -43,7 +43,7 @@ test("editableOf_offers_the_selected_weight_as_it_stands_but_not_while_looking_b
   const selection = { type: "link", k: 0, i: 0, j: 0 };
   const live = { network, selection, stepper: { cursor: { record: 1, phase: 0 }, records: [{}, {}] } };
   assert.deepEqual(editableOf(/** @type {any} */ (live)),
-                   { label: "Set this weight w to", value: network.weights[0][0][0] });
+                   { label: "Set w⁽¹⁾₁₁ to", value: network.weights[0][0][0] });  // named: which weight
   const back = { ...live, stepper: { cursor: { record: 0, phase: 0 }, records: [{}, {}] } };
   assert.equal(editableOf(/** @type {any} */ (back)), null);
   assert.equal(editableOf(/** @type {any} */ ({ ...live, selection: null })), null);

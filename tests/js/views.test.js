@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fmt } from "../../static/js/format.js";
-import { describeSizes, gradientChart, LONGEST_CAPTIONS } from "../../static/js/gradient-view.js";
-import { pictureOf } from "../../static/js/node-picture.js";
+import { fmt } from "../../static/js/lib/format.js";
+import { describeSizes, gradientChart, LONGEST_CAPTIONS } from "../../static/js/views/gradient-chart.js";
+import { pictureOf } from "../../static/js/views/node-picture.js";
 
 const BOX = { x: -40, y: -30, w: 80, h: 60 };
 const LOW = [232, 113, 10];
@@ -65,4 +65,23 @@ test("the_caption_room_is_the_longest_caption_for_any_sizes", () => {
       assert.ok(describeSizes([first, last]).length <= longest, `${first}, ${last}`);
     }
   }
+});
+
+test("thousands_writes_what_toLocaleString_en_writes_for_whole_numbers", async () => {
+  const { thousands } = await import("../../static/js/lib/format.js");
+  for (const n of [0, 7, 999, 1000, 1234567, 10_000_000, 987654321012]) {
+    assert.equal(thousands(n), n.toLocaleString("en"));
+  }
+  assert.equal(thousands(-1234), "−1,234");
+});
+
+test("gradientChart_draws_no_bar_for_a_layer_the_backward_walk_has_not_reached", () => {
+  const chart = gradientChart([null, 0.02, 0.3], 360, 130);
+  assert.equal(chart.bars.length, 3);
+  assert.equal(chart.bars[0].height, 0);
+  assert.ok(chart.bars[1].height > 1 && chart.bars[2].height > chart.bars[1].height);
+  assert.match(chart.label, /layer 1: not reached yet/);
+  assert.match(chart.caption, /reached w⁽²⁾ to w⁽³⁾ so far/);
+  const none = gradientChart([null, null], 360, 130);
+  assert.ok(none.ticks.length >= 2 && none.bars.every((b) => b.height === 0));
 });

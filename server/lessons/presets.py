@@ -1,0 +1,109 @@
+"""The lessons that come with the page, written by us (docs/teaching.md): each opens at
+/l/<its id>, as a teacher's would. Their networks start from a seed (the same weights at
+every visit) or, where the lesson needs a node in a given state, from weights written here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.mlp import init_parameters
+
+
+def _initial(layers: tuple[int, ...], seed: int) -> tuple[list, list]:
+    """The weights and biases a network of `layers` starts with from `seed` (as the server
+    draws them), as lists."""
+    params = init_parameters(layers, np.random.default_rng(seed))
+    return [w.tolist() for w in params.weights], [b.tolist() for b in params.biases]
+
+
+def _dead_relu() -> dict[str, Any]:
+    """1-2-2-1 relu whose first hidden node's bias is far below 0: its x stays negative."""
+    weights, biases = _initial((1, 2, 2, 1), 4)
+    biases[0][0] = -3.0
+    return {"layers": [1, 2, 2, 1], "activation": "relu", "output_activation": "sigmoid",
+            "learning_rate": 0.5, "seed": 4, "weights": weights, "biases": biases}
+
+
+SAMPLE = {"input": [0.8], "target": [0.2]}
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "one-step": {
+        "title": "One step by hand",
+        "text": "A sample goes forward through the network, its error E is measured, the "
+                "gradients come back, and every weight takes a small step. Predict each "
+                "number before it appears.",
+        "state": {"network": {"layers": [1, 2, 2, 1], "seed": 1}, "sample": SAMPLE},
+        "hide": ["gradients", "landscape", "training", "gradcheck", "share"],
+        "predict": True,
+        "steps": ["Press Next, and answer before each phase.",
+                  "At the error: why is there a ½ in E? (The panel says, under E's formula.)",
+                  "At the update: did E go down, and by about what the panel predicted?"],
+    },
+    "chain-rule": {
+        "title": "The chain rule in a hidden node",
+        "text": "A hidden node's output y reaches E only through the nodes of the layer "
+                "above: the chain rule adds one term per path.",
+        "state": {"network": {"layers": [1, 2, 2, 1], "seed": 2}, "sample": SAMPLE},
+        "hide": ["landscape", "training", "gradcheck", "share"],
+        "predict": False,
+        "steps": ["Press Backward.",
+                  "Click node 1 of hidden layer 1: check that ∂E/∂y = Σ w·∂E/∂x with the "
+                  "numbers of the layer above.",
+                  "Click node 1, then node 2, of hidden layer 2: in each one's computational "
+                  "graph, the ∂ on the edge from y₁ is one term of that sum."],
+    },
+    "lr-too-large": {
+        "title": "A learning rate too large",
+        "text": "Gradient descent takes steps of α times the gradient. Too large, and each step "
+                "overshoots the valley and lands higher on its other side: E rises instead of "
+                "falling. Here a linear network and α = 2.",
+        "state": {"network": {"layers": [1, 2, 2, 1], "seed": 6, "activation": "linear",
+                              "output_activation": "linear", "learning_rate": 2},
+                  "sample": SAMPLE},
+        "hide": ["gradients", "gradcheck", "share"],
+        "predict": False,
+        "steps": ["Press Step three times: watch E before and after each update.",
+                  "Set the learning rate to 0.1, and press Step three times again.",
+                  "Compare the update's ΔE with the prediction −α·Σ(∂E/∂p)²: when do they "
+                  "agree?"],
+    },
+    "vanishing": {
+        "title": "Vanishing gradients",
+        "text": "Each sigmoid layer multiplies the gradient by w·f′(x), and sigmoid's f′ is "
+                "at most 0.25: six layers deep, the first layers barely learn.",
+        "state": {"network": {"layers": [1, 4, 4, 4, 4, 4, 1], "seed": 5}, "dataset": None},
+        "hide": ["landscape", "gradcheck", "share"],
+        "predict": False,
+        "steps": ["Press Backward and look at Gradient size by layer.",
+                  "Change the activation to relu and press Backward again.",
+                  "Which layers' bars grew?"],
+    },
+    "dead-relu": {
+        "title": "A dead relu",
+        "text": "A relu node whose x stays below 0 outputs 0 and passes no gradient back: its "
+                "slope f′ is 0 there. Its incoming weights stop learning.",
+        "state": {"network": _dead_relu(), "sample": SAMPLE},
+        "hide": ["landscape", "gradcheck", "share"],
+        "predict": False,
+        "steps": ["Press Backward and click node 1 of hidden layer 1: look at its operating "
+                  "point.",
+                  "What is ∂E/∂w of the weights into it?",
+                  "Set its bias to 0.5 and press Backward again."],
+    },
+    "xor-hidden": {
+        "title": "Why XOR needs a hidden layer",
+        "text": "Without a hidden layer the output is a function of one weighted sum of the "
+                "inputs: one straight boundary. XOR's classes cannot be parted by one line.",
+        "state": {"network": {"layers": [2, 1], "seed": 6, "learning_rate": 1},
+                  "dataset": {"name": "xor", "size": 200, "noise": 0, "seed": 0,
+                              "test_fraction": 0.2},
+                  "training": {"batch_size": 10, "steps_per_frame": 10}},
+        "hide": ["gradients", "landscape", "gradcheck"],
+        "predict": False,
+        "steps": ["Press Play: how far does the accuracy get?",
+                  "Under Keep and share, rebuild as 2-4-1 and press Play again.",
+                  "Point at the hidden nodes: each draws one line; the output combines them."],
+    },
+}

@@ -1,0 +1,234 @@
+/**
+ * Which network the page shows, and with what: starting from a link or afresh, rebuilding
+ * in another shape (keeping the settings and the data), choosing a dataset, importing an
+ * exported file. (The address bar is a view of the store: views/address-bar.js.)
+ */
+import { api, ApiError } from "../server/api.js";
+import { datasetSpec, decodeHash, encodeHash, landscapeFits } from "../state/link.js";
+import { carry, describeChange, reshape } from "./reshape.js";
+import { parseLayers, plainWords } from "./validate.js";
+
+/**
+ * @param {{store: import("./resilient-call.js").Store,
+ *          training: ReturnType<typeof import("./training.js").createTraining>,
+ *          options: any, table: import("../state/link.js").Prop[],
+ *          beforeNew?: () => Promise<void>}} ctx
+ *   beforeNew: what must end before a new network replaces the first (a comparison)
+ */
+export function createSetup({ store, training, options, table, beforeNew = async () => {} }) {
+  const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
+
+  let pausedForNew = false;  // Play was paused for the network just restored: not said since
+  /** `text`, and that Play was paused for the new network, if it was (a later message must
+   * not hide it). @param {string} text */
+  function withPause(text) {
+    const said = pausedForNew ? `${text} Play paused: press Play to train the new network.` : text;
+    pausedForNew = false;
+    return said;
+  }
+
+  /**
+   * A network (new or restored) drawn, with its dataset loaded. A network the server refuses
+   * gives way to a fresh default one, and the status line says why.
+   * @param {import("../state/link.js").LinkState} link @param {string[]} [notes]
+   * @param {string} [source] what `link` came from, in the learner's words ("link", "file")
+   */
+  async function restore(link, notes = [], source = "link") {
+    await beforeNew();
+    pausedForNew = await training.pauseSaying("Play paused for the new network: press Play to " +
+                                              "train it.");
+    // λ was a training setting in older links; it is the network's own now.
+    let wanted = { ...(link.training?.l2 !== undefined ? { l2: link.training.l2 } : {}),
+                   ...(link.network ?? {}) };
+    let update;
+    try {
+      update = await api.create(wanted);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status < 400 || e.status >= 500) throw e;
+      // a file refused changes nothing: the network shown stays (a link opens a fresh one)
+      if (source === "file") {
+        throw new Error(`The file's network could not be used: ${plainWords(e.message)}; ` +
+                        "the network shown was kept.");
+      }
+      notes.push(`its network could not be used (a new default one was made): ` +
+                 plainWords(e.message));
+      wanted = {};
+      update = await api.create({});
+    }
+    const n = update.network;
+    const fits = (p) => p?.input?.length === n.layers[0]
+      && p?.target?.length === n.layers[n.layers.length - 1];
+    store.apply("created", {
+      update, samplesTrained: wanted.samples_trained ?? 0,
+      sample: fits(link.sample) ? link.sample : undefined,
+      initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
+    });
+    // How the page was looked at: the landscape's parameters (if this network has them), the
+    // step-through mode and the animation's speed.
+    const view = link.view ?? {};
+    if (view.step_on) store.apply("step-on", view.step_on);
+    if (view.speed) store.apply("speed", view.speed);
+    store.apply("plot-view", { showTest: view.show_test ?? true,
+                               discretize: view.discretize ?? false });
+    if (view.landscape && landscapeFits(view.landscape, n.layers)) {
+      store.apply("landscape", view.landscape);
+    }
+    const trainingLink = link.training ?? options.training_defaults;
+    store.apply("training", {
+      batch_size: trainingLink.batch_size,
+      steps_per_frame: trainingLink.steps_per_frame === undefined
+        ? options.training_defaults.steps_per_frame : trainingLink.steps_per_frame });
+    const spec = link.dataset === undefined ? defaultDataset(n.layers) : link.dataset;
+    if (spec && (spec.points || spec.name)) {
+      await training.loadDataset(spec).catch((e) => {
+        notes.push(`its dataset could not be used: ${plainWords(e.message)}`);
+        return training.refreshFunction();
+      });
+      // Own points: the dataset controls show what the link's page showed.
+      if (spec.points && store.state.dataset && spec.noise !== undefined) {
+        store.apply("dataset-spec", { name: options.dataset_defaults.name, size: spec.size,
+                                      noise: spec.noise, seed: spec.seed,
+                                      test_fraction: spec.test_fraction });
+      }
+    } else {
+      await training.refreshFunction();
+    }
+    if (notes.length) {
+      store.apply("status", `Something in the ${source} was wrong, so ${notes.length > 1
+        ? "parts of it were" : "part of it was"} left out: ${notes.join("; ")}.`);
+    }
+  }
+
+  /** The default dataset, or the first built-in one that fits `layers` (null if none). */
+  function defaultDataset(layers) {
+    const d = options.dataset_defaults;
+    if (layers[layers.length - 1] !== 1) return null;
+    if (inputsOf(d.name) === layers[0]) return d;
+    const other = options.datasets.find((x) => x.inputs === layers[0]);
+    return other ? { ...d, name: other.name } : null;
+  }
+
+  /** The dataset to keep for a network of `layers`, and what the learner should be told. */
+  function keptDataset(layers) {
+    const s = store.state;
+    const data = s.dataset;
+    const outputs = layers[layers.length - 1];
+    if (!data) return { spec: null, note: "" };
+    if (!data.name) {
+      const spec = /** @type {{points: {input:number[], target:number[]}[]}} */ (datasetSpec(s));
+      const fits = spec.points.every((p) => p.input.length === layers[0]
+                                            && p.target.length === outputs);
+      return fits ? { spec, note: "" }
+        : { spec: null, note: "Your own points do not fit the new shape, so there is no data now." };
+    }
+    if (inputsOf(data.name) === layers[0] && outputs === 1) return { spec: s.datasetSpec, note: "" };
+    const other = options.datasets.find((d) => d.inputs === layers[0]);
+    if (other && outputs === 1) {
+      return { spec: { ...s.datasetSpec, name: other.name },
+               note: `The ${data.name} dataset has ${inputsOf(data.name)} input(s), so ${other.name} ` +
+                     `(${other.inputs} input(s)) replaced it.` };
+    }
+    return { spec: null, note: `No built-in dataset fits ${layers.join("-")} (they have 1 or 2 ` +
+             "inputs and 1 output), so there is no data now: add points in the form." };
+  }
+
+  /** A new network of another shape, keeping the settings, the training settings and data. */
+  async function rebuild(text) {
+    const parsed = parseLayers(text, options.limits);
+    if (parsed.ok === false) throw new Error(parsed.message);
+    const layers = parsed.value;
+    const n = store.state.network;
+    const keep = { activation: n.activation, output_activation: n.output_activation,
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 };
+    const { spec, note } = keptDataset(layers);
+    await restore({ network: { ...keep, layers }, training: store.state.training,
+                    dataset: spec });
+    if (note) store.apply("note", withPause(note));
+  }
+
+  /**
+   * The shape changed by a button: the weights and biases that still have a place keep their
+   * values (the current ones), the new ones drawn as a fresh network of the new shape would
+   * draw them (the same seed); the settings, the training settings and the data stay.
+   * @param {import("./reshape.js").ShapeChange} change
+   */
+  async function reshapeBy(change) {
+    const n = store.state.network;
+    const done = reshape(n.layers, change, options.limits);
+    if (done.ok === false) throw new Error(done.message);
+    const { layers, from } = done.value;
+    const keep = { activation: n.activation, output_activation: n.output_activation,
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, seed: n.seed };
+    // the fresh weights of the new shape, from a network made for them, then freed
+    const fresh = (await api.create({ ...keep, layers })).network;
+    await api.remove(fresh.id).catch(() => {});
+    const merged = carry({ weights: n.weights, biases: n.biases }, fresh, from);
+    await restore({ network: { ...keep, layers, weights: merged.weights, biases: merged.biases },
+                    training: store.state.training, dataset: datasetSpec(store.state) });
+    store.apply("note", withPause(`${describeChange(change, layers)} (drawn as a new network ` +
+      `of seed ${n.seed} would draw them); ${merged.kept} weights and biases kept their ` +
+      `values, ${merged.added} are new. The network is ${layers.join("-")} now, at step 0.`));
+  }
+
+  /** A dataset from the controls; a dataset of two inputs needs a network of two. */
+  async function chooseDataset(spec) {
+    const wanted = inputsOf(spec.name);
+    const layers = store.state.network.layers;
+    if (layers[0] !== wanted || layers[layers.length - 1] !== 1) {
+      const shape = [wanted, ...layers.slice(1, -1), 1];
+      const n = store.state.network;
+      await restore({ network: { activation: n.activation, output_activation: n.output_activation,
+                                 loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                                 layers: shape },
+                      training: store.state.training, dataset: spec });
+      store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
+        `input${wanted === 1 ? "" : "s"}: the network was rebuilt as ${shape.join("-")}.`));
+      return;
+    }
+    await training.loadDataset(spec);
+  }
+
+  /** The state of a link (or of an imported file), or a fresh start that says what was wrong.
+   * @param {string} hash @param {string} [source] "link" or "file" */
+  async function fromLink(hash, source = "link") {
+    const { state, problems } = decodeHash(table, hash);
+    await restore(state ?? {}, problems.slice(), source);
+    // What a link does not keep, said when it matters: the curve of a network trained.
+    if (!problems.length && state?.network?.samples_trained > 0 && !store.state.status) {
+      store.apply("note", "The link restored this network as it was trained, its settings " +
+        "and its data; the loss curve and the steps stepped through are not kept in a " +
+        "link: the curve starts again from here.");
+    }
+  }
+
+  return {
+    restore, rebuild, reshapeBy, chooseDataset, fromLink,
+    /** @param {string} text an exported network (JSON) */
+    async importText(text) {
+      let state;
+      try {
+        state = JSON.parse(text);
+      } catch {
+        throw new Error("The file is not an exported network (it is not JSON).");
+      }
+      if (!state || typeof state !== "object" || Array.isArray(state)
+          || typeof state.network !== "object" || state.network === null) {
+        throw new Error("The file is not an exported network (it has no \"network\" part); " +
+                        "the network shown was kept.");
+      }
+      store.apply("status", "");
+      await fromLink(encodeHash(table, state), "file");
+      // Say what the file brought, and what it lacked (then made anew).
+      const n = store.state.network;
+      const data = store.state.dataset;
+      const brought = `Imported a ${n.layers.join("-")} network ` +
+        (Array.isArray(state.network.weights) ? "with the file's weights"
+          : "with new weights (the file has none)") +
+        (state.dataset === undefined ? `; the file has no data, so ${data ? "the usual " +
+          "dataset for this shape was chosen" : "there is none"}` : "") + ".";
+      const problems = store.state.statusKind === "error" ? store.state.status : "";  // what could not be used, if anything
+      if (problems) store.apply("status", withPause(`${problems} ${brought}`));
+      else store.apply("note", withPause(brought));
+    },
+  };
+}

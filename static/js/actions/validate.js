@@ -1,0 +1,226 @@
+/**
+ * What the learner typed, checked against the server's limits (from /api/options) before
+ * anything is sent, and refused in plain words. Pure: no DOM.
+ */
+
+/**
+ * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
+ *            max_abs_value:number, max_learning_rate:number, max_seed:number,
+ *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
+ *            max_l2?:number, max_steps_per_call?:number, max_lesson_title?:number,
+ *            max_lesson_text?:number, max_lesson_steps?:number, max_lesson_step?:number}} Limits
+ * @typedef {{ok:true, value:any} | {ok:false, message:string}} Checked
+ */
+
+const ok = (value) => ({ ok: /** @type {const} */ (true), value });
+const no = (message) => ({ ok: /** @type {const} */ (false), message });
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "2-4-4-1" → [2, 4, 4, 1]. @param {string} text @param {Limits} limits @returns {Checked} */
+export function parseLayers(text, limits) {
+  const parts = String(text).split(/[-,\s]+/).filter(Boolean);
+  const layers = parts.map(Number);
+  if (!parts.length || layers.some((n) => !Number.isInteger(n))) {
+    return no("Write the layers as whole numbers of nodes, input first, e.g. 2-4-4-1.");
+  }
+  if (layers.length < limits.min_layers || layers.length > limits.max_layers) {
+    return no(`A network has ${limits.min_layers} to ${limits.max_layers} layers, the input ` +
+              `and output layers included; ${layers.join("-")} has ${layers.length}.`);
+  }
+  if (layers.some((n) => n > limits.max_nodes)) {
+    return no(`A layer can have at most ${plural(limits.max_nodes, "node")}.`);
+  }
+  if (layers.some((n) => n < limits.min_nodes)) {
+    return no(`A layer needs at least ${plural(limits.min_nodes, "node")}.`);
+  }
+  return ok(layers);
+}
+
+/** @param {number} value @param {Limits} limits @returns {Checked} */
+export function checkLearningRate(value, limits) {
+  if (!(Number.isFinite(value) && value > 0 && value <= limits.max_learning_rate)) {
+    return no(`The learning rate must be above 0 and at most ${limits.max_learning_rate}; ` +
+              "it was left as it was.");
+  }
+  return ok(value);
+}
+
+/**
+ * @param {{input:number[], target:number[]}} sample @param {Limits} limits
+ * @param {string} loss the loss in force (cross entropy needs targets in [0, 1])
+ * @returns {Checked}
+ */
+export function checkSample(sample, limits, loss) {
+  const all = [...sample.input, ...sample.target];
+  if (all.some((v) => !Number.isFinite(v))) {
+    return no("Every input and target must be a number; the sample was left as it was.");
+  }
+  if (all.some((v) => Math.abs(v) > limits.max_abs_value)) {
+    return no(`Inputs and targets must lie between −${limits.max_abs_value} and ` +
+              `${limits.max_abs_value}.`);
+  }
+  if (loss === "cross_entropy" && sample.target.some((t) => t < 0 || t > 1)) {
+    return no("With cross entropy a target is a probability: between 0 and 1.");
+  }
+  return ok(sample);
+}
+
+/**
+ * A point typed in the "Add point" form (or clicked on the plot), checked before it is sent:
+ * it must have one number per input node and per output node of the network.
+ * @param {{input:number[], target:number[]}} point @param {number[]} layers the network's
+ * @param {Limits} limits @param {string} loss the loss in force @returns {Checked}
+ */
+export function checkPoint(point, layers, limits, loss) {
+  const inputs = layers[0];
+  const outputs = layers[layers.length - 1];
+  if (point.input.length !== inputs) {
+    return no(`The point has ${plural(point.input.length, "input")}, but the network has ` +
+              `${plural(inputs, "input node")}: type ${inputs === 1 ? "one number"
+                : `${inputs} numbers separated by commas`} as the point's input.`);
+  }
+  if (point.target.length !== outputs) {
+    return no(`The point has ${plural(point.target.length, "target")}, but the network has ` +
+              `${plural(outputs, "output node")}: the form adds points with one target, so add ` +
+              "points to this network with a built-in dataset or an imported file.");
+  }
+  const checked = checkSample(point, limits, loss);
+  if (checked.ok === false) {
+    return no(checked.message.replace("the sample was left as it was", "the point was not added"));
+  }
+  return ok(point);
+}
+
+/**
+ * @param {{name:string, size:number, noise:number, seed:number, test_fraction:number}} spec
+ * @param {Limits} limits @returns {Checked}
+ */
+export function checkDatasetSpec(spec, limits) {
+  if (!spec.name) {
+    return no("Points, noise, seed and test share shape a built-in dataset, and the data now are " +
+              "your own points: choose a dataset above to draw new data (yours were kept).");
+  }
+  const maxSize = limits.max_dataset_size ?? 10_000;
+  if (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > maxSize) {
+    return no(`The number of points must be a whole number from 1 to ${maxSize}.`);
+  }
+  const maxNoise = limits.max_noise ?? 1;
+  if (!(spec.noise >= 0 && spec.noise <= maxNoise)) {
+    return no(`The noise must be between 0 and ${maxNoise}.`);
+  }
+  if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > limits.max_seed) {
+    return no(`The data seed must be a whole number from 0 to ${limits.max_seed}.`);
+  }
+  const maxShare = limits.max_test_fraction ?? 0.9;
+  if (!(spec.test_fraction >= 0 && spec.test_fraction <= maxShare)) {
+    return no(`The test share must be between 0 and ${maxShare}.`);
+  }
+  return ok({ ...spec, noise: spec.noise + 0 });  // −0 is 0
+}
+
+/** @param {number} l2 @param {Limits} limits @returns {Checked} */
+export function checkL2(l2, limits) {
+  const maxL2 = limits.max_l2 ?? 1;
+  if (!(l2 >= 0 && l2 <= maxL2)) {
+    return no(`The L2 rate λ must be between 0 and ${maxL2}; it was left as it was.`);
+  }
+  return ok(l2);
+}
+
+/** @param {{batch_size:number|null, steps_per_frame?:number|null}} t @param {Limits} limits
+ * @returns {Checked} */
+export function checkTraining(t, limits) {
+  if (t.batch_size !== null && !(Number.isInteger(t.batch_size) && t.batch_size >= 1)) {
+    return no("The batch size must be a whole number of points, or the full batch.");
+  }
+  const perFrame = t.steps_per_frame;
+  if (perFrame != null && !(Number.isInteger(perFrame) && perFrame >= 1
+                            && perFrame <= (limits.max_steps_per_call ?? 10_000))) {
+    return no("Play's speed must be a whole number of updates per frame, or as fast as it can.");
+  }
+  return ok(t);
+}
+
+/** Why `loss` refuses the output activation `f`, when it needs `needed`.
+ * @param {string} loss @param {string} needed @param {string} f */
+const needsOutput = (loss, needed, f) => (loss === "cross_entropy"
+  ? "Cross entropy reads the output as a probability, so it needs a "
+  : `The ${loss.replace(/_/g, " ")} loss needs a `) +
+  `${needed.replace("_", " ")} output, not ${f.replace("_", " ")}: choose the ` +
+  `${needed.replace("_", " ")} output first, or keep the squared loss.`;
+
+/**
+ * A change of the loss or the output activation, checked against the other one in force: a
+ * loss that needs one output activation (from /api/options: cross entropy needs a sigmoid)
+ * is refused with another (the server refuses it too; said here first, without a refused
+ * call). @param {{loss?:string, output_activation?:string}} changes
+ * @param {{loss:string, output_activation:string}} network the settings in force
+ * @param {{name:string, requires_output_activation?:string|null}[]} losses /api/options' losses
+ */
+export function checkLossAndOutput(changes, network, losses) {
+  const loss = changes.loss ?? network.loss;
+  const output = changes.output_activation ?? network.output_activation;
+  const needed = losses.find((l) => l.name === loss)?.requires_output_activation;
+  if (needed && output !== needed) return no(needsOutput(loss, needed, output));
+  return ok(changes);
+}
+
+/**
+ * A lesson's words as the editor holds them: a title, the text, at most so many steps of at
+ * most so many characters each. @param {{title:string, text:string, steps:string[]}} form
+ * @param {Limits} limits @returns {Checked}
+ */
+export function checkLesson(form, limits) {
+  const { max_lesson_title: title = 120, max_lesson_text: text = 4000,
+          max_lesson_steps: steps = 12, max_lesson_step: step = 300 } = limits;
+  if (!form.title.trim()) return no("Give the lesson a title: the learner sees it first.");
+  if (form.title.length > title) {
+    return no(`The title can have at most ${title} characters; it has ${form.title.length}.`);
+  }
+  if (form.text.length > text) {
+    return no(`The text can have at most ${text} characters; it has ${form.text.length}.`);
+  }
+  if (form.steps.length > steps) {
+    return no(`A lesson can have at most ${steps} steps (one a line); this one has ` +
+              `${form.steps.length}.`);
+  }
+  const long = form.steps.findIndex((s) => s.length > step);
+  if (long >= 0) {
+    return no(`Step ${long + 1} has ${form.steps[long].length} characters; a step can have ` +
+              `at most ${step}.`);
+  }
+  return ok(form);
+}
+
+/**
+ * A server's refusal in plain words: its own `detail`, with Pydantic's phrasing of limits
+ * turned into sentences. @param {string} detail @returns {string}
+ */
+export function plainWords(detail) {
+  return String(detail)
+    .replace(/^(input|target)\[(\d+)\]: Input should be a valid number.*$/,
+             (_, f, i) => `The ${f}'s value ${Number(i) + 1} must be a number.`)
+    .replace(/^(input|target): List should have at least 1 item after validation, not 0$/,
+             (_, f) => `The ${f} is empty: give it one number per ${f === "input" ? "input" : "output"} node.`)
+    .replace(/^(?:loss|output_activation): the (\w+) loss needs a (\w+) output activation, not (\w+)$/,
+             (_, loss, needed, f) => needsOutput(loss, needed, f))
+    .replace(/layers\[\d+\]: Input should be less than or equal to (\d+)/g,
+             (_, n) => `a layer can have at most ${n} nodes`)
+    .replace(/layers\[\d+\]: Input should be greater than or equal to (\d+)/g,
+             (_, n) => `a layer needs at least ${n} node${n === "1" ? "" : "s"}`)
+    .replace(/(\w+): Input should be less than or equal to ([\d.e+]+)/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} can be at most ${n}`)
+    .replace(/(\w+): Input should be greater than or equal to ([\d.e+-]+)/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} must be at least ${n}`)
+    .replace(/(\w+): List should have at most (\d+) items? after validation, not (\d+)/g,
+             (_, f, n, m) => `${f.replace(/_/g, " ")} can have at most ${n} (not ${m})`)
+    .replace(/steps\[(\d+)\]: String should have at most (\d+) characters?/g,
+             (_, i, n) => `step ${Number(i) + 1} can have at most ${n} characters`)
+    .replace(/(\w+): String should have at most (\d+) characters?/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} can have at most ${n} characters`)
+    .replace(/(\w+): Input should be greater than ([\d.e+-]+)/g,
+             (_, f, n) => `${f.replace(/_/g, " ")} must be above ${n}`);
+}
+
+/** A message as a sentence: its first letter a capital. @param {string} text */
+export const sentence = (text) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,0 +1,70 @@
+/**
+ * The computational graph of one node (docs/teaching.md §4), as micrograd's draw_dot shows it:
+ * each input times its weight, the sum, plus the bias, the activation, and for the output
+ * node the loss. Each edge carries its forward value and, once the backward pass has reached
+ * the node, its gradient ∂E/∂(that value): the gradient above times the local derivative.
+ * Pure: the numbers come from the trace.
+ */
+import { visibility } from "../state/stepper.js";
+
+/**
+ * @typedef {{id:string, from:string, to:string, label:string, value:number|null,
+ *            grad:number|null}} Edge
+ * @typedef {{id:string, op:string, col:number, row:number}} GraphNode
+ */
+
+/**
+ * @param {import("../server/api.js").Trace} trace @param {import("../state/stepper.js").Phase} phase
+ * @param {number} l @param {number} j the node (l > 0)
+ * @param {{loss:string}} settings
+ * @returns {{nodes:GraphNode[], edges:Edge[], output:boolean, loss:string, E:number|null}|null}
+ */
+export function graphModel(trace, phase, l, j, settings) {
+  if (!trace || !phase || l < 1) return null;
+  const L = trace.nodes.length;
+  const v = visibility(trace, phase, L);
+  const forward = l <= v.forwardLayer;
+  const backward = l >= v.backwardLayer;
+  const node = trace.nodes[l][j];
+  const prev = trace.nodes[l - 1];
+  const w = (i) => {
+    const link = trace.weights[l - 1][i][j];
+    return v.useBefore || v.updating ? link.w_before ?? link.w : link.w;
+  };
+  const b = v.useBefore || v.updating ? node.b_before ?? node.b : node.b;
+  const val = (x) => (forward ? x : null);
+  const dx = backward ? node.dE_dx : null;
+  const output = l === L - 1;
+  const nodes = [];
+  const edges = [];
+  prev.forEach((p, i) => {
+    nodes.push({ id: `y${i}`, op: `y${i + 1}`, col: 0, row: 2 * i },
+               { id: `w${i}`, op: `w${i + 1}`, col: 0, row: 2 * i + 1 },
+               { id: `m${i}`, op: "×", col: 1, row: 2 * i + 0.5 });
+    edges.push(
+      { id: `y${i}-m${i}`, from: `y${i}`, to: `m${i}`, label: `y${i + 1}`, value: val(p.y),
+        grad: dx === null ? null : w(i) * dx },
+      { id: `w${i}-m${i}`, from: `w${i}`, to: `m${i}`, label: `w${i + 1}`, value: w(i),
+        grad: dx === null ? null : trace.weights[l - 1][i][j].dE_dw },
+      { id: `m${i}-s`, from: `m${i}`, to: "s", label: `w${i + 1}·y${i + 1}`,
+        value: val(w(i) * p.y), grad: dx });
+  });
+  const mid = prev.length - 0.5;
+  nodes.push({ id: "s", op: "Σ", col: 2, row: mid }, { id: "b", op: "b", col: 2, row: mid + 1.5 },
+             { id: "p", op: "+", col: 3, row: mid }, { id: "f", op: "f", col: 4, row: mid });
+  const sum = prev.reduce((s, p, i) => s + w(i) * p.y, 0);
+  edges.push({ id: "s-p", from: "s", to: "p", label: "Σ", value: val(sum), grad: dx },
+             { id: "b-p", from: "b", to: "p", label: "b", value: b, grad: backward ? node.dE_db : null },
+             { id: "p-f", from: "p", to: "f", label: "x", value: val(node.x), grad: dx });
+  if (output) {
+    nodes.push({ id: "E", op: "E", col: 5, row: mid }, { id: "t", op: "t", col: 4, row: mid + 1.5 });
+    edges.push({ id: "f-E", from: "f", to: "E", label: "y", value: val(node.y),
+                 grad: backward ? node.dE_dy : null },
+               { id: "t-E", from: "t", to: "E", label: "t", value: trace.target[j], grad: null });
+  } else {
+    nodes.push({ id: "out", op: "→", col: 5, row: mid });
+    edges.push({ id: "f-out", from: "f", to: "out", label: "y", value: val(node.y),
+                 grad: backward ? node.dE_dy : null });
+  }
+  return { nodes, edges, output, loss: settings.loss, E: v.errorShown ? trace.error : null };
+}

@@ -1,0 +1,28 @@
+/**
+ * What the loss curve says that a learner may not see: a curve that has flattened above 0
+ * is a plateau or a local minimum, not the end of learning. Pure.
+ */
+import { fmt } from "../lib/format.js";
+
+/** The fewest loss points before the curve is read at all. */
+const LEAST_POINTS = 40;
+
+/**
+ * A sentence when the training loss has hardly moved over the last third of the curve while
+ * still clearly above 0; "" otherwise.
+ * @param {import("../state/store.js").LossPoint[]} losses
+ */
+export function lossTrend(losses) {
+  if (losses.length < LEAST_POINTS) return "";
+  const recent = losses.slice(Math.floor((losses.length * 2) / 3));
+  const values = recent.map((p) => p.train);
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const spread = Math.max(...values) - Math.min(...values);
+  const steps = recent[recent.length - 1].step - recent[0].step;
+  if (!(mean > 0.02) || spread > 0.02 * mean || steps < 1) return "";
+  return `The training loss has hardly moved over the last ${steps} steps, at about ` +
+    `${fmt(mean)}: a plateau, where the gradient is nearly 0 (saturated sigmoids, or a saddle ` +
+    "between two ways to fit the data), or a local minimum, a low point that is not the " +
+    "lowest. Gradient descent sees only the slope where it stands. A larger learning rate, " +
+    "more hidden nodes, another activation, or new initial weights (Rebuild) may get it out.";
+}

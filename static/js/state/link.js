@@ -1,0 +1,183 @@
+/**
+ * The page's whole configuration in the address bar, serialized from one declarative table of
+ * settings (as TensorFlow Playground's State.PROPS), built from /api/options: each setting
+ * names its section, its key and how a value is checked. A link reproduces the network
+ * exactly (weights included); numbers go through JSON, whose shortest round-trip form keeps
+ * every float64.
+ */
+
+const VERSION = 1;
+
+/**
+ * @typedef {{section:"network"|"dataset"|"training"|"sample"|"view", key:string,
+ *            check:(v:any)=>boolean, describe:string}} Prop
+ */
+
+const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
+const isIndex = (v) => Number.isInteger(v) && v >= 0 && v < 64;
+/** A parameter of the landscape: a weight {kind, k, i, j} or a bias {kind, k, j}. */
+const isParameter = (p) => p && typeof p === "object" && (p.kind === "weight"
+  ? isIndex(p.k) && isIndex(p.i) && isIndex(p.j) && Object.keys(p).length === 4
+  : p.kind === "bias" && isIndex(p.k) && isIndex(p.j) && Object.keys(p).length === 3);
+const isLandscape = (v) => v && typeof v === "object" && isParameter(v.a) && isParameter(v.b)
+  && ["sample", "train"].includes(v.over) && Object.keys(v).length === 3;
+const isInt = (lo, hi) => (v) => Number.isInteger(v) && v >= lo && v <= hi;
+const nested = (depth) => (v) => (depth === 0 ? isNumber(v)
+  : Array.isArray(v) && v.every(nested(depth - 1)));
+
+/**
+ * The table of every setting a link carries, from the server's options.
+ * @param {{activations:{name:string}[], losses:{name:string}[], datasets:{name:string}[],
+ *          limits: import("../actions/validate.js").Limits & {max_step?:number}}} options
+ * @returns {Prop[]}
+ */
+export function settingsTable(options) {
+  const lim = options.limits;
+  const oneOf = (names) => (v) => names.includes(v);
+  const activations = options.activations.map((a) => a.name);
+  const range = (lo, hi, openLow = false) => (v) => isNumber(v) && (openLow ? v > lo : v >= lo) && v <= hi;
+  /** @type {[any, string, (v:any)=>boolean, string][]} */
+  const rows = [
+    ["network", "layers", (v) => Array.isArray(v) && v.length >= lim.min_layers
+      && v.length <= lim.max_layers && v.every(isInt(lim.min_nodes, lim.max_nodes)),
+     `${lim.min_layers} to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes`],
+    ["network", "activation", oneOf(activations), `one of ${activations.join(", ")}`],
+    ["network", "output_activation", oneOf(activations), `one of ${activations.join(", ")}`],
+    ["network", "loss", oneOf(options.losses.map((l) => l.name)), "a known loss"],
+    ["network", "learning_rate", range(0, lim.max_learning_rate, true),
+     `above 0 and at most ${lim.max_learning_rate}`],
+    ["network", "seed", isInt(0, lim.max_seed), "a whole number"],
+    ["network", "weights", nested(3), "numbers"],
+    ["network", "biases", nested(2), "numbers"],
+    ["network", "current_weights", nested(3), "numbers"],
+    ["network", "current_biases", nested(2), "numbers"],
+    ["network", "step", isInt(0, lim.max_step ?? 1e12), "a whole number"],
+    ["network", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],
+    ["network", "samples_trained", isInt(0, Number.MAX_SAFE_INTEGER), "a whole number"],
+    ["dataset", "name", oneOf(options.datasets.map((d) => d.name)), "a built-in dataset"],
+    ["dataset", "size", isInt(1, lim.max_dataset_size ?? 10_000), "a number of points"],
+    ["dataset", "noise", range(0, lim.max_noise ?? 1), "between 0 and 1"],
+    ["dataset", "seed", isInt(0, lim.max_seed), "a whole number"],
+    ["dataset", "test_fraction", range(0, lim.max_test_fraction ?? 0.9), "a share"],
+    ["dataset", "points", (v) => Array.isArray(v) && v.length > 0 && v.every((p) =>
+      p && nested(1)(p.input) && nested(1)(p.target)), "points with an input and a target"],
+    ["sample", "input", nested(1), "numbers"],
+    ["sample", "target", nested(1), "numbers"],
+    ["training", "batch_size", (v) => v === null || isInt(1, lim.max_dataset_size ?? 10_000)(v),
+     "a whole number or null"],
+    ["training", "steps_per_frame",
+     (v) => v === null || isInt(1, lim.max_steps_per_call ?? 10_000)(v),
+     "a whole number of updates per frame or null"],
+    ["training", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],  // links of before λ
+                                                                        // was the network's
+    ["view", "landscape", (v) => isLandscape(v), "two parameters and what E is over"],
+    ["view", "step_on", oneOf(["sample", "batch"]), "sample or batch"],
+    ["view", "speed", range(0.25, 4), "between 0.25 and 4"],
+    ["view", "show_test", (v) => typeof v === "boolean", "true or false"],
+    ["view", "discretize", (v) => typeof v === "boolean", "true or false"],
+  ];
+  return rows.map(([section, key, check, describe]) => ({ section, key, check, describe }));
+}
+
+/** @typedef {{network?:object, dataset?:object|null, training?:object, sample?:any,
+ *             view?:{landscape?:object, step_on?:string, speed?:number,
+ *                    show_test?:boolean, discretize?:boolean}}} LinkState */
+
+/**
+ * @param {Prop[]} table @param {LinkState} state @returns {string} "#s=<base64url of JSON>"
+ */
+export function encodeHash(table, state) {
+  /** @type {Record<string, any>} */
+  const out = { v: VERSION };
+  for (const { section, key } of table) {
+    const part = state[section];
+    if (part === null && section === "dataset") out.dataset = null;
+    if (part && part[key] !== undefined) (out[section] ??= {})[key] = part[key];
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(out));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `#s=${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+}
+
+/**
+ * The state a link describes; what it holds that the table refuses is left out and named in
+ * `problems`, so that the page can start from the rest and say what was wrong.
+ * @param {Prop[]} table @param {string} hash
+ * @returns {{state: LinkState|null, problems: string[]}}
+ */
+export function decodeHash(table, hash) {
+  const match = /^#s=([A-Za-z0-9_-]+)$/.exec(hash);
+  if (!match) return { state: null, problems: hash && hash !== "#" ? ["it is not a link of this page"] : [] };
+  let raw;
+  try {
+    const base64 = match[1].replace(/-/g, "+").replace(/_/g, "/");
+    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    raw = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+  } catch {
+    return { state: null, problems: ["it is cut short or garbled"] };
+  }
+  if (!raw || typeof raw !== "object") return { state: null, problems: ["it holds no settings"] };
+  if (raw.v !== VERSION) return { state: null, problems: [`it was made by another version (${raw.v})`] };
+  /** @type {Record<string, any>} */
+  const state = {};
+  const problems = [];
+  if (raw.dataset === null) state.dataset = null;
+  for (const { section, key, check, describe } of table) {
+    const value = raw[section]?.[key];
+    if (value === undefined) continue;
+    if (check(value)) (state[section] ??= {})[key] = value;
+    else problems.push(`${section === "network" ? "" : `${section} `}${key.replace(/_/g, " ")} ` +
+                       `must be ${describe}`);
+  }
+  return { state, problems };
+}
+
+/**
+ * The full description of the network as it stands, to re-create or share it.
+ * @param {import("./store.js").State} s
+ */
+export function describe(s) {
+  const n = s.network;
+  return {
+    layers: n.layers, activation: n.activation, output_activation: n.output_activation,
+    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed,
+    weights: s.initial.weights, biases: s.initial.biases,
+    current_weights: n.weights, current_biases: n.biases, step: n.step,
+  };
+}
+
+/**
+ * How to ask the server for the dataset again: a built-in one by its spec, own points as
+ * they are. @param {import("./store.js").State} s
+ */
+export function datasetSpec(s) {
+  const data = s.dataset;
+  if (!data) return null;
+  if (data.name) return s.datasetSpec;
+  const points = [...data.train, ...data.test];
+  if (!points.length) return null;
+  // The controls' size, noise and seed go along (what the page shows, and what a built-in
+  // dataset chosen next would be drawn with); the server keeps the points as they are.
+  const shown = s.datasetSpec ? { size: s.datasetSpec.size, noise: s.datasetSpec.noise,
+                                  seed: s.datasetSpec.seed } : {};
+  return { points, test_fraction: data.test.length / points.length, ...shown };
+}
+
+/** Everything that makes this view: network, dataset, training settings, sample.
+ * @param {import("./store.js").State} s @returns {LinkState} */
+export function linkState(s) {
+  return { network: { ...describe(s), samples_trained: s.samplesTrained },
+           dataset: datasetSpec(s), training: s.training, sample: s.sample,
+           view: { ...(s.landscape ? { landscape: s.landscape } : {}), step_on: s.stepOn,
+                   speed: s.speed, show_test: s.plotView.showTest,
+                   discretize: s.plotView.discretize } };
+}
+
+/** Whether a landscape's two parameters exist in a network of `layers`.
+ * @param {{a:any, b:any}} choice @param {number[]} layers */
+export function landscapeFits(choice, layers) {
+  const exists = (p) => p.k < layers.length - 1 && p.j < layers[p.k + 1]
+    && (p.kind === "bias" || p.i < layers[p.k]);
+  return exists(choice.a) && exists(choice.b);
+}

@@ -1,0 +1,117 @@
+/**
+ * The settings card: the learning rate (a slider on a log scale, and a typed value), the
+ * activations and the loss, and the sample (or mini-batch) the steps run on. Controls store
+ * nothing: each render sets every one to the value in effect (a refused change snaps back),
+ * except a field the learner is still typing in.
+ */
+import { byId as $ } from "../lib/dom.js";
+import { parseShown } from "../lib/format.js";
+import { changeCheck } from "../lib/memo.js";
+
+/**
+ * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
+ * @param {{activations:{name:string}[], losses:{name:string}[],
+ *          limits:{max_learning_rate:number}}} options
+ */
+export function mountSettingsCard(dispatch, options) {
+  const fill = (select, names) => select.replaceChildren(...names.map((n) => {
+    const o = document.createElement("option");
+    o.value = n;
+    o.textContent = n.replace("_", " ");
+    return o;
+  }));
+  fill($("activation"), options.activations.map((a) => a.name));
+  fill($("output-activation"), options.activations.map((a) => a.name));
+  fill($("loss"), options.losses.map((l) => l.name));
+  for (const [id, field] of [["activation", "activation"], ["output-activation", "output_activation"],
+                             ["loss", "loss"]]) {
+    $(id).addEventListener("change", (e) => dispatch({ type: "settings",
+                                                        changes: { [field]: e.target.value } }));
+  }
+
+  /** Fields the learner is typing in: a render leaves them as typed until the value is
+   * committed (change) or left (blur), so that another action's answer does not overwrite
+   * it. This is the field's own state (what is typed), not the page's. */
+  const editing = new WeakSet();
+  /** @param {HTMLInputElement} field */
+  const typedInto = (field) => {
+    field.addEventListener("input", () => editing.add(field));
+    field.addEventListener("change", () => editing.delete(field));
+    field.addEventListener("blur", () => editing.delete(field));
+  };
+
+  const range = $("lr-range");
+  const typed = $("lr-value");
+  typedInto(typed);  // before its change listener: a refusal answered at once snaps it back
+  range.addEventListener("input", () => {
+    typed.value = String(Number((10 ** Number(range.value)).toPrecision(3)));
+  });
+  range.addEventListener("change", () => dispatch({ type: "settings",
+                                                     changes: { learning_rate: parseShown(typed.value) } }));
+  typed.addEventListener("change", () => dispatch({ type: "settings",
+                                                     changes: { learning_rate: parseShown(typed.value) } }));
+  $("step-on").addEventListener("change", () => dispatch({ type: "step-on", value: $("step-on").value }));
+  $("btn-next-sample").addEventListener("click", () => dispatch({ type: "next-sample" }));
+
+  /** What the sample fields hold now (numbers, NaN where not one): the learner's input. */
+  function typedSample() {
+    const read = (id) => [...$(id).querySelectorAll("input")]
+      .map((i) => parseShown(i.value));
+    return { input: read("sample-inputs"), target: read("sample-targets") };
+  }
+
+  /** Inputs for the sample, one per input node and one per output node. */
+  function sampleFields(sample) {
+    const make = (kind, values) => values.map((v, n) => {
+      const label = document.createElement("label");
+      label.className = "sample-field";
+      const text = document.createElement("span");
+      text.textContent = `${kind} ${n + 1}`;
+      const input = document.createElement("input");
+      input.type = "text";  // a number field drops a decimal comma ("0,5" became 5)
+      input.inputMode = "decimal";
+      input.autocomplete = "off";
+      input.value = String(v);
+      typedInto(input);  // first: a refusal answered at once snaps the field back
+      input.addEventListener("change", () => dispatch({ type: "sample", sample: typedSample() }));
+      label.append(text, input);
+      return label;
+    });
+    $("sample-inputs").replaceChildren(...make("Input", sample.input));
+    $("sample-targets").replaceChildren(...make("Target", sample.target));
+    fields = { inputs: sample.input.length, targets: sample.target.length };
+  }
+  let fields = { inputs: -1, targets: -1 };
+
+  /** @param {HTMLInputElement|HTMLSelectElement} control @param {string} value */
+  const show = (control, value) => {
+    if (control.value !== value) control.value = value;
+  };
+
+  const changed = changeCheck();
+
+  /** Every control set to the value in effect, when it changed or an action ended (which
+   * may have refused a change: the control snaps back). @param {import("../state/store.js").State} s */
+  return function render(s) {
+    const network = s.network;
+    if (!network || !changed({ activation: network.activation, output: network.output_activation,
+                               loss: network.loss, rate: network.learning_rate, sample: s.sample,
+                               stepOn: s.stepOn, done: s.actionsDone })) return;
+    show($("activation"), network.activation);
+    show($("output-activation"), network.output_activation);
+    show($("loss"), network.loss);
+    show($("step-on"), s.stepOn);
+    if (!editing.has(typed)) show(typed, String(network.learning_rate));
+    show(range, String(Math.log10(network.learning_rate)));
+    if (fields.inputs !== s.sample.input.length || fields.targets !== s.sample.target.length) {
+      sampleFields(s.sample);
+    } else {
+      const inputs = [...$("sample-inputs").querySelectorAll("input"),
+                      ...$("sample-targets").querySelectorAll("input")];
+      const values = [...s.sample.input, ...s.sample.target];
+      inputs.forEach((f, n) => {
+        if (!editing.has(f) && parseShown(f.value) !== values[n]) f.value = String(values[n]);
+      });
+    }
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The training card and the keep-and-share card: the dataset's controls, Play, the plot of
+ * the data and the network's output, the fit's numbers, the loss chart and the counters; the
+ * link, the exports and the shape. mount → render(state); what the learner does goes to
+ * `dispatch`. Controls store nothing: each render sets them to the value in effect.
+ */
+import { byId as $ } from "../lib/dom.js";
+import { fmt, parseShown, thousands } from "../lib/format.js";
+import { changeCheck } from "../lib/memo.js";
+import { reportSize } from "../lib/size.js";
+import { setText } from "../lib/svg.js";
+import { fitOn } from "../explain/fit.js";
+import { lossTrend } from "../explain/training-notes.js";
+import { currentRecord } from "../state/stepper.js";
+import { shownStepper } from "../state/store.js";
+import { createPlot } from "./data-plot.js";
+import { createLossChart } from "./loss-chart.js";
+
+/**
+ * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
+ * @param {{datasets:{name:string, inputs:number}[], limits:any}} options
+ *   the built-in datasets and the plot domain (from /api/options)
+ */
+export function mountTrainingCard(dispatch, options) {
+  const datasets = options.datasets;
+  const select = $("dataset");
+  const none = document.createElement("option");
+  none.value = "";
+  none.disabled = true;
+  const counts = [...new Set(datasets.map((d) => d.inputs))];
+  select.replaceChildren(...counts.map((inputs) => {
+    const group = document.createElement("optgroup");
+    group.label = inputs === 1 ? "1 input" : `${inputs} inputs`;
+    group.append(...datasets.filter((d) => d.inputs === inputs).map(({ name: n }) => {
+      const o = document.createElement("option");
+      o.value = n;
+      o.textContent = n;
+      return o;
+    }));
+    return group;
+  }));
+  select.prepend(none);
+  // Limits come from the server, written nowhere else.
+  const lim = options.limits;
+  $("noise").max = String(lim.max_noise);
+  $("data-size").max = String(lim.max_dataset_size);
+  $("data-seed").max = String(lim.max_seed);
+  $("test-fraction").max = String(lim.max_test_fraction);
+  $("l2").max = String(lim.max_l2);
+  $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
+    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes. Rebuilding ` +
+    "starts new weights and keeps the settings and the data.";
+  // What the learner typed or chose (the controls' own values: the intent's content).
+  const number = (id) => parseShown($(id).value);  // NaN for nothing or no number: refused
+  const spec = () => ({ name: select.value, noise: number("noise"), size: number("data-size"),
+                        seed: number("data-seed"), test_fraction: number("test-fraction") });
+  const settings = () => {
+    const batch = $("batch-size").value;
+    const speed = $("play-speed").value;
+    return { batch_size: batch === "full" ? null : Number(batch),
+             steps_per_frame: speed === "max" ? null : Number(speed) };
+  };
+
+  const on = (id, event, intent) => $(id).addEventListener(event, () => dispatch(intent()));
+  on("btn-play", "click", () => ({ type: "play" }));
+  // New data: the same kind of data, drawn again (the next seed).
+  on("btn-new-data", "click", () => ({ type: "dataset", spec: { ...spec(), seed: spec().seed + 1 } }));
+  for (const id of ["dataset", "noise", "data-size", "data-seed", "test-fraction"]) {
+    on(id, "change", () => ({ type: "dataset", spec: spec() }));
+  }
+  on("batch-size", "change", () => ({ type: "training", settings: settings() }));
+  on("play-speed", "change", () => ({ type: "training", settings: settings() }));
+  on("l2", "change", () => ({ type: "settings", changes: { l2: number("l2") } }));
+  on("btn-copy-link", "click", () => ({ type: "copy-link" }));
+  on("btn-export", "click", () => ({ type: "export" }));
+  on("btn-export-trace-json", "click", () => ({ type: "export-trace", format: "json" }));
+  on("btn-export-trace-csv", "click", () => ({ type: "export-trace", format: "csv" }));
+  on("btn-rebuild", "click", () => ({ type: "rebuild", text: $("layers-input").value }));
+  // The shape a layer or a node at a time, as in Playground (built for the shape shown).
+  $("shape-editor").addEventListener("click", (e) => {
+    const button = /** @type {HTMLElement} */ (e.target).closest("button");
+    if (!button?.dataset.change) return;
+    dispatch({ type: "reshape", change: JSON.parse(button.dataset.change) });
+  });
+  let shapeFor = "";
+  /** @param {number[]} layers */
+  const shapeEditor = (layers) => {
+    if (layers.join("-") === shapeFor) return;
+    shapeFor = layers.join("-");
+    const button = (text, label, change) => {
+      const b = Object.assign(document.createElement("button"), { type: "button",
+                                                                   className: "small",
+                                                                   textContent: text });
+      b.setAttribute("aria-label", label);
+      b.dataset.change = JSON.stringify(change);
+      return b;
+    };
+    const rows = layers.slice(1, -1).map((n, k) => {
+      const row = document.createElement("div");
+      row.className = "shape-row";
+      const name = Object.assign(document.createElement("span"), {
+        textContent: `hidden ${k + 1}: ${n} node${n === 1 ? "" : "s"}` });
+      row.append(name, button("−", `Remove a node from hidden layer ${k + 1}`,
+                              { kind: "remove-node", layer: k + 1 }),
+                 button("+", `Add a node to hidden layer ${k + 1}`, { kind: "add-node", layer: k + 1 }));
+      return row;
+    });
+    const layerRow = document.createElement("div");
+    layerRow.className = "shape-row";
+    layerRow.append(Object.assign(document.createElement("span"), {
+      textContent: `${layers.length - 2} hidden layer${layers.length === 3 ? "" : "s"}` }),
+    button("−", "Remove the last hidden layer", { kind: "remove-layer" }),
+    button("+", "Add a hidden layer before the output", { kind: "add-layer" }));
+    $("shape-editor").replaceChildren(layerRow, ...rows);
+  };
+  $("import-file").addEventListener("change", (e) => {
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const file = input.files?.[0];
+    if (file) dispatch({ type: "import", file });  // read inside the action: it counts as pending
+    input.value = "";
+  });
+  $("show-test").addEventListener("change", (e) => dispatch({
+    type: "plot-view", change: { showTest: /** @type {HTMLInputElement} */ (e.target).checked } }));
+  $("discretize").addEventListener("change", (e) => dispatch({
+    type: "plot-view", change: { discretize: /** @type {HTMLInputElement} */ (e.target).checked } }));
+  // The keyboard's way to add a point, beside clicking the plot.
+  $("point-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $("point-input").value.split(/[,\s]+/).filter(Boolean).map(Number);
+    // an empty target is no number (Number("") would be 0): refused, not added as 0
+    const typed = $("point-target").value.trim();
+    dispatch({ type: "point", event: { kind: "add", input,
+                                       target: [parseShown(typed)] } });
+  });
+  const plot = createPlot($("data-plot"), options.limits.plot_domain,
+                          (event) => dispatch({ type: "point", event }));
+  reportSize($("data-plot"), "plot", dispatch);
+  const chart = createLossChart($("loss-chart"));
+  reportSize($("loss-chart"), "loss-chart", dispatch);
+  // The fit over every point costs a forward pass each: during Play, at most 4 times a second.
+  /** @type {{at:number, network:any, dataset:any, value:any[]}} */
+  let fitted = { at: -Infinity, network: null, dataset: null, value: [] };
+  const fit = (s) => {
+    const now = performance.now();
+    const changed = s.network !== fitted.network || s.dataset !== fitted.dataset;
+    if (changed && (!s.playing || now - fitted.at > 250)) {
+      fitted = { at: now, network: s.network, dataset: s.dataset,
+                 value: [fitOn(s.network, s.dataset?.train), fitOn(s.network, s.dataset?.test)] };
+    }
+    return fitted.value;
+  };
+  const controlsChanged = changeCheck();
+
+  /** @param {HTMLInputElement|HTMLSelectElement} control @param {string} value */
+  const show = (control, value) => {
+    if (control.value !== value) control.value = value;
+  };
+
+  /** Every control set to the value in effect (when it changed, or an action ended: a
+   * refused change snaps back). @param {import("../state/store.js").State} s */
+  function controls(s) {
+    if (!controlsChanged({ spec: s.datasetSpec, dataset: s.dataset, training: s.training,
+                           l2: s.network.l2, layers: s.network.layers, done: s.actionsDone })) return;
+    const d = s.datasetSpec;
+    setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
+    show(select, s.dataset?.name ? s.dataset.name : "");
+    if (d) {
+      show($("noise"), String(d.noise));
+      show($("data-size"), String(d.size));
+      show($("data-seed"), String(d.seed));
+      show($("test-fraction"), String(d.test_fraction));
+    }
+    const t = s.training;
+    show($("batch-size"), t.batch_size === null ? "full" : String(t.batch_size));
+    show($("play-speed"), t.steps_per_frame == null ? "max" : String(t.steps_per_frame));
+    show($("l2"), String(s.network.l2 ?? 0));
+    show($("layers-input"), s.network.layers.join("-"));
+    shapeEditor(s.network.layers);
+  }
+
+  /** @param {import("../state/store.js").State} s */
+  return function render(s) {
+    const n = s.network;
+    if (!n) return;
+    controls(s);
+    const inputs = n.layers[0];
+    // A node pointed at shows its own picture, enlarged; else the plotted node's output.
+    const t = s.plotted;
+    const same = s.hovered && t && s.hovered.layer === t.layer && s.hovered.node === t.node;
+    const h = same ? null : s.hovered;
+    const own = h && s.pictures
+      ? /** @type {any} */ ({ values: s.pictures.values[h.layer][h.node] }) : null;
+    const trace = currentRecord(shownStepper(s))?.trace;
+    const marker = trace ? { input: trace.input, target: trace.target } : null;
+    plot.draw({ dataset: s.dataset, func: inputs <= 2 ? own ?? s.func : null, inputs, marker,
+                width: s.sizes.plot?.width, showTest: s.plotView.showTest,
+                discretize: s.plotView.discretize });
+    /** @type {[string, boolean][]} */
+    const switches = [["show-test", s.plotView.showTest], ["discretize", s.plotView.discretize]];
+    for (const [id, on] of switches) {
+      const box = /** @type {HTMLInputElement} */ ($(id));
+      if (box.checked !== on) box.checked = on;
+    }
+    if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
+    const [train, test] = fit(s);
+    const pct = (a) => `${Math.round(a * 1000) / 10}%`;
+    setText($("fit-numbers"), train.loss === null ? ""
+      : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +
+        (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
+          (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`)));
+    chart.draw(s.losses, s.sizes["loss-chart"]);
+    setText($("loss-note"), lossTrend(s.losses));
+    setText($("plot-caption"), inputs > 2
+      ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
+      : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
+      : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
+            " (click it again for the network's output)"
+      : "Showing the network's output y over the data");
+    setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
+      `${thousands(s.samplesTrained)} samples trained`);
+    const points = s.dataset?.train.length ?? 0;
+    setText($("epoch-note"), points
+      ? `An epoch is one pass over ${points === 1 ? "the 1 training point" : `all ${points} training points`}, in a new shuffled order ` +
+        "each time."
+      : "There are no training points yet: choose a dataset, or add points below.");
+    setText($("btn-play"), s.playing ? "Pause" : "Play");
+    $("btn-play").classList.toggle("playing", s.playing);
+  };
+}

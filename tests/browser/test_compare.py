@@ -123,9 +123,9 @@ def test_compare_presets_start_fresh_and_a_change_to_the_first_ends_it(page: Pag
     page.get_by_role("button", name="Batch 1 against the full batch").click()
     settle(page)
     first, second = ids(page)
-    a = network(page, first)
+    a, b = network(page, first), network(page, second)
     assert a["layers"] == [1, 2, 2, 1] and a["activation"] == "sigmoid"  # fresh, not 6 layers
-    assert a["step"] == 0
+    assert a["step"] == 0 and b["layers"] == [1, 2, 2, 1] and b["weights"] == a["weights"]
     assert "jagged" in (page.locator("#status").text_content() or "")  # what to look for
     page.get_by_label("Learning rate", exact=True).fill("3")
     page.get_by_label("Learning rate", exact=True).press("Enter")

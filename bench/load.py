@@ -8,6 +8,7 @@ p50/p99 latency per operation, and errors.
     .venv/bin/python -m bench.load --play 1,4,8,16 [--seconds 10]
     .venv/bin/python -m bench.load --heavy [--clients 48] [--seconds 10] [--store ...]
     .venv/bin/python -m bench.load --memory 2000 [--store ...]
+    .venv/bin/python -m bench.load --connections 16,64,256 [--seconds 10]
 
 Without --url it starts its own server on a free loopback port, in `--workers` processes,
 keeping networks in memory or in Redis (`--store redis` starts a redis-server of its own).
@@ -30,6 +31,11 @@ after the other, first bare, then each holding a step of 100 samples, on a serve
 own each time: the server's resident memory (and Redis's used memory) before and after,
 per network, and how many networks the server still holds (the byte budget evicts the
 least recently used past MAX_DATA_BYTES).
+`--connections` measures how one worker's throughput holds as keep-alive connections grow:
+Debian's `wrk` (`apt-get install wrk`: one thread, so the client takes little of the
+machine) posts a step of one sample on one of 256 networks per connection, at each count of
+connections in turn, against one worker pinned to one core, first with networks in memory,
+then in Redis (its own redis-server); it prints requests per second and wrk's p50 and p99.
 Only loopback is allowed.
 """
 
@@ -40,10 +46,13 @@ import contextlib
 import http.client
 import json
 import multiprocessing
+import os
 import random
+import re
 import statistics
 import threading
 import time
+import urllib.request
 from collections import defaultdict
 from urllib.parse import urlsplit
 
@@ -488,6 +497,68 @@ def memory(count: int, store_spec: str) -> None:
                   f"{redis_cells}{held:>12}", flush=True)
 
 
+WRK_SCRIPT = """
+local ids = {}
+for id in string.gmatch(os.getenv("BENCH_IDS"), "[^,]+") do ids[#ids + 1] = id end
+local n = 0
+setup = function(thread) end
+init = function(args) end
+request = function()
+  n = n + 1
+  return wrk.format("POST", "/api/networks/" .. ids[(n % #ids) + 1] .. "/step",
+                    {["Content-Type"] = "application/json"},
+                    '{"input": [0.5, -0.25], "target": [0.3]}')
+end
+"""
+
+
+def connections(counts: list[int], seconds: float) -> None:
+    """One worker pinned to one core: steps per second and latency as the keep-alive
+    connections grow, networks in memory and then in Redis."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("--connections needs wrk: apt-get install -y wrk")
+    print(f"One worker on one core, POST /step (1 sample, 2-4-4-1) on 256 networks, wrk with 1 "
+          f"thread, {seconds:.0f} s each, {_now()}")
+    print(f"{'store':<8}{'connections':>12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script, running_redis() as redis_url:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        for store in ("memory", redis_url):
+            with running_server(store=store, cpus="0") as url:
+                ids = []
+                for seed in range(256):
+                    request = urllib.request.Request(
+                        f"{url}/api/networks", method="POST",
+                        data=json.dumps({"seed": seed, "layers": [2, 4, 4, 1]}).encode(),
+                        headers={"content-type": "application/json",
+                                 "x-forwarded-for": f"10.0.{seed // 100}.{seed % 100}"})
+                    with urllib.request.urlopen(request) as answer:
+                        ids.append(json.load(answer)["id"])
+                env = dict(os.environ, BENCH_IDS=",".join(ids))
+                for count in counts:
+                    out = subprocess.run(
+                        ["taskset", "-c", "1", "wrk", "-t1", f"-c{count}", f"-d{seconds:.0f}s",
+                         "--latency", "-s", script.name, f"{url}/"],
+                        env=env, capture_output=True, text=True, check=True).stdout
+                    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+                    p50, p99 = (_wrk_ms(out, q) for q in ("50%", "99%"))
+                    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+                    errors = sum(int(m) for m in re.findall(r"Socket errors: connect (\d+)", out))
+                    errors += int(bad.group(1)) if bad else 0
+                    label = "memory" if store == "memory" else "Redis"
+                    print(f"{label:<8}{count:>12}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}")
+
+
+def _wrk_ms(out: str, quantile: str) -> float:
+    """A latency percentile of wrk's --latency table, in milliseconds."""
+    value, unit = re.search(rf"{quantile}\s+([\d.]+)(us|ms|s)\b", out).groups()
+    return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=None,
@@ -504,7 +575,13 @@ def main() -> None:
                         help="/api/health and /step while clients loop on heavy calls")
     parser.add_argument("--memory", type=int, metavar="N",
                         help="what N held 8×8 networks cost, bare and with a step of 100")
+    parser.add_argument("--connections",
+                        help="one worker's steps/s at these keep-alive connections (wrk), "
+                             "e.g. 16,64,256")
     args = parser.parse_args()
+    if args.connections:
+        connections([int(n) for n in args.connections.split(",")], min(args.seconds, 60))
+        return
     if args.clients is None:
         args.clients = 32 if args.compare else 48 if args.heavy else 8
     if not 1 <= args.clients <= 64 or not 0 < args.seconds <= 300:

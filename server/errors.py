@@ -86,5 +86,5 @@ class UnsupportedMediaType(Exception):
 
     def __init__(self, what: str) -> None:
         super().__init__(
-            f"content-type: {what} is sent as JSON: send the header Content-Type: "
+            f"content-type: {what} must be sent as JSON: send the header Content-Type: "
             "application/json (with {} for every default)")

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from server.lessons.presets import PRESETS
 from server.lessons.store import RedisLessons, SQLiteLessons
-from server.limits import LESSONS_PER_MINUTE, MAX_LESSON_TITLE
+from server.limits import LESSONS_PER_MINUTE, MAX_BODY_BYTES, MAX_LESSON_TITLE
 from server.main import create_app
 from tests.conftest import strict_json
 
@@ -83,7 +83,7 @@ def test_lessons_have_a_size_limit(client: TestClient) -> None:
     r = client.post("/api/lessons", json=big)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "state"
     assert "over the limit" in r.json()["detail"]
-    assert client.post("/api/lessons", content=b'{"x": "' + b"a" * 300_000 + b'"}',
+    assert client.post("/api/lessons", content=b'{"x": "' + b"a" * MAX_BODY_BYTES + b'"}',
                        headers={"content-type": "application/json"}).status_code == 413
 
 

@@ -1,4 +1,4 @@
-"""A network's data and its training: /api/networks/{id}/dataset, /train, /function(s).
+"""A network's data and its training: /api/networks/{id}/dataset, /train, /fit, /function(s).
 
 Every one of these calls costs in proportion to the data (or to a grid), so each runs in the
 heavy pool (api/heavy.py), apart from the phases and the other cheap routes."""
@@ -19,7 +19,7 @@ from .errors import ERROR_RESPONSES
 from .networks import NetworkId
 from .render import dataset_answer, function_out, functions_out, json_answer, train_out
 from .requests import DatasetCreate, FunctionQuery, FunctionsQuery, Sample, TrainRequest
-from .responses import DatasetOut, FunctionOut, FunctionsOut, TrainOut
+from .responses import DatasetOut, FitOut, FunctionOut, FunctionsOut, TrainOut
 
 router = APIRouter(prefix="/api/networks", tags=["training"], responses=ERROR_RESPONSES)
 
@@ -80,6 +80,19 @@ async def train_network(network_id: NetworkId, calls: NetworkCalls,
     return await calls.run(network_id, lambda network: json_answer(train_out(network.train(
         body.steps, body.batch_size, body.l2, plot, body.functions_resolution), body.node)),
         heavy=True, with_data=True)
+
+
+@router.get("/{network_id}/fit", response_model=FitOut)
+async def read_fit(network_id: NetworkId, calls: NetworkCalls) -> Response:
+    """E and accuracy over the training and the test points, with the current weights: the
+    numbers the page shows under the plot (null without points)."""
+
+    def compute(snap, dataset) -> Response:
+        train, test = inspection.fit(snap, dataset)
+        return json_answer(FitOut(step=snap.step, train_loss=train.loss, test_loss=test.loss,
+                                  train_accuracy=train.accuracy, test_accuracy=test.accuracy))
+
+    return await calls.inspect(network_id, compute, with_data=True)
 
 
 @router.get("/{network_id}/function", response_model=FunctionOut)

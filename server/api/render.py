@@ -192,7 +192,9 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
         epoch=outcome.epoch,
         history=[LossPoint(step=steps_before + int(s) + 1, loss=float(e))
                  for s, e in zip(steps, losses, strict=True)],
-        train_loss=outcome.train_loss, test_loss=outcome.test_loss, seconds=trained.seconds,
+        train_loss=outcome.train_loss, test_loss=outcome.test_loss,
+        train_accuracy=outcome.train_accuracy, test_accuracy=outcome.test_accuracy,
+        seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
         functions=(functions_out(trained.grids, snap.arch.layers[0],

@@ -27,6 +27,17 @@ class LossPoint(BaseModel):
     loss: float
 
 
+class FitOut(BaseModel):
+    step: int = Field(description="updates applied to the weights measured")
+    train_loss: float | None = Field(description="E over the training points (their mean); "
+                                                 "null without any")
+    test_loss: float | None = Field(description="E over the test points; null without any")
+    train_accuracy: float | None = Field(
+        description="the share of training points whose every output is on its target's side "
+                    "of 0.5 (y ≥ 0.5 for a target of 1); null unless every target is 0 or 1")
+    test_accuracy: float | None = Field(description="the same over the test points")
+
+
 class FunctionOut(BaseModel):
     layer: int
     node: int
@@ -58,6 +69,10 @@ class TrainOut(BaseModel):
     train_loss: float = Field(description="E over the whole training set, after the call")
     seconds: float = Field(description="the time the server spent training in this call")
     test_loss: float | None = Field(description="E over the test set; null without one")
+    train_accuracy: float | None = Field(
+        description="the share of training points whose every output is on its target's side "
+                    "of 0.5; null unless every target is 0 or 1")
+    test_accuracy: float | None = Field(description="the same over the test set")
     weights: list[list[list[float]]]
     biases: list[list[float]]
     function: FunctionOut | None = None

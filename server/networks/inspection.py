@@ -1,5 +1,5 @@
 """What a network's weights compute, looked at without changing anything: the plotted
-functions, the gradient check and the loss landscape.
+functions, the fit over its data, the gradient check and the loss landscape.
 
 Each is a function of a Snapshot (and, for the landscape over the training set, the
 dataset): taken under the network's lock, it stays valid after it, so that these calls
@@ -12,14 +12,14 @@ from typing import Literal
 
 from ..engine.activations import Array
 from ..engine.gradcheck import numeric_gradients
-from ..errors import PhaseConflict
+from ..errors import Diverged, PhaseConflict
 from ..limits import GRADIENT_CHECK_STEP
 from . import passes
 from .landscape import Landscape, ParameterRef, check_pair, landscape
 from .passes import Trace
 from .plot import PlotRequest, check_plottable, every_function, function_grid, plotted_layer
 from .results import GradientCheck, Snapshot
-from .workbench import Dataset
+from .workbench import Dataset, Fit, fit_on
 
 
 def function(snap: Snapshot, plot: PlotRequest) -> tuple[int, Array]:
@@ -36,6 +36,17 @@ def functions(snap: Snapshot, resolution: int) -> list[list[Array]]:
     grids = every_function(snap.arch, snap.params, resolution)
     passes.require_finite("the plot", *(g for row in grids for g in row))
     return grids
+
+
+def fit(snap: Snapshot, dataset: Dataset | None) -> tuple[Fit, Fit]:
+    """E and accuracy over the training and the test points, with the current weights (no
+    points: both None). A mean that overflows is divergence (409), as in training."""
+    if dataset is None:
+        return Fit(None, None), Fit(None, None)
+    train, test = (fit_on(snap.arch, snap.params, part) for part in (dataset.train, dataset.test))
+    if not (train.finite and test.finite):
+        raise Diverged("E over the data")
+    return train, test
 
 
 def _check(snap: Snapshot, trace: Trace) -> GradientCheck:

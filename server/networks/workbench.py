@@ -82,6 +82,8 @@ class TrainOutcome:
     epoch: float
     train_loss: float
     test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
 
 
 PIECE_SECONDS = 0.1  # a long call trains in pieces of about this, checking the time between
@@ -131,10 +133,30 @@ def built_in(name: str, size: int, noise: float, seed: int, test_fraction: float
     return parts
 
 
-def _mean_error(arch: Architecture, params: Parameters, points: Points) -> float | None:
+@dataclass(frozen=True)
+class Fit:
+    """How well a network fits some points: E over them (their mean), and, when every
+    target is 0 or 1, the share of points whose every output is on its target's side of 0.5
+    (y ≥ 0.5 for a target of 1); None for no points (and for the accuracy, other targets)."""
+
+    loss: float | None
+    accuracy: float | None
+
+    @property
+    def finite(self) -> bool:
+        return self.loss is None or bool(np.isfinite(self.loss))
+
+
+def fit_on(arch: Architecture, params: Parameters, points: Points) -> Fit:
     if len(points) == 0:
-        return None
-    return forward(arch, params, points.X, points.T).mean_error
+        return Fit(None, None)
+    fwd = forward(arch, params, points.X, points.T)
+    T = points.T
+    accuracy = None
+    if np.all((T == 0.0) | (T == 1.0)):
+        right = np.all((fwd.y[-1] >= 0.5) == (T == 1.0), axis=1)
+        accuracy = float(np.mean(right))
+    return Fit(fwd.mean_error, accuracy)
 
 
 class Workbench:
@@ -271,11 +293,12 @@ class Workbench:
                                     learning_rate=learning_rate, l2=l2, cursor=cursor,
                                     rng=self._rng)
         if result.finite:
-            train_loss = _mean_error(arch, result.params, data.train)
-            test_loss = _mean_error(arch, result.params, data.test)
-            if all(e is None or np.isfinite(e) for e in (train_loss, test_loss)):
+            train = fit_on(arch, result.params, data.train)
+            test = fit_on(arch, result.params, data.test)
+            if train.finite and test.finite:
                 return TrainOutcome(result, done, cursor.samples, cursor.samples / n,
-                                    float(train_loss or 0.0), test_loss)
+                                    float(train.loss or 0.0), test.loss,
+                                    train.accuracy, test.accuracy)
         self.rollback(saved)
         return None
 

@@ -234,3 +234,73 @@ def test_training_a_point_that_does_not_fit_is_named_as_the_point(client: TestCl
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "points[1]"
     assert r.json()["errors"][0]["message"].startswith("point 1 has 2 inputs and 1 target")
+
+
+def _reference_fit(network: dict, points: list[dict]) -> tuple[float | None, float | None]:
+    """E and accuracy written out plainly, one point at a time, from x (as the loss is
+    defined: cross entropy from the output's x, with log-sum-exp, never from a clipped y)."""
+    if not points:
+        return None, None
+    f = {"sigmoid": lambda x: 1 / (1 + np.exp(-x)), "tanh": np.tanh,
+         "linear": lambda x: x, "relu": lambda x: np.maximum(x, 0)}
+    errors, right = [], 0
+    binary = all(t in (0.0, 1.0) for p in points for t in p["target"])
+    for p in points:
+        y = np.array(p["input"], dtype=np.float64)
+        L = len(network["weights"])
+        for k, (W, b) in enumerate(zip(network["weights"], network["biases"], strict=True)):
+            x = y @ np.array(W) + np.array(b)
+            y = f[network["output_activation"] if k == L - 1 else network["activation"]](x)
+        t = np.array(p["target"])
+        if network["loss"] == "cross_entropy":  # −t·log σ(x) − (1−t)·log(1−σ(x))
+            errors.append(float(np.sum(np.logaddexp(0, -x) * t + np.logaddexp(0, x) * (1 - t))))
+        else:
+            errors.append(float(0.5 * np.sum((y - t) ** 2)))
+        right += bool(np.all((y >= 0.5) == (t == 1)))
+    return float(np.mean(errors)), (right / len(points) if binary else None)
+
+
+@pytest.mark.parametrize(("settings", "dataset"), [
+    ({"layers": [2, 3, 1]}, {"name": "xor", "size": 120, "noise": 0.1, "seed": 2,
+                             "test_fraction": 0.25}),
+    ({"layers": [2, 4, 1], "activation": "tanh", "loss": "cross_entropy"},
+     {"name": "circle", "size": 80, "noise": 0.0, "seed": 1, "test_fraction": 0.5}),
+    ({"layers": [1, 3, 1], "activation": "relu", "output_activation": "linear"},
+     {"name": "sine", "size": 60, "noise": 0.1, "seed": 4, "test_fraction": 0.2}),
+])
+def test_fit_is_the_mean_error_and_accuracy_over_each_part(client: TestClient, settings: dict,
+                                                           dataset: dict) -> None:
+    """GET /fit: what the page shows under the plot (it computed it again itself, clipping y
+    for cross entropy where the server computes from x)."""
+    url = f"/api/networks/{_network(client, **settings)}"
+    empty = client.get(f"{url}/fit").json()
+    assert empty == {"step": 0, "train_loss": None, "test_loss": None,
+                     "train_accuracy": None, "test_accuracy": None}
+    data = client.put(f"{url}/dataset", json=dataset).json()
+    trained = client.post(f"{url}/train", json={"steps": 30, "batch_size": 10}).json()
+    network = client.get(url).json()
+    fit = strict_json(client.get(f"{url}/fit").text)
+    assert fit["step"] == network["step"] == 30
+    for part in ("train", "test"):
+        loss, accuracy = _reference_fit(network, data[part])
+        assert fit[f"{part}_loss"] == pytest.approx(loss, rel=1e-12, abs=1e-15)
+        assert fit[f"{part}_accuracy"] == accuracy
+        # the training answer says the same, to the bit
+        assert trained[f"{part}_loss"] == fit[f"{part}_loss"]
+        assert trained[f"{part}_accuracy"] == fit[f"{part}_accuracy"]
+    binary = dataset["name"] != "sine"
+    assert (fit["train_accuracy"] is not None) == binary
+
+
+def test_fit_follows_the_weights_and_the_points(client: TestClient) -> None:
+    url = f"/api/networks/{_network(client)}"
+    client.post(f"{url}/dataset/train", json={"input": [0.5], "target": [1.0]})
+    before = client.get(f"{url}/fit").json()
+    assert before["test_loss"] is None and before["train_accuracy"] in (0.0, 1.0)
+    client.put(f"{url}/biases/2/0", json={"value": 9.0})  # the output near 1: right, small E
+    after = client.get(f"{url}/fit").json()
+    assert after["train_accuracy"] == 1.0 and after["train_loss"] < before["train_loss"]
+    client.post(f"{url}/dataset/train", json={"input": [-0.5], "target": [0.3]})
+    mixed = client.get(f"{url}/fit").json()
+    assert mixed["train_accuracy"] is None  # a target neither 0 nor 1: no accuracy
+    assert client.get("/api/networks/nope/fit").status_code == 404

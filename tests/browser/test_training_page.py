@@ -625,3 +625,38 @@ def test_training_play_speed_one_update_per_frame_and_new_data_clears_the_loss(
 
 def test_training_play_speed_starts_at_the_servers_default(page: Page) -> None:
     assert page.locator("#play-speed").input_value() == "10"
+
+
+def _fit_words(fit: dict) -> str:
+    """The fit as the page words it (explain/training-notes.js fitLine), from the server's."""
+    pct = lambda a: f"{round(a * 1000) / 10:g}%"  # noqa: E731
+    words = f"Training loss {fit['train_loss']:.4f}"
+    if fit["test_loss"] is not None:
+        words += f" · test loss {fit['test_loss']:.4f}"
+    if fit["train_accuracy"] is not None:
+        words += f" · accuracy {pct(fit['train_accuracy'])} (training)"
+        if fit["test_accuracy"] is not None:
+            words += f", {pct(fit['test_accuracy'])} (test)"
+    return words
+
+
+@pytest.mark.parametrize("loss", ["squared", "cross_entropy"])
+def test_training_the_fit_shown_is_the_servers(page: Page, loss: str) -> None:
+    """After Play, a Step and Reset, the numbers under the plot are GET /fit's (the page no
+    longer computes them: it had clipped y for cross entropy, where the server computes E
+    from x)."""
+    page.select_option("#dataset", "xor")
+    settle(page)
+    page.select_option("#loss", loss)
+    settle(page)
+    shown = lambda: page.locator("#fit-numbers").text_content()  # noqa: E731
+    play_for(page, 600)
+    settle(page)
+    assert shown() == _fit_words(api(page, "GET", "/fit"))
+    page.keyboard.press("s")
+    settle(page)
+    assert shown() == _fit_words(api(page, "GET", "/fit"))
+    page.get_by_role("button", name="Reset").click()  # the first weights back
+    settle(page)
+    fit = api(page, "GET", "/fit")
+    assert fit["step"] == 0 and shown() == _fit_words(fit)

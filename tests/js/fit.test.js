@@ -1,64 +1,46 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { ACTIVATIONS } from "../../static/js/explain/activations.js";
-import { fitOn, outputs } from "../../static/js/explain/fit.js";
+import { fitLine } from "../../static/js/explain/training-notes.js";
+import { initialState, reduce } from "../../static/js/state/store.js";
 
-/** The fit as first written (map and reduce per point): the fast loop must equal it bit for bit. */
-function reference(network, points) {
-  if (!points?.length) return { loss: null, accuracy: null };
-  const error = (loss, y, t) => (loss === "cross_entropy"
-    ? -y.reduce((s, v, k) => s + t[k] * Math.log(Math.max(v, 1e-300))
-      + (1 - t[k]) * Math.log(Math.max(1 - v, 1e-300)), 0)
-    : 0.5 * y.reduce((s, v, k) => s + (v - t[k]) ** 2, 0));
-  let loss = 0;
-  let right = 0;
-  const binary = points.every((p) => p.target.every((t) => t === 0 || t === 1));
-  for (const p of points) {
-    const y = outputs(network, p.input);
-    loss += error(network.loss, y, p.target);
-    if (binary && y.every((v, k) => (v >= 0.5) === (p.target[k] === 1))) right += 1;
-  }
-  return { loss: loss / points.length, accuracy: binary ? right / points.length : null };
-}
+// The fit (E and accuracy over the data) is the server's (GET /fit, and every training
+// answer): the page had computed it again from the weights, and for cross entropy it clipped
+// y where the server computes from x, so the two could disagree.
 
-/** A seeded generator, so that the test is the same every run. */
-function random(seed) {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
+const fit = { step: 3, train_loss: 0.1234567, test_loss: 0.2, train_accuracy: 0.875,
+              test_accuracy: 0.5 };
 
-function network(layers, activation, output_activation, loss, rand) {
-  const weights = layers.slice(1).map((n, k) => Array.from({ length: layers[k] }, () =>
-    Array.from({ length: n }, () => (rand() - 0.5) * 4)));
-  const biases = layers.slice(1).map((n) => Array.from({ length: n }, () => rand() - 0.5));
-  return { layers, activation, output_activation, loss, weights, biases };
-}
-
-test("fitOn_equals_the_map_and_reduce_fit_bit_for_bit_for_every_activation_and_loss", () => {
-  const rand = random(7);
-  for (const activation of Object.keys(ACTIVATIONS)) {
-    for (const [output_activation, loss] of [["sigmoid", "cross_entropy"], ["sigmoid", "squared"],
-                                              [activation, "squared"]]) {
-      for (const layers of [[1, 2, 2, 1], [2, 3, 1], [2, 4, 3, 2]]) {
-        const net = network(layers, activation, output_activation, loss, rand);
-        const binary = rand() < 0.5;
-        const points = Array.from({ length: 50 }, () => ({
-          input: Array.from({ length: layers[0] }, () => (rand() - 0.5) * 2.5),
-          target: Array.from({ length: layers[layers.length - 1] }, () =>
-            (binary ? Math.round(rand()) : rand())),
-        }));
-        assert.deepEqual(fitOn(net, points), reference(net, points), `${activation} ${loss} ${layers}`);
-      }
-    }
-  }
+test("fit_line_says_the_servers_numbers", () => {
+  assert.equal(fitLine(fit),
+               "Training loss 0.1235 · test loss 0.2000 · accuracy 87.5% (training), 50% (test)");
+  assert.equal(fitLine({ ...fit, test_loss: null, test_accuracy: null }),
+               "Training loss 0.1235 · accuracy 87.5% (training)");
+  // targets not all 0 or 1: no accuracy
+  assert.equal(fitLine({ ...fit, train_accuracy: null, test_accuracy: null }),
+               "Training loss 0.1235 · test loss 0.2000");
+  assert.equal(fitLine(null), "");
+  assert.equal(fitLine({ ...fit, train_loss: null }), "");  // no training points
 });
 
-test("fitOn_without_points_is_null", () => {
-  const net = network([1, 1], "sigmoid", "sigmoid", "squared", random(1));
-  assert.deepEqual(fitOn(net, []), { loss: null, accuracy: null });
-  assert.deepEqual(fitOn(net, undefined), { loss: null, accuracy: null });
+test("fit_comes_from_the_server_and_goes_with_its_data", () => {
+  let s = initialState();
+  assert.equal(s.fit, null);
+  s = reduce(s, "fit", fit);
+  assert.deepEqual(s.fit, fit);
+  // a training answer carries its own fit
+  const network = { id: "n", layers: [1, 2, 1], step: 9, weights: [], biases: [] };
+  s = { ...s, network: /** @type {any} */ (network), samplesTrained: 0 };
+  s = reduce(s, "trained", { network: { step: 9, weights: [], biases: [] }, training: {
+    samples_trained: 10, epoch: 1, history: [], train_loss: 0.5, test_loss: null,
+    train_accuracy: 0.25, test_accuracy: null, seconds: 0 } });
+  assert.deepEqual(s.fit, { step: 9, train_loss: 0.5, test_loss: null, train_accuracy: 0.25,
+                            test_accuracy: null });
+  // other points: the old fit says nothing of them
+  const points = (t) => ({ name: null, size: 1, noise: 0, seed: 0, test_fraction: 0,
+                           train: [{ input: [t], target: [0] }], test: [] });
+  s = reduce(s, "dataset", points(0.1));
+  s = reduce(s, "fit", fit);
+  assert.deepEqual(reduce(s, "dataset", points(0.1)).fit, fit);  // the same points: kept
+  assert.equal(reduce(s, "dataset", points(0.2)).fit, null);
 });

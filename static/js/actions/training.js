@@ -67,15 +67,22 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
     acknowledge();
   });
 
-  /** The plotted node's output over the plot's domain, with the current weights, and every
-   * node's own small picture. */
+  /** The plotted node's output over the plot's domain, with the current weights, every
+   * node's own small picture, and the fit over the data. */
   async function refreshFunction() {
     const [func] = await Promise.all([
       inputs() > 2 ? null
         : call((id) => api.func(id, { resolution: resolution(), ...plottedNode() })),
       refreshPictures(),
+      refreshFit(),
     ]);
     store.apply("function", func);
+  }
+
+  /** The loss and accuracy over the training and test points, as the server computes them
+   * (the page does not compute them again). */
+  async function refreshFit() {
+    store.apply("fit", store.state.dataset ? await call((id) => api.fit(id)) : null);
   }
 
   async function refreshPictures() {
@@ -96,6 +103,7 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
       ? await call((id) => api.addPoint(id, "train", { input: event.input, target: event.target }))
       : await call((id) => api.removePoint(id, event.part, event.index));
     store.apply("dataset", data);
+    await refreshFit();
   }
 
   /** Play's cap on updates per frame (the learner's speed), or null for none. */

@@ -1,6 +1,7 @@
 /**
  * What the loss curve says that a learner may not see: a curve that has flattened above 0
- * is a plateau or a local minimum, not the end of learning. Pure.
+ * is a plateau or a local minimum, not the end of learning; and the server's fit in words.
+ * Pure.
  */
 import { fmt } from "../lib/format.js";
 
@@ -25,4 +26,14 @@ export function lossTrend(losses) {
     "between two ways to fit the data), or a local minimum, a low point that is not the " +
     "lowest. Gradient descent sees only the slope where it stands. A larger learning rate, " +
     "more hidden nodes, another activation, or new initial weights (Rebuild) may get it out.";
+}
+
+/** The server's fit, in words. @param {import("../server/api.js").Fit|null} f */
+export function fitLine(f) {
+  if (!f || f.train_loss === null) return "";
+  const pct = (a) => `${Math.round(a * 1000) / 10}%`;
+  return `Training loss ${fmt(f.train_loss)}` +
+    (f.test_loss === null ? "" : ` · test loss ${fmt(f.test_loss)}`) +
+    (f.train_accuracy === null ? "" : ` · accuracy ${pct(f.train_accuracy)} (training)` +
+      (f.test_accuracy === null ? "" : `, ${pct(f.test_accuracy)} (test)`));
 }

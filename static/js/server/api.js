@@ -23,9 +23,13 @@
  *            test_fraction:number, train:Point[], test:Point[]}} Dataset
  * @typedef {{layer:number, node:number, inputs:number, domain:number[], resolution:number,
  *            values:number[]|number[][]}} FunctionOut
+ * @typedef {{step:number, train_loss:number|null, test_loss:number|null,
+ *            train_accuracy:number|null, test_accuracy:number|null}} Fit
+ *   how well the network fits its data, as the server computes it (null: no such points; an
+ *   accuracy is null unless every target is 0 or 1)
  * @typedef {{id:string, step:number, samples_trained:number, epoch:number,
  *            history:{step:number, loss:number}[], train_loss:number, test_loss:number|null,
- *            seconds:number,
+ *            train_accuracy:number|null, test_accuracy:number|null, seconds:number,
  *            weights:number[][][], biases:number[][], function:FunctionOut|null}} TrainOut
  */
 
@@ -67,8 +71,8 @@ async function call(method, path, body, headers = {}) {
  * @typedef {Partial<NetworkState> & {step:number, weights:number[][][],
  *            biases:number[][]}} NetworkPart
  * @typedef {{samples_trained:number, epoch:number, history:{step:number, loss:number}[],
- *            train_loss:number, test_loss:number|null, seconds:number,
- *            gradient_sizes?:number[]}} TrainingPart
+ *            train_loss:number, test_loss:number|null, train_accuracy:number|null,
+ *            test_accuracy:number|null, seconds:number, gradient_sizes?:number[]}} TrainingPart
  * @typedef {{network: NetworkPart, trace?: Trace|null, training?: TrainingPart,
  *            func?: FunctionOut|null}} Update
  */
@@ -143,6 +147,8 @@ export const api = {
   /** @returns {Promise<{inputs:number, domain:number[], resolution:number,
    *           values:any[][]}>} every hidden and output node's output over the plot domain */
   functions: (id, resolution) => call("GET", `${net(id)}/functions?resolution=${resolution}`),
+  /** @returns {Promise<Fit>} E and accuracy over the training and the test points */
+  fit: (id) => call("GET", `${net(id)}/fit`),
   /** @returns {Promise<any>} E over a grid of two parameters (POST .../landscape) */
   landscape: (id, request) => call("POST", `${net(id)}/landscape`, request),
   options: () => call("GET", "/api/options"),

@@ -30,6 +30,7 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  *   selection: import("../views/network-view.js").Selection|null,
  *   plotted: {layer:number, node:number}|null,
  *   func: import("../server/api.js").FunctionOut|null, playing: boolean,
+ *   fit: import("../server/api.js").Fit|null,
  *   transport: "websocket"|"http"|null, speed: number, animation: Animation|null,
  *   plotView: {showTest: boolean, discretize: boolean},
  *   status: string, statusKind: "error"|"note",
@@ -81,7 +82,7 @@ export function initialState(training) {
     ready: false, pending: 0, actionsDone: 0, busy: false,
     network: null, initial: null, dataset: null, datasetSpec: null, training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
-    stepper: createStepper(2), selection: null, plotted: null, func: null, playing: false,
+    stepper: createStepper(2), selection: null, plotted: null, func: null, fit: null, playing: false,
     transport: null, speed: 1, animation: null,
     plotView: { showTest: true, discretize: false },
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
@@ -135,6 +136,15 @@ function dataSignature(d) {
               d.test.length].join("|") : "";
 }
 
+/** Whether two datasets of one signature hold the same points (a built-in one is drawn
+ * from its spec). @param {any} a @param {any} b */
+function samePoints(a, b) {
+  if (!a || !b || a.name !== null) return a === b || Boolean(a && b);
+  const same = (p, q) => p.length === q.length && p.every((x, n) =>
+    x.input.every((v, i) => v === q[n].input[i]) && x.target.every((v, i) => v === q[n].target[i]));
+  return same(a.train, b.train) && same(a.test, b.test);
+}
+
 /**
  * Every change of state, by name. Pure: returns a new state, changes nothing.
  * @param {State} s @param {string} action @param {any} [p] @returns {State}
@@ -146,7 +156,7 @@ export function reduce(s, action, p) {
       return { ...s, network, initial: p.initial, dataset: null, compare: null,
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
-               gradientSizes: null,
+               fit: null, gradientSizes: null,
                sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1,
                landscape: p.landscape ?? defaultLandscape(network.layers),
                landscapeGrid: null, landscapeNote: "", animation: null,
@@ -196,7 +206,10 @@ export function reduce(s, action, p) {
                gradientSizes: t.gradient_sizes ?? s.gradientSizes,
                pictures: t.functions ?? s.pictures,
                losses: addLoss(s.losses, { step: p.network.step, train: t.train_loss,
-                                           test: t.test_loss }) };
+                                           test: t.test_loss }),
+               fit: { step: p.network.step, train_loss: t.train_loss, test_loss: t.test_loss,
+                      train_accuracy: t.train_accuracy ?? null,
+                      test_accuracy: t.test_accuracy ?? null } };
     }
     case "selected": {  // p: a selection, or null; selecting the same again clears it
       const same = s.selection && p && JSON.stringify(s.selection) === JSON.stringify(p);
@@ -218,7 +231,9 @@ export function reduce(s, action, p) {
                                test_fraction: p.test_fraction } : s.datasetSpec;
       // Other points: the losses measured on the old ones no longer say anything.
       const same = dataSignature(p) === dataSignature(s.dataset);
+      // (the fit on the old points too: the server's on the new ones follows)
       return { ...s, dataset: p, datasetSpec: spec, losses: same ? s.losses : [],
+               fit: same && samePoints(p, s.dataset) ? s.fit : null,
                epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
     }
     case "dataset-spec":  // p: what the dataset controls show (own points: from a link)
@@ -311,6 +326,8 @@ export function reduce(s, action, p) {
       return { ...s, hovered: p };
     case "function":  // p: FunctionOut or null
       return { ...s, func: p };
+    case "fit":  // p: Fit (GET /fit), or null
+      return { ...s, fit: p };
     case "playing":
       return { ...s, playing: Boolean(p) };
     case "status":  // p: what went wrong (or "": nothing to say)

@@ -9,8 +9,7 @@ import { fmt, parseShown, thousands } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
-import { fitOn } from "../explain/fit.js";
-import { lossTrend } from "../explain/training-notes.js";
+import { fitLine, lossTrend } from "../explain/training-notes.js";
 import { currentRecord } from "../state/stepper.js";
 import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
@@ -137,18 +136,6 @@ export function mountTrainingCard(dispatch, options) {
   reportSize($("data-plot"), "plot", dispatch);
   const chart = createLossChart($("loss-chart"));
   reportSize($("loss-chart"), "loss-chart", dispatch);
-  // The fit over every point costs a forward pass each: during Play, at most 4 times a second.
-  /** @type {{at:number, network:any, dataset:any, value:any[]}} */
-  let fitted = { at: -Infinity, network: null, dataset: null, value: [] };
-  const fit = (s) => {
-    const now = performance.now();
-    const changed = s.network !== fitted.network || s.dataset !== fitted.dataset;
-    if (changed && (!s.playing || now - fitted.at > 250)) {
-      fitted = { at: now, network: s.network, dataset: s.dataset,
-                 value: [fitOn(s.network, s.dataset?.train), fitOn(s.network, s.dataset?.test)] };
-    }
-    return fitted.value;
-  };
   const controlsChanged = changeCheck();
 
   /** @param {HTMLInputElement|HTMLSelectElement} control @param {string} value */
@@ -202,12 +189,7 @@ export function mountTrainingCard(dispatch, options) {
       if (box.checked !== on) box.checked = on;
     }
     if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
-    const [train, test] = fit(s);
-    const pct = (a) => `${Math.round(a * 1000) / 10}%`;
-    setText($("fit-numbers"), train.loss === null ? ""
-      : `Training loss ${fmt(train.loss)}${test.loss === null ? "" : ` · test loss ${fmt(test.loss)}`}` +
-        (train.accuracy === null ? "" : ` · accuracy ${pct(train.accuracy)} (training)` +
-          (test.accuracy === null ? "" : `, ${pct(test.accuracy)} (test)`)));
+    setText($("fit-numbers"), fitLine(s.fit));
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));
     setText($("plot-caption"), inputs > 2
@@ -227,3 +209,4 @@ export function mountTrainingCard(dispatch, options) {
     $("btn-play").classList.toggle("playing", s.playing);
   };
 }
+

@@ -9,6 +9,7 @@ from .. import limits
 from ..engine.activations import ACTIVATIONS
 from ..engine.datasets import GENERATORS, inputs_of
 from ..engine.losses import LOSSES
+from ..engine.mlp import INITIALIZERS
 from ..errors import StoreUnavailable
 from .errors import answer_for
 from .requests import NetworkCreate
@@ -17,6 +18,7 @@ from .responses import (
     DatasetDefaults,
     DatasetInfo,
     Health,
+    InitInfo,
     Limits,
     LossInfo,
     Options,
@@ -81,6 +83,8 @@ def read_options() -> Options:
                          derivative_formula=loss.derivative_formula,
                          requires_output_activation=loss.requires_output)
                 for loss in LOSSES.values()],
+        initializations=[InitInfo(name=i.name, title=i.title, formula=i.formula)
+                         for i in INITIALIZERS.values()],
         datasets=[DatasetInfo(name=name, inputs=inputs_of(name)) for name in GENERATORS],  # type: ignore[arg-type]
         limits=LIMITS,
         defaults=NetworkCreate(),

@@ -17,6 +17,7 @@ from pydantic import (
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
 from ..engine.losses import LossName
+from ..engine.mlp import InitName
 from ..limits import (
     DATASET_DEFAULTS,
     DEFAULT_ACTIVATION,
@@ -135,6 +136,10 @@ class NetworkCreate(NetworkSettings):
         default=list(DEFAULT_LAYERS), min_length=MIN_LAYERS, max_length=MAX_LAYERS,
         description="node counts per layer, input first")
     seed: Seed | None = Field(None, description="seed of the initial weights; random if omitted")
+    init: InitName = Field(
+        "glorot_uniform", description="how the initial weights are drawn from the seed (when "
+        "`weights` are not given): glorot_uniform, he_normal, small_uniform or zeros; every "
+        "bias starts at 0.1")
     weights: Matrices | None = Field(
         None, description="initial weights[k][i][j], from node i of layer k to node j of "
                           "layer k+1 (what a reset restores)")

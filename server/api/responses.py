@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
 from ..engine.losses import LossName
+from ..engine.mlp import InitName
 from .requests import NetworkCreate, Sample
 
 
@@ -186,6 +187,13 @@ class GradientCheckOut(BaseModel):
     max_relative_difference: float
 
 
+class InitInfo(BaseModel):
+    name: InitName
+    title: str
+    formula: str = Field(description="how one weight of a layer is drawn, from the layer's "
+                                     "fan-in n_in and fan-out n_out")
+
+
 class ActivationInfo(BaseModel):
     name: ActivationName
     formula: str
@@ -270,6 +278,8 @@ class TrainingDefaults(BaseModel):
 class Options(BaseModel):
     activations: list[ActivationInfo]
     losses: list[LossInfo]
+    initializations: list[InitInfo] = Field(description="how a new network's weights may be "
+                                                       "drawn (`init`), the default first")
     datasets: list[DatasetInfo]
     limits: Limits
     defaults: NetworkCreate = Field(description="what POST /api/networks assumes")

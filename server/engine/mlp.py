@@ -9,8 +9,10 @@ Every function here returns new arrays and mutates none of its arguments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 
@@ -87,15 +89,50 @@ class Parameters:
         )
 
 
-def init_parameters(layers: tuple[int, ...], rng: np.random.Generator) -> Parameters:
-    """Glorot-uniform weights, U(−√(6/(n_in+n_out)), +…), and biases of 0.1, as in
-    TensorFlow Playground, so that every bias starts visible and non-zero."""
+InitName = Literal["glorot_uniform", "he_normal", "small_uniform", "zeros"]
+SMALL_UNIFORM_BOUND = 0.05  # Keras's RandomUniform default
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """How a layer's first weights are drawn, from its fan-in n_in and fan-out n_out."""
+
+    name: InitName
+    title: str
+    formula: str
+    draw: Callable[[int, int, np.random.Generator], Array]
+
+
+def _glorot(n_in: int, n_out: int, rng: np.random.Generator) -> Array:
+    limit = np.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-limit, limit, size=(n_in, n_out))
+
+
+INITIALIZERS: dict[str, Initializer] = {i.name: i for i in (
+    Initializer("glorot_uniform", "Glorot (Xavier) uniform",
+                "w ~ U(−r, r), r = √(6 / (n_in + n_out))", _glorot),
+    Initializer("he_normal", "He normal", "w ~ N(0, σ²), σ = √(2 / n_in)",
+                lambda n_in, n_out, rng: rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out))),
+    Initializer("small_uniform", "Small uniform", f"w ~ U(−{SMALL_UNIFORM_BOUND:g}, "
+                f"{SMALL_UNIFORM_BOUND:g})", lambda n_in, n_out, rng: rng.uniform(
+                    -SMALL_UNIFORM_BOUND, SMALL_UNIFORM_BOUND, (n_in, n_out))),
+    Initializer("zeros", "Zeros (a constant)", "w = 0",
+                lambda n_in, n_out, rng: np.zeros((n_in, n_out))),
+)}
+INIT_BIAS = 0.1
+
+
+def init_parameters(layers: tuple[int, ...], rng: np.random.Generator,
+                    init: str = "glorot_uniform") -> Parameters:
+    """Each layer's weights drawn as `init` says (INITIALIZERS; by default Glorot uniform,
+    U(−√(6/(n_in+n_out)), +…), layer after layer from one generator), and biases of 0.1, as
+    in TensorFlow Playground, so that every bias starts visible and non-zero."""
+    draw = INITIALIZERS[init].draw
     weights = []
     biases = []
     for n_in, n_out in pairwise(layers):
-        limit = np.sqrt(6.0 / (n_in + n_out))
-        weights.append(rng.uniform(-limit, limit, size=(n_in, n_out)))
-        biases.append(np.full(n_out, 0.1))
+        weights.append(draw(n_in, n_out, rng))
+        biases.append(np.full(n_out, INIT_BIAS))
     return Parameters(tuple(weights), tuple(biases))
 
 

@@ -146,15 +146,17 @@ def build(
     step: int = 0,
     samples_trained: int = 0,
     l2: float = 0.0,
+    init: str = "glorot_uniform",
 ) -> Network:
     """A new network with a new id. `initial` are its initial parameters (the ones a reset
-    restores; by default Glorot-uniform from `seed`); `current` and `step` resume a network
-    where it stood, as when a page re-creates a network the server has forgotten, and
-    `samples_trained` its epoch. Parameters must already have the shapes of `layers`."""
+    restores; by default drawn from `seed` as `init` says: Glorot uniform unless told);
+    `current` and `step` resume a network where it stood, as when a page re-creates a
+    network the server has forgotten, and `samples_trained` its epoch. Parameters must
+    already have the shapes of `layers`."""
     arch = architecture(layers, activation, output_activation, loss, blame="loss")
     if seed is None:
         seed = secrets.randbelow(MAX_SEED + 1)
-    initial = initial or init_parameters(arch.layers, np.random.default_rng(seed))
+    initial = initial or init_parameters(arch.layers, np.random.default_rng(seed), init)
     return Network(new_id(), seed, arch, learning_rate, initial, current, step,
                    samples_trained=samples_trained, l2=l2)
 

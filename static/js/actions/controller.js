@@ -27,7 +27,7 @@ import {
 /**
  * @typedef {{type:"step", name:string} | {type:"play"} | {type:"settings", changes:object} |
  *   {type:"sample", sample:{input:number[], target:number[]}} | {type:"speed", speed:number} |
- *   {type:"reshape", change:import("./reshape.js").ShapeChange} |
+ *   {type:"reshape", change:import("./reshape.js").ShapeChange} | {type:"init", init:string} |
  *   {type:"plot-view", change:{showTest?:boolean, discretize?:boolean}} |
  *   {type:"edit", value:number} | {type:"step-on", value:"sample"|"batch"} |
  *   {type:"dataset", spec:object} | {type:"training", settings:object} |
@@ -397,6 +397,7 @@ export function createController({ store, options, frames, effects }) {
       case "export-trace": return run(() => tools.exportTrace(intent.format));
       case "rebuild": return run(() => setup.rebuild(intent.text));
       case "reshape": return run(() => setup.reshapeBy(intent.change));
+      case "init": return run(() => setup.reinit(intent.init));
       case "next-sample": return run(tools.nextSample);
       case "point": return run(async () => {
         const event = intent.event;

@@ -59,7 +59,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
     const fits = (p) => p?.input?.length === n.layers[0]
       && p?.target?.length === n.layers[n.layers.length - 1];
     store.apply("created", {
-      update, samplesTrained: wanted.samples_trained ?? 0,
+      update, samplesTrained: wanted.samples_trained ?? 0, init: wanted.init,
       sample: fits(link.sample) ? link.sample : undefined,
       initial: { weights: wanted.weights ?? n.weights, biases: wanted.biases ?? n.biases },
     });
@@ -139,7 +139,8 @@ export function createSetup({ store, training, options, table, beforeNew = async
     const layers = parsed.value;
     const n = store.state.network;
     const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 };
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                   init: store.state.init };
     const { spec, note } = keptDataset(layers);
     await restore({ network: { ...keep, layers }, training: store.state.training,
                     dataset: spec });
@@ -158,7 +159,8 @@ export function createSetup({ store, training, options, table, beforeNew = async
     if (done.ok === false) throw new Error(done.message);
     const { layers, from } = done.value;
     const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, seed: n.seed };
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, seed: n.seed,
+                   init: store.state.init };
     // the fresh weights of the new shape, from a network made for them, then freed
     const fresh = (await api.create({ ...keep, layers })).network;
     await api.remove(fresh.id).catch(() => {});
@@ -170,6 +172,21 @@ export function createSetup({ store, training, options, table, beforeNew = async
       `values, ${merged.added} are new. The network is ${layers.join("-")} now, at step 0.`));
   }
 
+  /**
+   * New first weights drawn as `init` says, from the same seed, for the same shape; the
+   * settings, the training settings and the data stay. @param {string} init
+   */
+  async function reinit(init) {
+    const n = store.state.network;
+    const title = options.initializations.find((i) => i.name === init)?.title ?? init;
+    await restore({ network: { activation: n.activation, output_activation: n.output_activation,
+                               loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                               seed: n.seed, layers: n.layers, init },
+                    training: store.state.training, dataset: datasetSpec(store.state) });
+    store.apply("note", withPause(`New first weights, drawn ${init === "zeros" ? "as zeros"
+      : `by ${title} from seed ${n.seed}`}; the network is at step 0, its settings and data kept.`));
+  }
+
   /** A dataset from the controls; a dataset of two inputs needs a network of two. */
   async function chooseDataset(spec) {
     const wanted = inputsOf(spec.name);
@@ -179,7 +196,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
       const n = store.state.network;
       await restore({ network: { activation: n.activation, output_activation: n.output_activation,
                                  loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
-                                 layers: shape },
+                                 init: store.state.init, layers: shape },
                       training: store.state.training, dataset: spec });
       store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
         `input${wanted === 1 ? "" : "s"}: the network was rebuilt as ${shape.join("-")}.`));
@@ -202,7 +219,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
   }
 
   return {
-    restore, rebuild, reshapeBy, chooseDataset, fromLink,
+    restore, rebuild, reshapeBy, reinit, chooseDataset, fromLink,
     /** @param {string} text an exported network (JSON) */
     async importText(text) {
       let state;

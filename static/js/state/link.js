@@ -28,6 +28,7 @@ const nested = (depth) => (v) => (depth === 0 ? isNumber(v)
 /**
  * The table of every setting a link carries, from the server's options.
  * @param {{activations:{name:string}[], losses:{name:string}[], datasets:{name:string}[],
+ *          initializations?:{name:string}[],
  *          limits: import("../actions/validate.js").Limits & {max_step?:number}}} options
  * @returns {Prop[]}
  */
@@ -35,6 +36,7 @@ export function settingsTable(options) {
   const lim = options.limits;
   const oneOf = (names) => (v) => names.includes(v);
   const activations = options.activations.map((a) => a.name);
+  const inits = (options.initializations ?? []).map((i) => i.name);
   const range = (lo, hi, openLow = false) => (v) => isNumber(v) && (openLow ? v > lo : v >= lo) && v <= hi;
   /** @type {[any, string, (v:any)=>boolean, string][]} */
   const rows = [
@@ -47,6 +49,7 @@ export function settingsTable(options) {
     ["network", "learning_rate", range(0, lim.max_learning_rate, true),
      `above 0 and at most ${lim.max_learning_rate}`],
     ["network", "seed", isInt(0, lim.max_seed), "a whole number"],
+    ["network", "init", oneOf(inits), `one of ${inits.join(", ")}`],
     ["network", "weights", nested(3), "numbers"],
     ["network", "biases", nested(2), "numbers"],
     ["network", "current_weights", nested(3), "numbers"],
@@ -141,7 +144,7 @@ export function describe(s) {
   const n = s.network;
   return {
     layers: n.layers, activation: n.activation, output_activation: n.output_activation,
-    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed,
+    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed, init: s.init,
     weights: s.initial.weights, biases: s.initial.biases,
     current_weights: n.weights, current_biases: n.biases, step: n.step,
   };

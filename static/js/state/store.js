@@ -24,6 +24,7 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  * @typedef {{
  *   ready: boolean, pending: number, actionsDone: number, busy: boolean,
  *   network: NetworkState|null, initial: {weights:number[][][], biases:number[][]}|null,
+ *   init: string,
  *   dataset: import("../server/api.js").Dataset|null, datasetSpec: DatasetSpec|null,
  *   training: TrainingSettings, samplesTrained: number, epoch: number, losses: LossPoint[],
  *   sample: Sample, sampleIndex: number, stepper: import("./stepper.js").Stepper,
@@ -80,7 +81,8 @@ export function defaultLandscape(layers) {
 export function initialState(training) {
   return {
     ready: false, pending: 0, actionsDone: 0, busy: false,
-    network: null, initial: null, dataset: null, datasetSpec: null, training,
+    network: null, initial: null, init: "glorot_uniform", dataset: null, datasetSpec: null,
+    training,
     samplesTrained: 0, epoch: 0, losses: [], sample: { input: [], target: [] }, sampleIndex: -1,
     stepper: createStepper(2), selection: null, plotted: null, func: null, fit: null, playing: false,
     transport: null, speed: 1, animation: null,
@@ -153,7 +155,8 @@ export function reduce(s, action, p) {
   switch (action) {
     case "created": {  // p: {update, initial, samplesTrained, sample}
       const network = /** @type {NetworkState} */ (p.update.network);
-      return { ...s, network, initial: p.initial, dataset: null, compare: null,
+      return { ...s, network, initial: p.initial, init: p.init ?? "glorot_uniform",
+               dataset: null, compare: null,
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
                fit: null, gradientSizes: null,

@@ -7,10 +7,13 @@
 import { byId as $ } from "../lib/dom.js";
 import { parseShown } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
+import { setText } from "../lib/svg.js";
+import { initNote } from "../explain/initialization.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
  * @param {{activations:{name:string}[], losses:{name:string}[],
+ *          initializations:import("../explain/initialization.js").InitInfo[],
  *          limits:{max_learning_rate:number}}} options
  */
 export function mountSettingsCard(dispatch, options) {
@@ -23,6 +26,13 @@ export function mountSettingsCard(dispatch, options) {
   fill($("activation"), options.activations.map((a) => a.name));
   fill($("output-activation"), options.activations.map((a) => a.name));
   fill($("loss"), options.losses.map((l) => l.name));
+  $("init").replaceChildren(...options.initializations.map((i) => {
+    const o = document.createElement("option");
+    o.value = i.name;
+    o.textContent = i.title;
+    return o;
+  }));
+  $("init").addEventListener("change", (e) => dispatch({ type: "init", init: e.target.value }));
   for (const [id, field] of [["activation", "activation"], ["output-activation", "output_activation"],
                              ["loss", "loss"]]) {
     $(id).addEventListener("change", (e) => dispatch({ type: "settings",
@@ -96,7 +106,10 @@ export function mountSettingsCard(dispatch, options) {
     const network = s.network;
     if (!network || !changed({ activation: network.activation, output: network.output_activation,
                                loss: network.loss, rate: network.learning_rate, sample: s.sample,
-                               stepOn: s.stepOn, done: s.actionsDone })) return;
+                               stepOn: s.stepOn, init: s.init, layers: network.layers,
+                               done: s.actionsDone })) return;
+    show($("init"), s.init);
+    setText($("init-note"), initNote(s.init, network.layers, options.initializations).join(" "));
     show($("activation"), network.activation);
     show($("output-activation"), network.output_activation);
     show($("loss"), network.loss);

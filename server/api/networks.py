@@ -4,13 +4,13 @@ to Calls.run (api/calls.py), which takes the network's lock once and keeps what 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
 
-from ..errors import RateLimited, UnsupportedMediaType
+from ..errors import FieldError, RateLimited, UnsupportedMediaType
 from ..limits import CREATE_BURST, CREATE_PER_SECOND, MAX_LAYERS, MAX_NODES
-from ..networks import inspection
+from ..networks import inspection, python_code
 from . import parse
 from .calls import NetworkCalls
 from .errors import ERROR_RESPONSES
@@ -22,6 +22,7 @@ from .requests import (
     ParameterValue,
     Sample,
     SampleOrBatch,
+    Value,
 )
 from .responses import ErrorOut, GradientCheckOut, NetworkOut, TraceOut
 from .trace_json import trace_response
@@ -170,6 +171,39 @@ async def gradient_check(network_id: NetworkId, calls: NetworkCalls) -> Response
     the weights before it (`weights` says which). 409 before any pass."""
     return await calls.inspect(network_id, lambda snap, _: json_answer(gradient_check_out(
         network_id, inspection.gradient_check(snap))))
+
+
+@router.get("/{network_id}/export/python", response_class=Response,
+            responses={200: {"content": {"text/x-python": {}},
+                             "description": "a runnable script, as an attachment"}})
+async def export_python(
+        network_id: NetworkId, calls: NetworkCalls,
+        flavour: Annotated[Literal["numpy", "pytorch"], Query(
+            description="numpy: NumPy alone, the backward pass written out; pytorch: "
+                        "float64 tensors and autograd")] = "numpy",
+        input: Annotated[list[Value] | None, Query(
+            description="a sample's inputs (repeat the parameter), with `target`; without "
+                        "them, the current pass's sample(s)")] = None,
+        target: Annotated[list[Value] | None, Query(description="its targets")] = None,
+        ) -> Response:
+    """A short, runnable Python script that rebuilds this network exactly (its weights, its
+    activations, loss, learning rate and λ, and the sample) and prints the numbers of one
+    step as the page shows them: every x and y, E, every ∂E/∂y and ∂E/∂x, every ∂E/∂w and
+    ∂E/∂b, and the weights after the update (equal to the page's to about 1e-15)."""
+    x = t = None
+    if (input is None) != (target is None):
+        raise FieldError("target" if target is None else "input",
+                         "give both an input and a target, or neither (the current pass)")
+    if input is not None and target is not None:
+        x, t = parse.sample(await calls.layers(network_id), Sample(input=input, target=target))
+
+    def write(snap, _) -> Response:
+        text = python_code.script(inspection.code_step(snap, x, t), flavour)
+        name = f"backprop_step_{flavour}.py"
+        return Response(text, media_type="text/x-python; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return await calls.inspect(network_id, write)
 
 
 @router.post("/{network_id}/gradcheck", response_model=GradientCheckOut)

@@ -14,7 +14,7 @@ from ..engine.activations import Array
 from ..engine.gradcheck import numeric_gradients
 from ..errors import Diverged, PhaseConflict
 from ..limits import GRADIENT_CHECK_STEP
-from . import passes
+from . import passes, python_code
 from .landscape import Landscape, ParameterRef, check_pair, landscape
 from .passes import Trace
 from .plot import PlotRequest, check_plottable, every_function, function_grid, plotted_layer
@@ -47,6 +47,23 @@ def fit(snap: Snapshot, dataset: Dataset | None) -> tuple[Fit, Fit]:
     if not (train.finite and test.finite):
         raise Diverged("E over the data")
     return train, test
+
+
+def code_step(snap: Snapshot, x: Array | None, t: Array | None) -> python_code.Step:
+    """The step a script writes out: on the sample (x, t) with the current weights, if given;
+    else the current pass's sample(s) with the weights its numbers were computed with (after
+    an update, those before it) and the rates it uses. PhaseConflict with neither."""
+    if x is not None and t is not None:
+        passes.check_targets(snap.arch, t, "target")
+        return python_code.Step(snap.arch, snap.params, x[None, :], t[None, :],
+                                snap.learning_rate, snap.l2)
+    trace = snap.trace
+    if trace is None:
+        raise PhaseConflict("there is no step to write out yet: press Next (a pass), or give "
+                            "an input and a target")
+    params = trace.params_before if trace.params_before is not None else trace.params
+    return python_code.Step(snap.arch, params, trace.input, trace.target, trace.learning_rate,
+                            trace.l2)
 
 
 def _check(snap: Snapshot, trace: Trace) -> GradientCheck:

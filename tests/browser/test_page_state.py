@@ -329,3 +329,36 @@ def test_state_a_decimal_comma_is_a_point_and_no_number_is_refused(page: Page) -
     settle(page)
     assert "noise" in status(page).lower()  # refused, said: not taken as 0 with new data
     assert api(page, "GET", "/dataset")["seed"] == seed
+
+
+def test_state_step_as_python_prints_the_page_numbers(page: Page) -> None:
+    """Step as Python (issue 23 §6): the script downloaded after a step prints that step's E
+    and the weights the page now holds; looking back, it says why it waits."""
+    import contextlib
+    import io
+
+    page.keyboard.press("s")
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Step as Python (NumPy)").click()
+    script = info.value.path().read_text(encoding="utf-8")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(script, "step.py", "exec"), {"__name__": "__main__"})
+    numbers = {name: json.loads(value) for name, value in
+               (line.split(" = ", 1) for line in printed.getvalue().strip().splitlines())}
+    network = api(page, "GET", "")
+    assert abs(numbers["E"] - network["trace"]["error"]) <= 1e-12 * abs(network["trace"]["error"])
+    for k, weights in enumerate(network["weights"]):
+        for row_got, row in zip(numbers[f"w[{k + 1}] after"], weights, strict=True):
+            assert all(abs(a - b) <= 1e-12 * max(1, abs(b)) for a, b in zip(row_got, row,
+                                                                            strict=True))
+    assert "python3" in status(page)
+    page.keyboard.press("s")  # a second step; then back into the first
+    settle(page)
+    for _ in range(10):
+        page.keyboard.press("p")
+        settle(page)
+    page.get_by_role("button", name="Step as Python (NumPy)").click()
+    settle(page)
+    assert "looking back" in status(page)

@@ -5,7 +5,7 @@
  */
 import { api } from "../server/api.js";
 import { encodeHash, linkState } from "../state/link.js";
-import { currentRecord } from "../state/stepper.js";
+import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { traceToCsv } from "../lib/trace-csv.js";
 
 /**
@@ -49,6 +49,24 @@ export function createTools({ store, call, stepping, table, effects }) {
     exportNetwork() {
       effects.download("backprop-network.json", JSON.stringify(linkState(store.state), null, 1),
                        "application/json");
+    },
+    /**
+     * The step the network is at, as a runnable script that prints its numbers: the pass
+     * stepped through (after an update, the step just made), or at Ready the sample in
+     * effect. @param {"numpy"|"pytorch"} flavour
+     */
+    async exportPython(flavour) {
+      const s = store.state;
+      if (!atLiveStep(s.stepper)) {
+        throw new Error("You are looking back at an earlier step: the script writes out the " +
+                        "step the network is at now. Go forward to it (Next) first.");
+      }
+      const onPass = s.stepper.records.length > 0;
+      const text = await call((id) => api.python(id, flavour, onPass ? null : s.sample));
+      effects.download(`backprop_step_${flavour}.py`, text, "text/x-python");
+      store.apply("note", `The script rebuilds this network and prints the numbers of ` +
+        `${onPass ? "the step shown" : "a step on the sample in effect"}: run it with ` +
+        `python3 (it needs ${flavour === "numpy" ? "NumPy" : "PyTorch"}).`);
     },
     /** @param {string} format "json" or "csv" */
     exportTrace(format) {

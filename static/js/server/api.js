@@ -45,6 +45,21 @@ export class ApiError extends Error {
   }
 }
 
+/** GET `path` as text (a file to download); an error is JSON, as every other answer's. */
+async function text(path) {
+  let response;
+  try {
+    response = await fetch(path);
+  } catch (e) {
+    throw new ApiError(0, `the server cannot be reached (${e.message})`);
+  }
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({ detail: response.statusText }));
+    throw new ApiError(response.status, data.detail || response.statusText, data.errors ?? []);
+  }
+  return response.text();
+}
+
 async function call(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -149,6 +164,16 @@ export const api = {
   functions: (id, resolution) => call("GET", `${net(id)}/functions?resolution=${resolution}`),
   /** @returns {Promise<Fit>} E and accuracy over the training and the test points */
   fit: (id) => call("GET", `${net(id)}/fit`),
+  /**
+   * A runnable script of one step (NumPy or PyTorch): on `sample` with the current weights,
+   * or on the current pass (sample null). @returns {Promise<string>}
+   */
+  python: (id, flavour, sample) => {
+    const query = new URLSearchParams({ flavour });
+    for (const v of sample?.input ?? []) query.append("input", String(v));
+    for (const v of sample?.target ?? []) query.append("target", String(v));
+    return text(`${net(id)}/export/python?${query}`);
+  },
   /** @returns {Promise<any>} E over a grid of two parameters (POST .../landscape) */
   landscape: (id, request) => call("POST", `${net(id)}/landscape`, request),
   options: () => call("GET", "/api/options"),

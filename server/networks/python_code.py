@@ -1,0 +1,267 @@
+"""The network as code: a short, runnable Python script that rebuilds a network exactly (its
+weights, activations, loss, learning rate, λ and sample) and prints the numbers of one step,
+as the page shows them: every layer's x and y, E, every ∂E/∂y and ∂E/∂x, every ∂E/∂w and
+∂E/∂b, and the weights and biases after the update.
+
+Two flavours: NumPy alone (the backward pass written out, as the page explains it) and
+PyTorch (float64, autograd). Each prints `name = value` lines, the value in JSON with every
+float written in full (repr), so that a learner can read it and a test can compare it.
+The formulas are the engine's own (server/engine/activations.py, losses.py, mlp.py), in the
+same forms where precision matters (sigmoid from e^−|x|, cross entropy from x), so that the
+script's numbers equal the page's to about 1e-15.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..engine.activations import ELU_ALPHA, LEAKY_SLOPE, Array
+from ..engine.mlp import Architecture, Parameters
+
+Flavour = Literal["numpy", "pytorch"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one step starts from: the network, the weights, the sample(s) and the rates."""
+
+    arch: Architecture
+    params: Parameters
+    X: Array  # (batch, n_0)
+    T: Array  # (batch, n_L−1)
+    learning_rate: float
+    l2: float
+
+
+# f(x), and f′ written as the engine writes it (y = f(x) already computed)
+_NUMPY_ACTIVATIONS = {
+    "sigmoid": ("sigmoid(x)", "y * sigmoid(-x)"),
+    "tanh": ("np.tanh(x)", "1.0 - y**2"),
+    "relu": ("np.maximum(x, 0.0)", "(x > 0).astype(float)"),
+    "leaky_relu": (f"np.where(x > 0, x, {LEAKY_SLOPE!r} * x)",
+                   f"np.where(x > 0, 1.0, {LEAKY_SLOPE!r})"),
+    "elu": (f"np.where(x > 0, x, {ELU_ALPHA!r} * np.expm1(np.minimum(x, 0.0)))",
+            f"np.where(x > 0, 1.0, {ELU_ALPHA!r} * np.exp(np.minimum(x, 0.0)))"),
+    "softplus": ("np.logaddexp(0.0, x)", "sigmoid(x)"),
+    "linear": ("x.copy()", "np.ones_like(x)"),
+}
+
+_TORCH_ACTIVATIONS = {
+    "sigmoid": "torch.sigmoid(x)",
+    "tanh": "torch.tanh(x)",
+    "relu": "torch.relu(x)",
+    "leaky_relu": f"F.leaky_relu(x, {LEAKY_SLOPE!r})",
+    "elu": f"F.elu(x, alpha={ELU_ALPHA!r})",
+    "softplus": "torch.logaddexp(torch.zeros_like(x), x)",  # F.softplus cuts off at x > 20
+    "linear": "x",
+}
+
+
+def _literal(a: Array | float) -> str:
+    """Numbers as Python reads them back exactly (repr: the shortest round trip)."""
+    return repr(np.asarray(a, dtype=np.float64).tolist())
+
+
+def _header(step: Step, flavour: str) -> list[str]:
+    arch = step.arch
+    lines = [
+        f'"""One step of backpropagation on a {"-".join(map(str, arch.layers))} network, as '
+        f"Backprop Playground showed it ({flavour}).",
+        "",
+        f"Hidden layers: {arch.activation}; output: {arch.output_activation}; loss: "
+        f"{arch.loss}; learning rate α = {step.learning_rate!r}; L2 rate λ = {step.l2!r}.",
+        "weights[k][i][j] is the weight from node i of layer k to node j of layer k + 1 (the "
+        "page's w⁽ᵏ⁺¹⁾ᵢⱼ, counting from 1); biases[k][j] is the bias of node j of layer k + 1.",
+        f"{len(step.X)} sample(s): E and every ∂E/∂w and ∂E/∂b are means over them; ∂E/∂y "
+        "and ∂E/∂x are each sample's own.",
+        '"""',
+    ]
+    return lines
+
+
+def _data(step: Step, array: str) -> list[str]:
+    return [
+        f"weights = [{array}(w) for w in {_literal_list(step.params.weights)}]",
+        f"biases = [{array}(b) for b in {_literal_list(step.params.biases)}]",
+        f"X = {array}({_literal(step.X)})  # one row per sample: the input values",
+        f"T = {array}({_literal(step.T)})  # and their targets",
+        f"learning_rate = {step.learning_rate!r}",
+        f"l2 = {step.l2!r}",
+    ]
+
+
+def _literal_list(arrays: tuple[Array, ...]) -> str:
+    return "[" + ", ".join(_literal(a) for a in arrays) + "]"
+
+
+def numpy_script(step: Step) -> str:
+    arch = step.arch
+    L = len(arch.layers)
+    f_hidden, df_hidden = _NUMPY_ACTIVATIONS[arch.activation]
+    f_out, df_out = _NUMPY_ACTIVATIONS[arch.output_activation]
+    cross_entropy = arch.loss == "cross_entropy"
+    lines = _header(step, "NumPy")
+    lines += [
+        "import json",
+        "",
+        "import numpy as np",
+        "",
+        *_data(step, "np.array"),
+        "",
+        "",
+        "def show(name, value):",
+        "    print(name, '=', json.dumps(np.asarray(value, dtype=float).tolist()))",
+        "",
+        "",
+        "def sigmoid(x):  # 1 / (1 + e^−x), from e^−|x|: exact in both tails",
+        "    z = np.exp(-np.abs(x))",
+        "    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))",
+        "",
+        "",
+        f"def f_hidden(x):  # {arch.activation}",
+        f"    return {f_hidden}",
+        "",
+        "",
+        "def df_hidden(x, y):  # its slope f′(x), written with y = f(x) where that is exact",
+        f"    return {df_hidden}",
+        "",
+        "",
+        f"def f_output(x):  # {arch.output_activation}",
+        f"    return {f_out}",
+        "",
+        "",
+        "def df_output(x, y):",
+        f"    return {df_out}",
+        "",
+        "",
+        f"L = {L}  # layers, the input layer 0",
+        "n = len(X)",
+        "# Forward: x = Σ y·w + b, then y = f(x), layer after layer",
+        "xs, ys = [X], [X]",
+        "for k in range(L - 1):",
+        "    x = ys[k] @ weights[k] + biases[k]",
+        "    xs.append(x)",
+        "    ys.append(f_output(x) if k == L - 2 else f_hidden(x))",
+        "    show(f'x[{k + 1}]', x)",
+        "    show(f'y[{k + 1}]', ys[-1])",
+        "x, y = xs[-1], ys[-1]",
+    ]
+    if cross_entropy:
+        lines += [
+            "# E = −Σ [t·ln y + (1 − t)·ln(1 − y)], computed from x: softplus(x) − t·x",
+            "E_each = np.sum(np.where(x >= 0, (1 - T) * x, -T * x) + np.log1p(np.exp(-np.abs(x))),"
+            " axis=1)",
+        ]
+    else:
+        lines += ["# E = ½·Σ (y − t)²", "E_each = 0.5 * np.sum((y - T) ** 2, axis=1)"]
+    lines += ["show('E', np.mean(E_each))", ""]
+    if cross_entropy:
+        lines += [
+            "# Backward at the output: dE/dy = (y − t) / (y·(1 − y)), written with x;",
+            "# through the sigmoid, dE/dx = y − t (with 1 − y taken as σ(−x) where x ≥ 0)",
+            "with np.errstate(over='ignore'):",
+            "    dE_dy = (np.where(T == 1, 0.0, (1 - T) * (1 + np.exp(x)))",
+            "             - np.where(T == 0, 0.0, T * (1 + np.exp(-x))))",
+            "dE_dx = np.where(x >= 0, (1 - T) - sigmoid(-x), sigmoid(x) - T)",
+        ]
+    else:
+        lines += [
+            "# Backward at the output: dE/dy = y − t, then dE/dx = f′(x)·dE/dy",
+            "dE_dy = y - T",
+            "dE_dx = df_output(x, y) * dE_dy",
+        ]
+    lines += [
+        "gradients_w, gradients_b = [None] * (L - 1), [None] * (L - 1)",
+        "for layer in range(L - 1, 0, -1):",
+        "    if layer < L - 1:  # a hidden layer: dE/dx = f′(x)·dE/dy",
+        "        dE_dx = df_hidden(xs[layer], ys[layer]) * dE_dy",
+        "    show(f'dE/dy[{layer}]', dE_dy)",
+        "    show(f'dE/dx[{layer}]', dE_dx)",
+        "    k = layer - 1",
+        "    gradients_w[k] = ys[k].T @ dE_dx / n  # dE/dw = y·dE/dx (the mean over the samples)",
+        "    gradients_b[k] = np.sum(dE_dx, axis=0) / n  # dE/db = dE/dx",
+        "    dE_dy = dE_dx @ weights[k].T  # the layer below: dE/dy = Σ w·dE/dx",
+        "for k in range(L - 1):",
+        "    show(f'dE/dw[{k + 1}]', gradients_w[k])",
+        "    show(f'dE/db[{k + 1}]', gradients_b[k])",
+        "",
+        "# The update: w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db",
+        "for k in range(L - 1):",
+        "    show(f'w[{k + 1}] after', weights[k] - learning_rate * (gradients_w[k] + l2 * "
+        "weights[k]))",
+        "    show(f'b[{k + 1}] after', biases[k] - learning_rate * gradients_b[k])",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def pytorch_script(step: Step) -> str:
+    arch = step.arch
+    L = len(arch.layers)
+    if arch.loss == "cross_entropy":
+        loss = ["# E = −Σ [t·ln y + (1 − t)·ln(1 − y)], from x (the logits)",
+                "E = F.binary_cross_entropy_with_logits(x, T, reduction='none').sum(1).mean()"]
+    else:
+        loss = ["# E = ½·Σ (y − t)², the mean over the samples", "E = (0.5 * ((y - T) ** 2)"
+                ".sum(1)).mean()"]
+    lines = _header(step, "PyTorch")
+    lines += [
+        "import json",
+        "",
+        "import torch",
+        "import torch.nn.functional as F",
+        "",
+        "torch.set_default_dtype(torch.float64)",
+        *_data(step, "torch.tensor"),
+        "for p in weights + biases:",
+        "    p.requires_grad_(True)",
+        "",
+        "",
+        "def show(name, value):",
+        "    print(name, '=', json.dumps(value.detach().tolist()))",
+        "",
+        "",
+        f"L = {L}",
+        "n = len(X)",
+        "xs, ys = [X], [X]",
+        "for k in range(L - 1):",
+        "    x = ys[k] @ weights[k] + biases[k]",
+        "    x.retain_grad()",
+        f"    y = {_TORCH_ACTIVATIONS[arch.output_activation]} if k == L - 2 else "
+        f"{_TORCH_ACTIVATIONS[arch.activation]}",
+        "    if y is x:  # linear: y is x itself; a copy, to hold its own gradient",
+        "        y = x.clone()",
+        "    y.retain_grad()",
+        "    xs.append(x)",
+        "    ys.append(y)",
+        "    show(f'x[{k + 1}]', x)",
+        "    show(f'y[{k + 1}]', y)",
+        *loss,
+        "show('E', E)",
+        "E.backward()  # autograd: the chain rule, layer by layer",
+        "# E is the mean over the samples: each sample's own dE/dy and dE/dx are n times the",
+        "# gradients autograd gives for E",
+        "for layer in range(L - 1, 0, -1):",
+        "    if ys[layer].grad is None:  # E was computed from x: at y, (y − t) / (y·(1 − y)),",
+        "        x = xs[layer]           # written with x, as the page computes it",
+        "        show(f'dE/dy[{layer}]', torch.where(T == 1, 0.0, (1 - T) * (1 + torch.exp(x)))",
+        "             - torch.where(T == 0, 0.0, T * (1 + torch.exp(-x))))",
+        "    else:",
+        "        show(f'dE/dy[{layer}]', ys[layer].grad * n)",
+        "    show(f'dE/dx[{layer}]', xs[layer].grad * n)",
+        "for k in range(L - 1):",
+        "    show(f'dE/dw[{k + 1}]', weights[k].grad)",
+        "    show(f'dE/db[{k + 1}]', biases[k].grad)",
+        "with torch.no_grad():  # the update: w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db",
+        "    for k in range(L - 1):",
+        "        show(f'w[{k + 1}] after', weights[k] - learning_rate * (weights[k].grad + l2 * "
+        "weights[k]))",
+        "        show(f'b[{k + 1}] after', biases[k] - learning_rate * biases[k].grad)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def script(step: Step, flavour: Flavour) -> str:
+    return numpy_script(step) if flavour == "numpy" else pytorch_script(step)

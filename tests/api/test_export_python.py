@@ -1,0 +1,173 @@
+"""The network as code (issue 23 §6): GET /api/networks/N/export/python writes a script that
+rebuilds the network and prints one step's numbers; they equal the engine's (what the page
+shows) to 1e-12, for every activation × output × loss, several shapes, one sample and a
+mini-batch, before and after the update."""
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from server.engine.activations import ACTIVATIONS
+from server.engine.mlp import Parameters, backward, forward, update
+from server.networks.network import architecture
+
+COMBOS = [(a, o, "squared") for a in ACTIVATIONS for o in ACTIVATIONS] + [
+    (a, "sigmoid", "cross_entropy") for a in ACTIVATIONS]
+
+
+def _printed(text: str) -> dict[str, np.ndarray]:
+    """The script's `name = value` lines."""
+    out = {}
+    for line in text.strip().splitlines():
+        name, value = line.split(" = ", 1)
+        out[name] = np.array(json.loads(value), dtype=np.float64)
+    return out
+
+
+def _run_here(script: str) -> dict[str, np.ndarray]:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(script, "backprop_step.py", "exec"), {"__name__": "__main__"})
+    return _printed(printed.getvalue())
+
+
+def _expected(network: dict, X: np.ndarray, T: np.ndarray, lr: float, l2: float,
+              ) -> dict[str, np.ndarray]:
+    """The engine's numbers for the same step (what the page draws)."""
+    arch = architecture(tuple(network["layers"]), network["activation"],
+                        network["output_activation"], network["loss"], blame="loss")
+    params = Parameters(tuple(np.array(w) for w in network["weights"]),
+                        tuple(np.array(b) for b in network["biases"]))
+    fwd = forward(arch, params, X, T)
+    grads = backward(arch, params, fwd, T)
+    after = update(params, grads, lr, l2)
+    out = {"E": np.array(fwd.mean_error)}
+    for layer in range(1, len(arch.layers)):
+        out[f"x[{layer}]"], out[f"y[{layer}]"] = fwd.x[layer], fwd.y[layer]
+        out[f"dE/dy[{layer}]"], out[f"dE/dx[{layer}]"] = grads.dE_dy[layer], grads.dE_dx[layer]
+        out[f"dE/dw[{layer}]"] = grads.dE_dw[layer - 1]
+        out[f"dE/db[{layer}]"] = grads.dE_db[layer - 1]
+        out[f"w[{layer}] after"] = after.weights[layer - 1]
+        out[f"b[{layer}] after"] = after.biases[layer - 1]
+    return out
+
+
+def _same(got: dict[str, np.ndarray], expected: dict[str, np.ndarray], where: str) -> None:
+    assert got.keys() == expected.keys(), where
+    for name, value in expected.items():
+        np.testing.assert_allclose(got[name], value, rtol=1e-12, atol=1e-15,
+                                   err_msg=f"{where}: {name}")
+
+
+def _network(client: TestClient, **settings) -> tuple[str, dict]:
+    made = client.post("/api/networks", json={"seed": 7, **settings})
+    assert made.status_code == 201, made.json()
+    return f"/api/networks/{made.json()['id']}", made.json()
+
+
+@pytest.mark.parametrize(("activation", "output", "loss"), COMBOS)
+def test_export_python_numpy_prints_the_engines_numbers(client: TestClient, activation: str,
+                                                        output: str, loss: str) -> None:
+    for layers in ([1, 2, 2, 1], [2, 3, 2]):
+        url, network = _network(client, layers=layers, activation=activation,
+                                output_activation=output, loss=loss, learning_rate=0.7,
+                                l2=0.05)
+        x = [0.8, -0.3][:layers[0]]
+        t = [0.2, 1.0][:layers[-1]]
+        script = client.get(f"{url}/export/python", params={"input": x, "target": t})
+        assert script.status_code == 200
+        _same(_run_here(script.text),
+              _expected(network, np.array([x]), np.array([t]), 0.7, 0.05),
+              f"{activation}/{output}/{loss} {layers}")
+
+
+def test_export_python_a_mini_batch_and_the_step_just_updated(client: TestClient) -> None:
+    url, network = _network(client, layers=[2, 4, 3, 2], activation="tanh", l2=0.1,
+                            learning_rate=0.3)
+    samples = [{"input": [0.1 * i, -0.05 * i], "target": [i % 2, 0.5]} for i in range(6)]
+    client.post(f"{url}/forward", json={"samples": samples})
+    X = np.array([s["input"] for s in samples])
+    T = np.array([s["target"] for s in samples])
+    expected = _expected(network, X, T, 0.3, 0.1)
+    _same(_run_here(client.get(f"{url}/export/python").text), expected, "forward")
+    client.post(f"{url}/backward")
+    client.post(f"{url}/update")  # the weights before the update: the step shown
+    _same(_run_here(client.get(f"{url}/export/python").text), expected, "after the update")
+
+
+def test_export_python_runs_as_a_script_on_its_own(client: TestClient, tmp_path) -> None:
+    url, network = _network(client, loss="cross_entropy", activation="relu")
+    path = tmp_path / "step.py"
+    path.write_text(client.get(f"{url}/export/python",
+                               params={"input": [0.5], "target": [1]}).text)
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+    _same(_printed(run.stdout), _expected(network, np.array([[0.5]]), np.array([[1.0]]), 0.5, 0),
+          "subprocess")
+
+
+def _torch_python() -> str | None:
+    """An interpreter with PyTorch: this one, or the one BACKPROP_TORCH_PYTHON names."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("torch") is not None:
+        return sys.executable
+    other = os.environ.get("BACKPROP_TORCH_PYTHON")
+    if other and subprocess.run([other, "-c", "import torch"], capture_output=True).returncode == 0:
+        return other
+    return None
+
+
+def test_export_python_pytorch_prints_the_same(client: TestClient, tmp_path) -> None:
+    python = _torch_python()
+    if python is None:
+        pytest.skip("the PyTorch script needs PyTorch: install it here (pip install "
+                    "torch==2.13.0), or name an interpreter that has it in "
+                    "BACKPROP_TORCH_PYTHON; the NumPy script is tested without it")
+    scripts, expected = [], []
+    for activation, output, loss in COMBOS:
+        for layers, x, t in (([2, 3, 1], [0.3, -0.6], [1]), ([1, 2, 2, 2], [-0.4], [0.25, 1])):
+            if loss == "cross_entropy" and layers[-1] > 1:
+                t = [0.25, 0.0]
+            url, network = _network(client, layers=layers, activation=activation,
+                                    output_activation=output, loss=loss, l2=0.01)
+            path = tmp_path / f"step_{len(scripts)}.py"
+            path.write_text(client.get(f"{url}/export/python", params={
+                "input": x, "target": t, "flavour": "pytorch"}).text)
+            scripts.append(str(path))
+            expected.append((_expected(network, np.array([x], dtype=float),
+                                       np.array([t], dtype=float), 0.5, 0.01),
+                             f"pytorch {activation}/{output}/{loss} {layers}"))
+    # one interpreter runs them all, one after the other (PyTorch takes seconds to import)
+    runner = tmp_path / "run_all.py"
+    runner.write_text("import contextlib, io, json, runpy, sys\nout = []\n"
+                      "for path in sys.argv[1:]:\n    printed = io.StringIO()\n"
+                      "    with contextlib.redirect_stdout(printed):\n"
+                      "        runpy.run_path(path, run_name='__main__')\n"
+                      "    out.append(printed.getvalue())\nprint(json.dumps(out))\n")
+    run = subprocess.run([python, str(runner), *scripts], capture_output=True, text=True,
+                         check=True)
+    for printed, (numbers, where) in zip(json.loads(run.stdout), expected, strict=True):
+        _same(_printed(printed), numbers, where)
+
+
+def test_export_python_refusals_name_the_field(client: TestClient) -> None:
+    url, _ = _network(client)
+    no_pass = client.get(f"{url}/export/python")
+    assert no_pass.status_code == 409 and "press Next" in no_pass.json()["detail"]
+    half = client.get(f"{url}/export/python", params={"input": [0.5]})
+    assert half.status_code == 422 and half.json()["errors"][0]["field"] == "target"
+    wrong = client.get(f"{url}/export/python", params={"input": [0.5, 1], "target": [0]})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "input"
+    flavour = client.get(f"{url}/export/python", params={"input": [0.5], "target": [0],
+                                                         "flavour": "jax"})
+    assert flavour.status_code == 422 and flavour.json()["errors"][0]["field"] == "flavour"
+    url, _ = _network(client, loss="cross_entropy")
+    target = client.get(f"{url}/export/python", params={"input": [0.5], "target": [2]})
+    assert target.status_code == 422 and target.json()["errors"][0]["field"] == "target"

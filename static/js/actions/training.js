@@ -230,6 +230,9 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
       ws = openPlaySocket(id, {
         open() {
           socket = ws;
+          // Frames of an earlier stream (a network the server forgot, re-created since) are
+          // not this one's: their numbers would be acknowledged here as frames never sent.
+          received.length = 0;
           lastFrame = 0;
           stats.transport = "websocket";
           store.apply("transport", "websocket");
@@ -237,6 +240,7 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
           else end(resolve);
         },
         message(message) {
+          if (settled) return;  // a stream ended: what it still sends is not this Play's
           if (message.type === "frame") {
             // Drawn one per display frame (pump): a frame that arrives while another waits
             // is not merged into it, so that every frame the server trained is seen.

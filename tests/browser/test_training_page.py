@@ -633,7 +633,9 @@ def _fit_words(fit: dict) -> str:
     words = f"Training loss {fit['train_loss']:.4f}"
     if fit["test_loss"] is not None:
         words += f" · test loss {fit['test_loss']:.4f}"
-    if fit["train_accuracy"] is not None:
+    if fit["train_accuracy"] is None:
+        words += " · no accuracy: the targets are not all 0 or 1"
+    else:
         words += f" · accuracy {pct(fit['train_accuracy'])} (training)"
         if fit["test_accuracy"] is not None:
             words += f", {pct(fit['test_accuracy'])} (test)"

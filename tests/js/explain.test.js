@@ -206,6 +206,10 @@ test("graph_model_values_and_gradients_equal_the_trace", async () => {
   }
   const sum = edge("s-p").value + edge("b-p").value;
   assert.ok(Math.abs(sum - out.x) < 1e-12, "Σ + b = x");
+  // each name says its layer (a learner read "y1" and "w1" and could not tell which)
+  assert.equal(edge("y1-m1").label, "y⁽²⁾₂");
+  assert.equal(edge("w1-m1").label, "w⁽³⁾₂₁");
+  assert.equal(edge("m1-s").label, "w⁽³⁾₂₁·y⁽²⁾₂");
   // before the backward pass reaches the node, no gradient shows
   const early = graphModel(forward, { kind: "error", layer: 3 }, 3, 0, settings);
   assert.ok(early.edges.every((e) => e.grad === null));

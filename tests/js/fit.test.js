@@ -18,7 +18,8 @@ test("fit_line_says_the_servers_numbers", () => {
                "Training loss 0.1235 · accuracy 87.5% (training)");
   // targets not all 0 or 1: no accuracy
   assert.equal(fitLine({ ...fit, train_accuracy: null, test_accuracy: null }),
-               "Training loss 0.1235 · test loss 0.2000");
+               "Training loss 0.1235 · test loss 0.2000 · no accuracy: the targets are not all " +
+               "0 or 1");
   assert.equal(fitLine(null), "");
   assert.equal(fitLine({ ...fit, train_loss: null }), "");  // no training points
 });

@@ -6,6 +6,7 @@
  * Pure: the numbers come from the trace.
  */
 import { visibility } from "../state/stepper.js";
+import { symbolText } from "./notation.js";
 
 /**
  * @typedef {{id:string, from:string, to:string, label:string, value:number|null,
@@ -37,24 +38,29 @@ export function graphModel(trace, phase, l, j, settings) {
   const output = l === L - 1;
   const nodes = [];
   const edges = [];
+  // each name says its layer: y⁽ˡ⁻¹⁾ᵢ of the layer below, w⁽ˡ⁾ᵢⱼ into this node
+  const yName = (i) => symbolText("y", l - 1, String(i + 1));
+  const wName = (i) => symbolText("w", l, `${i + 1}${j + 1}`);
   prev.forEach((p, i) => {
-    nodes.push({ id: `y${i}`, op: `y${i + 1}`, col: 0, row: 2 * i },
-               { id: `w${i}`, op: `w${i + 1}`, col: 0, row: 2 * i + 1 },
+    nodes.push({ id: `y${i}`, op: yName(i), col: 0, row: 2 * i },
+               { id: `w${i}`, op: wName(i), col: 0, row: 2 * i + 1 },
                { id: `m${i}`, op: "×", col: 1, row: 2 * i + 0.5 });
     edges.push(
-      { id: `y${i}-m${i}`, from: `y${i}`, to: `m${i}`, label: `y${i + 1}`, value: val(p.y),
+      { id: `y${i}-m${i}`, from: `y${i}`, to: `m${i}`, label: yName(i), value: val(p.y),
         grad: dx === null ? null : w(i) * dx },
-      { id: `w${i}-m${i}`, from: `w${i}`, to: `m${i}`, label: `w${i + 1}`, value: w(i),
+      { id: `w${i}-m${i}`, from: `w${i}`, to: `m${i}`, label: wName(i), value: w(i),
         grad: dx === null ? null : trace.weights[l - 1][i][j].dE_dw },
-      { id: `m${i}-s`, from: `m${i}`, to: "s", label: `w${i + 1}·y${i + 1}`,
+      { id: `m${i}-s`, from: `m${i}`, to: "s", label: `${wName(i)}·${yName(i)}`,
         value: val(w(i) * p.y), grad: dx });
   });
   const mid = prev.length - 0.5;
-  nodes.push({ id: "s", op: "Σ", col: 2, row: mid }, { id: "b", op: "b", col: 2, row: mid + 1.5 },
+  const bName = symbolText("b", l, String(j + 1));
+  nodes.push({ id: "s", op: "Σ", col: 2, row: mid }, { id: "b", op: bName, col: 2, row: mid + 1.5 },
              { id: "p", op: "+", col: 3, row: mid }, { id: "f", op: "f", col: 4, row: mid });
   const sum = prev.reduce((s, p, i) => s + w(i) * p.y, 0);
   edges.push({ id: "s-p", from: "s", to: "p", label: "Σ", value: val(sum), grad: dx },
-             { id: "b-p", from: "b", to: "p", label: "b", value: b, grad: backward ? node.dE_db : null },
+             { id: "b-p", from: "b", to: "p", label: bName, value: b,
+               grad: backward ? node.dE_db : null },
              { id: "p-f", from: "p", to: "f", label: "x", value: val(node.x), grad: dx });
   if (output) {
     nodes.push({ id: "E", op: "E", col: 5, row: mid }, { id: "t", op: "t", col: 4, row: mid + 1.5 });

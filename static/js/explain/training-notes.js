@@ -34,6 +34,7 @@ export function fitLine(f) {
   const pct = (a) => `${Math.round(a * 1000) / 10}%`;
   return `Training loss ${fmt(f.train_loss)}` +
     (f.test_loss === null ? "" : ` · test loss ${fmt(f.test_loss)}`) +
-    (f.train_accuracy === null ? "" : ` · accuracy ${pct(f.train_accuracy)} (training)` +
+    (f.train_accuracy === null ? " · no accuracy: the targets are not all 0 or 1"
+      : ` · accuracy ${pct(f.train_accuracy)} (training)` +
       (f.test_accuracy === null ? "" : `, ${pct(f.test_accuracy)} (test)`));
 }

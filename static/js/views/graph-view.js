@@ -1,5 +1,5 @@
 /**
- * Draws graph-model.js's graph of one node as SVG: operations as circles, each edge with its
+ * Draws graph-model.js's graph of one node as SVG: operations as circles (values as pills), each edge with its
  * value above (forward) and its gradient below (backward), as text.
  */
 import { fmt } from "../lib/format.js";
@@ -39,7 +39,9 @@ export function createGraphView(svg, caption) {
     for (const n of model.nodes) {
       const p = at[n.id];
       const g = el("g", { class: `graph-op${/[×Σ+fE]/.test(n.op) ? " op" : ""}` }, svg);
-      el("circle", { cx: p.x, cy: p.y, r: 13 }, g);
+      // a named value (w⁽³⁾₂₁) in a pill as wide as its name; an operation in a circle
+      const w = Math.max(26, 6.5 * [...n.op].length + 8);
+      el("rect", { x: p.x - w / 2, y: p.y - 13, width: w, height: 26, rx: 13 }, g);
       el("text", { x: p.x, y: p.y + 4 }, g).textContent = n.op;
     }
   }

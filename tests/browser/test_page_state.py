@@ -362,3 +362,15 @@ def test_state_step_as_python_prints_the_page_numbers(page: Page) -> None:
     page.get_by_role("button", name="Step as Python (NumPy)").click()
     settle(page)
     assert "looking back" in status(page)
+
+
+def test_state_data_as_csv_holds_every_point(page: Page) -> None:
+    page.select_option("#dataset", "circle")
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Data as CSV").click()
+    rows = info.value.path().read_text(encoding="utf-8").strip().split("\n")
+    data = api(page, "GET", "/dataset")
+    assert rows[0] == "x1,x2,t1,part"
+    points = [[*p["input"], *p["target"], part] for part in ("train", "test") for p in data[part]]
+    assert [[float(v) for v in r.split(",")[:3]] + [r.split(",")[3]] for r in rows[1:]] == points

@@ -32,3 +32,21 @@ test("trace_csv_holds_every_number_exactly_and_says_how_it_counts", () => {
   assert.match(notes[0], /^# phase update, step \d+, error /);
   assert.match(notes[1], /numbered from 0 here, from 1 on the page/);
 });
+
+test("dataset_csv_gives_every_point_back_exactly", async () => {
+  const { datasetToCsv } = await import("../../static/js/lib/trace-csv.js");
+  const dataset = { name: null, size: 3, noise: 0, seed: 0, test_fraction: 1 / 3,
+                    train: [{ input: [0.1, -1e-7], target: [1] }, { input: [1 / 3, 2], target: [0] }],
+                    test: [{ input: [-0.5, 0.25], target: [0.123456789012345] }] };
+  const text = datasetToCsv(dataset);
+  const [header, ...rows] = text.trim().split("\n");
+  assert.equal(header, "x1,x2,t1,part");
+  const back = rows.map((r) => r.split(","));
+  assert.deepEqual(back.map((r) => r[3]), ["train", "train", "test"]);
+  const points = [...dataset.train, ...dataset.test];
+  back.forEach((r, n) => {
+    assert.deepEqual(r.slice(0, 2).map(Number), points[n].input);
+    assert.deepEqual(r.slice(2, 3).map(Number), points[n].target);
+  });
+  assert.equal(datasetToCsv({ ...dataset, train: [], test: [] }), "");
+});

@@ -32,7 +32,8 @@ import {
  *   {type:"edit", value:number} | {type:"step-on", value:"sample"|"batch"} |
  *   {type:"dataset", spec:object} | {type:"training", settings:object} |
  *   {type:"gradcheck"} | {type:"copy-link"} | {type:"export"} | {type:"import", file:File} |
- *   {type:"export-trace", format:string} | {type:"export-python", flavour:"numpy"|"pytorch"} | {type:"rebuild", text:string} |
+ *   {type:"export-trace", format:string} | {type:"export-python", flavour:"numpy"|"pytorch"} |
+ *   {type:"export-data"} | {type:"rebuild", text:string} |
  *   {type:"next-sample"} | {type:"point", event:any} | {type:"select", selection:any} |
  *   {type:"hover", node:any} | {type:"landscape", change:object} |
  *   {type:"landscape-selected"} | {type:"landscape-preset", network:object, choice:object, lookFor:string} |
@@ -396,6 +397,7 @@ export function createController({ store, options, frames, effects }) {
       case "import": return run(async () => setup.importText(await intent.file.text()));
       case "export-trace": return run(() => tools.exportTrace(intent.format));
       case "export-python": return run(() => tools.exportPython(intent.flavour));
+      case "export-data": return run(async () => tools.exportData());
       case "rebuild": return run(() => setup.rebuild(intent.text));
       case "reshape": return run(() => setup.reshapeBy(intent.change));
       case "init": return run(() => setup.reinit(intent.init));

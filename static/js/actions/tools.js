@@ -6,7 +6,7 @@
 import { api } from "../server/api.js";
 import { encodeHash, linkState } from "../state/link.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
-import { traceToCsv } from "../lib/trace-csv.js";
+import { datasetToCsv, traceToCsv } from "../lib/trace-csv.js";
 
 /**
  * @typedef {{download: (name: string, text: string, type: string) => void,
@@ -67,6 +67,15 @@ export function createTools({ store, call, stepping, table, effects }) {
       store.apply("note", `The script rebuilds this network and prints the numbers of ` +
         `${onPass ? "the step shown" : "a step on the sample in effect"}: run it with ` +
         `python3 (it needs ${flavour === "numpy" ? "NumPy" : "PyTorch"}).`);
+    },
+    /** The points of the dataset, training and test, as CSV. */
+    exportData() {
+      const data = store.state.dataset;
+      if (!data || data.train.length + data.test.length === 0) {
+        throw new Error("There are no points to export: choose a dataset, or add points.");
+      }
+      effects.download(`backprop-data${data.name ? `-${data.name}` : ""}.csv`,
+                       datasetToCsv(data), "text/csv");
     },
     /** @param {string} format "json" or "csv" */
     exportTrace(format) {

@@ -1,6 +1,6 @@
 /**
- * The current trace as CSV. Numbers go through String(), whose shortest round-trip form
- * keeps every float64 exactly. Pure.
+ * The current trace, or the dataset, as CSV. Numbers go through String(), whose shortest
+ * round-trip form keeps every float64 exactly. Pure.
  */
 
 const cell = (v) => (v === null || v === undefined ? "" : String(v));
@@ -25,5 +25,22 @@ export function traceToCsv(trace) {
   rows.push("# layers and nodes are numbered from 0 here, from 1 on the page: layer 0 is the " +
             "input; node j is the page's node j+1; a weight of layer k joins layer k to layer " +
             "k+1 and is the page's w(k+1) from node i+1 to node j+1");
+  return rows.join("\n") + "\n";
+}
+
+/**
+ * The dataset as CSV: a header (x1 … xn, t1 … tm, part), then one row per point, the
+ * training points first; every number in full, so that the file gives the points back
+ * exactly. @param {import("../server/api.js").Dataset} dataset @returns {string}
+ */
+export function datasetToCsv(dataset) {
+  const first = dataset.train[0] ?? dataset.test[0];
+  if (!first) return "";
+  const header = [...first.input.map((_, i) => `x${i + 1}`),
+                  ...first.target.map((_, k) => `t${k + 1}`), "part"];
+  const rows = [header.join(",")];
+  for (const part of /** @type {const} */ (["train", "test"])) {
+    for (const p of dataset[part]) rows.push([...p.input, ...p.target, part].map(cell).join(","));
+  }
   return rows.join("\n") + "\n";
 }

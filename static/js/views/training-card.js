@@ -74,6 +74,7 @@ export function mountTrainingCard(dispatch, options) {
   on("btn-export", "click", () => ({ type: "export" }));
   on("btn-export-trace-json", "click", () => ({ type: "export-trace", format: "json" }));
   on("btn-export-trace-csv", "click", () => ({ type: "export-trace", format: "csv" }));
+  on("btn-export-data", "click", () => ({ type: "export-data" }));
   on("btn-export-numpy", "click", () => ({ type: "export-python", flavour: "numpy" }));
   on("btn-export-pytorch", "click", () => ({ type: "export-python", flavour: "pytorch" }));
   on("btn-rebuild", "click", () => ({ type: "rebuild", text: $("layers-input").value }));

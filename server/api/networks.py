@@ -195,7 +195,9 @@ async def export_python(
         raise FieldError("target" if target is None else "input",
                          "give both an input and a target, or neither (the current pass)")
     if input is not None and target is not None:
-        x, t = parse.sample(await calls.layers(network_id), Sample(input=input, target=target))
+        # each value checked by the query already; their counts, against the layers here
+        x, t = parse.sample(await calls.layers(network_id),
+                            Sample.model_construct(input=input, target=target))
 
     def write(snap, _) -> Response:
         text = python_code.script(inspection.code_step(snap, x, t), flavour)

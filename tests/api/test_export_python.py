@@ -171,3 +171,10 @@ def test_export_python_refusals_name_the_field(client: TestClient) -> None:
     url, _ = _network(client, loss="cross_entropy")
     target = client.get(f"{url}/export/python", params={"input": [0.5], "target": [2]})
     assert target.status_code == 422 and target.json()["errors"][0]["field"] == "target"
+
+
+def test_export_python_too_many_values_are_a_422_not_a_500(client: TestClient) -> None:
+    """Found by the fuzzer: nine targets made the server build a sample it could not hold."""
+    url, _ = _network(client)
+    r = client.get(f"{url}/export/python", params={"input": [0.0], "target": [0.0] * 9})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "target"

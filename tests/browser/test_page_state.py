@@ -374,3 +374,20 @@ def test_state_data_as_csv_holds_every_point(page: Page) -> None:
     assert rows[0] == "x1,x2,t1,part"
     points = [[*p["input"], *p["target"], part] for part in ("train", "test") for p in data[part]]
     assert [[float(v) for v in r.split(",")[:3]] + [r.split(",")[3]] for r in rows[1:]] == points
+
+
+def test_state_a_setting_changed_during_an_animation_applies_at_once(browser: Browser,
+                                                                    base_url: str) -> None:
+    """A new user changed the activation 0.3 s after pressing Backward at a quarter speed: the
+    control showed tanh while the page went on drawing sigmoid for about 12 s (the change
+    waited behind the animation)."""
+    page, console = open_page(browser, base_url, reduced_motion=False)
+    page.locator("#speed").fill("0.25")
+    page.get_by_role("button", name="Backward").click()
+    page.wait_for_timeout(300)
+    page.select_option("#activation", "tanh")
+    page.wait_for_selector('body[data-pending="0"]', timeout=3000)  # not 12 s
+    assert api(page, "GET", "")["activation"] == "tanh"
+    assert "cut short to apply the new setting" in status(page)
+    page.context.close()
+    assert not console.errors, console.errors

@@ -210,9 +210,18 @@ export function createController({ store, options, frames, effects }) {
     return run(() => training.play());
   }
 
-  /** @param {{learning_rate?:number, l2?:number, activation?:string,
+  /** A setting changed while a step's animation runs is applied at once: the animation (and
+   * the phases the step still had to run) end, and the pass shown is recomputed with it. (It
+   * had waited behind the animation, 12 s at a quarter speed, while the control already
+   * showed it.)
+   * @param {{learning_rate?:number, l2?:number, activation?:string,
    *           output_activation?:string, loss?:string}} changes */
-  const settings = (changes) => run(async () => {
+  const settings = (changes) => {
+    const cut = store.state.animation !== null;
+    if (cut) stepping.interrupt();
+    return applySettings(changes, cut);
+  };
+  const applySettings = (changes, cut) => run(async () => {
     await endComparison("the first network's settings changed");
     if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
     if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
@@ -222,6 +231,10 @@ export function createController({ store, options, frames, effects }) {
       await stepping.configure(changes);
     } finally {
       training.expect(null);
+    }
+    if (cut) {
+      store.apply("note", "The animation was cut short to apply the new setting at once: the " +
+                          "pass shown is recomputed with it. Press Next to go on.");
     }
   });
 

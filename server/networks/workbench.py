@@ -262,6 +262,10 @@ class Workbench:
         (at least 1). PhaseConflict without training data; FieldError naming `steps` for a
         call estimated over MAX_CALL_SECONDS."""
         data = self.dataset
+        if data is not None and len(data.train) == 0 and len(data.test) > 0:
+            raise PhaseConflict(f"every one of the {len(data.test)} points is a test point "
+                                f"(test share {data.test_fraction:g}), so none is left to train "
+                                "on: lower the test share, or add training points")
         if data is None or len(data.train) == 0:
             raise PhaseConflict("there is no training data: choose a dataset or add points "
                                 "first")

@@ -304,3 +304,15 @@ def test_fit_follows_the_weights_and_the_points(client: TestClient) -> None:
     mixed = client.get(f"{url}/fit").json()
     assert mixed["train_accuracy"] is None  # a target neither 0 nor 1: no accuracy
     assert client.get("/api/networks/nope/fit").status_code == 404
+
+
+def test_training_with_every_point_held_out_says_so(client: TestClient) -> None:
+    """A new user's 2 points at a test share of 0.9 were all test points, and training said
+    'there are no training points yet: choose a dataset'."""
+    url = f"/api/networks/{_network(client)}"
+    client.put(f"{url}/dataset", json={"points": [{"input": [0.1], "target": [0.2]},
+                                                  {"input": [0.3], "target": [0.4]}],
+                                       "test_fraction": 0.9})
+    r = client.post(f"{url}/train", json={"steps": 1})
+    assert r.status_code == 409
+    assert "every one of the 2 points is a test point (test share 0.9)" in r.json()["detail"]

@@ -133,3 +133,12 @@ def test_compare_presets_start_fresh_and_a_change_to_the_first_ends_it(page: Pag
     assert ids(page)[1] == ""  # the labels would no longer be true: it ended, and says so
     assert "The comparison stopped" in (page.locator("#status").text_content() or "")
     assert not page.locator("#compare-sides").is_visible()
+
+
+def test_compare_reads_a_decimal_comma_as_every_other_field_does(page: Page) -> None:
+    """A new user typed 0,1: every other decimal field took it, Compare refused it."""
+    page.locator("#compare-value").fill("0,1")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    settle(page)
+    second = ids(page)[1]
+    assert second and network(page, second)["learning_rate"] == 0.1

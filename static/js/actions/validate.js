@@ -131,7 +131,7 @@ export function checkL2(l2, limits) {
  * @returns {Checked} */
 export function checkTraining(t, limits) {
   if (t.batch_size !== null && !(Number.isInteger(t.batch_size) && t.batch_size >= 1)) {
-    return no("The batch size must be a whole number of points, or the full batch.");
+    return no("The batch size must be a whole number of points, 1 or more, or the full batch.");
   }
   const perFrame = t.steps_per_frame;
   if (perFrame != null && !(Number.isInteger(perFrame) && perFrame >= 1

@@ -5,7 +5,7 @@
  * mount → render(state).
  */
 import { byId as $ } from "../lib/dom.js";
-import { fmt } from "../lib/format.js";
+import { fmt, parseShown } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
@@ -34,7 +34,7 @@ export function mountCompareCard(dispatch, options) {
   $("btn-compare").addEventListener("click", () => {
     const typed = $("compare-value").value.trim();
     const value = setting() === "activation" ? $("compare-activation").value
-      : setting() === "batch_size" && typed.toLowerCase() === "full" ? null : Number(typed);
+      : setting() === "batch_size" && typed.toLowerCase() === "full" ? null : parseShown(typed);
     dispatch({ type: "compare-start", setting: setting(), value });
   });
   $("btn-compare-stop").addEventListener("click", () => dispatch({ type: "compare-stop" }));

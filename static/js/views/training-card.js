@@ -207,7 +207,10 @@ export function mountTrainingCard(dispatch, options) {
     setText($("epoch-note"), points
       ? `An epoch is one pass over ${points === 1 ? "the 1 training point" : `all ${points} training points`}, in a new shuffled order ` +
         "each time."
-      : "There are no training points yet: choose a dataset, or add points below.");
+      : s.dataset?.test.length
+        ? `All ${s.dataset.test.length} points are test points (test share ` +
+          `${s.dataset.test_fraction}): lower the test share, or add training points below.`
+        : "There are no training points yet: choose a dataset, or add points below.");
     setText($("btn-play"), s.playing ? "Pause" : "Play");
     $("btn-play").classList.toggle("playing", s.playing);
   };

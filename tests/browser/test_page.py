@@ -40,7 +40,7 @@ def test_page_draws_the_default_network(page: Page) -> None:
                 assert shown(page, f"#link-label-{k}-{i}-{j} .w") == pytest.approx(w, abs=TOLERANCE)
     # every bias is visible, the output node's included
     assert shown(page, "#node-3-0 .bias") == pytest.approx(state["biases"][2][0])
-    assert label(page) == "Step 0 · Ready"
+    assert label(page) == "Step 1 · Ready"
 
 
 def test_page_forward_shows_the_api_numbers_for_every_node(page: Page) -> None:

@@ -273,6 +273,9 @@ def test_state_previous_and_step_say_what_they_do_when_it_is_not_the_usual(
     for _ in range(9):  # back into the step before
         click(page, "Previous")
     assert "Looking back at step" in (note.text_content() or "")
+    # the header and the note name the same step (the note said one more)
+    shown = int((page.locator("#phase-label").text_content() or "").split("·")[0].split()[1])
+    assert f"Looking back at step {shown}:" in (note.text_content() or "")
     click(page, "Step")
     assert api(page, "GET", "")["step"] == steps  # no update applied...
     assert "no update was applied now" in status(page)  # ... and the page says so

@@ -136,7 +136,7 @@ def test_teaching_reset_during_an_animation_takes_effect_at_once(browser: Browse
     settle(page)
     # the 2.8 s pulses and the queued Next presses did not run to their end first
     assert time.monotonic() - started < 2.5
-    assert label(page) == "Step 0 · Ready"
+    assert label(page) == "Step 1 · Ready"
     state = api(page, "GET", "")
     assert state["step"] == 0 and state["phase"] is None
     page.context.close()
@@ -188,7 +188,7 @@ def test_teaching_gradient_sizes_show_vanishing_and_exploding(browser: Browser,
 
 def test_teaching_gradient_check_at_ready_starts_no_pass(page: Page) -> None:
     click(page, "Check gradients")
-    assert label(page) == "Step 0 · Ready"
+    assert label(page) == "Step 1 · Ready"
     assert api(page, "GET", "")["phase"] is None
     assert page.locator("#gradcheck-table tbody tr").count() == 13
     assert "with the current weights (after 0 updates)" in (

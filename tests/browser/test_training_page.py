@@ -36,7 +36,7 @@ def test_training_play_and_pause_train_and_redraw(page: Page) -> None:
     assert after["weights"] != before["weights"]
     counter = page.locator("#train-counter").text_content() or ""
     label = page.locator("#phase-label").text_content() or ""
-    assert label == f"Step {after['step']} · Ready"  # one step counter, in the header
+    assert label == f"Step {after['step'] + 1} · Ready"  # one step counter, in the header
     assert counter.startswith("Play: epoch ") and "samples trained" in counter
     for k, matrix in enumerate(after["weights"]):
         for i, row in enumerate(matrix):

@@ -45,8 +45,10 @@ export function stepView(s) {
       "step through one by hand.";
   }
   const stepNo = record ? record.trace.step + (record.trace.phase === "update" ? 0 : 1) : 0;
+  // Ready names the step about to be taken (after 1 update, step 2 starts: "Step 2 · Ready"
+  // then "Step 2 · Input"; it said "Step 1 · Ready"); training, the updates made so far.
   const label = phase ? `Step ${stepNo} · ${phaseName(phase, L)}`
-    : `Step ${network.step} · ${s.playing ? "Training" : "Ready"}`;
+    : s.playing ? `Step ${network.step} · Training` : `Step ${network.step + 1} · Ready`;
   // Looking back: an older step, or a phase before the update of a step already applied
   // (the drawing shows the weights from before it, the count the update).
   const before = record?.trace.phase === "update" && phase?.kind !== "update";
@@ -55,7 +57,7 @@ export function stepView(s) {
   const updates = `${network.step} update${network.step === 1 ? "" : "s"} applied so far`;
   const canGoBack = planPrevious(stepper) !== null;
   return { ...ex, label, detail: `${updates}${history}`, canGoBack,
-           stepNote: stepNote(s, canGoBack, record ? record.trace.step + 1 : 0) };
+           stepNote: stepNote(s, canGoBack, stepNo) };
 }
 
 /**

@@ -200,3 +200,26 @@ def test_legible_on_a_phone_the_stepping_buttons_stay_in_reach(browser: Browser,
     assert last and bar and last["y"] + last["height"] <= bar["y"] + 1
     page.context.close()
     assert console.errors == []
+
+
+NODE_TEXT_PX = """() => { const svg = document.getElementById('network');
+  const t = [...svg.querySelectorAll('.nodes text')].find((e) => /^x /.test(e.textContent));
+  return parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a; }"""
+
+
+@pytest.mark.parametrize(("width", "layers"), [(768, None), (1024, None), (1280, None),
+                                                (1024, "2-4-4-1"), (1440, "2-8-2-2-2-2-2-1")])
+def test_legible_node_numbers_are_never_shrunk_below_ten_pixels(
+        browser: Browser, base_url: str, width: int, layers: str | None) -> None:
+    """A cap on the drawing's height shrank a tall drawing (top to bottom on a tablet, a deep
+    network) to numbers of 5 to 7 px, with empty space on both sides."""
+    page, console = open_page(browser, base_url, width=width, height=800)
+    if layers:
+        page.fill("#layers-input", layers)
+        page.click("#btn-rebuild")
+        settle(page)
+    page.keyboard.press("n")
+    settle(page)
+    assert page.evaluate(NODE_TEXT_PX) >= 10
+    page.context.close()
+    assert not console.errors, console.errors

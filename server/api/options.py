@@ -81,7 +81,8 @@ def read_options() -> Options:
                      for a in ACTIVATIONS.values()],
         losses=[LossInfo(name=loss.name, formula=loss.formula,
                          derivative_formula=loss.derivative_formula,
-                         requires_output_activation=loss.requires_output)
+                         requires_output_activation=loss.requires_output,
+                         target_range=(list(loss.target_range) if loss.target_range else None))
                 for loss in LOSSES.values()],
         initializations=[InitInfo(name=i.name, title=i.title, formula=i.formula)
                          for i in INITIALIZERS.values()],

@@ -205,6 +205,8 @@ class LossInfo(BaseModel):
     formula: str
     derivative_formula: str
     requires_output_activation: str | None
+    target_range: list[float] | None = Field(
+        None, description="[low, high]: every target must lie in it under this loss, if given")
 
 
 class DatasetInfo(BaseModel):

@@ -394,3 +394,21 @@ def test_state_a_setting_changed_during_an_animation_applies_at_once(browser: Br
     assert "cut short to apply the new setting" in status(page)
     page.context.close()
     assert not console.errors, console.errors
+
+
+def test_state_cross_entropy_with_a_target_of_5_is_refused_without_a_call(
+        browser: Browser, base_url: str) -> None:
+    """A new user's point with target 5, then cross entropy: refused by the page before any
+    call (the server's 422 had shown in the console as a failed load)."""
+    page, console = open_page(browser, base_url)
+    page.fill("#point-input", "0.3")
+    page.fill("#point-target", "5")
+    page.get_by_role("button", name="Add point").click()
+    settle(page)
+    page.get_by_label("Loss", exact=True).select_option("cross_entropy")
+    settle(page)
+    assert "a target is a probability between 0 and 1" in status(page), status(page)
+    assert page.get_by_label("Loss", exact=True).input_value() == "squared"
+    assert api(page, "GET", "")["loss"] == "squared"
+    page.context.close()
+    assert not console.errors, console.errors

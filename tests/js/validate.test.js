@@ -135,3 +135,16 @@ test("parseShown_reads_a_decimal_comma_and_gives_NaN_for_nothing", async () => {
   assert.ok(Number.isNaN(parseShown("1,000.5")));  // a thousands comma: not guessed
   assert.ok(Number.isNaN(parseShown("1,2,3")));
 });
+
+test("validate_cross_entropy_with_a_target_outside_0_1_is_refused_before_sending", () => {
+  const network = { loss: "squared", output_activation: "sigmoid" };
+  const refused = checkLossAndOutput({ loss: "cross_entropy" }, network, options.losses,
+                                     [["the sample", 0.2], ["point 3", 5]]);
+  assert.equal(refused.ok, false);
+  assert.match(refused.message, /between 0 and 1: point 3 has 5, so the loss stays squared/);
+  assert.equal(checkLossAndOutput({ loss: "cross_entropy" }, network, options.losses,
+                                  [["point 0", 1], ["point 1", 0]]).ok, true);
+  // another change (the learning rate) is not held up by the data's targets
+  assert.equal(checkLossAndOutput({ learning_rate: 0.1 }, { ...network, loss: "cross_entropy" },
+                                  options.losses, [["point 0", 5]]).ok, true);
+});

@@ -225,7 +225,12 @@ export function createController({ store, options, frames, effects }) {
     await endComparison("the first network's settings changed");
     if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
     if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
-    valid(checkLossAndOutput(changes, store.state.network, options.losses));
+    const s = store.state;
+    /** @type {[string, number][]} every target in effect, and where it is */
+    const targets = [...s.sample.target.map((t) => /** @type {[string, number]} */ (["the sample", t])),
+                     ...[...(s.dataset?.train ?? []), ...(s.dataset?.test ?? [])].flatMap(
+                       (p, n) => p.target.map((t) => /** @type {[string, number]} */ ([`point ${n}`, t])))];
+    valid(checkLossAndOutput(changes, s.network, options.losses, targets));
     training.expect(changes);
     try {
       await stepping.configure(changes);

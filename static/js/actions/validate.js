@@ -155,13 +155,28 @@ const needsOutput = (loss, needed, f) => (loss === "cross_entropy"
  * is refused with another (the server refuses it too; said here first, without a refused
  * call). @param {{loss?:string, output_activation?:string}} changes
  * @param {{loss:string, output_activation:string}} network the settings in force
- * @param {{name:string, requires_output_activation?:string|null}[]} losses /api/options' losses
+ * @param {{name:string, requires_output_activation?:string|null,
+ *          target_range?:number[]|null}[]} losses /api/options' losses
+ * @param {[string, number][]} [targets] every target in effect, and where it is (a loss that
+ *   bounds its targets refuses one outside)
  */
-export function checkLossAndOutput(changes, network, losses) {
+export function checkLossAndOutput(changes, network, losses, targets = []) {
   const loss = changes.loss ?? network.loss;
   const output = changes.output_activation ?? network.output_activation;
-  const needed = losses.find((l) => l.name === loss)?.requires_output_activation;
+  const info = losses.find((l) => l.name === loss);
+  const needed = info?.requires_output_activation;
   if (needed && output !== needed) return no(needsOutput(loss, needed, output));
+  // Checked here, before anything is sent: the server would refuse it (a 422 the browser
+  // logs as a failed load), and the page would say the same.
+  const range = info?.target_range;
+  if (range && changes.loss !== undefined) {
+    const outside = targets.find(([, t]) => t < range[0] || t > range[1]);
+    if (outside) {
+      return no(`With ${loss.replace("_", " ")} a target is a probability between ${range[0]} ` +
+                `and ${range[1]}: ${outside[0]} has ${outside[1]}, so the loss stays ` +
+                `${network.loss.replace("_", " ")}.`);
+    }
+  }
   return ok(changes);
 }
 

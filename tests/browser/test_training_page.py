@@ -2,6 +2,7 @@
 sharing by link and by file, and recovery after the server forgets the network."""
 
 import json
+import math
 import time
 
 import pytest
@@ -629,7 +630,8 @@ def test_training_play_speed_starts_at_the_servers_default(page: Page) -> None:
 
 def _fit_words(fit: dict) -> str:
     """The fit as the page words it (explain/training-notes.js fitLine), from the server's."""
-    pct = lambda a: f"{round(a * 1000) / 10:g}%"  # noqa: E731
+    # as Math.round: half up (Python's round takes half to even: 61.25% became 61.2)
+    pct = lambda a: f"{math.floor(a * 1000 + 0.5) / 10:g}%"  # noqa: E731
     words = f"Training loss {fit['train_loss']:.4f}"
     if fit["test_loss"] is not None:
         words += f" · test loss {fit['test_loss']:.4f}"

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from .js_bundle import bundle
+from .js_bundle import bundle, normalize
 from .js_comments import strip_comments
 
 BUNDLE = "js/bundle.js"  # the page's modules in one script, made at start (js_bundle.py)
@@ -83,7 +83,7 @@ class Assets:
                 return
             for match in _IMPORT.finditer(asset.body.decode("utf-8")):
                 spec = match.group(1) or match.group(2)
-                target = _normalize(PurePosixPath(name).parent / spec)
+                target = normalize(PurePosixPath(name).parent / spec)
                 if target not in seen and target != entry:
                     seen.append(target)
                     walk(target)
@@ -117,15 +117,6 @@ def _media_type(name: str) -> str:
     return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
-def _normalize(path: PurePosixPath) -> str:
-    parts: list[str] = []
-    for part in path.parts:
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part != ".":
-            parts.append(part)
-    return "/".join(parts)
 
 
 router = APIRouter(include_in_schema=False)

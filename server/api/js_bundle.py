@@ -30,7 +30,8 @@ class BundleError(ValueError):
     """A module uses a form of import or export the bundle does not restate."""
 
 
-def _normalize(path: PurePosixPath) -> str:
+def normalize(path: PurePosixPath) -> str:
+    """A module's path within the page's folder, its ./ and ../ resolved."""
     parts: list[str] = []
     for part in path.parts:
         if part == "..":
@@ -55,7 +56,7 @@ def bundle(entry: str, read: Callable[[str], str]) -> str:
         source = read(name)
         sources[name] = source
         for match in _IMPORT.finditer(source):
-            visit(_normalize(PurePosixPath(name).parent / match.group(2)), (*path, name))
+            visit(normalize(PurePosixPath(name).parent / match.group(2)), (*path, name))
         order.append(name)
 
     visit(entry, ())
@@ -75,7 +76,7 @@ def _module(name: str, source: str, ids: dict[str, str]) -> str:
         raise BundleError(f"{name}: an import the bundle does not restate")
 
     def restate_import(match: re.Match[str]) -> str:
-        target = ids[_normalize(PurePosixPath(name).parent / match.group(2))]
+        target = ids[normalize(PurePosixPath(name).parent / match.group(2))]
         names = []
         for item in match.group(1).split(","):
             words = item.split()

@@ -39,7 +39,7 @@ from .responses import (
     TraceOut,
     TrainOut,
 )
-from .trace_json import trace_dict
+from .trace_json import state_dict, trace_dict
 
 
 def _nested(params: Parameters) -> tuple[list[list[list[float]]], list[list[float]]]:
@@ -58,6 +58,9 @@ def network_out(snap: Snapshot) -> NetworkOut:
         output_activation=snap.arch.output_activation,  # type: ignore[arg-type]
         loss=snap.arch.loss,  # type: ignore[arg-type]
         learning_rate=snap.learning_rate, l2=snap.l2, seed=snap.seed, step=snap.step,
+        l1=snap.l1, optimizer=snap.optimizer.name, momentum=snap.optimizer.momentum,
+        beta1=snap.optimizer.beta1, beta2=snap.optimizer.beta2,
+        epsilon=snap.optimizer.epsilon, optimizer_state=state_dict(snap.state),
         phase=snap.trace.phase if snap.trace else None,
         weights=weights, biases=biases,
         trace=trace_out(snap.id, snap.trace) if snap.trace else None,

@@ -53,6 +53,15 @@ class Optimizer:
 
 SGD = Optimizer()
 
+# What /api/options says of each: a title, the rule (g is the regularized gradient), and the
+# state it keeps per parameter.
+DESCRIPTIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "sgd": ("Gradient descent", "w ← w − α·g", ()),
+    "momentum": ("Momentum", "v ← β·v + g;  w ← w − α·v", ("v",)),
+    "adam": ("Adam", "m ← β₁·m + (1 − β₁)·g;  s ← β₂·s + (1 − β₂)·g²;  "
+             "w ← w − α·(m / (1 − β₁ᵗ)) / (√(s / (1 − β₂ᵗ)) + ε)", ("m", "s")),
+}
+
 
 @dataclass(frozen=True)
 class OptimizerState:

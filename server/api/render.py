@@ -200,6 +200,7 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
         seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
+        optimizer_state=(state_dict(snap.state) if snap.optimizer.name != "sgd" else None),
         functions=(functions_out(trained.grids, snap.arch.layers[0],
                                  trained.grids[-1][0].shape[0])
                    if trained.grids is not None else None),

@@ -79,6 +79,9 @@ class TrainOut(BaseModel):
     function: FunctionOut | None = None
     functions: FunctionsOut | None = Field(
         None, description="every node's output, with functions_resolution > 0")
+    optimizer_state: OptimizerStateOut | None = Field(
+        None, description="with momentum or adam, the optimizer's state after the call (as "
+                          "the network's state says it); null with plain descent")
     gradient_sizes: list[float] = Field(
         description="per weight layer k, the mean |dE/dw| over its weights, on the call's last "
                     "mini-batch before its update (vanishing or exploding gradients)")

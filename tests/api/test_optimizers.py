@@ -110,7 +110,10 @@ def test_training_carries_the_state_and_reset_zeroes_it(client: TestClient) -> N
     whole_url = f"/api/networks/{whole['id']}"
     client.put(f"{whole_url}/dataset", json={"points": SAMPLES})
     for _ in range(2):
-        assert client.post(f"{url}/train", json={"steps": 5, "batch_size": 1}).status_code == 200
+        trained = client.post(f"{url}/train", json={"steps": 5, "batch_size": 1})
+        assert trained.status_code == 200
+        # the answer carries the state the network now has (a page keeps its link exact)
+        assert trained.json()["optimizer_state"] == client.get(url).json()["optimizer_state"]
     assert client.post(f"{whole_url}/train", json={"steps": 10, "batch_size": 1}).status_code == 200
     got, want = client.get(url).json(), client.get(whole_url).json()
     assert got["optimizer_state"]["t"] == 10
@@ -120,6 +123,13 @@ def test_training_carries_the_state_and_reset_zeroes_it(client: TestClient) -> N
     reset = client.post(f"{url}/reset").json()
     assert reset["optimizer_state"]["t"] == 0
     assert not np.any([np.any(np.array(v)) for v in reset["optimizer_state"]["v"]["weights"]])
+
+
+def test_plain_descent_training_answers_no_state(client: TestClient) -> None:
+    net = client.post("/api/networks", json=BODY).json()
+    url = f"/api/networks/{net['id']}"
+    client.put(f"{url}/dataset", json={"points": SAMPLES})
+    assert client.post(f"{url}/train", json={"steps": 2}).json()["optimizer_state"] is None
 
 
 def test_another_optimizer_starts_fresh_and_new_constants_keep_the_state(

@@ -106,18 +106,20 @@ def _sign(w: float) -> float:
 
 @_jit
 def _optimized(code: int, p: float, g: float, first: float, second: float, alpha: float,
-               beta: float, b1: float, b2: float, eps: float, correction1: float,
-               correction2: float) -> tuple[float, float, float]:
-    """One parameter's update by optimizers.apply's rule, operation for operation: the new
-    p and its state (first, second)."""
+               beta: float, b1: float, b2: float, eps: float, step_size: float,
+               root2: float) -> tuple[float, float, float]:
+    """One parameter's update by optimizers.apply's rule: the new p and its state (first,
+    second). Adam's step is written as PyTorch's is, α/(1 − β₁ᵗ)·m / (√s/√(1 − β₂ᵗ) + ε) with
+    step_size = α/(1 − β₁ᵗ) and root2 = 1/√(1 − β₂ᵗ) computed once per update: the same
+    number as apply's α·(m/(1 − β₁ᵗ))/(√(s/(1 − β₂ᵗ)) + ε) up to rounding (tested to 1e-12),
+    with one division where that has three."""
     if code == MOMENTUM:
         first = beta * first + g
         return p - alpha * first, first, second
     if code == ADAM:
         first = b1 * first + (1.0 - b1) * g
         second = b2 * second + (1.0 - b2) * (g * g)
-        return (p - alpha * (first / correction1) / (math.sqrt(second / correction2) + eps),
-                first, second)
+        return p - step_size * first / (math.sqrt(second) * root2 + eps), first, second
     return p - alpha * g, first, second
 
 
@@ -208,8 +210,8 @@ def train_steps(W, B, layers, codes, loss_code, X, T, order, perms, position, fi
         if measured:
             losses[s // stride] = error / size
         updates += 1
-        correction1 = 1.0 - b1 ** float(updates)
-        correction2 = 1.0 - b2 ** float(updates)
+        step_size = learning_rate / (1.0 - b1 ** float(updates))
+        root2 = 1.0 / math.sqrt(1.0 - b2 ** float(updates))
         for k in range(L):
             rate = learning_rate / size
             if s == last_step - 1:  # the last batch of this chunk (and finally of the call)
@@ -227,11 +229,11 @@ def train_steps(W, B, layers, codes, loss_code, X, T, order, perms, position, fi
                             g += l1 * _sign(w)
                         W[k, i, j], M[k, i, j], S[k, i, j] = _optimized(
                             optimizer, w, g, M[k, i, j], S[k, i, j], learning_rate, beta, b1,
-                            b2, eps, correction1, correction2)
+                            b2, eps, step_size, root2)
                 for j in range(layers[k + 1]):
                     B[k, j], MB[k, j], SB[k, j] = _optimized(
                         optimizer, B[k, j], dB[k, j] / size, MB[k, j], SB[k, j],
-                        learning_rate, beta, b1, b2, eps, correction1, correction2)
+                        learning_rate, beta, b1, b2, eps, step_size, root2)
                 continue
             for i in range(layers[k]):
                 for j in range(layers[k + 1]):

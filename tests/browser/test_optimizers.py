@@ -9,8 +9,11 @@ from tests.browser.conftest import api, open_page, play_for, settle
 
 
 def _set(page: Page, selector: str, value: str) -> None:
-    page.fill(selector, value)
-    page.locator(selector).dispatch_event("change")
+    """Types a value and leaves the field, in one go (as a learner's typing and Tab are one
+    task of the page's: no render of an earlier answer falls between them)."""
+    settle(page)
+    page.locator(selector).evaluate(
+        "(e, v) => { e.value = v; e.dispatchEvent(new Event('change')); }", value)
     settle(page)
 
 

@@ -198,6 +198,8 @@ class ActivationInfo(BaseModel):
     name: ActivationName
     formula: str
     derivative_formula: str
+    output_only: bool = Field(False, description="true for softmax: it couples the nodes of "
+                              "a layer, so it is an output activation only")
 
 
 class LossInfo(BaseModel):
@@ -207,11 +209,15 @@ class LossInfo(BaseModel):
     requires_output_activation: str | None
     target_range: list[float] | None = Field(
         None, description="[low, high]: every target must lie in it under this loss, if given")
+    target_sum: float | None = Field(
+        None, description="what each sample's targets must add up to (within 1e-9), if given")
 
 
 class DatasetInfo(BaseModel):
     name: DatasetName
-    inputs: int = Field(description="input nodes the network needs (outputs: one)")
+    inputs: int = Field(description="input nodes the network needs")
+    outputs: int = Field(1, description="output nodes the network needs: 1, or the number of "
+                         "classes of a dataset with one-hot targets")
 
 
 class Limits(BaseModel):

@@ -142,7 +142,10 @@ def is_ready() -> bool:
 def path_for(arch: Architecture, batch_size: int) -> costs.PathCosts:
     """The path `train` takes for this batch: the compiled one once it is ready, if its
     estimated cost is the lower (NumPy's vectorized loop wins on large batches of cheap
-    activations, the compiled loop everywhere else)."""
+    activations, the compiled loop everywhere else). A softmax output always trains on
+    NumPy: the compiled loop computes one node at a time, and softmax couples a layer's."""
+    if arch.activation_of(len(arch.layers) - 1).coupled:
+        return costs.NUMPY
     if _ready.is_set() and (costs.seconds(arch, 1, batch_size, costs.COMPILED)
                             < costs.seconds(arch, 1, batch_size, costs.NUMPY)):
         return costs.COMPILED
@@ -156,7 +159,7 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
     `path`, the one a caller's estimate already chose)."""
     if path is None:
         path = path_for(arch, min(batch_size, X.shape[0]))
-    if path is costs.COMPILED and _ready.is_set():
+    if path is costs.COMPILED and _ready.is_set() and path_for(arch, 1) is not costs.NUMPY:
         return train_compiled(arch, params, X, T, steps=steps, batch_size=batch_size,
                               learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng).result
     return sgd.train(arch, params, X, T, steps=steps, batch_size=batch_size,

@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.mlp import Architecture, Parameters, output_mismatch
+from ..engine.mlp import Architecture, Parameters, layer_mismatch, output_mismatch
 from ..errors import Diverged, FieldError
 from . import passes
 from .passes import Trace
@@ -36,6 +36,9 @@ def architecture(layers: tuple[int, ...], activation: str, output_activation: st
     mismatch = output_mismatch(output_activation, loss)
     if mismatch:
         raise FieldError(blame, mismatch)
+    layer_problem = layer_mismatch(tuple(layers), activation, output_activation)
+    if layer_problem:
+        raise FieldError(*layer_problem)
     return Architecture(tuple(layers), activation, output_activation, loss)
 
 
@@ -172,10 +175,10 @@ class Network:
         if data is not None:
             held += [("the training set", data.train.T), ("the test set", data.test.T)]
         for what, T in held:
-            outside = None if T is None else passes.target_outside(arch, T)
-            if outside is not None:
-                raise FieldError("loss", f"{passes.target_rule(arch)}, but {what} has the "
-                                 f"target {outside[1]:g}: change that target or keep the "
+            problem = None if T is None else passes.target_problem(arch, T)
+            if problem is not None:
+                raise FieldError("loss", f"{passes.target_rule(arch)}, but {what} has "
+                                 f"{problem[1]}: change that target or keep the "
                                  f"{self._arch.loss.replace('_', ' ')} loss")
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..engine import costs, kernel
 from ..engine.activations import Array
-from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
+from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, outputs_of, split
 from ..engine.mlp import Architecture, Parameters, forward
 from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor, spread
 from ..errors import FieldError, PhaseConflict
@@ -135,9 +135,11 @@ def built_in(name: str, size: int, noise: float, seed: int, test_fraction: float
 
 @dataclass(frozen=True)
 class Fit:
-    """How well a network fits some points: E over them (their mean), and, when every
-    target is 0 or 1, the share of points whose every output is on its target's side of 0.5
-    (y ≥ 0.5 for a target of 1); None for no points (and for the accuracy, other targets)."""
+    """How well a network fits some points: E over them (their mean), and the accuracy: with
+    a softmax output, the share of points whose largest output is their target's class
+    (argmax y = argmax t); otherwise, when every target is 0 or 1, the share of points whose
+    every output is on its target's side of 0.5 (y ≥ 0.5 for a target of 1). None for no
+    points (and for the accuracy, other targets)."""
 
     loss: float | None
     accuracy: float | None
@@ -147,13 +149,24 @@ class Fit:
         return self.loss is None or bool(np.isfinite(self.loss))
 
 
+def predicted_classes(arch: Architecture, Y: Array) -> Array | None:
+    """Each point's class, argmax of its outputs Y (n, n_out), for a softmax output; None for
+    other outputs."""
+    if not arch.activation_of(len(arch.layers) - 1).coupled:
+        return None
+    return np.argmax(Y, axis=1)
+
+
 def fit_on(arch: Architecture, params: Parameters, points: Points) -> Fit:
     if len(points) == 0:
         return Fit(None, None)
     fwd = forward(arch, params, points.X, points.T)
     T = points.T
     accuracy = None
-    if np.all((T == 0.0) | (T == 1.0)):
+    predicted = predicted_classes(arch, fwd.y[-1])
+    if predicted is not None:
+        accuracy = float(np.mean(predicted == np.argmax(T, axis=1)))
+    elif np.all((T == 0.0) | (T == 1.0)):
         right = np.all((fwd.y[-1] >= 0.5) == (T == 1.0), axis=1)
         accuracy = float(np.mean(right))
     return Fit(fwd.mean_error, accuracy)
@@ -178,9 +191,10 @@ class Workbench:
 
     def generate(self, arch: Architecture, name: str, size: int, noise: float, seed: int,
                  test_fraction: float) -> Dataset:
-        if inputs_of(name) != arch.layers[0] or arch.layers[-1] != 1:
-            raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and 1 "
-                             f"target per point, but the network has {arch.layers[0]} input "
+        if inputs_of(name) != arch.layers[0] or arch.layers[-1] != outputs_of(name):
+            raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and "
+                             f"{outputs_of(name)} target(s) per point, but the network has "
+                             f"{arch.layers[0]} input "
                              f"node(s) and {arch.layers[-1]} output node(s)")
         train_points, test_points = built_in(name, size, noise, seed, test_fraction)
         targets = np.vstack([train_points.T, test_points.T])

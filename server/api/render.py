@@ -194,6 +194,8 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
                  for s, e in zip(steps, losses, strict=True)],
         train_loss=outcome.train_loss, test_loss=outcome.test_loss,
         train_accuracy=outcome.train_accuracy, test_accuracy=outcome.test_accuracy,
+        train_confusion=_counts(outcome.train_confusion),
+        test_confusion=_counts(outcome.test_confusion),
         seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
@@ -201,6 +203,10 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
                                  trained.grids[-1][0].shape[0])
                    if trained.grids is not None else None),
     )
+
+
+def _counts(confusion: Array | None) -> list[list[int]] | None:
+    return None if confusion is None else confusion.astype(int).tolist()
 
 
 def json_answer(model: BaseModel, status_code: int = 200) -> Response:

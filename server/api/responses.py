@@ -34,9 +34,16 @@ class FitOut(BaseModel):
                                                  "null without any")
     test_loss: float | None = Field(description="E over the test points; null without any")
     train_accuracy: float | None = Field(
-        description="the share of training points whose every output is on its target's side "
-                    "of 0.5 (y ≥ 0.5 for a target of 1); null unless every target is 0 or 1")
+        description="with a softmax output, the share of training points whose largest output "
+                    "is their target's class (argmax y = argmax t); otherwise the share whose "
+                    "every output is on its target's side of 0.5 (y ≥ 0.5 for a target of 1), "
+                    "null unless every target is 0 or 1")
     test_accuracy: float | None = Field(description="the same over the test points")
+    train_confusion: list[list[int]] | None = Field(
+        None, description="with a softmax output, the training points counted by true class "
+                          "(row: argmax t) and predicted class (column: argmax y); else null")
+    test_confusion: list[list[int]] | None = Field(None, description="the same over the test "
+                                                                     "points")
 
 
 class FunctionOut(BaseModel):
@@ -71,9 +78,14 @@ class TrainOut(BaseModel):
     seconds: float = Field(description="the time the server spent training in this call")
     test_loss: float | None = Field(description="E over the test set; null without one")
     train_accuracy: float | None = Field(
-        description="the share of training points whose every output is on its target's side "
-                    "of 0.5; null unless every target is 0 or 1")
+        description="as /fit says it: argmax y = argmax t with a softmax output, else every "
+                    "output on its target's side of 0.5 (null unless every target is 0 or 1)")
     test_accuracy: float | None = Field(description="the same over the test set")
+    train_confusion: list[list[int]] | None = Field(
+        None, description="with a softmax output, the training points by true class (row) "
+                          "and predicted class (column); else null")
+    test_confusion: list[list[int]] | None = Field(None, description="the same over the test "
+                                                                     "set")
     weights: list[list[list[float]]]
     biases: list[list[float]]
     function: FunctionOut | None = None

@@ -32,13 +32,14 @@ from .workbench import Dataset, Workbench
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
                  *, blame: str) -> Architecture:
     """The architecture; a loss that cannot follow the output activation is a FieldError
-    naming `blame` (the layers and names were checked by the API)."""
-    mismatch = output_mismatch(output_activation, loss)
-    if mismatch:
-        raise FieldError(blame, mismatch)
+    naming `blame`, an activation that cannot go with the layers (softmax hidden, or on one
+    output node) one naming that activation (the layers and names were checked by the API)."""
     layer_problem = layer_mismatch(tuple(layers), activation, output_activation)
     if layer_problem:
         raise FieldError(*layer_problem)
+    mismatch = output_mismatch(output_activation, loss)
+    if mismatch:
+        raise FieldError(blame, mismatch)
     return Architecture(tuple(layers), activation, output_activation, loss)
 
 

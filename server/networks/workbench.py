@@ -84,6 +84,8 @@ class TrainOutcome:
     test_loss: float | None
     train_accuracy: float | None
     test_accuracy: float | None
+    train_confusion: Array | None = None  # softmax: points by true class × predicted class
+    test_confusion: Array | None = None
 
 
 PIECE_SECONDS = 0.1  # a long call trains in pieces of about this, checking the time between
@@ -139,10 +141,12 @@ class Fit:
     a softmax output, the share of points whose largest output is their target's class
     (argmax y = argmax t); otherwise, when every target is 0 or 1, the share of points whose
     every output is on its target's side of 0.5 (y ≥ 0.5 for a target of 1). None for no
-    points (and for the accuracy, other targets)."""
+    points (and for the accuracy, other targets). With a softmax output, `confusion` counts
+    the points by true class (row, argmax t) and predicted class (column, argmax y)."""
 
     loss: float | None
     accuracy: float | None
+    confusion: Array | None = None
 
     @property
     def finite(self) -> bool:
@@ -165,8 +169,12 @@ def fit_on(arch: Architecture, params: Parameters, points: Points) -> Fit:
     accuracy = None
     predicted = predicted_classes(arch, fwd.y[-1])
     if predicted is not None:
-        accuracy = float(np.mean(predicted == np.argmax(T, axis=1)))
-    elif np.all((T == 0.0) | (T == 1.0)):
+        true = np.argmax(T, axis=1)
+        accuracy = float(np.mean(predicted == true))
+        classes = T.shape[1]
+        confusion = np.bincount(true * classes + predicted, minlength=classes * classes)
+        return Fit(fwd.mean_error, accuracy, confusion.reshape(classes, classes))
+    if np.all((T == 0.0) | (T == 1.0)):
         right = np.all((fwd.y[-1] >= 0.5) == (T == 1.0), axis=1)
         accuracy = float(np.mean(right))
     return Fit(fwd.mean_error, accuracy)
@@ -316,7 +324,8 @@ class Workbench:
             if train.finite and test.finite:
                 return TrainOutcome(result, done, cursor.samples, cursor.samples / n,
                                     float(train.loss or 0.0), test.loss,
-                                    train.accuracy, test.accuracy)
+                                    train.accuracy, test.accuracy,
+                                    train.confusion, test.confusion)
         self.rollback(saved)
         return None
 

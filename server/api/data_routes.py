@@ -107,7 +107,7 @@ async def read_function(network_id: NetworkId, calls: NetworkCalls,
 
     def compute(snap, _) -> Response:
         layer, values = inspection.function(snap, plot)
-        return json_answer(function_out(layer, query.node, values))
+        return json_answer(function_out(layer, query.node, values, snap))
 
     return await calls.inspect(network_id, compute)
 

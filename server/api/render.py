@@ -20,6 +20,7 @@ from ..engine.sgd import spread
 from ..limits import PLOT_DOMAIN
 from ..networks.landscape import Landscape
 from ..networks.passes import Trace
+from ..networks.plot import class_grid
 from ..networks.results import GradientCheck, Snapshot, Trained
 from ..networks.workbench import Dataset
 from .landscape_models import (
@@ -154,9 +155,15 @@ def dataset_dict_head(dataset: Dataset) -> dict[str, Any]:
             "seed": dataset.seed, "test_fraction": float(dataset.test_fraction)}
 
 
-def function_out(layer: int, node: int, values: Array) -> FunctionOut:
+def function_out(layer: int, node: int, values: Array,
+                 snap: Snapshot | None = None) -> FunctionOut:
+    """The plotted node's grid; with a softmax output on 2 inputs (given `snap`, the weights
+    it was computed with), each grid point's winning class and its probability too."""
+    classes = None if snap is None else class_grid(snap.arch, snap.params, values.shape[0])
     return FunctionOut(layer=layer, node=node, inputs=values.ndim, domain=list(PLOT_DOMAIN),
-                       resolution=values.shape[0], values=values.tolist())
+                       resolution=values.shape[0], values=values.tolist(),
+                       classes=None if classes is None else classes[0].tolist(),
+                       confidence=None if classes is None else classes[1].tolist())
 
 
 def landscape_out(body: LandscapeRequest, result: Landscape) -> LandscapeOut:
@@ -186,7 +193,7 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
     weights, biases = _nested(snap.params)
     function = None
     if trained.grid is not None and trained.layer is not None:
-        function = function_out(trained.layer, node, trained.grid)
+        function = function_out(trained.layer, node, trained.grid, snap)
     return TrainOut(
         id=snap.id, step=snap.step, steps=outcome.steps, samples_trained=outcome.samples,
         epoch=outcome.epoch,

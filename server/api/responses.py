@@ -53,6 +53,11 @@ class FunctionOut(BaseModel):
     domain: list[float] = Field(description="[low, high] of every input axis")
     resolution: int
     values: list[float] | list[list[float]]
+    classes: list[list[int]] | None = Field(
+        None, description="with a softmax output and 2 inputs: each grid point's winning class "
+                          "(argmax y), rows as values'; else null")
+    confidence: list[list[float]] | None = Field(
+        None, description="with classes: the winning class's probability y at each point")
 
 
 class FunctionsOut(BaseModel):

@@ -230,7 +230,9 @@ export function createController({ store, options, frames, effects }) {
     const targets = [...s.sample.target.map((t) => /** @type {[string, number]} */ (["the sample", t])),
                      ...[...(s.dataset?.train ?? []), ...(s.dataset?.test ?? [])].flatMap(
                        (p, n) => p.target.map((t) => /** @type {[string, number]} */ ([`point ${n}`, t])))];
-    valid(checkLossAndOutput(changes, s.network, options.losses, targets));
+    // softmax and its loss come together: the changes may bring the other one
+    changes = valid(checkLossAndOutput(changes, s.network, options.losses, targets,
+                                       options.activations));
     training.expect(changes);
     try {
       await stepping.configure(changes);

@@ -9,7 +9,8 @@ import { fmt, parseShown, thousands } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
-import { fitLine, lossTrend } from "../explain/training-notes.js";
+import { confusionTable, fitLine, lossTrend } from "../explain/training-notes.js";
+import { classColour } from "../lib/colours.js";
 import { currentRecord } from "../state/stepper.js";
 import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
@@ -168,6 +169,40 @@ export function mountTrainingCard(dispatch, options) {
     shapeEditor(s.network.layers);
   }
 
+  let confusionShown = "";
+  /** The confusion table of the training points, drawn again only when a count changed.
+   * @param {number[][]|null|undefined} matrix */
+  function confusion(matrix) {
+    const key = JSON.stringify(matrix ?? null);
+    if (key === confusionShown) return;
+    confusionShown = key;
+    const table = confusionTable(matrix);
+    $("confusion-box").hidden = !table;
+    if (!table) return;
+    const cell = (tag, text, className = "") => Object.assign(document.createElement(tag),
+                                                             { textContent: text, className });
+    const swatch = (k) => {
+      const dot = cell("span", "", "swatch-class");
+      dot.style.background = `var(${classColour(k)})`;
+      return dot;
+    };
+    const head = document.createElement("tr");
+    head.append(cell("th", "true ↓ predicted →"), ...table.rows.map((_, k) => {
+      const th = cell("th", "");
+      th.append(swatch(k), `class ${k + 1}`);
+      return th;
+    }));
+    const body = table.rows.map((r, k) => {
+      const tr = document.createElement("tr");
+      const th = cell("th", "");
+      th.append(swatch(k), `class ${k + 1}`);
+      tr.append(th, ...r.counts.map((n, p) => cell("td", String(n), p === k ? "right" : "")));
+      return tr;
+    });
+    $("confusion").replaceChildren(head, ...body);
+    setText($("confusion-note"), table.note);
+  }
+
   /** @param {import("../state/store.js").State} s */
   return function render(s) {
     const n = s.network;
@@ -193,6 +228,7 @@ export function mountTrainingCard(dispatch, options) {
     }
     if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
     setText($("fit-numbers"), fitLine(s.fit));
+    confusion(s.fit?.train_confusion);
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));
     setText($("plot-caption"), inputs > 2

@@ -25,6 +25,9 @@ NETWORKS = {
     "cross_entropy": ({"layers": [2, 3, 1], "seed": 2, "loss": "cross_entropy"},
                       {"input": [0.8, 0.8], "target": [0.2]}),
     "l2": ({"layers": [1, 2, 2, 1], "seed": 1, "l2": 0.1}, {"input": [0.8], "target": [0.2]}),
+    "softmax": ({"layers": [2, 3, 3], "seed": 4, "activation": "tanh",
+                 "output_activation": "softmax", "loss": "categorical_cross_entropy"},
+                {"input": [0.5, -0.8], "target": [0, 1, 0]}),
 }
 
 

@@ -10,6 +10,7 @@ const SETTINGS = {
   linear: { activation: "linear", output_activation: "linear", loss: "squared" },
   cross_entropy: { activation: "sigmoid", output_activation: "sigmoid", loss: "cross_entropy" },
   l2: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
+  softmax: { activation: "tanh", output_activation: "softmax", loss: "categorical_cross_entropy" },
 };
 
 /** The trace a phase shows: the forward pass's up to the error, then backward, then update. */

@@ -101,7 +101,7 @@ function softmaxBackward(trace, settings, l, j) {
     row(mn(node.y), mo("−"), mn(trace.target[j], true)), mn(node.dE_dx)));
   formulas.push(equation(dE(B), product(dE(X), d(X, B)), product(dE(X), int(1)), mn(node.dE_db)));
   const note = "Softmax couples the outputs: every y of this layer depends on this x (they " +
-    "share the sum Σ e^x below the fraction), so a change of x reaches E along every output, " +
+    "share the sum Σ eˣ below the fraction), so a change of x reaches E along every output, " +
     "and the chain rule adds the paths up: ∂E/∂x = Σₘ ∂E/∂yₘ·∂yₘ/∂x. The Jacobian of " +
     "softmax is ∂yₘ/∂xⱼ = yₘ·(δₘⱼ − yⱼ), with δₘⱼ = 1 for m = j and 0 otherwise: x raises its " +
     "own y and lowers every other (the y's always add up to 1). With ∂E/∂yₘ = −tₘ/yₘ the yₘ " +

@@ -122,7 +122,7 @@ export function explain(record, phase, selection, network = null) {
                 l === 0 ? "An input node passes its value on: y = x."
                   : `${symbolText("x", l, String(j + 1))} adds the y of each node of the layer before, times the weight ` +
                     "between them, and the bias; " + (activation === "softmax"
-                    ? "then softmax: y is e^x divided by the sum of e^x over every node of the " +
+                    ? "then softmax: y is eˣ divided by the sum of eˣ over every node of the " +
                       "layer. So each y depends on every x of the layer (raise one x and every " +
                       "other y falls), and the y's add up to 1: a probability for each class."
                     : `y = f(x) with f = ${activation.replace("_", " ")}.`),
@@ -207,7 +207,7 @@ export function narrate(phase, L, settings, l2 = 0) {
       return `Forward into ${layerWords(phase.layer, L)}: each node adds up the y's of the ` +
         `layer before (just computed), times their weights, plus its bias, to get x; then ` +
         (softmax && phase.layer === L - 1
-          ? "applies softmax: y = e^x / Σ e^x over the layer, so each y depends on every x " +
+          ? "applies softmax: y = eˣ / Σ eˣ over the layer, so each y depends on every x " +
             "and the outputs add up to 1, a probability for each class."
           : `applies ${activation} to get y.`);
     case "error":

@@ -226,7 +226,10 @@ export function mountTrainingCard(dispatch, options) {
       const box = /** @type {HTMLInputElement} */ ($(id));
       if (box.checked !== on) box.checked = on;
     }
-    if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
+    // classes have no y scale: each region's colour is its class, its depth the confidence
+    const classes = Boolean(s.func?.classes) && !own;
+    const scaleHidden = inputs !== 2 || classes;
+    if ($("plot-scale").hidden !== scaleHidden) $("plot-scale").hidden = scaleHidden;
     setText($("fit-numbers"), fitLine(s.fit));
     confusion(s.fit?.train_confusion);
     chart.draw(s.losses, s.sizes["loss-chart"]);
@@ -236,6 +239,8 @@ export function mountTrainingCard(dispatch, options) {
       : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
       : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
             " (click it again for the network's output)"
+      : classes ? "Showing the class the network gives each place (its largest output), " +
+                  "the deeper the colour the surer (white: all classes equally likely)"
       : "Showing the network's output y over the data");
     setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
       `${thousands(s.samplesTrained)} samples trained`);

@@ -179,5 +179,10 @@ def test_matrix_softmax_panel_writes_each_formula_with_the_traces_numbers(
         value = n["y"] * ((1.0 if m == j else 0.0) - out[j]["y"])
         assert fmt(value) in text, (m, fmt(value), text)
     assert abs(out[j]["dE_dx"] - (out[j]["y"] - trace["target"][j])) < 1e-15
+    # the gradient check covers the softmax layer: backprop agrees with finite differences
+    page.click("#btn-gradcheck")
+    settle(page)
+    assert "Below 10⁻⁶" in (page.text_content("#gradcheck-summary") or ""), \
+        page.text_content("#gradcheck-summary")
     assert console.errors == [], console.errors
     page.context.close()

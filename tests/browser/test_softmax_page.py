@@ -83,3 +83,15 @@ def test_softmax_page_dataset_of_classes_plays_with_accuracy_and_confusion(
     assert page.is_hidden("#confusion-box")
     assert console.errors == [], console.errors
     page.context.close()
+
+
+def test_softmax_page_lesson_opens_on_the_three_clusters(browser: Browser,
+                                                         base_url: str) -> None:
+    page, console = open_page(browser, base_url, path="/l/softmax")
+    settle(page)
+    network = api(page, "GET", "")
+    assert network["layers"] == [2, 4, 3] and network["output_activation"] == "softmax"
+    assert page.input_value("#dataset") == "clusters3"
+    assert page.is_visible("#confusion-box")
+    assert console.errors == [], console.errors
+    page.context.close()

@@ -45,6 +45,11 @@ def test_softmax_page_chosen_with_its_loss_refused_on_one_output(browser: Browse
     assert (network["output_activation"], network["loss"]) == ("softmax",
                                                                "categorical_cross_entropy")
     assert page.input_value("#output-activation") == "softmax"
+    # typing 1 into class 3's target moves the one-hot there (not a refusal at each field)
+    fields.nth(2).fill("1")
+    fields.nth(2).dispatch_event("change")
+    settle(page)
+    assert [fields.nth(k).input_value() for k in range(3)] == ["0", "0", "1"], _status(page)
     # and leaving softmax leaves its loss too
     page.select_option("#output-activation", "tanh")
     settle(page)

@@ -6,7 +6,9 @@ import { softmaxJacobian } from "../../static/js/explain/chain-rule.js";
 import { graphModel } from "../../static/js/explain/graph-model.js";
 import { textOf } from "../../static/js/explain/mathml.js";
 import { fmt } from "../../static/js/lib/format.js";
-import { checkLossAndOutput, checkSample, pairOutputOnly } from "../../static/js/actions/validate.js";
+import {
+  checkLossAndOutput, checkSample, completeProbabilities, pairOutputOnly,
+} from "../../static/js/actions/validate.js";
 import { defaultSample } from "../../static/js/state/store.js";
 import { options, traces } from "./helpers.js";
 
@@ -121,4 +123,13 @@ test("softmax_sample_targets_are_a_probability_vector", () => {
   assert.deepEqual(defaultSample([2, 3, 3], "sigmoid").target, [0.5, 0.5, 0.5]);
   // the hidden layers' choices leave softmax out
   assert.deepEqual(options.activations.filter((a) => a.output_only).map((a) => a.name), ["softmax"]);
+});
+
+test("softmax_targets_typed_one_field_at_a_time_stay_a_probability_vector", () => {
+  assert.deepEqual(completeProbabilities([1, 0, 0], [1, 1, 0]), [0, 1, 0]);  // class 2 now
+  assert.deepEqual(completeProbabilities([0, 1, 0], [0, 0.5, 0]), [0.25, 0.5, 0.25]);
+  assert.deepEqual(completeProbabilities([0.2, 0.3, 0.5], [0.2, 0.3, 0]), [0.4, 0.6, 0]);
+  assert.deepEqual(completeProbabilities([1, 0, 0], [1, 2, 0]), [1, 2, 0]);  // refused later
+  assert.deepEqual(completeProbabilities([1, 0, 0], [0, 1, 0]), [0, 1, 0]);  // two typed: kept
+  assert.deepEqual(completeProbabilities([0.5], [0.7]), [0.7]);
 });

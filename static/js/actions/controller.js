@@ -21,7 +21,7 @@ import { createTools } from "./tools.js";
 import { createTraining } from "./training.js";
 import {
   checkDatasetSpec, checkL2, checkLearningRate, checkLesson, checkLossAndOutput, checkPoint,
-  checkSample, checkTraining, plainWords, sentence,
+  checkSample, checkTraining, completeProbabilities, plainWords, sentence,
 } from "./validate.js";
 
 /**
@@ -384,8 +384,15 @@ export function createController({ store, options, frames, effects }) {
       case "step": return step(intent.name);
       case "play": return play();
       case "settings": return settings(intent.changes);
-      case "sample": return run(() => stepping.resample(
-        valid(checkSample(intent.sample, limits, store.state.network.loss))));
+      case "sample": {
+        const loss = store.state.network.loss;
+        // targets that add up to 1: the field typed is kept, the others make up the rest
+        const sample = loss === "categorical_cross_entropy"
+          ? { ...intent.sample, target: completeProbabilities(store.state.sample.target,
+                                                             intent.sample.target) }
+          : intent.sample;
+        return run(() => stepping.resample(valid(checkSample(sample, limits, loss))));
+      }
       case "plot-view": return store.apply("plot-view", intent.change);
       case "speed": return store.apply("speed", intent.speed);
       case "edit": return run(stepAction(async () => {

@@ -214,6 +214,27 @@ export function checkLossAndOutput(changes, network, losses, targets = [], activ
 }
 
 /**
+ * Targets that must add up to 1 (categorical cross entropy), typed one field at a time: the
+ * field just typed is kept and the others are scaled to make up the rest (spread evenly if
+ * they were all 0), so that typing 1 into class 2's field of (1, 0, 0) gives (0, 1, 0)
+ * instead of a refusal at every keystroke. Targets of any other length, or more than one
+ * changed, or one outside [0, 1], come back as typed (checkSample says what is wrong).
+ * @param {number[]} before the targets in effect @param {number[]} typed
+ * @returns {number[]}
+ */
+export function completeProbabilities(before, typed) {
+  if (before.length !== typed.length || typed.length < 2) return typed;
+  const changed = typed.flatMap((t, k) => (t !== before[k] ? [k] : []));
+  if (changed.length !== 1) return typed;
+  const k = changed[0];
+  const t = typed[k];
+  if (!(t >= 0 && t <= 1)) return typed;
+  const rest = typed.reduce((s, v, m) => (m === k ? s : s + v), 0);
+  const others = typed.length - 1;
+  return typed.map((v, m) => (m === k ? t : rest > 0 ? (v * (1 - t)) / rest : (1 - t) / others));
+}
+
+/**
  * An output-only activation (softmax) and the one loss defined for it (categorical cross
  * entropy) go together: choosing either brings the other, and leaving either leaves the
  * other (for sigmoid and the squared loss, the defaults), so that a learner is never stuck

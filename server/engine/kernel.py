@@ -11,8 +11,9 @@ The loop itself is in compiled.py, which imports Numba: `warm_up`, run by the ap
 background thread at start-up, imports it and compiles it (once per machine, then from Numba's
 cache on disk); until it is ready, or if Numba is missing or fails, `train` takes the NumPy
 path. A softmax output always takes the NumPy path (path_for): the compiled loop computes one
-node at a time, and softmax couples the nodes of its layer. The compiled loop also returns the last mini-batch's mean |dE/dw| per layer (before its
-update, without the λ·w term), for a later `gradient_sizes`.
+node at a time, and softmax couples the nodes of its layer. The compiled loop also returns
+the last mini-batch's mean |dE/dw| per layer (before its update, without the λ·w term), for a
+later `gradient_sizes`.
 """
 
 from __future__ import annotations

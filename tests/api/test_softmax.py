@@ -151,3 +151,22 @@ def test_softmax_api_dataset_with_classes_needs_as_many_outputs(client: TestClie
     client.put(f"{url}/dataset", json={"name": "xor", "size": 40})
     fit = client.get(f"{url}/fit").json()
     assert fit["train_accuracy"] is not None and fit["train_confusion"] is None
+
+
+def test_softmax_api_function_carries_each_grid_points_class_and_confidence(
+        client: TestClient) -> None:
+    url = _network(client)
+    grids = [strict_json(client.get(f"{url}/function", params={
+        "resolution": 6, "layer": 2, "node": k}).text) for k in range(3)]
+    classes, confidence = grids[0]["classes"], grids[0]["confidence"]
+    values = np.array([g["values"] for g in grids])  # (class, row, column)
+    assert np.array(classes).shape == (6, 6)
+    np.testing.assert_array_equal(classes, np.argmax(values, axis=0))
+    np.testing.assert_allclose(confidence, np.max(values, axis=0), rtol=1e-15)
+    assert min(map(min, confidence)) >= 1 / 3
+    assert client.put(f"{url}/dataset", json={"name": "clusters3"}).status_code == 200
+    trained = strict_json(client.post(f"{url}/train", json={"steps": 1, "resolution": 4}).text)
+    assert np.array(trained["function"]["classes"]).shape == (4, 4)
+    plain = client.post("/api/networks", json={"layers": [2, 3, 1], "seed": 1}).json()["id"]
+    answer = client.get(f"/api/networks/{plain}/function", params={"resolution": 4}).json()
+    assert answer["classes"] is None and answer["confidence"] is None

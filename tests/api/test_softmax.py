@@ -170,3 +170,18 @@ def test_softmax_api_function_carries_each_grid_points_class_and_confidence(
     plain = client.post("/api/networks", json={"layers": [2, 3, 1], "seed": 1}).json()["id"]
     answer = client.get(f"/api/networks/{plain}/function", params={"resolution": 4}).json()
     assert answer["classes"] is None and answer["confidence"] is None
+
+
+def test_softmax_api_points_of_ones_own_must_be_probability_vectors(client: TestClient) -> None:
+    url = _network(client)
+    points = [{"input": [0.1, 0.2], "target": [1, 0, 0]},
+              {"input": [0.3, 0.4], "target": [0.5, 0.2, 0.2]}]
+    refused = client.put(f"{url}/dataset", json={"points": points})
+    assert refused.status_code == 422
+    error = refused.json()["errors"][0]
+    assert error["field"] == "points[1]" and "adding up to 0.9" in error["message"], error
+    points[1]["target"] = [0.5, 0.25, 0.25]
+    assert client.put(f"{url}/dataset", json={"points": points}).status_code == 200
+    added = client.post(f"{url}/dataset/train", json={"input": [0, 0], "target": [0, 0, 0]})
+    assert added.status_code == 422 and added.json()["errors"][0]["field"] == "target"
+    assert len(client.get(f"{url}/dataset").json()["train"]) == 2

@@ -71,6 +71,7 @@ def test_softmax_page_dataset_of_classes_plays_with_accuracy_and_confusion(
     assert "3 classes" in (page.text_content("#status") or "")
     assert page.is_visible("#confusion-box")
     assert page.is_hidden("#plot-scale")
+    assert "full colour" in (page.text_content("#discretize-words") or "")
     play_for(page, 1500)
     fit = api(page, "GET", "/fit")
     counts = page.eval_on_selector_all(
@@ -86,6 +87,7 @@ def test_softmax_page_dataset_of_classes_plays_with_accuracy_and_confusion(
     assert network["layers"][-1] == 1 and network["output_activation"] == "sigmoid"
     assert network["loss"] == "squared"
     assert page.is_hidden("#confusion-box")
+    assert "cut at y = 0.5" in (page.text_content("#discretize-words") or "")
     assert console.errors == [], console.errors
     page.context.close()
 

@@ -230,6 +230,9 @@ export function mountTrainingCard(dispatch, options) {
     const classes = Boolean(s.func?.classes) && !own;
     const scaleHidden = inputs !== 2 || classes;
     if ($("plot-scale").hidden !== scaleHidden) $("plot-scale").hidden = scaleHidden;
+    setText($("discretize-words"), classes
+      ? "Discretize output (each place in its class's full colour)"
+      : "Discretize output (0 or 1, cut at y = 0.5)");
     setText($("fit-numbers"), fitLine(s.fit));
     confusion(s.fit?.train_confusion);
     chart.draw(s.losses, s.sizes["loss-chart"]);

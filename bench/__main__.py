@@ -42,6 +42,7 @@ import numpy as np
 from server.engine import kernel, sgd
 from server.engine.datasets import make_dataset
 from server.engine.mlp import Architecture, forward, init_parameters
+from server.engine.optimizers import SGD, Optimizer
 from server.engine.sgd import new_cursor
 from server.limits import MAX_CALL_SECONDS, MAX_STEPS_PER_CALL
 from server.networks.workbench import estimated_seconds
@@ -66,12 +67,14 @@ ENGINE_ROWS = (
     ("1-2-2-1 sigmoid, batch 32", (1, 2, 2, 1), "sigmoid", 32, 10_000, None),
     ("1-2-2-1 sigmoid, full batch of 10,000", (1, 2, 2, 1), "sigmoid", 10_000, 10_000, None),
 )
+ADAM = Optimizer("adam")
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear")
 
 
 def _rate(train, layers: tuple[int, ...], activation: str, batch: int, points: int,
-          seconds: float) -> float:
-    """Samples per second of `train` (sgd.train or kernel.train) on `points` points."""
+          seconds: float, optimizer: Optimizer = SGD) -> float:
+    """Samples per second of `train` (sgd.train or kernel.train) on `points` points, with
+    `optimizer` (its state carried from call to call, as the server keeps it)."""
     arch = Architecture(layers, activation, activation, "squared")
     data = make_dataset("sine" if layers[0] == 1 else "circle", points, 0.1, seed=0)
     rng = np.random.default_rng(0)
@@ -79,10 +82,12 @@ def _rate(train, layers: tuple[int, ...], activation: str, batch: int, points: i
     cursor = new_cursor(data.X, data.T, rng)
     steps = max(1, min(10_000, 20_000 // batch))
     done, start = 0, time.perf_counter()
+    state = None
     while time.perf_counter() - start < seconds:
         result = train(arch, params, data.X, data.T, steps=steps, batch_size=batch,
-                       learning_rate=0.01, l2=0.0, cursor=cursor, rng=rng)
-        params = result.params
+                       learning_rate=0.01, l2=0.0, cursor=cursor, rng=rng,
+                       optimizer=optimizer, state=state)
+        params, state = result.params, result.state
         done += steps * min(batch, points)
     return done / (time.perf_counter() - start)
 
@@ -90,14 +95,18 @@ def _rate(train, layers: tuple[int, ...], activation: str, batch: int, points: i
 def engine(seconds: float) -> None:
     ready = kernel.warm_up()
     print(f"engine, samples/s{'':<27}{'NumPy':>12}{'server':>12}{'Playground':>12}"
-          f"{'ratio':>8}")
+          f"{'ratio':>8}{'Adam':>12}{'ratio':>8}")
     for label, layers, activation, batch, points, playground in PLAYGROUND_ROWS + ENGINE_ROWS:
         numpy_rate = _rate(sgd.train, layers, activation, batch, points, seconds)
         served = _rate(kernel.train, layers, activation, batch, points, seconds)
         path = kernel.path_for(Architecture(layers, activation, activation, "squared"),
                                min(batch, points)).name
         reference = f"{playground:>12,}{served / playground:>8.2f}" if playground else ""
-        print(f"  {label:<42}{numpy_rate:>12,.0f}{served:>12,.0f}{reference}"
+        adam = ""
+        if playground:  # the server's trainer with Adam, against Playground's plain descent
+            rate = _rate(kernel.train, layers, activation, batch, points, seconds, ADAM)
+            adam = f"{rate:>12,.0f}{rate / playground:>8.2f}"
+        print(f"  {label:<42}{numpy_rate:>12,.0f}{served:>12,.0f}{reference}{adam}"
               f"   ({path if ready else 'numpy: no kernel'})")
 
 

@@ -37,6 +37,9 @@ MAX_POINTS_PER_BODY: Final = 2_000
 MAX_RESOLUTION: Final = 100
 MAX_STEP_BATCH: Final = 100  # samples in one forward or step of the step-through
 MAX_L2: Final = 1.0
+MAX_L1: Final = 1.0
+MIN_EPSILON: Final = 1e-12  # Adam's ε
+MAX_EPSILON: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9
 # The body cap follows from the largest valid body: MAX_POINTS_PER_BODY points of MAX_NODES

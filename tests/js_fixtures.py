@@ -25,10 +25,16 @@ NETWORKS = {
     "cross_entropy": ({"layers": [2, 3, 1], "seed": 2, "loss": "cross_entropy"},
                       {"input": [0.8, 0.8], "target": [0.2]}),
     "l2": ({"layers": [1, 2, 2, 1], "seed": 1, "l2": 0.1}, {"input": [0.8], "target": [0.2]}),
+    "momentum": ({"layers": [1, 2, 2, 1], "seed": 1, "optimizer": "momentum", "l1": 0.05},
+                 {"input": [0.8], "target": [0.2]}),
+    "adam": ({"layers": [2, 3, 1], "seed": 2, "optimizer": "adam", "learning_rate": 0.05},
+             {"input": [0.8, -0.4], "target": [0.9]}),
     "softmax": ({"layers": [2, 3, 3], "seed": 4, "activation": "tanh",
                  "output_activation": "softmax", "loss": "categorical_cross_entropy"},
                 {"input": [0.5, -0.8], "target": [0, 1, 0]}),
 }
+# One step first, so that the optimizer's state before the update shown is not all zeros.
+WARM = {"momentum", "adam"}
 
 
 def _fixed_id(answer: Any, name: str) -> Any:
@@ -48,6 +54,8 @@ def build() -> dict[str, Any]:
         for name, (settings, sample) in NETWORKS.items():
             network = client.post("/api/networks", json=settings).json()
             base = f"/api/networks/{network['id']}"
+            if name in WARM:
+                client.post(f"{base}/step", json=sample)
             phases = {"network": network,
                       "forward": client.post(f"{base}/forward", json=sample).json(),
                       "backward": client.post(f"{base}/backward").json(),

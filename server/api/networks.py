@@ -82,6 +82,7 @@ async def configure_network(network_id: NetworkId, calls: NetworkCalls,
     """Change the learning rate, activations or loss; weights are kept and a pending pass
     is recomputed on the same sample."""
     changes = body.model_dump()
+    changes["optimizer_changes"] = parse.optimizer_fields(changes)
     return await calls.run(
         network_id, lambda network: json_answer(network_out(network.configure(**changes))),
         with_data=body.loss is not None)  # a new loss is checked against the data's targets

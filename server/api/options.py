@@ -10,6 +10,7 @@ from ..engine.activations import ALL_ACTIVATIONS
 from ..engine.datasets import GENERATORS, inputs_of, outputs_of
 from ..engine.losses import LOSSES
 from ..engine.mlp import INITIALIZERS
+from ..engine.optimizers import DESCRIPTIONS
 from ..errors import StoreUnavailable
 from .errors import answer_for
 from .requests import NetworkCreate
@@ -21,6 +22,7 @@ from .responses import (
     InitInfo,
     Limits,
     LossInfo,
+    OptimizerInfo,
     Options,
     TrainingDefaults,
 )
@@ -58,7 +60,8 @@ LIMITS = Limits(
     min_landscape_resolution=limits.MIN_LANDSCAPE_RESOLUTION,
     max_landscape_resolution=limits.MAX_LANDSCAPE_RESOLUTION,
     max_landscape_span=limits.MAX_LANDSCAPE_SPAN,
-    max_l2=limits.MAX_L2, max_noise=limits.MAX_NOISE,
+    max_l2=limits.MAX_L2, max_l1=limits.MAX_L1, min_epsilon=limits.MIN_EPSILON,
+    max_epsilon=limits.MAX_EPSILON, max_noise=limits.MAX_NOISE,
     max_test_fraction=limits.MAX_TEST_FRACTION, plot_domain=list(limits.PLOT_DOMAIN),
     play_frames_ahead=limits.MAX_UNACKED_FRAMES,
     max_heavy_calls_per_client=limits.MAX_HEAVY_PER_CLIENT,
@@ -88,6 +91,8 @@ def read_options() -> Options:
                 for loss in LOSSES.values()],
         initializations=[InitInfo(name=i.name, title=i.title, formula=i.formula)
                          for i in INITIALIZERS.values()],
+        optimizers=[OptimizerInfo(name=name, title=title, formula=formula, state=list(state))  # type: ignore[arg-type]
+                    for name, (title, formula, state) in DESCRIPTIONS.items()],
         datasets=[DatasetInfo(name=name, inputs=inputs_of(name), outputs=outputs_of(name))  # type: ignore[arg-type]
                   for name in GENERATORS],
         limits=LIMITS,

@@ -15,10 +15,11 @@ import numpy as np
 from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Parameters
+from ..engine.optimizers import Optimizer, OptimizerState
 from ..errors import FieldError
 from ..networks.landscape import ParameterRef, check_pair
 from .landscape_models import BiasRef, WeightRef
-from .requests import NetworkCreate, Sample, SampleOrBatch
+from .requests import NetworkCreate, OptimizerStateIn, Sample, SampleOrBatch
 
 
 def _count(n: int, noun: str) -> str:
@@ -64,12 +65,56 @@ def parameters(layers: tuple[int, ...], weights: list[list[list[float]]] | None,
 def network_fields(body: NetworkCreate) -> dict[str, Any]:
     """The keyword arguments of NetworkStore.create, with the parameters as arrays."""
     fields = body.model_dump(exclude={"weights", "biases", "current_weights",
-                                      "current_biases"})
+                                      "current_biases", "optimizer_state", *OPTIMIZER_FIELDS})
     layers = fields["layers"] = tuple(body.layers)
     fields["initial"] = parameters(layers, body.weights, body.biases)
     fields["current"] = parameters(layers, body.current_weights, body.current_biases,
                                    "current_")
+    fields["optimizer"] = optimizer = Optimizer(
+        body.optimizer, **{name: getattr(body, name) for name in OPTIMIZER_FIELDS[1:]})
+    fields["state"] = optimizer_state(layers, optimizer, body.optimizer_state)
     return fields
+
+
+OPTIMIZER_FIELDS = ("optimizer", "momentum", "beta1", "beta2", "epsilon")
+
+
+def optimizer_fields(changes: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH's optimizer fields, taken out of `changes`: the sent ones, by Optimizer's own
+    names."""
+    named = {"optimizer": "name"}
+    sent = {k: changes.pop(k, None) for k in OPTIMIZER_FIELDS}
+    return {named.get(k, k): v for k, v in sent.items() if v is not None}
+
+
+def optimizer_state(layers: tuple[int, ...], optimizer: Optimizer,
+                    body: OptimizerStateIn | None) -> OptimizerState | None:
+    """The state a resumed network's optimizer starts from (None: fresh); FieldError names
+    a slot the optimizer does not keep, or one it keeps that is missing or misshapen."""
+    if body is None:
+        return None
+    wanted = {"sgd": (), "momentum": ("v",), "adam": ("m", "s")}[optimizer.name]
+    slots = {}
+    for name in ("v", "m", "s"):
+        slot = getattr(body, name)
+        field = f"optimizer_state.{name}"
+        if slot is None:
+            if name in wanted:
+                raise FieldError(field, f"the {optimizer.name} optimizer keeps {name}: give it "
+                                 "(weights and biases)")
+            continue
+        if name not in wanted:
+            raise FieldError(field, f"the {optimizer.name} optimizer keeps no {name}")
+        slots[name] = parameters(layers, slot.weights, slot.biases, f"{field}.")
+        if name == "s" and any((a < 0).any() for a in (*slots[name].weights,
+                                                       *slots[name].biases)):
+            raise FieldError(field, "Adam's second moment s is a mean of squares: never "
+                             "negative")
+    if optimizer.name == "momentum":
+        return OptimizerState(body.t, slots["v"])
+    if optimizer.name == "adam":
+        return OptimizerState(body.t, slots["m"], slots["s"])
+    return OptimizerState(body.t)
 
 
 def _values(values: list[float], n: int, field: str, layer: str) -> Array:

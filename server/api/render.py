@@ -40,7 +40,7 @@ from .responses import (
     TraceOut,
     TrainOut,
 )
-from .trace_json import trace_dict
+from .trace_json import state_dict, trace_dict
 
 
 def _nested(params: Parameters) -> tuple[list[list[list[float]]], list[list[float]]]:
@@ -59,6 +59,9 @@ def network_out(snap: Snapshot) -> NetworkOut:
         output_activation=snap.arch.output_activation,  # type: ignore[arg-type]
         loss=snap.arch.loss,  # type: ignore[arg-type]
         learning_rate=snap.learning_rate, l2=snap.l2, seed=snap.seed, step=snap.step,
+        l1=snap.l1, optimizer=snap.optimizer.name, momentum=snap.optimizer.momentum,
+        beta1=snap.optimizer.beta1, beta2=snap.optimizer.beta2,
+        epsilon=snap.optimizer.epsilon, optimizer_state=state_dict(snap.state),
         phase=snap.trace.phase if snap.trace else None,
         weights=weights, biases=biases,
         trace=trace_out(snap.id, snap.trace) if snap.trace else None,
@@ -206,6 +209,7 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
         seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
+        optimizer_state=(state_dict(snap.state) if snap.optimizer.name != "sgd" else None),
         functions=(functions_out(trained.grids, snap.arch.layers[0],
                                  trained.grids[-1][0].shape[0])
                    if trained.grids is not None else None),

@@ -18,6 +18,13 @@ from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
 from ..engine.losses import LossName
 from ..engine.mlp import InitName
+from ..engine.optimizers import (
+    DEFAULT_BETA1,
+    DEFAULT_BETA2,
+    DEFAULT_EPSILON,
+    DEFAULT_MOMENTUM,
+    OptimizerName,
+)
 from ..limits import (
     DATASET_DEFAULTS,
     DEFAULT_ACTIVATION,
@@ -30,6 +37,8 @@ from ..limits import (
     DEFAULT_THUMBNAIL_RESOLUTION,
     MAX_ABS_VALUE,
     MAX_DATASET_SIZE,
+    MAX_EPSILON,
+    MAX_L1,
     MAX_L2,
     MAX_LAYERS,
     MAX_LEARNING_RATE,
@@ -43,6 +52,7 @@ from ..limits import (
     MAX_STEPS_PER_CALL,
     MAX_TEST_FRACTION,
     MAX_THUMBNAIL_RESOLUTION,
+    MIN_EPSILON,
     MIN_LAYERS,
     MIN_NODES,
     TRAINING_DEFAULTS,
@@ -91,6 +101,17 @@ DatasetSize = Integer(1, MAX_DATASET_SIZE)
 Noise = Share(MAX_NOISE, "0 (none) … 1 (much) scatter")
 TestFraction = Share(MAX_TEST_FRACTION, "the share of points held out for testing")
 L2Rate = Share(MAX_L2, "L2 rate λ: each update adds λ·w to dE/dw")
+L1Rate = Share(MAX_L1, "L1 rate λ₁: each update adds λ₁·sign(w) to dE/dw")
+
+
+def Decay(description: str) -> Any:  # noqa: N802 (a type, read as one)
+    """A decay rate in [0, 1) (−0.0 taken as 0.0)."""
+    return Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False, description=description),
+                     AfterValidator(lambda v: v + 0.0)]
+
+
+Epsilon = Annotated[float, Field(ge=MIN_EPSILON, le=MAX_EPSILON, allow_inf_nan=False,
+                                 description="Adam's ε in w ← w − α·m̂ / (√ŝ + ε)")]
 Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
 Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
                      Field(max_length=MAX_LAYERS - 1)]
@@ -114,6 +135,14 @@ class NetworkSettings(Strict):
     loss: LossName = Field(DEFAULT_LOSS, description="cross_entropy needs a sigmoid output")
     learning_rate: LearningRate = DEFAULT_LEARNING_RATE
     l2: L2Rate = DEFAULT_L2
+    l1: L1Rate = 0.0
+    optimizer: OptimizerName = Field(
+        "sgd", description="sgd (plain gradient descent), momentum or adam; another "
+                           "optimizer starts from a fresh state")
+    momentum: Decay("momentum's β in v ← β·v + g") = DEFAULT_MOMENTUM
+    beta1: Decay("Adam's β₁ in m ← β₁·m + (1 − β₁)·g") = DEFAULT_BETA1
+    beta2: Decay("Adam's β₂ in s ← β₂·s + (1 − β₂)·g²") = DEFAULT_BETA2
+    epsilon: Epsilon = DEFAULT_EPSILON
 
 
 def _each_optional(base: type[BaseModel], name: str, doc: str) -> Any:
@@ -127,6 +156,22 @@ def _each_optional(base: type[BaseModel], name: str, doc: str) -> Any:
 
 NetworkUpdate = _each_optional(NetworkSettings, "NetworkUpdate",
                                "Settings to change (PATCH); null or absent: unchanged.")
+
+
+class StateSlot(Strict):
+    """One array of an optimizer's state per parameter, shaped as the weights and biases."""
+
+    weights: Matrices
+    biases: Vectors
+
+
+class OptimizerStateIn(Strict):
+    """To resume a network: its optimizer's state (v for momentum; m and s for adam)."""
+
+    t: StepCount = Field(description="updates the optimizer has made")
+    v: StateSlot | None = Field(None, description="momentum's velocity")
+    m: StateSlot | None = Field(None, description="Adam's first moment")
+    s: Annotated[StateSlot, Field(description="Adam's second moment")] | None = None
 
 
 class NetworkCreate(NetworkSettings):
@@ -151,6 +196,8 @@ class NetworkCreate(NetworkSettings):
     step: StepCount = Field(0, description="to resume: updates applied so far")
     samples_trained: StepCount = Field(
         0, description="to resume: samples trained on so far (the epoch counts on from it)")
+    optimizer_state: OptimizerStateIn | None = Field(
+        None, description="to resume: the optimizer's state (null: fresh)")
 
 
 class Sample(Strict):

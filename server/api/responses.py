@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
@@ -96,12 +96,48 @@ class TrainOut(BaseModel):
     function: FunctionOut | None = None
     functions: FunctionsOut | None = Field(
         None, description="every node's output, with functions_resolution > 0")
+    optimizer_state: OptimizerStateOut | None = Field(
+        None, description="with momentum or adam, the optimizer's state after the call (as "
+                          "the network's state says it); null with plain descent")
     gradient_sizes: list[float] = Field(
         description="per weight layer k, the mean |dE/dw| over its weights, on the call's last "
                     "mini-batch before its update (vanishing or exploding gradients)")
 
 
-class NodeOut(BaseModel):
+class SlotsOut(BaseModel):
+    """A parameter's optimizer state: momentum's velocity v, or Adam's moments m and s."""
+
+    v: float | None = None
+    m: float | None = None
+    s: float | None = None
+
+    @model_serializer(mode="wrap")
+    def _kept_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+STATE_BEFORE = Field(None, description="update phase with momentum or adam: the parameter's "
+                                       "optimizer state before the update (v, or m and s)")
+STATE_AFTER = Field(None, description="update phase with momentum or adam: its state after")
+
+
+class WithState(BaseModel):
+    """A node or weight of a trace: its optimizer state is there only where a trace has one
+    (an update of momentum or adam), in JSON as in the answers written by trace_json."""
+
+    state_before: SlotsOut | None = STATE_BEFORE
+    state: SlotsOut | None = STATE_AFTER
+
+    @model_serializer(mode="wrap")
+    def _without_absent_state(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if out.get("state") is None:
+            out.pop("state", None)
+            out.pop("state_before", None)
+        return out
+
+
+class NodeOut(WithState):
     x: float
     y: float
     b: float | None = Field(description="the node's bias; null for input nodes")
@@ -111,7 +147,7 @@ class NodeOut(BaseModel):
     b_before: float | None = Field(None, description="update phase: the bias before it")
 
 
-class WeightOut(BaseModel):
+class WeightOut(WithState):
     w: float
     dE_dw: float | None
     w_before: float | None = Field(None, description="update phase: the weight before it")
@@ -138,12 +174,39 @@ class SampleTraceOut(BaseModel):
         description="dE_dw[k][i][j] of this sample; null before the backward pass")
 
 
+class OptimizerOut(BaseModel):
+    name: Literal["sgd", "momentum", "adam"]
+    momentum: float = Field(description="momentum's β")
+    beta1: float = Field(description="Adam's β₁")
+    beta2: float = Field(description="Adam's β₂")
+    epsilon: float = Field(description="Adam's ε")
+
+
+class StateSlotOut(BaseModel):
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+
+
+class OptimizerStateOut(BaseModel):
+    """The optimizer's state for the next update (what POST /api/networks takes back as
+    `optimizer_state` to resume)."""
+
+    t: int = Field(description="updates the optimizer has made")
+    v: StateSlotOut | None = Field(None, description="momentum's velocity per parameter")
+    m: StateSlotOut | None = Field(None, description="Adam's first moment per parameter")
+    s: StateSlotOut | None = Field(None, description="Adam's second moment per parameter")
+
+
 class TraceOut(BaseModel):
     id: str
     step: int = Field(description="updates applied so far")
     phase: Literal["forward", "backward", "update"]
     learning_rate: float
     l2: float = Field(description="the L2 rate λ of the update: w ← w − α·(dE/dw + λ·w)")
+    l1: float = Field(0.0, description="the L1 rate λ₁ of the update: it adds λ₁·sign(w)")
+    optimizer: OptimizerOut = Field(description="the rule of the update and its constants")
+    t: int | None = Field(None, description="update phase: the updates the optimizer has made, "
+                                            "this one included (Adam's t)")
     input: list[float]
     target: list[float]
     error: float = Field(description="E of the forward pass")
@@ -169,6 +232,14 @@ class NetworkOut(BaseModel):
     loss: LossName
     learning_rate: float
     l2: float = Field(description="the L2 rate λ of every update (biases have none)")
+    l1: float = Field(description="the L1 rate λ₁ of every update (biases have none)")
+    optimizer: Literal["sgd", "momentum", "adam"]
+    momentum: float = Field(description="momentum's β")
+    beta1: float = Field(description="Adam's β₁")
+    beta2: float = Field(description="Adam's β₂")
+    epsilon: float = Field(description="Adam's ε")
+    optimizer_state: OptimizerStateOut = Field(
+        description="the optimizer's state: t, and v (momentum) or m and s (adam)")
     seed: int
     step: int
     phase: Literal["forward", "backward", "update"] | None = Field(
@@ -260,6 +331,9 @@ class Limits(BaseModel):
     max_landscape_span: float
     max_step_batch: int = Field(description="samples in one forward or step")
     max_l2: float
+    max_l1: float
+    min_epsilon: float
+    max_epsilon: float
     max_noise: float
     max_test_fraction: float
     plot_domain: list[float] = Field(description="[low, high] of every input axis of the plot")
@@ -300,11 +374,20 @@ class TrainingDefaults(BaseModel):
         description="Play's updates per frame (null: as many as fit a frame)")
 
 
+class OptimizerInfo(BaseModel):
+    name: Literal["sgd", "momentum", "adam"]
+    title: str
+    formula: str = Field(description="the rule, with g = dE/dw + λ₂·w + λ₁·sign(w) (a bias: "
+                                     "g = dE/db)")
+    state: list[str] = Field(description="what it keeps per weight and bias between updates")
+
+
 class Options(BaseModel):
     activations: list[ActivationInfo]
     losses: list[LossInfo]
     initializations: list[InitInfo] = Field(description="how a new network's weights may be "
                                                        "drawn (`init`), the default first")
+    optimizers: list[OptimizerInfo] = Field(description="the update rules, the default first")
     datasets: list[DatasetInfo]
     limits: Limits
     defaults: NetworkCreate = Field(description="what POST /api/networks assumes")

@@ -17,6 +17,7 @@ import numpy as np
 import orjson
 from fastapi import Response
 
+from ..engine.optimizers import OptimizerState
 from ..networks.passes import Trace, gradient_sizes
 
 
@@ -59,15 +60,54 @@ def trace_dict(network_id: str, trace: Trace) -> dict[str, Any]:
         ]
         for k, matrix in enumerate(trace.params.weights)
     ]
+    if trace.state is not None and trace.optimizer.name != "sgd":
+        _add_slots(nodes, weights, trace.state_before, "state_before")
+        _add_slots(nodes, weights, trace.state, "state")
     error_after = None if trace.error_after is None else float(trace.error_after)
+    opt = trace.optimizer
     return {
         "id": network_id, "step": int(trace.step), "phase": trace.phase,
         "learning_rate": float(trace.learning_rate), "l2": float(trace.l2),
+        "l1": float(trace.l1),
+        "optimizer": {"name": opt.name, "momentum": opt.momentum, "beta1": opt.beta1,
+                      "beta2": opt.beta2, "epsilon": opt.epsilon},
+        "t": None if trace.state is None else int(trace.state.t),
         "input": trace.input[0].tolist(), "target": trace.target[0].tolist(),
         "error": float(fwd.mean_error), "error_after": error_after, "nodes": nodes,
         "weights": weights, "samples": _samples(trace) if trace.batch > 1 else None,
         "gradient_sizes": None if grads is None else gradient_sizes(grads),
     }
+
+
+def _add_slots(nodes: list[list[dict[str, Any]]], weights: list[list[list[dict[str, Any]]]],
+               state: OptimizerState | None, key: str) -> None:
+    """Each weight's and bias's optimizer state as `key`: {"v": …} or {"m": …, "s": …}
+    (a fresh state, before the first update: zeros)."""
+    if state is None or state.first is None:
+        return
+    slots = [state.first] + ([state.second] if state.second is not None else [])
+    names = ("v",) if state.second is None else ("m", "s")
+    lists = [([W.tolist() for W in p.weights], [b.tolist() for b in p.biases]) for p in slots]
+    for k, matrix in enumerate(weights):
+        for i, row in enumerate(matrix):
+            for j, entry in enumerate(row):
+                entry[key] = {n: ws[k][i][j] for n, (ws, _) in zip(names, lists, strict=True)}
+    for layer in range(1, len(nodes)):
+        for j, node in enumerate(nodes[layer]):
+            node[key] = {n: bs[layer - 1][j] for n, (_, bs) in zip(names, lists, strict=True)}
+
+
+def state_dict(state: OptimizerState | None) -> dict[str, Any]:
+    """The optimizer's state as NetworkOut's optimizer_state."""
+    if state is None:
+        return {"t": 0}
+    out: dict[str, Any] = {"t": int(state.t)}
+    names = ("v",) if state.second is None else ("m", "s")
+    for name, slot in zip(names, (state.first, state.second), strict=False):
+        if slot is not None:
+            out[name] = {"weights": [W.tolist() for W in slot.weights],
+                         "biases": [b.tolist() for b in slot.biases]}
+    return out
 
 
 def _samples(trace: Trace) -> list[dict[str, Any]]:

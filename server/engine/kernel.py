@@ -29,6 +29,7 @@ import numpy as np
 from . import costs, sgd
 from .activations import Array
 from .mlp import MAX_NODES, Architecture, Parameters
+from .optimizers import SGD, Optimizer, OptimizerState, fresh_state
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,8 @@ def _reshuffles(position: int, n: int, batch_size: int, steps: int) -> int:
 
 def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: int,
                    batch_size: int, learning_rate: float, l2: float, cursor: sgd.Cursor,
-                   rng: np.random.Generator) -> CompiledResult:
+                   rng: np.random.Generator, l1: float = 0.0, optimizer: Optimizer = SGD,
+                   state: OptimizerState | None = None) -> CompiledResult:
     """sgd.train, compiled (the same arguments, result and effects on `cursor` and `rng`).
     Imports Numba on the first call (ImportError without it)."""
     from . import compiled
@@ -59,11 +61,13 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
     n = X.shape[0]
     batch_size = min(batch_size, n)
     L = len(params.weights)
-    W = np.zeros((L, MAX_NODES, MAX_NODES))
-    B = np.zeros((L, MAX_NODES))
-    for k, (weights, biases) in enumerate(zip(params.weights, params.biases, strict=True)):
-        W[k, :weights.shape[0], :weights.shape[1]] = weights
-        B[k, :biases.shape[0]] = biases
+    if state is None:
+        state = fresh_state(optimizer, arch.layers)
+    W, B = _padded(params, L)
+    M, MB = _padded(state.first, L)
+    S, SB = _padded(state.second, L)
+    hyper = np.array([optimizer.momentum, optimizer.beta1, optimizer.beta2, optimizer.epsilon])
+    t = state.t
     layers = np.array(arch.layers, dtype=np.int64)
     codes = np.array([compiled.ACTIVATION_CODES[arch.activation_of(k + 1).name] for k in range(L)],
                      dtype=np.int64)
@@ -85,10 +89,11 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
         perms = np.empty((count, n), dtype=np.int64)
         for m in range(count):
             perms[m] = rng.permutation(n)
-        position, samples = compiled.train_steps(
+        position, samples, t = compiled.train_steps(
             W, B, layers, codes, compiled.LOSS_CODES[arch.loss], X_epoch, T_epoch, order, perms,
             position, done, end, batch_size, float(learning_rate), float(l2), stride, losses,
-            gradient_sizes)
+            gradient_sizes, float(l1), compiled.OPTIMIZER_CODES[optimizer.name], hyper, t, M,
+            MB, S, SB)
         cursor.samples += samples
         done = end
     if not np.array_equal(order, np.arange(n)):
@@ -96,14 +101,31 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
         if cursor.order is not None:
             cursor.order = cursor.order[order]
     cursor.position = position
-    weights = tuple(W[k, :a, :b].copy() for k, (a, b) in enumerate(pairwise(arch.layers)))
-    biases = tuple(B[k, :b].copy() for k, b in enumerate(arch.layers[1:]))
-    result = Parameters(weights, biases)
+    result = _unpadded(W, B, arch.layers)
+    slots = optimizer.slots
+    state = OptimizerState(t, _unpadded(M, MB, arch.layers) if slots >= 1 else None,
+                           _unpadded(S, SB, arch.layers) if slots >= 2 else None)
     # The sizes too: every dE/dw of a layer may be finite while their sum overflows.
     finite = bool(np.isfinite(losses).all() and np.isfinite(gradient_sizes).all()
-                  and result.is_finite())
-    return CompiledResult(sgd.TrainResult(result, measured, losses, gradient_sizes, finite),
-                          gradient_sizes)
+                  and result.is_finite() and state.is_finite())
+    return CompiledResult(sgd.TrainResult(result, measured, losses, gradient_sizes, finite,
+                                          state), gradient_sizes)
+
+
+def _padded(params: Parameters | None, L: int) -> tuple[Array, Array]:
+    """Weights (L, 8, 8) and biases (L, 8), zero beyond each layer's own nodes."""
+    W = np.zeros((L, MAX_NODES, MAX_NODES))
+    B = np.zeros((L, MAX_NODES))
+    if params is not None:
+        for k, (weights, biases) in enumerate(zip(params.weights, params.biases, strict=True)):
+            W[k, :weights.shape[0], :weights.shape[1]] = weights
+            B[k, :biases.shape[0]] = biases
+    return W, B
+
+
+def _unpadded(W: Array, B: Array, layers: tuple[int, ...]) -> Parameters:
+    return Parameters(tuple(W[k, :a, :b].copy() for k, (a, b) in enumerate(pairwise(layers))),
+                      tuple(B[k, :b].copy() for k, b in enumerate(layers[1:])))
 
 
 # -- which path trains ---------------------------------------------------------------------------
@@ -156,13 +178,16 @@ def path_for(arch: Architecture, batch_size: int) -> costs.PathCosts:
 
 def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: int,
           batch_size: int, learning_rate: float, l2: float, cursor: sgd.Cursor,
-          rng: np.random.Generator, path: costs.PathCosts | None = None) -> sgd.TrainResult:
+          rng: np.random.Generator, path: costs.PathCosts | None = None, l1: float = 0.0,
+          optimizer: Optimizer = SGD, state: OptimizerState | None = None) -> sgd.TrainResult:
     """sgd.train, on the compiled kernel when it is ready and faster for this batch (or on
     `path`, the one a caller's estimate already chose)."""
     if path is None:
         path = path_for(arch, min(batch_size, X.shape[0]))
+    rule = {"l1": l1, "optimizer": optimizer, "state": state}
     if path is costs.COMPILED and _ready.is_set() and path_for(arch, 1) is not costs.NUMPY:
         return train_compiled(arch, params, X, T, steps=steps, batch_size=batch_size,
-                              learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng).result
+                              learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng,
+                              **rule).result
     return sgd.train(arch, params, X, T, steps=steps, batch_size=batch_size,
-                     learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng)
+                     learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng, **rule)

@@ -7,12 +7,13 @@ mlp.backward and mlp.update compute (for batches of one, to the last bit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .activations import Array
 from .mlp import Architecture, Parameters
+from .optimizers import SGD, Optimizer, OptimizerState, fresh_state
 
 MAX_HISTORY = 200  # loss samples returned per call, spread evenly over its steps
 
@@ -46,21 +47,29 @@ class TrainResult:
     history_losses: Array  # (h,): E of that step's mini-batch, before its update
     gradient_sizes: Array  # (L−1,): mean |dE/dw| of each weight layer, on the last mini-batch
     finite: bool  # False when some number overflowed: the result must not be kept
+    state: OptimizerState = field(default_factory=OptimizerState)  # after the last update
 
 
 def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: int,
           batch_size: int, learning_rate: float, l2: float, cursor: Cursor,
-          rng: np.random.Generator) -> TrainResult:
+          rng: np.random.Generator, l1: float = 0.0, optimizer: Optimizer = SGD,
+          state: OptimizerState | None = None) -> TrainResult:
     """`steps` updates on mini-batches of `batch_size` points of (X, T), drawn without
     replacement from an order reshuffled at each epoch (a batch that reaches the end of the
-    epoch is cut short there). Update: w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db, with dE/dw
-    and dE/db the means over the batch. `cursor` advances; `params` is not mutated."""
+    epoch is cut short there). Update: optimizers.apply's, from `state` (None: fresh), with
+    dE/dw and dE/db the means over the batch; for plain descent w ← w − α·(dE/dw + λ₂·w +
+    λ₁·sign(w)), b ← b − α·dE/db. `cursor` advances; `params` and `state` are not mutated."""
     n = X.shape[0]
     batch_size = min(batch_size, n)
     weights = [W.copy() for W in params.weights]
     transposed = [W.T for W in weights]  # views: they follow the in-place updates
     biases = [b.copy() for b in params.biases]
     L = len(weights)
+    if state is None:
+        state = fresh_state(optimizer, arch.layers)
+    state = state.copy()  # updated in place below
+    plain = optimizer.name == "sgd"
+    updates = state.t  # the optimizer's t
     fs = [arch.activation_of(k + 1).f for k in range(L)]
     dfs = [arch.activation_of(k + 1).df for k in range(L)]
     loss = arch.loss_function
@@ -105,12 +114,49 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
                 db = np.add.reduce(dx, axis=0)
                 if s == last:  # before the update, without L2: the loss's own gradient
                     sizes[k] = np.mean(np.abs(dW)) / size
-                if l2:
-                    dW = dW / size + l2 * weights[k]
-                    weights[k] -= learning_rate * dW
-                else:  # α/B·Σ: for B = 1 exactly what mlp.update computes
-                    weights[k] -= (learning_rate / size) * dW
-                biases[k] -= (learning_rate / size) * db
+                if plain and not l1:
+                    if l2:
+                        dW = dW / size + l2 * weights[k]
+                        weights[k] -= learning_rate * dW
+                    else:  # α/B·Σ: for B = 1 exactly what mlp.update computes
+                        weights[k] -= (learning_rate / size) * dW
+                    biases[k] -= (learning_rate / size) * db
+                else:
+                    gW = dW / size + l2 * weights[k]
+                    if l1:
+                        gW += l1 * np.sign(weights[k])
+                    _step(optimizer, state, k, L, weights[k], gW, updates + 1, learning_rate)
+                    _step(optimizer, state, L + k, L, biases[k], db / size, updates + 1,
+                          learning_rate)
+            updates += 1
     result = Parameters(tuple(weights), tuple(biases))
-    finite = bool(np.isfinite(losses).all() and np.isfinite(sizes).all() and result.is_finite())
-    return TrainResult(result, measured, losses, sizes, finite)
+    state = OptimizerState(updates, state.first, state.second)
+    finite = bool(np.isfinite(losses).all() and np.isfinite(sizes).all() and result.is_finite()
+                  and state.is_finite())
+    return TrainResult(result, measured, losses, sizes, finite, state)
+
+
+def _step(optimizer: Optimizer, state: OptimizerState, index: int, L: int, p: Array, g: Array,
+          t: int, alpha: float) -> None:
+    """One parameter array's update in place (optimizers.apply's arithmetic, operation for
+    operation): p is weights[index] for index < L, else biases[index − L]; its slots in
+    `state` are updated in place too."""
+    if optimizer.name == "sgd":
+        p -= alpha * g
+        return
+    assert state.first is not None
+    first = state.first.weights[index] if index < L else state.first.biases[index - L]
+    if optimizer.name == "momentum":
+        first *= optimizer.momentum
+        first += g
+        p -= alpha * first
+        return
+    assert state.second is not None
+    second = state.second.weights[index] if index < L else state.second.biases[index - L]
+    b1, b2 = optimizer.beta1, optimizer.beta2
+    first *= b1
+    first += (1.0 - b1) * g
+    second *= b2
+    second += (1.0 - b2) * (g * g)
+    p -= alpha * (first / (1.0 - b1 ** t)) / (np.sqrt(second / (1.0 - b2 ** t))
+                                             + optimizer.epsilon)

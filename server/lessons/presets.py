@@ -80,6 +80,22 @@ PRESETS: dict[str, dict[str, Any]] = {
                   "Change the activation to relu and press Backward again.",
                   "Which layers' bars grew?"],
     },
+    "init-deep": {
+        "title": "Initial weights in a deep network",
+        "text": "Six layers of sigmoid. How the first weights are drawn decides whether the "
+                "gradient reaches the first layers: each layer multiplies it by w·f′(x), so "
+                "weights too small shrink it layer after layer, and weights all equal make "
+                "the nodes of a layer learn alike.",
+        "state": {"network": {"layers": [1, 4, 4, 4, 4, 4, 1], "seed": 5,
+                              "init": "glorot_uniform"}, "sample": SAMPLE, "dataset": None},
+        "hide": ["landscape", "gradcheck", "share"],
+        "predict": False,
+        "steps": ["Press Backward and look at Gradient size by layer (Glorot uniform).",
+                  "Choose Initial weights: Small uniform, and press Backward again: how many "
+                  "times smaller are the first layer's gradients than the last's now?",
+                  "Try He normal, then Zeros: with zeros, why do the four nodes of each "
+                  "hidden layer show the same numbers?"],
+    },
     "dead-relu": {
         "title": "A dead relu",
         "text": "A relu node whose x stays below 0 outputs 0 and passes no gradient back: its "

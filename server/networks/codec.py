@@ -26,6 +26,7 @@ import numpy as np
 
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters
+from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from .network import Network
 from .passes import Trace
 from .results import Snapshot
@@ -34,7 +35,7 @@ from .workbench import Dataset, Progress, Workbench, built_in
 RECORD_VERSION = 1
 
 _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
-    Architecture, Parameters, ForwardPass, Gradients, Trace, Points)}
+    Architecture, Parameters, ForwardPass, Gradients, Trace, Points, Optimizer, OptimizerState)}
 _DTYPES = {"f8": np.dtype("<f8"), "i8": np.dtype("<i8")}
 
 
@@ -125,7 +126,8 @@ def core_record(snap: Snapshot) -> bytes:
     return pack({"version": RECORD_VERSION, "id": snap.id, "seed": snap.seed,
                  "arch": snap.arch, "learning_rate": snap.learning_rate, "l2": snap.l2,
                  "initial": snap.initial, "params": snap.params, "step": snap.step,
-                 "trace": snap.trace})
+                 "trace": snap.trace, "l1": snap.l1, "optimizer": snap.optimizer,
+                 "state": snap.state})
 
 
 def network_from_records(core: bytes, load_data: Callable[[], bytes | None]) -> Network:
@@ -141,7 +143,10 @@ def network_from_records(core: bytes, load_data: Callable[[], bytes | None]) -> 
 
     return Network(fields["id"], fields["seed"], fields["arch"], fields["learning_rate"],
                    fields["initial"], fields["params"], fields["step"], l2=fields["l2"],
-                   trace=fields["trace"], load_workbench=load)
+                   trace=fields["trace"], load_workbench=load,
+                   # absent from the records of before the optimizers: plain descent
+                   l1=fields.get("l1", 0.0), optimizer=fields.get("optimizer", SGD),
+                   state=fields.get("state"))
 
 
 def data_record(bench: Workbench) -> bytes:

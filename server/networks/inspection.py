@@ -56,14 +56,16 @@ def code_step(snap: Snapshot, x: Array | None, t: Array | None) -> python_code.S
     if x is not None and t is not None:
         passes.check_targets(snap.arch, t, "target")
         return python_code.Step(snap.arch, snap.params, x[None, :], t[None, :],
-                                snap.learning_rate, snap.l2)
+                                snap.learning_rate, snap.l2, snap.l1, snap.optimizer,
+                                snap.state)
     trace = snap.trace
     if trace is None:
         raise PhaseConflict("there is no step to write out yet: press Next (a pass), or give "
                             "an input and a target")
     params = trace.params_before if trace.params_before is not None else trace.params
+    state = trace.state_before if trace.phase == "update" else snap.state
     return python_code.Step(snap.arch, params, trace.input, trace.target, trace.learning_rate,
-                            trace.l2)
+                            trace.l2, trace.l1, trace.optimizer, state)
 
 
 def _check(snap: Snapshot, trace: Trace) -> GradientCheck:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import pairwise
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
 from ..engine.mlp import Architecture, Parameters, layer_mismatch, output_mismatch
+from ..engine.optimizers import SGD, Optimizer, OptimizerState, fits, fresh_state
 from ..errors import Diverged, FieldError
 from . import passes
 from .passes import Trace
@@ -50,12 +52,19 @@ class Network:
     def __init__(self, network_id: str, seed: int, arch: Architecture, learning_rate: float,
                  initial: Parameters, current: Parameters | None = None, step: int = 0, *,
                  l2: float = 0.0, trace: Trace | None = None, samples_trained: int = 0,
-                 load_workbench: Callable[[], Workbench] | None = None) -> None:
+                 load_workbench: Callable[[], Workbench] | None = None, l1: float = 0.0,
+                 optimizer: Optimizer = SGD, state: OptimizerState | None = None) -> None:
         self.id = network_id
         self.seed = seed
         self._arch = arch
         self._learning_rate = learning_rate
         self._l2 = l2
+        self._l1 = l1
+        self._optimizer = optimizer
+        if state is not None and not fits(state, optimizer, arch.layers):
+            raise FieldError("optimizer_state", f"the {optimizer.name} optimizer keeps a state "
+                             "shaped as the weights and biases; this one is not")
+        self._state = state or fresh_state(optimizer, arch.layers)
         self._initial = initial.copy()
         self._params = (current or initial).copy()
         self._step = step
@@ -92,14 +101,23 @@ class Network:
         """The network as it stands. Its arrays are never changed in place afterwards (a
         call replaces them), so a snapshot stays valid after the call that took it."""
         return Snapshot(self.id, self.seed, self._arch, self._learning_rate, self._step,
-                        self._params, self._trace, self._l2, self._initial)
+                        self._params, self._trace, self._l2, self._initial, self._l1,
+                        self._optimizer, self._state)
 
     def settings(self) -> dict[str, float | str]:
-        """What a training call uses besides the data: the rate, λ, activations and loss."""
-        arch = self._arch
-        return {"learning_rate": self._learning_rate, "l2": self._l2,
+        """What a training call uses besides the data: the rate, λ₂ and λ₁, the optimizer
+        and its constants, activations and loss."""
+        arch, opt = self._arch, self._optimizer
+        return {"learning_rate": self._learning_rate, "l2": self._l2, "l1": self._l1,
+                "optimizer": opt.name, "momentum": opt.momentum, "beta1": opt.beta1,
+                "beta2": opt.beta2, "epsilon": opt.epsilon,
                 "activation": arch.activation, "output_activation": arch.output_activation,
                 "loss": arch.loss}
+
+    def _rule(self) -> dict:
+        """How the next update is made, as the passes take it."""
+        return {"learning_rate": self._learning_rate, "l2": self._l2, "l1": self._l1,
+                "optimizer": self._optimizer}
 
     def pass_work(self, samples: int | None = None) -> int:
         """Samples × weights of a pass on `samples` samples (None: on the pending pass's),
@@ -112,13 +130,14 @@ class Network:
         shuffled copy training keeps) and its current pass (a mini-batch of 100 on 8 layers
         of 8 holds every sample's x, y and derivatives: about 210 KB)."""
         data = self._workbench.nbytes() if self.data_loaded else 0
-        return data + (passes.trace_nbytes(self._trace) if self._trace else 0)
+        state = sum(a.nbytes for a in self._state.arrays())
+        return data + state + (passes.trace_nbytes(self._trace) if self._trace else 0)
 
     # -- the phases ----------------------------------------------------------------------
 
     def _forward(self, x: Array, t: Array) -> Trace:
         return passes.forward_trace(self._arch, self._params, x, t, step=self._step,
-                                    learning_rate=self._learning_rate, l2=self._l2)
+                                    **self._rule())
 
     def forward(self, x: Array, t: Array, fields: str | list[str] = "target") -> Trace:
         """One sample, x: (n_0,) and t: (n_L−1,), or a batch, x: (batch, n_0) and t: (batch,
@@ -141,31 +160,44 @@ class Network:
         return self._commit_update(passes.backward_trace(self._arch, self._forward(x, t)))
 
     def _commit_update(self, trace: Trace) -> Trace:
-        trace = passes.update_trace(self._arch, trace)
+        trace = passes.update_trace(self._arch, trace, self._state)
+        assert trace.state is not None
         self._params, self._step, self._trace = trace.params, trace.step, trace
+        self._state = trace.state
         return trace
 
     # -- changes that keep the weights -----------------------------------------------------
 
     def configure(self, *, learning_rate: float | None = None, activation: str | None = None,
                   output_activation: str | None = None, loss: str | None = None,
-                  l2: float | None = None) -> Snapshot:
+                  l2: float | None = None, l1: float | None = None,
+                  optimizer_changes: dict[str, float | str] | None = None) -> Snapshot:
         """Change settings; weights are kept. After any change the current pass is
         recomputed on the same sample (after an update: a new forward pass), so a trace
-        always shows the rate and λ it was computed with."""
+        always shows the rate and λ it was computed with. Another optimizer starts from a
+        fresh state (its own v, m, s and t at zero); new constants of the same optimizer
+        keep its state, as a PyTorch optimizer's do. `optimizer_changes`: Optimizer's fields
+        to change (name, momentum, beta1, beta2, epsilon)."""
         old = self._arch
         arch = architecture(old.layers, activation or old.activation,
                             output_activation or old.output_activation, loss or old.loss,
                             blame="loss" if loss else "output_activation")
         rate = self._learning_rate if learning_rate is None else learning_rate
         l2 = self._l2 if l2 is None else l2
+        l1 = self._l1 if l1 is None else l1
+        optimizer = replace(self._optimizer, **(optimizer_changes or {}))  # type: ignore[arg-type]
         if arch.loss != old.loss:
             self._check_targets_for(arch)
         trace = self._trace
-        if arch != self._arch or rate != self._learning_rate or l2 != self._l2:
+        if (arch != self._arch or rate != self._learning_rate or l2 != self._l2
+                or l1 != self._l1 or optimizer != self._optimizer):
             # Computed before anything changes: a diverging recomputation changes nothing.
-            trace = passes.recompute(arch, self._params, trace, learning_rate=rate, l2=l2)
+            trace = passes.recompute(arch, self._params, trace, learning_rate=rate, l2=l2,
+                                     l1=l1, optimizer=optimizer)
+        if optimizer.name != self._optimizer.name:
+            self._state = fresh_state(optimizer, arch.layers)
         self._arch, self._learning_rate, self._l2, self._trace = arch, rate, l2, trace
+        self._l1, self._optimizer = l1, optimizer
         return self.snapshot()
 
     def _check_targets_for(self, arch: Architecture) -> None:
@@ -209,8 +241,7 @@ class Network:
             raise FieldError("j", f"layer {k + 1} has nodes 0 … {n - 1}, got {j}")
 
     def _replace_params(self, params: Parameters) -> Snapshot:
-        self._trace = passes.recompute(self._arch, params, self._trace,
-                                       learning_rate=self._learning_rate, l2=self._l2)
+        self._trace = passes.recompute(self._arch, params, self._trace, **self._rule())
         self._params = params
         return self.snapshot()
 
@@ -219,6 +250,7 @@ class Network:
         self._params = self._initial
         self._step = 0
         self._trace = None
+        self._state = fresh_state(self._optimizer, self._arch.layers)
         self._workbench.restart()
         return self.snapshot()
 
@@ -259,7 +291,8 @@ class Network:
         checkpoint = bench.checkpoint()
         outcome = bench.train(self._arch, self._params, plan,
                               learning_rate=self._learning_rate,
-                              l2=self._l2 if l2 is None else l2)
+                              l2=self._l2 if l2 is None else l2, l1=self._l1,
+                              optimizer=self._optimizer, state=self._state)
         if outcome is None:
             raise Diverged("training")
         grid, grids = None, None
@@ -275,6 +308,7 @@ class Network:
             bench.rollback(checkpoint)  # as if it had never trained
             raise
         self._params = outcome.result.params
+        self._state = outcome.result.state
         self._step += outcome.steps
         self._trace = None
         seconds = time.perf_counter() - started

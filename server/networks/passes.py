@@ -14,7 +14,8 @@ import numpy as np
 
 from ..engine.activations import Array
 from ..engine.losses import TARGET_SUM_TOLERANCE
-from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters, backward, forward, update
+from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters, backward, forward
+from ..engine.optimizers import SGD, Optimizer, OptimizerState, apply
 from ..errors import Diverged, FieldError, PhaseConflict
 
 Phase = Literal["forward", "backward", "update"]
@@ -43,6 +44,11 @@ class Trace:
     error_after: float | None = None
     l2: float = 0.0  # the L2 rate λ the update used, or will use: w ← w − α·(dE/dw + λ·w)
     errors_after: Array | None = None  # (batch,)
+    l1: float = 0.0  # the L1 rate λ₁ the update used, or will use: + λ₁·sign(w)
+    optimizer: Optimizer = SGD  # the rule the update used, or will use
+    # An update's optimizer state: before it (what it started from) and after it
+    state_before: OptimizerState | None = None
+    state: OptimizerState | None = None
 
     @property
     def batch(self) -> int:
@@ -60,6 +66,9 @@ def trace_nbytes(trace: Trace) -> int:
             arrays += [*params.weights, *params.biases]
     if trace.errors_after is not None:
         arrays.append(trace.errors_after)
+    for state in (trace.state_before, trace.state):
+        if state is not None:
+            arrays += state.arrays()
     return sum(a.nbytes for a in arrays)
 
 
@@ -134,14 +143,16 @@ def gradient_sizes(grads: Gradients) -> list[float]:
 
 
 def forward_trace(arch: Architecture, params: Parameters, x: Array, t: Array, *, step: int,
-                  learning_rate: float, l2: float = 0.0) -> Trace:
+                  learning_rate: float, l2: float = 0.0, l1: float = 0.0,
+                  optimizer: Optimizer = SGD) -> Trace:
     """The forward pass of one sample, x: (n_0,) and t: (n_L−1,), or of a batch, x:
     (batch, n_0) and t: (batch, n_L−1); the trace holds them as batches. Every number is
     checked, the batch's mean error too (each sample's may be finite and their sum not)."""
     x, t = np.atleast_2d(x), np.atleast_2d(t)
     fwd = forward(arch, params, x, t)
     require_finite("the forward pass", *fwd.x, *fwd.y, fwd.error, fwd.mean_error)
-    return Trace("forward", step, learning_rate, x, t, fwd, None, params, l2=l2)
+    return Trace("forward", step, learning_rate, x, t, fwd, None, params, l2=l2, l1=l1,
+                 optimizer=optimizer)
 
 
 def backward_trace(arch: Architecture, trace: Trace) -> Trace:
@@ -153,20 +164,27 @@ def backward_trace(arch: Architecture, trace: Trace) -> Trace:
     return replace(trace, phase="backward", gradients=grads)
 
 
-def update_trace(arch: Architecture, trace: Trace) -> Trace:
-    """w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db with α = trace.learning_rate and
-    λ = trace.l2, and the error the new parameters give on the same sample."""
+def update_trace(arch: Architecture, trace: Trace, state: OptimizerState | None = None,
+                 ) -> Trace:
+    """The update by trace.optimizer from `state` (None: fresh), with α = trace.learning_rate,
+    λ₂ = trace.l2 and λ₁ = trace.l1 (plain descent: w ← w − α·(dE/dw + λ₂·w + λ₁·sign(w)),
+    b ← b − α·dE/db), and the error the new parameters give on the same sample."""
     assert trace.gradients is not None
-    new = update(trace.params, trace.gradients, trace.learning_rate, trace.l2)
+    grads = trace.gradients
+    new, after_state = apply(trace.params, grads.dE_dw, grads.dE_db,
+                             learning_rate=trace.learning_rate, l2=trace.l2, l1=trace.l1,
+                             optimizer=trace.optimizer, state=state)
     after = forward(arch, new, trace.input, trace.target)  # silent for non-finite weights
-    require_finite("the update", *new.weights, *new.biases, after.error, after.mean_error)
+    require_finite("the update", *new.weights, *new.biases, *after_state.arrays(), after.error,
+                   after.mean_error)
     return replace(trace, phase="update", step=trace.step + 1, params=new,
                    params_before=trace.params, error_after=after.mean_error,
-                   errors_after=after.error)
+                   errors_after=after.error, state_before=state, state=after_state)
 
 
 def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
-              learning_rate: float, l2: float = 0.0) -> Trace | None:
+              learning_rate: float, l2: float = 0.0, l1: float = 0.0,
+              optimizer: Optimizer = SGD) -> Trace | None:
     """The current pass redone on the same sample with new settings or parameters: a pending
     forward or backward pass is recomputed; after an update, a new forward pass on the same
     sample is what the next pass would show."""
@@ -174,7 +192,7 @@ def recompute(arch: Architecture, params: Parameters, trace: Trace | None, *,
         return None
     step = trace.step
     new = forward_trace(arch, params, trace.input, trace.target, step=step,
-                        learning_rate=learning_rate, l2=l2)
+                        learning_rate=learning_rate, l2=l2, l1=l1, optimizer=optimizer)
     return backward_trace(arch, new) if trace.phase == "backward" else new
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..engine.activations import ELU_ALPHA, LEAKY_SLOPE, Array
 from ..engine.mlp import Architecture, Parameters
+from ..engine.optimizers import SGD, Optimizer, OptimizerState, fresh_state
 
 Flavour = Literal["numpy", "pytorch"]
 
@@ -34,6 +35,13 @@ class Step:
     T: Array  # (batch, n_L−1)
     learning_rate: float
     l2: float
+    l1: float = 0.0
+    optimizer: Optimizer = SGD
+    state: OptimizerState | None = None  # what the update starts from (None: fresh)
+
+    @property
+    def start(self) -> OptimizerState:
+        return self.state or fresh_state(self.optimizer, self.arch.layers)
 
 
 # f(x), and f′ written as the engine writes it (y = f(x) already computed)
@@ -75,7 +83,8 @@ def _header(step: Step, flavour: str) -> list[str]:
         f"Backprop Playground showed it ({flavour}).",
         "",
         f"Hidden layers: {arch.activation}; output: {arch.output_activation}; loss: "
-        f"{arch.loss}; learning rate α = {step.learning_rate!r}; L2 rate λ = {step.l2!r}.",
+        f"{arch.loss}; learning rate α = {step.learning_rate!r}; L2 rate λ₂ = {step.l2!r}; "
+        f"L1 rate λ₁ = {step.l1!r}; optimizer: {_rule_words(step.optimizer)}.",
         "weights[k][i][j] is the weight from node i of layer k to node j of layer k + 1 (the "
         "page's w⁽ᵏ⁺¹⁾ᵢⱼ, counting from 1); biases[k][j] is the bias of node j of layer k + 1.",
         f"{len(step.X)} sample(s): E and every ∂E/∂w and ∂E/∂b are means over them; ∂E/∂y "
@@ -85,15 +94,79 @@ def _header(step: Step, flavour: str) -> list[str]:
     return lines
 
 
+def _rule_words(opt: Optimizer) -> str:
+    if opt.name == "momentum":
+        return f"momentum with β = {opt.momentum!r}"
+    if opt.name == "adam":
+        return f"Adam with β₁ = {opt.beta1!r}, β₂ = {opt.beta2!r}, ε = {opt.epsilon!r}"
+    return "plain gradient descent"
+
+
 def _data(step: Step, array: str) -> list[str]:
-    return [
+    lines = [
         f"weights = [{array}(w) for w in {_literal_list(step.params.weights)}]",
         f"biases = [{array}(b) for b in {_literal_list(step.params.biases)}]",
         f"X = {array}({_literal(step.X)})  # one row per sample: the input values",
         f"T = {array}({_literal(step.T)})  # and their targets",
         f"learning_rate = {step.learning_rate!r}",
         f"l2 = {step.l2!r}",
+        f"l1 = {step.l1!r}",
     ]
+    opt, state = step.optimizer, step.start
+    if opt.name == "momentum":
+        assert state.first is not None
+        lines += [f"momentum = {opt.momentum!r}  # β",
+                  "# the velocity v of each weight and bias, before this update",
+                  f"v_w = [{array}(v) for v in {_literal_list(state.first.weights)}]",
+                  f"v_b = [{array}(v) for v in {_literal_list(state.first.biases)}]"]
+    if opt.name == "adam":
+        assert state.first is not None and state.second is not None
+        lines += [f"beta1, beta2, epsilon = {opt.beta1!r}, {opt.beta2!r}, {opt.epsilon!r}",
+                  f"t = {state.t + 1}  # this update's count: {state.t} made before it",
+                  "# the moments m and s of each weight and bias, before this update",
+                  f"m_w = [{array}(m) for m in {_literal_list(state.first.weights)}]",
+                  f"m_b = [{array}(m) for m in {_literal_list(state.first.biases)}]",
+                  f"s_w = [{array}(s) for s in {_literal_list(state.second.weights)}]",
+                  f"s_b = [{array}(s) for s in {_literal_list(state.second.biases)}]"]
+    return lines
+
+
+def _numpy_update(opt: Optimizer) -> list[str]:
+    """The update, written out for the optimizer: g, then the rule (as optimizers.apply)."""
+    rule = {"sgd": ["# then w ← w − α·g"],
+            "momentum": ["# then momentum: v ← β·v + g, w ← w − α·v"],
+            "adam": ["# then Adam: m ← β₁·m + (1 − β₁)·g, s ← β₂·s + (1 − β₂)·g²,",
+                     "# w ← w − α·m̂ / (√ŝ + ε) with m̂ = m / (1 − β₁ᵗ) and ŝ = s / (1 − β₂ᵗ)"],
+            }[opt.name]
+    lines = ["# The update: each weight's g = dE/dw + λ₂·w + λ₁·sign(w), each bias's g = dE/db,",
+             *rule,
+             "for k in range(L - 1):",
+             "    g_w = gradients_w[k] + l2 * weights[k]",
+             "    if l1:",
+             "        g_w = g_w + l1 * np.sign(weights[k])",
+             "    g_b = gradients_b[k]"]
+    if opt.name == "sgd":
+        return [*lines,
+                "    show(f'w[{k + 1}] after', weights[k] - learning_rate * g_w)",
+                "    show(f'b[{k + 1}] after', biases[k] - learning_rate * g_b)"]
+    if opt.name == "momentum":
+        return [*lines,
+                "    v_w[k] = momentum * v_w[k] + g_w",
+                "    v_b[k] = momentum * v_b[k] + g_b",
+                "    show(f'w[{k + 1}] after', weights[k] - learning_rate * v_w[k])",
+                "    show(f'b[{k + 1}] after', biases[k] - learning_rate * v_b[k])",
+                "    show(f'v_w[{k + 1}] after', v_w[k])",
+                "    show(f'v_b[{k + 1}] after', v_b[k])"]
+    return [*lines,
+            "    for name, p, g, m, s in (('w', weights, g_w, m_w, s_w),",
+            "                             ('b', biases, g_b, m_b, s_b)):",
+            "        m[k] = beta1 * m[k] + (1 - beta1) * g",
+            "        s[k] = beta2 * s[k] + (1 - beta2) * (g * g)",
+            "        m_hat, s_hat = m[k] / (1 - beta1 ** t), s[k] / (1 - beta2 ** t)",
+            "        show(f'{name}[{k + 1}] after',",
+            "             p[k] - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon))",
+            "        show(f'm_{name}[{k + 1}] after', m[k])",
+            "        show(f's_{name}[{k + 1}] after', s[k])"]
 
 
 def _literal_list(arrays: tuple[Array, ...]) -> str:
@@ -218,11 +291,7 @@ def numpy_script(step: Step) -> str:
         "    show(f'dE/dw[{k + 1}]', gradients_w[k])",
         "    show(f'dE/db[{k + 1}]', gradients_b[k])",
         "",
-        "# The update: w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db",
-        "for k in range(L - 1):",
-        "    show(f'w[{k + 1}] after', weights[k] - learning_rate * (gradients_w[k] + l2 * "
-        "weights[k]))",
-        "    show(f'b[{k + 1}] after', biases[k] - learning_rate * gradients_b[k])",
+        *_numpy_update(step.optimizer),
     ]
     return "\n".join(lines) + "\n"
 
@@ -295,13 +364,48 @@ def pytorch_script(step: Step) -> str:
         "for k in range(L - 1):",
         "    show(f'dE/dw[{k + 1}]', weights[k].grad)",
         "    show(f'dE/db[{k + 1}]', biases[k].grad)",
-        "with torch.no_grad():  # the update: w ← w − α·(dE/dw + λ·w), b ← b − α·dE/db",
-        "    for k in range(L - 1):",
-        "        show(f'w[{k + 1}] after', weights[k] - learning_rate * (weights[k].grad + l2 * "
-        "weights[k]))",
-        "        show(f'b[{k + 1}] after', biases[k] - learning_rate * biases[k].grad)",
+        *_torch_update(step.optimizer),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _torch_update(opt: Optimizer) -> list[str]:
+    """The update by torch.optim, with λ₂ as the weights' weight_decay (the biases have none)
+    and λ₁·sign(w) added to each weight's gradient first (torch.optim has no L1)."""
+    make = {"sgd": "torch.optim.SGD(groups, lr=learning_rate)",
+            "momentum": "torch.optim.SGD(groups, lr=learning_rate, momentum=momentum)",
+            "adam": "torch.optim.Adam(groups, lr=learning_rate, betas=(beta1, beta2), "
+                    "eps=epsilon)"}[opt.name]
+    lines = [
+        "# The update by torch.optim: L2 as the weights' weight_decay, L1 added to the gradient",
+        "groups = [{'params': weights, 'weight_decay': l2},",
+        "          {'params': biases, 'weight_decay': 0.0}]",
+        f"optimizer = {make}",
+    ]
+    if opt.name == "momentum":
+        lines += ["for p, v in zip(weights + biases, v_w + v_b):  # the velocity so far",
+                  "    optimizer.state[p]['momentum_buffer'] = v.clone()"]
+    if opt.name == "adam":
+        lines += ["for p, m, s in zip(weights + biases, m_w + m_b, s_w + s_b):  # so far",
+                  "    optimizer.state[p] = {'step': torch.tensor(float(t - 1)),",
+                  "                          'exp_avg': m.clone(), 'exp_avg_sq': s.clone()}"]
+    lines += [
+        "with torch.no_grad():",
+        "    for w in weights:",
+        "        w.grad += l1 * torch.sign(w)",
+        "optimizer.step()",
+        "for k in range(L - 1):",
+        "    show(f'w[{k + 1}] after', weights[k])",
+        "    show(f'b[{k + 1}] after', biases[k])",
+    ]
+    if opt.name == "momentum":
+        lines += ["    show(f'v_w[{k + 1}] after', optimizer.state[weights[k]]['momentum_buffer'])",
+                  "    show(f'v_b[{k + 1}] after', optimizer.state[biases[k]]['momentum_buffer'])"]
+    if opt.name == "adam":
+        lines += ["    for name, p in (('w', weights[k]), ('b', biases[k])):",
+                  "        show(f'm_{name}[{k + 1}] after', optimizer.state[p]['exp_avg'])",
+                  "        show(f's_{name}[{k + 1}] after', optimizer.state[p]['exp_avg_sq'])"]
+    return lines
 
 
 def script(step: Step, flavour: Flavour) -> str:

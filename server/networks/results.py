@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..engine.activations import Array
 from ..engine.gradcheck import NumericGradients
 from ..engine.mlp import Architecture, Parameters
+from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from .passes import Trace
 from .workbench import TrainOutcome
 
@@ -25,6 +26,9 @@ class Snapshot:
     trace: Trace | None
     l2: float = 0.0
     initial: Parameters | None = None  # what a reset restores
+    l1: float = 0.0
+    optimizer: Optimizer = SGD
+    state: OptimizerState | None = None  # the optimizer's, for the next update
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..engine.mlp import Parameters, init_parameters
+from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from ..errors import NetworkBusy, NetworkNotFound
 from ..limits import (
     DEFAULT_ACTIVATION,
@@ -147,18 +148,22 @@ def build(
     samples_trained: int = 0,
     l2: float = 0.0,
     init: str = "glorot_uniform",
+    l1: float = 0.0,
+    optimizer: Optimizer = SGD,
+    state: OptimizerState | None = None,
 ) -> Network:
     """A new network with a new id. `initial` are its initial parameters (the ones a reset
     restores; by default drawn from `seed` as `init` says: Glorot uniform unless told);
     `current` and `step` resume a network where it stood, as when a page re-creates a
-    network the server has forgotten, and `samples_trained` its epoch. Parameters must
-    already have the shapes of `layers`."""
+    network the server has forgotten, and `samples_trained` its epoch, `state` its
+    optimizer's state (None: fresh). Parameters must already have the shapes of `layers`."""
     arch = architecture(layers, activation, output_activation, loss, blame="loss")
     if seed is None:
         seed = secrets.randbelow(MAX_SEED + 1)
     initial = initial or init_parameters(arch.layers, np.random.default_rng(seed), init)
     return Network(new_id(), seed, arch, learning_rate, initial, current, step,
-                   samples_trained=samples_trained, l2=l2)
+                   samples_trained=samples_trained, l2=l2, l1=l1, optimizer=optimizer,
+                   state=state)
 
 
 class _Answers:

@@ -17,6 +17,7 @@ from ..engine import costs, kernel
 from ..engine.activations import Array
 from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, outputs_of, split
 from ..engine.mlp import Architecture, Parameters, forward
+from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor, spread
 from ..errors import FieldError, PhaseConflict
 from ..limits import MAX_CALL_SECONDS
@@ -93,7 +94,8 @@ PIECE_SECONDS = 0.1  # a long call trains in pieces of about this, checking the 
 
 def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, plan: Plan,
                  learning_rate: float, l2: float, cursor: Cursor,
-                 rng: np.random.Generator) -> tuple[TrainResult, int]:
+                 rng: np.random.Generator, l1: float = 0.0, optimizer: Optimizer = SGD,
+                 state: OptimizerState | None = None) -> tuple[TrainResult, int]:
     """kernel.train, stopped once MAX_CALL_SECONDS have passed (however busy the machine):
     a call estimated at more than PIECE_SECONDS trains in pieces of about that, and the
     time is checked between them. Pieces draw the same permutations in the same order, so
@@ -102,17 +104,18 @@ def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, 
     if plan.seconds <= PIECE_SECONDS:
         return kernel.train(arch, params, X, T, steps=steps, batch_size=batch_size,
                             learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng,
-                            path=path), steps
+                            path=path, l1=l1, optimizer=optimizer, state=state), steps
     deadline = time.perf_counter() + MAX_CALL_SECONDS
     piece = max(1, int(steps * PIECE_SECONDS / plan.seconds))
     done, parts = 0, []
     while done < steps:
         part = kernel.train(arch, params, X, T, steps=min(piece, steps - done),
                             batch_size=batch_size, learning_rate=learning_rate, l2=l2,
-                            cursor=cursor, rng=rng, path=path)
+                            cursor=cursor, rng=rng, path=path, l1=l1, optimizer=optimizer,
+                            state=state)
         parts.append((done, part))
         done += min(piece, steps - done)
-        params = part.params
+        params, state = part.params, part.state
         if not part.finite or time.perf_counter() > deadline:
             break
     history = np.concatenate([start + p.history_steps for start, p in parts])
@@ -120,7 +123,7 @@ def _train_until(arch: Architecture, params: Parameters, X: Array, T: Array, *, 
     keep = spread(len(history), MAX_HISTORY)
     last = parts[-1][1]
     return TrainResult(last.params, history[keep], losses[keep], last.gradient_sizes,
-                       all(p.finite for _, p in parts)), done
+                       all(p.finite for _, p in parts), last.state), done
 
 
 @lru_cache(maxsize=64)
@@ -304,9 +307,11 @@ class Workbench:
         return Plan(steps, size, cost)
 
     def train(self, arch: Architecture, params: Parameters, plan: Plan, *,
-              learning_rate: float, l2: float) -> TrainOutcome | None:
-        """Trains as `plan` says (made by `plan` on this data) and advances the epoch; None
-        (and nothing changed) if training diverged."""
+              learning_rate: float, l2: float, l1: float = 0.0, optimizer: Optimizer = SGD,
+              state: OptimizerState | None = None) -> TrainOutcome | None:
+        """Trains as `plan` says (made by `plan` on this data) and advances the epoch, with
+        `optimizer` from `state` (its new state is the result's); None (and nothing changed)
+        if training diverged."""
         data = self.dataset
         assert data is not None
         n = len(data.train)
@@ -317,7 +322,7 @@ class Workbench:
         cursor = self._cursor
         result, done = _train_until(arch, params, data.train.X, data.train.T, plan=plan,
                                     learning_rate=learning_rate, l2=l2, cursor=cursor,
-                                    rng=self._rng)
+                                    rng=self._rng, l1=l1, optimizer=optimizer, state=state)
         if result.finite:
             train = fit_on(arch, result.params, data.train)
             test = fit_on(arch, result.params, data.test)

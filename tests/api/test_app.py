@@ -80,7 +80,12 @@ def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:
         "layers": [1, 2, 2, 1], "activation": "sigmoid", "output_activation": "sigmoid",
         "loss": "squared", "learning_rate": 0.5, "seed": None, "init": "glorot_uniform",
         "weights": None, "biases": None, "current_weights": None, "current_biases": None, "step": 0,
-        "samples_trained": 0, "l2": 0.0}
+        "samples_trained": 0, "l2": 0.0, "l1": 0.0, "optimizer": "sgd", "momentum": 0.9,
+        "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "optimizer_state": None}
+    assert [o["name"] for o in options["optimizers"]] == ["sgd", "momentum", "adam"]
+    assert {o["name"]: o["state"] for o in options["optimizers"]} == {
+        "sgd": [], "momentum": ["v"], "adam": ["m", "s"]}
+    assert (limits["max_l1"], limits["min_epsilon"], limits["max_epsilon"]) == (1, 1e-12, 1)
 
 
 def test_app_options_limits_are_the_ones_enforced(client: TestClient) -> None:

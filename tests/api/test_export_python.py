@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from server.engine.activations import ACTIVATIONS
 from server.engine.mlp import Parameters, backward, forward, update
+from server.engine.optimizers import Optimizer, OptimizerState, apply
 from server.networks.network import architecture
 
 COMBOS = [(a, o, "squared") for a in ACTIVATIONS for o in ACTIVATIONS] + [
@@ -178,6 +179,79 @@ def test_export_python_too_many_values_are_a_422_not_a_500(client: TestClient) -
     url, _ = _network(client)
     r = client.get(f"{url}/export/python", params={"input": [0.0], "target": [0.0] * 9})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "target"
+
+
+OPTIMIZERS = [{"optimizer": "sgd", "l1": 0.02},
+              {"optimizer": "momentum", "momentum": 0.7, "l1": 0.02},
+              {"optimizer": "adam", "beta1": 0.8, "beta2": 0.95, "epsilon": 1e-6},
+              {"optimizer": "adam", "l1": 0.01}]
+
+
+def _expected_with_state(client: TestClient, url: str, X: np.ndarray,
+                         T: np.ndarray) -> dict[str, np.ndarray]:
+    """The engine's numbers of the next step from the network as it stands (its optimizer
+    state included), and the state after it."""
+    net = client.get(url).json()
+    arch = architecture(tuple(net["layers"]), net["activation"], net["output_activation"],
+                        net["loss"], blame="loss")
+    params = Parameters(tuple(np.array(w) for w in net["weights"]),
+                        tuple(np.array(b) for b in net["biases"]))
+    opt = Optimizer(net["optimizer"], net["momentum"], net["beta1"], net["beta2"],
+                    net["epsilon"])
+    raw = net["optimizer_state"]
+
+    def slot(name):
+        return None if raw.get(name) is None else Parameters(
+            tuple(np.array(w) for w in raw[name]["weights"]),
+            tuple(np.array(b) for b in raw[name]["biases"]))
+
+    first = slot("v") if opt.name == "momentum" else slot("m")
+    state = OptimizerState(raw["t"], first, slot("s"))
+    fwd = forward(arch, params, X, T)
+    grads = backward(arch, params, fwd, T)
+    after, new = apply(params, grads.dE_dw, grads.dE_db, learning_rate=net["learning_rate"],
+                       l2=net["l2"], l1=net["l1"], optimizer=opt, state=state)
+    out = {"E": np.array(fwd.mean_error)}
+    for layer in range(1, len(arch.layers)):
+        k = layer - 1
+        out[f"x[{layer}]"], out[f"y[{layer}]"] = fwd.x[layer], fwd.y[layer]
+        out[f"dE/dy[{layer}]"], out[f"dE/dx[{layer}]"] = grads.dE_dy[layer], grads.dE_dx[layer]
+        out[f"dE/dw[{layer}]"], out[f"dE/db[{layer}]"] = grads.dE_dw[k], grads.dE_db[k]
+        out[f"w[{layer}] after"], out[f"b[{layer}] after"] = after.weights[k], after.biases[k]
+        if opt.name == "momentum":
+            out[f"v_w[{layer}] after"] = new.first.weights[k]
+            out[f"v_b[{layer}] after"] = new.first.biases[k]
+        if opt.name == "adam":
+            for name, i in (("w", 0), ("b", 1)):
+                out[f"m_{name}[{layer}] after"] = (new.first.weights, new.first.biases)[i][k]
+                out[f"s_{name}[{layer}] after"] = (new.second.weights, new.second.biases)[i][k]
+    return out
+
+
+@pytest.mark.parametrize("settings", OPTIMIZERS, ids=lambda s: "-".join(map(str, s.values())))
+def test_export_python_writes_the_optimizer_and_its_state(client: TestClient, settings,
+                                                          tmp_path) -> None:
+    """After two updates (so that v, m and s are not zero), the next step's script prints
+    the engine's numbers and the new state; the PyTorch one, by torch.optim given that state,
+    too (when PyTorch is installed)."""
+    url, _ = _network(client, layers=[2, 3, 2], activation="tanh", l2=0.03,
+                      learning_rate=0.1, **settings)
+    for x in ([0.4, -0.2], [-0.7, 0.5]):
+        client.post(f"{url}/step", json={"input": x, "target": [0.3, 0.8]})
+    X, T = np.array([[0.2, 0.9]]), np.array([[0.6, 0.1]])
+    expected = _expected_with_state(client, url, X, T)
+    query = {"input": [0.2, 0.9], "target": [0.6, 0.1]}
+    _same(_run_here(client.get(f"{url}/export/python", params=query).text), expected,
+          f"numpy {settings}")
+    client.post(f"{url}/step", json=query)  # the update's own trace: the same step
+    _same(_run_here(client.get(f"{url}/export/python").text), expected, f"after {settings}")
+    python = _torch_python()
+    if python is None:
+        return
+    path = tmp_path / "step.py"
+    path.write_text(client.get(f"{url}/export/python", params={"flavour": "pytorch"}).text)
+    run = subprocess.run([python, str(path)], capture_output=True, text=True, check=True)
+    _same(_printed(run.stdout), expected, f"pytorch {settings}")
 
 
 @pytest.mark.parametrize("layers", [[2, 3, 3], [2, 2], [1, 4, 5]])

@@ -86,3 +86,24 @@ def test_initialization_zeros_keep_the_nodes_of_a_layer_equal_to_the_last_bit(
     assert np.array(out["weights"][1]).any()
     random = np.array(trained("he_normal")["weights"][1])
     assert not np.array_equal(random[:, 0], random[:, 1])
+
+
+def test_initialization_shows_in_a_deep_networks_gradient_sizes(client: TestClient) -> None:
+    """The lesson "Initial weights in a deep network": on six layers of sigmoid, the gradient
+    size by layer (what the page draws) tells the initializations apart. Small uniform
+    weights shrink the gradient layer after layer far more than Glorot's; zeros give no
+    gradient at all below the last layer."""
+    lesson = client.get("/api/lessons/init-deep").json()
+    network, sample = lesson["state"]["network"], lesson["state"]["sample"]
+    spread = {}
+    for init in ("glorot_uniform", "he_normal", "small_uniform", "zeros"):
+        made = client.post("/api/networks", json={**network, "init": init}).json()
+        url = f"/api/networks/{made['id']}"
+        client.post(f"{url}/forward", json=sample)
+        sizes = client.post(f"{url}/backward").json()["gradient_sizes"]
+        assert len(sizes) == 6
+        spread[init] = sizes
+    first_to_last = {k: v[0] / v[-1] for k, v in spread.items() if v[-1]}
+    assert first_to_last["small_uniform"] < 1e-4 * first_to_last["glorot_uniform"]
+    assert first_to_last["glorot_uniform"] < 1  # even Glorot's shrink with sigmoid
+    assert all(size == 0 for size in spread["zeros"][:-1]) and spread["zeros"][-1] > 0

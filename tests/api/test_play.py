@@ -105,7 +105,9 @@ def test_play_settings_changed_by_patch_apply_to_the_next_frames(client: TestCli
         later = _frames(ws, MAX_UNACKED_FRAMES + 3)
         _pause(ws)
     # Sent before the change: at most the frames already on their way.
-    assert all(f["settings"] == {"learning_rate": 0.125, "l2": 0.0, "activation": "tanh",
+    assert all(f["settings"] == {"learning_rate": 0.125, "l2": 0.0, "l1": 0.0,
+                                 "optimizer": "sgd", "momentum": 0.9, "beta1": 0.9,
+                                 "beta2": 0.999, "epsilon": 1e-8, "activation": "tanh",
                                  "output_activation": "sigmoid", "loss": "squared"}
                for f in frames[MAX_UNACKED_FRAMES:])
     # The full batch: one update per step on all 50 points (none held out for testing).

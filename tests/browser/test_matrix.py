@@ -87,11 +87,15 @@ def press(page: Page, key: str, count: int) -> list[dict]:
     return page.evaluate(WALK, [key, count])
 
 
-def walk(page: Page, layers: list[int], activation: str, output: str, loss: str) -> None:
-    """Opens the link of these settings in the page (as a pasted link) and walks it."""
+def walk(page: Page, layers: list[int], activation: str, output: str, loss: str,
+         **network: object) -> list[dict]:
+    """Opens the link of these settings (and `network`'s others) in the page, as a pasted
+    link, and walks it: two steps forwards, and back to the first phase. Returns the two
+    update traces."""
     before = page.evaluate("document.body.dataset.networkId")
     link = link_to({"network": {"layers": layers, "activation": activation,
-                                "output_activation": output, "loss": loss, "seed": 7},
+                                "output_activation": output, "loss": loss, "seed": 7,
+                                **network},
                     "dataset": None})
     page.evaluate("(hash) => { location.hash = hash; }", link[1:])
     page.wait_for_function("(id) => document.body.dataset.networkId !== id", arg=before)
@@ -113,6 +117,7 @@ def walk(page: Page, layers: list[int], activation: str, output: str, loss: str)
         want = expected(traces[step - 1], step, kind, layer)
         wrong = {k: (snap.get(k), v) for k, v in want.items() if snap.get(k) != v}
         assert not wrong, ("back", activation, output, loss, step, kind, layer, wrong)
+    return traces
 
 
 @pytest.mark.parametrize("layers", [[1, 2, 2, 1], [2, 3, 1], [3, 4, 4, 2]],
@@ -123,6 +128,50 @@ def test_matrix_every_setting_every_phase_forwards_and_back(browser: Browser, ba
     for activation, output, loss in COMBOS:
         walk(page, layers, activation, output, loss)
         assert console.errors == [], (activation, output, loss, console.errors)
+    page.context.close()
+
+
+# Each optimizer and initialization at least once, with L1 and L2 too (issue 23).
+RULES = [
+    ({"optimizer": "sgd", "l1": 0.05, "init": "small_uniform"}, [2, 3, 1]),
+    ({"optimizer": "momentum", "momentum": 0.8, "init": "he_normal"}, [1, 2, 2, 1]),
+    ({"optimizer": "adam", "learning_rate": 0.05, "init": "glorot_uniform"}, [3, 4, 4, 2]),
+    ({"optimizer": "adam", "learning_rate": 0.05, "l2": 0.01, "l1": 0.01, "beta1": 0.8,
+      "init": "zeros"}, [2, 3, 1]),
+]
+
+
+@pytest.mark.parametrize(("rule", "layers"), RULES, ids=lambda v: "-".join(map(str, v))
+                         if isinstance(v, list) else v["optimizer"] + "-" + v["init"])
+def test_matrix_each_optimizer_and_initialization_every_phase(
+        browser: Browser, base_url: str, rule: dict, layers: list[int]) -> None:
+    """Walked as the matrix walks; then, at the second update, the panel of a weight and of
+    a bias writes out the optimizer's rule with the trace's own numbers: g, the state after
+    (v, or m and s), and the new value."""
+    page, console = open_page(browser, base_url)
+    traces = walk(page, layers, "tanh", "sigmoid", "squared", **rule)
+    trace = traces[1]
+    assert trace["optimizer"]["name"] == rule["optimizer"] and trace["t"] == 2
+    press(page, "n", 2 * len(phases(len(layers))) - 1)  # to the second update again
+    # a weight whose label is drawn (a crowded or thin link's may be hidden)
+    label = page.evaluate("[...document.querySelectorAll('[id^=link-label-]')]"
+                          ".find((e) => e.getBoundingClientRect().width > 0)?.id")
+    k, i, j = map(int, label.split("-")[2:])
+    for selector, entry, key in ((f"#{label}", trace["weights"][k][i][j], "w"),
+                                 ("#node-1-0", trace["nodes"][1][0], "b")):
+        page.click(selector)
+        settle(page)
+        panel = page.inner_text("#formula")
+        assert fmt(entry[key]) in panel, (selector, panel)
+        state = entry.get("state") or {}
+        for name, value in state.items():
+            assert fmt(value) in panel, (selector, name, panel)
+        if rule["optimizer"] == "sgd":
+            assert state == {} and ("sign" in panel) == (key == "w"), panel  # L1: weights only
+        note = page.inner_text("#formula-note")
+        assert {"sgd": "L1", "momentum": "velocity", "adam": "Adam"}[rule["optimizer"]] in note \
+            or selector.startswith("#node"), note
+    assert console.errors == [], console.errors
     page.context.close()
 
 

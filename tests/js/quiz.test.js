@@ -10,6 +10,8 @@ const SETTINGS = {
   linear: { activation: "linear", output_activation: "linear", loss: "squared" },
   cross_entropy: { activation: "sigmoid", output_activation: "sigmoid", loss: "cross_entropy" },
   l2: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
+  momentum: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
+  adam: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
   softmax: { activation: "tanh", output_activation: "softmax", loss: "categorical_cross_entropy" },
 };
 

@@ -20,7 +20,7 @@ import { createStepping } from "./stepping.js";
 import { createTools } from "./tools.js";
 import { createTraining } from "./training.js";
 import {
-  checkDatasetSpec, checkL2, checkLearningRate, checkLesson, checkLossAndOutput, checkPoint,
+  checkDatasetSpec, checkL1, checkL2, checkOptimizerConstant, checkLearningRate, checkLesson, checkLossAndOutput, checkPoint,
   checkSample, checkTraining, completeProbabilities, plainWords, sentence,
 } from "./validate.js";
 
@@ -214,8 +214,9 @@ export function createController({ store, options, frames, effects }) {
    * the phases the step still had to run) end, and the pass shown is recomputed with it. (It
    * had waited behind the animation, 12 s at a quarter speed, while the control already
    * showed it.)
-   * @param {{learning_rate?:number, l2?:number, activation?:string,
-   *           output_activation?:string, loss?:string}} changes */
+   * @param {{learning_rate?:number, l2?:number, l1?:number, optimizer?:string,
+   *           momentum?:number, beta1?:number, beta2?:number, epsilon?:number,
+   *           activation?:string, output_activation?:string, loss?:string}} changes */
   const settings = (changes) => {
     const cut = store.state.animation !== null;
     if (cut) stepping.interrupt();
@@ -225,6 +226,14 @@ export function createController({ store, options, frames, effects }) {
     await endComparison("the first network's settings changed");
     if (changes.learning_rate !== undefined) valid(checkLearningRate(changes.learning_rate, limits));
     if (changes.l2 !== undefined) valid(checkL2(changes.l2, limits));
+    if (changes.l1 !== undefined) valid(checkL1(changes.l1, limits));
+    for (const name of /** @type {const} */ (["momentum", "beta1", "beta2", "epsilon"])) {
+      if (changes[name] !== undefined) valid(checkOptimizerConstant(name, changes[name], limits));
+    }
+    if (changes.optimizer !== undefined
+        && !(options.optimizers ?? []).some((o) => o.name === changes.optimizer)) {
+      throw new Error("Choose gradient descent, momentum or Adam.");
+    }
     const s = store.state;
     /** @type {[string, number][]} every target in effect, and where it is */
     const targets = [...s.sample.target.map((t) => /** @type {[string, number]} */ (["the sample", t])),

@@ -15,6 +15,14 @@ import { parseLayers, plainWords } from "./validate.js";
  *          beforeNew?: () => Promise<void>}} ctx
  *   beforeNew: what must end before a new network replaces the first (a comparison)
  */
+/**
+ * The update's settings a new network keeps from the one it replaces: L1 and the optimizer
+ * with its constants (its state starts afresh with the new weights).
+ * @param {import("../server/api.js").NetworkState} n
+ */
+const ruleOf = (n) => (n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimizer, momentum: n.momentum,
+                                       beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon } : {});
+
 export function createSetup({ store, training, options, table, beforeNew = async () => {} }) {
   const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
   /** Targets per point: 1, or the classes of a dataset with one-hot targets. */
@@ -147,7 +155,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
     const layers = parsed.value;
     const n = store.state.network;
     const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
                    init: store.state.init };
     const { spec, note } = keptDataset(layers);
     await restore({ network: { ...keep, layers }, training: store.state.training,
@@ -167,7 +175,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
     if (done.ok === false) throw new Error(done.message);
     const { layers, from } = done.value;
     const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, seed: n.seed,
+                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n), seed: n.seed,
                    init: store.state.init };
     // the fresh weights of the new shape, from a network made for them, then freed
     const fresh = (await api.create({ ...keep, layers })).network;
@@ -188,7 +196,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
     const n = store.state.network;
     const title = options.initializations.find((i) => i.name === init)?.title ?? init;
     await restore({ network: { activation: n.activation, output_activation: n.output_activation,
-                               loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                               loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
                                seed: n.seed, layers: n.layers, init },
                     training: store.state.training, dataset: datasetSpec(store.state) });
     store.apply("note", withPause(`New first weights, drawn ${init === "zeros" ? "as zeros"
@@ -211,7 +219,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
         : softmax ? { output_activation: "sigmoid", loss: "squared" }
           : { output_activation: n.output_activation, loss: n.loss };
       await restore({ network: { activation: n.activation, ...output,
-                                 learning_rate: n.learning_rate, l2: n.l2,
+                                 learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
                                  init: store.state.init, layers: shape },
                       training: store.state.training, dataset: spec });
       store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +

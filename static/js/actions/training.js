@@ -12,7 +12,8 @@ import { openPlaySocket } from "../server/play-socket.js";
 import { PLAY, PLOT } from "../lib/config.js";
 
 /** The settings a frame says it trained with, compared with the network's. */
-const SETTINGS = ["learning_rate", "l2", "activation", "output_activation", "loss"];
+const SETTINGS = ["learning_rate", "l2", "l1", "optimizer", "momentum", "beta1", "beta2", "epsilon",
+                  "activation", "output_activation", "loss"];
 /** How many of the last frames drawn the benchmark's record keeps (about two seconds). */
 const KEPT_FRAMES = 120;
 

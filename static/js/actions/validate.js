@@ -7,7 +7,8 @@
  * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
  *            max_abs_value:number, max_learning_rate:number, max_seed:number,
  *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
- *            max_l2?:number, max_steps_per_call?:number, max_lesson_title?:number,
+ *            max_l2?:number, max_l1?:number, min_epsilon?:number, max_epsilon?:number,
+            max_steps_per_call?:number, max_lesson_title?:number,
  *            max_lesson_text?:number, max_lesson_steps?:number, max_lesson_step?:number}} Limits
  * @typedef {{ok:true, value:any} | {ok:false, message:string}} Checked
  */
@@ -133,6 +134,31 @@ export function checkL2(l2, limits) {
     return no(`The L2 rate λ must be between 0 and ${maxL2}; it was left as it was.`);
   }
   return ok(l2);
+}
+
+/** @param {number} l1 @param {Limits} limits @returns {Checked} */
+export function checkL1(l1, limits) {
+  const maxL1 = limits.max_l1 ?? 1;
+  if (!(l1 >= 0 && l1 <= maxL1)) {
+    return no(`The L1 rate λ₁ must be between 0 and ${maxL1}; it was left as it was.`);
+  }
+  return ok(l1);
+}
+
+/** An optimizer's constant: β, β₁ or β₂ in [0, 1), ε in [min_epsilon, max_epsilon].
+ * @param {"momentum"|"beta1"|"beta2"|"epsilon"} name @param {number} value
+ * @param {Limits} limits @returns {Checked} */
+export function checkOptimizerConstant(name, value, limits) {
+  if (name === "epsilon") {
+    const low = limits.min_epsilon ?? 1e-12;
+    const high = limits.max_epsilon ?? 1;
+    return value >= low && value <= high ? ok(value)
+      : no(`Adam's ε must be between ${low} and ${high}; it was left as it was.`);
+  }
+  const label = { momentum: "The momentum β", beta1: "Adam's β₁", beta2: "Adam's β₂" }[name];
+  return value >= 0 && value < 1 ? ok(value + 0)
+    : no(`${label} must be at least 0 and below 1 (at 1 nothing would ever be forgotten); ` +
+         "it was left as it was.");
 }
 
 /** @param {{batch_size:number|null, steps_per_frame?:number|null}} t @param {Limits} limits

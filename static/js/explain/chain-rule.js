@@ -9,6 +9,7 @@ import {
   equation, frac, int, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
 } from "./mathml.js";
 import { d, dE, layerWords, nodeSym, symbol, weightSym, weightSymTo } from "./notation.js";
+import { needsRule } from "./optimizer.js";
 
 /**
  * ∂E/∂y, ∂E/∂x and ∂E/∂b of node (l, j), with the sentence that says why.
@@ -164,6 +165,7 @@ export function gradients(trace) {
  * @param {import("../server/api.js").Trace} trace an update trace
  */
 export function errorChange(trace) {
+  if (needsRule(trace)) return errorChangeByMoves(trace);
   const squares = gradients(trace).reduce((s, g) => s + g * g, 0);
   // With L2 each weight moves by −α·(g + λ·w), so E changes by about −α·Σ g·(g + λ·w).
   const l2 = trace.l2 ?? 0;
@@ -209,3 +211,50 @@ const msubText = (base, words) => sub(mi(base), mtext(words));
 /** "+ v", or "− |v|" for a negative v: a term added to what comes before it.
  * @param {number} v */
 const signed = (v) => (v < 0 ? [mo("−"), mn(-v)] : [mo("+"), mn(v)]);
+
+/**
+ * errorChange for an update that is not plain descent (momentum, Adam, or L1): the
+ * first-order prediction from the moves themselves, ΔE ≈ Σ ∂E/∂p·Δp with Δp = p_after −
+ * p_before over every weight and bias.
+ * @param {import("../server/api.js").Trace} trace an update trace
+ */
+const UPHILL = {
+  momentum: "Momentum's velocity keeps part of the earlier steps, which were taken for other " +
+    "samples (or batches): it can carry a weight on past where this sample's E is lowest.",
+  adam: "Adam's m keeps part of the earlier gradients, of other samples (or batches), and " +
+    "every parameter steps about α, however small its gradient: with a large α the steps " +
+    "overshoot. Adam is usually run with α of 0.001 to 0.01.",
+  sgd: "L1 pulls every weight toward 0 by the same amount, whatever E says.",
+};
+
+function errorChangeByMoves(trace) {
+  const moves = [...trace.weights.flat(2).map((w) => [w.dE_dw ?? 0, w.w - (w.w_before ?? w.w)]),
+                 ...trace.nodes.slice(1).flat().map((n) => [n.dE_db ?? 0,
+                                                            (n.b ?? 0) - (n.b_before ?? n.b ?? 0)])];
+  const predicted = moves.reduce((s, [g, dp]) => s + g * dp, 0);
+  const change = (trace.error_after ?? trace.error) - trace.error;
+  const formula = equation(row(mi("Δ"), mi("E")),
+    row(msubText("E", "after"), mo("−"), msubText("E", "before")),
+    row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
+  const prediction = relation(row(mi("Δ"), mi("E")), "≈",
+    row(mo("Σ"), dE(mi("p")), mo("·"), mi("Δ"), mi("p")), mn(predicted));
+  const ratio = predicted === 0 ? 1 : change / predicted;
+  const share = `${Math.round(100 * ratio)}%`;
+  const verdict = predicted === 0
+    ? "The moves and the gradients gave no first-order change."
+    : change > 0 && predicted < 0
+      ? "E rose: the step overshot. The prediction holds only for small steps."
+      : change > 0
+        ? "E rose, as the prediction said it would: this step did not go downhill on this " +
+          `sample. ${UPHILL[trace.optimizer?.name ?? "sgd"]}`
+        : ratio >= 0.8 && ratio <= 1.25
+          ? `E fell by about what the moves predict (${share} of it).`
+          : `E fell by ${share} of what the first-order prediction says: the steps are ` +
+            "large enough for the curvature of E to matter.";
+  return { formulas: [formula, prediction], change, predicted,
+           note: `E on the same ${trace.samples?.length > 1 ? "mini-batch" : "sample"}: ` +
+                 `${fmt(trace.error)} before the update, ${fmt(trace.error_after)} after. ` +
+                 "The prediction is the straight-line view of E: each parameter p moved by Δp " +
+                 "(its value after minus before, as the rule in effect moved it), and E " +
+                 `changes by about ∂E/∂p·Δp for each. ${verdict}` };
+}

@@ -10,6 +10,7 @@ import { graphModel } from "./graph-model.js";
 import { equation, mi, mn, product } from "./mathml.js";
 import { dE, layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
 import { pointView } from "../state/view-model.js";
+import { needsRule, rulePreview, ruleLines, ruleWords } from "./optimizer.js";
 
 const NODE = (l, j, L) => `node ${j + 1} of ${layerWords(l, L)}`;
 
@@ -50,7 +51,7 @@ export function explain(record, phase, selection, network = null) {
   const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing and the graph ` +
     "show point 1's own numbers, its E, ∂E/∂w and ∂E/∂b too; the panel adds the means over " +
     "the batch, which the update uses. " : "")
-    + narrate(phase, L, settings, trace.l2 ?? 0);
+    + narrate(phase, L, settings, trace.l2 ?? 0, trace);
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);
@@ -99,6 +100,15 @@ export function explain(record, phase, selection, network = null) {
     const activation = l === L - 1 ? settings.output_activation : settings.activation;
     // softmax has no curve of its own x alone: its y depends on every x of the layer
     const operating = l > 0 && activation !== "softmax" ? { activation, x: n.x } : null;
+    if (phase.kind === "update" && l > 0 && needsRule(trace)) {
+      const change = errorChange(trace);
+      const rule = ruleLines(nodeSym("b", l, j), { before: n.b_before ?? n.b, grad: n.dE_db ?? 0,
+                                                    after: n.b ?? 0, weight: false,
+                                                    state_before: n.state_before,
+                                                    state: n.state }, trace);
+      return said(heading, [...rule.formulas, ...change.formulas],
+                  `${rule.note} ${change.note}`, operating);
+    }
     if (phase.kind === "update" && l > 0) {
       const change = errorChange(trace);
       return said(heading, [...updateLine(nodeSym("b", l, j), n.b_before ?? n.b, trace.learning_rate,
@@ -132,6 +142,13 @@ export function explain(record, phase, selection, network = null) {
   const link = trace.weights[k][i][j];
   const heading = weightWords(k, i, j, L);
   const W = weightSym(k, i, j);
+  if (phase.kind === "update" && needsRule(trace)) {
+    const change = errorChange(trace);
+    const rule = ruleLines(W, { before: link.w_before ?? link.w, grad: link.dE_dw ?? 0,
+                                after: link.w, weight: true, state_before: link.state_before,
+                                state: link.state }, trace);
+    return said(heading, [...rule.formulas, ...change.formulas], `${rule.note} ${change.note}`);
+  }
   if (phase.kind === "update") {
     const change = errorChange(trace);
     const l2 = trace.l2 ?? 0;
@@ -170,9 +187,10 @@ const paren = (text) => (text.startsWith("−") ? `(${text})` : text);
 /**
  * What the update will do to a weight, by the rule in effect: w ← w − α·∂E/∂w, or with an L2
  * rate λ > 0, w ← w − α·(∂E/∂w + λ·w); with the numbers the pass was computed with.
- * @param {{learning_rate:number, l2?:number}} trace @param {number} w @param {number} grad
+ * @param {import("./optimizer.js").Rule} trace @param {number} w @param {number} grad
  */
 export function updatePreview(trace, w, grad) {
+  if (needsRule(trace)) return rulePreview(trace, w, grad);
   const lr = fmt(trace.learning_rate);
   const l2 = trace.l2 ?? 0;
   return l2 > 0
@@ -192,8 +210,11 @@ export function defaultSelection(phase, L) {
 }
 
 /** What the phase does, and why it follows from the one before; `l2`: the L2 rate λ the
- * update applies (its rule is stated as it is in effect). */
-export function narrate(phase, L, settings, l2 = 0) {
+ * update applies (its rule is stated as it is in effect); `rule`: the trace, whose optimizer
+ * and L1 the update's words follow.
+ * @param {import("../state/stepper.js").Phase} phase @param {number} L @param {any} settings
+ * @param {number} [l2] @param {import("./optimizer.js").Rule|null} [rule] */
+export function narrate(phase, L, settings, l2 = 0, rule = null) {
   const activation = (phase.layer === L - 1 ? settings.output_activation : settings.activation)
     .replace("_", " ");
   const loss = { cross_entropy: "cross-entropy", categorical_cross_entropy:
@@ -231,6 +252,11 @@ export function narrate(phase, L, settings, l2 = 0) {
           "layer above, whose ∂E/∂x the previous phase found; the chain rule sums them " +
           "through the weights (∂E/∂y = Σ w·∂E/∂x), then multiplies by f′(x), as before.";
     default:
+      if (rule && needsRule(rule)) {
+        return `The update: every gradient is now known. ${ruleWords(rule)} For a small α, E ` +
+          "falls by about Σ ∂E/∂p·Δp. The weights and biases drawn are the new ones; the x and " +
+          "y are still the forward pass's, from the old ones, until the next step's forward pass.";
+      }
       return "The update: every gradient is now known, so every weight and bias takes a " +
         (l2 > 0
           ? "small step against its own, and every weight a pull toward 0 by the L2 rate " +

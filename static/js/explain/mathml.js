@@ -123,5 +123,6 @@ export function textOf(node) {
   if (node.tag === "msup") return `${inner[0]}^${inner[1]}`;
   if (node.tag === "msub") return `${inner[0]}_${inner[1]}`;
   if (node.tag === "msubsup") return `${inner[0]}_${inner[1]}^${inner[2]}`;
+  if (node.tag === "msqrt") return `√(${inner.join("")})`;
   return inner.join(node.tag === "mtable" ? " " : "");
 }

@@ -4,6 +4,7 @@
  * what explains the gap: the factor missed (f′, the ½, a term of the sum, the bias) or the
  * sign. Pure: questions and verdicts are data, from the trace the server answered.
  */
+import { optimizerOf } from "./optimizer.js";
 import { fmt } from "../lib/format.js";
 import { layerWords, symbolText } from "./notation.js";
 
@@ -278,8 +279,24 @@ function choiceWhy(q, answer, trace) {
   }
   const { k, i, j } = /** @type {{k:number, i:number, j:number}} */ (q.about);
   const w = trace.weights[k][i][j];
+  const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
+  const moved = `${name} moved from ${fmt(w.w_before)} to ${fmt(w.w)}, with ∂E/∂w = ${fmt(w.dE_dw)}.`;
+  const optimizer = optimizerOf(trace).name;
+  if (optimizer === "momentum") {
+    return "With momentum each weight moves by α·|v|, its velocity v ← β·v + g: the past " +
+      "steps count too, so the weight whose gradients kept one sign moves most, not always " +
+      `the one with the largest ∂E/∂w now. ${moved} Its velocity is ${fmt(w.state?.v)}.`;
+  }
+  if (optimizer === "adam") {
+    return "With Adam each weight moves by α·|m̂|/(√ŝ + ε), about α for every weight whatever " +
+      "the size of its gradient: the one that moves most is the one whose gradients agreed " +
+      `most in sign, not the one with the largest ∂E/∂w. ${moved}`;
+  }
+  if ((trace.l1 ?? 0) > 0) {
+    return "Each weight moves by α·|∂E/∂w + λ₂·w + λ₁·sign(w)|: the gradient and the pulls " +
+      `toward 0 together decide. ${moved}`;
+  }
   return `Each weight moves by α·|∂E/∂w${(trace.l2 ?? 0) > 0 ? " + λ·w" : ""}|, the same α for ` +
-    `all: the weight with the largest gradient moves most. ${symbolText("w", k + 1, `${i + 1}${j + 1}`)} ` +
-    `moved from ${fmt(w.w_before)} to ${fmt(w.w)}, with ∂E/∂w = ${fmt(w.dE_dw)}.` +
+    `all: the weight with the largest gradient moves most. ${moved}` +
     (answer === q.truth ? "" : " Compare the ∂E/∂w of the weights in the backward pass.");
 }

@@ -4,18 +4,29 @@
  */
 
 /**
+ * @typedef {{v?:number, m?:number, s?:number}} Slots a parameter's optimizer state
  * @typedef {{x:number, y:number, b:number|null, dE_dy:number|null, dE_dx:number|null,
- *            dE_db:number|null, b_before:number|null}} TraceNode
- * @typedef {{w:number, dE_dw:number|null, w_before:number|null}} TraceWeight
+ *            dE_db:number|null, b_before:number|null, state_before?:Slots,
+ *            state?:Slots}} TraceNode
+ * @typedef {{w:number, dE_dw:number|null, w_before:number|null, state_before?:Slots,
+ *            state?:Slots}} TraceWeight
+ * @typedef {{name:"sgd"|"momentum"|"adam", momentum:number, beta1:number, beta2:number,
+ *            epsilon:number}} Optimizer
+ * @typedef {{weights:number[][][], biases:number[][]}} StateSlot
+ * @typedef {{t:number, v?:StateSlot|null, m?:StateSlot|null, s?:StateSlot|null}} OptimizerState
  * @typedef {{input:number[], target:number[], error:number, error_after:number|null,
  *            nodes:{x:number, y:number, dE_dy:number|null, dE_dx:number|null,
  *                   dE_db:number|null}[][], dE_dw:number[][][]|null}} SampleTrace
  * @typedef {{id:string, step:number, phase:"forward"|"backward"|"update",
- *            learning_rate:number, l2:number, input:number[], target:number[], error:number,
+ *            learning_rate:number, l2:number, l1?:number, optimizer?:Optimizer,
+ *            t?:number|null, input:number[], target:number[], error:number,
  *            error_after:number|null, nodes:TraceNode[][], weights:TraceWeight[][][],
  *            samples?:SampleTrace[]|null, gradient_sizes?:number[]|null}} Trace
  * @typedef {{id:string, layers:number[], activation:string, output_activation:string,
  *            loss:string, learning_rate:number, l2:number, seed:number, step:number,
+ *            l1?:number, optimizer?:"sgd"|"momentum"|"adam", momentum?:number,
+ *            beta1?:number, beta2?:number, epsilon?:number,
+ *            optimizer_state?:OptimizerState|null,
  *            phase:string|null, weights:number[][][], biases:number[][],
  *            trace:Trace|null}} NetworkState
  * @typedef {{input:number[], target:number[]}} Point
@@ -35,7 +46,8 @@
  *            history:{step:number, loss:number}[], train_loss:number, test_loss:number|null,
  *            train_accuracy:number|null, test_accuracy:number|null, seconds:number,
  *            train_confusion?:number[][]|null, test_confusion?:number[][]|null,
- *            weights:number[][][], biases:number[][], function:FunctionOut|null}} TrainOut
+ *            weights:number[][][], biases:number[][], function:FunctionOut|null,
+ *            optimizer_state?:OptimizerState|null}} TrainOut
  */
 
 export class ApiError extends Error {
@@ -104,22 +116,47 @@ export function fromNetwork(out) {
   return { network, trace };
 }
 
-/** @param {Trace} trace @returns {Update} the weights in force, from the trace itself */
+/** @param {Trace} trace @returns {Update} the weights in force, from the trace itself (and
+ * after an update of momentum or Adam, the optimizer's state, from each parameter's) */
 export function fromTrace(trace) {
-  return {
-    network: {
-      step: trace.step, learning_rate: trace.learning_rate, l2: trace.l2,
-      weights: trace.weights.map((m) => m.map((r) => r.map((w) => w.w))),
-      biases: trace.nodes.slice(1).map((layer) => layer.map((n) => n.b ?? 0)),
-    },
-    trace,
+  /** @type {NetworkPart & Record<string, any>} */
+  const network = {
+    step: trace.step, learning_rate: trace.learning_rate, l2: trace.l2,
+    weights: trace.weights.map((m) => m.map((r) => r.map((w) => w.w))),
+    biases: trace.nodes.slice(1).map((layer) => layer.map((n) => n.b ?? 0)),
   };
+  if (trace.l1 !== undefined) network.l1 = trace.l1;
+  if (trace.optimizer) {
+    const { name, ...constants } = trace.optimizer;
+    Object.assign(network, { optimizer: name, ...constants });
+  }
+  const state = stateOf(trace);
+  if (state) network.optimizer_state = state;
+  return { network, trace };
+}
+
+/**
+ * The optimizer's state an update trace leaves (null for another trace, or plain descent).
+ * @param {Trace} trace @returns {OptimizerState|null}
+ */
+export function stateOf(trace) {
+  if (trace.phase !== "update" || trace.t == null) return null;
+  const first = trace.weights[0]?.[0]?.[0]?.state;
+  if (!first) return { t: trace.t, v: null, m: null, s: null };
+  /** @param {"v"|"m"|"s"} name @returns {StateSlot} */
+  const slot = (name) => ({
+    weights: trace.weights.map((m) => m.map((r) => r.map((w) => w.state?.[name] ?? 0))),
+    biases: trace.nodes.slice(1).map((layer) => layer.map((n) => n.state?.[name] ?? 0)),
+  });
+  return "v" in first ? { t: trace.t, v: slot("v"), m: null, s: null }
+    : { t: trace.t, v: null, m: slot("m"), s: slot("s") };
 }
 
 /** @param {TrainOut} out @returns {Update} */
 export function fromTraining(out) {
-  const { step, weights, biases, function: func, id, ...training } = out;
-  return { network: { step, weights, biases }, trace: null, training, func };
+  const { step, weights, biases, function: func, id, optimizer_state, ...training } = out;
+  return { network: { step, weights, biases, ...(optimizer_state ? { optimizer_state } : {}) },
+           trace: null, training, func };
 }
 
 /** @param {string} id */

@@ -24,11 +24,17 @@ const isLandscape = (v) => v && typeof v === "object" && isParameter(v.a) && isP
 const isInt = (lo, hi) => (v) => Number.isInteger(v) && v >= lo && v <= hi;
 const nested = (depth) => (v) => (depth === 0 ? isNumber(v)
   : Array.isArray(v) && v.every(nested(depth - 1)));
+const isSlot = (v) => v === null || (v && typeof v === "object" && nested(3)(v.weights)
+  && nested(2)(v.biases) && Object.keys(v).length === 2);
+/** An optimizer's state as the server answers it: t, and v, m and s (each null or numbers). */
+const isOptimizerState = (v) => v && typeof v === "object" && Number.isInteger(v.t) && v.t >= 0
+  && Object.keys(v).every((k) => ["t", "v", "m", "s"].includes(k))
+  && ["v", "m", "s"].every((k) => v[k] === undefined || isSlot(v[k]));
 
 /**
  * The table of every setting a link carries, from the server's options.
  * @param {{activations:{name:string}[], losses:{name:string}[], datasets:{name:string}[],
- *          initializations?:{name:string}[],
+ *          initializations?:{name:string}[], optimizers?:{name:string}[],
  *          limits: import("../actions/validate.js").Limits & {max_step?:number}}} options
  * @returns {Prop[]}
  */
@@ -37,6 +43,8 @@ export function settingsTable(options) {
   const oneOf = (names) => (v) => names.includes(v);
   const activations = options.activations.map((a) => a.name);
   const inits = (options.initializations ?? []).map((i) => i.name);
+  const optimizers = (options.optimizers ?? []).map((o) => o.name);
+  const decay = (v) => isNumber(v) && v >= 0 && v < 1;
   const range = (lo, hi, openLow = false) => (v) => isNumber(v) && (openLow ? v > lo : v >= lo) && v <= hi;
   /** @type {[any, string, (v:any)=>boolean, string][]} */
   const rows = [
@@ -56,6 +64,14 @@ export function settingsTable(options) {
     ["network", "current_biases", nested(2), "numbers"],
     ["network", "step", isInt(0, lim.max_step ?? 1e12), "a whole number"],
     ["network", "l2", range(0, lim.max_l2 ?? 1), "between 0 and 1"],
+    ["network", "l1", range(0, lim.max_l1 ?? 1), `between 0 and ${lim.max_l1 ?? 1}`],
+    ["network", "optimizer", oneOf(optimizers), `one of ${optimizers.join(", ")}`],
+    ["network", "momentum", decay, "at least 0 and below 1"],
+    ["network", "beta1", decay, "at least 0 and below 1"],
+    ["network", "beta2", decay, "at least 0 and below 1"],
+    ["network", "epsilon", range(lim.min_epsilon ?? 1e-12, lim.max_epsilon ?? 1),
+     `between ${lim.min_epsilon ?? 1e-12} and ${lim.max_epsilon ?? 1}`],
+    ["network", "optimizer_state", isOptimizerState, "an optimizer's state (t, v, m, s)"],
     ["network", "samples_trained", isInt(0, Number.MAX_SAFE_INTEGER), "a whole number"],
     ["dataset", "name", oneOf(options.datasets.map((d) => d.name)), "a built-in dataset"],
     ["dataset", "size", isInt(1, lim.max_dataset_size ?? 10_000), "a number of points"],
@@ -147,6 +163,11 @@ export function describe(s) {
     loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed, init: s.init,
     weights: s.initial.weights, biases: s.initial.biases,
     current_weights: n.weights, current_biases: n.biases, step: n.step,
+    ...(n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimizer, momentum: n.momentum,
+                        beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon } : {}),
+    // what momentum's or Adam's next update starts from (plain descent keeps nothing)
+    ...(n.optimizer && n.optimizer !== "sgd" && n.optimizer_state
+      ? { optimizer_state: n.optimizer_state } : {}),
   };
 }
 

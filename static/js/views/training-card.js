@@ -47,6 +47,7 @@ export function mountTrainingCard(dispatch, options) {
   $("data-seed").max = String(lim.max_seed);
   $("test-fraction").max = String(lim.max_test_fraction);
   $("l2").max = String(lim.max_l2);
+  $("l1").max = String(lim.max_l1 ?? 1);
   $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
     `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes. Rebuilding ` +
     "starts new weights and keeps the settings and the data.";
@@ -71,6 +72,12 @@ export function mountTrainingCard(dispatch, options) {
   on("batch-size", "change", () => ({ type: "training", settings: settings() }));
   on("play-speed", "change", () => ({ type: "training", settings: settings() }));
   on("l2", "change", () => ({ type: "settings", changes: { l2: number("l2") } }));
+  on("l1", "change", () => ({ type: "settings", changes: { l1: number("l1") } }));
+  on("optimizer", "change", () => ({ type: "settings",
+                                     changes: { optimizer: $("optimizer").value } }));
+  for (const id of ["momentum", "beta1", "beta2", "epsilon"]) {
+    on(id, "change", () => ({ type: "settings", changes: { [id]: number(id) } }));
+  }
   on("btn-copy-link", "click", () => ({ type: "copy-link" }));
   on("btn-export", "click", () => ({ type: "export" }));
   on("btn-export-trace-json", "click", () => ({ type: "export-trace", format: "json" }));
@@ -150,8 +157,11 @@ export function mountTrainingCard(dispatch, options) {
   /** Every control set to the value in effect (when it changed, or an action ended: a
    * refused change snaps back). @param {import("../state/store.js").State} s */
   function controls(s) {
+    const n = s.network;
     if (!controlsChanged({ spec: s.datasetSpec, dataset: s.dataset, training: s.training,
-                           l2: s.network.l2, layers: s.network.layers, done: s.actionsDone })) return;
+                           l2: n.l2, l1: n.l1, optimizer: n.optimizer, momentum: n.momentum,
+                           beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon,
+                           layers: n.layers, done: s.actionsDone })) return;
     const d = s.datasetSpec;
     setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
     show(select, s.dataset?.name ? s.dataset.name : "");
@@ -164,7 +174,16 @@ export function mountTrainingCard(dispatch, options) {
     const t = s.training;
     show($("batch-size"), t.batch_size === null ? "full" : String(t.batch_size));
     show($("play-speed"), t.steps_per_frame == null ? "max" : String(t.steps_per_frame));
-    show($("l2"), String(s.network.l2 ?? 0));
+    show($("l2"), String(n.l2 ?? 0));
+    show($("l1"), String(n.l1 ?? 0));
+    const optimizer = n.optimizer ?? "sgd";
+    show($("optimizer"), optimizer);
+    $("momentum-row").hidden = optimizer !== "momentum";
+    $("adam-row").hidden = optimizer !== "adam";
+    show($("momentum"), String(n.momentum ?? 0.9));
+    show($("beta1"), String(n.beta1 ?? 0.9));
+    show($("beta2"), String(n.beta2 ?? 0.999));
+    show($("epsilon"), String(n.epsilon ?? 1e-8));
     show($("layers-input"), s.network.layers.join("-"));
     shapeEditor(s.network.layers);
   }

@@ -29,6 +29,9 @@ NETWORKS = {
                  {"input": [0.8], "target": [0.2]}),
     "adam": ({"layers": [2, 3, 1], "seed": 2, "optimizer": "adam", "learning_rate": 0.05},
              {"input": [0.8, -0.4], "target": [0.9]}),
+    "softmax": ({"layers": [2, 3, 3], "seed": 4, "activation": "tanh",
+                 "output_activation": "softmax", "loss": "categorical_cross_entropy"},
+                {"input": [0.5, -0.8], "target": [0, 1, 0]}),
 }
 # One step first, so that the optimizer's state before the update shown is not all zeros.
 WARM = {"momentum", "adam"}

@@ -89,8 +89,11 @@ async def read_fit(network_id: NetworkId, calls: NetworkCalls) -> Response:
 
     def compute(snap, dataset) -> Response:
         train, test = inspection.fit(snap, dataset)
-        return json_answer(FitOut(step=snap.step, train_loss=train.loss, test_loss=test.loss,
-                                  train_accuracy=train.accuracy, test_accuracy=test.accuracy))
+        return json_answer(FitOut(
+            step=snap.step, train_loss=train.loss, test_loss=test.loss,
+            train_accuracy=train.accuracy, test_accuracy=test.accuracy,
+            train_confusion=None if train.confusion is None else train.confusion.tolist(),
+            test_confusion=None if test.confusion is None else test.confusion.tolist()))
 
     return await calls.inspect(network_id, compute, with_data=True)
 
@@ -104,7 +107,7 @@ async def read_function(network_id: NetworkId, calls: NetworkCalls,
 
     def compute(snap, _) -> Response:
         layer, values = inspection.function(snap, plot)
-        return json_answer(function_out(layer, query.node, values))
+        return json_answer(function_out(layer, query.node, values, snap))
 
     return await calls.inspect(network_id, compute)
 

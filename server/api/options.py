@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from .. import limits
-from ..engine.activations import ACTIVATIONS
-from ..engine.datasets import GENERATORS, inputs_of
+from ..engine.activations import ALL_ACTIVATIONS
+from ..engine.datasets import GENERATORS, inputs_of, outputs_of
 from ..engine.losses import LOSSES
 from ..engine.mlp import INITIALIZERS
 from ..engine.optimizers import DESCRIPTIONS
@@ -80,18 +80,21 @@ def read_options() -> Options:
     and the defaults: of a new network, and the page's default dataset and training."""
     return Options(
         activations=[ActivationInfo(name=a.name, formula=a.formula,
-                                    derivative_formula=a.derivative_formula)
-                     for a in ACTIVATIONS.values()],
+                                    derivative_formula=a.derivative_formula,
+                                    output_only=a.coupled)
+                     for a in ALL_ACTIVATIONS.values()],
         losses=[LossInfo(name=loss.name, formula=loss.formula,
                          derivative_formula=loss.derivative_formula,
                          requires_output_activation=loss.requires_output,
-                         target_range=(list(loss.target_range) if loss.target_range else None))
+                         target_range=(list(loss.target_range) if loss.target_range else None),
+                         target_sum=loss.target_sum)
                 for loss in LOSSES.values()],
         initializations=[InitInfo(name=i.name, title=i.title, formula=i.formula)
                          for i in INITIALIZERS.values()],
         optimizers=[OptimizerInfo(name=name, title=title, formula=formula, state=list(state))  # type: ignore[arg-type]
                     for name, (title, formula, state) in DESCRIPTIONS.items()],
-        datasets=[DatasetInfo(name=name, inputs=inputs_of(name)) for name in GENERATORS],  # type: ignore[arg-type]
+        datasets=[DatasetInfo(name=name, inputs=inputs_of(name), outputs=outputs_of(name))  # type: ignore[arg-type]
+                  for name in GENERATORS],
         limits=LIMITS,
         defaults=NetworkCreate(),
         dataset_defaults=DatasetDefaults(**limits.DATASET_DEFAULTS),

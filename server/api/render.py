@@ -20,6 +20,7 @@ from ..engine.sgd import spread
 from ..limits import PLOT_DOMAIN
 from ..networks.landscape import Landscape
 from ..networks.passes import Trace
+from ..networks.plot import class_grid
 from ..networks.results import GradientCheck, Snapshot, Trained
 from ..networks.workbench import Dataset
 from .landscape_models import (
@@ -157,9 +158,15 @@ def dataset_dict_head(dataset: Dataset) -> dict[str, Any]:
             "seed": dataset.seed, "test_fraction": float(dataset.test_fraction)}
 
 
-def function_out(layer: int, node: int, values: Array) -> FunctionOut:
+def function_out(layer: int, node: int, values: Array,
+                 snap: Snapshot | None = None) -> FunctionOut:
+    """The plotted node's grid; with a softmax output on 2 inputs (given `snap`, the weights
+    it was computed with), each grid point's winning class and its probability too."""
+    classes = None if snap is None else class_grid(snap.arch, snap.params, values.shape[0])
     return FunctionOut(layer=layer, node=node, inputs=values.ndim, domain=list(PLOT_DOMAIN),
-                       resolution=values.shape[0], values=values.tolist())
+                       resolution=values.shape[0], values=values.tolist(),
+                       classes=None if classes is None else classes[0].tolist(),
+                       confidence=None if classes is None else classes[1].tolist())
 
 
 def landscape_out(body: LandscapeRequest, result: Landscape) -> LandscapeOut:
@@ -189,7 +196,7 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
     weights, biases = _nested(snap.params)
     function = None
     if trained.grid is not None and trained.layer is not None:
-        function = function_out(trained.layer, node, trained.grid)
+        function = function_out(trained.layer, node, trained.grid, snap)
     return TrainOut(
         id=snap.id, step=snap.step, steps=outcome.steps, samples_trained=outcome.samples,
         epoch=outcome.epoch,
@@ -197,6 +204,8 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
                  for s, e in zip(steps, losses, strict=True)],
         train_loss=outcome.train_loss, test_loss=outcome.test_loss,
         train_accuracy=outcome.train_accuracy, test_accuracy=outcome.test_accuracy,
+        train_confusion=_counts(outcome.train_confusion),
+        test_confusion=_counts(outcome.test_confusion),
         seconds=trained.seconds,
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
@@ -205,6 +214,10 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
                                  trained.grids[-1][0].shape[0])
                    if trained.grids is not None else None),
     )
+
+
+def _counts(confusion: Array | None) -> list[list[int]] | None:
+    return None if confusion is None else confusion.astype(int).tolist()
 
 
 def json_answer(model: BaseModel, status_code: int = 200) -> Response:

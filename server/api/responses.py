@@ -34,9 +34,16 @@ class FitOut(BaseModel):
                                                  "null without any")
     test_loss: float | None = Field(description="E over the test points; null without any")
     train_accuracy: float | None = Field(
-        description="the share of training points whose every output is on its target's side "
-                    "of 0.5 (y ≥ 0.5 for a target of 1); null unless every target is 0 or 1")
+        description="with a softmax output, the share of training points whose largest output "
+                    "is their target's class (argmax y = argmax t); otherwise the share whose "
+                    "every output is on its target's side of 0.5 (y ≥ 0.5 for a target of 1), "
+                    "null unless every target is 0 or 1")
     test_accuracy: float | None = Field(description="the same over the test points")
+    train_confusion: list[list[int]] | None = Field(
+        None, description="with a softmax output, the training points counted by true class "
+                          "(row: argmax t) and predicted class (column: argmax y); else null")
+    test_confusion: list[list[int]] | None = Field(None, description="the same over the test "
+                                                                     "points")
 
 
 class FunctionOut(BaseModel):
@@ -46,6 +53,11 @@ class FunctionOut(BaseModel):
     domain: list[float] = Field(description="[low, high] of every input axis")
     resolution: int
     values: list[float] | list[list[float]]
+    classes: list[list[int]] | None = Field(
+        None, description="with a softmax output and 2 inputs: each grid point's winning class "
+                          "(argmax y), rows as values'; else null")
+    confidence: list[list[float]] | None = Field(
+        None, description="with classes: the winning class's probability y at each point")
 
 
 class FunctionsOut(BaseModel):
@@ -71,9 +83,14 @@ class TrainOut(BaseModel):
     seconds: float = Field(description="the time the server spent training in this call")
     test_loss: float | None = Field(description="E over the test set; null without one")
     train_accuracy: float | None = Field(
-        description="the share of training points whose every output is on its target's side "
-                    "of 0.5; null unless every target is 0 or 1")
+        description="as /fit says it: argmax y = argmax t with a softmax output, else every "
+                    "output on its target's side of 0.5 (null unless every target is 0 or 1)")
     test_accuracy: float | None = Field(description="the same over the test set")
+    train_confusion: list[list[int]] | None = Field(
+        None, description="with a softmax output, the training points by true class (row) "
+                          "and predicted class (column); else null")
+    test_confusion: list[list[int]] | None = Field(None, description="the same over the test "
+                                                                     "set")
     weights: list[list[list[float]]]
     biases: list[list[float]]
     function: FunctionOut | None = None
@@ -269,6 +286,8 @@ class ActivationInfo(BaseModel):
     name: ActivationName
     formula: str
     derivative_formula: str
+    output_only: bool = Field(False, description="true for softmax: it couples the nodes of "
+                              "a layer, so it is an output activation only")
 
 
 class LossInfo(BaseModel):
@@ -278,11 +297,15 @@ class LossInfo(BaseModel):
     requires_output_activation: str | None
     target_range: list[float] | None = Field(
         None, description="[low, high]: every target must lie in it under this loss, if given")
+    target_sum: float | None = Field(
+        None, description="what each sample's targets must add up to (within 1e-9), if given")
 
 
 class DatasetInfo(BaseModel):
     name: DatasetName
-    inputs: int = Field(description="input nodes the network needs (outputs: one)")
+    inputs: int = Field(description="input nodes the network needs")
+    outputs: int = Field(1, description="output nodes the network needs: 1, or the number of "
+                         "classes of a dataset with one-hot targets")
 
 
 class Limits(BaseModel):

@@ -1,7 +1,9 @@
 """Activation functions, each a function and its derivative, kept in one registry.
 
 Every function is elementwise on float64 arrays of any shape and never overflows or warns,
-however large |x| is.
+however large |x| is; except softmax, which couples the nodes of a layer (each y_k depends
+on every x_j, along the last axis) and is for the output layer alone, with the categorical
+cross-entropy loss, whose own dE/dx = y − t the backward pass uses.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from numpy.typing import NDArray
 from scipy.special import expit
 
 Array = NDArray[np.float64]
-ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
+ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear",
+                         "softmax"]
 
 LEAKY_SLOPE = 0.01
 ELU_ALPHA = 1.0
@@ -34,6 +37,9 @@ class Activation:
     df: Callable[[Array, Array], Array]
     formula: str  # y = f(x), plain text
     derivative_formula: str  # f'(x), plain text
+    # True for softmax: y_k depends on every x_j of its layer. `df` is then only the
+    # Jacobian's diagonal ∂y_k/∂x_k; such an activation is for the output layer alone.
+    coupled: bool = False
 
 
 def sigmoid(x: Array) -> Array:
@@ -94,6 +100,32 @@ def _linear_derivative(x: Array, y: Array) -> Array:
     return np.ones_like(x, dtype=np.float64)
 
 
+def softmax(x: Array) -> Array:
+    """e^(x_k) / Σ_j e^(x_j) along the last axis, shifted by the largest x first so that no
+    exponential overflows (e^0 = 1 is always in the sum, so it never divides by 0)."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return e / np.add.reduce(e, axis=-1, keepdims=True)
+
+
+def log_softmax(x: Array) -> Array:
+    """ln y_k = x_k − ln Σ_j e^(x_j), as (x_k − m) − ln(1 + Σ_{j≠j*} e^(x_j − m)) with m the
+    largest x_j (at j*): log1p keeps the digits when one output is near 1, and no
+    exponential overflows, so it is finite for any finite x (−2000 for logits ±1000)."""
+    x = np.asarray(x, dtype=np.float64)
+    top = np.argmax(x, axis=-1)[..., np.newaxis]
+    m = np.take_along_axis(x, top, axis=-1)
+    e = np.exp(x - m)
+    # The largest term is e^0 = 1: leave it out of the sum and give it back through log1p.
+    np.put_along_axis(e, top, 0.0, axis=-1)
+    return (x - m) - np.log1p(np.add.reduce(e, axis=-1, keepdims=True))
+
+
+def _softmax_diagonal(x: Array, y: Array) -> Array:
+    # ∂y_k/∂x_k = y_k·(1 − y_k), the Jacobian's diagonal alone (∂y_k/∂x_j = −y_k·y_j off it).
+    return y * (1.0 - y)
+
+
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
@@ -114,12 +146,20 @@ ACTIVATIONS: dict[str, Activation] = {
     )
 }
 
+# Activations that couple the nodes of a layer: for the output layer alone.
+OUTPUT_ONLY: dict[str, Activation] = {
+    "softmax": Activation("softmax", softmax, _softmax_diagonal,
+                          "y_k = e^(x_k) / Σ_j e^(x_j)", "∂y_k/∂x_j = y_k·(δ_kj − y_j)",
+                          coupled=True),
+}
+ALL_ACTIVATIONS: dict[str, Activation] = {**ACTIVATIONS, **OUTPUT_ONLY}
+
 
 def get_activation(name: str) -> Activation:
     """The registered activation called `name`; ValueError names the choices otherwise."""
     try:
-        return ACTIVATIONS[name]
+        return ALL_ACTIVATIONS[name]
     except KeyError:
         raise ValueError(
-            f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}"
+            f"unknown activation {name!r}; choose one of {', '.join(ALL_ACTIVATIONS)}"
         ) from None

@@ -2,7 +2,8 @@
 activation: the estimate that bounds a call to about a second, and that picks the faster path.
 
 The unit costs were measured on this project's 2-core machine with nothing else running
-(2026-11-29, the fastest of 5 runs; python -m bench prints the longest accepted call per
+(softmax's on 2026-12-03, rounded up from sgd.train on 2-8-8-3 and 2-8-8-8 networks; the others
+2026-11-29, the fastest of 5 runs; python -m bench prints the longest accepted call per
 activation), then multiplied by SAFETY, because the machine is shared: a call must still end
 in about a second when the other cores are busy.
 """
@@ -31,22 +32,24 @@ class PathCosts:
 
 
 _NO_LINK_COST = dict.fromkeys(
-    ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"), 0.0)
+    ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear", "softmax"), 0.0)
 
 NUMPY = PathCosts(
     "numpy", per_call=50e-6, per_step=5e-6,
     per_link_step={"sigmoid": 10e-6, "tanh": 9e-6, "relu": 10e-6, "leaky_relu": 12e-6,
-                   "elu": 14e-6, "softplus": 10e-6, "linear": 10e-6},
+                   "elu": 14e-6, "softplus": 10e-6, "linear": 10e-6, "softmax": 60e-6},
     per_sample=20e-9, per_parameter_sample=1.0e-9,
     per_node_sample={"sigmoid": 12e-9, "tanh": 2e-9, "relu": 1e-9, "leaky_relu": 3.5e-9,
-                     "elu": 10e-9, "softplus": 20e-9, "linear": 0.5e-9},
+                     "elu": 10e-9, "softplus": 20e-9, "linear": 0.5e-9, "softmax": 40e-9},
 )
 
 COMPILED = PathCosts(
     "compiled", per_call=20e-6, per_step=0.2e-6, per_link_step=_NO_LINK_COST,
     per_sample=10e-9, per_parameter_sample=1.3e-9,
     per_node_sample={"sigmoid": 10.5e-9, "tanh": 18e-9, "relu": 1e-9, "leaky_relu": 1e-9,
-                     "elu": 11e-9, "softplus": 22e-9, "linear": 0.5e-9},
+                     "elu": 11e-9, "softplus": 22e-9, "linear": 0.5e-9,
+                     # Never taken: kernel.path_for trains softmax on NumPy alone.
+                     "softmax": 40e-9},
 )
 
 
@@ -58,6 +61,8 @@ def _sample_seconds(arch: Architecture, path: PathCosts) -> float:
     if arch.loss == "cross_entropy":  # softplus and two sigmoids per output node
         nodes += arch.layers[-1] * (path.per_node_sample["softplus"]
                                     + 2 * path.per_node_sample["sigmoid"])
+    elif arch.loss == "categorical_cross_entropy":  # a log-softmax and a softmax more
+        nodes += arch.layers[-1] * path.per_node_sample["softmax"]
     return path.per_sample + parameters * path.per_parameter_sample + nodes
 
 

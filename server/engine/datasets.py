@@ -2,7 +2,9 @@
 
 Inputs live in [−1, 1] (per coordinate) before noise; targets in [0, 1], so that a sigmoid
 output can fit them. 1-input sets are regression curves; 2-input sets are TensorFlow
-Playground's four classification sets, with targets 0 and 1.
+Playground's four classification sets, with targets 0 and 1; and two sets of 3 classes
+(three Gaussian clusters, a three-arm spiral), with one-hot targets of 3 outputs, for a
+softmax output.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import numpy as np
 
 from .activations import Array
 
-DatasetName = Literal["line", "step", "sine", "bump", "circle", "xor", "gaussians", "spiral"]
+DatasetName = Literal["line", "step", "sine", "bump", "circle", "xor", "gaussians", "spiral",
+                      "clusters3", "spiral3"]
 
 MAX_SIZE = 10_000
 
@@ -74,6 +77,35 @@ def _spiral(size: int, noise: float, rng: np.random.Generator) -> Points:
     return Points(X + rng.normal(0.0, 0.08 * noise, X.shape), (1.0 - arm)[:, None])
 
 
+CLASSES = 3  # of clusters3 and spiral3
+
+
+def _one_hot(labels: Array, classes: int) -> Array:
+    return np.eye(classes)[labels.astype(np.int64)]
+
+
+def _clusters3(size: int, noise: float, rng: np.random.Generator) -> Points:
+    """Three round Gaussian clusters at the corners of a triangle, class k around centre k."""
+    labels = np.arange(size) % CLASSES
+    angle = np.pi / 2 + 2 * np.pi * labels / CLASSES
+    centres = 0.55 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    spread = 0.12 + 0.25 * noise
+    X = centres + rng.normal(0.0, spread, (size, 2))
+    return Points(X, _one_hot(labels, CLASSES))
+
+
+def _spiral3(size: int, noise: float, rng: np.random.Generator) -> Points:
+    """Three arms winding out from the centre, a third of a turn apart, arm k of class k."""
+    labels = np.arange(size) % CLASSES
+    r = np.empty(size)
+    for k in range(CLASSES):
+        arm = labels == k
+        r[arm] = np.linspace(0.05, 1.0, int(arm.sum()))
+    angle = 1.25 * 2 * np.pi * r + 2 * np.pi * labels / CLASSES
+    X = np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1)
+    return Points(X + rng.normal(0.0, 0.08 * noise, X.shape), _one_hot(labels, CLASSES))
+
+
 GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Points]]] = {
     "line": (1, _curve(lambda x: 0.5 + 0.4 * x)),
     "step": (1, _curve(lambda x: np.where(x > 0, 0.9, 0.1))),
@@ -83,14 +115,23 @@ GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Poi
     "xor": (2, _xor),
     "gaussians": (2, _gaussians),
     "spiral": (2, _spiral),
+    "clusters3": (2, _clusters3),
+    "spiral3": (2, _spiral3),
 }
+OUTPUTS = {"clusters3": CLASSES, "spiral3": CLASSES}  # the others have 1 target per point
 
 
 def inputs_of(name: str) -> int:
-    """How many inputs the dataset `name` has (its outputs are always 1)."""
+    """How many inputs the dataset `name` has."""
     if name not in GENERATORS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(GENERATORS)}")
     return GENERATORS[name][0]
+
+
+def outputs_of(name: str) -> int:
+    """How many targets each point of dataset `name` has: its classes (one-hot), or 1."""
+    inputs_of(name)
+    return OUTPUTS.get(name, 1)
 
 
 def make_dataset(name: str, size: int, noise: float, seed: int) -> Points:

@@ -28,6 +28,27 @@ def output_mismatch(output_activation: str, loss: str) -> str | None:
     out, fn = get_activation(output_activation), get_loss(loss)
     if fn.requires_output and out.name != fn.requires_output:
         return f"the {fn.name} loss needs a {fn.requires_output} output activation, not {out.name}"
+    if out.coupled and fn.requires_output != out.name:
+        return (f"a {out.name} output needs the categorical_cross_entropy loss, not {fn.name}: "
+                f"{out.name} makes the outputs a probability distribution (each y_k depends on "
+                "every x_j), which categorical cross entropy compares with the target "
+                "distribution; its gradient is then simply y − t")
+    return None
+
+
+def layer_mismatch(layers: tuple[int, ...], activation: str,
+                   output_activation: str) -> tuple[str, str] | None:
+    """The field and why, if the activations cannot go with these layers: a coupled
+    activation (softmax) is for the output layer alone, and needs 2 or more output nodes."""
+    hidden = get_activation(activation)
+    if hidden.coupled:
+        return ("activation", f"{hidden.name} is for the output layer only (it couples the "
+                "nodes of a layer into a probability distribution): choose it as the output "
+                "activation, and another for the hidden layers")
+    out = get_activation(output_activation)
+    if out.coupled and layers[-1] < 2:
+        return ("output_activation", f"{out.name} needs 2 or more output nodes (with one node "
+                f"it always outputs 1); this network has {layers[-1]}")
     return None
 
 
@@ -53,6 +74,9 @@ class Architecture:
         mismatch = output_mismatch(self.output_activation, self.loss)
         if mismatch:
             raise ValueError(mismatch)
+        layer_problem = layer_mismatch(self.layers, self.activation, self.output_activation)
+        if layer_problem:
+            raise ValueError(layer_problem[1])
 
     def activation_of(self, layer: int) -> Activation:
         """The activation of layer `layer` (1 … L−1); the input layer has none."""

@@ -122,4 +122,27 @@ PRESETS: dict[str, dict[str, Any]] = {
                   "Under Keep and share, rebuild as 2-4-1 and press Play again.",
                   "Point at the hidden nodes: each draws one line; the output combines them."],
     },
+    "softmax": {
+        "title": "Softmax couples the outputs",
+        "text": "A softmax output turns the x of its nodes into probabilities of classes: "
+                "yₖ = e^xₖ / Σⱼ e^xⱼ, so every y depends on every x, and the y's add up to 1. "
+                "With categorical cross entropy, E = −Σ t ln y, the backward pass through "
+                "that coupling comes to ∂E/∂x = y − t.",
+        "state": {"network": {"layers": [2, 4, 3], "seed": 3, "activation": "tanh",
+                              "output_activation": "softmax",
+                              "loss": "categorical_cross_entropy", "learning_rate": 0.5},
+                  "sample": {"input": [0.3, -0.5], "target": [0, 1, 0]},
+                  "dataset": {"name": "clusters3", "size": 200, "noise": 0.1, "seed": 0,
+                              "test_fraction": 0.2},
+                  "training": {"batch_size": 10, "steps_per_frame": 10}},
+        "hide": ["landscape", "gradcheck"],
+        "predict": False,
+        "steps": ["Press Forward and click output node 2: its y is written with the x of "
+                  "every output node.",
+                  "Press Next twice: at the error, which term of −Σ t ln y is left?",
+                  "Backward at output node 2: follow the Jacobian column ∂yₘ/∂x₂ and the "
+                  "sum that comes to y − t.",
+                  "Press Play: the regions take their classes' colours, and the confusion "
+                  "table fills its diagonal."],
+    },
 }

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.mlp import Architecture, Parameters, output_mismatch
+from ..engine.mlp import Architecture, Parameters, layer_mismatch, output_mismatch
 from ..engine.optimizers import SGD, Optimizer, OptimizerState, fits, fresh_state
 from ..errors import Diverged, FieldError
 from . import passes
@@ -34,7 +34,11 @@ from .workbench import Dataset, Workbench
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
                  *, blame: str) -> Architecture:
     """The architecture; a loss that cannot follow the output activation is a FieldError
-    naming `blame` (the layers and names were checked by the API)."""
+    naming `blame`, an activation that cannot go with the layers (softmax hidden, or on one
+    output node) one naming that activation (the layers and names were checked by the API)."""
+    layer_problem = layer_mismatch(tuple(layers), activation, output_activation)
+    if layer_problem:
+        raise FieldError(*layer_problem)
     mismatch = output_mismatch(output_activation, loss)
     if mismatch:
         raise FieldError(blame, mismatch)
@@ -204,10 +208,10 @@ class Network:
         if data is not None:
             held += [("the training set", data.train.T), ("the test set", data.test.T)]
         for what, T in held:
-            outside = None if T is None else passes.target_outside(arch, T)
-            if outside is not None:
-                raise FieldError("loss", f"{passes.target_rule(arch)}, but {what} has the "
-                                 f"target {outside[1]:g}: change that target or keep the "
+            problem = None if T is None else passes.target_problem(arch, T)
+            if problem is not None:
+                raise FieldError("loss", f"{passes.target_rule(arch)}, but {what} has "
+                                 f"{problem[1]}: change that target or keep the "
                                  f"{self._arch.loss.replace('_', ' ')} loss")
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> Snapshot:

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from ..engine.activations import Array
+from ..engine.losses import TARGET_SUM_TOLERANCE
 from ..engine.mlp import Architecture, ForwardPass, Gradients, Parameters, backward, forward
 from ..engine.optimizers import SGD, Optimizer, OptimizerState, apply
 from ..errors import Diverged, FieldError, PhaseConflict
@@ -81,7 +82,8 @@ def require_finite(what: str, *arrays: Array | float) -> None:
 
 def target_outside(arch: Architecture, T: Array) -> tuple[int, float] | None:
     """The first sample (row of T, (batch, n_L−1)) whose target the loss cannot take, and
-    that target value; None when every target is in the loss's range."""
+    that target value; None when every target is in the loss's range (see target_problem
+    for the sum of a sample's targets too)."""
     bounds = arch.loss_function.target_range
     if bounds is None:
         return None
@@ -94,11 +96,30 @@ def target_outside(arch: Architecture, T: Array) -> tuple[int, float] | None:
     return int(row), float(targets[row, column])
 
 
+def target_problem(arch: Architecture, T: Array) -> tuple[int, str] | None:
+    """The first sample (row of T) whose targets the loss cannot take, and what is wrong
+    ("the target −0.5", "targets adding up to 0.9"); None when every sample's suit it."""
+    outside = target_outside(arch, T)
+    if outside is not None:
+        return outside[0], f"the target {outside[1]:g}"
+    total = arch.loss_function.target_sum
+    if total is not None:
+        sums = np.add.reduce(np.atleast_2d(T), axis=-1)
+        off = np.flatnonzero(~(np.abs(sums - total) <= TARGET_SUM_TOLERANCE))
+        if off.size:
+            return int(off[0]), f"targets adding up to {sums[off[0]]:.12g}"
+    return None
+
+
 def target_rule(arch: Architecture) -> str:
     """What the loss asks of a target, in words."""
     loss = arch.loss_function
     assert loss.target_range is not None
     low, high = loss.target_range
+    if loss.target_sum is not None:
+        return (f"with {loss.name.replace('_', ' ')} the targets of a sample are a probability "
+                f"vector: each between {low:g} and {high:g}, adding up to {loss.target_sum:g} "
+                f"(within {TARGET_SUM_TOLERANCE:g}), such as a one-hot class")
     return (f"with {loss.name.replace('_', ' ')} a target is a probability between {low:g} "
             f"and {high:g}")
 
@@ -106,11 +127,11 @@ def target_rule(arch: Architecture) -> str:
 def check_targets(arch: Architecture, T: Array, field: str | list[str]) -> None:
     """FieldError unless every target of T ((batch, n_L−1) or (n_L−1,)) suits the loss;
     `field` names the targets, or each sample's in a list."""
-    outside = target_outside(arch, T)
-    if outside is not None:
-        row, value = outside
+    problem = target_problem(arch, T)
+    if problem is not None:
+        row, what = problem
         name = field if isinstance(field, str) else field[row]
-        raise FieldError(name, f"{target_rule(arch)}; got {value:g}")
+        raise FieldError(name, f"{target_rule(arch)}; got {what.removeprefix('the target ')}")
 
 
 def gradient_sizes(grads: Gradients) -> list[float]:

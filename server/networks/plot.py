@@ -62,6 +62,20 @@ def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
     return _shaped(_grid_outputs(arch, params, resolution)[layer][:, node], arch, resolution)
 
 
+def class_grid(arch: Architecture, params: Parameters,
+               resolution: int) -> tuple[Array, Array] | None:
+    """For a softmax output and 2 inputs: over the plot grid (rows as function_grid's), each
+    point's winning class (argmax y) and its probability (the largest y, the confidence);
+    None for other networks."""
+    if arch.layers[0] != 2 or not arch.activation_of(len(arch.layers) - 1).coupled:
+        return None
+    y = _grid_outputs(arch, params, resolution)[-1]
+    if not np.isfinite(y).all():  # an x that overflowed: no classes to draw
+        return None
+    return (np.argmax(y, axis=1).reshape(resolution, resolution),
+            np.max(y, axis=1).reshape(resolution, resolution))
+
+
 def check_plottable(arch: Architecture, inputs_field: str) -> None:
     if arch.layers[0] > 2:
         raise FieldError(inputs_field, "the plot shows networks with 1 or 2 inputs only; this "

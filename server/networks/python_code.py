@@ -55,6 +55,8 @@ _NUMPY_ACTIVATIONS = {
             f"np.where(x > 0, 1.0, {ELU_ALPHA!r} * np.exp(np.minimum(x, 0.0)))"),
     "softplus": ("np.logaddexp(0.0, x)", "sigmoid(x)"),
     "linear": ("x.copy()", "np.ones_like(x)"),
+    # The Jacobian's diagonal only: the backward pass goes through softmax with its loss.
+    "softmax": ("np.exp(log_softmax(x))", "y * (1.0 - y)"),
 }
 
 _TORCH_ACTIVATIONS = {
@@ -65,6 +67,7 @@ _TORCH_ACTIVATIONS = {
     "elu": f"F.elu(x, alpha={ELU_ALPHA!r})",
     "softplus": "torch.logaddexp(torch.zeros_like(x), x)",  # F.softplus cuts off at x > 20
     "linear": "x",
+    "softmax": "torch.softmax(x, dim=1)",
 }
 
 
@@ -176,6 +179,7 @@ def numpy_script(step: Step) -> str:
     f_hidden, df_hidden = _NUMPY_ACTIVATIONS[arch.activation]
     f_out, df_out = _NUMPY_ACTIVATIONS[arch.output_activation]
     cross_entropy = arch.loss == "cross_entropy"
+    categorical = arch.loss == "categorical_cross_entropy"
     lines = _header(step, "NumPy")
     lines += [
         "import json",
@@ -194,6 +198,16 @@ def numpy_script(step: Step) -> str:
         "    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))",
         "",
         "",
+        *([
+            "def log_softmax(x):  # ln y_k = x_k − ln Σ_j e^(x_j), shifted by the largest x:",
+            "    top = np.argmax(x, axis=1)[:, None]  # no e^x overflows, and log1p keeps the",
+            "    m = np.take_along_axis(x, top, axis=1)  # digits when one y is near 1",
+            "    e = np.exp(x - m)",
+            "    np.put_along_axis(e, top, 0.0, axis=1)  # the largest term, e^0 = 1, via log1p",
+            "    return (x - m) - np.log1p(np.sum(e, axis=1, keepdims=True))",
+            "",
+            "",
+        ] if categorical else []),
         f"def f_hidden(x):  # {arch.activation}",
         f"    return {f_hidden}",
         "",
@@ -228,6 +242,12 @@ def numpy_script(step: Step) -> str:
             "E_each = np.sum(np.where(x >= 0, (1 - T) * x, -T * x) + np.log1p(np.exp(-np.abs(x))),"
             " axis=1)",
         ]
+    elif categorical:
+        lines += [
+            "# E = −Σ t·ln y, with ln y from the logits x (log-sum-exp): finite for any x",
+            "log_y = log_softmax(x)",
+            "E_each = 0.0 - np.sum(T * log_y, axis=1)",
+        ]
     else:
         lines += ["# E = ½·Σ (y − t)²", "E_each = 0.5 * np.sum((y - T) ** 2, axis=1)"]
     lines += ["show('E', np.mean(E_each))", ""]
@@ -239,6 +259,16 @@ def numpy_script(step: Step) -> str:
             "    dE_dy = (np.where(T == 1, 0.0, (1 - T) * (1 + np.exp(x)))",
             "             - np.where(T == 0, 0.0, T * (1 + np.exp(-x))))",
             "dE_dx = np.where(x >= 0, (1 - T) - sigmoid(-x), sigmoid(x) - T)",
+        ]
+    elif categorical:
+        lines += [
+            "# Backward at the output: dE/dy_k = −t_k / y_k (0 where t_k = 0), written with ln y.",
+            "with np.errstate(over='ignore', invalid='ignore'):",
+            "    dE_dy = np.where(T == 0, 0.0, -T * np.exp(-log_y))",
+            "# Softmax couples the outputs: each y_j depends on every x_k, with the Jacobian",
+            "# ∂y_j/∂x_k = y_j·(δ_jk − y_k), i.e. np.diag(y) − np.outer(y, y) for one sample; so",
+            "# dE/dx_k = Σ_j dE/dy_j·y_j·(δ_jk − y_k) = −t_k + y_k·Σ_j t_j = y_k − t_k (Σ t = 1)",
+            "dE_dx = y - T",
         ]
     else:
         lines += [
@@ -269,9 +299,19 @@ def numpy_script(step: Step) -> str:
 def pytorch_script(step: Step) -> str:
     arch = step.arch
     L = len(arch.layers)
+    # dE/dy at the output when E was computed from x (the sigmoid's cross entropy), with x
+    dE_dy = ["        show(f'dE/dy[{layer}]', torch.where(T == 1, 0.0, (1 - T) * (1 + "
+             "torch.exp(x)))",
+             "             - torch.where(T == 0, 0.0, T * (1 + torch.exp(-x))))"]
     if arch.loss == "cross_entropy":
         loss = ["# E = −Σ [t·ln y + (1 − t)·ln(1 − y)], from x (the logits)",
                 "E = F.binary_cross_entropy_with_logits(x, T, reduction='none').sum(1).mean()"]
+    elif arch.loss == "categorical_cross_entropy":
+        loss = ["# E = −Σ t·ln y, from x (the logits): log_softmax is the stable log-sum-exp",
+                "E = -(T * torch.log_softmax(x, dim=1)).sum(1).mean()"]
+        dE_dy = ["        # with softmax: −t / y, as −t·e^(−ln y) (0 where t = 0)",
+                 "        show(f'dE/dy[{layer}]', torch.where(T == 0, 0.0, -T * torch.exp(",
+                 "            -torch.log_softmax(x, dim=1))))"]
     else:
         loss = ["# E = ½·Σ (y − t)², the mean over the samples", "E = (0.5 * ((y - T) ** 2)"
                 ".sum(1)).mean()"]
@@ -313,10 +353,11 @@ def pytorch_script(step: Step) -> str:
         "# E is the mean over the samples: each sample's own dE/dy and dE/dx are n times the",
         "# gradients autograd gives for E",
         "for layer in range(L - 1, 0, -1):",
-        "    if ys[layer].grad is None:  # E was computed from x: at y, (y − t) / (y·(1 − y)),",
+        "    if ys[layer].grad is None:  # E was computed from x: at y, "
+        + ("the formula below," if arch.loss == "categorical_cross_entropy"
+           else "(y − t) / (y·(1 − y)),"),
         "        x = xs[layer]           # written with x, as the page computes it",
-        "        show(f'dE/dy[{layer}]', torch.where(T == 1, 0.0, (1 - T) * (1 + torch.exp(x)))",
-        "             - torch.where(T == 0, 0.0, T * (1 + torch.exp(-x))))",
+        *dE_dy,
         "    else:",
         "        show(f'dE/dy[{layer}]', ys[layer].grad * n)",
         "    show(f'dE/dx[{layer}]', xs[layer].grad * n)",

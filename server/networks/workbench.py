@@ -15,7 +15,7 @@ import numpy as np
 
 from ..engine import costs, kernel
 from ..engine.activations import Array
-from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, split
+from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, outputs_of, split
 from ..engine.mlp import Architecture, Parameters, forward
 from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor, spread
@@ -85,6 +85,8 @@ class TrainOutcome:
     test_loss: float | None
     train_accuracy: float | None
     test_accuracy: float | None
+    train_confusion: Array | None = None  # softmax: points by true class × predicted class
+    test_confusion: Array | None = None
 
 
 PIECE_SECONDS = 0.1  # a long call trains in pieces of about this, checking the time between
@@ -138,16 +140,28 @@ def built_in(name: str, size: int, noise: float, seed: int, test_fraction: float
 
 @dataclass(frozen=True)
 class Fit:
-    """How well a network fits some points: E over them (their mean), and, when every
-    target is 0 or 1, the share of points whose every output is on its target's side of 0.5
-    (y ≥ 0.5 for a target of 1); None for no points (and for the accuracy, other targets)."""
+    """How well a network fits some points: E over them (their mean), and the accuracy: with
+    a softmax output, the share of points whose largest output is their target's class
+    (argmax y = argmax t); otherwise, when every target is 0 or 1, the share of points whose
+    every output is on its target's side of 0.5 (y ≥ 0.5 for a target of 1). None for no
+    points (and for the accuracy, other targets). With a softmax output, `confusion` counts
+    the points by true class (row, argmax t) and predicted class (column, argmax y)."""
 
     loss: float | None
     accuracy: float | None
+    confusion: Array | None = None
 
     @property
     def finite(self) -> bool:
         return self.loss is None or bool(np.isfinite(self.loss))
+
+
+def predicted_classes(arch: Architecture, Y: Array) -> Array | None:
+    """Each point's class, argmax of its outputs Y (n, n_out), for a softmax output; None for
+    other outputs."""
+    if not arch.activation_of(len(arch.layers) - 1).coupled:
+        return None
+    return np.argmax(Y, axis=1)
 
 
 def fit_on(arch: Architecture, params: Parameters, points: Points) -> Fit:
@@ -156,6 +170,13 @@ def fit_on(arch: Architecture, params: Parameters, points: Points) -> Fit:
     fwd = forward(arch, params, points.X, points.T)
     T = points.T
     accuracy = None
+    predicted = predicted_classes(arch, fwd.y[-1])
+    if predicted is not None:
+        true = np.argmax(T, axis=1)
+        accuracy = float(np.mean(predicted == true))
+        classes = T.shape[1]
+        confusion = np.bincount(true * classes + predicted, minlength=classes * classes)
+        return Fit(fwd.mean_error, accuracy, confusion.reshape(classes, classes))
     if np.all((T == 0.0) | (T == 1.0)):
         right = np.all((fwd.y[-1] >= 0.5) == (T == 1.0), axis=1)
         accuracy = float(np.mean(right))
@@ -181,9 +202,10 @@ class Workbench:
 
     def generate(self, arch: Architecture, name: str, size: int, noise: float, seed: int,
                  test_fraction: float) -> Dataset:
-        if inputs_of(name) != arch.layers[0] or arch.layers[-1] != 1:
-            raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and 1 "
-                             f"target per point, but the network has {arch.layers[0]} input "
+        if inputs_of(name) != arch.layers[0] or arch.layers[-1] != outputs_of(name):
+            raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and "
+                             f"{outputs_of(name)} target(s) per point, but the network has "
+                             f"{arch.layers[0]} input "
                              f"node(s) and {arch.layers[-1]} output node(s)")
         train_points, test_points = built_in(name, size, noise, seed, test_fraction)
         targets = np.vstack([train_points.T, test_points.T])
@@ -307,7 +329,8 @@ class Workbench:
             if train.finite and test.finite:
                 return TrainOutcome(result, done, cursor.samples, cursor.samples / n,
                                     float(train.loss or 0.0), test.loss,
-                                    train.accuracy, test.accuracy)
+                                    train.accuracy, test.accuracy,
+                                    train.confusion, test.confusion)
         self.rollback(saved)
         return None
 

@@ -49,13 +49,18 @@ def test_app_options_list_activations_losses_and_limits(client: TestClient) -> N
     assert response.status_code == 200
     options = response.json()
     assert [a["name"] for a in options["activations"]] == [
-        "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
-    assert [loss["name"] for loss in options["losses"]] == ["squared", "cross_entropy"]
+        "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear", "softmax"]
+    assert [a["name"] for a in options["activations"] if a["output_only"]] == ["softmax"]
+    assert [loss["name"] for loss in options["losses"]] == [
+        "squared", "cross_entropy", "categorical_cross_entropy"]
+    assert [loss["target_sum"] for loss in options["losses"]] == [None, None, 1.0]
     assert options["limits"]["max_nodes"] == 8
     assert options["defaults"]["layers"] == [1, 2, 2, 1]
     assert {d["name"]: d["inputs"] for d in options["datasets"]} == {
         "line": 1, "step": 1, "sine": 1, "bump": 1,
-        "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2}
+        "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2, "clusters3": 2, "spiral3": 2}
+    assert {d["name"] for d in options["datasets"] if d["outputs"] == 3} == {
+        "clusters3", "spiral3"}
 
 
 def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:

@@ -275,7 +275,8 @@ def test_fit_is_the_mean_error_and_accuracy_over_each_part(client: TestClient, s
     url = f"/api/networks/{_network(client, **settings)}"
     empty = client.get(f"{url}/fit").json()
     assert empty == {"step": 0, "train_loss": None, "test_loss": None,
-                     "train_accuracy": None, "test_accuracy": None}
+                     "train_accuracy": None, "test_accuracy": None,
+                     "train_confusion": None, "test_confusion": None}
     data = client.put(f"{url}/dataset", json=dataset).json()
     trained = client.post(f"{url}/train", json={"steps": 30, "batch_size": 10}).json()
     network = client.get(url).json()

@@ -252,3 +252,34 @@ def test_export_python_writes_the_optimizer_and_its_state(client: TestClient, se
     path.write_text(client.get(f"{url}/export/python", params={"flavour": "pytorch"}).text)
     run = subprocess.run([python, str(path)], capture_output=True, text=True, check=True)
     _same(_printed(run.stdout), expected, f"pytorch {settings}")
+
+
+@pytest.mark.parametrize("layers", [[2, 3, 3], [2, 2], [1, 4, 5]])
+def test_export_python_numpy_softmax_prints_the_engines_numbers(client: TestClient,
+                                                                layers: list[int]) -> None:
+    url, network = _network(client, layers=layers, activation="tanh",
+                            output_activation="softmax", loss="categorical_cross_entropy",
+                            learning_rate=0.7, l2=0.05)
+    x = [0.8, -0.3][:layers[0]]
+    t = ([0.0] * (layers[-1] - 1) + [1.0]) if layers[-1] != 3 else [0.25, 0.0, 0.75]
+    script = client.get(f"{url}/export/python", params={"input": x, "target": t})
+    assert script.status_code == 200
+    assert "log_softmax" in script.text and "δ_jk" in script.text
+    _same(_run_here(script.text), _expected(network, np.array([x]), np.array([t]), 0.7, 0.05),
+          f"softmax {layers}")
+
+
+def test_export_python_softmax_mini_batch_runs_as_a_script(client: TestClient,
+                                                          tmp_path) -> None:
+    url, network = _network(client, layers=[2, 3, 3], activation="relu",
+                            output_activation="softmax", loss="categorical_cross_entropy")
+    samples = [{"input": [0.3 * i - 0.5, 0.2 - 0.1 * i], "target": [float(i % 3 == k)
+                                                                   for k in range(3)]}
+               for i in range(5)]
+    assert client.post(f"{url}/forward", json={"samples": samples}).status_code == 200
+    path = tmp_path / "step.py"
+    path.write_text(client.get(f"{url}/export/python").text)
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+    X = np.array([s["input"] for s in samples])
+    T = np.array([s["target"] for s in samples])
+    _same(_printed(run.stdout), _expected(network, X, T, 0.5, 0), "softmax subprocess")

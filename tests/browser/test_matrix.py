@@ -173,3 +173,65 @@ def test_matrix_each_optimizer_and_initialization_every_phase(
             or selector.startswith("#node"), note
     assert console.errors == [], console.errors
     page.context.close()
+
+
+SOFTMAX_COMBOS = [(a, "softmax", "categorical_cross_entropy") for a in ACTIVATIONS]
+
+
+def test_matrix_softmax_2_3_3_every_phase_forwards_and_back(browser: Browser,
+                                                           base_url: str) -> None:
+    """A 2-3-3 softmax network with categorical cross entropy, under every hidden
+    activation: every number drawn equals the trace at every phase, forwards and back."""
+    page, console = open_page(browser, base_url)
+    for activation, output, loss in SOFTMAX_COMBOS:
+        walk(page, [2, 3, 3], activation, output, loss)
+        assert console.errors == [], (activation, console.errors)
+    page.context.close()
+
+
+def test_matrix_softmax_panel_writes_each_formula_with_the_traces_numbers(
+        browser: Browser, base_url: str) -> None:
+    """The output node's panel: y_k over every x of the layer, E = −Σ t ln y, and the
+    backward pass through the Jacobian y_m·(δ_mj − y_j) to y_j − t_j, each number the
+    trace's (as the page writes it)."""
+    page, console = open_page(browser, base_url)
+    link = link_to({"network": {"layers": [2, 3, 3], "activation": "tanh",
+                                "output_activation": "softmax",
+                                "loss": "categorical_cross_entropy", "seed": 3},
+                    "sample": {"input": [0.4, -0.7], "target": [0, 0, 1]}, "dataset": None})
+    page.goto(base_url + link)
+    page.wait_for_selector("body[data-ready=true]")
+    settle(page)
+    assert api(page, "GET", "")["output_activation"] == "softmax"
+    formula = lambda: page.text_content("#formula") or ""  # noqa: E731
+    press(page, "n", 3)  # input, hidden, output
+    page.click("#node-2-1")
+    settle(page)
+    trace = api(page, "GET", "")["trace"]
+    out = trace["nodes"][2]
+    text = formula()
+    for n in out:  # y₂ = e^x₂ / (e^x₁ + e^x₂ + e^x₃): every x of the layer
+        assert fmt(n["x"]) in text, (fmt(n["x"]), text)
+    assert fmt(out[1]["y"]) in text and "Σ" in text
+    press(page, "n", 1)  # the error (the panel stays on the node clicked)
+    text = formula()
+    assert "ln" in text and fmt(trace["error"]) in text, text
+    for n in out:
+        assert fmt(n["y"]) in text
+    press(page, "n", 1)  # backward through the output
+    trace = api(page, "GET", "")["trace"]
+    out = trace["nodes"][2]
+    text = formula()
+    j = 1
+    assert fmt(out[j]["dE_dy"]) in text and fmt(out[j]["dE_dx"]) in text, text
+    for m, n in enumerate(out):  # the Jacobian's column j, each entry with its numbers
+        value = n["y"] * ((1.0 if m == j else 0.0) - out[j]["y"])
+        assert fmt(value) in text, (m, fmt(value), text)
+    assert abs(out[j]["dE_dx"] - (out[j]["y"] - trace["target"][j])) < 1e-15
+    # the gradient check covers the softmax layer: backprop agrees with finite differences
+    page.click("#btn-gradcheck")
+    settle(page)
+    assert "Below 10⁻⁶" in (page.text_content("#gradcheck-summary") or ""), \
+        page.text_content("#gradcheck-summary")
+    assert console.errors == [], console.errors
+    page.context.close()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from server.engine.datasets import GENERATORS, inputs_of, make_dataset, split
+from server.engine.datasets import GENERATORS, inputs_of, make_dataset, outputs_of, split
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
@@ -14,7 +14,7 @@ def test_datasets_are_deterministic_by_seed(name: str) -> None:
     np.testing.assert_array_equal(a.X, b.X)
     np.testing.assert_array_equal(a.T, b.T)
     assert not np.array_equal(a.X, c.X)
-    assert a.X.shape == (150, inputs_of(name)) and a.T.shape == (150, 1)
+    assert a.X.shape == (150, inputs_of(name)) and a.T.shape == (150, outputs_of(name))
     assert np.isfinite(a.X).all() and np.isfinite(a.T).all()
 
 
@@ -24,6 +24,22 @@ def test_datasets_classification_targets_are_zero_or_one_and_balanced(name: str)
     assert set(np.unique(points.T)) == {0.0, 1.0}
     assert 0.35 < points.T.mean() < 0.65
     assert np.abs(points.X).max() < 1.5
+
+
+@pytest.mark.parametrize("name", ["clusters3", "spiral3"])
+def test_datasets_with_classes_have_one_hot_targets_of_three_balanced_classes(name: str) -> None:
+    points = make_dataset(name, 301, 0.2, seed=1)
+    assert points.X.shape == (301, 2) and points.T.shape == (301, 3)
+    assert set(np.unique(points.T)) == {0.0, 1.0}
+    np.testing.assert_array_equal(points.T.sum(axis=1), 1.0)
+    counts = points.T.sum(axis=0)
+    assert counts.max() - counts.min() <= 1  # 101, 100, 100
+    assert np.abs(points.X).max() < 1.6
+    # Each class has its own place: the class means are apart.
+    means = [points.X[points.T[:, k] == 1].mean(axis=0) for k in range(3)]
+    if name == "clusters3":
+        assert min(np.linalg.norm(means[a] - means[b])
+                   for a, b in [(0, 1), (0, 2), (1, 2)]) > 0.6
 
 
 @pytest.mark.parametrize("name", ["line", "step", "sine", "bump"])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from server.engine.datasets import GENERATORS, inputs_of, make_dataset
+from server.engine.datasets import GENERATORS, inputs_of, make_dataset, outputs_of
 from server.engine.mlp import Architecture, backward, forward, init_parameters, update
 from server.engine.sgd import new_cursor, train
 
@@ -60,8 +60,10 @@ def test_training_epochs_visit_every_point_once() -> None:
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_training_lowers_the_loss_on_every_dataset(name: str) -> None:
-    layers = (1, 8, 1) if inputs_of(name) == 1 else (2, 8, 8, 1)
+    layers = (1, 8, 1) if inputs_of(name) == 1 else (2, 8, 8, outputs_of(name))
     arch, params, _, rng = _setup(layers, "tanh", seed=1)
+    if outputs_of(name) > 1:  # classes, one-hot: a softmax output
+        arch = Architecture(layers, "tanh", "softmax", "categorical_cross_entropy")
     data = make_dataset(name, 200, 0.1, seed=1)
     before = forward(arch, params, data.X, data.T).mean_error
     result = train(arch, params, data.X, data.T, steps=1500, batch_size=10, learning_rate=1.0,
@@ -69,8 +71,9 @@ def test_training_lowers_the_loss_on_every_dataset(name: str) -> None:
     after = forward(arch, result.params, data.X, data.T).mean_error
     assert result.finite
     # The spiral is hard for a small tanh network on raw coordinates (as in Playground, it
-    # takes many epochs); it must still improve clearly.
-    assert after < (0.93 if name == "spiral" else 0.7) * before, (before, after)
+    # takes many epochs), the three-arm spiral harder still; they must still improve.
+    bound = {"spiral": 0.93, "spiral3": 0.95}.get(name, 0.7)
+    assert after < bound * before, (before, after)
 
 
 def test_training_divergence_is_reported_not_kept() -> None:

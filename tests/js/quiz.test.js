@@ -12,6 +12,7 @@ const SETTINGS = {
   l2: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
   momentum: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
   adam: { activation: "sigmoid", output_activation: "sigmoid", loss: "squared" },
+  softmax: { activation: "tanh", output_activation: "softmax", loss: "categorical_cross_entropy" },
 };
 
 /** The trace a phase shows: the forward pass's up to the error, then backward, then update. */

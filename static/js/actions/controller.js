@@ -21,7 +21,7 @@ import { createTools } from "./tools.js";
 import { createTraining } from "./training.js";
 import {
   checkDatasetSpec, checkL1, checkL2, checkOptimizerConstant, checkLearningRate, checkLesson, checkLossAndOutput, checkPoint,
-  checkSample, checkTraining, plainWords, sentence,
+  checkSample, checkTraining, completeProbabilities, plainWords, sentence,
 } from "./validate.js";
 
 /**
@@ -239,7 +239,9 @@ export function createController({ store, options, frames, effects }) {
     const targets = [...s.sample.target.map((t) => /** @type {[string, number]} */ (["the sample", t])),
                      ...[...(s.dataset?.train ?? []), ...(s.dataset?.test ?? [])].flatMap(
                        (p, n) => p.target.map((t) => /** @type {[string, number]} */ ([`point ${n}`, t])))];
-    valid(checkLossAndOutput(changes, s.network, options.losses, targets));
+    // softmax and its loss come together: the changes may bring the other one
+    changes = valid(checkLossAndOutput(changes, s.network, options.losses, targets,
+                                       options.activations));
     training.expect(changes);
     try {
       await stepping.configure(changes);
@@ -391,8 +393,15 @@ export function createController({ store, options, frames, effects }) {
       case "step": return step(intent.name);
       case "play": return play();
       case "settings": return settings(intent.changes);
-      case "sample": return run(() => stepping.resample(
-        valid(checkSample(intent.sample, limits, store.state.network.loss))));
+      case "sample": {
+        const loss = store.state.network.loss;
+        // targets that add up to 1: the field typed is kept, the others make up the rest
+        const sample = loss === "categorical_cross_entropy"
+          ? { ...intent.sample, target: completeProbabilities(store.state.sample.target,
+                                                             intent.sample.target) }
+          : intent.sample;
+        return run(() => stepping.resample(valid(checkSample(sample, limits, loss))));
+      }
       case "plot-view": return store.apply("plot-view", intent.change);
       case "speed": return store.apply("speed", intent.speed);
       case "edit": return run(stepAction(async () => {

@@ -25,6 +25,11 @@ const ruleOf = (n) => (n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimizer, mo
 
 export function createSetup({ store, training, options, table, beforeNew = async () => {} }) {
   const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
+  /** Targets per point: 1, or the classes of a dataset with one-hot targets. */
+  const outputsOf = (name) => options.datasets.find((d) => d.name === name)?.outputs ?? 1;
+  /** The first built-in dataset of this many inputs and outputs. */
+  const datasetFor = (inputs, outputs) => options.datasets.find(
+    (d) => d.inputs === inputs && (d.outputs ?? 1) === outputs);
 
   let pausedForNew = false;  // Play was paused for the network just restored: not said since
   /** `text`, and that Play was paused for the new network, if it was (a later message must
@@ -110,9 +115,9 @@ export function createSetup({ store, training, options, table, beforeNew = async
   /** The default dataset, or the first built-in one that fits `layers` (null if none). */
   function defaultDataset(layers) {
     const d = options.dataset_defaults;
-    if (layers[layers.length - 1] !== 1) return null;
-    if (inputsOf(d.name) === layers[0]) return d;
-    const other = options.datasets.find((x) => x.inputs === layers[0]);
+    const outputs = layers[layers.length - 1];
+    if (inputsOf(d.name) === layers[0] && outputsOf(d.name) === outputs) return d;
+    const other = datasetFor(layers[0], outputs);
     return other ? { ...d, name: other.name } : null;
   }
 
@@ -129,15 +134,18 @@ export function createSetup({ store, training, options, table, beforeNew = async
       return fits ? { spec, note: "" }
         : { spec: null, note: "Your own points do not fit the new shape, so there is no data now." };
     }
-    if (inputsOf(data.name) === layers[0] && outputs === 1) return { spec: s.datasetSpec, note: "" };
-    const other = options.datasets.find((d) => d.inputs === layers[0]);
-    if (other && outputs === 1) {
+    if (inputsOf(data.name) === layers[0] && outputsOf(data.name) === outputs) {
+      return { spec: s.datasetSpec, note: "" };
+    }
+    const other = datasetFor(layers[0], outputs);
+    if (other) {
       return { spec: { ...s.datasetSpec, name: other.name },
                note: `The ${data.name} dataset has ${inputsOf(data.name)} input(s), so ${other.name} ` +
                      `(${other.inputs} input(s)) replaced it.` };
     }
     return { spec: null, note: `No built-in dataset fits ${layers.join("-")} (they have 1 or 2 ` +
-             "inputs and 1 output), so there is no data now: add points in the form." };
+             "inputs and 1 output, or 2 inputs and 3 classes), so there is no data now: add " +
+             "points in the form." };
   }
 
   /** A new network of another shape, keeping the settings, the training settings and data. */
@@ -195,19 +203,31 @@ export function createSetup({ store, training, options, table, beforeNew = async
       : `by ${title} from seed ${n.seed}`}; the network is at step 0, its settings and data kept.`));
   }
 
-  /** A dataset from the controls; a dataset of two inputs needs a network of two. */
+  /** A dataset from the controls; a dataset of two inputs needs a network of two, one of
+   * three classes three outputs, with softmax and categorical cross entropy (and a dataset
+   * of one target, back from classes, a sigmoid output with the squared loss). */
   async function chooseDataset(spec) {
     const wanted = inputsOf(spec.name);
+    const outputs = outputsOf(spec.name);
     const layers = store.state.network.layers;
-    if (layers[0] !== wanted || layers[layers.length - 1] !== 1) {
-      const shape = [wanted, ...layers.slice(1, -1), 1];
-      const n = store.state.network;
-      await restore({ network: { activation: n.activation, output_activation: n.output_activation,
-                                 loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
+    const n = store.state.network;
+    const softmax = n.output_activation === "softmax";
+    const classes = outputs > 1;
+    if (layers[0] !== wanted || layers[layers.length - 1] !== outputs || softmax !== classes) {
+      const shape = [wanted, ...layers.slice(1, -1), outputs];
+      const output = classes ? { output_activation: "softmax", loss: "categorical_cross_entropy" }
+        : softmax ? { output_activation: "sigmoid", loss: "squared" }
+          : { output_activation: n.output_activation, loss: n.loss };
+      await restore({ network: { activation: n.activation, ...output,
+                                 learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
                                  init: store.state.init, layers: shape },
                       training: store.state.training, dataset: spec });
       store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
-        `input${wanted === 1 ? "" : "s"}: the network was rebuilt as ${shape.join("-")}.`));
+        `input${wanted === 1 ? "" : "s"}` + (classes ? ` and ${outputs} classes (one-hot ` +
+        "targets)" : "") + `: the network was rebuilt as ${shape.join("-")}` +
+        (output.output_activation !== n.output_activation
+          ? `, with a ${output.output_activation} output and the ` +
+            `${output.loss.replace(/_/g, " ")} loss` : "") + "."));
       return;
     }
     await training.loadDataset(spec);

@@ -63,6 +63,14 @@ export function checkSample(sample, limits, loss) {
   if (loss === "cross_entropy" && sample.target.some((t) => t < 0 || t > 1)) {
     return no("With cross entropy a target is a probability: between 0 and 1.");
   }
+  if (loss === "categorical_cross_entropy") {
+    const sum = sample.target.reduce((a, t) => a + t, 0);
+    if (sample.target.some((t) => t < 0 || t > 1) || !(Math.abs(sum - 1) <= 1e-9)) {
+      return no("With categorical cross entropy the targets are a probability for each class: " +
+                "each between 0 and 1, adding up to 1 (such as 1, 0, 0); the sample was left " +
+                "as it was.");
+    }
+  }
   return ok(sample);
 }
 
@@ -180,18 +188,43 @@ const needsOutput = (loss, needed, f) => (loss === "cross_entropy"
  * loss that needs one output activation (from /api/options: cross entropy needs a sigmoid)
  * is refused with another (the server refuses it too; said here first, without a refused
  * call). @param {{loss?:string, output_activation?:string}} changes
- * @param {{loss:string, output_activation:string}} network the settings in force
+ * @param {{loss:string, output_activation:string, layers?:number[]}} network the settings in
+ *   force (and its layers: softmax needs 2 or more outputs)
  * @param {{name:string, requires_output_activation?:string|null,
- *          target_range?:number[]|null}[]} losses /api/options' losses
+ *          target_range?:number[]|null, target_sum?:number|null}[]} losses /api/options' losses
  * @param {[string, number][]} [targets] every target in effect, and where it is (a loss that
- *   bounds its targets refuses one outside)
+ *   bounds its targets refuses one outside; one whose targets add up to 1 refuses a sample,
+ *   the targets of one place, that does not)
+ * @param {{name:string, output_only?:boolean}[]} [activations] /api/options' activations
+ *   (an output-only one and its loss come together: pairOutputOnly)
  */
-export function checkLossAndOutput(changes, network, losses, targets = []) {
+export function checkLossAndOutput(changes, network, losses, targets = [], activations = []) {
+  changes = pairOutputOnly(changes, network, losses, activations);
   const loss = changes.loss ?? network.loss;
   const output = changes.output_activation ?? network.output_activation;
   const info = losses.find((l) => l.name === loss);
   const needed = info?.requires_output_activation;
   if (needed && output !== needed) return no(needsOutput(loss, needed, output));
+  const layers = network.layers;
+  if (layers && activations.find((a) => a.name === output)?.output_only
+      && layers[layers.length - 1] < 2) {
+    return no(`${output} needs 2 or more output nodes (on one node it always gives 1): make ` +
+              `the output layer 2 or more nodes first, e.g. ${layers[0]}-4-3; the settings ` +
+              "stay as they were.");
+  }
+  const total = info?.target_sum;
+  if (total != null && loss !== network.loss) {
+    /** @type {Map<string, number>} each sample's sum of targets, by where it is */
+    const sums = new Map();
+    for (const [where, t] of targets) sums.set(where, (sums.get(where) ?? 0) + t);
+    const off = [...sums].find(([, sum]) => !(Math.abs(sum - total) <= 1e-9));
+    if (off) {
+      return no(`With ${loss.replace(/_/g, " ")} the targets of each sample are a probability ` +
+                `for each class and add up to ${total}, such as 1, 0, 0: ${off[0]} has ` +
+                `targets adding up to ${Number(off[1].toPrecision(12))}, so the settings stay ` +
+                "as they were. Type such a target first.");
+    }
+  }
   // Checked here, before anything is sent: the server would refuse it (a 422 the browser
   // logs as a failed load), and the page would say the same.
   const range = info?.target_range;
@@ -204,6 +237,59 @@ export function checkLossAndOutput(changes, network, losses, targets = []) {
     }
   }
   return ok(changes);
+}
+
+/**
+ * Targets that must add up to 1 (categorical cross entropy), typed one field at a time: the
+ * field just typed is kept and the others are scaled to make up the rest (spread evenly if
+ * they were all 0), so that typing 1 into class 2's field of (1, 0, 0) gives (0, 1, 0)
+ * instead of a refusal at every keystroke. Targets of any other length, or more than one
+ * changed, or one outside [0, 1], come back as typed (checkSample says what is wrong).
+ * @param {number[]} before the targets in effect @param {number[]} typed
+ * @returns {number[]}
+ */
+export function completeProbabilities(before, typed) {
+  if (before.length !== typed.length || typed.length < 2) return typed;
+  const changed = typed.flatMap((t, k) => (t !== before[k] ? [k] : []));
+  if (changed.length !== 1) return typed;
+  const k = changed[0];
+  const t = typed[k];
+  if (!(t >= 0 && t <= 1)) return typed;
+  const rest = typed.reduce((s, v, m) => (m === k ? s : s + v), 0);
+  const others = typed.length - 1;
+  return typed.map((v, m) => (m === k ? t : rest > 0 ? (v * (1 - t)) / rest : (1 - t) / others));
+}
+
+/**
+ * An output-only activation (softmax) and the one loss defined for it (categorical cross
+ * entropy) go together: choosing either brings the other, and leaving either leaves the
+ * other (for sigmoid and the squared loss, the defaults), so that a learner is never stuck
+ * between two settings each refused without the other.
+ * @param {{loss?:string, output_activation?:string}} changes
+ * @param {{loss:string, output_activation:string}} network
+ * @param {{name:string, requires_output_activation?:string|null}[]} losses
+ * @param {{name:string, output_only?:boolean}[]} activations
+ */
+export function pairOutputOnly(changes, network, losses, activations) {
+  const outputOnly = (name) => activations.find((a) => a.name === name)?.output_only === true;
+  const lossFor = (output) => losses.find((l) => l.requires_output_activation === output)?.name;
+  const requires = (loss) => losses.find((l) => l.name === loss)?.requires_output_activation;
+  const loss = changes.loss ?? network.loss;
+  const output = changes.output_activation ?? network.output_activation;
+  if (outputOnly(output) && requires(loss) !== output) {
+    // softmax chosen: its loss comes with it; its loss left: sigmoid replaces softmax
+    return changes.loss !== undefined && changes.output_activation === undefined
+      ? { ...changes, output_activation: requires(loss) ?? "sigmoid" }
+      : { ...changes, loss: lossFor(output) ?? loss };
+  }
+  const needed = requires(loss);
+  if (needed && outputOnly(needed) && output !== needed) {
+    // categorical cross entropy chosen: softmax comes with it; softmax left: squared error
+    return changes.output_activation !== undefined && changes.loss === undefined
+      ? { ...changes, loss: "squared" }
+      : { ...changes, output_activation: needed };
+  }
+  return changes;
 }
 
 /**

@@ -20,6 +20,7 @@ export function backwardNode(trace, settings, l, j, weightsOf) {
   const node = trace.nodes[l][j];
   const output = l === L - 1;
   const activation = output ? settings.output_activation : settings.activation;
+  if (output && activation === "softmax") return softmaxBackward(trace, settings, l, j);
   const [X, Y, B] = [nodeSym("x", l, j), nodeSym("y", l, j), nodeSym("b", l, j)];
   const formulas = [];
   let note;
@@ -62,6 +63,52 @@ export function backwardNode(trace, settings, l, j, weightsOf) {
       "just y − t, the error itself, however flat the sigmoid is.";
   }
   if (f.words) note += ` ${f.words}`;
+  return { formulas, note };
+}
+
+/**
+ * Column j of softmax's Jacobian: ∂yₖ/∂xⱼ = yₖ·(δₖⱼ − yⱼ) for every output k.
+ * @param {{y:number}[]} layer @param {number} j
+ * @returns {{k:number, delta:number, value:number}[]}
+ */
+export function softmaxJacobian(layer, j) {
+  return layer.map((m, k) => {
+    const delta = k === j ? 1 : 0;
+    return { k, delta, value: m.y * (delta - layer[j].y) };
+  });
+}
+
+/**
+ * ∂E/∂y, ∂E/∂x and ∂E/∂b of output node j of a softmax layer: softmax couples the outputs
+ * (each yₘ depends on every xⱼ), so ∂E/∂xⱼ sums over every output m, through the Jacobian
+ * ∂yₘ/∂xⱼ = yₘ·(δₘⱼ − yⱼ), written out for each m with the numbers; it comes to yⱼ − tⱼ.
+ * @returns {{formulas: import("./mathml.js").MathNode[], note: string}}
+ */
+function softmaxBackward(trace, settings, l, j) {
+  const layer = trace.nodes[l];
+  const node = layer[j];
+  const [X, Y, B] = [nodeSym("x", l, j), nodeSym("y", l, j), nodeSym("b", l, j)];
+  const Ym = (k) => nodeSym("y", l, k);
+  const formulas = [lossDerivative(settings.loss, l, j, node.y, trace.target[j], node.dE_dy)];
+  const jacobian = softmaxJacobian(layer, j);
+  for (const { k, delta, value } of jacobian) {
+    formulas.push(equation(d(Ym(k), X),
+      product(Ym(k), paren(int(delta), mo("−"), Y)),
+      product(mn(layer[k].y), paren(int(delta), mo("−"), mn(layer[j].y))), mn(value)));
+  }
+  const M = symbol("y", l, "m");
+  formulas.push(equation(dE(X), row(sub(mo("Σ"), mi("m")), product(dE(M), d(M, X))),
+    sum(jacobian.map(({ k, value }) => product(mn(layer[k].dE_dy, true), mn(value, true)))),
+    row(mn(node.y), mo("−"), mn(trace.target[j], true)), mn(node.dE_dx)));
+  formulas.push(equation(dE(B), product(dE(X), d(X, B)), product(dE(X), int(1)), mn(node.dE_db)));
+  const note = "Softmax couples the outputs: every y of this layer depends on this x (they " +
+    "share the sum Σ eˣ below the fraction), so a change of x reaches E along every output, " +
+    "and the chain rule adds the paths up: ∂E/∂x = Σₘ ∂E/∂yₘ·∂yₘ/∂x. The Jacobian of " +
+    "softmax is ∂yₘ/∂xⱼ = yₘ·(δₘⱼ − yⱼ), with δₘⱼ = 1 for m = j and 0 otherwise: x raises its " +
+    "own y and lowers every other (the y's always add up to 1). With ∂E/∂yₘ = −tₘ/yₘ the yₘ " +
+    "cancel: Σₘ −tₘ·(δₘⱼ − yⱼ) = −tⱼ + yⱼ·Σₘ tₘ = yⱼ − tⱼ, because the targets add up to 1. " +
+    "So ∂E/∂x is the output minus its target, however the exponentials saturate; and x = " +
+    "Σ w·y + b, so ∂x/∂b = 1.";
   return { formulas, note };
 }
 

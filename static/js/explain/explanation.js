@@ -73,7 +73,11 @@ export function explain(record, phase, selection, network = null) {
     const why = "E measures how far the output is from the target; backpropagation finds how " +
       "it changes with each weight." + (settings.loss === "squared"
       ? " The ½ is there for the derivative: the square's 2 cancels it, so that ∂E/∂y is just " +
-        "y − t." : "");
+        "y − t." : settings.loss === "categorical_cross_entropy"
+      ? " The softmax outputs are a probability for each class (they add up to 1), the " +
+        "targets too; with a one-hot target only the true class's term is left, E = −ln y of " +
+        "that class: 0 when the network gives it probability 1, and growing without bound as " +
+        "that probability falls toward 0." : "");
     if (batch > 1) {  // point 1's own E, as drawn, then the batch's: the mean
       const samples = /** @type {import("../server/api.js").SampleTrace[]} */ (trace.samples);
       const own = { ...trace, nodes: samples[0].nodes, target: samples[0].target,
@@ -94,7 +98,8 @@ export function explain(record, phase, selection, network = null) {
     }
     const n = trace.nodes[l][j];
     const activation = l === L - 1 ? settings.output_activation : settings.activation;
-    const operating = l > 0 ? { activation, x: n.x } : null;
+    // softmax has no curve of its own x alone: its y depends on every x of the layer
+    const operating = l > 0 && activation !== "softmax" ? { activation, x: n.x } : null;
     if (phase.kind === "update" && l > 0 && needsRule(trace)) {
       const change = errorChange(trace);
       const rule = ruleLines(nodeSym("b", l, j), { before: n.b_before ?? n.b, grad: n.dE_db ?? 0,
@@ -126,7 +131,11 @@ export function explain(record, phase, selection, network = null) {
     return said(heading, forwardNode(trace, weightsOf, l, j, activation, biasOf),
                 l === 0 ? "An input node passes its value on: y = x."
                   : `${symbolText("x", l, String(j + 1))} adds the y of each node of the layer before, times the weight ` +
-                    `between them, and the bias; y = f(x) with f = ${activation.replace("_", " ")}.`,
+                    "between them, and the bias; " + (activation === "softmax"
+                    ? "then softmax: y is eˣ divided by the sum of eˣ over every node of the " +
+                      "layer. So each y depends on every x of the layer (raise one x and every " +
+                      "other y falls), and the y's add up to 1: a probability for each class."
+                    : `y = f(x) with f = ${activation.replace("_", " ")}.`),
                 operating);
   }
   const { k, i, j } = /** @type {{type:"link", k:number, i:number, j:number}} */ (sel);
@@ -208,7 +217,9 @@ export function defaultSelection(phase, L) {
 export function narrate(phase, L, settings, l2 = 0, rule = null) {
   const activation = (phase.layer === L - 1 ? settings.output_activation : settings.activation)
     .replace("_", " ");
-  const loss = settings.loss === "cross_entropy" ? "cross-entropy" : "squared-error";
+  const loss = { cross_entropy: "cross-entropy", categorical_cross_entropy:
+    "categorical cross-entropy" }[settings.loss] ?? "squared-error";
+  const softmax = settings.output_activation === "softmax";
   switch (phase.kind) {
     case "input":
       return "A sample enters: each input node passes its value on unchanged (y = x). To learn, " +
@@ -216,7 +227,10 @@ export function narrate(phase, L, settings, l2 = 0, rule = null) {
     case "forward":
       return `Forward into ${layerWords(phase.layer, L)}: each node adds up the y's of the ` +
         `layer before (just computed), times their weights, plus its bias, to get x; then ` +
-        `applies ${activation} to get y.`;
+        (softmax && phase.layer === L - 1
+          ? "applies softmax: y = eˣ / Σ eˣ over the layer, so each y depends on every x " +
+            "and the outputs add up to 1, a probability for each class."
+          : `applies ${activation} to get y.`);
     case "error":
       return `The error: the output y is compared with the target t by the ${loss} loss E. ` +
         (settings.loss === "cross_entropy"
@@ -225,7 +239,12 @@ export function narrate(phase, L, settings, l2 = 0, rule = null) {
         "Now that E is known, backpropagation asks how E changes with each weight, starting " +
         "where E is computed: the output.";
     case "backward":
-      return phase.layer === L - 1
+      return phase.layer === L - 1 && softmax
+        ? "Backward at the output: the loss gives ∂E/∂y = −t/y; softmax couples the outputs " +
+          "(each y depends on every x), so the chain rule sums over every output through " +
+          "softmax's Jacobian, ∂E/∂xⱼ = Σₘ ∂E/∂yₘ·yₘ·(δₘⱼ − yⱼ), which comes to yⱼ − tⱼ; then " +
+          "each incoming weight gets ∂E/∂w = y·∂E/∂x and the bias ∂E/∂b = ∂E/∂x."
+        : phase.layer === L - 1
         ? "Backward at the output: the loss gives ∂E/∂y; the chain rule multiplies it by " +
           "the slope f′(x) to get ∂E/∂x; since x = Σ w·y + b, each incoming weight gets " +
           "∂E/∂w = y·∂E/∂x and the bias ∂E/∂b = ∂E/∂x."

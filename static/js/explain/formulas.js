@@ -6,7 +6,7 @@
 import {
   equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sub, sum, sup,
 } from "./mathml.js";
-import { dE, nodeSym, weightSym } from "./notation.js";
+import { dE, nodeSym, symbol, weightSym } from "./notation.js";
 
 /** @typedef {import("./mathml.js").MathNode} MathNode */
 
@@ -70,6 +70,11 @@ export function derivativeSteps(name, x, y) {
 /** The output's ∂E/∂y from the loss's own derivative. */
 export function lossDerivative(loss, l, j, y, t, dEdy) {
   const Y = nodeSym("y", l, j);
+  if (loss === "categorical_cross_entropy") {
+    // E = −Σ t·ln y: only this output's own term holds y⁽ˡ⁾ⱼ
+    return equation(dE(Y), row(mo("−"), frac(sub(mi("t"), int(j + 1)), Y)),
+      row(mo("−"), frac(mn(t), mn(y))), mn(dEdy));
+  }
   if (loss === "cross_entropy") {
     return equation(dE(Y),
       row(mo("−"), frac(mi("t"), mi("y")), mo("+"), frac(row(int(1), mo("−"), mi("t")),
@@ -87,6 +92,15 @@ export function lossDerivative(loss, l, j, y, t, dEdy) {
 export function errorEquation(loss, trace, whose = "") {
   const E = whose ? sub(mi("E"), mtext(whose)) : mi("E");
   const out = trace.nodes[trace.nodes.length - 1];
+  if (loss === "categorical_cross_entropy") {
+    const l = trace.nodes.length - 1;
+    const terms = out.map((n, k) => row(mn(trace.target[k]), mo("·"), mi("ln"), mn(n.y)));
+    return equation(E, row(mo("−"), sub(mo("Σ"), mi("k")), sub(mi("t"), mi("k")), mi("ln"),
+                           sub(mi("y"), mi("k"))),
+      row(mo("−"), paren(sum(out.map((_, k) => row(sub(mi("t"), int(k + 1)), mi("ln"),
+                                                    nodeSym("y", l, k)))))),
+      row(mo("−"), paren(sum(terms))), mn(trace.error));
+  }
   if (loss === "cross_entropy") {
     const terms = out.map((n, k) => row(mn(trace.target[k]), mo("·"), mi("ln"), mn(n.y), mo("+"),
       mn(1 - trace.target[k]), mo("·"), mi("ln"), mn(1 - n.y)));
@@ -123,7 +137,23 @@ export function forwardNode(trace, weightsOf, l, j, activation, biasOf = (n) => 
                         nodeSym("b", l, j)]);
   const numeric = sum([...prev.map((p, i) => product(mn(weightsOf(l - 1, i, j), true), mn(p.y, true))),
                        mn(biasOf(node) ?? 0, true)]);
+  const xLine = equation(nodeSym("x", l, j), symbolic, numeric, mn(node.x));
+  if (activation === "softmax") return [xLine, softmaxLine(trace.nodes[l], l, j)];
   const [fSym, fNum] = activationSteps(activation, node.x);
-  return [equation(nodeSym("x", l, j), symbolic, numeric, mn(node.x)),
+  return [xLine,
           equation(nodeSym("y", l, j), row(mi("f"), paren(mi("x"))), fSym, fNum, mn(node.y))];
+}
+
+/**
+ * y⁽ˡ⁾ⱼ = e^x⁽ˡ⁾ⱼ / Σₖ e^x⁽ˡ⁾ₖ, with every x of the layer written out, then with the numbers:
+ * each y of a softmax layer depends on every x of it.
+ * @param {{x:number, y:number}[]} layer the layer's nodes @param {number} l @param {number} j
+ */
+export function softmaxLine(layer, l, j) {
+  const e = (a) => sup(mi("e"), a);
+  return equation(nodeSym("y", l, j),
+    frac(e(nodeSym("x", l, j)), row(sub(mo("Σ"), mi("k")), e(symbol("x", l, "k")))),
+    frac(e(nodeSym("x", l, j)), sum(layer.map((_, k) => e(nodeSym("x", l, k))))),
+    frac(e(mn(layer[j].x)), sum(layer.map((n) => e(mn(n.x))))),
+    mn(layer[j].y));
 }

@@ -1,7 +1,8 @@
 /**
  * The computational graph of one node (docs/teaching.md §4), as micrograd's draw_dot shows it:
  * each input times its weight, the sum, plus the bias, the activation, and for the output
- * node the loss. Each edge carries its forward value and, once the backward pass has reached
+ * node the loss (a softmax output also takes every other x of its layer, as its y depends on
+ * them all). Each edge carries its forward value and, once the backward pass has reached
  * the node, its gradient ∂E/∂(that value): the gradient above times the local derivative.
  * Pure: the numbers come from the trace.
  */
@@ -17,7 +18,7 @@ import { symbolText } from "./notation.js";
 /**
  * @param {import("../server/api.js").Trace} trace @param {import("../state/stepper.js").Phase} phase
  * @param {number} l @param {number} j the node (l > 0)
- * @param {{loss:string}} settings
+ * @param {{loss:string, output_activation?:string}} settings
  * @returns {{nodes:GraphNode[], edges:Edge[], output:boolean, loss:string, E:number|null}|null}
  */
 export function graphModel(trace, phase, l, j, settings) {
@@ -36,6 +37,8 @@ export function graphModel(trace, phase, l, j, settings) {
   const val = (x) => (forward ? x : null);
   const dx = backward ? node.dE_dx : null;
   const output = l === L - 1;
+  // softmax couples the layer: every other node's x enters this node's y too
+  const softmax = output && settings.output_activation === "softmax";
   const nodes = [];
   const edges = [];
   // each name says its layer: y⁽ˡ⁻¹⁾ᵢ of the layer below, w⁽ˡ⁾ᵢⱼ into this node
@@ -56,12 +59,23 @@ export function graphModel(trace, phase, l, j, settings) {
   const mid = prev.length - 0.5;
   const bName = symbolText("b", l, String(j + 1));
   nodes.push({ id: "s", op: "Σ", col: 2, row: mid }, { id: "b", op: bName, col: 2, row: mid + 1.5 },
-             { id: "p", op: "+", col: 3, row: mid }, { id: "f", op: "f", col: 4, row: mid });
+             { id: "p", op: "+", col: 3, row: mid },
+             { id: "f", op: softmax ? "softmax" : "f", col: 4, row: mid });
   const sum = prev.reduce((s, p, i) => s + w(i) * p.y, 0);
   edges.push({ id: "s-p", from: "s", to: "p", label: "Σ", value: val(sum), grad: dx },
              { id: "b-p", from: "b", to: "p", label: bName, value: b,
                grad: backward ? node.dE_db : null },
              { id: "p-f", from: "p", to: "f", label: "x", value: val(node.x), grad: dx });
+  if (softmax) {
+    trace.nodes[l].forEach((other, k) => {
+      if (k === j) return;
+      const name = symbolText("x", l, String(k + 1));
+      const row = mid + 1.5 + nodes.filter((n) => n.id.startsWith("x")).length;
+      nodes.push({ id: `x${k}`, op: name, col: 3, row });
+      edges.push({ id: `x${k}-f`, from: `x${k}`, to: "f", label: name, value: val(other.x),
+                   grad: backward ? other.dE_dx : null });
+    });
+  }
   if (output) {
     nodes.push({ id: "E", op: "E", col: 5, row: mid }, { id: "t", op: "t", col: 4, row: mid + 1.5 });
     edges.push({ id: "f-E", from: "f", to: "E", label: "y", value: val(node.y),

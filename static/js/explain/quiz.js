@@ -196,12 +196,22 @@ function valueWhy(q, record, guess) {
       .join(" + ")} + ${factor(bias)} = ${fmt(n.x)}.`].join(" ");
   }
   const f = l === L - 1 ? settings.output_activation : settings.activation;
+  if (what === "y" && f === "softmax") {
+    const layer = trace.nodes[l];
+    return `Softmax: y = eˣ / Σ eˣ over the layer = e^${factor(n.x)} / (` +
+      `${layer.map((m) => `e^${factor(m.x)}`).join(" + ")}) = ${fmt(n.y)}: each y depends on ` +
+      "every x of the layer.";
+  }
   if (what === "y") {
     if (guess !== null && near(guess, n.x) && !near(n.x, n.y)) {
       slip.push(`That is x: y = f(x) applies the ${f.replace("_", " ")} to it.`);
     }
     return [...slip, `y = ${f.replace("_", " ")}(x) = ${f.replace("_", " ")}(${fmt(n.x)}) = ` +
       `${fmt(n.y)}.`].join(" ");
+  }
+  if (what === "dE_dx" && f === "softmax" && l === L - 1) {
+    return `Softmax couples the outputs, so ∂E/∂x = Σₘ ∂E/∂yₘ·yₘ·(δₘⱼ − y), which comes to ` +
+      `y − t = ${fmt(n.y)} − ${factor(trace.target[j])} = ${fmt(n.dE_dx)}.`;
   }
   const slope = n.dE_dy === 0 ? null : n.dE_dx / n.dE_dy;  // f′(x), as the trace has it
   if (what === "dE_dx") {
@@ -225,7 +235,9 @@ function valueWhy(q, record, guess) {
       slip.push("The sign is the other way: ∂E/∂y = y − t is positive when the output is above " +
                 "its target (E grows with y).");
     }
-    return [...slip, settings.loss === "cross_entropy"
+    return [...slip, settings.loss === "categorical_cross_entropy"
+      ? `∂E/∂y = −t/y = −${factor(trace.target[j])}/${factor(n.y)} = ${fmt(n.dE_dy)}.`
+      : settings.loss === "cross_entropy"
       ? `∂E/∂y = (y − t)/(y·(1 − y)) = ${fmt(n.dE_dy)}.`
       : `∂E/∂y = y − t = ${fmt(n.y)} − ${factor(trace.target[j])} = ${fmt(n.dE_dy)}.`].join(" ");
   }

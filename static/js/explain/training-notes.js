@@ -36,5 +36,31 @@ export function fitLine(f) {
     (f.test_loss === null ? "" : ` · test loss ${fmt(f.test_loss)}`) +
     (f.train_accuracy === null ? " · no accuracy: the targets are not all 0 or 1"
       : ` · accuracy ${pct(f.train_accuracy)} (training)` +
-      (f.test_accuracy === null ? "" : `, ${pct(f.test_accuracy)} (test)`));
+      (f.test_accuracy === null ? "" : `, ${pct(f.test_accuracy)} (test)`) +
+      (f.train_confusion ? ": the share of points whose largest output is their class" : ""));
+}
+
+/**
+ * A softmax network's confusion table in words and numbers: per true class (row) the points
+ * counted by predicted class (column), the diagonal the ones classified right, and what the
+ * largest mistake is. Pure. @param {number[][]|null|undefined} matrix
+ * @returns {{rows:{counts:number[], right:number, total:number}[], note:string}|null}
+ */
+export function confusionTable(matrix) {
+  if (!matrix?.length) return null;
+  const rows = matrix.map((counts, k) => ({ counts, right: counts[k],
+                                            total: counts.reduce((a, b) => a + b, 0) }));
+  /** @type {{n:number, k:number, p:number}|null} */
+  let worst = null;
+  matrix.forEach((counts, k) => counts.forEach((n, p) => {
+    if (p !== k && n > 0 && (!worst || n > worst.n)) worst = { n, k, p };
+  }));
+  const all = rows.reduce((a, r) => a + r.total, 0);
+  const right = rows.reduce((a, r) => a + r.right, 0);
+  const w = /** @type {{n:number, k:number, p:number}|null} */ (worst);
+  const note = !all ? "" : w
+    ? `${right} of ${all} training points classified right (the diagonal); the most common ` +
+      `mistake: ${w.n} of class ${w.k + 1} taken for class ${w.p + 1}.`
+    : `All ${all} training points classified right: everything is on the diagonal.`;
+  return { rows, note };
 }

@@ -33,14 +33,19 @@
  * @typedef {{name:string|null, size:number, noise:number, seed:number,
  *            test_fraction:number, train:Point[], test:Point[]}} Dataset
  * @typedef {{layer:number, node:number, inputs:number, domain:number[], resolution:number,
- *            values:number[]|number[][]}} FunctionOut
+ *            values:number[]|number[][], classes?:number[][]|null,
+ *            confidence?:number[][]|null}} FunctionOut
+ *   classes, confidence: with a softmax output on 2 inputs, each grid point's winning class
+ *   and its probability
  * @typedef {{step:number, train_loss:number|null, test_loss:number|null,
- *            train_accuracy:number|null, test_accuracy:number|null}} Fit
+ *            train_accuracy:number|null, test_accuracy:number|null,
+ *            train_confusion?:number[][]|null, test_confusion?:number[][]|null}} Fit
  *   how well the network fits its data, as the server computes it (null: no such points; an
  *   accuracy is null unless every target is 0 or 1)
  * @typedef {{id:string, step:number, samples_trained:number, epoch:number,
  *            history:{step:number, loss:number}[], train_loss:number, test_loss:number|null,
  *            train_accuracy:number|null, test_accuracy:number|null, seconds:number,
+ *            train_confusion?:number[][]|null, test_confusion?:number[][]|null,
  *            weights:number[][][], biases:number[][], function:FunctionOut|null,
  *            optimizer_state?:OptimizerState|null}} TrainOut
  */
@@ -99,7 +104,8 @@ async function call(method, path, body, headers = {}) {
  *            biases:number[][]}} NetworkPart
  * @typedef {{samples_trained:number, epoch:number, history:{step:number, loss:number}[],
  *            train_loss:number, test_loss:number|null, train_accuracy:number|null,
- *            test_accuracy:number|null, seconds:number, gradient_sizes?:number[]}} TrainingPart
+ *            test_accuracy:number|null, seconds:number, gradient_sizes?:number[],
+ *            train_confusion?:number[][]|null, test_confusion?:number[][]|null}} TrainingPart
  * @typedef {{network: NetworkPart, trace?: Trace|null, training?: TrainingPart,
  *            func?: FunctionOut|null}} Update
  */

@@ -65,10 +65,14 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
  */
 
 
-/** A sample that fits `layers`: the classic 0.8 → 0.2 for one input and one output. */
-export function defaultSample(layers) {
+/** A sample that fits `layers`: the classic 0.8 → 0.2 for one input and one output; for a
+ * softmax output, whose targets are a probability vector, the first class (1, 0, …). */
+export function defaultSample(layers, outputActivation = "") {
   if (layers[0] === 1 && layers[layers.length - 1] === 1) return { input: [0.8], target: [0.2] };
-  return { input: Array(layers[0]).fill(0.5), target: Array(layers[layers.length - 1]).fill(0.5) };
+  const outputs = layers[layers.length - 1];
+  const target = outputActivation === "softmax"
+    ? Array.from({ length: outputs }, (_, k) => (k === 0 ? 1 : 0)) : Array(outputs).fill(0.5);
+  return { input: Array(layers[0]).fill(0.5), target };
 }
 
 /** The last layer's first weight across, the output's bias up: both move E directly. */
@@ -160,7 +164,7 @@ export function reduce(s, action, p) {
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
                fit: null, gradientSizes: null,
-               sample: p.sample ?? defaultSample(network.layers), sampleIndex: -1,
+               sample: p.sample ?? defaultSample(network.layers, network.output_activation), sampleIndex: -1,
                landscape: p.landscape ?? defaultLandscape(network.layers),
                landscapeGrid: null, landscapeNote: "", animation: null,
                predict: { ...s.predict, quiz: null, revealed: null } };
@@ -212,7 +216,9 @@ export function reduce(s, action, p) {
                                            test: t.test_loss }),
                fit: { step: p.network.step, train_loss: t.train_loss, test_loss: t.test_loss,
                       train_accuracy: t.train_accuracy ?? null,
-                      test_accuracy: t.test_accuracy ?? null } };
+                      test_accuracy: t.test_accuracy ?? null,
+                      train_confusion: t.train_confusion ?? null,
+                      test_confusion: t.test_confusion ?? null } };
     }
     case "selected": {  // p: a selection, or null; selecting the same again clears it
       const same = s.selection && p && JSON.stringify(s.selection) === JSON.stringify(p);

@@ -14,10 +14,12 @@ import { createLossChart } from "./loss-chart.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
- * @param {{activations:{name:string}[], limits:any}} options
+ * @param {{activations:{name:string, output_only?:boolean}[], limits:any}} options
  */
 export function mountCompareCard(dispatch, options) {
-  $("compare-activation").replaceChildren(...options.activations.map((a) => Object.assign(
+  // the hidden layers' activation: softmax, an output activation only, is not among them
+  const hidden = options.activations.filter((a) => !a.output_only);
+  $("compare-activation").replaceChildren(...hidden.map((a) => Object.assign(
     document.createElement("option"), { value: a.name, textContent: a.name.replace("_", " ") })));
   $("compare-activation").value = "relu";
   const setting = () => $("compare-setting").value;

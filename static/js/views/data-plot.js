@@ -1,9 +1,11 @@
 /**
  * The data and what the network makes of it, on a canvas: for one input, the points and the
  * curve y(x); for two inputs, the output as a heatmap under the points (as in TensorFlow
- * Playground). Click to add a point; Alt+click removes the nearest one.
+ * Playground); for classes (a softmax output), each region in the colour of its winning
+ * class, the deeper the more confident, the points in the colour of their true class. Click
+ * to add a point; Alt+click removes the nearest one.
  */
-import { colour, rgbOf } from "../lib/colours.js";
+import { classColour, colour, rgbOf } from "../lib/colours.js";
 import { PLOT } from "../lib/config.js";
 import { changeCheck, differs } from "../lib/memo.js";
 
@@ -52,6 +54,29 @@ export function createPlot(canvas, domain, onPoint) {
         const [from, w] = v < 0.5 ? [low, 1 - 2 * v] : [high, 2 * v - 1];
         const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest x2: the bottom
         for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * 0.75;
+        image.data[i + 3] = 255;
+      }
+    }
+    heat.putImageData(image, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(heat.canvas, 0, 0, size, size);
+  }
+
+  /** Each grid point in its winning class's colour, as deep as the class's probability is
+   * above chance (1/K: white; 1: the full shade). @param {number[][]} classes
+   * @param {number[][]} confidence @param {number} K classes @param {boolean} discretize
+   * every region at its full shade */
+  function classMap(classes, confidence, K, discretize) {
+    const n = classes.length;
+    const inks = Array.from({ length: K }, (_, k) => rgbOf(classColour(k)));
+    if (heat?.canvas.width !== n) heat = new OffscreenCanvas(n, n).getContext("2d");
+    const image = new ImageData(n, n);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const from = inks[classes[r][c]] ?? inks[0];
+        const w = discretize ? 1 : Math.min(1, Math.max(0, (confidence[r][c] - 1 / K) / (1 - 1 / K)));
+        const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest x2: the bottom
+        for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * 0.6;
         image.data[i + 3] = 255;
       }
     }
@@ -110,6 +135,7 @@ export function createPlot(canvas, domain, onPoint) {
         ctx.beginPath();
         ctx.arc(x, y, PLOT.pointRadius, 0, 2 * Math.PI);
         const ink = inputs === 1 ? colour("--ink")
+          : p.target.length > 1 ? colour(classColour(trueClass(p.target)))
           : colour(p.target[0] >= 0.5 ? "--positive" : "--negative");
         ctx.lineWidth = 1.5;
         ctx.strokeStyle = hollow ? ink : "#fff";
@@ -163,7 +189,11 @@ export function createPlot(canvas, domain, onPoint) {
     if (width !== size) resize(width);
     ctx.clearRect(0, 0, size, size);
     const inputs = state.inputs;
-    if (state.func && inputs === 2) heatmap(state.func.values, discretize);
+    const K = state.dataset?.train[0]?.target.length ?? state.dataset?.test[0]?.target.length ?? 0;
+    if (state.func?.classes && inputs === 2) {
+      classMap(state.func.classes, state.func.confidence, Math.max(2, K, maxClass(state.func.classes) + 1),
+               discretize);
+    } else if (state.func && inputs === 2) heatmap(state.func.values, discretize);
     fromLayer("axes", { inputs }, (target) => axes(target, inputs));
     if (state.func && inputs === 1) curve(state.func.values, discretize);
     const dataset = state.dataset;
@@ -210,9 +240,19 @@ export function createPlot(canvas, domain, onPoint) {
     }
     const x = fromX(px);
     const y = fromY(py, last.inputs);
+    const K = last.dataset?.train[0]?.target.length ?? 1;
     if (last.inputs === 1) onPoint({ kind: "add", input: [x], target: [y] });
-    else onPoint({ kind: "add", input: [x, y], target: [e.shiftKey ? 0 : 1] });
+    else if (K > 1) {  // classes: click adds class 1, Shift+click class 2, Ctrl+click class 3
+      const k = Math.min(K - 1, e.ctrlKey || e.metaKey ? 2 : e.shiftKey ? 1 : 0);
+      onPoint({ kind: "add", input: [x, y], target: Array.from({ length: K }, (_, c) => (c === k ? 1 : 0)) });
+    } else onPoint({ kind: "add", input: [x, y], target: [e.shiftKey ? 0 : 1] });
   });
 
   return { draw };
 }
+
+/** A one-hot (or probability) target's class: its largest entry. @param {number[]} t */
+export const trueClass = (t) => t.reduce((best, v, k) => (v > t[best] ? k : best), 0);
+
+/** @param {number[][]} classes */
+const maxClass = (classes) => classes.reduce((m, row) => Math.max(m, ...row), 0);

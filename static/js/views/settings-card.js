@@ -12,7 +12,7 @@ import { initNote } from "../explain/initialization.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
- * @param {{activations:{name:string}[], losses:{name:string}[],
+ * @param {{activations:{name:string, output_only?:boolean}[], losses:{name:string}[],
  *          initializations:import("../explain/initialization.js").InitInfo[],
  *          limits:{max_learning_rate:number}}} options
  */
@@ -20,10 +20,11 @@ export function mountSettingsCard(dispatch, options) {
   const fill = (select, names) => select.replaceChildren(...names.map((n) => {
     const o = document.createElement("option");
     o.value = n;
-    o.textContent = n.replace("_", " ");
+    o.textContent = n.replace(/_/g, " ");
     return o;
   }));
-  fill($("activation"), options.activations.map((a) => a.name));
+  // softmax couples a layer's nodes: an output activation only
+  fill($("activation"), options.activations.filter((a) => !a.output_only).map((a) => a.name));
   fill($("output-activation"), options.activations.map((a) => a.name));
   fill($("loss"), options.losses.map((l) => l.name));
   $("init").replaceChildren(...options.initializations.map((i) => {

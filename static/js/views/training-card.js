@@ -9,7 +9,8 @@ import { fmt, parseShown, thousands } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
-import { fitLine, lossTrend } from "../explain/training-notes.js";
+import { confusionTable, fitLine, lossTrend } from "../explain/training-notes.js";
+import { classColour } from "../lib/colours.js";
 import { currentRecord } from "../state/stepper.js";
 import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
@@ -187,6 +188,40 @@ export function mountTrainingCard(dispatch, options) {
     shapeEditor(s.network.layers);
   }
 
+  let confusionShown = "";
+  /** The confusion table of the training points, drawn again only when a count changed.
+   * @param {number[][]|null|undefined} matrix */
+  function confusion(matrix) {
+    const key = JSON.stringify(matrix ?? null);
+    if (key === confusionShown) return;
+    confusionShown = key;
+    const table = confusionTable(matrix);
+    $("confusion-box").hidden = !table;
+    if (!table) return;
+    const cell = (tag, text, className = "") => Object.assign(document.createElement(tag),
+                                                             { textContent: text, className });
+    const swatch = (k) => {
+      const dot = cell("span", "", "swatch-class");
+      dot.style.background = `var(${classColour(k)})`;
+      return dot;
+    };
+    const head = document.createElement("tr");
+    head.append(cell("th", "true ↓ predicted →"), ...table.rows.map((_, k) => {
+      const th = cell("th", "");
+      th.append(swatch(k), `class ${k + 1}`);
+      return th;
+    }));
+    const body = table.rows.map((r, k) => {
+      const tr = document.createElement("tr");
+      const th = cell("th", "");
+      th.append(swatch(k), `class ${k + 1}`);
+      tr.append(th, ...r.counts.map((n, p) => cell("td", String(n), p === k ? "right" : "")));
+      return tr;
+    });
+    $("confusion").replaceChildren(head, ...body);
+    setText($("confusion-note"), table.note);
+  }
+
   /** @param {import("../state/store.js").State} s */
   return function render(s) {
     const n = s.network;
@@ -210,8 +245,15 @@ export function mountTrainingCard(dispatch, options) {
       const box = /** @type {HTMLInputElement} */ ($(id));
       if (box.checked !== on) box.checked = on;
     }
-    if ($("plot-scale").hidden !== (inputs !== 2)) $("plot-scale").hidden = inputs !== 2;
+    // classes have no y scale: each region's colour is its class, its depth the confidence
+    const classes = Boolean(s.func?.classes) && !own;
+    const scaleHidden = inputs !== 2 || classes;
+    if ($("plot-scale").hidden !== scaleHidden) $("plot-scale").hidden = scaleHidden;
+    setText($("discretize-words"), classes
+      ? "Discretize output (each place in its class's full colour)"
+      : "Discretize output (0 or 1, cut at y = 0.5)");
     setText($("fit-numbers"), fitLine(s.fit));
+    confusion(s.fit?.train_confusion);
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));
     setText($("plot-caption"), inputs > 2
@@ -219,6 +261,8 @@ export function mountTrainingCard(dispatch, options) {
       : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
       : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
             " (click it again for the network's output)"
+      : classes ? "Showing the class the network gives each place (its largest output), " +
+                  "the deeper the colour the surer (white: all classes equally likely)"
       : "Showing the network's output y over the data");
     setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
       `${thousands(s.samplesTrained)} samples trained`);

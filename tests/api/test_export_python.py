@@ -283,3 +283,24 @@ def test_export_python_softmax_mini_batch_runs_as_a_script(client: TestClient,
     X = np.array([s["input"] for s in samples])
     T = np.array([s["target"] for s in samples])
     _same(_printed(run.stdout), _expected(network, X, T, 0.5, 0), "softmax subprocess")
+
+
+def test_export_python_pytorch_softmax_with_adam(client: TestClient, tmp_path) -> None:
+    """The PyTorch script of a softmax network trained by Adam (its state not zero) prints
+    the engine's numbers (when PyTorch is installed)."""
+    python = _torch_python()
+    if python is None:
+        pytest.skip("the PyTorch script needs PyTorch: install it here (pip install "
+                    "torch==2.13.0), or name an interpreter that has it in "
+                    "BACKPROP_TORCH_PYTHON")
+    url, _ = _network(client, layers=[2, 3, 3], activation="tanh", output_activation="softmax",
+                      loss="categorical_cross_entropy", optimizer="adam", learning_rate=0.05,
+                      l2=0.01)
+    client.post(f"{url}/step", json={"input": [0.1, 0.5], "target": [0.0, 1.0, 0.0]})
+    X, T = np.array([[0.4, -0.6]]), np.array([[0.25, 0.0, 0.75]])
+    expected = _expected_with_state(client, url, X, T)
+    path = tmp_path / "step.py"
+    path.write_text(client.get(f"{url}/export/python", params={
+        "input": [0.4, -0.6], "target": [0.25, 0.0, 0.75], "flavour": "pytorch"}).text)
+    run = subprocess.run([python, str(path)], capture_output=True, text=True, check=True)
+    _same(_printed(run.stdout), expected, "pytorch softmax adam")

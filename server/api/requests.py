@@ -248,7 +248,8 @@ class DatasetCreate(Strict):
 
     name: DatasetName | None = Field(
         None, description="1 input: line, step, sine, bump; 2 inputs: circle, xor, gaussians, "
-                          "spiral")
+                          "spiral (classes 0 and 1), plane, multi_gaussian (regression), "
+                          "clusters3, spiral3 (3 classes, one-hot)")
     size: DatasetSize = Field(DATASET_DEFAULTS["size"], description="points generated")
     noise: Noise = DATASET_DEFAULTS["noise"]
     seed: Seed = DATASET_DEFAULTS["seed"]

@@ -2,7 +2,8 @@
 
 Inputs live in [−1, 1] (per coordinate) before noise; targets in [0, 1], so that a sigmoid
 output can fit them. 1-input sets are regression curves; 2-input sets are TensorFlow
-Playground's four classification sets, with targets 0 and 1; and two sets of 3 classes
+Playground's four classification sets, with targets 0 and 1, and its two regression sets
+(a plane, and bumps up and down: multi_gaussian), with targets in [0, 1]; and two sets of 3 classes
 (three Gaussian clusters, a three-arm spiral), with one-hot targets of 3 outputs, for a
 softmax output.
 """
@@ -18,7 +19,7 @@ import numpy as np
 from .activations import Array
 
 DatasetName = Literal["line", "step", "sine", "bump", "circle", "xor", "gaussians", "spiral",
-                      "clusters3", "spiral3"]
+                      "clusters3", "spiral3", "plane", "multi_gaussian"]
 
 MAX_SIZE = 10_000
 
@@ -106,6 +107,28 @@ def _spiral3(size: int, noise: float, rng: np.random.Generator) -> Points:
     return Points(X + rng.normal(0.0, 0.08 * noise, X.shape), _one_hot(labels, CLASSES))
 
 
+def _surface(f: Callable[[Array], Array]) -> Callable[[int, float, np.random.Generator], Points]:
+    """A 2-input regression set: points uniform on the square, target f(x) plus noise."""
+    def make(size: int, noise: float, rng: np.random.Generator) -> Points:
+        X = rng.uniform(-1.0, 1.0, size=(size, 2))
+        return Points(X, f(X) + rng.normal(0.0, 0.1 * noise, (size, 1)))
+
+    return make
+
+
+# Playground's "Multi Gaussian" regression: six bumps, up (+) or down (−), the target the
+# signed height of the highest; here moved from [−1, 1] into [0, 1] for a sigmoid output.
+_BUMPS = ((-0.6, 0.6, 1.0), (0.0, 0.6, -1.0), (0.6, 0.6, 1.0),
+          (-0.6, -0.6, -1.0), (0.0, -0.6, 1.0), (0.6, -0.6, -1.0))
+
+
+def _multi_gaussian(X: Array) -> Array:
+    heights = np.stack([sign * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / 0.08)
+                        for cx, cy, sign in _BUMPS], axis=1)
+    strongest = heights[np.arange(X.shape[0]), np.argmax(np.abs(heights), axis=1)]
+    return (0.5 + 0.5 * strongest)[:, None]
+
+
 GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Points]]] = {
     "line": (1, _curve(lambda x: 0.5 + 0.4 * x)),
     "step": (1, _curve(lambda x: np.where(x > 0, 0.9, 0.1))),
@@ -117,6 +140,9 @@ GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Poi
     "spiral": (2, _spiral),
     "clusters3": (2, _clusters3),
     "spiral3": (2, _spiral3),
+    # Playground's two 2-input regression sets (its "Plane" and "Multi Gaussian")
+    "plane": (2, _surface(lambda X: (0.5 + 0.25 * (X[:, 0] + X[:, 1]))[:, None])),
+    "multi_gaussian": (2, _surface(_multi_gaussian)),
 }
 OUTPUTS = {"clusters3": CLASSES, "spiral3": CLASSES}  # the others have 1 target per point
 

@@ -58,7 +58,8 @@ def test_app_options_list_activations_losses_and_limits(client: TestClient) -> N
     assert options["defaults"]["layers"] == [1, 2, 2, 1]
     assert {d["name"]: d["inputs"] for d in options["datasets"]} == {
         "line": 1, "step": 1, "sine": 1, "bump": 1,
-        "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2, "clusters3": 2, "spiral3": 2}
+        "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2, "clusters3": 2, "spiral3": 2,
+        "plane": 2, "multi_gaussian": 2}
     assert {d["name"] for d in options["datasets"] if d["outputs"] == 3} == {
         "clusters3", "spiral3"}
 

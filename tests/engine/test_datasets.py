@@ -69,3 +69,16 @@ def test_datasets_negative_zero_noise_equals_zero_noise() -> None:
     for name in GENERATORS:
         a, b = make_dataset(name, 20, -0.0, 3), make_dataset(name, 20, 0.0, 3)
         assert np.array_equal(a.X, b.X) and np.array_equal(a.T, b.T)
+
+
+def test_datasets_plane_and_multi_gaussian_are_regression_in_zero_one() -> None:
+    plane = make_dataset("plane", 400, 0.0, seed=3)
+    np.testing.assert_allclose(plane.T[:, 0], 0.5 + 0.25 * (plane.X[:, 0] + plane.X[:, 1]),
+                               rtol=1e-15)
+    bumps = make_dataset("multi_gaussian", 2000, 0.0, seed=3)
+    assert ((bumps.T >= 0) & (bumps.T <= 1)).all()
+    # at a bump's centre the target is its height: 1 for an up bump, 0 for a down one
+    near = lambda cx, cy: np.hypot(bumps.X[:, 0] - cx, bumps.X[:, 1] - cy) < 0.05  # noqa: E731
+    assert bumps.T[near(-0.6, 0.6)].min() > 0.95 and bumps.T[near(0.0, 0.6)].max() < 0.05
+    # far from every bump: 0.5, neither up nor down
+    assert abs(float(bumps.T[near(0.0, 0.0)].mean()) - 0.5) < 0.05

@@ -127,6 +127,15 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.drawImage(layer.canvas, 0, 0, size, size);
   }
 
+  /** The colour of a value on the heat map's scale (0: --negative, 0.5: white, 1:
+   * --positive), at full depth. @param {number} value */
+  function onScale(value) {
+    const v = Math.min(1, Math.max(0, value));
+    const [from, w] = v < 0.5 ? [rgbOf("--negative"), 1 - 2 * v] : [rgbOf("--positive"), 2 * v - 1];
+    const [r, g, b] = from.map((ch) => Math.round(255 + (ch - 255) * w));
+    return `rgb(${r}, ${g}, ${b})`;
+  }
+
   function drawPoints(ctx, dataset, inputs, showTest) {
     const draw = (list, hollow) => {
       for (const p of list) {
@@ -134,13 +143,25 @@ export function createPlot(canvas, domain, onPoint) {
         const y = toY(inputs === 1 ? p.target[0] : p.input[1], inputs);
         ctx.beginPath();
         ctx.arc(x, y, PLOT.pointRadius, 0, 2 * Math.PI);
+        const t = p.target[0];
+        // a 2-input regression target (not 0 or 1): its value, on the heat map's scale
+        const scaled = inputs === 2 && p.target.length === 1 && t !== 0 && t !== 1;
         const ink = inputs === 1 ? colour("--ink")
           : p.target.length > 1 ? colour(classColour(trueClass(p.target)))
-          : colour(p.target[0] >= 0.5 ? "--positive" : "--negative");
-        ctx.lineWidth = 1.5;
-        ctx.strokeStyle = hollow ? ink : "#fff";
+          : scaled ? onScale(t)
+          : colour(t >= 0.5 ? "--positive" : "--negative");
+        ctx.lineWidth = scaled ? 1 : 1.5;
+        ctx.strokeStyle = hollow ? ink : scaled ? colour("--ink") : "#fff";
         ctx.fillStyle = ink;
         if (!hollow) ctx.fill();
+        if (hollow && scaled) {  // a ring of the target's colour inside a grey one
+          ctx.strokeStyle = colour("--muted");
+          ctx.stroke();
+          ctx.beginPath();
+          ctx.arc(x, y, PLOT.pointRadius - 1.5, 0, 2 * Math.PI);
+          ctx.lineWidth = 2;
+          ctx.strokeStyle = ink;
+        }
         ctx.stroke();
       }
     };

@@ -9,6 +9,7 @@ import { parseShown } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { setText } from "../lib/svg.js";
 import { initNote } from "../explain/initialization.js";
+import { problemNote, problemOf, settingsFor } from "../explain/problem.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
@@ -34,6 +35,10 @@ export function mountSettingsCard(dispatch, options) {
     return o;
   }));
   $("init").addEventListener("change", (e) => dispatch({ type: "init", init: e.target.value }));
+  /** @type {number} output nodes of the network shown (a problem type's settings need it) */
+  let outputs = 1;
+  $("problem").addEventListener("change", (e) => dispatch({
+    type: "settings", changes: settingsFor(e.target.value, outputs) }));
   for (const [id, field] of [["activation", "activation"], ["output-activation", "output_activation"],
                              ["loss", "loss"]]) {
     $(id).addEventListener("change", (e) => dispatch({ type: "settings",
@@ -108,7 +113,10 @@ export function mountSettingsCard(dispatch, options) {
     if (!network || !changed({ activation: network.activation, output: network.output_activation,
                                loss: network.loss, rate: network.learning_rate, sample: s.sample,
                                stepOn: s.stepOn, init: s.init, layers: network.layers,
-                               done: s.actionsDone })) return;
+                               dataset: s.dataset, done: s.actionsDone })) return;
+    outputs = network.layers[network.layers.length - 1];
+    show($("problem"), problemOf(network));
+    setText($("problem-note"), problemNote(network, s.dataset));
     show($("init"), s.init);
     setText($("init-note"), initNote(s.init, network.layers, options.initializations).join(" "));
     show($("activation"), network.activation);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import { explain, narrate, updatePreview } from "../../static/js/explain/explanation.js";
 import { errorChange } from "../../static/js/explain/chain-rule.js";
-import { needsRule, regularized, ruleLines, ruleWords } from "../../static/js/explain/optimizer.js";
+import { needsRule, precise, regularized, ruleLines, ruleWords } from "../../static/js/explain/optimizer.js";
 import { fmt } from "../../static/js/lib/format.js";
 import { mi, textOf } from "../../static/js/explain/mathml.js";
 import { fromTrace, stateOf } from "../../static/js/server/api.js";
@@ -33,9 +33,9 @@ test("optimizer_momentum_lines_carry_the_traces_own_numbers", () => {
     const text = formulas.map(textOf).join(" | ");
     const g = regularized(trace, p);
     // v ← β·v + g with the state before and after, and w ← w − α·v ending in the new value
-    assert.ok(text.includes(fmt(p.state_before.v)), text);
-    assert.ok(text.includes(fmt(p.state.v)), text);
-    assert.ok(text.includes(fmt(g)) || text.includes(fmt(-g)), text);
+    assert.ok(text.includes(precise(p.state_before.v)), text);
+    assert.ok(text.includes(precise(p.state.v)), text);
+    assert.ok(text.includes(precise(g)) || text.includes(precise(-g)), text);
     assert.ok(text.endsWith(fmt(p.after)), text);
     // the server's v follows from the numbers shown (to rounding of the last bit)
     assert.ok(Math.abs(trace.optimizer.momentum * p.state_before.v + g - p.state.v)
@@ -59,14 +59,23 @@ test("optimizer_adam_lines_show_m_s_their_corrections_and_t", () => {
     const { beta1, beta2, epsilon } = trace.optimizer;
     const mHat = p.state.m / (1 - beta1 ** 2);
     const sHat = p.state.s / (1 - beta2 ** 2);
-    assert.ok(text.includes(fmt(mHat)), text);
-    assert.ok(text.includes(fmt(sHat)), text);
+    assert.ok(text.includes(precise(mHat)), text);
+    assert.ok(text.includes(precise(sHat)), text);
+    assert.ok(text.includes(precise(p.state.s)), text);
     assert.ok(text.includes("√("), text);
     assert.ok(text.endsWith(fmt(p.after)), text);
     const after = p.before - trace.learning_rate * mHat / (Math.sqrt(sHat) + epsilon);
     assert.ok(Math.abs(after - p.after) <= 1e-12 * Math.max(1, Math.abs(after)), `${after} ${p.after}`);
     assert.match(note, /t = 2/);
   }
+});
+
+test("optimizer_state_numbers_keep_their_significant_digits", () => {
+  // a learner worked a step out from ŝ shown as "0.0019" and missed by 0.007
+  assert.equal(precise(0.0019), "1.900×10⁻³");
+  assert.equal(precise(-0.00031), "−3.100×10⁻⁴");
+  assert.equal(precise(0.0365), "0.0365");
+  assert.equal(precise(0), "0.0000");
 });
 
 test("optimizer_l1_at_zero_says_the_weight_stays", () => {

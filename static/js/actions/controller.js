@@ -251,8 +251,26 @@ export function createController({ store, options, frames, effects }) {
     if (cut) {
       store.apply("note", "The animation was cut short to apply the new setting at once: the " +
                           "pass shown is recomputed with it. Press Next to go on.");
+    } else if (changes.optimizer !== undefined) {
+      store.apply("note", optimizerNote(changes.optimizer, store.state.network.learning_rate));
+    } else if (["momentum", "beta1", "beta2", "epsilon"].some((k) => changes[k] !== undefined)) {
+      store.apply("note", "The new constant applies from the next update; the optimizer keeps " +
+                          "its state (v, or m, s and t), as PyTorch's does.");
     }
   });
+
+  /** What choosing an optimizer did, and what to mind. @param {string} name @param {number} rate */
+  function optimizerNote(name, rate) {
+    const fresh = { sgd: "Gradient descent keeps no state: each step is −α·g.",
+                    momentum: "Momentum starts from a fresh state: v = 0 for every weight and bias.",
+                    adam: "Adam starts from a fresh state: m = s = 0 for every weight and bias, " +
+                          "and t = 0." }[name] ?? "";
+    const large = name === "adam" && rate > 0.05
+      ? ` Adam steps every parameter about α, whatever its gradient: α = ${rate} is large ` +
+        "for it (0.001 to 0.01 is usual), so expect E to jump; lower the learning rate to see " +
+        "it settle." : "";
+    return fresh + large;
+  }
 
   /** A preset of the landscape: a new network, the pair of parameters, what to look for.
    * @param {any} network @param {object} choice @param {string} lookFor */

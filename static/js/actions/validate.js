@@ -157,8 +157,8 @@ export function checkOptimizerConstant(name, value, limits) {
   }
   const label = { momentum: "The momentum β", beta1: "Adam's β₁", beta2: "Adam's β₂" }[name];
   return value >= 0 && value < 1 ? ok(value + 0)
-    : no(`${label} must be at least 0 and below 1 (at 1 nothing would ever be forgotten); ` +
-         "it was left as it was.");
+    : no(`${label} must be at least 0 and below 1 (at 1 the running value would never take ` +
+         `in a new gradient); it was left as it was.`);
 }
 
 /** @param {{batch_size:number|null, steps_per_frame?:number|null}} t @param {Limits} limits

@@ -6,10 +6,10 @@
 import { derivativeSteps, lossDerivative } from "./formulas.js";
 import { fmt } from "../lib/format.js";
 import {
-  equation, frac, int, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
+  equation, frac, int, m, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
 } from "./mathml.js";
 import { d, dE, layerWords, nodeSym, symbol, weightSym, weightSymTo } from "./notation.js";
-import { needsRule } from "./optimizer.js";
+import { needsRule, precise } from "./optimizer.js";
 
 /**
  * ∂E/∂y, ∂E/∂x and ∂E/∂b of node (l, j), with the sentence that says why.
@@ -218,6 +218,12 @@ const signed = (v) => (v < 0 ? [mo("−"), mn(-v)] : [mo("+"), mn(v)]);
  * p_before over every weight and bias.
  * @param {import("../server/api.js").Trace} trace an update trace
  */
+/** @param {number} v @param {boolean} [wrapNegative] */
+const mprecise = (v, wrapNegative = false) => {
+  const n = m("mn", precise(v));
+  return wrapNegative && v < 0 ? paren(n) : n;
+};
+
 const UPHILL = {
   momentum: "Momentum's velocity keeps part of the earlier steps, which were taken for other " +
     "samples (or batches): it can carry a weight on past where this sample's E is lowest.",
@@ -236,8 +242,11 @@ function errorChangeByMoves(trace) {
   const formula = equation(row(mi("Δ"), mi("E")),
     row(msubText("E", "after"), mo("−"), msubText("E", "before")),
     row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
+  // every term written out where there are few enough to read (the default network's 13)
+  const written = moves.length <= 13
+    ? [sum(moves.map(([g, dp]) => product(mprecise(g, true), mprecise(dp, true))))] : [];
   const prediction = relation(row(mi("Δ"), mi("E")), "≈",
-    row(mo("Σ"), dE(mi("p")), mo("·"), mi("Δ"), mi("p")), mn(predicted));
+    row(mo("Σ"), dE(mi("p")), mo("·"), mi("Δ"), mi("p")), ...written, mn(predicted));
   const ratio = predicted === 0 ? 1 : change / predicted;
   const share = `${Math.round(100 * ratio)}%`;
   const verdict = predicted === 0

@@ -4,7 +4,7 @@
  * the optimizer keeps for that parameter (v, or m and s) before and after, and the new value.
  * Pure: MathML trees and sentences, no DOM.
  */
-import { fmt } from "../lib/format.js";
+import { fmt, sci } from "../lib/format.js";
 import {
   equation, frac, int, m, mi, mn, mo, paren, product, relation, row, sub, sup,
 } from "./mathml.js";
@@ -19,6 +19,18 @@ import { dE } from "./notation.js";
  * @typedef {{before:number, grad:number, after:number, weight:boolean,
  *            state_before?:Slots|null, state?:Slots|null}} Moved
  */
+
+/**
+ * A number of the optimizer's state with at least 3 significant digits: Adam's s and ŝ are
+ * often below 0.01, where 4 decimals leave one or two digits, too few to work the step out
+ * from (a learner's recomputation from "0.0019" missed by 0.007). @param {number} v
+ */
+export const precise = (v) => (v !== 0 && Math.abs(v) < 0.01 ? sci(v, 3) : fmt(v));
+/** @param {number} v @param {boolean} [wrapNegative] */
+const mp = (v, wrapNegative = false) => {
+  const n = m("mn", precise(v));
+  return wrapNegative && v < 0 ? paren(n) : n;
+};
 
 /** √(…) @param {import("./mathml.js").MathNode} c */
 const msqrt = (c) => m("msqrt", c);
@@ -38,7 +50,7 @@ export const needsRule = (rule) => optimizerOf(rule).name !== "sgd" || (rule.l1 
 const sign = (w) => (w > 0 ? 1 : w < 0 ? -1 : 0);
 
 /** "+ v", or "− |v|" for a negative v. @param {number} v */
-const signed = (v) => (v < 0 ? [mo("−"), mn(-v)] : [mo("+"), mn(v)]);
+const signed = (v) => (v < 0 ? [mo("−"), mp(-v)] : [mo("+"), mp(v)]);
 
 /**
  * g, the regularized gradient the optimizer steps with: ∂E/∂w + λ₂·w + λ₁·sign(w) for a
@@ -67,7 +79,7 @@ export function ruleLines(symbolNode, p, rule) {
   const notes = [];
   if (l2 > 0 || l1 > 0) {
     const symbolic = [dE(w)];
-    const numbers = [mn(p.grad)];
+    const numbers = [mp(p.grad)];
     if (l2 > 0) {
       symbolic.push(mo("+"), sub(mi("λ"), int(2)), mo("·"), w);
       numbers.push(mo("+"), product(mn(l2), mn(p.before, true)));
@@ -76,7 +88,7 @@ export function ruleLines(symbolNode, p, rule) {
       symbolic.push(mo("+"), sub(mi("λ"), int(1)), mo("·"), mi("sign"), paren(w));
       numbers.push(mo("+"), product(mn(l1), mn(sign(p.before), true)));
     }
-    formulas.push(equation(mi("g"), row(...symbolic), row(...numbers), mn(g)));
+    formulas.push(equation(mi("g"), row(...symbolic), row(...numbers), mp(g)));
     if (l1 > 0) {
       notes.push(p.before === 0
         ? "L1 adds λ₁·sign(w), and sign(0) = 0: a weight that is exactly 0 gets no L1 pull, so " +
@@ -84,11 +96,12 @@ export function ruleLines(symbolNode, p, rule) {
         : `L1 adds λ₁·sign(w) = ${fmt(l1 * sign(p.before))}: a pull toward 0 of the same size ` +
           "whatever the weight's size (L2's λ₂·w shrinks as w does), which drives small weights " +
           "to 0 and keeps them near it: when a step carries w across 0, sign(w) flips and the " +
-          "next step pulls it back.");
+          "next step pulls it back. So a weight that E does not need zig-zags around 0, " +
+          "within about a step's size; this plain step never lands it exactly on 0.");
     }
     if (l2 > 0) notes.push("L2 adds λ₂·w: a pull toward 0 in proportion to the weight.");
   } else {
-    formulas.push(equation(mi("g"), dE(w), mn(g)));
+    formulas.push(equation(mi("g"), dE(w), mp(g)));
     if (!p.weight && ((rule.l2 ?? 0) > 0 || (rule.l1 ?? 0) > 0)) {
       notes.push("A bias has no L2 or L1 pull: g is its ∂E/∂b.");
     }
@@ -99,12 +112,13 @@ export function ruleLines(symbolNode, p, rule) {
     const v = p.state?.v ?? opt.momentum * vOld + g;
     formulas.push(
       relation(mi("v"), "←", row(mi("β"), mo("·"), mi("v"), mo("+"), mi("g")),
-               row(product(mn(opt.momentum), mn(vOld, true)), ...signed(g)), mn(v)),
+               row(product(mn(opt.momentum), mp(vOld, true)), ...signed(g)), mp(v)),
       relation(symbolNode, "←", row(symbolNode, mo("−"), mi("α"), mo("·"), mi("v")),
-               row(mn(p.before), mo("−"), product(mn(alpha), mn(v, true))), mn(p.after)));
+               row(mn(p.before), mo("−"), product(mn(alpha), mp(v, true))), mn(p.after)));
     notes.push(`v is this ${p.weight ? "weight" : "bias"}'s velocity: its past g's, each ` +
-      `older one shrunk by β = ${fmt(opt.momentum)}, plus this one. Where g keeps its sign ` +
-      `the steps grow, up to 1/(1 − β) = ${fmt(1 / (1 - opt.momentum))} times α·g; where it ` +
+      `older one shrunk by β = ${fmt(opt.momentum)}, plus this one (v starts at 0). Where g ` +
+      `keeps its sign the steps grow, up to 1/(1 − β) = ${Number((1 / (1 - opt.momentum)).toPrecision(4))} ` +
+      "times α·g; where it " +
       "flips they cancel, which damps zig-zags across a narrow valley.");
   } else if (opt.name === "adam") {
     const t = rule.t ?? 1;
@@ -122,29 +136,33 @@ export function ruleLines(symbolNode, p, rule) {
     const hat = (/** @type {string} */ letter) => mi(`${letter}\u0302`);  // m̂, ŝ
     formulas.push(
       relation(mi("m"), "←", row(b(1), mo("·"), mi("m"), mo("+"), oneMinus(1), mo("·"), mi("g")),
-               row(product(mn(b1), mn(mOld, true)), mo("+"), product(mn(1 - b1), mn(g, true))),
-               mn(m)),
+               row(product(mn(b1), mp(mOld, true)), mo("+"), product(mn(1 - b1), mp(g, true))),
+               mp(m)),
       relation(mi("s"), "←", row(b(2), mo("·"), mi("s"), mo("+"), oneMinus(2), mo("·"),
                                  sup(mi("g"), int(2))),
-               row(product(mn(b2), mn(sOld, true)), mo("+"),
-                   product(mn(1 - b2), sup(mn(g, true), int(2)))), mn(s)),
+               row(product(mn(b2), mp(sOld, true)), mo("+"),
+                   product(mn(1 - b2), sup(g < 0 || precise(g).includes("×") ? paren(mp(g)) : mp(g),
+                                           int(2)))), mp(s)),
       equation(hat("m"), frac(mi("m"), row(int(1), mo("−"), sup(b(1), mi("t")))),
-               frac(mn(m), row(int(1), mo("−"), sup(mn(b1), int(t)))), mn(mHat)),
+               frac(mp(m), row(int(1), mo("−"), sup(mn(b1), int(t)))), mp(mHat)),
       equation(hat("s"), frac(mi("s"), row(int(1), mo("−"), sup(b(2), mi("t")))),
-               frac(mn(s), row(int(1), mo("−"), sup(mn(b2), int(t)))), mn(sHat)),
+               frac(mp(s), row(int(1), mo("−"), sup(mn(b2), int(t)))), mp(sHat)),
       relation(symbolNode, "←",
                row(symbolNode, mo("−"), mi("α"), mo("·"),
                    frac(hat("m"), row(msqrt(hat("s")), mo("+"), mi("ε")))),
                row(mn(p.before), mo("−"), mn(alpha), mo("·"),
-                   frac(mn(mHat), row(msqrt(mn(sHat)), mo("+"), mn(eps)))), mn(p.after)));
+                   frac(mp(mHat), row(msqrt(mp(sHat)), mo("+"), mn(eps)))), mn(p.after)));
     notes.push(`Adam keeps, for each weight and bias, m: a running mean of its g (the ` +
-      `direction), and s: of g² (the size). This is its update number t = ${t}. Both start ` +
-      `at 0, so they are divided by 1 − βᵗ to undo that start (at t = 1, m̂ = g and ŝ = g² ` +
-      "exactly). Then m̂/√ŝ is about ±1 whatever the scale of g: every parameter steps about " +
-      "α, a large gradient no faster than a small one; ε only guards against dividing by 0.");
+      "direction), and s: of g² (the size), each an exponentially weighted mean (the latest g " +
+      `weighs 1 − β, the one before (1 − β)·β, and so on). This is its update number t = ${t}. ` +
+      "Both start at 0, so they are divided by 1 − βᵗ to undo that start (at t = 1, m̂ = g " +
+      "and ŝ = g² exactly). Then m̂/√ŝ is about ±1 whatever the scale of g: every parameter " +
+      "steps about α, a tiny gradient as far as a large one. That helps where gradients " +
+      "differ a lot in size between layers (a deep sigmoid network's first layers), and it " +
+      "is why Adam wants a small α (0.001 to 0.01). ε only guards against dividing by 0.");
   } else {
     formulas.push(relation(symbolNode, "←", row(symbolNode, mo("−"), mi("α"), mo("·"), mi("g")),
-                           row(mn(p.before), mo("−"), product(mn(alpha), mn(g, true))),
+                           row(mn(p.before), mo("−"), product(mn(alpha), mp(g, true))),
                            mn(p.after)));
     notes.push("The parameter steps against g, α times as far.");
   }

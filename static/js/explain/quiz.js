@@ -80,7 +80,9 @@ export function questionFor(record, phase) {
                  `What is ${SYMBOL[what]} of ${nodeName(l, j, L)}?`);
   }
   if (phase.kind === "update") {
-    if (pick(seed, 2) === 0 && trace.error_after !== null) {
+    // With Adam every weight moves about α: "which moves most" would be a tie on screen
+    const adam = optimizerOf(trace).name === "adam";
+    if ((adam || pick(seed, 2) === 0) && trace.error_after !== null) {
       return { kind: "choice", about: { type: "update" },
                prompt: "After this update, E on the same sample will be…",
                options: [{ value: "down-lot", label: "lower, by 10% of E or more" },

@@ -142,3 +142,22 @@ def test_compare_reads_a_decimal_comma_as_every_other_field_does(page: Page) -> 
     settle(page)
     second = ids(page)[1]
     assert second and network(page, second)["learning_rate"] == 0.1
+
+
+def test_compare_gradient_descent_against_adam(page: Page) -> None:
+    """The optimizer as the compared setting: the second network starts from the same weights
+    with a fresh Adam state, and both train in lockstep."""
+    page.locator("#compare-setting").select_option("optimizer")
+    assert page.locator("#compare-optimizer").is_visible()
+    assert page.locator("#compare-value").is_hidden()
+    page.locator("#compare-optimizer").select_option("adam")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    settle(page)
+    first, second = ids(page)
+    a, b = network(page, first), network(page, second)
+    assert (a["optimizer"], b["optimizer"]) == ("sgd", "adam")
+    assert a["weights"] == b["weights"] and b["optimizer_state"]["t"] == 0
+    assert page.locator("#compare-other-label").text_content() == "Second: Adam"
+    play_for(page, 800)
+    a, b = network(page, first), network(page, second)
+    assert a["step"] == b["step"] == b["optimizer_state"]["t"] > 0

@@ -11,13 +11,16 @@ import { datasetSpec, describe } from "../state/link.js";
 /** The settings a comparison may change, with how the page names them. */
 export const SETTINGS = {
   learning_rate: "learning rate", activation: "activation", batch_size: "batch size",
-  l2: "L2 rate λ",
+  l2: "L2 rate λ", l1: "L1 rate λ₁", optimizer: "optimizer",
 };
+const OPTIMIZERS = { sgd: "gradient descent", momentum: "momentum", adam: "Adam" };
 
 /** @param {string} setting @param {any} value */
 export const describeValue = (setting, value) => (setting === "batch_size"
   ? (value === null ? "the full batch" : `batches of ${value}`)
-  : setting === "activation" ? String(value).replace("_", " ") : `${SETTINGS[setting]} ${value}`);
+  : setting === "activation" ? String(value).replace("_", " ")
+  : setting === "optimizer" ? OPTIMIZERS[value] ?? String(value)
+  : `${SETTINGS[setting]} ${value}`);
 
 /**
  * @param {{store: import("./resilient-call.js").Store,
@@ -31,8 +34,10 @@ export function createCompare({ store, training }) {
                                "same weights. Press Play to train both.");
     await stop();
     const s = store.state;
-    const first = describe(s);
+    const { optimizer_state: state, ...first } = describe(s);
     const spec = {
+      // the same optimizer goes on from the first's state; another starts afresh
+      ...(setting === "optimizer" || !state ? {} : { optimizer_state: state }),
       ...first, weights: first.current_weights, biases: first.current_biases,
       samples_trained: s.samplesTrained,
       ...(setting === "batch_size" ? {} : { [setting]: value }),

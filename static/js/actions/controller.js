@@ -351,6 +351,13 @@ export function createController({ store, options, frames, effects }) {
   function checkedComparison(setting, value) {
     if (setting === "learning_rate") return valid(checkLearningRate(value, limits));
     if (setting === "l2") return valid(checkL2(value, limits));
+    if (setting === "l1") return valid(checkL1(value, limits));
+    if (setting === "optimizer") {
+      if (!(options.optimizers ?? []).some((o) => o.name === value)) {
+        throw new Error("Choose gradient descent, momentum or Adam.");
+      }
+      return value;
+    }
     if (setting === "activation") {
       if (!options.activations.some((a) => a.name === value)) throw new Error("Choose an activation.");
       return value;

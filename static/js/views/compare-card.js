@@ -14,7 +14,8 @@ import { createLossChart } from "./loss-chart.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
- * @param {{activations:{name:string, output_only?:boolean}[], limits:any}} options
+ * @param {{activations:{name:string, output_only?:boolean}[], limits:any,
+ *          optimizers?:{name:string, title:string}[]}} options
  */
 export function mountCompareCard(dispatch, options) {
   // the hidden layers' activation: softmax, an output activation only, is not among them
@@ -22,20 +23,27 @@ export function mountCompareCard(dispatch, options) {
   $("compare-activation").replaceChildren(...hidden.map((a) => Object.assign(
     document.createElement("option"), { value: a.name, textContent: a.name.replace("_", " ") })));
   $("compare-activation").value = "relu";
+  $("compare-optimizer").replaceChildren(...(options.optimizers ?? []).map((o) => Object.assign(
+    document.createElement("option"), { value: o.name, textContent: o.title })));
+  $("compare-optimizer").value = "adam";
   const setting = () => $("compare-setting").value;
   /** The value field for `name`: the activation's list, or a field for a number. */
   const showField = (name) => {
     const activation = name === "activation";
+    const optimizer = name === "optimizer";
     $("compare-activation").hidden = !activation;
-    $("compare-value").hidden = activation;
+    $("compare-optimizer").hidden = !optimizer;
+    $("compare-value").hidden = activation || optimizer;
   };
   $("compare-setting").addEventListener("change", () => {
     showField(setting());
-    $("compare-value").value = { learning_rate: "3", batch_size: "full", l2: "0.01" }[setting()] ?? "";
+    $("compare-value").value = { learning_rate: "3", batch_size: "full", l2: "0.01",
+                                 l1: "0.01" }[setting()] ?? "";
   });
   $("btn-compare").addEventListener("click", () => {
     const typed = $("compare-value").value.trim();
     const value = setting() === "activation" ? $("compare-activation").value
+      : setting() === "optimizer" ? $("compare-optimizer").value
       : setting() === "batch_size" && typed.toLowerCase() === "full" ? null : parseShown(typed);
     dispatch({ type: "compare-start", setting: setting(), value });
   });
@@ -62,6 +70,7 @@ export function mountCompareCard(dispatch, options) {
       $("compare-setting").value = c.setting;
       showField(c.setting);
       if (c.setting === "activation") $("compare-activation").value = c.value;
+      else if (c.setting === "optimizer") $("compare-optimizer").value = c.value;
       else $("compare-value").value = c.value === null ? "full" : String(c.value);
     }
     shownFor = key;

@@ -24,3 +24,16 @@ def test_problem_type_sets_the_output_and_loss_and_says_a_mismatch(page: Page) -
     settle(page)
     assert "These data are classes" in (page.locator("#problem-note").text_content() or "")
     assert api(page, "GET", "")["loss"] == "squared"  # explained, not changed
+
+
+def test_a_target_beyond_the_outputs_reach_is_said(page: Page) -> None:
+    assert page.locator("#target-note").is_hidden()
+    target = page.locator("#sample-targets input").first
+    target.evaluate("(e) => { e.value = '2'; e.dispatchEvent(new Event('change')); }")
+    settle(page)
+    note = page.locator("#target-note")
+    assert note.is_visible()
+    assert "a sigmoid output only gives values between 0 and 1" in (note.text_content() or "")
+    page.locator("#output-activation").select_option("linear")
+    settle(page)
+    assert note.is_hidden()

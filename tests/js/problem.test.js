@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { problemNote, problemOf, settingsFor, targetKind } from "../../static/js/explain/problem.js";
+import { problemNote, problemOf, settingsFor, targetKind, targetReachNote } from "../../static/js/explain/problem.js";
 
 const points = (targets) => ({ train: targets.map((t) => ({ input: [0], target: t })), test: [] });
 
@@ -26,4 +26,12 @@ test("problem_type_mismatch_with_the_data_is_explained", () => {
   assert.match(problemNote(classification, points([[0.3], [0.7]])), /These targets are numbers/);
   assert.doesNotMatch(problemNote(classification, points([[0], [1]])), /These/);
   assert.match(problemNote(regression, null), /^Regression/);
+});
+
+test("problem_a_target_beyond_the_outputs_reach_is_said", () => {
+  assert.equal(targetReachNote("sigmoid", [0.2]), null);
+  assert.equal(targetReachNote("linear", [5]), null);
+  assert.match(targetReachNote("sigmoid", [2]), /Target 1 is 2, but a sigmoid output only gives values between 0 and 1/);
+  assert.match(targetReachNote("relu", [0.5, -1]), /Target 2 is -1.*0 and above/);
+  assert.match(targetReachNote("tanh", [-1.5]), /between -1 and 1/);
 });

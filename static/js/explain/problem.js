@@ -65,3 +65,27 @@ export function problemNote(network, dataset) {
   }
   return what;
 }
+
+/** What each output activation can give: [low, high] (the ends themselves approached). */
+const RANGES = {
+  sigmoid: [0, 1], softmax: [0, 1], tanh: [-1, 1], relu: [0, Infinity],
+  softplus: [0, Infinity], elu: [-1, Infinity],
+};
+
+/**
+ * A word on targets the output activation can never give (a sigmoid's target of 2): E can
+ * then never reach 0, and the output saturates reaching for it. Null when every target is
+ * within reach. @param {string} outputActivation @param {number[]} targets
+ */
+export function targetReachNote(outputActivation, targets) {
+  const range = RANGES[outputActivation];
+  if (!range) return null;  // linear, leaky relu: any number
+  const [low, high] = range;
+  const beyond = targets.findIndex((t) => t < low || t > high);
+  if (beyond < 0) return null;
+  const span = high === Infinity ? `${low} and above` : `between ${low} and ${high}`;
+  return `Target ${beyond + 1} is ${targets[beyond]}, but a ${outputActivation.replace("_", " ")} ` +
+    `output only gives values ${span}: E can never reach 0, and the output saturates reaching ` +
+    "for it (its slope f′ near 0, so learning slows). Choose a target in range, or a linear " +
+    "output.";
+}

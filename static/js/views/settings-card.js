@@ -9,7 +9,7 @@ import { parseShown } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { setText } from "../lib/svg.js";
 import { initNote } from "../explain/initialization.js";
-import { problemNote, problemOf, settingsFor } from "../explain/problem.js";
+import { problemNote, problemOf, settingsFor, targetReachNote } from "../explain/problem.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
@@ -117,6 +117,9 @@ export function mountSettingsCard(dispatch, options) {
     outputs = network.layers[network.layers.length - 1];
     show($("problem"), problemOf(network));
     setText($("problem-note"), problemNote(network, s.dataset));
+    const reach = targetReachNote(network.output_activation, s.sample.target);
+    $("target-note").hidden = !reach;
+    setText($("target-note"), reach ?? "");
     show($("init"), s.init);
     setText($("init-note"), initNote(s.init, network.layers, options.initializations).join(" "));
     show($("activation"), network.activation);

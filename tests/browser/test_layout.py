@@ -88,3 +88,18 @@ def test_layout_projector_fills_the_stage(browser: Browser, base_url: str) -> No
     assert size >= 12
     page.context.close()
     assert console.errors == []
+
+
+def test_layout_on_a_phone_a_clicked_node_brings_its_formula_into_view(
+        browser: Browser, base_url: str) -> None:
+    """At 390 px the panel is far below the drawing: clicking a node scrolls to it."""
+    page, console = open_page(browser, base_url, width=390, height=800)
+    page.keyboard.press("n")
+    settle(page)
+    page.locator("#node-1-0").click()
+    settle(page)
+    top = page.evaluate("document.getElementById('explain-heading').getBoundingClientRect().top")
+    assert 0 <= top < 800, top
+    assert "hidden layer 1" in (page.locator("#explain-heading").text_content() or "")
+    assert console.errors == []
+    page.context.close()

@@ -46,6 +46,18 @@ function fit(node, text, room, perChar = 6.6) {
 export const MIN_SCALE = 0.8;
 
 /**
+ * On a phone (one column) the formula panel is far below the drawing: a node or weight
+ * clicked brings it into view, as a wide layout shows both at once.
+ * @param {unknown} selection
+ */
+function showFormula(selection) {
+  if (!selection || !document.body.classList.contains("one-column")) return;
+  const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  document.getElementById("explain-heading")?.closest("section")
+    ?.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
+}
+
+/**
  * Draws the network for `layers` into `svg`, laid out for `width` CSS pixels, and returns
  * its update functions.
  * @param {SVGSVGElement} svg @param {number[]} layers @param {number} width
@@ -286,8 +298,10 @@ export function mountNetworkView(svg, note, dispatch) {
     if (drawnFor !== key) {
       drawnFor = key;
       changed.forget();
-      view = drawNetwork(svg, network.layers, width, (sel) => dispatch({ type: "select", selection: sel }),
-                         (node) => dispatch({ type: "hover", node }));
+      view = drawNetwork(svg, network.layers, width, (sel) => {
+        dispatch({ type: "select", selection: sel });
+        showFormula(sel);
+      }, (node) => dispatch({ type: "hover", node }));
       const wide = fitNetwork(network.layers, width, MIN_SCALE).width * MIN_SCALE > stageWidth;
       setText(note, [labelsNote(network.layers), wide ? "The network is wider than the " +
         "window, so that its numbers stay readable: scroll it sideways (Shift and the mouse " +

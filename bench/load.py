@@ -33,9 +33,11 @@ per network, and how many networks the server still holds (the byte budget evict
 least recently used past MAX_DATA_BYTES).
 `--connections` measures how one worker's throughput holds as keep-alive connections grow:
 Debian's `wrk` (`apt-get install wrk`: one thread, so the client takes little of the
-machine) posts a step of one sample on one of 256 networks per connection, at each count of
+machine) posts steps of one sample on 256 networks (or as many as connections), each network
+with at most one step in flight (as each learner steps their own), at each count of
 connections in turn, against one worker pinned to one core, first with networks in memory,
-then in Redis (its own redis-server); it prints requests per second and wrk's p50 and p99.
+then in Redis (its own redis-server); it prints requests per second, wrk's p50 and p99, and
+how many steps were sent on a network that another step held (none: the column checks it).
 Only loopback is allowed.
 """
 
@@ -498,16 +500,32 @@ def memory(count: int, store_spec: str) -> None:
 
 
 WRK_SCRIPT = """
+-- Each network has at most one step in flight, as each learner steps their own network: a
+-- request takes a network that no other request holds, and its answer (which begins with
+-- the network's id) gives it back. Taking the networks in turn instead, with as many
+-- connections as networks, made a third of the steps at 256 connections wait for another
+-- step on the same network: the load test then timed the networks' locks, not the store.
 local ids = {}
 for id in string.gmatch(os.getenv("BENCH_IDS"), "[^,]+") do ids[#ids + 1] = id end
-local n = 0
-setup = function(thread) end
-init = function(args) end
+local free = {}
+for i = #ids, 1, -1 do free[#free + 1] = ids[i] end
+local n, shared = 0, 0
 request = function()
-  n = n + 1
-  return wrk.format("POST", "/api/networks/" .. ids[(n % #ids) + 1] .. "/step",
+  local id = table.remove(free)
+  if not id then  -- more connections than networks, or an answer without its id
+    n, shared = n + 1, shared + 1
+    id = ids[(n % #ids) + 1]
+  end
+  return wrk.format("POST", "/api/networks/" .. id .. "/step",
                     {["Content-Type"] = "application/json"},
                     '{"input": [0.5, -0.25], "target": [0.3]}')
+end
+response = function(status, headers, body)
+  local id = string.match(body, '^{"id":"([^"]+)"')
+  if id then free[#free + 1] = id end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("shared: %d\\n", shared))
 end
 """
 
@@ -521,16 +539,18 @@ def connections(counts: list[int], seconds: float) -> None:
 
     if shutil.which("wrk") is None:
         raise SystemExit("--connections needs wrk: apt-get install -y wrk")
-    print(f"One worker on one core, POST /step (1 sample, 2-4-4-1) on 256 networks, wrk with 1 "
-          f"thread, {seconds:.0f} s each, {_now()}")
-    print(f"{'store':<8}{'connections':>12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    networks = max(256, *counts)
+    print(f"One worker on one core, POST /step (1 sample, 2-4-4-1) on {networks} networks, each "
+          f"with at most one step in flight, wrk with 1 thread, {seconds:.0f} s each, {_now()}")
+    print(f"{'store':<8}{'connections':>12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'shared':>8}")
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script, running_redis() as redis_url:
         script.write(WRK_SCRIPT)
         script.flush()
         for store in ("memory", redis_url):
             with running_server(store=store, cpus="0") as url:
                 ids = []
-                for seed in range(256):
+                for seed in range(networks):
                     request = urllib.request.Request(
                         f"{url}/api/networks", method="POST",
                         data=json.dumps({"seed": seed, "layers": [2, 4, 4, 1]}).encode(),
@@ -549,8 +569,12 @@ def connections(counts: list[int], seconds: float) -> None:
                     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
                     errors = sum(int(m) for m in re.findall(r"Socket errors: connect (\d+)", out))
                     errors += int(bad.group(1)) if bad else 0
+                    # steps sent on a network another step held (none, unless answers lacked
+                    # their id)
+                    shared = int(re.search(r"shared: (\d+)", out).group(1))
                     label = "memory" if store == "memory" else "Redis"
-                    print(f"{label:<8}{count:>12}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}")
+                    print(f"{label:<8}{count:>12}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}"
+                          f"{shared:>8}", flush=True)
 
 
 def _wrk_ms(out: str, quantile: str) -> float:

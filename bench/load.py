@@ -37,8 +37,9 @@ machine) posts steps of one sample on 256 networks (or as many as connections), 
 with at most one step in flight (as each learner steps their own), at each count of
 connections in turn, against one worker pinned to one core, first with networks in memory,
 then in Redis (its own redis-server, on wrk's core); it prints requests per second, wrk's
-p50 and p99, and how many steps were sent on a network that another step held (none: the
-column checks it).
+p50 and p99, how many steps were sent on a network that another step held (none: the
+column checks it), and the worker's CPU time: its share of its core, and per step answered
+(what other processes on the machine change least).
 Only loopback is allowed.
 """
 
@@ -545,7 +546,7 @@ def connections(counts: list[int], seconds: float) -> None:
           f"2-4-4-1) on {networks} networks, each with at most one step in flight, wrk with 1 "
           f"thread, {seconds:.0f} s each, {_now()}")
     print(f"{'store':<8}{'connections':>12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-          f"{'shared':>8}")
+          f"{'shared':>8}{'CPU %':>7}{'CPU ms/step':>13}")
     # Redis on wrk's core: left to the scheduler, it ran on the worker's core a third to
     # three quarters of the time, and the worker got 70 to 76 % of its core at 16 connections
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script, \
@@ -553,7 +554,8 @@ def connections(counts: list[int], seconds: float) -> None:
         script.write(WRK_SCRIPT)
         script.flush()
         for store in ("memory", redis_url):
-            with running_server(store=store, cpus="0") as url:
+            pids: list[int] = []
+            with running_server(store=store, cpus="0", pids=pids) as url:
                 ids = []
                 for seed in range(networks):
                     request = urllib.request.Request(
@@ -565,10 +567,14 @@ def connections(counts: list[int], seconds: float) -> None:
                         ids.append(json.load(answer)["id"])
                 env = dict(os.environ, BENCH_IDS=",".join(ids))
                 for count in counts:
+                    cpu, started = _cpu_seconds(pids[0]), time.monotonic()
                     out = subprocess.run(
                         ["taskset", "-c", "1", "wrk", "-t1", f"-c{count}", f"-d{seconds:.0f}s",
                          "--latency", "-s", script.name, f"{url}/"],
                         env=env, capture_output=True, text=True, check=True).stdout
+                    # the worker's own CPU time: its share of its core, and per step answered
+                    cpu, elapsed = _cpu_seconds(pids[0]) - cpu, time.monotonic() - started
+                    answered = int(re.search(r"(\d+) requests in", out).group(1))
                     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
                     p50, p99 = (_wrk_ms(out, q) for q in ("50%", "99%"))
                     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -579,7 +585,15 @@ def connections(counts: list[int], seconds: float) -> None:
                     shared = int(re.search(r"shared: (\d+)", out).group(1))
                     label = "memory" if store == "memory" else "Redis"
                     print(f"{label:<8}{count:>12}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}"
-                          f"{shared:>8}", flush=True)
+                          f"{shared:>8}{100 * cpu / elapsed:>7.0f}"
+                          f"{1000 * cpu / max(1, answered):>13.3f}", flush=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wrk_ms(out: str, quantile: str) -> float:

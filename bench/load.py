@@ -33,9 +33,13 @@ per network, and how many networks the server still holds (the byte budget evict
 least recently used past MAX_DATA_BYTES).
 `--connections` measures how one worker's throughput holds as keep-alive connections grow:
 Debian's `wrk` (`apt-get install wrk`: one thread, so the client takes little of the
-machine) posts a step of one sample on one of 256 networks per connection, at each count of
+machine) posts steps of one sample on 256 networks (or as many as connections), each network
+with at most one step in flight (as each learner steps their own), at each count of
 connections in turn, against one worker pinned to one core, first with networks in memory,
-then in Redis (its own redis-server); it prints requests per second and wrk's p50 and p99.
+then in Redis (its own redis-server, on wrk's core); it prints requests per second, wrk's
+p50 and p99, how many steps were sent on a network that another step held (none: the
+column checks it), and the worker's CPU time: its share of its core, and per step answered
+(what other processes on the machine change least).
 Only loopback is allowed.
 """
 
@@ -498,16 +502,32 @@ def memory(count: int, store_spec: str) -> None:
 
 
 WRK_SCRIPT = """
+-- Each network has at most one step in flight, as each learner steps their own network: a
+-- request takes a network that no other request holds, and its answer (which begins with
+-- the network's id) gives it back. Taking the networks in turn instead, with as many
+-- connections as networks, made a third of the steps at 256 connections wait for another
+-- step on the same network: the load test then timed the networks' locks, not the store.
 local ids = {}
 for id in string.gmatch(os.getenv("BENCH_IDS"), "[^,]+") do ids[#ids + 1] = id end
-local n = 0
-setup = function(thread) end
-init = function(args) end
+local free = {}
+for i = #ids, 1, -1 do free[#free + 1] = ids[i] end
+local n, shared = 0, 0
 request = function()
-  n = n + 1
-  return wrk.format("POST", "/api/networks/" .. ids[(n % #ids) + 1] .. "/step",
+  local id = table.remove(free)
+  if not id then  -- more connections than networks, or an answer without its id
+    n, shared = n + 1, shared + 1
+    id = ids[(n % #ids) + 1]
+  end
+  return wrk.format("POST", "/api/networks/" .. id .. "/step",
                     {["Content-Type"] = "application/json"},
                     '{"input": [0.5, -0.25], "target": [0.3]}')
+end
+response = function(status, headers, body)
+  local id = string.match(body, '^{"id":"([^"]+)"')
+  if id then free[#free + 1] = id end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("shared: %d\\n", shared))
 end
 """
 
@@ -521,16 +541,23 @@ def connections(counts: list[int], seconds: float) -> None:
 
     if shutil.which("wrk") is None:
         raise SystemExit("--connections needs wrk: apt-get install -y wrk")
-    print(f"One worker on one core, POST /step (1 sample, 2-4-4-1) on 256 networks, wrk with 1 "
+    networks = max(256, *counts)
+    print(f"One worker on one core (Redis and wrk on the other), POST /step (1 sample, "
+          f"2-4-4-1) on {networks} networks, each with at most one step in flight, wrk with 1 "
           f"thread, {seconds:.0f} s each, {_now()}")
-    print(f"{'store':<8}{'connections':>12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script, running_redis() as redis_url:
+    print(f"{'store':<8}{'connections':>12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'shared':>8}{'CPU %':>7}{'CPU ms/step':>13}")
+    # Redis on wrk's core: left to the scheduler, it ran on the worker's core a third to
+    # three quarters of the time, and the worker got 70 to 76 % of its core at 16 connections
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script, \
+            running_redis(cpus="1") as redis_url:
         script.write(WRK_SCRIPT)
         script.flush()
         for store in ("memory", redis_url):
-            with running_server(store=store, cpus="0") as url:
+            pids: list[int] = []
+            with running_server(store=store, cpus="0", pids=pids) as url:
                 ids = []
-                for seed in range(256):
+                for seed in range(networks):
                     request = urllib.request.Request(
                         f"{url}/api/networks", method="POST",
                         data=json.dumps({"seed": seed, "layers": [2, 4, 4, 1]}).encode(),
@@ -540,17 +567,33 @@ def connections(counts: list[int], seconds: float) -> None:
                         ids.append(json.load(answer)["id"])
                 env = dict(os.environ, BENCH_IDS=",".join(ids))
                 for count in counts:
+                    cpu, started = _cpu_seconds(pids[0]), time.monotonic()
                     out = subprocess.run(
                         ["taskset", "-c", "1", "wrk", "-t1", f"-c{count}", f"-d{seconds:.0f}s",
                          "--latency", "-s", script.name, f"{url}/"],
                         env=env, capture_output=True, text=True, check=True).stdout
+                    # the worker's own CPU time: its share of its core, and per step answered
+                    cpu, elapsed = _cpu_seconds(pids[0]) - cpu, time.monotonic() - started
+                    answered = int(re.search(r"(\d+) requests in", out).group(1))
                     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
                     p50, p99 = (_wrk_ms(out, q) for q in ("50%", "99%"))
                     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
                     errors = sum(int(m) for m in re.findall(r"Socket errors: connect (\d+)", out))
                     errors += int(bad.group(1)) if bad else 0
+                    # steps sent on a network another step held (none, unless answers lacked
+                    # their id)
+                    shared = int(re.search(r"shared: (\d+)", out).group(1))
                     label = "memory" if store == "memory" else "Redis"
-                    print(f"{label:<8}{count:>12}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}")
+                    print(f"{label:<8}{count:>12}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}"
+                          f"{shared:>8}{100 * cpu / elapsed:>7.0f}"
+                          f"{1000 * cpu / max(1, answered):>13.3f}", flush=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wrk_ms(out: str, quantile: str) -> float:

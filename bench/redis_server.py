@@ -21,13 +21,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_redis() -> Iterator[str]:
-    """Yields the URL (redis://127.0.0.1:PORT/0) of a redis-server that saves nothing."""
+def running_redis(cpus: str | None = None) -> Iterator[str]:
+    """Yields the URL (redis://127.0.0.1:PORT/0) of a redis-server that saves nothing.
+    `cpus` (e.g. "1") pins it to those cores (taskset)."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     port = free_port()
+    pin = ["taskset", "-c", cpus] if cpus else []
     with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            [*pin, binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", workdir, "--protected-mode", "yes"],
             stdout=log, stderr=subprocess.STDOUT)
         url = f"redis://127.0.0.1:{port}/0"

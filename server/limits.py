@@ -104,7 +104,9 @@ KNOWN_TTL_SECONDS: Final = 30 * 24 * 3600  # how long an id is remembered, to sa
 LOCK_SECONDS: Final = 5.0  # a lock expires this long after it was last renewed (every 5/3 s
 # while its call runs): how long a killed worker's network stays locked
 LOCK_WAIT_SECONDS: Final = 10.0  # a call waits this long for the network, then hears 503
-REDIS_CONNECTIONS: Final = 16  # per event loop (worker): a call holds one per round trip
+REDIS_CONNECTIONS: Final = 16  # per event loop (worker): a pipeline holds one per round trip
+REDIS_PIPELINES: Final = 4  # pipelines in flight per event loop; the commands issued
+# meanwhile wait and go together in the next (store_redis._Client)
 REDIS_TIMEOUT_SECONDS: Final = 2.0  # to connect to Redis, or for one reply
 
 # -- lessons: a teacher's state, title and text behind a short link -------------------------

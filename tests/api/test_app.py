@@ -109,3 +109,28 @@ def test_app_options_limits_are_the_ones_enforced(client: TestClient) -> None:
     lo, hi = limits["plot_domain"]
     function = client.get(f"{url}/function?resolution=3").json()
     assert function["domain"] == [lo, hi]
+
+
+def test_app_start_keeps_what_it_made_out_of_the_garbage_collectors_walks() -> None:
+    """In a process of its own: once the app has started, the objects it made are frozen
+    (a full collection does not walk them), and garbage made afterwards is still collected."""
+    import subprocess
+    import sys
+
+    program = """
+import gc
+from fastapi.testclient import TestClient
+from server.main import create_app
+frozen_before = gc.get_freeze_count()
+with TestClient(create_app()) as client:
+    assert client.get("/api/health").status_code == 200
+    frozen = gc.get_freeze_count()
+    cycle = []
+    cycle.append(cycle)
+    del cycle
+    print(frozen_before, frozen, gc.collect())
+"""
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    before, frozen, collected = map(int, out)
+    assert before == 0 and frozen > 50_000 and collected >= 1

@@ -69,6 +69,9 @@ def restartable() -> Iterator[RestartableRedis]:
 
 
 SAMPLE = {"input": [0.5], "target": [0.2]}
+# The app compiles its training kernel in a thread at start, and says so when it is ready:
+# on a loaded machine that line came during the test (which then counted two lines).
+KERNEL_LOG = "server.engine.kernel"
 
 
 def test_store_outage_is_503_with_retry_after_said_once_and_over_when_redis_is_back(
@@ -94,7 +97,8 @@ def test_store_outage_is_503_with_retry_after_said_once_and_over_when_redis_is_b
         health = client.get("/api/health")
         assert health.status_code == 503 and health.json()["status"] == "degraded"
         assert health.json()["store"] == "redis" and "retry-after" in health.headers
-        told = [r for r in caplog.records if r.name.startswith(("server", "uvicorn", "fastapi"))]
+        told = [r for r in caplog.records if r.name.startswith(("server", "uvicorn", "fastapi"))
+                and r.name != KERNEL_LOG]
         assert len(told) == 1 and "cannot be reached" in told[0].getMessage(), told
         assert not any(r.exc_info for r in caplog.records)  # no traceback per call
 
@@ -103,7 +107,8 @@ def test_store_outage_is_503_with_retry_after_said_once_and_over_when_redis_is_b
         assert client.post(f"{url}/step", json=SAMPLE).json()["step"] == 2  # at once
         assert client.get("/api/health").json() == {"status": "ok", "store": "redis"}
         assert client.post("/api/networks", json={}).status_code == 201
-        told = [r for r in caplog.records if r.name.startswith("server")]
+        told = [r for r in caplog.records if r.name.startswith("server")
+                and r.name != KERNEL_LOG]
         assert len(told) == 1 and "answers again" in told[0].getMessage(), told
 
 

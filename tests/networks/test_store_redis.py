@@ -297,3 +297,61 @@ def test_store_redis_an_empty_store_given_to_the_app_is_the_one_it_uses(store: D
 
     assert len(store) == 0  # an empty store is falsy: the app must not take another
     assert create_app(store=store.store).state.store is store.store
+
+
+def test_store_redis_calls_at_once_share_pipelines_each_with_its_own_reply(
+        store: Driven, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands one event loop's calls issue in a turn go as one pipeline, at most
+    REDIS_PIPELINES in flight; each call gets its own reply, and an error reply reaches
+    only the command it answers."""
+    ids = [store.create(seed=n).id for n in range(40)]
+    sent: list[int] = []
+    in_flight = [0, 0]  # now, most
+    pipeline = store_redis._Client._pipeline
+
+    async def counted(self, commands):
+        sent.append(len(commands))
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight[1], in_flight[0])
+        try:
+            return await pipeline(self, commands)
+        finally:
+            in_flight[0] -= 1
+
+    monkeypatch.setattr(store_redis._Client, "_pipeline", counted)
+
+    async def step(network_id: str, x: float) -> None:
+        lease = await store.store.acquire(network_id)
+        lease.network.step(_a(x), _a(0.5))
+        lease.finish()
+        await lease.commit()
+
+    async def all_at_once() -> list[object]:
+        await asyncio.gather(*(step(i, n / 40) for n, i in enumerate(ids)))
+        client = store.store._client()
+        return await asyncio.gather(
+            client.command("SET", "bp:test:text", "a"),
+            client.command("HGET", "bp:test:text", "field"),  # not a hash: an error
+            client.command("GET", "bp:test:text"), return_exceptions=True)
+
+    replies = store.run(all_at_once())
+    assert sum(sent) >= 2 * 40 + 3  # each step's lock and read, then its write
+    assert len(sent) < sum(sent) / 4 and in_flight[1] <= store_redis.REDIS_PIPELINES
+    assert replies[0] is True and replies[2] == b"a"
+    assert isinstance(replies[1], store_redis.redis.ResponseError)
+    assert "WRONGTYPE" in str(replies[1])
+    for n, network_id in enumerate(ids):
+        alone = MemoryStore().create(seed=n)
+        alone.step(_a(n / 40), _a(0.5))
+        with store.open(network_id) as network:
+            assert network.snapshot().params.equals(alone.snapshot().params)
+
+
+def test_store_redis_scripts_that_redis_forgot_are_loaded_again(store: Driven) -> None:
+    network = store.create(seed=3).id
+    store.redis.script_flush()  # as a restart of Redis without its scripts would
+    with store.open(network) as n:
+        n.step(_a(0.1), _a(0.5))
+    assert store.create(seed=4).id
+    with store.open(network) as n:
+        assert n.snapshot().step == 1

@@ -20,15 +20,15 @@ def _set(page: Page, selector: str, value: str) -> None:
 def test_optimizer_controls_change_the_network_and_refuse_bad_constants(
         browser: Browser, base_url: str) -> None:
     page, console = open_page(browser, base_url)
-    assert page.get_by_label("Optimizer").input_value() == "sgd"
+    assert page.get_by_label("Optimizer", exact=True).input_value() == "sgd"
     assert page.locator("#momentum-row").is_hidden() and page.locator("#adam-row").is_hidden()
-    page.get_by_label("Optimizer").select_option("momentum")
+    page.get_by_label("Optimizer", exact=True).select_option("momentum")
     settle(page)
     assert api(page, "GET", "")["optimizer"] == "momentum"
     assert page.locator("#momentum-row").is_visible() and page.locator("#adam-row").is_hidden()
     _set(page, "#momentum", "0.5")
     assert api(page, "GET", "")["momentum"] == 0.5
-    page.get_by_label("Optimizer").select_option("adam")
+    page.get_by_label("Optimizer", exact=True).select_option("adam")
     settle(page)
     assert page.locator("#adam-row").is_visible() and page.locator("#momentum-row").is_hidden()
     before = api(page, "GET", "")
@@ -50,7 +50,7 @@ def test_optimizer_controls_change_the_network_and_refuse_bad_constants(
 
 def test_a_link_carries_the_optimizer_and_its_state(browser: Browser, base_url: str) -> None:
     page, console = open_page(browser, base_url)
-    page.get_by_label("Optimizer").select_option("adam")
+    page.get_by_label("Optimizer", exact=True).select_option("adam")
     settle(page)
     _set(page, "#l1", "0.01")
     play_for(page, 400)  # Play trains with Adam: its state comes back in the frames
@@ -66,11 +66,27 @@ def test_a_link_carries_the_optimizer_and_its_state(browser: Browser, base_url: 
     other.wait_for_selector("body[data-ready=true]")
     settle(other)
     second = api(other, "GET", "")
-    assert other.get_by_label("Optimizer").input_value() == "adam"
+    assert other.get_by_label("Optimizer", exact=True).input_value() == "adam"
     assert (second["l1"], second["optimizer_state"], second["weights"]) == (
         first["l1"], first["optimizer_state"], first["weights"])
     sample = {"input": [0.3], "target": [0.7]}
     a, b = api(page, "POST", "/step", sample), api(other, "POST", "/step", sample)
     assert a["weights"] == b["weights"] and a["t"] == b["t"]
+    assert console.errors == [], console.errors
+    page.context.close()
+
+
+def test_a_field_being_typed_in_is_not_overwritten_by_another_answer(
+        browser: Browser, base_url: str) -> None:
+    """The learner types into L1 while another action's answer lands: what they typed stays,
+    and is applied when they leave the field."""
+    page, console = open_page(browser, base_url)
+    page.locator("#l1").fill("0.03")  # typed (input events), not yet committed
+    page.evaluate("document.getElementById('btn-step').click()")  # an answer lands
+    settle(page)
+    assert page.locator("#l1").input_value() == "0.03"
+    page.locator("#l1").press("Tab")
+    settle(page)
+    assert api(page, "GET", "")["l1"] == 0.03
     assert console.errors == [], console.errors
     page.context.close()

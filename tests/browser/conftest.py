@@ -154,6 +154,15 @@ def fmt(v: float) -> str:
     return text.replace("-", "−")
 
 
+def precise(v: float) -> str:
+    """An optimizer state's number as static/js/explain/optimizer.js writes it: below 0.01,
+    4 significant digits times a power of ten (1.900×10⁻³); else as fmt."""
+    if v != 0 and abs(v) < 0.01:
+        mantissa, exponent = f"{v:.3e}".split("e")
+        return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}".replace("-", "−")
+    return fmt(v)
+
+
 def parse_shown(text: str) -> float:
     """What fmt wrote, as a number."""
     mantissa, _, power = text.partition("×10")

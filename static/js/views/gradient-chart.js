@@ -33,8 +33,9 @@ export function describeSizes(sizes) {
       "vanishing gradients: each layer multiplies it by w·f′(x), and sigmoid's f′ is at most " +
       "0.25, so the first layers learn slowly. The usual remedies: relu, whose f′ is 1 where " +
       "a node is active (choose it under Activation and watch these bars); weights started " +
-      "at a size that keeps w·f′ near 1 (Glorot's for tanh, He's for relu: with sigmoid, " +
-      "whose f′ is at most 0.25, even Glorot's weights shrink it, as Initial weights shows); " +
+      "at a size that keeps w·f′ near 1 (Glorot's initialization for tanh, He's for relu: " +
+      "with sigmoid, whose f′ is at most 0.25, even Glorot's weights shrink it, as Initial " +
+      "weights shows); " +
       "or Adam, which steps every weight about α however small its gradient.";
   }
   if (ratio > 10) {

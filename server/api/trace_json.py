@@ -85,29 +85,24 @@ def _add_slots(nodes: list[list[dict[str, Any]]], weights: list[list[list[dict[s
     (a fresh state, before the first update: zeros)."""
     if state is None or state.first is None:
         return
-    slots = [state.first] + ([state.second] if state.second is not None else [])
-    names = ("v",) if state.second is None else ("m", "s")
-    lists = [([W.tolist() for W in p.weights], [b.tolist() for b in p.biases]) for p in slots]
+    lists = {name: ([W.tolist() for W in p.weights], [b.tolist() for b in p.biases])
+             for name, p in state.named().items()}
     for k, matrix in enumerate(weights):
         for i, row in enumerate(matrix):
             for j, entry in enumerate(row):
-                entry[key] = {n: ws[k][i][j] for n, (ws, _) in zip(names, lists, strict=True)}
+                entry[key] = {n: ws[k][i][j] for n, (ws, _) in lists.items()}
     for layer in range(1, len(nodes)):
         for j, node in enumerate(nodes[layer]):
-            node[key] = {n: bs[layer - 1][j] for n, (_, bs) in zip(names, lists, strict=True)}
+            node[key] = {n: bs[layer - 1][j] for n, (_, bs) in lists.items()}
 
 
 def state_dict(state: OptimizerState | None) -> dict[str, Any]:
     """The optimizer's state as NetworkOut's optimizer_state."""
     if state is None:
         return {"t": 0}
-    out: dict[str, Any] = {"t": int(state.t)}
-    names = ("v",) if state.second is None else ("m", "s")
-    for name, slot in zip(names, (state.first, state.second), strict=False):
-        if slot is not None:
-            out[name] = {"weights": [W.tolist() for W in slot.weights],
-                         "biases": [b.tolist() for b in slot.biases]}
-    return out
+    return {"t": int(state.t), **{name: {"weights": [W.tolist() for W in slot.weights],
+                                         "biases": [b.tolist() for b in slot.biases]}
+                                  for name, slot in state.named().items()}}
 
 
 def _samples(trace: Trace) -> list[dict[str, Any]]:

@@ -77,6 +77,15 @@ class OptimizerState:
         return OptimizerState(self.t, self.first.copy() if self.first else None,
                               self.second.copy() if self.second else None)
 
+    def named(self) -> dict[str, Parameters]:
+        """The slots by the names the API and the page give them: {"v"} for momentum's one
+        slot, {"m", "s"} for Adam's two, {} for none."""
+        if self.first is None:
+            return {}
+        if self.second is None:
+            return {"v": self.first}
+        return {"m": self.first, "s": self.second}
+
     def arrays(self) -> list[Array]:
         return [a for p in (self.first, self.second) if p is not None
                 for a in (*p.weights, *p.biases)]

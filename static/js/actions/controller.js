@@ -230,10 +230,7 @@ export function createController({ store, options, frames, effects }) {
     for (const name of /** @type {const} */ (["momentum", "beta1", "beta2", "epsilon"])) {
       if (changes[name] !== undefined) valid(checkOptimizerConstant(name, changes[name], limits));
     }
-    if (changes.optimizer !== undefined
-        && !(options.optimizers ?? []).some((o) => o.name === changes.optimizer)) {
-      throw new Error("Choose gradient descent, momentum or Adam.");
-    }
+    if (changes.optimizer !== undefined) knownOptimizer(changes.optimizer);
     const s = store.state;
     /** @type {[string, number][]} every target in effect, and where it is */
     const targets = [...s.sample.target.map((t) => /** @type {[string, number]} */ (["the sample", t])),
@@ -258,6 +255,14 @@ export function createController({ store, options, frames, effects }) {
                           "its state (v, or m, s and t), as PyTorch's does.");
     }
   });
+
+  /** `name` if it is an optimizer the server has, else an error in words. @param {string} name */
+  function knownOptimizer(name) {
+    if (!(options.optimizers ?? []).some((o) => o.name === name)) {
+      throw new Error("Choose gradient descent, momentum or Adam.");
+    }
+    return name;
+  }
 
   /** What choosing an optimizer did, and what to mind. @param {string} name @param {number} rate */
   function optimizerNote(name, rate) {
@@ -352,12 +357,7 @@ export function createController({ store, options, frames, effects }) {
     if (setting === "learning_rate") return valid(checkLearningRate(value, limits));
     if (setting === "l2") return valid(checkL2(value, limits));
     if (setting === "l1") return valid(checkL1(value, limits));
-    if (setting === "optimizer") {
-      if (!(options.optimizers ?? []).some((o) => o.name === value)) {
-        throw new Error("Choose gradient descent, momentum or Adam.");
-      }
-      return value;
-    }
+    if (setting === "optimizer") return knownOptimizer(value);
     if (setting === "activation") {
       if (!options.activations.some((a) => a.name === value)) throw new Error("Choose an activation.");
       return value;

@@ -4,7 +4,7 @@
  * exported file. (The address bar is a view of the store: views/address-bar.js.)
  */
 import { api, ApiError } from "../server/api.js";
-import { datasetSpec, decodeHash, encodeHash, landscapeFits } from "../state/link.js";
+import { datasetSpec, decodeHash, encodeHash, landscapeFits, ruleOf } from "../state/link.js";
 import { carry, describeChange, reshape } from "./reshape.js";
 import { parseLayers, plainWords } from "./validate.js";
 
@@ -15,14 +15,6 @@ import { parseLayers, plainWords } from "./validate.js";
  *          beforeNew?: () => Promise<void>}} ctx
  *   beforeNew: what must end before a new network replaces the first (a comparison)
  */
-/**
- * The update's settings a new network keeps from the one it replaces: L1 and the optimizer
- * with its constants (its state starts afresh with the new weights).
- * @param {import("../server/api.js").NetworkState} n
- */
-const ruleOf = (n) => (n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimizer, momentum: n.momentum,
-                                       beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon } : {});
-
 export function createSetup({ store, training, options, table, beforeNew = async () => {} }) {
   const inputsOf = (name) => options.datasets.find((d) => d.name === name)?.inputs;
   /** Targets per point: 1, or the classes of a dataset with one-hot targets. */

@@ -6,10 +6,10 @@
 import { derivativeSteps, lossDerivative } from "./formulas.js";
 import { fmt } from "../lib/format.js";
 import {
-  equation, frac, int, m, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
+  equation, frac, int, mi, mn, mo, mtext, paren, product, relation, row, sub, sum, sup,
 } from "./mathml.js";
 import { d, dE, layerWords, nodeSym, symbol, weightSym, weightSymTo } from "./notation.js";
-import { needsRule, precise } from "./optimizer.js";
+import { mp, needsRule } from "./optimizer.js";
 
 /**
  * ∂E/∂y, ∂E/∂x and ∂E/∂b of node (l, j), with the sentence that says why.
@@ -171,10 +171,7 @@ export function errorChange(trace) {
   const l2 = trace.l2 ?? 0;
   const decay = l2 * trace.weights.flat(2).reduce((s, w) => s + (w.dE_dw ?? 0) * (w.w_before ?? w.w), 0);
   const predicted = -trace.learning_rate * (squares + decay);
-  const change = (trace.error_after ?? trace.error) - trace.error;
-  const formula = equation(row(mi("Δ"), mi("E")),
-    row(msubText("E", "after"), mo("−"), msubText("E", "before")),
-    row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
+  const { change, formula } = measuredChange(trace);
   const prediction = l2 > 0
     ? relation(row(mi("Δ"), mi("E")), "≈",
       row(mo("−"), mi("α"), mo("·"), mo("Σ"), dE(mi("p")), mo("·"), paren(dE(mi("p")), mo("+"),
@@ -208,6 +205,15 @@ export function errorChange(trace) {
 
 const msubText = (base, words) => sub(mi(base), mtext(words));
 
+/** ΔE = E_after − E_before on the update's sample, and its formula with the numbers.
+ * @param {import("../server/api.js").Trace} trace an update trace */
+function measuredChange(trace) {
+  const change = (trace.error_after ?? trace.error) - trace.error;
+  return { change, formula: equation(row(mi("Δ"), mi("E")),
+    row(msubText("E", "after"), mo("−"), msubText("E", "before")),
+    row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change)) };
+}
+
 /** "+ v", or "− |v|" for a negative v: a term added to what comes before it.
  * @param {number} v */
 const signed = (v) => (v < 0 ? [mo("−"), mn(-v)] : [mo("+"), mn(v)]);
@@ -218,12 +224,6 @@ const signed = (v) => (v < 0 ? [mo("−"), mn(-v)] : [mo("+"), mn(v)]);
  * p_before over every weight and bias.
  * @param {import("../server/api.js").Trace} trace an update trace
  */
-/** @param {number} v @param {boolean} [wrapNegative] */
-const mprecise = (v, wrapNegative = false) => {
-  const n = m("mn", precise(v));
-  return wrapNegative && v < 0 ? paren(n) : n;
-};
-
 const UPHILL = {
   momentum: "Momentum's velocity keeps part of the earlier steps, which were taken for other " +
     "samples (or batches): it can carry a weight on past where this sample's E is lowest.",
@@ -238,13 +238,10 @@ function errorChangeByMoves(trace) {
                  ...trace.nodes.slice(1).flat().map((n) => [n.dE_db ?? 0,
                                                             (n.b ?? 0) - (n.b_before ?? n.b ?? 0)])];
   const predicted = moves.reduce((s, [g, dp]) => s + g * dp, 0);
-  const change = (trace.error_after ?? trace.error) - trace.error;
-  const formula = equation(row(mi("Δ"), mi("E")),
-    row(msubText("E", "after"), mo("−"), msubText("E", "before")),
-    row(mn(trace.error_after), mo("−"), mn(trace.error)), mn(change));
+  const { change, formula } = measuredChange(trace);
   // every term written out where there are few enough to read (the default network's 13)
   const written = moves.length <= 13
-    ? [sum(moves.map(([g, dp]) => product(mprecise(g, true), mprecise(dp, true))))] : [];
+    ? [sum(moves.map(([g, dp]) => product(mp(g, true), mp(dp, true))))] : [];
   const prediction = relation(row(mi("Δ"), mi("E")), "≈",
     row(mo("Σ"), dE(mi("p")), mo("·"), mi("Δ"), mi("p")), ...written, mn(predicted));
   const ratio = predicted === 0 ? 1 : change / predicted;

@@ -26,8 +26,8 @@ import { dE } from "./notation.js";
  * from (a learner's recomputation from "0.0019" missed by 0.007). @param {number} v
  */
 export const precise = (v) => (v !== 0 && Math.abs(v) < 0.01 ? sci(v, 3) : fmt(v));
-/** @param {number} v @param {boolean} [wrapNegative] */
-const mp = (v, wrapNegative = false) => {
+/** A MathML number written by `precise`. @param {number} v @param {boolean} [wrapNegative] */
+export const mp = (v, wrapNegative = false) => {
   const n = m("mn", precise(v));
   return wrapNegative && v < 0 ? paren(n) : n;
 };

@@ -153,6 +153,15 @@ export function decodeHash(table, hash) {
 }
 
 /**
+ * The update's settings of a network: L1 and the optimizer with its constants (not its
+ * state); none for a network of before the optimizers.
+ * @param {import("../server/api.js").NetworkState} n
+ */
+export const ruleOf = (n) => (n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimizer,
+                                              momentum: n.momentum, beta1: n.beta1,
+                                              beta2: n.beta2, epsilon: n.epsilon } : {});
+
+/**
  * The full description of the network as it stands, to re-create or share it.
  * @param {import("./store.js").State} s
  */
@@ -163,8 +172,7 @@ export function describe(s) {
     loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed, init: s.init,
     weights: s.initial.weights, biases: s.initial.biases,
     current_weights: n.weights, current_biases: n.biases, step: n.step,
-    ...(n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimizer, momentum: n.momentum,
-                        beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon } : {}),
+    ...ruleOf(n),
     // what momentum's or Adam's next update starts from (plain descent keeps nothing)
     ...(n.optimizer && n.optimizer !== "sgd" && n.optimizer_state
       ? { optimizer_state: n.optimizer_state } : {}),

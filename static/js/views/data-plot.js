@@ -40,20 +40,31 @@ export function createPlot(canvas, domain, onPoint) {
 
   /** @type {OffscreenCanvasRenderingContext2D|null} the heat map's pixels, one per value */
   let heat = null;
-  /** @param {any} values (rows of numbers) @param {boolean} discretize each value as 0 or 1 (at 0.5) */
-  function heatmap(values, discretize) {
-    const n = values.length;
-    const low = rgbOf("--negative");
-    const high = rgbOf("--positive");
+  /**
+   * A value of the output's scale as a colour and a depth: 0 is --negative, 0.5 white, 1
+   * --positive, the depth 0 (white) to 1 (the full colour). @param {number} value
+   * @param {number[][]} ends the two colours, read once per drawing (not per pixel)
+   * @returns {[number[], number]}
+   */
+  function scaleOf(value, ends) {
+    const v = Math.min(1, Math.max(0, value));
+    return v < 0.5 ? [ends[0], 1 - 2 * v] : [ends[1], 2 * v - 1];
+  }
+  const scaleEnds = () => [rgbOf("--negative"), rgbOf("--positive")];
+
+  /**
+   * An n × n grid painted over the plot, each point a colour mixed with white by its depth
+   * (times `fade`, so that the points stay readable on it).
+   * @param {number} n @param {(r:number, c:number) => [number[], number]} pixel @param {number} fade
+   */
+  function paint(n, pixel, fade) {
     if (heat?.canvas.width !== n) heat = new OffscreenCanvas(n, n).getContext("2d");
     const image = new ImageData(n, n);
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
-        const raw = values[r][c];
-        const v = discretize ? (raw >= 0.5 ? 1 : 0) : Math.min(1, Math.max(0, raw));
-        const [from, w] = v < 0.5 ? [low, 1 - 2 * v] : [high, 2 * v - 1];
+        const [from, w] = pixel(r, c);
         const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest x2: the bottom
-        for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * 0.75;
+        for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * fade;
         image.data[i + 3] = 255;
       }
     }
@@ -62,27 +73,21 @@ export function createPlot(canvas, domain, onPoint) {
     ctx.drawImage(heat.canvas, 0, 0, size, size);
   }
 
+  /** @param {any} values (rows of numbers) @param {boolean} discretize each value as 0 or 1 (at 0.5) */
+  function heatmap(values, discretize) {
+    const ends = scaleEnds();
+    paint(values.length, (r, c) => scaleOf(discretize ? (values[r][c] >= 0.5 ? 1 : 0)
+                                                       : values[r][c], ends), 0.75);
+  }
+
   /** Each grid point in its winning class's colour, as deep as the class's probability is
    * above chance (1/K: white; 1: the full shade). @param {number[][]} classes
    * @param {number[][]} confidence @param {number} K classes @param {boolean} discretize
    * every region at its full shade */
   function classMap(classes, confidence, K, discretize) {
-    const n = classes.length;
     const inks = Array.from({ length: K }, (_, k) => rgbOf(classColour(k)));
-    if (heat?.canvas.width !== n) heat = new OffscreenCanvas(n, n).getContext("2d");
-    const image = new ImageData(n, n);
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        const from = inks[classes[r][c]] ?? inks[0];
-        const w = discretize ? 1 : Math.min(1, Math.max(0, (confidence[r][c] - 1 / K) / (1 - 1 / K)));
-        const i = ((n - 1 - r) * n + c) * 4;  // row 0 is the lowest x2: the bottom
-        for (let ch = 0; ch < 3; ch++) image.data[i + ch] = 255 + (from[ch] - 255) * w * 0.6;
-        image.data[i + 3] = 255;
-      }
-    }
-    heat.putImageData(image, 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(heat.canvas, 0, 0, size, size);
+    paint(classes.length, (r, c) => [inks[classes[r][c]] ?? inks[0], discretize ? 1
+      : Math.min(1, Math.max(0, (confidence[r][c] - 1 / K) / (1 - 1 / K)))], 0.6);
   }
 
   function axes(ctx, inputs) {
@@ -130,8 +135,7 @@ export function createPlot(canvas, domain, onPoint) {
   /** The colour of a value on the heat map's scale (0: --negative, 0.5: white, 1:
    * --positive), at full depth. @param {number} value */
   function onScale(value) {
-    const v = Math.min(1, Math.max(0, value));
-    const [from, w] = v < 0.5 ? [rgbOf("--negative"), 1 - 2 * v] : [rgbOf("--positive"), 2 * v - 1];
+    const [from, w] = scaleOf(value, scaleEnds());
     const [r, g, b] = from.map((ch) => Math.round(255 + (ch - 255) * w));
     return `rgb(${r}, ${g}, ${b})`;
   }

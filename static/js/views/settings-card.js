@@ -9,6 +9,7 @@ import { parseShown } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { setText } from "../lib/svg.js";
 import { initNote } from "../explain/initialization.js";
+import { typingGuard } from "../lib/typing.js";
 import { problemNote, problemOf, settingsFor, targetReachNote } from "../explain/problem.js";
 
 /**
@@ -45,16 +46,7 @@ export function mountSettingsCard(dispatch, options) {
                                                         changes: { [field]: e.target.value } }));
   }
 
-  /** Fields the learner is typing in: a render leaves them as typed until the value is
-   * committed (change) or left (blur), so that another action's answer does not overwrite
-   * it. This is the field's own state (what is typed), not the page's. */
-  const editing = new WeakSet();
-  /** @param {HTMLInputElement} field */
-  const typedInto = (field) => {
-    field.addEventListener("input", () => editing.add(field));
-    field.addEventListener("change", () => editing.delete(field));
-    field.addEventListener("blur", () => editing.delete(field));
-  };
+  const { typedInto, editing } = typingGuard();  // what the learner is still typing
 
   const range = $("lr-range");
   const typed = $("lr-value");
@@ -126,7 +118,7 @@ export function mountSettingsCard(dispatch, options) {
     show($("output-activation"), network.output_activation);
     show($("loss"), network.loss);
     show($("step-on"), s.stepOn);
-    if (!editing.has(typed)) show(typed, String(network.learning_rate));
+    if (!editing(typed)) show(typed, String(network.learning_rate));
     show(range, String(Math.log10(network.learning_rate)));
     if (fields.inputs !== s.sample.input.length || fields.targets !== s.sample.target.length) {
       sampleFields(s.sample);
@@ -135,7 +127,7 @@ export function mountSettingsCard(dispatch, options) {
                       ...$("sample-targets").querySelectorAll("input")];
       const values = [...s.sample.input, ...s.sample.target];
       inputs.forEach((f, n) => {
-        if (!editing.has(f) && parseShown(f.value) !== values[n]) f.value = String(values[n]);
+        if (!editing(f) && parseShown(f.value) !== values[n]) f.value = String(values[n]);
       });
     }
   };

@@ -6,6 +6,7 @@
  */
 import { byId as $ } from "../lib/dom.js";
 import { fmt, parseShown, thousands } from "../lib/format.js";
+import { typingGuard } from "../lib/typing.js";
 import { changeCheck } from "../lib/memo.js";
 import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
@@ -62,17 +63,10 @@ export function mountTrainingCard(dispatch, options) {
              steps_per_frame: speed === "max" ? null : Number(speed) };
   };
 
-  /** Fields the learner is typing in: a render leaves them as typed until the value is
-   * committed (change) or left (blur), as the settings card does, so that another action's
-   * answer landing meanwhile does not overwrite what is being typed. */
-  const editing = new WeakSet();
+  // what the learner is still typing stays as typed (before the fields' change listeners)
+  const { typedInto, editing } = typingGuard();
   for (const id of ["noise", "data-size", "data-seed", "test-fraction", "l2", "l1", "momentum",
-                    "beta1", "beta2", "epsilon"]) {
-    const field = $(id);
-    field.addEventListener("input", () => editing.add(field));
-    field.addEventListener("change", () => editing.delete(field));
-    field.addEventListener("blur", () => editing.delete(field));
-  }
+                    "beta1", "beta2", "epsilon"]) typedInto($(id));
   const on = (id, event, intent) => $(id).addEventListener(event, () => dispatch(intent()));
   on("btn-play", "click", () => ({ type: "play" }));
   // New data: the same kind of data, drawn again (the next seed).
@@ -162,7 +156,7 @@ export function mountTrainingCard(dispatch, options) {
 
   /** @param {HTMLInputElement|HTMLSelectElement} control @param {string} value */
   const show = (control, value) => {
-    if (control.value !== value && !editing.has(control)) control.value = value;
+    if (control.value !== value && !editing(control)) control.value = value;
   };
 
   /** Every control set to the value in effect (when it changed, or an action ended: a

@@ -38,6 +38,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..engine.mlp import Shape
 from ..errors import FieldError
 from ..limits import MAX_IDEMPOTENCY_KEY
 from ..networks.network import Network
@@ -146,9 +147,10 @@ class Calls:
         calls.caller = caller
         return calls
 
-    async def layers(self, network_id: str) -> tuple[int, ...]:
-        """The network's node counts, to check a request against before its call."""
-        return await self.store.layers(network_id)
+    async def shape(self, network_id: str) -> Shape:
+        """The network's node counts and raw inputs, to check a request against before its
+        call."""
+        return await self.store.shape(network_id)
 
     async def run(self, network_id: str, work: Callable[[Network], T], *,
                   size: int | Callable[[Network], int] = default_size, heavy: bool = False,

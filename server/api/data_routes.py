@@ -34,7 +34,7 @@ async def set_dataset(network_id: NetworkId, calls: NetworkCalls,
     if (body.name is None) == (body.points is None):
         raise FieldError("name", "give either a dataset name or your own points")
     if body.points is not None:
-        points = parse.points(await calls.layers(network_id), body.points)
+        points = parse.points(await calls.shape(network_id), body.points)
         return await calls.run(network_id, lambda network: dataset_answer(
             network.use_points(points, body.test_fraction)), heavy=True, with_data=True)
     name = body.name
@@ -55,7 +55,7 @@ async def read_dataset(network_id: NetworkId, calls: NetworkCalls) -> Response:
 async def add_point(network_id: NetworkId, calls: NetworkCalls, part: Part,
                     point: Sample) -> Response:
     """Add one point to the training or test set (as a click on the plot does)."""
-    x, t = parse.point(await calls.layers(network_id), point)
+    x, t = parse.point(await calls.shape(network_id), point)
     return await calls.run(network_id, lambda network: dataset_answer(
         network.add_point(part, x, t)), heavy=True, with_data=True)
 
@@ -118,4 +118,4 @@ async def read_functions(network_id: NetworkId, calls: NetworkCalls,
     """Every hidden and output node's output y over the plot's domain, with the current
     weights, from one forward pass over the grid (values[0], the input layer, is empty)."""
     return await calls.inspect(network_id, lambda snap, _: json_answer(functions_out(
-        inspection.functions(snap, query.resolution), snap.arch.layers[0], query.resolution)))
+        inspection.functions(snap, query.resolution), snap.arch.inputs, query.resolution)))

@@ -106,11 +106,11 @@ async def forward_pass(network_id: NetworkId, calls: NetworkCalls,
     """Forward pass of one sample (`input`, `target`) or a mini-batch (`samples`): x and y
     of every node, and the error E against the target (for a batch, the mean E, with each
     sample's numbers in `samples`)."""
-    layers = await calls.layers(network_id)
-    x, t, fields = parse.samples(layers, body)
+    shape = await calls.shape(network_id)
+    x, t, fields = parse.samples(shape, body)
     return await calls.run(
         network_id, lambda network: trace_response(network_id, network.forward(x, t, fields)),
-        size=len(x) * parse.weights(layers))
+        size=len(x) * parse.weights(shape.layers))
 
 
 @router.post("/{network_id}/backward", response_model=TraceOut)
@@ -133,11 +133,11 @@ async def train_step(network_id: NetworkId, calls: NetworkCalls,
     """Forward, backward and update in one call, on one sample or a mini-batch (the update
     uses the mean dE/dw and dE/db); derivatives from before the update, weights from
     after."""
-    layers = await calls.layers(network_id)
-    x, t, fields = parse.samples(layers, body)
+    shape = await calls.shape(network_id)
+    x, t, fields = parse.samples(shape, body)
     return await calls.run(
         network_id, lambda network: trace_response(network_id, network.step(x, t, fields)),
-        size=len(x) * parse.weights(layers))
+        size=len(x) * parse.weights(shape.layers))
 
 
 @router.post("/{network_id}/reset", response_model=NetworkOut)
@@ -197,7 +197,7 @@ async def export_python(
                          "give both an input and a target, or neither (the current pass)")
     if input is not None and target is not None:
         # each value checked by the query already; their counts, against the layers here
-        x, t = parse.sample(await calls.layers(network_id),
+        x, t = parse.sample(await calls.shape(network_id),
                             Sample.model_construct(input=input, target=target))
 
     def write(snap, _) -> Response:
@@ -214,7 +214,7 @@ async def gradient_check_sample(network_id: NetworkId, calls: NetworkCalls,
                                 sample: Sample) -> Response:
     """The gradient check on the sample sent, with the current weights; the network (its
     pass, step and weights) is left as it was."""
-    x, t = parse.sample(await calls.layers(network_id), sample)
+    x, t = parse.sample(await calls.shape(network_id), sample)
     return await calls.inspect(network_id, lambda snap, _: json_answer(gradient_check_out(
         network_id, inspection.gradient_check_of(snap, x, t))))
 
@@ -225,7 +225,7 @@ async def loss_landscape(network_id: NetworkId, calls: NetworkCalls,
     """E over a grid of two parameters a and b around their current values (every other
     parameter fixed), on the current pass's sample(s) or the mean over the training set,
     with the current point and backprop's ∂E/∂a, ∂E/∂b there. Changes nothing."""
-    a, b = parse.parameter_refs(await calls.layers(network_id), body.a, body.b)
+    a, b = parse.parameter_refs((await calls.shape(network_id)).layers, body.a, body.b)
     return await calls.inspect(
         network_id, lambda snap, data: json_answer(landscape_out(body, inspection.loss_landscape(
             snap, data, a, b, body.over, body.resolution, body.span))),

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from .. import limits
 from ..engine.activations import ALL_ACTIVATIONS
 from ..engine.datasets import GENERATORS, inputs_of, outputs_of
+from ..engine.features import FEATURES
 from ..engine.losses import LOSSES
 from ..engine.mlp import INITIALIZERS
 from ..engine.optimizers import DESCRIPTIONS
@@ -18,6 +19,7 @@ from .responses import (
     ActivationInfo,
     DatasetDefaults,
     DatasetInfo,
+    FeatureInfo,
     Health,
     InitInfo,
     Limits,
@@ -93,6 +95,8 @@ def read_options() -> Options:
                          for i in INITIALIZERS.values()],
         optimizers=[OptimizerInfo(name=name, title=title, formula=formula, state=list(state))  # type: ignore[arg-type]
                     for name, (title, formula, state) in DESCRIPTIONS.items()],
+        features=[FeatureInfo(name=f.name, formula=f.formula, formula_one_input=f.formula_1,  # type: ignore[arg-type]
+                              reads=list(f.reads)) for f in FEATURES.values()],
         datasets=[DatasetInfo(name=name, inputs=inputs_of(name), outputs=outputs_of(name))  # type: ignore[arg-type]
                   for name in GENERATORS],
         limits=LIMITS,

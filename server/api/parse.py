@@ -14,7 +14,7 @@ import numpy as np
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
-from ..engine.mlp import Parameters
+from ..engine.mlp import Parameters, Shape
 from ..engine.optimizers import Optimizer, OptimizerState
 from ..errors import FieldError
 from ..networks.landscape import ParameterRef, check_pair
@@ -119,8 +119,9 @@ def optimizer_state(layers: tuple[int, ...], optimizer: Optimizer,
 
 def _values(values: list[float], n: int, field: str, layer: str) -> Array:
     if len(values) != n:
-        raise FieldError(field, f"expected {_count(n, 'value')} (one per {layer} node), "
-                         f"got {len(values)}")
+        per = ("one per raw input: the derived features are computed from them"
+               if layer == "raw input" else f"one per {layer} node")
+        raise FieldError(field, f"expected {_count(n, 'value')} ({per}), got {len(values)}")
     return np.array(values, dtype=np.float64)
 
 
@@ -129,21 +130,27 @@ def weights(layers: tuple[int, ...]) -> int:
     return sum(a * b for a, b in pairwise(layers))
 
 
-def sample(layers: tuple[int, ...], body: Sample) -> tuple[Array, Array]:
-    """x: (n_0,) and t: (n_L−1,) of one sample."""
-    return (_values(body.input, layers[0], "input", "input"),
-            _values(body.target, layers[-1], "target", "output"))
+def sample(shape: Shape, body: Sample) -> tuple[Array, Array]:
+    """x: (inputs,) and t: (n_L−1,) of one sample (its raw inputs: features are derived)."""
+    return (_values(body.input, shape.inputs, "input", _input(shape)),
+            _values(body.target, shape.layers[-1], "target", "output"))
 
 
-def samples(layers: tuple[int, ...], body: SampleOrBatch) -> tuple[Array, Array, list[str]]:
-    """X: (batch, n_0) and T: (batch, n_L−1) of one sample or a mini-batch, and the field
+def _input(shape: Shape) -> str:
+    """What a sample's input values are one per: with derived features, the raw inputs only."""
+    return "input" if shape.inputs == shape.layers[0] else "raw input"
+
+
+def samples(shape: Shape, body: SampleOrBatch) -> tuple[Array, Array, list[str]]:
+    """X: (batch, inputs) and T: (batch, n_L−1) of one sample or a mini-batch, and the field
     that names each sample's target."""
+    layers = shape.layers
     given = body.input is not None or body.target is not None
     if body.samples is not None:
         if given:
             raise FieldError("samples", "give either an input and a target, or samples, not "
                              "both")
-        rows = [(_values(s.input, layers[0], f"samples[{n}].input", "input"),
+        rows = [(_values(s.input, shape.inputs, f"samples[{n}].input", _input(shape)),
                  _values(s.target, layers[-1], f"samples[{n}].target", "output"))
                 for n, s in enumerate(body.samples)]
         return (np.array([x for x, _ in rows]), np.array([t for _, t in rows]),
@@ -153,17 +160,20 @@ def samples(layers: tuple[int, ...], body: SampleOrBatch) -> tuple[Array, Array,
     if body.target is None:
         raise FieldError("target", "give a target with the input")
     # body.input and body.target were checked as a Sample's are: no second model is built
-    x = _values(body.input, layers[0], "input", "input")
+    x = _values(body.input, shape.inputs, "input", _input(shape))
     t = _values(body.target, layers[-1], "target", "output")
     return x[np.newaxis, :], t[np.newaxis, :], ["target"]
 
 
-def _fits(layers: tuple[int, ...], point: Sample, field: str, what: str = "the point") -> None:
+def _fits(shape: Shape, point: Sample, field: str, what: str = "the point") -> None:
     n_in, n_out = len(point.input), len(point.target)
-    if n_in != layers[0] or n_out != layers[-1]:
+    layers = shape.layers
+    if n_in != shape.inputs or n_out != layers[-1]:
+        inputs = (_count(shape.inputs, 'input node') if shape.inputs == layers[0] else
+                  f"{_count(shape.inputs, 'raw input')} (its other "
+                  f"{_count(layers[0] - shape.inputs, 'input node')} derived from them)")
         raise FieldError(field, f"{what} has {_count(n_in, 'input')} and "
-                         f"{_count(n_out, 'target')}, but the network has "
-                         f"{_count(layers[0], 'input node')} and "
+                         f"{_count(n_out, 'target')}, but the network has {inputs} and "
                          f"{_count(layers[-1], 'output node')}")
 
 
@@ -171,16 +181,16 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def point(layers: tuple[int, ...], body: Sample) -> tuple[Array, Array]:
-    """One point of a dataset: x (n_0,) and t (n_L−1,)."""
-    _fits(layers, body, "input")
+def point(shape: Shape, body: Sample) -> tuple[Array, Array]:
+    """One point of a dataset: x (inputs,) and t (n_L−1,)."""
+    _fits(shape, body, "input")
     return np.array(body.input, dtype=np.float64), np.array(body.target, dtype=np.float64)
 
 
-def points(layers: tuple[int, ...], bodies: list[Sample]) -> Points:
-    """The learner's own points: X (n, n_0) and T (n, n_L−1)."""
+def points(shape: Shape, bodies: list[Sample]) -> Points:
+    """The learner's own points: X (n, inputs) and T (n, n_L−1)."""
     for n, body in enumerate(bodies):
-        _fits(layers, body, f"points[{n}]", f"point {n}")
+        _fits(shape, body, f"points[{n}]", f"point {n}")
     return Points(np.array([p.input for p in bodies], dtype=np.float64),
                   np.array([p.target for p in bodies], dtype=np.float64))
 

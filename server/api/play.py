@@ -209,7 +209,7 @@ class PlayStream:
             return
         await self.websocket.accept()
         try:  # an unknown network is said at once, before anything is read
-            await self.calls.layers(self.network_id)
+            await self.calls.shape(self.network_id)
         except NetworkNotFound as error:
             answer = answer_for(error)
             assert answer is not None

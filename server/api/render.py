@@ -55,7 +55,8 @@ def trace_out(network_id: str, trace: Trace) -> TraceOut:
 def network_out(snap: Snapshot) -> NetworkOut:
     weights, biases = _nested(snap.params)
     return NetworkOut(
-        id=snap.id, layers=list(snap.arch.layers), activation=snap.arch.activation,  # type: ignore[arg-type]
+        id=snap.id, layers=list(snap.arch.layers), features=list(snap.arch.features),
+        activation=snap.arch.activation,  # type: ignore[arg-type]
         output_activation=snap.arch.output_activation,  # type: ignore[arg-type]
         loss=snap.arch.loss,  # type: ignore[arg-type]
         learning_rate=snap.learning_rate, l2=snap.l2, seed=snap.seed, step=snap.step,
@@ -210,7 +211,7 @@ def train_out(trained: Trained, node: int, max_history: int | None = None) -> Tr
         weights=weights, biases=biases, function=function,
         gradient_sizes=result.gradient_sizes.tolist(),
         optimizer_state=(state_dict(snap.state) if snap.optimizer.name != "sgd" else None),
-        functions=(functions_out(trained.grids, snap.arch.layers[0],
+        functions=(functions_out(trained.grids, snap.arch.inputs,
                                  trained.grids[-1][0].shape[0])
                    if trained.grids is not None else None),
     )

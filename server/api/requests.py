@@ -16,6 +16,7 @@ from pydantic import (
 
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
+from ..engine.features import FeatureName
 from ..engine.losses import LossName
 from ..engine.mlp import InitName
 from ..engine.optimizers import (
@@ -179,7 +180,14 @@ class NetworkCreate(NetworkSettings):
 
     layers: list[NodeCount] = Field(
         default=list(DEFAULT_LAYERS), min_length=MIN_LAYERS, max_length=MAX_LAYERS,
-        description="node counts per layer, input first")
+        description="node counts per layer, input first (the input layer counts the raw "
+                    "inputs, then the features)")
+    features: list[FeatureName] = Field(
+        default=[], max_length=MAX_NODES - 1,
+        description="derived inputs, each an input node after the raw ones, in this order: "
+                    "x1_squared (x₁²), x2_squared (x₂²), x1_x2 (x₁·x₂), sin_x1 (sin x₁), "
+                    "sin_x2 (sin x₂); the ones of x₂ need 2 raw inputs. A sample's input holds "
+                    "the raw inputs only (layers[0] − the features)")
     seed: Seed | None = Field(None, description="seed of the initial weights; random if omitted")
     init: InitName = Field(
         "glorot_uniform", description="how the initial weights are drawn from the seed (when "

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 
 from ..engine.activations import ActivationName
 from ..engine.datasets import DatasetName
+from ..engine.features import FeatureName
 from ..engine.losses import LossName
 from ..engine.mlp import InitName
 from .requests import NetworkCreate, Sample
@@ -67,7 +68,8 @@ class FunctionsOut(BaseModel):
     resolution: int
     values: list[list[list[float] | list[list[float]]]] = Field(
         description="values[l][j]: node j of layer l over the grid; values[0] (the input "
-                    "layer) is empty")
+                    "layer) is empty unless the network has derived features: then each "
+                    "input node's value, the raw inputs' and the features'")
 
 
 class TrainOut(BaseModel):
@@ -227,6 +229,9 @@ class TraceOut(BaseModel):
 class NetworkOut(BaseModel):
     id: str
     layers: list[int]
+    features: list[FeatureName] = Field(
+        description="the derived inputs after the raw ones, in the input layer's order "
+                    "(layers[0] counts the raw inputs and these)")
     activation: ActivationName
     output_activation: ActivationName
     loss: LossName
@@ -382,12 +387,22 @@ class OptimizerInfo(BaseModel):
     state: list[str] = Field(description="what it keeps per weight and bias between updates")
 
 
+class FeatureInfo(BaseModel):
+    name: FeatureName
+    formula: str = Field(description="its value, from the raw inputs x₁ and x₂")
+    formula_one_input: str | None = Field(
+        description="its value when the data have one input x; null if it needs x₂")
+    reads: list[int] = Field(description="the raw inputs it is computed from (1-based)")
+
+
 class Options(BaseModel):
     activations: list[ActivationInfo]
     losses: list[LossInfo]
     initializations: list[InitInfo] = Field(description="how a new network's weights may be "
                                                        "drawn (`init`), the default first")
     optimizers: list[OptimizerInfo] = Field(description="the update rules, the default first")
+    features: list[FeatureInfo] = Field(description="the derived inputs a network may add, in "
+                                                   "the input layer's order")
     datasets: list[DatasetInfo]
     limits: Limits
     defaults: NetworkCreate = Field(description="what POST /api/networks assumes")

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
 from .activations import Activation, Array, get_activation
+from .features import expand, feature_problem
 from .losses import Loss, get_loss
 
 MIN_LAYERS, MAX_LAYERS = 2, 8
@@ -52,14 +53,25 @@ def layer_mismatch(layers: tuple[int, ...], activation: str,
     return None
 
 
+class Shape(NamedTuple):
+    """What never changes in a network, and what a request is checked against: the node
+    counts, and the raw inputs a sample holds (layers[0] without the derived features)."""
+
+    layers: tuple[int, ...]
+    inputs: int
+
+
 @dataclass(frozen=True)
 class Architecture:
-    """What a network computes, apart from its parameters."""
+    """What a network computes, apart from its parameters. With `features` (features.py),
+    the input layer holds the raw inputs and then each derived feature: layers[0] counts
+    them all, `inputs` the raw ones that samples and datasets hold."""
 
     layers: tuple[int, ...]
     activation: str  # of the hidden layers
     output_activation: str
     loss: str
+    features: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not MIN_LAYERS <= len(self.layers) <= MAX_LAYERS:
@@ -70,6 +82,13 @@ class Architecture:
         for n in self.layers:
             if not MIN_NODES <= n <= MAX_NODES:
                 raise ValueError(f"a layer has {MIN_NODES} to {MAX_NODES} nodes, got {n}")
+        if len(self.features) >= self.layers[0]:
+            raise ValueError(f"an input layer of {self.layers[0]} nodes has room for "
+                             f"{self.layers[0] - 1} features beside 1 raw input, not "
+                             f"{len(self.features)}")
+        problem = feature_problem(self.features, self.inputs)
+        if problem:
+            raise ValueError(problem)
         get_activation(self.activation)
         mismatch = output_mismatch(self.output_activation, self.loss)
         if mismatch:
@@ -77,6 +96,19 @@ class Architecture:
         layer_problem = layer_mismatch(self.layers, self.activation, self.output_activation)
         if layer_problem:
             raise ValueError(layer_problem[1])
+
+    @property
+    def inputs(self) -> int:
+        """The raw inputs: what a sample's input holds (the input layer less its features)."""
+        return self.layers[0] - len(self.features)
+
+    @property
+    def shape(self) -> Shape:
+        return Shape(self.layers, self.inputs)
+
+    def expand(self, X: Array) -> Array:
+        """The input layer's values for raw inputs X (batch, inputs)."""
+        return expand(self.features, X)
 
     def activation_of(self, layer: int) -> Activation:
         """The activation of layer `layer` (1 … L−1); the input layer has none."""
@@ -198,11 +230,13 @@ def _as_batch(a: Array, n: int, name: str) -> Array:
 
 
 def forward(arch: Architecture, params: Parameters, X: Array, T: Array) -> ForwardPass:
-    """Propagate X (batch, n_0) layer by layer and measure the error against T (batch, n_L−1).
+    """Propagate the raw inputs X (batch, arch.inputs) layer by layer and measure the error
+    against T (batch, n_L−1).
 
-    Input nodes have no activation: their x and y are the input values.
+    Input nodes have no activation: their x and y are the input values, the raw ones and then
+    each derived feature's (computed here from the raw ones: x[0] is (batch, n_0)).
     """
-    X = _as_batch(X, arch.layers[0], "input")
+    X = arch.expand(_as_batch(X, arch.inputs, "input"))
     T = _as_batch(T, arch.layers[-1], "target")
     if X.shape[0] != T.shape[0]:
         raise ValueError(f"input has {X.shape[0]} samples but target has {T.shape[0]}")

@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from ..engine.activations import Array
 from ..engine.datasets import Points
+from ..engine.features import feature_problem
 from ..engine.mlp import Architecture, Parameters, layer_mismatch, output_mismatch
 from ..engine.optimizers import SGD, Optimizer, OptimizerState, fits, fresh_state
 from ..errors import Diverged, FieldError
@@ -32,17 +33,25 @@ from .workbench import Dataset, Workbench
 
 
 def architecture(layers: tuple[int, ...], activation: str, output_activation: str, loss: str,
-                 *, blame: str) -> Architecture:
+                 *, blame: str, features: tuple[str, ...] = ()) -> Architecture:
     """The architecture; a loss that cannot follow the output activation is a FieldError
     naming `blame`, an activation that cannot go with the layers (softmax hidden, or on one
-    output node) one naming that activation (the layers and names were checked by the API)."""
+    output node) one naming that activation, features that do not fit the input layer one
+    naming `features` (the layers and names were checked by the API)."""
+    if len(features) >= layers[0]:
+        raise FieldError("features", f"the input layer has {layers[0]} node(s): the raw inputs "
+                         f"first, then one per feature, so {len(features)} feature(s) need at "
+                         f"least {len(features) + 1} input nodes")
+    feature_trouble = feature_problem(tuple(features), layers[0] - len(features))
+    if feature_trouble:
+        raise FieldError("features", feature_trouble)
     layer_problem = layer_mismatch(tuple(layers), activation, output_activation)
     if layer_problem:
         raise FieldError(*layer_problem)
     mismatch = output_mismatch(output_activation, loss)
     if mismatch:
         raise FieldError(blame, mismatch)
-    return Architecture(tuple(layers), activation, output_activation, loss)
+    return Architecture(tuple(layers), activation, output_activation, loss, tuple(features))
 
 
 class Network:
@@ -181,7 +190,8 @@ class Network:
         old = self._arch
         arch = architecture(old.layers, activation or old.activation,
                             output_activation or old.output_activation, loss or old.loss,
-                            blame="loss" if loss else "output_activation")
+                            blame="loss" if loss else "output_activation",
+                            features=old.features)
         rate = self._learning_rate if learning_rate is None else learning_rate
         l2 = self._l2 if l2 is None else l2
         l1 = self._l1 if l1 is None else l1

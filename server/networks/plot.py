@@ -41,7 +41,7 @@ def _grid_outputs(arch: Architecture, params: Parameters, resolution: int) -> tu
     for two."""
     lo, hi = PLOT_DOMAIN
     axis = np.linspace(lo, hi, resolution)
-    if arch.layers[0] == 1:
+    if arch.inputs == 1:
         X = axis[:, None]
     else:
         x1, x2 = np.meshgrid(axis, axis)
@@ -51,7 +51,7 @@ def _grid_outputs(arch: Architecture, params: Parameters, resolution: int) -> tu
 
 
 def _shaped(y: Array, arch: Architecture, resolution: int) -> Array:
-    return y if arch.layers[0] == 1 else y.reshape(resolution, resolution)
+    return y if arch.inputs == 1 else y.reshape(resolution, resolution)
 
 
 def function_grid(arch: Architecture, params: Parameters, layer: int, node: int,
@@ -67,7 +67,7 @@ def class_grid(arch: Architecture, params: Parameters,
     """For a softmax output and 2 inputs: over the plot grid (rows as function_grid's), each
     point's winning class (argmax y) and its probability (the largest y, the confidence);
     None for other networks."""
-    if arch.layers[0] != 2 or not arch.activation_of(len(arch.layers) - 1).coupled:
+    if arch.inputs != 2 or not arch.activation_of(len(arch.layers) - 1).coupled:
         return None
     y = _grid_outputs(arch, params, resolution)[-1]
     if not np.isfinite(y).all():  # an x that overflowed: no classes to draw
@@ -77,15 +77,17 @@ def class_grid(arch: Architecture, params: Parameters,
 
 
 def check_plottable(arch: Architecture, inputs_field: str) -> None:
-    if arch.layers[0] > 2:
+    if arch.inputs > 2:
         raise FieldError(inputs_field, "the plot shows networks with 1 or 2 inputs only; this "
-                         f"one has {arch.layers[0]}")
+                         f"one has {arch.inputs}")
 
 
 def every_function(arch: Architecture, params: Parameters, resolution: int) -> list[list[Array]]:
     """grids[l][j]: node j of layer l over the plot domain, shaped as function_grid's, for
-    every layer after the input (grids[0] is empty), from one forward pass over the grid."""
+    every layer after the input, and for the input layer when it holds derived features (the
+    raw inputs' and each feature's value; else grids[0] is empty), from one forward pass over
+    the grid."""
     ys = _grid_outputs(arch, params, resolution)
-    return [[] if layer == 0 else
+    return [[] if layer == 0 and not arch.features else
             [_shaped(y[:, j], arch, resolution) for j in range(y.shape[1])]
             for layer, y in enumerate(ys)]

@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 
 from ..engine.activations import ELU_ALPHA, LEAKY_SLOPE, Array
+from ..engine.features import FEATURES
 from ..engine.mlp import Architecture, Parameters
 from ..engine.optimizers import SGD, Optimizer, OptimizerState, fresh_state
 
@@ -31,7 +32,7 @@ class Step:
 
     arch: Architecture
     params: Parameters
-    X: Array  # (batch, n_0)
+    X: Array  # (batch, inputs): the raw inputs (the script derives any features)
     T: Array  # (batch, n_L−1)
     learning_rate: float
     l2: float
@@ -106,7 +107,7 @@ def _data(step: Step, array: str) -> list[str]:
     lines = [
         f"weights = [{array}(w) for w in {_literal_list(step.params.weights)}]",
         f"biases = [{array}(b) for b in {_literal_list(step.params.biases)}]",
-        f"X = {array}({_literal(step.X)})  # one row per sample: the input values",
+        f"X = {array}({_literal(step.X)})  # one row per sample: the (raw) input values",
         f"T = {array}({_literal(step.T)})  # and their targets",
         f"learning_rate = {step.learning_rate!r}",
         f"l2 = {step.l2!r}",
@@ -169,6 +170,24 @@ def _numpy_update(opt: Optimizer) -> list[str]:
             "        show(f's_{name}[{k + 1}] after', s[k])"]
 
 
+_FEATURE_CODE = {"x1_squared": "X[:, 0] * X[:, 0]", "x2_squared": "X[:, 1] * X[:, 1]",
+                 "x1_x2": "X[:, 0] * X[:, 1]", "sin_x1": "{m}.sin(X[:, 0])",
+                 "sin_x2": "{m}.sin(X[:, 1])"}
+
+
+def _features(arch: Architecture, module: str) -> list[str]:
+    """The input layer's derived features (engine/features.py), computed from X's raw
+    inputs and put after them: the input layer's x and y."""
+    if not arch.features:
+        return []
+    names = [f"x{i + 1}" for i in range(arch.inputs)] + [
+        FEATURES[name].formula for name in arch.features]
+    columns = ", ".join(_FEATURE_CODE[name].format(m=module) for name in arch.features)
+    return [f"# The input layer: the raw inputs, then the derived features ({', '.join(names)})",
+            f"X = {module}.column_stack([X, {columns}])",
+            "show('x[0]', X)"]
+
+
 def _literal_list(arrays: tuple[Array, ...]) -> str:
     return "[" + ", ".join(_literal(a) for a in arrays) + "]"
 
@@ -226,6 +245,7 @@ def numpy_script(step: Step) -> str:
         "",
         f"L = {L}  # layers, the input layer 0",
         "n = len(X)",
+        *_features(arch, "np"),
         "# Forward: x = Σ y·w + b, then y = f(x), layer after layer",
         "xs, ys = [X], [X]",
         "for k in range(L - 1):",
@@ -334,6 +354,7 @@ def pytorch_script(step: Step) -> str:
         "",
         f"L = {L}",
         "n = len(X)",
+        *_features(arch, "torch"),
         "xs, ys = [X], [X]",
         "for k in range(L - 1):",
         "    x = ys[k] @ weights[k] + biases[k]",

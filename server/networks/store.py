@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..engine.mlp import Parameters, init_parameters
+from ..engine.mlp import Parameters, Shape, init_parameters
 from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from ..errors import NetworkBusy, NetworkNotFound
 from ..limits import (
@@ -99,9 +99,10 @@ class NetworkStore(Protocol):
         the seconds until one is there (none is taken)."""
         ...
 
-    async def layers(self, network_id: str) -> tuple[int, ...]:
-        """The network's node counts, which never change: what a request is checked against
-        before its call takes the network's lock. NetworkNotFound if there is none."""
+    async def shape(self, network_id: str) -> Shape:
+        """The network's node counts and raw inputs, which never change: what a request is
+        checked against before its call takes the network's lock. NetworkNotFound if there
+        is none."""
         ...
 
     async def acquire(self, network_id: str, with_data: bool = False) -> Lease:
@@ -151,13 +152,16 @@ def build(
     l1: float = 0.0,
     optimizer: Optimizer = SGD,
     state: OptimizerState | None = None,
+    features: tuple[str, ...] = (),
 ) -> Network:
     """A new network with a new id. `initial` are its initial parameters (the ones a reset
     restores; by default drawn from `seed` as `init` says: Glorot uniform unless told);
     `current` and `step` resume a network where it stood, as when a page re-creates a
     network the server has forgotten, and `samples_trained` its epoch, `state` its
-    optimizer's state (None: fresh). Parameters must already have the shapes of `layers`."""
-    arch = architecture(layers, activation, output_activation, loss, blame="loss")
+    optimizer's state (None: fresh). `features`: the derived inputs after the raw
+    ones (layers[0] counts both). Parameters must already have the shapes of `layers`."""
+    arch = architecture(layers, activation, output_activation, loss, blame="loss",
+                        features=tuple(features))
     if seed is None:
         seed = secrets.randbelow(MAX_SEED + 1)
     initial = initial or init_parameters(arch.layers, np.random.default_rng(seed), init)
@@ -351,8 +355,8 @@ class MemoryStore:
         """The network itself, without its lock (for tests and tools)."""
         return self._get(network_id).network
 
-    async def layers(self, network_id: str) -> tuple[int, ...]:
-        return self._get(network_id).network.arch.layers
+    async def shape(self, network_id: str) -> Shape:
+        return self._get(network_id).network.arch.shape
 
     async def acquire(self, network_id: str, with_data: bool = False) -> _MemoryLease:
         held = self._get(network_id)

@@ -4,7 +4,7 @@ Keys (prefix `bp:`; `{id}` a network's id):
 - `bp:{id}:net`, a hash: `core` (settings, parameters, step, the current pass) and `data`
   (the dataset as its spec or the learner's points, and where training stands), both in the
   bytes of codec.py (JSON and raw float64: never pickle), `version` (a random token, new at
-  every write) and `layers` (the node counts, which never change). Idle for
+  every write) and `layers` (the node counts and raw inputs: shape_field). Idle for
   NETWORK_TTL_SECONDS, it expires; every call renews it.
 - `bp:{id}:lock`: the network's lock, a random token set with NX and a time-to-live of
   LOCK_SECONDS, renewed every LOCK_SECONDS / 3 for as long as the call that holds it runs. A
@@ -57,6 +57,7 @@ import redis.asyncio
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from ..engine.mlp import Shape
 from ..errors import NetworkBusy, NetworkNotFound, StoreUnavailable
 from ..limits import (
     IDEMPOTENCY_SECONDS,
@@ -274,6 +275,19 @@ def _reaching(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]
             raise self._reach.lost(error) from None
 
     return call
+
+
+def shape_field(shape: Shape) -> str:
+    """The `layers` field beside a network's record: its node counts, as "2,3,1", and with
+    derived features its raw inputs after a slash, as "4,3,1/2"."""
+    layers = ",".join(map(str, shape.layers))
+    return layers if shape.inputs == shape.layers[0] else f"{layers}/{shape.inputs}"
+
+
+def shape_of_field(stored: bytes) -> Shape:
+    layers_text, _, inputs = stored.partition(b"/")
+    layers = tuple(int(n) for n in layers_text.split(b","))
+    return Shape(layers, int(inputs) if inputs else layers[0])
 
 
 def describe_url(url: str) -> str:
@@ -551,7 +565,7 @@ class RedisStore:
         self._cache: OrderedDict[str, _Held] = OrderedDict()  # id → as last seen here
         self._cache_sizes: dict[str, int] = {}
         self._cached_bytes = 0
-        self._shapes: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+        self._shapes: OrderedDict[str, Shape] = OrderedDict()
         self._lock = threading.Lock()  # the cache and the shapes
         # This process's calls on one network queue here, in order, and only the first
         # asks Redis for the lock (polling Redis is not fair, and costs round trips).
@@ -608,9 +622,9 @@ class RedisStore:
                 gone, _ = self._cache.popitem(last=False)
                 self._cached_bytes -= self._cache_sizes.pop(gone)
 
-    def _remember_shape(self, network_id: str, layers: tuple[int, ...]) -> None:
+    def _remember_shape(self, network_id: str, shape: Shape) -> None:
         with self._lock:
-            self._shapes[network_id] = layers
+            self._shapes[network_id] = shape
             while len(self._shapes) > REMEMBERED_SHAPES:
                 self._shapes.popitem(last=False)
 
@@ -652,7 +666,7 @@ class RedisStore:
                       ) -> tuple[Snapshot, Kept | None, bool]:
         network = build(**fields)
         snap = network.snapshot()
-        layers = ",".join(map(str, snap.arch.layers))
+        layers = shape_field(snap.arch.shape)
         kept = answer(snap) if answer is not None else None
         reply = await self._client().script(
             "create", [self._key(network.id, "net"), self._key(network.id, "known"),
@@ -665,7 +679,7 @@ class RedisStore:
         self._reach.reached()
         if reply != 1:  # the key was used already: its answer, and no new network
             return snap, Kept.unpack(reply), True
-        self._remember_shape(network.id, snap.arch.layers)
+        self._remember_shape(network.id, snap.arch.shape)
         return snap, kept, False
 
     @_reaching
@@ -680,11 +694,11 @@ class RedisStore:
         return NetworkNotFound(network_id, expired=bool(known))
 
     @_reaching
-    async def layers(self, network_id: str) -> tuple[int, ...]:
+    async def shape(self, network_id: str) -> Shape:
         with self._lock:
-            layers = self._shapes.get(network_id)
-        if layers is not None:
-            return layers
+            shape = self._shapes.get(network_id)
+        if shape is not None:
+            return shape
         client = self._client()
         stored, core = await client.command("HMGET", self._key(network_id, "net"), "layers",
                                             "core")
@@ -692,11 +706,11 @@ class RedisStore:
         if core is None:
             raise await self._not_found(client, network_id)
         if stored is not None:
-            layers = tuple(int(n) for n in stored.split(b","))
+            shape = shape_of_field(stored)
         else:  # a network written before `layers` was kept beside it
-            layers = codec.network_from_records(core, lambda: None).arch.layers
-        self._remember_shape(network_id, layers)
-        return layers
+            shape = codec.network_from_records(core, lambda: None).arch.shape
+        self._remember_shape(network_id, shape)
+        return shape
 
     async def _take(self, client: _Client, network_id: str, token: str, with_data: bool,
                     version: str = "") -> list[Any]:

@@ -202,11 +202,12 @@ class Workbench:
 
     def generate(self, arch: Architecture, name: str, size: int, noise: float, seed: int,
                  test_fraction: float) -> Dataset:
-        if inputs_of(name) != arch.layers[0] or arch.layers[-1] != outputs_of(name):
+        if inputs_of(name) != arch.inputs or arch.layers[-1] != outputs_of(name):
+            features = f" (and {len(arch.features)} derived)" if arch.features else ""
             raise FieldError("name", f"the {name} dataset has {inputs_of(name)} input(s) and "
                              f"{outputs_of(name)} target(s) per point, but the network has "
-                             f"{arch.layers[0]} input "
-                             f"node(s) and {arch.layers[-1]} output node(s)")
+                             f"{arch.inputs} raw input node(s){features} and "
+                             f"{arch.layers[-1]} output node(s)")
         train_points, test_points = built_in(name, size, noise, seed, test_fraction)
         targets = np.vstack([train_points.T, test_points.T])
         if target_outside(arch, targets) is not None:
@@ -320,9 +321,16 @@ class Workbench:
             self._cursor = new_cursor(data.train.X, data.train.T, self._rng)
             self._cursor.samples = self._samples
         cursor = self._cursor
+        # The trainer works on the input layer's values: with derived features, on a copy of
+        # the epoch with its features (reshuffled alike), the raw columns kept afterwards.
+        work = cursor if not arch.features else Cursor(
+            arch.expand(cursor.X), cursor.T, cursor.position, cursor.samples, cursor.order)
         result, done = _train_until(arch, params, data.train.X, data.train.T, plan=plan,
-                                    learning_rate=learning_rate, l2=l2, cursor=cursor,
+                                    learning_rate=learning_rate, l2=l2, cursor=work,
                                     rng=self._rng, l1=l1, optimizer=optimizer, state=state)
+        if work is not cursor:
+            cursor.X, cursor.T = work.X[:, :arch.inputs], work.T
+            cursor.position, cursor.samples, cursor.order = work.position, work.samples, work.order
         if result.finite:
             train = fit_on(arch, result.params, data.train)
             test = fit_on(arch, result.params, data.test)

@@ -42,13 +42,16 @@ def _expected(network: dict, X: np.ndarray, T: np.ndarray, lr: float, l2: float,
               ) -> dict[str, np.ndarray]:
     """The engine's numbers for the same step (what the page draws)."""
     arch = architecture(tuple(network["layers"]), network["activation"],
-                        network["output_activation"], network["loss"], blame="loss")
+                        network["output_activation"], network["loss"], blame="loss",
+                        features=tuple(network["features"]))
     params = Parameters(tuple(np.array(w) for w in network["weights"]),
                         tuple(np.array(b) for b in network["biases"]))
     fwd = forward(arch, params, X, T)
     grads = backward(arch, params, fwd, T)
     after = update(params, grads, lr, l2)
     out = {"E": np.array(fwd.mean_error)}
+    if arch.features:  # the input layer, its derived features included
+        out["x[0]"] = fwd.x[0]
     for layer in range(1, len(arch.layers)):
         out[f"x[{layer}]"], out[f"y[{layer}]"] = fwd.x[layer], fwd.y[layer]
         out[f"dE/dy[{layer}]"], out[f"dE/dx[{layer}]"] = grads.dE_dy[layer], grads.dE_dx[layer]
@@ -110,6 +113,33 @@ def test_export_python_runs_as_a_script_on_its_own(client: TestClient, tmp_path)
     run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
     _same(_printed(run.stdout), _expected(network, np.array([[0.5]]), np.array([[1.0]]), 0.5, 0),
           "subprocess")
+
+
+FEATURED = [([7, 3, 1], ["x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"], [0.8, -0.3]),
+            ([3, 2, 1], ["x1_squared", "sin_x1"], [-0.7]),
+            ([4, 3, 2], ["sin_x2", "x1_x2"], [0.4, 1.1])]
+
+
+@pytest.mark.parametrize(("layers", "features", "x"), FEATURED)
+def test_export_python_derives_the_input_features(client: TestClient, tmp_path, layers,
+                                                  features, x) -> None:
+    """The script computes the features from the raw inputs (x[0], the input layer) and the
+    step from them, as the engine does; in PyTorch too, when it is installed."""
+    url, network = _network(client, layers=layers, features=features, activation="tanh",
+                            learning_rate=0.4, l2=0.02)
+    t = [0.9, 0.1][:layers[-1]]
+    expected = _expected(network, np.array([x]), np.array([t]), 0.4, 0.02)
+    assert expected["x[0]"].shape == (1, layers[0])
+    script = client.get(f"{url}/export/python", params={"input": x, "target": t})
+    _same(_run_here(script.text), expected, f"numpy {features}")
+    python = _torch_python()
+    if python is None:
+        return  # the PyTorch flavour: test_export_python_pytorch_prints_the_same says why
+    path = tmp_path / "step.py"
+    path.write_text(client.get(f"{url}/export/python", params={
+        "input": x, "target": t, "flavour": "pytorch"}).text)
+    run = subprocess.run([python, str(path)], capture_output=True, text=True, check=True)
+    _same(_printed(run.stdout), expected, f"pytorch {features}")
 
 
 def _torch_python() -> str | None:

@@ -5,6 +5,7 @@ import pytest
 
 from server.api.parse import parameters, points, sample
 from server.api.requests import Sample
+from server.engine.mlp import Shape
 from server.errors import FieldError
 
 
@@ -30,7 +31,7 @@ def test_parse_parameters_are_arrays_of_the_network_shape() -> None:
 
 
 def test_parse_samples_and_points_fit_the_network() -> None:
-    layers = (2, 3, 1)  # what a request is checked against, before the network's lock
+    layers = Shape((2, 3, 1), 2)  # what a request is checked against, before the lock
     x, t = sample(layers, Sample(input=[0.1, 0.2], target=[1.0]))
     assert x.shape == (2,) and t.shape == (1,)
     with pytest.raises(FieldError) as wrong:
@@ -42,3 +43,18 @@ def test_parse_samples_and_points_fit_the_network() -> None:
     with pytest.raises(FieldError) as misfit:
         points(layers, [Sample(input=[0.1, 0.2], target=[1.0]), Sample(input=[1], target=[1])])
     assert misfit.value.field == "points[1]"
+
+
+def test_parse_a_sample_of_a_network_with_features_holds_its_raw_inputs() -> None:
+    shape = Shape((5, 3, 1), 2)  # x₁, x₂ and three features derived from them
+    x, _ = sample(shape, Sample(input=[0.1, 0.2], target=[1.0]))
+    assert x.shape == (2,)
+    with pytest.raises(FieldError) as wrong:
+        sample(shape, Sample(input=[0.1, 0.2, 0.01, 0.04, 0.02], target=[1.0]))
+    assert wrong.value.message == ("expected 2 values (one per raw input: the derived features "
+                                   "are computed from them), got 5")
+    with pytest.raises(FieldError) as misfit:
+        points(shape, [Sample(input=[0.1, 0.2, 0.3, 0.4, 0.5], target=[1.0])])
+    assert misfit.value.message == ("point 0 has 5 inputs and 1 target, but the network has 2 "
+                                    "raw inputs (its other 3 input nodes derived from them) "
+                                    "and 1 output node")

@@ -78,7 +78,8 @@ def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:
     assert options["training_defaults"] == {"batch_size": 32, "l2": 0.0, "steps": 100,
                                             "steps_per_frame": 10}
     assert options["defaults"] == {
-        "layers": [1, 2, 2, 1], "features": [], "activation": "sigmoid", "output_activation": "sigmoid",
+        "layers": [1, 2, 2, 1], "features": [], "activation": "sigmoid",
+        "output_activation": "sigmoid",
         "loss": "squared", "learning_rate": 0.5, "seed": None, "init": "glorot_uniform",
         "weights": None, "biases": None, "current_weights": None, "current_biases": None, "step": 0,
         "samples_trained": 0, "l2": 0.0, "l1": 0.0, "optimizer": "sgd", "momentum": 0.9,

@@ -52,7 +52,18 @@ def name_of(kind: str, layer: int | None, L: int) -> str:
             "backward": f"Backward through {where}", "update": "Update"}[kind]
 
 
-def expected(trace: dict, step: int, kind: str, layer: int | None) -> dict:
+FORMULAS = {"x1_squared": "x₁²", "x2_squared": "x₂²", "x1_x2": "x₁·x₂", "sin_x1": "sin x₁",
+            "sin_x2": "sin x₂"}
+
+
+def input_name(trace: dict, j: int, features: list[str]) -> str:
+    """Input node j's name on its card: x₁, x₂ for the raw inputs, a feature's formula."""
+    raw = len(trace["input"])
+    return f"input x{'₀₁₂₃₄₅₆₇₈'[j + 1]}" if j < raw else f"input {FORMULAS[features[j - raw]]}"
+
+
+def expected(trace: dict, step: int, kind: str, layer: int | None,
+             features: list[str] = ()) -> dict:
     """What the page must show at a phase of the step whose update trace is `trace`
     (static/js/phases.js's visibility rules)."""
     L = len(trace["nodes"])
@@ -67,7 +78,7 @@ def expected(trace: dict, step: int, kind: str, layer: int | None) -> dict:
             out[f"{key} x"] = text("x", n["x"]) if l <= forward else ""
             out[f"{key} y"] = text("y", n["y"]) if l <= forward else ""
             out[f"{key} bias"] = (text("b", n["b"] if after else n["b_before"]) if l
-                                  else f"input x{'₀₁₂₃₄₅₆₇₈'[j + 1]}")
+                                  else input_name(trace, j, list(features)))
             back = l >= 1 and l >= backward
             out[f"{key} dy"] = text("∂E/∂y", n["dE_dy"]) if back else ""
             out[f"{key} dx"] = text("∂E/∂x", n["dE_dx"]) if back else ""
@@ -108,13 +119,14 @@ def walk(page: Page, layers: list[int], activation: str, output: str, loss: str,
         seen += [(step, kind, layer, snap) for (kind, layer), snap in zip(plan, snaps, strict=True)]
         traces.append(api(page, "GET", "")["trace"])
         assert traces[-1]["phase"] == "update" and traces[-1]["step"] == step
+    features = network.get("features", [])
     for step, kind, layer, snap in seen:
-        want = expected(traces[step - 1], step, kind, layer)
+        want = expected(traces[step - 1], step, kind, layer, features)
         wrong = {k: (snap.get(k), v) for k, v in want.items() if snap.get(k) != v}
         assert not wrong, (activation, output, loss, step, kind, layer, wrong)
     back = press(page, "p", len(seen) - 1)  # and back, phase by phase
     for (step, kind, layer, _), snap in zip(reversed(seen[:-1]), back, strict=True):
-        want = expected(traces[step - 1], step, kind, layer)
+        want = expected(traces[step - 1], step, kind, layer, features)
         wrong = {k: (snap.get(k), v) for k, v in want.items() if snap.get(k) != v}
         assert not wrong, ("back", activation, output, loss, step, kind, layer, wrong)
     return traces
@@ -171,6 +183,39 @@ def test_matrix_each_optimizer_and_initialization_every_phase(
         note = page.inner_text("#formula-note")
         assert {"sgd": "L1", "momentum": "velocity", "adam": "Adam"}[rule["optimizer"]] in note \
             or selector.startswith("#node"), note
+    assert console.errors == [], console.errors
+    page.context.close()
+
+
+# Each derived input feature at least once (issue 23 §3), on 2-input and 1-input data.
+FEATURED = [
+    ([7, 3, 1], ["x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"], "tanh"),
+    ([3, 2, 2, 1], ["x1_squared", "sin_x1"], "relu"),
+    ([4, 4, 3, 2], ["sin_x2", "x1_x2"], "sigmoid"),
+]
+
+
+@pytest.mark.parametrize(("layers", "features", "activation"), FEATURED,
+                         ids=lambda v: "-".join(map(str, v)) if isinstance(v[0], int) else
+                         ",".join(v) if isinstance(v, list) else v)
+def test_matrix_each_input_feature_every_phase(browser: Browser, base_url: str,
+                                               layers: list[int], features: list[str],
+                                               activation: str) -> None:
+    """Walked as the matrix walks, each input node named by its card (x₁, x₂, then each
+    feature's formula); then each feature node's panel writes its formula over the raw
+    inputs with their numbers and its value, the trace's."""
+    page, console = open_page(browser, base_url)
+    traces = walk(page, layers, activation, "sigmoid", "squared", features=features)
+    trace = traces[0]
+    raw = len(trace["input"])
+    assert raw == layers[0] - len(features)
+    for j, name in enumerate(features):
+        page.click(f"#node-0-{raw + j}")
+        settle(page)
+        panel = page.inner_text("#formula")
+        x = trace["nodes"][0][raw + j]["x"]
+        assert fmt(x) in panel and fmt(trace["input"][0]) in panel, (name, panel)
+        assert "computed from the raw inputs" in page.inner_text("#formula-note")
     assert console.errors == [], console.errors
     page.context.close()
 

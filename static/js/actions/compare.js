@@ -7,6 +7,7 @@
 import { PLOT } from "../lib/config.js";
 import { api } from "../server/api.js";
 import { datasetSpec, describe } from "../state/link.js";
+import { rawInputs } from "../explain/features.js";
 
 /** The settings a comparison may change, with how the page names them. */
 export const SETTINGS = {
@@ -46,7 +47,7 @@ export function createCompare({ store, training }) {
     const data = datasetSpec(s);
     if (data) await api.setDataset(created.network.id, data);
     // its output drawn from the start (the same as the first's until they train)
-    const inputs = created.network.layers[0];
+    const inputs = rawInputs(created.network);
     const func = inputs > 2 ? null : await api.func(created.network.id, {
       resolution: inputs === 1 ? PLOT.resolution1d : PLOT.resolution2d,
       layer: created.network.layers.length - 1, node: 0 });

@@ -11,6 +11,7 @@ import { fmt } from "../lib/format.js";
 import { api, ApiError } from "../server/api.js";
 import { datasetSpec, linkState, settingsTable } from "../state/link.js";
 import { grade, readNumber } from "../explain/quiz.js";
+import { rawInputs } from "../explain/features.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { createCompare } from "./compare.js";
 import { createLandscape } from "./landscape.js";
@@ -28,6 +29,7 @@ import {
  * @typedef {{type:"step", name:string} | {type:"play"} | {type:"settings", changes:object} |
  *   {type:"sample", sample:{input:number[], target:number[]}} | {type:"speed", speed:number} |
  *   {type:"reshape", change:import("./reshape.js").ShapeChange} | {type:"init", init:string} |
+ *   {type:"features", names:string[]} |
  *   {type:"plot-view", change:{showTest?:boolean, discretize?:boolean}} |
  *   {type:"edit", value:number} | {type:"step-on", value:"sample"|"batch"} |
  *   {type:"dataset", spec:object} | {type:"training", settings:object} |
@@ -462,11 +464,12 @@ export function createController({ store, options, frames, effects }) {
       case "rebuild": return run(() => setup.rebuild(intent.text));
       case "reshape": return run(() => setup.reshapeBy(intent.change));
       case "init": return run(() => setup.reinit(intent.init));
+      case "features": return run(() => setup.setFeatures(intent.names));
       case "next-sample": return run(tools.nextSample);
       case "point": return run(async () => {
         const event = intent.event;
         const n = store.state.network;
-        if (event.kind === "add") valid(checkPoint(event, n.layers, limits, n.loss));
+        if (event.kind === "add") valid(checkPoint(event, n.layers, limits, n.loss, rawInputs(n)));
         await endComparison("the data changed");
         await training.editPoints(event);
         const [lo, hi] = limits.plot_domain;

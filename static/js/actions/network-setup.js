@@ -6,6 +6,7 @@
 import { api, ApiError } from "../server/api.js";
 import { datasetSpec, decodeHash, encodeHash, landscapeFits, ruleOf } from "../state/link.js";
 import { carry, describeChange, reshape } from "./reshape.js";
+import { carryInputs, inputRows, keptFeatures, rawInputs } from "../explain/features.js";
 import { parseLayers, plainWords } from "./validate.js";
 
 /**
@@ -22,6 +23,13 @@ export function createSetup({ store, training, options, table, beforeNew = async
   /** The first built-in dataset of this many inputs and outputs. */
   const datasetFor = (inputs, outputs) => options.datasets.find(
     (d) => d.inputs === inputs && (d.outputs ?? 1) === outputs);
+  const catalogue = options.features ?? [];
+  const formulaOf = (name) => catalogue.find((f) => f.name === name)?.formula ?? name;
+  /** What a network is made with besides its shape and weights: its settings. */
+  const settingsOf = (n) => ({ activation: n.activation, output_activation: n.output_activation,
+                               loss: n.loss, learning_rate: n.learning_rate, l2: n.l2,
+                               ...ruleOf(n), init: store.state.init,
+                               ...(n.features?.length ? { features: n.features } : {}) });
 
   let pausedForNew = false;  // Play was paused for the network just restored: not said since
   /** `text`, and that Play was paused for the new network, if it was (a later message must
@@ -61,7 +69,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
       update = await api.create({});
     }
     const n = update.network;
-    const fits = (p) => p?.input?.length === n.layers[0]
+    const fits = (p) => p?.input?.length === rawInputs(n)
       && p?.target?.length === n.layers[n.layers.length - 1];
     store.apply("created", {
       update, samplesTrained: wanted.samples_trained ?? 0, init: wanted.init,
@@ -83,7 +91,8 @@ export function createSetup({ store, training, options, table, beforeNew = async
       batch_size: trainingLink.batch_size,
       steps_per_frame: trainingLink.steps_per_frame === undefined
         ? options.training_defaults.steps_per_frame : trainingLink.steps_per_frame });
-    const spec = link.dataset === undefined ? defaultDataset(n.layers) : link.dataset;
+    const spec = link.dataset === undefined
+      ? defaultDataset(rawInputs(n), n.layers[n.layers.length - 1]) : link.dataset;
     if (spec && (spec.points || spec.name)) {
       await training.loadDataset(spec).catch((e) => {
         notes.push(`its dataset could not be used: ${plainWords(e.message)}`);
@@ -104,32 +113,33 @@ export function createSetup({ store, training, options, table, beforeNew = async
     }
   }
 
-  /** The default dataset, or the first built-in one that fits `layers` (null if none). */
-  function defaultDataset(layers) {
+  /** The default dataset, or the first built-in one that fits `raw` inputs and `outputs`
+   * (null if none). @param {number} raw @param {number} outputs */
+  function defaultDataset(raw, outputs) {
     const d = options.dataset_defaults;
-    const outputs = layers[layers.length - 1];
-    if (inputsOf(d.name) === layers[0] && outputsOf(d.name) === outputs) return d;
-    const other = datasetFor(layers[0], outputs);
+    if (inputsOf(d.name) === raw && outputsOf(d.name) === outputs) return d;
+    const other = datasetFor(raw, outputs);
     return other ? { ...d, name: other.name } : null;
   }
 
-  /** The dataset to keep for a network of `layers`, and what the learner should be told. */
-  function keptDataset(layers) {
+  /** The dataset to keep for a network of `layers` with `raw` raw inputs, and what the
+   * learner should be told. @param {number[]} layers @param {number} [raw] */
+  function keptDataset(layers, raw = layers[0]) {
     const s = store.state;
     const data = s.dataset;
     const outputs = layers[layers.length - 1];
     if (!data) return { spec: null, note: "" };
     if (!data.name) {
       const spec = /** @type {{points: {input:number[], target:number[]}[]}} */ (datasetSpec(s));
-      const fits = spec.points.every((p) => p.input.length === layers[0]
+      const fits = spec.points.every((p) => p.input.length === raw
                                             && p.target.length === outputs);
       return fits ? { spec, note: "" }
         : { spec: null, note: "Your own points do not fit the new shape, so there is no data now." };
     }
-    if (inputsOf(data.name) === layers[0] && outputsOf(data.name) === outputs) {
+    if (inputsOf(data.name) === raw && outputsOf(data.name) === outputs) {
       return { spec: s.datasetSpec, note: "" };
     }
-    const other = datasetFor(layers[0], outputs);
+    const other = datasetFor(raw, outputs);
     if (other) {
       return { spec: { ...s.datasetSpec, name: other.name },
                note: `The ${data.name} dataset has ${inputsOf(data.name)} input(s), so ${other.name} ` +
@@ -146,13 +156,21 @@ export function createSetup({ store, training, options, table, beforeNew = async
     if (parsed.ok === false) throw new Error(parsed.message);
     const layers = parsed.value;
     const n = store.state.network;
-    const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
-                   init: store.state.init };
-    const { spec, note } = keptDataset(layers);
-    await restore({ network: { ...keep, layers }, training: store.state.training,
-                    dataset: spec });
-    if (note) store.apply("note", withPause(note));
+    // The input features stay while the typed input layer has room for them and raw inputs
+    // they can be computed from.
+    const features = n.features ?? [];
+    const raw = layers[0] - features.length;
+    const fit = features.length > 0 && raw >= 1
+      && keptFeatures(catalogue, features, raw).dropped.length === 0;
+    const { features: _, ...keep } = settingsOf(n);
+    const { spec, note } = keptDataset(layers, fit ? raw : layers[0]);
+    await restore({ network: { ...keep, ...(fit ? { features } : {}), layers },
+                    training: store.state.training, dataset: spec });
+    const off = features.length && !fit ? `The input features (${features.map(formulaOf)
+      .join(", ")}) were switched off: an input layer of ${layers[0]} has no room for them ` +
+      "beside raw inputs they can be computed from." : "";
+    const said = [off, note].filter(Boolean).join(" ");
+    if (said) store.apply("note", withPause(said));
   }
 
   /**
@@ -166,9 +184,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
     const done = reshape(n.layers, change, options.limits);
     if (done.ok === false) throw new Error(done.message);
     const { layers, from } = done.value;
-    const keep = { activation: n.activation, output_activation: n.output_activation,
-                   loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n), seed: n.seed,
-                   init: store.state.init };
+    const keep = { ...settingsOf(n), seed: n.seed };
     // the fresh weights of the new shape, from a network made for them, then freed
     const fresh = (await api.create({ ...keep, layers })).network;
     await api.remove(fresh.id).catch(() => {});
@@ -187,9 +203,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
   async function reinit(init) {
     const n = store.state.network;
     const title = options.initializations.find((i) => i.name === init)?.title ?? init;
-    await restore({ network: { activation: n.activation, output_activation: n.output_activation,
-                               loss: n.loss, learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
-                               seed: n.seed, layers: n.layers, init },
+    await restore({ network: { ...settingsOf(n), seed: n.seed, layers: n.layers, init },
                     training: store.state.training, dataset: datasetSpec(store.state) });
     store.apply("note", withPause(`New first weights, drawn ${init === "zeros" ? "as zeros"
       : `by ${title} from seed ${n.seed}`}; the network is at step 0, its settings and data kept.`));
@@ -205,24 +219,71 @@ export function createSetup({ store, training, options, table, beforeNew = async
     const n = store.state.network;
     const softmax = n.output_activation === "softmax";
     const classes = outputs > 1;
-    if (layers[0] !== wanted || layers[layers.length - 1] !== outputs || softmax !== classes) {
-      const shape = [wanted, ...layers.slice(1, -1), outputs];
+    if (rawInputs(n) !== wanted || layers[layers.length - 1] !== outputs || softmax !== classes) {
+      // the input features that can still be computed from the new data's inputs stay
+      const { kept, dropped } = keptFeatures(catalogue, n.features ?? [], wanted);
+      const shape = [wanted + kept.length, ...layers.slice(1, -1), outputs];
       const output = classes ? { output_activation: "softmax", loss: "categorical_cross_entropy" }
         : softmax ? { output_activation: "sigmoid", loss: "squared" }
           : { output_activation: n.output_activation, loss: n.loss };
-      await restore({ network: { activation: n.activation, ...output,
-                                 learning_rate: n.learning_rate, l2: n.l2, ...ruleOf(n),
-                                 init: store.state.init, layers: shape },
+      const { features: _, ...keep } = settingsOf(n);
+      await restore({ network: { ...keep, ...output, layers: shape,
+                                 ...(kept.length ? { features: kept } : {}) },
                       training: store.state.training, dataset: spec });
       store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
         `input${wanted === 1 ? "" : "s"}` + (classes ? ` and ${outputs} classes (one-hot ` +
         "targets)" : "") + `: the network was rebuilt as ${shape.join("-")}` +
         (output.output_activation !== n.output_activation
           ? `, with a ${output.output_activation} output and the ` +
-            `${output.loss.replace(/_/g, " ")} loss` : "") + "."));
+            `${output.loss.replace(/_/g, " ")} loss` : "") + "." +
+        (dropped.length ? ` ${dropped.map(formulaOf).join(", ")} need${dropped.length === 1
+          ? "s" : ""} a second input, so ${dropped.length === 1 ? "it was" : "they were"} ` +
+          "switched off." : "")));
       return;
     }
     await training.loadDataset(spec);
+  }
+
+  /**
+   * The input features switched to `names`: the weights out of the raw inputs and of the
+   * features kept keep their values, a new feature's are drawn as a fresh network of the new
+   * shape would draw them (the same seed); the settings, the training settings and the data
+   * stay. @param {string[]} names
+   */
+  async function setFeatures(names) {
+    const n = store.state.network;
+    const raw = rawInputs(n);
+    const { kept: features, dropped } = keptFeatures(catalogue, names, raw);
+    if (dropped.length) {
+      throw new Error(`${dropped.map(formulaOf).join(", ")} need${dropped.length === 1 ? "s" : ""}` +
+                      ` a second input, and the data have ${raw}.`);
+    }
+    const layers = [raw + features.length, ...n.layers.slice(1)];
+    if (layers[0] > options.limits.max_nodes) {
+      throw new Error(`A layer has at most ${options.limits.max_nodes} nodes: ${raw} raw ` +
+                      `input${raw === 1 ? "" : "s"} and ${features.length} features are too many.`);
+    }
+    const { features: _, ...settings } = settingsOf(n);
+    const keep = { ...settings, seed: n.seed, ...(features.length ? { features } : {}) };
+    const fresh = (await api.create({ ...keep, layers })).network;
+    await api.remove(fresh.id).catch(() => {});
+    const merged = carryInputs({ weights: n.weights, biases: n.biases }, fresh,
+                               inputRows(n, raw, features));
+    const before = new Set(n.features ?? []);
+    const on = features.filter((f) => !before.has(f));
+    const off = [...before].filter((f) => !features.includes(f));
+    await restore({ network: { ...keep, layers, weights: merged.weights, biases: merged.biases },
+                  training: store.state.training, dataset: datasetSpec(store.state) });
+    const what = [on.length ? `Added ${on.map(formulaOf).join(", ")} as input node` +
+                    `${on.length === 1 ? "" : "s"}, computed from the raw inputs: the weights ` +
+                    `out of ${on.length === 1 ? "it" : "them"} are new (drawn as a new network ` +
+                    `of seed ${n.seed} would draw them)` : "",
+                  off.length ? `Removed ${off.map(formulaOf).join(", ")}, with the weights ` +
+                    `out of ${off.length === 1 ? "it" : "them"}` : ""].filter(Boolean);
+    store.apply("note", withPause(`${what.join("; ")}. ${merged.kept} weights and biases ` +
+      `kept their values, ${merged.added} are new. The network is ${layers.join("-")} now ` +
+      `(${raw} raw input${raw === 1 ? "" : "s"}${features.length ? ` and ${features.length} ` +
+      `feature${features.length === 1 ? "" : "s"}` : ""}), at step 0.`));
   }
 
   /** The state of a link (or of an imported file), or a fresh start that says what was wrong.
@@ -239,7 +300,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
   }
 
   return {
-    restore, rebuild, reshapeBy, reinit, chooseDataset, fromLink,
+    restore, rebuild, reshapeBy, reinit, chooseDataset, fromLink, setFeatures,
     /** @param {string} text an exported network (JSON) */
     async importText(text) {
       let state;

@@ -10,6 +10,7 @@
 import { api, ApiError, fromTraining } from "../server/api.js";
 import { openPlaySocket } from "../server/play-socket.js";
 import { PLAY, PLOT } from "../lib/config.js";
+import { rawInputs } from "../explain/features.js";
 
 /** The settings a frame says it trained with, compared with the network's. */
 const SETTINGS = ["learning_rate", "l2", "l1", "optimizer", "momentum", "beta1", "beta2", "epsilon",
@@ -49,7 +50,7 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
                   drawn: [] };
 
   const network = () => store.state.network;
-  const inputs = () => network().layers[0];
+  const inputs = () => rawInputs(network());
   const plottedNode = () => store.state.plotted
     ?? { layer: network().layers.length - 1, node: 0 };
   const resolution = () => (inputs() === 1 ? PLOT.resolution1d : PLOT.resolution2d);

@@ -78,14 +78,15 @@ export function checkSample(sample, limits, loss) {
  * A point typed in the "Add point" form (or clicked on the plot), checked before it is sent:
  * it must have one number per input node and per output node of the network.
  * @param {{input:number[], target:number[]}} point @param {number[]} layers the network's
- * @param {Limits} limits @param {string} loss the loss in force @returns {Checked}
+ * @param {Limits} limits @param {string} loss the loss in force
+ * @param {number} [raw] the raw inputs (layers[0] less the derived features) @returns {Checked}
  */
-export function checkPoint(point, layers, limits, loss) {
-  const inputs = layers[0];
+export function checkPoint(point, layers, limits, loss, raw = layers[0]) {
+  const inputs = raw;
   const outputs = layers[layers.length - 1];
   if (point.input.length !== inputs) {
     return no(`The point has ${plural(point.input.length, "input")}, but the network has ` +
-              `${plural(inputs, "input node")}: type ${inputs === 1 ? "one number"
+              `${plural(inputs, raw === layers[0] ? "input node" : "raw input")}: type ${inputs === 1 ? "one number"
                 : `${inputs} numbers separated by commas`} as the point's input.`);
   }
   if (point.target.length !== outputs) {

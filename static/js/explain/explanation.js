@@ -6,6 +6,7 @@
 import { backwardNode, backwardWeight, errorChange, updateLine } from "./chain-rule.js";
 import { fmt } from "../lib/format.js";
 import { batchMean, errorEquation, forwardNode } from "./formulas.js";
+import { featureLines, featureWords, rawInputs } from "./features.js";
 import { graphModel } from "./graph-model.js";
 import { equation, mi, mn, product } from "./mathml.js";
 import { dE, layerWords, nodeSym, symbolText, weightSym, weightWords } from "./notation.js";
@@ -127,6 +128,12 @@ export function explain(record, phase, selection, network = null) {
           "points' ∂E/∂b, the one the update uses.";
       }
       return said(heading, back.formulas, back.note, operating);
+    }
+    const raw = network ? rawInputs(network) : trace.input.length;
+    if (l === 0 && j >= raw && network?.features) {
+      // a derived feature: its value computed from the raw inputs, then passed on
+      return said(heading, featureLines(network.features[j - raw], j, trace.input, n.x),
+                  featureWords(network.features[j - raw]));
     }
     return said(heading, forwardNode(trace, weightsOf, l, j, activation, biasOf),
                 l === 0 ? "An input node passes its value on: y = x."

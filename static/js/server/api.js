@@ -22,7 +22,8 @@
  *            t?:number|null, input:number[], target:number[], error:number,
  *            error_after:number|null, nodes:TraceNode[][], weights:TraceWeight[][][],
  *            samples?:SampleTrace[]|null, gradient_sizes?:number[]|null}} Trace
- * @typedef {{id:string, layers:number[], activation:string, output_activation:string,
+ * @typedef {{id:string, layers:number[], features?:string[], activation:string,
+ *            output_activation:string,
  *            loss:string, learning_rate:number, l2:number, seed:number, step:number,
  *            l1?:number, optimizer?:"sgd"|"momentum"|"adam", momentum?:number,
  *            beta1?:number, beta2?:number, epsilon?:number,

@@ -35,6 +35,7 @@ const isOptimizerState = (v) => v && typeof v === "object" && Number.isInteger(v
  * The table of every setting a link carries, from the server's options.
  * @param {{activations:{name:string}[], losses:{name:string}[], datasets:{name:string}[],
  *          initializations?:{name:string}[], optimizers?:{name:string}[],
+ *          features?:{name:string}[],
  *          limits: import("../actions/validate.js").Limits & {max_step?:number}}} options
  * @returns {Prop[]}
  */
@@ -44,6 +45,7 @@ export function settingsTable(options) {
   const activations = options.activations.map((a) => a.name);
   const inits = (options.initializations ?? []).map((i) => i.name);
   const optimizers = (options.optimizers ?? []).map((o) => o.name);
+  const features = (options.features ?? []).map((f) => f.name);
   const decay = (v) => isNumber(v) && v >= 0 && v < 1;
   const range = (lo, hi, openLow = false) => (v) => isNumber(v) && (openLow ? v > lo : v >= lo) && v <= hi;
   /** @type {[any, string, (v:any)=>boolean, string][]} */
@@ -51,6 +53,8 @@ export function settingsTable(options) {
     ["network", "layers", (v) => Array.isArray(v) && v.length >= lim.min_layers
       && v.length <= lim.max_layers && v.every(isInt(lim.min_nodes, lim.max_nodes)),
      `${lim.min_layers} to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes`],
+    ["network", "features", (v) => Array.isArray(v) && v.every(oneOf(features))
+      && new Set(v).size === v.length, `derived inputs among ${features.join(", ")}`],
     ["network", "activation", oneOf(activations), `one of ${activations.join(", ")}`],
     ["network", "output_activation", oneOf(activations), `one of ${activations.join(", ")}`],
     ["network", "loss", oneOf(options.losses.map((l) => l.name)), "a known loss"],
@@ -168,8 +172,8 @@ export const ruleOf = (n) => (n.optimizer ? { l1: n.l1 ?? 0, optimizer: n.optimi
 export function describe(s) {
   const n = s.network;
   return {
-    layers: n.layers, activation: n.activation, output_activation: n.output_activation,
-    loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed, init: s.init,
+    layers: n.layers, ...(n.features?.length ? { features: n.features } : {}),
+    activation: n.activation, output_activation: n.output_activation, loss: n.loss, learning_rate: n.learning_rate, l2: n.l2 ?? 0, seed: n.seed, init: s.init,
     weights: s.initial.weights, biases: s.initial.biases,
     current_weights: n.weights, current_biases: n.biases, step: n.step,
     ...ruleOf(n),

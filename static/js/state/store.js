@@ -5,6 +5,7 @@
  */
 import { PLAY, TIMING } from "../lib/config.js";
 import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./stepper.js";
+import { rawInputs } from "../explain/features.js";
 
 /**
  * @typedef {import("../server/api.js").NetworkState} NetworkState
@@ -66,13 +67,14 @@ import { applyFetch, atLiveStep, createStepper, moveTo, replaceLive } from "./st
 
 
 /** A sample that fits `layers`: the classic 0.8 → 0.2 for one input and one output; for a
- * softmax output, whose targets are a probability vector, the first class (1, 0, …). */
-export function defaultSample(layers, outputActivation = "") {
-  if (layers[0] === 1 && layers[layers.length - 1] === 1) return { input: [0.8], target: [0.2] };
+ * softmax output, whose targets are a probability vector, the first class (1, 0, …). `raw`:
+ * the raw inputs a sample holds (fewer than layers[0] when features are derived from them). */
+export function defaultSample(layers, outputActivation = "", raw = layers[0]) {
+  if (raw === 1 && layers[layers.length - 1] === 1) return { input: [0.8], target: [0.2] };
   const outputs = layers[layers.length - 1];
   const target = outputActivation === "softmax"
     ? Array.from({ length: outputs }, (_, k) => (k === 0 ? 1 : 0)) : Array(outputs).fill(0.5);
-  return { input: Array(layers[0]).fill(0.5), target };
+  return { input: Array(raw).fill(0.5), target };
 }
 
 /** The last layer's first weight across, the output's bias up: both move E directly. */
@@ -164,7 +166,8 @@ export function reduce(s, action, p) {
                stepper: createStepper(network.layers.length), selection: null, plotted: null,
                samplesTrained: p.samplesTrained ?? 0, epoch: 0, losses: [], func: null,
                fit: null, gradientSizes: null,
-               sample: p.sample ?? defaultSample(network.layers, network.output_activation), sampleIndex: -1,
+               sample: p.sample ?? defaultSample(network.layers, network.output_activation,
+                                                 rawInputs(network)), sampleIndex: -1,
                landscape: p.landscape ?? defaultLandscape(network.layers),
                landscapeGrid: null, landscapeNote: "", animation: null,
                predict: { ...s.predict, quiz: null, revealed: null } };

@@ -11,6 +11,7 @@ import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
 import { createPlot } from "./data-plot.js";
 import { createLossChart } from "./loss-chart.js";
+import { rawInputs } from "../explain/features.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
@@ -83,7 +84,7 @@ export function mountCompareCard(dispatch, options) {
     }
     if (!changed({ c, func: s.func, dataset: s.dataset, size: s.sizes["compare-plot"],
                    chart: s.sizes["compare-chart"] })) return;
-    const inputs = s.network.layers[0];
+    const inputs = rawInputs(s.network);
     const width = s.sizes["compare-plot"]?.width;
     plots[0].draw({ dataset: s.dataset, func: inputs <= 2 ? s.func : null, inputs, width });
     plots[1].draw({ dataset: s.dataset, func: inputs <= 2 ? c.func : null, inputs, width });

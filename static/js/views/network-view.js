@@ -8,6 +8,7 @@
  */
 import { GEOMETRY } from "../lib/config.js";
 import { fmt, subscript } from "../lib/format.js";
+import { inputLabel } from "../explain/features.js";
 import { crowdedPair, fitNetwork, placeLabels, SIZES } from "./network-layout.js";
 import { createPicture } from "./node-picture.js";
 import { layerWords, symbolText } from "../explain/notation.js";
@@ -63,8 +64,12 @@ function showFormula(selection) {
  * @param {SVGSVGElement} svg @param {number[]} layers @param {number} width
  * @param {(sel: Selection) => void} onSelect
  * @param {(node: {layer:number, node:number}|null) => void} [onHover] a node pointed at
+ * @param {string[]} [inputNames] each input node's name (x₁, x₂, then the derived features'
+ *   formulas); with derived features the input nodes draw their own pictures too
  */
-export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
+export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}, inputNames = []) {
+  const derived = inputNames.some((name) => !/^x[₀-₉]+$/.test(name));
+  const inputName = (j) => inputNames[j] ?? `x${subscript(j + 1)}`;
   const S = SIZES;
   const L = layers.length;
   const lay = fitNetwork(layers, width, MIN_SCALE);
@@ -121,8 +126,8 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
                         transform: `translate(${p.x},${p.y})` }, nodeLayer);
     const [w2, h2] = [S.nodeW / 2, S.nodeH / 2];
     el("rect", { class: "card", x: -w2, y: -h2, width: S.nodeW, height: S.nodeH, rx: 12 }, g);
-    const picture = l ? createPicture(g, S.nodeW, S.nodeH) : null;
-    if (l) {
+    const picture = l || derived ? createPicture(g, S.nodeW, S.nodeH) : null;
+    if (l || derived) {
       const point = () => onHover({ layer: l, node: j });
       g.addEventListener("mouseenter", point);
       g.addEventListener("focus", point);
@@ -136,8 +141,8 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
                  height: S.tagH - 3, rx: 4 }, g);
     const n = { g, p, picture, b: line("bias", -6), x: line("x", 18), y: line("y", 35),
                 dy: line("grad dy", 54), dx: line("grad dx", 70) };
-    selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}`,
-               [n.b, n.x, n.y, n.dy, n.dx]);
+    selectable(g, { type: "node", l, j }, `node ${j + 1} of layer ${l}` +
+               (l === 0 ? `, input ${inputName(j)}` : ""), [n.b, n.x, n.y, n.dy, n.dx]);
     return n;
   }));
 
@@ -183,7 +188,7 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}) {
       const v = m.nodes[l][j];
       fit(n.x, v.x === null ? "" : `x ${fmt(v.x)}`, room, 7.2);  // 13 px
       fit(n.y, v.y === null ? "" : `y ${fmt(v.y)}`, room, 7.2);
-      fit(n.b, l === 0 ? `input x${subscript(j + 1)}` : `b ${fmt(v.b)}`, S.biasW - 6);
+      fit(n.b, l === 0 ? `input ${inputName(j)}` : `b ${fmt(v.b)}`, S.biasW - 6);
       n.picture?.draw(m.pictures?.[l]?.[j] ?? null);
       fit(n.dy, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`, room);
       fit(n.dx, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`, room);
@@ -275,8 +280,10 @@ export function labelsNote(layers) {
 /**
  * @param {SVGSVGElement} svg @param {HTMLElement} note the note on labels shown on demand
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
+ * @param {import("../explain/features.js").FeatureInfo[]} [catalogue] the derived input
+ *   features (/api/options), to name the input nodes
  */
-export function mountNetworkView(svg, note, dispatch) {
+export function mountNetworkView(svg, note, dispatch, catalogue = []) {
   const stage = /** @type {HTMLElement} */ (svg.parentElement);
   const report = () => dispatch({ type: "resized", name: "stage", width: stage.clientWidth,
                                   height: stage.clientHeight });
@@ -294,14 +301,16 @@ export function mountNetworkView(svg, note, dispatch) {
     const stageWidth = s.sizes.stage?.width || 1000;
     // On a wide stage (a projector), laid out for less and drawn larger: bigger text.
     const width = stageWidth > 1100 ? stageWidth / Math.min(1.45, stageWidth / 1000) : stageWidth;
-    const key = `${network.layers.join("-")}@${Math.round(width / 24)}`;
+    const names = network.layers[0] ? Array.from({ length: network.layers[0] },
+      (_, j) => inputLabel(network, j, catalogue)) : [];
+    const key = `${network.layers.join("-")}|${names.join(",")}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {
       drawnFor = key;
       changed.forget();
       view = drawNetwork(svg, network.layers, width, (sel) => {
         dispatch({ type: "select", selection: sel });
         showFormula(sel);
-      }, (node) => dispatch({ type: "hover", node }));
+      }, (node) => dispatch({ type: "hover", node }), names);
       const wide = fitNetwork(network.layers, width, MIN_SCALE).width * MIN_SCALE > stageWidth;
       setText(note, [labelsNote(network.layers), wide ? "The network is wider than the " +
         "window, so that its numbers stay readable: scroll it sideways (Shift and the mouse " +

@@ -16,11 +16,13 @@ import { currentRecord } from "../state/stepper.js";
 import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
 import { createLossChart } from "./loss-chart.js";
+import { rawInputs } from "../explain/features.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
- * @param {{datasets:{name:string, inputs:number}[], limits:any}} options
- *   the built-in datasets and the plot domain (from /api/options)
+ * @param {{datasets:{name:string, inputs:number}[], limits:any,
+ *          features?:import("../explain/features.js").FeatureInfo[]}} options
+ *   the built-in datasets, the plot domain and the input features (from /api/options)
  */
 export function mountTrainingCard(dispatch, options) {
   const datasets = options.datasets;
@@ -128,6 +130,28 @@ export function mountTrainingCard(dispatch, options) {
     button("+", "Add a hidden layer before the output", { kind: "add-layer" }));
     $("shape-editor").replaceChildren(layerRow, ...rows);
   };
+  // The derived input features, as in Playground: a box for each one the data's raw inputs
+  // can give (built for the network shown), checked when the network has it.
+  const catalogue = options.features ?? [];
+  $("features").addEventListener("change", () => dispatch({
+    type: "features", names: [...$("features").querySelectorAll("input:checked")]
+      .map((box) => /** @type {HTMLInputElement} */ (box).value) }));
+  let featuresFor = "";
+  /** @param {{layers:number[], features?:string[]}} n */
+  const featureBoxes = (n) => {
+    const raw = rawInputs(n);
+    const key = `${raw}|${(n.features ?? []).join(",")}`;
+    if (key === featuresFor) return;
+    featuresFor = key;
+    const boxes = catalogue.filter((f) => Math.max(...f.reads) <= raw).map((f) => {
+      const label = document.createElement("label");
+      const box = Object.assign(document.createElement("input"), {
+        type: "checkbox", value: f.name, checked: (n.features ?? []).includes(f.name) });
+      label.append(box, ` ${f.formula}`);
+      return label;
+    });
+    $("features").replaceChildren(...boxes);
+  };
   $("import-file").addEventListener("change", (e) => {
     const input = /** @type {HTMLInputElement} */ (e.target);
     const file = input.files?.[0];
@@ -166,7 +190,7 @@ export function mountTrainingCard(dispatch, options) {
     if (!controlsChanged({ spec: s.datasetSpec, dataset: s.dataset, training: s.training,
                            l2: n.l2, l1: n.l1, optimizer: n.optimizer, momentum: n.momentum,
                            beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon,
-                           layers: n.layers, done: s.actionsDone })) return;
+                           layers: n.layers, features: n.features, done: s.actionsDone })) return;
     const d = s.datasetSpec;
     setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
     show(select, s.dataset?.name ? s.dataset.name : "");
@@ -191,6 +215,7 @@ export function mountTrainingCard(dispatch, options) {
     show($("epsilon"), String(n.epsilon ?? 1e-8));
     show($("layers-input"), s.network.layers.join("-"));
     shapeEditor(s.network.layers);
+    featureBoxes(s.network);
   }
 
   let confusionShown = "";
@@ -232,7 +257,7 @@ export function mountTrainingCard(dispatch, options) {
     const n = s.network;
     if (!n) return;
     controls(s);
-    const inputs = n.layers[0];
+    const inputs = rawInputs(n);
     // A node pointed at shows its own picture, enlarged; else the plotted node's output.
     const t = s.plotted;
     const same = s.hovered && t && s.hovered.layer === t.layer && s.hovered.node === t.node;

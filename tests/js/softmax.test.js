@@ -119,7 +119,7 @@ test("softmax_sample_targets_are_a_probability_vector", () => {
                /adding up to 1/);
   assert.match(checkSample({ input: [0, 0], target: [1.5, -0.5, 0] }, limits, loss).message,
                /each between 0 and 1/);
-  assert.deepEqual(defaultSample([2, 3, 3], "softmax"), { input: [0.5, 0.5], target: [1, 0, 0] });
+  assert.deepEqual(defaultSample([2, 3, 3], "softmax"), { input: [0.5, -0.3], target: [1, 0, 0] });
   assert.deepEqual(defaultSample([2, 3, 3], "sigmoid").target, [0.5, 0.5, 0.5]);
   // the hidden layers' choices leave softmax out
   assert.deepEqual(options.activations.filter((a) => a.output_only).map((a) => a.name), ["softmax"]);

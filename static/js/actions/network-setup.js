@@ -156,19 +156,23 @@ export function createSetup({ store, training, options, table, beforeNew = async
     if (parsed.ok === false) throw new Error(parsed.message);
     const layers = parsed.value;
     const n = store.state.network;
-    // The input features stay while the typed input layer has room for them and raw inputs
-    // they can be computed from.
+    // The input layer counts the raw inputs, then the features: a typed input layer keeps
+    // the raw inputs and as many of the features as it has room for (the first ones); one
+    // smaller than the raw inputs has no features.
     const features = n.features ?? [];
-    const raw = layers[0] - features.length;
-    const fit = features.length > 0 && raw >= 1
-      && keptFeatures(catalogue, features, raw).dropped.length === 0;
+    const before = rawInputs(n);
+    const room = layers[0] - before;
+    const kept = room > 0 ? features.slice(0, room) : [];
+    const raw = layers[0] - kept.length;
     const { features: _, ...keep } = settingsOf(n);
-    const { spec, note } = keptDataset(layers, fit ? raw : layers[0]);
-    await restore({ network: { ...keep, ...(fit ? { features } : {}), layers },
+    const { spec, note } = keptDataset(layers, raw);
+    await restore({ network: { ...keep, ...(kept.length ? { features: kept } : {}), layers },
                     training: store.state.training, dataset: spec });
-    const off = features.length && !fit ? `The input features (${features.map(formulaOf)
-      .join(", ")}) were switched off: an input layer of ${layers[0]} has no room for them ` +
-      "beside raw inputs they can be computed from." : "";
+    const gone = features.slice(kept.length);
+    const off = gone.length ? `${gone.map(formulaOf).join(", ")} ${gone.length === 1 ? "was"
+      : "were"} switched off: the input layer's ${layers[0]} node${layers[0] === 1 ? "" : "s"} ` +
+      `count${layers[0] === 1 ? "s" : ""} ${raw} raw input${raw === 1 ? "" : "s"}` +
+      (kept.length ? ` and ${kept.map(formulaOf).join(", ")}` : "") + "." : "";
     const said = [off, note].filter(Boolean).join(" ");
     if (said) store.apply("note", withPause(said));
   }
@@ -193,7 +197,8 @@ export function createSetup({ store, training, options, table, beforeNew = async
                     training: store.state.training, dataset: datasetSpec(store.state) });
     store.apply("note", withPause(`${describeChange(change, layers)} (drawn as a new network ` +
       `of seed ${n.seed} would draw them); ${merged.kept} weights and biases kept their ` +
-      `values, ${merged.added} are new. The network is ${layers.join("-")} now, at step 0.`));
+      `values, ${merged.added} ${merged.added === 1 ? "is" : "are"} new. The network is ` +
+      `${layers.join("-")} now, at step 0.`));
   }
 
   /**
@@ -281,7 +286,8 @@ export function createSetup({ store, training, options, table, beforeNew = async
                   off.length ? `Removed ${off.map(formulaOf).join(", ")}, with the weights ` +
                     `out of ${off.length === 1 ? "it" : "them"}` : ""].filter(Boolean);
     store.apply("note", withPause(`${what.join("; ")}. ${merged.kept} weights and biases ` +
-      `kept their values, ${merged.added} are new. The network is ${layers.join("-")} now ` +
+      `kept their values, ${merged.added} ${merged.added === 1 ? "is" : "are"} new. The ` +
+      `network is ${layers.join("-")} now ` +
       `(${raw} raw input${raw === 1 ? "" : "s"}${features.length ? ` and ${features.length} ` +
       `feature${features.length === 1 ? "" : "s"}` : ""}), at step 0.`));
   }

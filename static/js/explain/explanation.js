@@ -52,7 +52,11 @@ export function explain(record, phase, selection, network = null) {
   const narration = (batch > 1 ? `A mini-batch of ${batch} points: the drawing and the graph ` +
     "show point 1's own numbers, its E, ∂E/∂w and ∂E/∂b too; the panel adds the means over " +
     "the batch, which the update uses. " : "")
-    + narrate(phase, L, settings, trace.l2 ?? 0, trace);
+    + narrate(phase, L, settings, trace.l2 ?? 0, trace)
+    + (phase.kind === "input" && network?.features?.length ? ` The last ${network.features
+      .length === 1 ? "input node is a derived feature" : `${network.features.length} input ` +
+      "nodes are derived features"}, computed from the ${rawInputs(network) === 1 ? "raw input"
+      : `${rawInputs(network)} raw inputs`} before the pass: click one to see its formula.` : "");
   const sel = selection ?? defaultSelection(phase, L);
   const reachedForward = (l) => (phase.kind !== "input" && phase.kind !== "forward") || l <= phase.layer;
   const reachedBackward = (l) => phase.kind === "update" || (phase.kind === "backward" && l >= phase.layer);

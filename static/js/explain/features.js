@@ -114,8 +114,10 @@ export function featureWords(name) {
     x2_squared: "a curve that bends the same way on both sides of x₂ = 0",
     x1_x2: "a saddle: positive where x₁ and x₂ have the same sign, negative where they differ " +
            "(XOR's pattern)",
-    sin_x1: "a wave along x₁",
-    sin_x2: "a wave along x₂",
+    sin_x1: "a wave along x₁ (on these data, |x₁| ≤ 1.25, only its middle: nearly x₁ " +
+            "itself, bending toward ±1 at the edges; a wave shows over a wider range)",
+    sin_x2: "a wave along x₂ (on these data, |x₂| ≤ 1.25, only its middle: nearly x₂ " +
+            "itself, bending toward ±1 at the edges; a wave shows over a wider range)",
   }[name] ?? "";
   return "This input node is not in the data: it is computed from the raw inputs (the line " +
     "above, with their values) before the forward pass, then passed on as any input (y = x). " +

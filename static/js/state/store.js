@@ -66,15 +66,19 @@ import { rawInputs } from "../explain/features.js";
  */
 
 
-/** A sample that fits `layers`: the classic 0.8 → 0.2 for one input and one output; for a
- * softmax output, whose targets are a probability vector, the first class (1, 0, …). `raw`:
+const SAMPLE_INPUTS = [0.5, -0.3, 0.8, -0.6, 0.2, -0.9, 0.4, -0.1];
+
+/** A sample that fits `layers`: the classic 0.8 → 0.2 for one input and one output; inputs
+ * that differ from each other (so that each input's weights, and each feature derived from
+ * them, get numbers of their own); for a softmax output, whose targets are a probability
+ * vector, the first class (1, 0, …). `raw`:
  * the raw inputs a sample holds (fewer than layers[0] when features are derived from them). */
 export function defaultSample(layers, outputActivation = "", raw = layers[0]) {
   if (raw === 1 && layers[layers.length - 1] === 1) return { input: [0.8], target: [0.2] };
   const outputs = layers[layers.length - 1];
   const target = outputActivation === "softmax"
     ? Array.from({ length: outputs }, (_, k) => (k === 0 ? 1 : 0)) : Array(outputs).fill(0.5);
-  return { input: Array(raw).fill(0.5), target };
+  return { input: SAMPLE_INPUTS.slice(0, raw), target };
 }
 
 /** The last layer's first weight across, the output's bias up: both move E directly. */

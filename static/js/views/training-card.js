@@ -52,7 +52,8 @@ export function mountTrainingCard(dispatch, options) {
   $("l2").max = String(lim.max_l2);
   $("l1").max = String(lim.max_l1 ?? 1);
   $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
-    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes. Rebuilding ` +
+    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes; the input layer ` +
+    "counts the raw inputs, then the input features below. Rebuilding (the button, or Enter) " +
     "starts new weights and keeps the settings and the data.";
   // What the learner typed or chose (the controls' own values: the intent's content).
   const number = (id) => parseShown($(id).value);  // NaN for nothing or no number: refused
@@ -93,6 +94,11 @@ export function mountTrainingCard(dispatch, options) {
   on("btn-export-numpy", "click", () => ({ type: "export-python", flavour: "numpy" }));
   on("btn-export-pytorch", "click", () => ({ type: "export-python", flavour: "pytorch" }));
   on("btn-rebuild", "click", () => ({ type: "rebuild", text: $("layers-input").value }));
+  $("layers-input").addEventListener("keydown", (e) => {  // Enter rebuilds, as the button does
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    dispatch({ type: "rebuild", text: $("layers-input").value });
+  });
   // The shape a layer or a node at a time, as in Playground (built for the shape shown).
   $("shape-editor").addEventListener("click", (e) => {
     const button = /** @type {HTMLElement} */ (e.target).closest("button");

@@ -46,6 +46,16 @@ def test_ticking_features_adds_input_nodes_and_keeps_the_other_weights(page: Pag
     x1 = trace["input"][0]
     assert trace["nodes"][0][2]["x"] == x1 * x1
     assert page.locator("#sample-inputs input").count() == 2  # the raw inputs only
+    # a typed input layer keeps the raw inputs and the features it has room for; Enter
+    tick(page, "sin x₁")
+    page.fill("#layers-input", "3-3-1")
+    page.press("#layers-input", "Enter")
+    settle(page)
+    typed = api(page, "GET", "")
+    assert (typed["layers"], typed["features"]) == ([3, 3, 1], ["x1_squared"])
+    assert (page.locator("#status").text_content() or "").startswith(
+        "sin x₁ was switched off: the input layer's 3 nodes count 2 raw inputs and x₁².")
+    assert page.locator("#dataset").input_value() == "circle"  # the data stay
 
 
 def test_a_link_keeps_the_features_and_other_data_keep_those_that_apply(
@@ -77,7 +87,8 @@ def test_a_link_keeps_the_features_and_other_data_keep_those_that_apply(
     other.get_by_role("button", name="Rebuild").click()
     settle(other)
     assert api(other, "GET", "")["features"] == []
-    assert "were switched off" in (other.locator("#status").text_content() or "")
+    assert (other.locator("#status").text_content() or "") == (
+        "x₁² was switched off: the input layer's 1 node counts 1 raw input.")
     assert console.errors == [] and other_console.errors == []
     page.context.close()
     other.context.close()

@@ -306,11 +306,18 @@ def _number(table: Table, r: int, c: int, what: str) -> float:
     return value
 
 
-def build(table: Table, choice: Choice, standardize: bool) -> Imported:
-    """The points of the chosen columns; every cell of them checked."""
+def build(table: Table, choice: Choice, standardize: bool, test_fraction: float = 0.0,
+          seed: int = 0) -> Imported:
+    """The points of the chosen columns; every cell of them checked. Without a part column,
+    round(n · test_fraction) rows drawn by `seed` are the test rows (a file sorted by class
+    would otherwise hold out its last class alone)."""
     _check_choice(table, choice)
     rows = range(len(table.rows))
     test = [False] * len(table.rows)
+    if choice.part is None and test_fraction > 0:
+        drawn = np.random.default_rng(seed).permutation(len(table.rows))
+        for r in drawn[:round(len(table.rows) * test_fraction)]:
+            test[int(r)] = True
     if choice.part is not None:
         for r in rows:
             cell = table.rows[r][choice.part].lower()

@@ -33,7 +33,7 @@ def read_csv(body: CsvRequest) -> CsvOut:
             kind = ("classes" if len(body.targets) == 1 and body.targets[0] < table.width
                     and csv_import.holds_labels(table, body.targets[0]) else "numbers")
         choice = csv_import.Choice(body.inputs, body.targets, kind, body.part)
-        made = csv_import.build(table, choice, body.standardize)
+        made = csv_import.build(table, choice, body.standardize, body.test_fraction, body.seed)
         names = table.names()
         n = len(made.X)
         dataset = CsvDataset(

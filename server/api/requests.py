@@ -318,3 +318,6 @@ class CsvRequest(Strict):
                           "training rows then coming first (null: none)")
     standardize: bool = Field(False, description="z-scores of the inputs: (x − mean) / spread "
                                                  "over every row")
+    test_fraction: TestFraction = Field(0.0, description="without a part column: the share "
+                                                         "of rows held out, drawn by seed")
+    seed: Seed = Field(0, description="draws the test rows (without a part column)")

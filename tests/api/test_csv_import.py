@@ -357,3 +357,25 @@ def test_fuzz_binary_files_as_a_browser_reads_them(raw: bytes) -> None:
         strict_json(response.text)
         if any(b < 9 or 13 < b < 32 for b in raw if b not in (11, 12)) or "\ufffd" in text:
             assert response.status_code == 422
+
+
+def test_without_a_part_column_the_test_rows_are_drawn_by_seed(client: TestClient) -> None:
+    # a file sorted by class: the last rows alone would hold out one class
+    text = "x,label\n" + "".join(f"{k / 10},{'abc'[k // 10]}\n" for k in range(30))
+    data = read(client, text, inputs=[0], targets=[1], test_fraction=0.2, seed=3)["dataset"]
+    assert data["test_fraction"] == 6 / 30
+    points = data["points"]
+    assert sorted(p["input"][0] for p in points) == [k / 10 for k in range(30)]
+    test_classes = {tuple(p["target"]) for p in points[24:]}
+    assert len(test_classes) > 1
+    # the training rows, then the test rows, each in the file's order; the same seed, the same
+    assert [p["input"][0] for p in points[:24]] == sorted(p["input"][0] for p in points[:24])
+    again = read(client, text, inputs=[0], targets=[1], test_fraction=0.2, seed=3)["dataset"]
+    assert again["points"] == points
+    other = read(client, text, inputs=[0], targets=[1], test_fraction=0.2, seed=4)["dataset"]
+    assert other["points"] != points
+    # a part column says it instead
+    marked = "x,t,part\n1,2,train\n3,4,test\n5,6,train\n"
+    data = read(client, marked, inputs=[0], targets=[1], part=2, test_fraction=0.9)["dataset"]
+    assert [p["input"][0] for p in data["points"]] == [1.0, 5.0, 3.0]
+    assert data["test_fraction"] == 1 / 3

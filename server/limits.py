@@ -50,6 +50,13 @@ MAX_TEST_FRACTION: Final = 0.9
 LONGEST_NUMBER: Final = 24
 POINT_BYTES: Final = 2 * MAX_NODES * (LONGEST_NUMBER + 2) + 30
 MAX_BODY_BYTES: Final = -(-(MAX_POINTS_PER_BODY * POINT_BYTES + 2**16) // 2**16) * 2**16
+# A CSV file of the learner's own data (POST /api/datasets/csv): its points go on in one PUT
+# of the dataset, so it has at most MAX_POINTS_PER_BODY rows besides a header (and its text
+# fits in MAX_BODY_BYTES, as any body); a few columns besides the inputs and targets; class
+# labels short enough to name an output node.
+MAX_CSV_ROWS: Final = MAX_POINTS_PER_BODY
+MAX_CSV_COLUMNS: Final = 32
+MAX_CSV_LABEL: Final = 40  # characters
 # Play's WebSocket: a message is at most MAX_BODY_BYTES (uvicorn's ws_max_size: a larger one
 # closes the socket, 1009, before it is read whole), and at most WS_MAX_QUEUE of them wait
 # to be read (then the socket stops reading): a socket holds at most a few MB.

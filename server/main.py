@@ -16,7 +16,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .api import assets, data_routes, lessons, networks, options, pages, play
+from .api import assets, data_routes, dataset_files, lessons, networks, options, pages, play
 from .api.calls import Calls
 from .api.errors import install_error_handlers
 from .api.heavy import HeavyPool
@@ -127,6 +127,7 @@ def create_app(capacity: int = MAX_NETWORKS, store: NetworkStore | None = None,
     app.include_router(options.router)
     app.include_router(networks.router)
     app.include_router(data_routes.router)
+    app.include_router(dataset_files.router)
     app.include_router(lessons.router)
     app.include_router(play.router)
     # JSON answers above a few packets go compressed (the page's files are, already).

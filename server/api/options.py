@@ -73,6 +73,8 @@ LIMITS = Limits(
     idempotency_seconds=limits.IDEMPOTENCY_SECONDS,
     max_lesson_title=limits.MAX_LESSON_TITLE, max_lesson_text=limits.MAX_LESSON_TEXT,
     max_lesson_steps=limits.MAX_LESSON_STEPS, max_lesson_step=limits.MAX_LESSON_STEP,
+    max_csv_rows=limits.MAX_CSV_ROWS, max_csv_columns=limits.MAX_CSV_COLUMNS,
+    max_csv_label=limits.MAX_CSV_LABEL,
 )
 
 

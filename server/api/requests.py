@@ -3,7 +3,7 @@ taken from server/limits.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -37,6 +37,7 @@ from ..limits import (
     DEFAULT_RESOLUTION,
     DEFAULT_THUMBNAIL_RESOLUTION,
     MAX_ABS_VALUE,
+    MAX_CSV_COLUMNS,
     MAX_DATASET_SIZE,
     MAX_EPSILON,
     MAX_L1,
@@ -300,3 +301,31 @@ class TrainRequest(Strict, PlottedNode):
     functions_resolution: Integer(0, MAX_THUMBNAIL_RESOLUTION) = Field(
         0, description="if > 0, also return every node's output over a grid this fine "
                        "(`functions`, as GET /functions), from the new weights")
+
+
+ColumnIndex = Integer(0, MAX_CSV_COLUMNS - 1)
+
+
+class CsvRequest(Strict):
+    """A CSV file's text; with `inputs` and `targets`, the columns that become the points."""
+
+    text: str = Field(description="the file's text: input columns, then target columns, with "
+                                  "or without a header row (bounded by the body's limit)")
+    header: bool | None = Field(None, description="whether the first row names the columns "
+                                                  "(null: guessed)")
+    inputs: Annotated[list[ColumnIndex], Field(max_length=MAX_CSV_COLUMNS)] | None = Field(
+        None, description="the input columns, by index from 0 (null: only read the file)")
+    targets: Annotated[list[ColumnIndex], Field(max_length=MAX_CSV_COLUMNS)] | None = Field(
+        None, description="the target columns, by index from 0")
+    target_kind: Literal["numbers", "classes"] | None = Field(
+        None, description="numbers (regression, or one-hot columns) or classes (one column of "
+                          "labels, made one-hot); null: classes when the one target column "
+                          "holds text")
+    part: ColumnIndex | None = Field(
+        None, description="a column of train and test saying which rows are held out, the "
+                          "training rows then coming first (null: none)")
+    standardize: bool = Field(False, description="z-scores of the inputs: (x − mean) / spread "
+                                                 "over every row")
+    test_fraction: TestFraction = Field(0.0, description="without a part column: the share "
+                                                         "of rows held out, drawn by seed")
+    seed: Seed = Field(0, description="draws the test rows (without a part column)")

@@ -361,6 +361,9 @@ class Limits(BaseModel):
     max_lesson_text: int = Field(description="a lesson's text, in characters")
     max_lesson_steps: int = Field(description="a lesson's steps")
     max_lesson_step: int = Field(description="one step of a lesson, in characters")
+    max_csv_rows: int = Field(description="rows of data in a CSV file (besides a header)")
+    max_csv_columns: int = Field(description="columns of a CSV file")
+    max_csv_label: int = Field(description="characters of a class label in a CSV file")
 
 
 class DatasetDefaults(BaseModel):
@@ -424,3 +427,52 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     store: Literal["memory", "redis"] = Field(description="where the networks are kept")
     detail: str | None = Field(None, description="when degraded: what cannot be reached")
+
+
+class CsvColumn(BaseModel):
+    index: int = Field(description="from 0")
+    name: str = Field(description="the header's name, or \"column k\" (k from 1)")
+    kind: Literal["number", "label", "part"] = Field(
+        description="number: every value a number; part: train and test, named part; label: "
+                    "any other")
+    labels: list[str] | None = Field(description="a label or part column's different values "
+                                                 "(the first 20, in class order); null for "
+                                                 "numbers")
+    distinct: int = Field(description="how many different values the column holds")
+
+
+class CsvChoice(BaseModel):
+    inputs: list[int]
+    targets: list[int]
+    target_kind: Literal["numbers", "classes"]
+    part: int | None
+
+
+class CsvDataset(BaseModel):
+    problem: Literal["regression", "classes"] = Field(
+        description="classes: one-hot targets, for a softmax output with categorical cross "
+                    "entropy; regression: numbers")
+    classes: list[str] | None = Field(description="class k's label (output node k), in order")
+    inputs: list[str] = Field(description="the input columns' names")
+    targets: list[str] = Field(description="the target columns' names")
+    points: list[Sample] = Field(description="ready for PUT /api/networks/N/dataset: the "
+                                             "training rows first, then the test rows")
+    test_fraction: float | None = Field(description="the share of test rows (null: the file "
+                                                    "says none)")
+    means: list[float] | None = Field(description="standardized: each input's mean, over "
+                                                  "every row")
+    spreads: list[float] | None = Field(description="standardized: each input's standard "
+                                                    "deviation (0: centred only)")
+    notes: list[str]
+
+
+class CsvOut(BaseModel):
+    separator: Literal["comma", "tab", "semicolon"]
+    header: bool = Field(description="whether the first row was taken for names")
+    rows: int = Field(description="rows of data (besides the header)")
+    columns: list[CsvColumn]
+    first_rows: list[list[str]] = Field(description="the first rows' cells as written (each "
+                                                    "cut at 60 characters)")
+    first_lines: list[int] = Field(description="the line each of those rows is on, from 1")
+    suggested: CsvChoice = Field(description="the columns the page proposes")
+    dataset: CsvDataset | None = Field(description="with inputs and targets chosen: the points")

@@ -15,6 +15,7 @@ import { rawInputs } from "../explain/features.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { createCompare } from "./compare.js";
 import { createLandscape } from "./landscape.js";
+import { createOwnData } from "./own-data.js";
 import { createSetup } from "./network-setup.js";
 import { createCall } from "./resilient-call.js";
 import { createStepping } from "./stepping.js";
@@ -43,7 +44,11 @@ import {
  *   {type:"predict", on:boolean} | {type:"quiz-answer", answer:string} | {type:"quiz-skip"} |
  *   {type:"score-reset"} | {type:"make-lesson", lesson:any} | {type:"delete-lesson"} | {type:"show-all"} |
  *   {type:"copy-text", text:string} | {type:"compare-start", setting:string, value:any} |
- *   {type:"compare-stop"} | {type:"compare-preset", name:string}}
+ *   {type:"compare-stop"} | {type:"compare-preset", name:string} |
+ *   {type:"csv-read", text?:string, file?:File, header:boolean|null} |
+ *   {type:"csv-import", text:string, header:boolean, standardize:boolean,
+ *    choice:{inputs:number[], targets:number[], part:number|null,
+ *            target_kind:"numbers"|"classes"}}}
  *   Intent
  */
 
@@ -72,6 +77,7 @@ export function createController({ store, options, frames, effects }) {
   const setup = createSetup({ store, training, options, table,
                               beforeNew: () => endComparison("a new first network") });
   const tools = createTools({ store, call, stepping, table, effects });
+  const ownData = createOwnData({ store, setup, maxBytes: limits.max_body_bytes });
   const landscape = createLandscape({ store, call });
   const compare = createCompare({ store, training });
 
@@ -458,6 +464,11 @@ export function createController({ store, options, frames, effects }) {
       case "copy-link": return run(tools.copyLink);
       case "export": return tools.exportNetwork();
       case "import": return run(async () => setup.importText(await intent.file.text()));
+      case "csv-read": return run(() => ownData.read(intent));
+      case "csv-import": return run(async () => {
+        await endComparison("the data changed");
+        await ownData.use(intent);
+      });
       case "export-trace": return run(() => tools.exportTrace(intent.format));
       case "export-python": return run(() => tools.exportPython(intent.flavour));
       case "export-data": return run(async () => tools.exportData());

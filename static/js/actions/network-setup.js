@@ -5,6 +5,7 @@
  */
 import { api, ApiError } from "../server/api.js";
 import { datasetSpec, decodeHash, encodeHash, landscapeFits, ruleOf } from "../state/link.js";
+import { importNote, networkFor, ownDataOf } from "../explain/own-data.js";
 import { carry, describeChange, reshape } from "./reshape.js";
 import { carryInputs, inputRows, keptFeatures, rawInputs } from "../explain/features.js";
 import { parseLayers, plainWords } from "./validate.js";
@@ -93,6 +94,10 @@ export function createSetup({ store, training, options, table, beforeNew = async
         ? options.training_defaults.steps_per_frame : trainingLink.steps_per_frame });
     const spec = link.dataset === undefined
       ? defaultDataset(rawInputs(n), n.layers[n.layers.length - 1]) : link.dataset;
+    if (spec?.left_out) {
+      notes.push(`its ${spec.left_out} own points were too many for a link and were left ` +
+                 "out: import them from their CSV file (Your own data)");
+    }
     if (spec && (spec.points || spec.name)) {
       await training.loadDataset(spec).catch((e) => {
         notes.push(`its dataset could not be used: ${plainWords(e.message)}`);
@@ -107,6 +112,9 @@ export function createSetup({ store, training, options, table, beforeNew = async
     } else {
       await training.refreshFunction();
     }
+    // what the page knows of own points imported from a file: their columns and classes
+    store.apply("own-data", store.state.dataset && !store.state.dataset.name
+      ? spec?.about ?? null : null);
     if (notes.length) {
       store.apply("status", `Something in the ${source} was wrong, so ${notes.length > 1
         ? "parts of it were" : "part of it was"} left out: ${notes.join("; ")}.`);
@@ -305,8 +313,37 @@ export function createSetup({ store, training, options, table, beforeNew = async
     }
   }
 
+  /**
+   * The learner's own data, read by the server from a CSV file: the network rebuilt when the
+   * data need another shape or output (its hidden layers and settings kept), the points put
+   * as its dataset, and the learner told what happened.
+   * @param {import("../explain/own-data.js").CsvDataset} data
+   */
+  async function useOwnData(data) {
+    const n = store.state.network;
+    // the input features that can be computed from the file's inputs stay
+    const { kept } = keptFeatures(catalogue, n.features ?? [], data.points[0].input.length);
+    const plan = networkFor(data, n, kept);
+    const spec = { points: data.points, test_fraction: data.test_fraction ?? 0,
+                   about: ownDataOf(data) };
+    if (plan.rebuild) {
+      const { features: _, ...keep } = settingsOf(n);
+      await restore({ network: { ...keep, output_activation: plan.output_activation,
+                                 loss: plan.loss, layers: plan.layers,
+                                 ...(kept.length ? { features: kept } : {}) },
+                      training: store.state.training, dataset: spec });
+    } else {
+      await training.loadDataset(spec);
+      store.apply("own-data", spec.about);
+    }
+    const d = store.state.dataset;
+    if (!d || d.name) return;  // refused: restore said why
+    store.apply("note", withPause(importNote(data, plan, n, { train: d.train.length,
+                                                             test: d.test.length })));
+  }
+
   return {
-    restore, rebuild, reshapeBy, reinit, chooseDataset, fromLink, setFeatures,
+    restore, rebuild, reshapeBy, reinit, chooseDataset, fromLink, setFeatures, useOwnData,
     /** @param {string} text an exported network (JSON) */
     async importText(text) {
       let state;

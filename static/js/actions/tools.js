@@ -4,7 +4,7 @@
  * clipboard) goes through `effects`, given by the entry module.
  */
 import { api } from "../server/api.js";
-import { encodeHash, linkState } from "../state/link.js";
+import { encodeHash, linkKeepsPoints, linkState } from "../state/link.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
 import { datasetToCsv, traceToCsv } from "../lib/trace-csv.js";
 
@@ -40,10 +40,14 @@ export function createTools({ store, call, stepping, table, effects }) {
       await stepping.resample(points[index], index);
     },
     async copyLink() {
-      await effects.copyText(effects.pageUrl() + encodeHash(table, linkState(store.state)))
+      await effects.copyText(effects.pageUrl() + encodeHash(table, linkState(store.state, true)))
         .catch(() => {});
+      const fit = linkKeepsPoints(store.state);
       store.apply("note", "The link in the address bar now reproduces this network (its " +
-                            "weights exactly), its settings, its data and its sample; the phase " +
+                            "weights exactly), its settings, " +
+                            (fit.keeps ? "its data" : `but not its ${fit.points} points (too ` +
+                             "many for a link: share them with Data as CSV)") +
+                            " and its sample; the phase " +
                             "you are at and the loss curve are not kept: it opens at Ready.");
     },
     exportNetwork() {

@@ -92,9 +92,11 @@ export function createTraining({ store, call, frames, maxSteps, framesAhead }) {
       : await call((id) => api.functions(id, PLOT.thumbnail)));
   }
 
-  /** @param {object} spec a built-in dataset's spec or {points, test_fraction} */
+  /** @param {object} spec a built-in dataset's spec or {points, test_fraction} (what the page
+   * keeps beside own points, their columns `about`, is not the server's) */
   async function loadDataset(spec) {
-    store.apply("dataset", await call((id) => api.setDataset(id, spec)));
+    const { about: _about, left_out: _left, .../** @type {any} */ body } = /** @type {any} */ (spec);
+    store.apply("dataset", await call((id) => api.setDataset(id, body)));
     await refreshFunction();
   }
 

@@ -33,3 +33,10 @@ export const PLAY = Object.freeze({
   callsInFlight: 3,        // the server computes the next calls while the page draws
   maxChartPoints: 1500,    // the loss chart keeps this many points (older ones thinned)
 });
+
+export const LINK = Object.freeze({
+  // A link keeps the learner's own points while they take at most this many characters of
+  // JSON (a link of about 64 KB: some 1,000 points of two inputs at full precision), which
+  // browsers, chat programs and mail keep whole; beyond, it leaves them out and says so.
+  maxPointsChars: 48_000,
+});

@@ -196,6 +196,9 @@ export const api = {
   dataset: (id) => call("GET", `${net(id)}/dataset`),
   /** @returns {Promise<Dataset>} spec: {name, size, noise, seed, test_fraction} or {points} */
   setDataset: (id, spec) => call("PUT", `${net(id)}/dataset`, spec),
+  /** @returns {Promise<import("../explain/own-data.js").CsvOut>} a CSV file read by the
+   * server: its columns and first rows, and with the columns chosen, its points */
+  readCsv: (body) => call("POST", "/api/datasets/csv", body),
   /** @returns {Promise<Dataset>} part: "train" or "test" */
   addPoint: (id, part, point) => call("POST", `${net(id)}/dataset/${part}`, point),
   /** @returns {Promise<Dataset>} */

@@ -6,6 +6,9 @@
  * every float64.
  */
 
+import { isOwnData } from "../explain/own-data.js";
+import { LINK } from "../lib/config.js";
+
 const VERSION = 1;
 
 /**
@@ -84,6 +87,8 @@ export function settingsTable(options) {
     ["dataset", "test_fraction", range(0, lim.max_test_fraction ?? 0.9), "a share"],
     ["dataset", "points", (v) => Array.isArray(v) && v.length > 0 && v.every((p) =>
       p && nested(1)(p.input) && nested(1)(p.target)), "points with an input and a target"],
+    ["dataset", "about", isOwnData, "the columns and classes of your own data"],
+    ["dataset", "left_out", isInt(1, 1e6), "a number of points"],
     ["sample", "input", nested(1), "numbers"],
     ["sample", "target", nested(1), "numbers"],
     ["training", "batch_size", (v) => v === null || isInt(1, lim.max_dataset_size ?? 10_000)(v),
@@ -197,14 +202,41 @@ export function datasetSpec(s) {
   // dataset chosen next would be drawn with); the server keeps the points as they are.
   const shown = s.datasetSpec ? { size: s.datasetSpec.size, noise: s.datasetSpec.noise,
                                   seed: s.datasetSpec.seed } : {};
-  return { points, test_fraction: data.test.length / points.length, ...shown };
+  return { points, test_fraction: data.test.length / points.length, ...shown,
+           ...(s.ownData ? { about: s.ownData } : {}) };
 }
 
-/** Everything that makes this view: network, dataset, training settings, sample.
- * @param {import("./store.js").State} s @returns {LinkState} */
-export function linkState(s) {
+/**
+ * Whether a link keeps the learner's own points: while they take at most LINK.maxPointsChars
+ * characters of JSON (a link of about 4/3 as many); beyond, the link leaves them out and says
+ * how many (an exported network, a lesson and "Data as CSV" keep them all).
+ * @param {import("./store.js").State} s
+ * @returns {{keeps:boolean, points:number, chars:number}} points: own points (0 for a
+ *   built-in dataset), chars: their JSON's length
+ */
+export const linkKeepsPoints = (s) => pointsFit(s.dataset);
+
+/** @type {{dataset:any, answer:any}} the last dataset measured, and its answer */
+const measured = { dataset: undefined, answer: null };
+function pointsFit(data) {
+  if (data === measured.dataset) return measured.answer;
+  const points = data && !data.name ? data.train.length + data.test.length : 0;
+  const chars = points ? JSON.stringify(data.train).length + JSON.stringify(data.test).length : 0;
+  const answer = { keeps: chars <= LINK.maxPointsChars, points, chars };
+  measured.dataset = data;
+  measured.answer = answer;
+  return answer;
+}
+
+/** Everything that makes this view: network, dataset, training settings, sample. For the
+ * address bar (`forLink`), own points too many for a link are left out (see linkKeepsPoints).
+ * @param {import("./store.js").State} s @param {boolean} [forLink] @returns {LinkState} */
+export function linkState(s, forLink = false) {
+  const fit = forLink ? linkKeepsPoints(s) : { keeps: true, points: 0 };
+  const dataset = !fit.keeps
+    ? { left_out: fit.points, ...(s.ownData ? { about: s.ownData } : {}) } : datasetSpec(s);
   return { network: { ...describe(s), samples_trained: s.samplesTrained },
-           dataset: datasetSpec(s), training: s.training, sample: s.sample,
+           dataset, training: s.training, sample: s.sample,
            view: { ...(s.landscape ? { landscape: s.landscape } : {}), step_on: s.stepOn,
                    speed: s.speed, show_test: s.plotView.showTest,
                    discretize: s.plotView.discretize } };

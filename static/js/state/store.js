@@ -47,7 +47,14 @@ import { rawInputs } from "../explain/features.js";
  *   lessonMade: {id?:string, url?:string, token?:string, error?:string, deleted?:string,
  *                confirming?:boolean}|null,
  *   compare: Compare|null,
+ *   ownData: import("../explain/own-data.js").OwnData|null,
+ *   csv: CsvDialog,
  * }} State
+ * @typedef {{preview: import("../explain/own-data.js").CsvOut|null, text: string|null,
+ *            error: string, imported: number}} CsvDialog
+ *   the CSV dialog: what the server read of the file (null: nothing yet), the text a file
+ *   brought (null: as typed), why the file or the choice was refused, and how many imports
+ *   were made (each closes the dialog)
  * @typedef {{network: NetworkState, setting: string, value: any, batch_size: number|null,
  *            losses: LossPoint[], mainLosses: LossPoint[], func: any, samplesTrained: number,
  *            label: string, mainLabel: string, startSteps: number[]}} Compare
@@ -100,7 +107,8 @@ export function initialState(training) {
     status: "", statusKind: "error", gradientSizes: null, stepOn: "sample", batchStart: 0, pictures: null,
     hovered: null, landscape: null, landscapeGrid: null, landscapeNote: "", gradcheck: null,
     sizes: {}, predict: { on: false, quiz: null, score: { right: 0, asked: 0 }, revealed: null },
-    lesson: null, lessonMade: null, compare: null,
+    lesson: null, lessonMade: null, compare: null, ownData: null,
+    csv: { preview: null, text: null, error: "", imported: 0 },
   };
 }
 
@@ -249,9 +257,14 @@ export function reduce(s, action, p) {
       const same = dataSignature(p) === dataSignature(s.dataset);
       // (the fit on the old points too: the server's on the new ones follows)
       return { ...s, dataset: p, datasetSpec: spec, losses: same ? s.losses : [],
+               ownData: p && !p.name ? s.ownData : null,  // a built-in dataset: none
                fit: same && samePoints(p, s.dataset) ? s.fit : null,
                epoch: p && p.train.length ? s.samplesTrained / p.train.length : s.epoch };
     }
+    case "own-data":  // p: the columns and classes of an imported file (OwnData), or null
+      return { ...s, ownData: p };
+    case "csv":  // p: part of the CSV dialog's state (CsvDialog)
+      return { ...s, csv: { ...s.csv, ...p } };
     case "dataset-spec":  // p: what the dataset controls show (own points: from a link)
       return { ...s, datasetSpec: p };
     case "landscape":  // p: {a?, b?, over?}

@@ -20,11 +20,12 @@ export function mountAddressBar(dispatch, table) {
   return function render(s) {
     if (!s.ready || !s.network || s.pending > 0 || s.playing || s.transport !== null) return;
     if (!changed({ network: s.network, initial: s.initial, dataset: s.dataset, spec: s.datasetSpec,
+                   own: s.ownData,
                    training: s.training, sample: s.sample, trained: s.samplesTrained,
                    // and how the page is looked at, which a link keeps too
                    landscape: s.landscape, stepOn: s.stepOn, speed: s.speed,
                    plotView: s.plotView })) return;
-    const hash = encodeHash(table, linkState(s));
+    const hash = encodeHash(table, linkState(s, true));  // own points too many: left out
     if (location.hash !== hash) history.replaceState(null, "", hash);
   };
 }

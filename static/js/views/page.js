@@ -8,6 +8,7 @@ import { settingsTable } from "../state/link.js";
 import { mountAddressBar } from "./address-bar.js";
 import { mountBodyFlags } from "./body-flags.js";
 import { mountCompareCard } from "./compare-card.js";
+import { mountCsvDialog } from "./csv-dialog.js";
 import { mountGradcheckCard } from "./gradcheck-card.js";
 import { mountGradientChart } from "./gradient-chart.js";
 import { mountKeyboard } from "./keyboard.js";
@@ -45,6 +46,7 @@ export function mountPage(dispatch, options) {
     mountGradcheckCard(dispatch),
     mountLandscapeCard(dispatch, options.limits.max_step_batch),
     mountLessonCard(dispatch),
+    mountCsvDialog(dispatch),
     mountAddressBar(dispatch, settingsTable(options)),
   ];
   const tour = createTour(/** @type {HTMLElement} */ (document.getElementById("btn-tour")));

@@ -12,6 +12,9 @@ import { reportSize } from "../lib/size.js";
 import { setText } from "../lib/svg.js";
 import { confusionTable, fitLine, lossTrend } from "../explain/training-notes.js";
 import { classColour } from "../lib/colours.js";
+import { classWords, standardizationWords } from "../explain/own-data.js";
+import { LINK } from "../lib/config.js";
+import { linkKeepsPoints } from "../state/link.js";
 import { currentRecord } from "../state/stepper.js";
 import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
@@ -225,10 +228,11 @@ export function mountTrainingCard(dispatch, options) {
   }
 
   let confusionShown = "";
-  /** The confusion table of the training points, drawn again only when a count changed.
-   * @param {number[][]|null|undefined} matrix */
-  function confusion(matrix) {
-    const key = JSON.stringify(matrix ?? null);
+  /** The confusion table of the training points, drawn again only when a count changed; the
+   * classes by their labels when they came from a file.
+   * @param {number[][]|null|undefined} matrix @param {string[]|null} names */
+  function confusion(matrix, names) {
+    const key = JSON.stringify([matrix ?? null, names]);
     if (key === confusionShown) return;
     confusionShown = key;
     const table = confusionTable(matrix);
@@ -242,20 +246,42 @@ export function mountTrainingCard(dispatch, options) {
       return dot;
     };
     const head = document.createElement("tr");
+    const named = (k) => (names?.length === table.rows.length ? names[k] : `class ${k + 1}`);
     head.append(cell("th", "true ↓ predicted →"), ...table.rows.map((_, k) => {
       const th = cell("th", "");
-      th.append(swatch(k), `class ${k + 1}`);
+      th.append(swatch(k), named(k));
       return th;
     }));
     const body = table.rows.map((r, k) => {
       const tr = document.createElement("tr");
       const th = cell("th", "");
-      th.append(swatch(k), `class ${k + 1}`);
+      th.append(swatch(k), named(k));
       tr.append(th, ...r.counts.map((n, p) => cell("td", String(n), p === k ? "right" : "")));
       return tr;
     });
     $("confusion").replaceChildren(head, ...body);
     setText($("confusion-note"), table.note);
+  }
+
+  const ownDataChanged = changeCheck();
+  /** What the page knows of own data from a file (its columns, classes, standardization),
+   * and whether the link keeps the points. @param {import("../state/store.js").State} s */
+  function ownData(s) {
+    if (!ownDataChanged({ own: s.ownData, dataset: s.dataset })) return;
+    const d = s.ownData;
+    const words = d ? [`Your own data: inputs ${d.inputs.join(", ")}; ` +
+                       `target${d.targets.length === 1 ? "" : "s"} ${d.targets.join(", ")}.`,
+                       classWords(d), standardizationWords(d)].filter(Boolean).join(" ") : "";
+    setText($("own-data-note"), words);
+    $("own-data-note").hidden = !words;
+    const fit = linkKeepsPoints(s);
+    const link = fit.keeps ? "" : `The link leaves out your ${thousands(fit.points)} points: ` +
+      `they would make it about ${thousands(Math.round(fit.chars * 4 / 3))} characters long, and a ` +
+      `link keeps own points up to about ${thousands(Math.round(LINK.maxPointsChars * 4 / 3))}. ` +
+      "It keeps the network and the settings; share " +
+      "the points with Data as CSV (or Export network, whose file keeps them all).";
+    setText($("link-note"), link);
+    $("link-note").hidden = !link;
   }
 
   /** @param {import("../state/store.js").State} s */
@@ -289,7 +315,8 @@ export function mountTrainingCard(dispatch, options) {
       ? "Discretize output (each place in its class's full colour)"
       : "Discretize output (0 or 1, cut at y = 0.5)");
     setText($("fit-numbers"), fitLine(s.fit));
-    confusion(s.fit?.train_confusion);
+    confusion(s.fit?.train_confusion, s.ownData?.classes ?? null);
+    ownData(s);
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));
     setText($("plot-caption"), inputs > 2

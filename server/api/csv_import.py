@@ -198,11 +198,11 @@ def describe(table: Table) -> list[Column]:
         else:
             kind = "number"  # with a typo, named when the column is used
         columns.append(Column(c, name, kind, None if kind == "number" else
-                              [_cut(x) for x in _ordered(different)[:20]], len(different)))
+                              [cut(x) for x in _ordered(different)[:20]], len(different)))
     return columns
 
 
-def _cut(cell: str) -> str:
+def cut(cell: str) -> str:
     return cell if len(cell) <= PREVIEW_CELL else cell[:PREVIEW_CELL - 1] + "…"
 
 

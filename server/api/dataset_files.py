@@ -48,7 +48,7 @@ def read_csv(body: CsvRequest) -> CsvOut:
         header=table.header is not None, rows=len(table.rows),
         columns=[CsvColumn(index=c.index, name=c.name, kind=c.kind, labels=c.labels,
                            distinct=c.distinct) for c in columns],
-        first_rows=[[csv_import._cut(x) for x in row]
+        first_rows=[[csv_import.cut(x) for x in row]
                     for row in table.rows[:csv_import.PREVIEW_ROWS]],
         first_lines=table.lines[:csv_import.PREVIEW_ROWS],
         suggested=CsvChoice(inputs=suggested.inputs, targets=suggested.targets,

@@ -78,7 +78,13 @@ def test_softmax_page_dataset_of_classes_plays_with_accuracy_and_confusion(
         "#confusion tr", "rows => rows.slice(1).map(r => [...r.querySelectorAll('td')]"
         ".map(td => Number(td.textContent)))")
     assert counts == fit["train_confusion"], (counts, fit)
-    assert sum(map(sum, counts)) == len(api(page, "GET", "/dataset")["train"])
+    data = api(page, "GET", "/dataset")
+    assert sum(map(sum, counts)) == len(data["train"])
+    tested = page.eval_on_selector_all(  # and the test points', never trained on
+        "#confusion-test tr", "rows => rows.slice(1).map(r => [...r.querySelectorAll('td')]"
+        ".map(td => Number(td.textContent)))")
+    assert tested == fit["test_confusion"] and sum(map(sum, tested)) == len(data["test"]) > 0
+    assert "test points classified right" in (page.text_content("#confusion-test-note") or "")
     assert "largest output is their class" in (page.text_content("#fit-numbers") or "")
     # back to one target: a sigmoid output with the squared loss, no confusion table
     page.select_option("#dataset", "xor")
@@ -86,7 +92,7 @@ def test_softmax_page_dataset_of_classes_plays_with_accuracy_and_confusion(
     network = api(page, "GET", "")
     assert network["layers"][-1] == 1 and network["output_activation"] == "sigmoid"
     assert network["loss"] == "squared"
-    assert page.is_hidden("#confusion-box")
+    assert page.is_hidden("#confusion-box") and page.is_hidden("#confusion-test-box")
     assert "cut at y = 0.5" in (page.text_content("#discretize-words") or "")
     assert console.errors == [], console.errors
     page.context.close()

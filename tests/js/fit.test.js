@@ -58,6 +58,8 @@ test("fit_of_classes_says_the_accuracy_is_the_argmax_and_tabulates_the_confusion
   assert.equal(confusionTable([[4, 0], [0, 5]])?.note,
                "All 9 training points classified right: everything is on the diagonal.");
   assert.equal(confusionTable(null), null);
+  assert.match(confusionTable([[3, 1], [0, 2]], "test")?.note ?? "",
+               /^5 of 6 test points classified right/);
   // a training answer carries its confusion into the fit
   let s = initialState();
   s = { ...s, network: /** @type {any} */ ({ id: "n", layers: [2, 3, 3], step: 1, weights: [],

@@ -46,7 +46,7 @@ export function fitLine(f) {
  * largest mistake is. Pure. @param {number[][]|null|undefined} matrix
  * @returns {{rows:{counts:number[], right:number, total:number}[], note:string}|null}
  */
-export function confusionTable(matrix) {
+export function confusionTable(matrix, which = "training") {
   if (!matrix?.length) return null;
   const rows = matrix.map((counts, k) => ({ counts, right: counts[k],
                                             total: counts.reduce((a, b) => a + b, 0) }));
@@ -59,8 +59,8 @@ export function confusionTable(matrix) {
   const right = rows.reduce((a, r) => a + r.right, 0);
   const w = /** @type {{n:number, k:number, p:number}|null} */ (worst);
   const note = !all ? "" : w
-    ? `${right} of ${all} training points classified right (the diagonal); the most common ` +
+    ? `${right} of ${all} ${which} points classified right (the diagonal); the most common ` +
       `mistake: ${w.n} of class ${w.k + 1} taken for class ${w.p + 1}.`
-    : `All ${all} training points classified right: everything is on the diagonal.`;
+    : `All ${all} ${which} points classified right: everything is on the diagonal.`;
   return { rows, note };
 }

@@ -227,16 +227,19 @@ export function mountTrainingCard(dispatch, options) {
     featureBoxes(s.network);
   }
 
-  let confusionShown = "";
-  /** The confusion table of the training points, drawn again only when a count changed; the
-   * classes by their labels when they came from a file.
-   * @param {number[][]|null|undefined} matrix @param {string[]|null} names */
-  function confusion(matrix, names) {
+  /** @type {Record<string, string>} what each confusion table was drawn from */
+  const confusionShown = {};
+  /** The confusion table of the training (or the test) points, drawn again only when a count
+   * changed; the classes by their labels when they came from a file.
+   * @param {number[][]|null|undefined} matrix @param {string[]|null} names
+   * @param {"training"|"test"} [which] */
+  function confusion(matrix, names, which = "training") {
+    const id = which === "test" ? "confusion-test" : "confusion";
     const key = JSON.stringify([matrix ?? null, names]);
-    if (key === confusionShown) return;
-    confusionShown = key;
-    const table = confusionTable(matrix);
-    $("confusion-box").hidden = !table;
+    if (key === confusionShown[which]) return;
+    confusionShown[which] = key;
+    const table = confusionTable(matrix, which);
+    $(`${id}-box`).hidden = !table;
     if (!table) return;
     const cell = (tag, text, className = "") => Object.assign(document.createElement(tag),
                                                              { textContent: text, className });
@@ -259,8 +262,8 @@ export function mountTrainingCard(dispatch, options) {
       tr.append(th, ...r.counts.map((n, p) => cell("td", String(n), p === k ? "right" : "")));
       return tr;
     });
-    $("confusion").replaceChildren(head, ...body);
-    setText($("confusion-note"), table.note);
+    $(id).replaceChildren(head, ...body);
+    setText($(`${id}-note`), table.note);
   }
 
   const ownDataChanged = changeCheck();
@@ -316,6 +319,7 @@ export function mountTrainingCard(dispatch, options) {
       : "Discretize output (0 or 1, cut at y = 0.5)");
     setText($("fit-numbers"), fitLine(s.fit));
     confusion(s.fit?.train_confusion, s.ownData?.classes ?? null);
+    confusion(s.fit?.test_confusion, s.ownData?.classes ?? null, "test");
     ownData(s);
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import costs, sgd
 from .activations import Array
-from .mlp import MAX_NODES, Architecture, Parameters
+from .mlp import Architecture, Parameters
 from .optimizers import SGD, Optimizer, OptimizerState, fresh_state
 
 log = logging.getLogger(__name__)
@@ -63,9 +63,10 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
     L = len(params.weights)
     if state is None:
         state = fresh_state(optimizer, arch.layers)
-    W, B = _padded(params, L)
-    M, MB = _padded(state.first, L)
-    S, SB = _padded(state.second, L)
+    width = max(arch.layers)
+    W, B = _padded(params, L, width)
+    M, MB = _padded(state.first, L, width)
+    S, SB = _padded(state.second, L, width)
     hyper = np.array([optimizer.momentum, optimizer.beta1, optimizer.beta2, optimizer.epsilon])
     t = state.t
     layers = np.array(arch.layers, dtype=np.int64)
@@ -112,10 +113,12 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
                                           state), gradient_sizes)
 
 
-def _padded(params: Parameters | None, L: int) -> tuple[Array, Array]:
-    """Weights (L, 8, 8) and biases (L, 8), zero beyond each layer's own nodes."""
-    W = np.zeros((L, MAX_NODES, MAX_NODES))
-    B = np.zeros((L, MAX_NODES))
+def _padded(params: Parameters | None, L: int, width: int) -> tuple[Array, Array]:
+    """Weights (L, width, width) and biases (L, width), zero beyond each layer's own nodes:
+    padded to the network's own widest layer (up to mlp.MAX_ENGINE_NODES), so that a small
+    network's arrays are as small as ever."""
+    W = np.zeros((L, width, width))
+    B = np.zeros((L, width))
     if params is not None:
         for k, (weights, biases) in enumerate(zip(params.weights, params.biases, strict=True)):
             W[k, :weights.shape[0], :weights.shape[1]] = weights

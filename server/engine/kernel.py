@@ -10,10 +10,13 @@ the L2 term on weights only, and the same finite check.
 The loop itself is in compiled.py, which imports Numba: `warm_up`, run by the app in a
 background thread at start-up, imports it and compiles it (once per machine, then from Numba's
 cache on disk); until it is ready, or if Numba is missing or fails, `train` takes the NumPy
-path. A softmax output always takes the NumPy path (path_for): the compiled loop computes one
-node at a time, and softmax couples the nodes of its layer. The compiled loop also returns
-the last mini-batch's mean |dE/dw| per layer (before its update, without the λ·w term), for a
-later `gradient_sizes`.
+path. A softmax output with categorical cross entropy trains on it too: the loop computes
+the output layer's logits, then its softmax and the loss's dE/dx = y − t as losses.py does.
+The compiled loop also returns the last mini-batch's mean |dE/dw| per layer (before its
+update, without the λ·w term), for a later `gradient_sizes`.
+
+The arrays it works on are padded to the network's own widest layer (any width the engine
+allows, up to mlp.MAX_ENGINE_NODES), so that a small network's are as small as before.
 """
 
 from __future__ import annotations
@@ -169,10 +172,7 @@ def is_ready() -> bool:
 def path_for(arch: Architecture, batch_size: int) -> costs.PathCosts:
     """The path `train` takes for this batch: the compiled one once it is ready, if its
     estimated cost is the lower (NumPy's vectorized loop wins on large batches of cheap
-    activations, the compiled loop everywhere else). A softmax output always trains on
-    NumPy: the compiled loop computes one node at a time, and softmax couples a layer's."""
-    if arch.activation_of(len(arch.layers) - 1).coupled:
-        return costs.NUMPY
+    activations, the compiled loop everywhere else)."""
     if _ready.is_set() and (costs.seconds(arch, 1, batch_size, costs.COMPILED)
                             < costs.seconds(arch, 1, batch_size, costs.NUMPY)):
         return costs.COMPILED
@@ -188,7 +188,7 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
     if path is None:
         path = path_for(arch, min(batch_size, X.shape[0]))
     rule = {"l1": l1, "optimizer": optimizer, "state": state}
-    if path is costs.COMPILED and _ready.is_set() and path_for(arch, 1) is not costs.NUMPY:
+    if path is costs.COMPILED and _ready.is_set():
         return train_compiled(arch, params, X, T, steps=steps, batch_size=batch_size,
                               learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng,
                               **rule).result

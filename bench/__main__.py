@@ -7,7 +7,10 @@ Step key's latency to the screen, and Play in Chromium.
    the path the server takes (the compiled kernel where it is faster), on the rows of the
    issue "Server speed" beside TensorFlow Playground's nn.ts on the same shapes (fixed
    reference figures, measured in Node on this machine), and on the default 1-2-2-1 network
-   with batch sizes 1, 32 and the full batch of 10,000.
+   with batch sizes 1, 32 and the full batch of 10,000. Then the 8×8 digits' network
+   (64-32-10, softmax): NumPy, the compiled kernel and PyTorch on the CPU in the same run
+   (bench/torch_digits.py, in this interpreter if it has torch, else in the one
+   BACKPROP_TORCH_PYTHON names; skipped, saying why, without either).
 2. The longest training call the API accepts, per activation (it must stay about a second).
 3. One step over HTTP (POST /step) beside a no-op (GET /api/health), in the same run, with a
    keep-alive http.client connection (a client that adds little; not TestClient); then the
@@ -18,10 +21,11 @@ Step key's latency to the screen, and Play in Chromium.
 5. Play in Debian's Chromium: frames per second of the page and samples per second trained
    meanwhile, for batch sizes 1, 32 and the full batch.
 
-Figures, not assertions: the machine is shared and noisy. Targets (issues "Training mode" and
-"Server speed"): full batch ≥ 5 million samples/s; at least Playground's rate on each of its
-rows; every accepted call about 1 s at most; /step at most 1.5 × the no-op, over HTTP and from
-the Step key to the screen; /api/health and /step p99 ≤ 50 ms under 48 training clients;
+Figures, not assertions: the machine is shared and noisy. Targets (issues "Training mode",
+"Server speed" and 22 §3): full batch ≥ 5 million samples/s; at least Playground's rate on each
+of its rows; the digits' network at least 10× PyTorch's rate at batch 1 and 2× at batch 32;
+every accepted call about 1 s at most; /step at most 1.5 × the no-op, over HTTP and from the
+Step key to the screen; /api/health and /step p99 ≤ 50 ms under 48 training clients;
 Play ≥ 55 frames/s while training ≥ 1 million samples/s with batches of 32 or more, and
 ≥ 30,000 samples/s with batch size 1.
 """
@@ -108,6 +112,98 @@ def engine(seconds: float) -> None:
             adam = f"{rate:>12,.0f}{rate / playground:>8.2f}"
         print(f"  {label:<42}{numpy_rate:>12,.0f}{served:>12,.0f}{reference}{adam}"
               f"   ({path if ready else 'numpy: no kernel'})")
+
+
+# The 8×8 handwritten digits' network (issue 22 §3): 64 inputs, 32 sigmoid hidden nodes, 10
+# softmax outputs with categorical cross entropy, on as many points as the digits (1,797),
+# here random 8×8-like images in {0, …, 16}/16 with one-hot targets. Targets: the compiled
+# kernel at least 10× PyTorch CPU's rate at batch 1, 2× at batch 32 (float64, one thread).
+DIGITS_LAYERS, DIGITS_POINTS = (64, 32, 10), 1797
+DIGITS_ROWS = ((1, "sgd", 10.0), (32, "sgd", 2.0), (1, "adam", None), (32, "adam", None))
+
+
+def _torch_python() -> tuple[str | None, str]:
+    """An interpreter with PyTorch (this one, or the one BACKPROP_TORCH_PYTHON names), or
+    None and why not."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("torch") is not None:
+        return sys.executable, ""
+    other = os.environ.get("BACKPROP_TORCH_PYTHON")
+    if not other:
+        return None, ("torch is not installed here and BACKPROP_TORCH_PYTHON names no "
+                      "interpreter that has it")
+    try:
+        found = subprocess.run([other, "-c", "import torch"], capture_output=True,
+                               timeout=120).returncode == 0
+    except OSError as error:
+        return None, f"BACKPROP_TORCH_PYTHON={other} does not run ({error})"
+    return (other, "") if found else (None, f"BACKPROP_TORCH_PYTHON={other} cannot import torch")
+
+
+def _digits_rate(train, batch: int, optimizer: str, seconds: float, rounds: int) -> float:
+    """Samples per second of `train` on the digits' network: the best of `rounds`."""
+    arch = Architecture(DIGITS_LAYERS, "sigmoid", "softmax", "categorical_cross_entropy")
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 17, (DIGITS_POINTS, DIGITS_LAYERS[0])) / 16.0
+    T = np.eye(DIGITS_LAYERS[-1])[rng.integers(0, DIGITS_LAYERS[-1], DIGITS_POINTS)]
+    rule = Optimizer(optimizer)
+    rate = 0.001 if optimizer == "adam" else 0.01
+    steps = max(1, 2_000 // batch)
+    best = 0.0
+    for _ in range(rounds):
+        params, state = init_parameters(arch.layers, rng), None
+        cursor = new_cursor(X, T, rng)
+        done, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            result = train(arch, params, X, T, steps=steps, batch_size=batch,
+                           learning_rate=rate, l2=0.0, cursor=cursor, rng=rng, optimizer=rule,
+                           state=state)
+            result = getattr(result, "result", result)
+            params, state = result.params, result.state
+            done += steps * batch
+        best = max(best, done / (time.perf_counter() - start))
+    return best
+
+
+def digits(seconds: float, rounds: int = 3) -> None:
+    """The digits' network: NumPy's reference, the compiled kernel and PyTorch (CPU, float64,
+    one thread, run in its own interpreter in this same run), samples per second, the best
+    of `rounds` each."""
+    import subprocess
+    from pathlib import Path
+
+    ready = kernel.warm_up()
+    python, why = _torch_python()
+    print(f"digits 64-32-10 (sigmoid, softmax), samples/s{'':<6}{'NumPy':>12}{'compiled':>12}"
+          f"{'PyTorch':>12}{'ratio':>8}  target")
+    for batch, optimizer, target in DIGITS_ROWS:
+        numpy_rate = _digits_rate(sgd.train, batch, optimizer, seconds / 2, rounds)
+        ours = (_digits_rate(kernel.train_compiled, batch, optimizer, seconds / 2, rounds)
+                if ready else float("nan"))
+        theirs, version = float("nan"), ""
+        if python:
+            settings = {"layers": list(DIGITS_LAYERS), "batch": batch,
+                        "points": DIGITS_POINTS, "seconds": seconds / 2, "rounds": rounds,
+                        "optimizer": optimizer}
+            out = subprocess.run([python, str(Path(__file__).with_name("torch_digits.py")),
+                                  json.dumps(settings)], capture_output=True, text=True,
+                                 timeout=600, check=True)
+            answer = json.loads(out.stdout)
+            theirs, version = answer["rate"], answer["torch"]
+        ratio = f"{ours / theirs:>8.1f}" if python and ready else f"{'':>8}"
+        goal = f"  ≥ {target:g}×" if target else ""
+        print(f"  batch {batch:<3} {optimizer:<33}{numpy_rate:>12,.0f}{ours:>12,.0f}"
+              f"{theirs:>12,.0f}{ratio}{goal}")
+    if not ready:
+        print("  (the compiled kernel is unavailable: see the log)")
+    if python:
+        print(f"  (PyTorch {version}, {python})")
+    else:
+        print(f"  (PyTorch skipped: {why})")
 
 
 def largest_calls(batches: tuple[int, ...]) -> None:
@@ -463,6 +559,7 @@ def main() -> None:
     print(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     if "engine" in only:
         engine(seconds)
+        digits(seconds)
     if "calls" in only:
         largest_calls((100, 10_000) if args.quick else (1, 100, 10_000))
     if not only & {"http", "load", "key", "visit", "play"}:

@@ -1,7 +1,9 @@
 """Every default and limit of the server, defined once; /api/options serves them to the page.
 
-The engine's own bounds (layers, nodes, dataset size) live beside the code that needs them and
-are re-exported here, so that this module is the one list a reader needs.
+The engine's own bounds (layers, the fewest nodes, dataset size) live beside the code that
+needs them and are re-exported here, so that this module is the one list a reader needs. The
+widest layer is the exception: the engine computes layers of up to mlp.MAX_ENGINE_NODES (64),
+the API and the page accept MAX_NODES, defined here.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 from typing import Final
 
 from .engine.datasets import MAX_SIZE as MAX_DATASET_SIZE
-from .engine.mlp import MAX_LAYERS, MAX_NODES, MIN_LAYERS, MIN_NODES
+from .engine.mlp import MAX_ENGINE_NODES, MAX_LAYERS, MIN_LAYERS, MIN_NODES
 
-__all__ = ["MAX_DATASET_SIZE", "MAX_LAYERS", "MAX_NODES", "MIN_LAYERS", "MIN_NODES"]
+__all__ = ["MAX_DATASET_SIZE", "MAX_LAYERS", "MIN_LAYERS", "MIN_NODES"]
+
+# The widest layer a client may ask for (the page draws every node and every weight).
+MAX_NODES: Final = 8
+assert MAX_NODES <= MAX_ENGINE_NODES
 
 # -- a new network (what POST /api/networks assumes for a field left out) --------------------
 DEFAULT_LAYERS: Final = (1, 2, 2, 1)

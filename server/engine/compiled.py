@@ -12,16 +12,17 @@ import math
 import numba
 import numpy as np
 
-from .activations import ACTIVATIONS, ELU_ALPHA, LEAKY_SLOPE
+from .activations import ALL_ACTIVATIONS, ELU_ALPHA, LEAKY_SLOPE
 from .losses import LOSSES
 
 # Codes the compiled loop branches on, in registry order (a name is never evaluated).
-ACTIVATION_CODES = {name: code for code, name in enumerate(ACTIVATIONS)}
+ACTIVATION_CODES = {name: code for code, name in enumerate(ALL_ACTIVATIONS)}
 LOSS_CODES = {name: code for code, name in enumerate(LOSSES)}
-SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, LINEAR = (
+SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, LINEAR, SOFTMAX = (
     ACTIVATION_CODES[n] for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus",
-                                  "linear"))
-SQUARED, CROSS_ENTROPY = LOSS_CODES["squared"], LOSS_CODES["cross_entropy"]
+                                  "linear", "softmax"))
+SQUARED, CROSS_ENTROPY, CATEGORICAL = (
+    LOSS_CODES[n] for n in ("squared", "cross_entropy", "categorical_cross_entropy"))
 # LEAKY_SLOPE and ELU_ALPHA come from activations.py: Numba reads a module's globals as
 # constants when it compiles, so the compiled loop uses the very numbers NumPy's does.
 LN2 = math.log(2.0)
@@ -29,6 +30,7 @@ LN2 = math.log(2.0)
 # error_model="numpy": x/0 is ±inf or nan, as in NumPy, not an exception; nogil: the event
 # loop and the other routes run while a call trains.
 _jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+_inlined = numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 
 
 # -- the scalar versions of activations.py and losses.py -----------------------------------------
@@ -39,7 +41,7 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))  # scipy's expit
 
 
-@_jit
+@_inlined
 def _f_df(code: int, x: float) -> tuple[float, float]:
     """y = f(x) and f′(x), as activations.py computes them, sharing one exp where the
     formulas allow (σ(−x) = e^−x·σ(x))."""
@@ -123,19 +125,75 @@ def _optimized(code: int, p: float, g: float, first: float, second: float, alpha
     return p - alpha * g, first, second
 
 
+@_jit
+def _softmax(x, y, n: int) -> tuple[int, float, float]:
+    """y[:n] = softmax(x[:n]), as activations.softmax computes it: e^(x_j − m) / Σ e^(x_j − m)
+    with m the largest x. Returns (top, m, rest): the index of that x (the first of equals,
+    or the first NaN, as np.argmax), m itself (NaN if any x is, as np.max), and
+    Σ_{j≠top} e^(x_j − m), log_softmax's ln y_k = (x_k − m) − ln(1 + rest)."""
+    top, m = 0, x[0]
+    if m == m:
+        for j in range(1, n):
+            v = x[j]
+            if v != v:
+                top, m = j, v
+                break
+            if v > m:
+                top, m = j, v
+    total = 0.0
+    rest = 0.0
+    for j in range(n):
+        e = math.exp(x[j] - m)
+        y[j] = e
+        total += e
+        if j != top:
+            rest += e
+    for j in range(n):
+        y[j] /= total
+    return top, m, rest
+
+
+@_jit
+def _categorical(x, y, t, d, n: int, top: int, m: float, rest: float, measured: bool) -> float:
+    """Categorical cross entropy of one sample after _softmax (losses.py's arithmetic): fills
+    d[:n] with dE/dx = y − t (at the largest logit, (1 − t) − Σ_{j≠top} y_j, which keeps its
+    digits when y rounds to 1) and returns E = −Σ t_k·ln y_k from the logits if `measured`
+    (else 0)."""
+    others = 0.0
+    for j in range(n):
+        d[j] = y[j] - t[j]
+        if j != top:
+            others += y[j]
+    d[top] = (1.0 - t[top]) - others
+    if not measured:
+        return 0.0
+    log_total = math.log1p(rest)
+    error = 0.0
+    for j in range(n):
+        error += t[j] * ((x[j] - m) - log_total)
+    return 0.0 - error
+
+
+# The forward pass computes a layer of this many nodes or more row by row (vectorized), a
+# narrower one node by node: measured on whole networks (2026-12-03), row by row everywhere
+# slowed 1-2-2-1 by about 10 % and sped networks of 8-node layers up by 10 to 30 %.
+ROWS_FROM = 8
+
+
 # -- the compiled loop ------------------------------------------------------------------------
 
 
 @_jit
 def train_steps(W, B, layers, codes, loss_code, X, T, order, perms, position, first_step,
-                  last_step, batch_size, learning_rate, l2, stride, losses, gradient_sizes,
-                  l1, optimizer, hyper, updates, M, MB, S, SB):
+                last_step, batch_size, learning_rate, l2, stride, losses, gradient_sizes,
+                l1, optimizer, hyper, updates, M, MB, S, SB):
     """Steps first_step … last_step − 1 of a call, in place.
 
-    W: (L, 8, 8) and B: (L, 8), the weights and biases, padded; layers: (L + 1,) node counts;
-    codes: (L,) the activation code of each layer after the input. X: (n, n_0) and T:
-    (n, n_L) the points of the cursor's epoch; order: (n,) the current epoch as indices into
-    X (mutated); perms: (m, n) the permutations drawn for the epochs that start in these
+    W: (L, w, w) and B: (L, w), the weights and biases, padded to w nodes (the widest
+    layer's); layers: (L + 1,) node counts; codes: (L,) the activation code of each layer
+    after the input (SOFTMAX only for the output, with the categorical loss). X: (n, n_0) and
+    T: (n, n_L) the points of the cursor's epoch; order: (n,) the current epoch as indices
+    into X (mutated); perms: (m, n) the permutations drawn for the epochs that start in these
     steps, in order. losses: (h,) filled at steps s % stride == 0; gradient_sizes: (L,) the
     last batch's mean |dE/dw| per layer. Returns the cursor's new position and the samples
     trained on.
@@ -143,12 +201,17 @@ def train_steps(W, B, layers, codes, loss_code, X, T, order, perms, position, fi
     l1: λ₁; optimizer: its code (OPTIMIZER_CODES); hyper: (β, β₁, β₂, ε); updates: t, those the
     optimizer had made before first_step; M, MB (momentum's v or Adam's m) and S, SB (Adam's
     s): the state of the weights and biases, padded as W and B, updated in place.
+
+    The forward pass of a wide layer, the backward pass and the updates run their inner loops
+    along a row of W (the nodes j of the layer above, contiguous), so that the compiler can
+    vectorize them on wide layers; one call at one signature serves every network.
     """
     plain = optimizer == 0 and l1 == 0.0
     beta, b1, b2, eps = hyper[0], hyper[1], hyper[2], hyper[3]
     n = X.shape[0]
     L = W.shape[0]
     width = W.shape[1]
+    top_layer = layers[L]
     xs = np.empty((L + 1, width))  # x of every layer, for one sample
     ys = np.empty((L + 1, width))
     dys = np.empty((L + 1, width))  # f′(x), computed with y
@@ -156,6 +219,8 @@ def train_steps(W, B, layers, codes, loss_code, X, T, order, perms, position, fi
     dx = np.empty(width)
     dW = np.empty_like(W)  # Σ over the batch of y_i·dE/dx_j
     dB = np.empty_like(B)
+    top, m, rest = 0, 0.0, 0.0  # the output's softmax, for its loss
+    step_size, root2 = learning_rate, 1.0  # Adam's, set at each update
     shuffled = 0
     samples = 0
     for s in range(first_step, last_step):
@@ -168,80 +233,115 @@ def train_steps(W, B, layers, codes, loss_code, X, T, order, perms, position, fi
             position = 0
         size = min(batch_size, n - position)
         for k in range(L):  # only the layers' own part of the padded arrays
-            for j in range(layers[k + 1]):
+            below, above = layers[k], layers[k + 1]
+            for j in range(above):
                 dB[k, j] = 0.0
-                for i in range(layers[k]):
+            for i in range(below):
+                for j in range(above):
                     dW[k, i, j] = 0.0
         measured = s % stride == 0
         error = 0.0
         for p in range(position, position + size):
-            row = order[p]
+            sample = order[p]
             for i in range(layers[0]):
-                ys[0, i] = X[row, i]
+                ys[0, i] = X[sample, i]
             for k in range(L):  # forward: x_j = Σ_i y_i·w_ij + b_j, y_j = f(x_j)
-                for j in range(layers[k + 1]):
-                    x = 0.0
-                    for i in range(layers[k]):
-                        x += ys[k, i] * W[k, i, j]
-                    x += B[k, j]
-                    xs[k + 1, j] = x
-                    ys[k + 1, j], dys[k + 1, j] = _f_df(codes[k], x)
-            for j in range(layers[L]):
-                t = T[row, j]
-                if measured:
-                    error += _loss(loss_code, xs[L, j], ys[L, j], t)
-                d[j] = _output_slope_of_error(loss_code, xs[L, j], ys[L, j], t, dys[L, j])
+                below, above = layers[k], layers[k + 1]
+                code = codes[k]
+                if above >= ROWS_FROM:
+                    # row by row, so that the inner loop runs along W's rows and vectorizes:
+                    # x_j accumulates y_i·w_ij in the order of i, as the dot product below
+                    y = ys[k, 0]
+                    for j in range(above):
+                        xs[k + 1, j] = y * W[k, 0, j]
+                    for i in range(1, below):
+                        y = ys[k, i]
+                        for j in range(above):
+                            xs[k + 1, j] += y * W[k, i, j]
+                    for j in range(above):
+                        x = xs[k + 1, j] + B[k, j]
+                        xs[k + 1, j] = x
+                        if code != SOFTMAX:
+                            ys[k + 1, j], dys[k + 1, j] = _f_df(code, x)
+                else:  # a narrow layer: one dot product per node costs less
+                    for j in range(above):
+                        x = 0.0
+                        for i in range(below):
+                            x += ys[k, i] * W[k, i, j]
+                        x += B[k, j]
+                        xs[k + 1, j] = x
+                        if code != SOFTMAX:
+                            ys[k + 1, j], dys[k + 1, j] = _f_df(code, x)
+                if code == SOFTMAX:  # the output's, once its every x is known
+                    top, m, rest = _softmax(xs[k + 1], ys[k + 1], above)
+            if loss_code == CATEGORICAL:
+                error += _categorical(xs[L], ys[L], T[sample], d, top_layer, top, m, rest,
+                                      measured)
+            else:
+                for j in range(top_layer):
+                    t = T[sample, j]
+                    if measured:
+                        error += _loss(loss_code, xs[L, j], ys[L, j], t)
+                    d[j] = _output_slope_of_error(loss_code, xs[L, j], ys[L, j], t,
+                                                  dys[L, j])
             for k in range(L - 1, -1, -1):  # backward, with the weights of before the batch
-                for j in range(layers[k + 1]):
+                below, above = layers[k], layers[k + 1]
+                for j in range(above):
                     # dE/dx = f′(x)·dE/dy; at the output, d already holds dE/dx
                     dx[j] = d[j] if k == L - 1 else dys[k + 1, j] * d[j]
                     dB[k, j] += dx[j]
-                for i in range(layers[k]):
+                for i in range(below):
                     y = ys[k, i]
+                    for j in range(above):
+                        dW[k, i, j] += y * dx[j]
                     if k:
-                        below = 0.0
-                        for j in range(layers[k + 1]):
-                            dW[k, i, j] += y * dx[j]
-                            below += W[k, i, j] * dx[j]
-                        d[i] = below  # dE/dy of the layer below
-                    else:
-                        for j in range(layers[k + 1]):
-                            dW[k, i, j] += y * dx[j]
+                        total = 0.0
+                        for j in range(above):
+                            total += W[k, i, j] * dx[j]
+                        d[i] = total  # dE/dy of the layer below
         if measured:
             losses[s // stride] = error / size
         updates += 1
-        step_size = learning_rate / (1.0 - b1 ** float(updates))
-        root2 = 1.0 / math.sqrt(1.0 - b2 ** float(updates))
+        if optimizer == ADAM:  # its bias corrections, once per update
+            step_size = learning_rate / (1.0 - b1 ** float(updates))
+            root2 = 1.0 / math.sqrt(1.0 - b2 ** float(updates))
         for k in range(L):
+            below, above = layers[k], layers[k + 1]
             rate = learning_rate / size
             if s == last_step - 1:  # the last batch of this chunk (and finally of the call)
                 total = 0.0
-                for i in range(layers[k]):
-                    for j in range(layers[k + 1]):
+                for i in range(below):
+                    for j in range(above):
                         total += abs(dW[k, i, j])
-                gradient_sizes[k] = total / size / (layers[k] * layers[k + 1])
+                gradient_sizes[k] = total / size / (below * above)
             if not plain:  # optimizers.apply: g = dE/dw + λ₂·w + λ₁·sign(w), then the rule
-                for i in range(layers[k]):
-                    for j in range(layers[k + 1]):
-                        w = W[k, i, j]
-                        g = dW[k, i, j] / size + l2 * w
-                        if l1 != 0.0:
-                            g += l1 * _sign(w)
-                        W[k, i, j], M[k, i, j], S[k, i, j] = _optimized(
-                            optimizer, w, g, M[k, i, j], S[k, i, j], learning_rate, beta, b1,
-                            b2, eps, step_size, root2)
-                for j in range(layers[k + 1]):
-                    B[k, j], MB[k, j], SB[k, j] = _optimized(
-                        optimizer, B[k, j], dB[k, j] / size, MB[k, j], SB[k, j],
-                        learning_rate, beta, b1, b2, eps, step_size, root2)
+                for i in range(below + 1):  # the rows of W[k], then B[k] as one more row
+                    bias = i == below
+                    for j in range(above):
+                        if bias:
+                            value, first, second = B[k, j], MB[k, j], SB[k, j]
+                            g = dB[k, j] / size
+                        else:
+                            value, first, second = W[k, i, j], M[k, i, j], S[k, i, j]
+                            g = dW[k, i, j] / size + l2 * value
+                            if l1 != 0.0:
+                                g += l1 * _sign(value)
+                        value, first, second = _optimized(optimizer, value, g, first, second,
+                                                          learning_rate, beta, b1, b2, eps,
+                                                          step_size, root2)
+                        if bias:
+                            B[k, j], MB[k, j], SB[k, j] = value, first, second
+                        else:
+                            W[k, i, j], M[k, i, j], S[k, i, j] = value, first, second
                 continue
-            for i in range(layers[k]):
-                for j in range(layers[k + 1]):
-                    if l2:
+            for i in range(below):
+                if l2:
+                    for j in range(above):
                         W[k, i, j] -= learning_rate * (dW[k, i, j] / size + l2 * W[k, i, j])
-                    else:
+                else:
+                    for j in range(above):
                         W[k, i, j] -= rate * dW[k, i, j]
-            for j in range(layers[k + 1]):
+            for j in range(above):
                 B[k, j] -= rate * dB[k, j]
         position += size
         samples += size

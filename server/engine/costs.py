@@ -2,7 +2,8 @@
 activation: the estimate that bounds a call to about a second, and that picks the faster path.
 
 The unit costs were measured on this project's 2-core machine with nothing else running
-(softmax's on 2026-12-03, rounded up from sgd.train on 2-8-8-3 and 2-8-8-8 networks; the others
+(NumPy's softmax on 2026-12-03, rounded up from sgd.train on 2-8-8-3 and 2-8-8-8 networks, the
+compiled kernel's the same evening, see COMPILED; the others
 2026-11-29, the fastest of 5 runs; python -m bench prints the longest accepted call per
 activation), then multiplied by SAFETY, because the machine is shared: a call must still end
 in about a second when the other cores are busy.
@@ -48,7 +49,10 @@ COMPILED = PathCosts(
     per_sample=10e-9, per_parameter_sample=1.3e-9,
     per_node_sample={"sigmoid": 10.5e-9, "tanh": 18e-9, "relu": 1e-9, "leaky_relu": 1e-9,
                      "elu": 11e-9, "softplus": 22e-9, "linear": 0.5e-9,
-                     # Never taken: kernel.path_for trains softmax on NumPy alone.
+                     # Counted twice per output node (the softmax, then categorical cross
+                     # entropy's log-sum-exp and y − t): measured 2026-12-03 at 7 to 28 ns
+                     # more per output node than a sigmoid output with the squared loss
+                     # (2-8-8-3, 2-8-8-8 and 64-32-10, batches of 1 and 32, a busy machine).
                      "softmax": 40e-9},
 )
 

@@ -10,10 +10,13 @@ the L2 term on weights only, and the same finite check.
 The loop itself is in compiled.py, which imports Numba: `warm_up`, run by the app in a
 background thread at start-up, imports it and compiles it (once per machine, then from Numba's
 cache on disk); until it is ready, or if Numba is missing or fails, `train` takes the NumPy
-path. A softmax output always takes the NumPy path (path_for): the compiled loop computes one
-node at a time, and softmax couples the nodes of its layer. The compiled loop also returns
-the last mini-batch's mean |dE/dw| per layer (before its update, without the λ·w term), for a
-later `gradient_sizes`.
+path. A softmax output with categorical cross entropy trains on it too: the loop computes
+the output layer's logits, then its softmax and the loss's dE/dx = y − t as losses.py does.
+The compiled loop also returns the last mini-batch's mean |dE/dw| per layer (before its
+update, without the λ·w term), for a later `gradient_sizes`.
+
+The arrays it works on are padded to the network's own widest layer (any width the engine
+allows, up to mlp.MAX_ENGINE_NODES), so that a small network's are as small as before.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 
 from . import costs, sgd
 from .activations import Array
-from .mlp import MAX_NODES, Architecture, Parameters
+from .mlp import Architecture, Parameters
 from .optimizers import SGD, Optimizer, OptimizerState, fresh_state
 
 log = logging.getLogger(__name__)
@@ -63,9 +66,10 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
     L = len(params.weights)
     if state is None:
         state = fresh_state(optimizer, arch.layers)
-    W, B = _padded(params, L)
-    M, MB = _padded(state.first, L)
-    S, SB = _padded(state.second, L)
+    width = max(arch.layers)
+    W, B = _padded(params, L, width)
+    M, MB = _padded(state.first, L, width)
+    S, SB = _padded(state.second, L, width)
     hyper = np.array([optimizer.momentum, optimizer.beta1, optimizer.beta2, optimizer.epsilon])
     t = state.t
     layers = np.array(arch.layers, dtype=np.int64)
@@ -112,10 +116,12 @@ def train_compiled(arch: Architecture, params: Parameters, X: Array, T: Array, *
                                           state), gradient_sizes)
 
 
-def _padded(params: Parameters | None, L: int) -> tuple[Array, Array]:
-    """Weights (L, 8, 8) and biases (L, 8), zero beyond each layer's own nodes."""
-    W = np.zeros((L, MAX_NODES, MAX_NODES))
-    B = np.zeros((L, MAX_NODES))
+def _padded(params: Parameters | None, L: int, width: int) -> tuple[Array, Array]:
+    """Weights (L, width, width) and biases (L, width), zero beyond each layer's own nodes:
+    padded to the network's own widest layer (up to mlp.MAX_ENGINE_NODES), so that a small
+    network's arrays are as small as ever."""
+    W = np.zeros((L, width, width))
+    B = np.zeros((L, width))
     if params is not None:
         for k, (weights, biases) in enumerate(zip(params.weights, params.biases, strict=True)):
             W[k, :weights.shape[0], :weights.shape[1]] = weights
@@ -166,10 +172,7 @@ def is_ready() -> bool:
 def path_for(arch: Architecture, batch_size: int) -> costs.PathCosts:
     """The path `train` takes for this batch: the compiled one once it is ready, if its
     estimated cost is the lower (NumPy's vectorized loop wins on large batches of cheap
-    activations, the compiled loop everywhere else). A softmax output always trains on
-    NumPy: the compiled loop computes one node at a time, and softmax couples a layer's."""
-    if arch.activation_of(len(arch.layers) - 1).coupled:
-        return costs.NUMPY
+    activations, the compiled loop everywhere else)."""
     if _ready.is_set() and (costs.seconds(arch, 1, batch_size, costs.COMPILED)
                             < costs.seconds(arch, 1, batch_size, costs.NUMPY)):
         return costs.COMPILED
@@ -185,7 +188,7 @@ def train(arch: Architecture, params: Parameters, X: Array, T: Array, *, steps: 
     if path is None:
         path = path_for(arch, min(batch_size, X.shape[0]))
     rule = {"l1": l1, "optimizer": optimizer, "state": state}
-    if path is costs.COMPILED and _ready.is_set() and path_for(arch, 1) is not costs.NUMPY:
+    if path is costs.COMPILED and _ready.is_set():
         return train_compiled(arch, params, X, T, steps=steps, batch_size=batch_size,
                               learning_rate=learning_rate, l2=l2, cursor=cursor, rng=rng,
                               **rule).result

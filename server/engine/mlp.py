@@ -21,7 +21,9 @@ from .features import expand, feature_problem
 from .losses import Loss, get_loss
 
 MIN_LAYERS, MAX_LAYERS = 2, 8
-MIN_NODES, MAX_NODES = 1, 8
+# The widest layer the engine computes (the 8×8 digits' 64 inputs). What the API and the
+# page accept is narrower: server/limits.py's MAX_NODES, checked before a network is built.
+MIN_NODES, MAX_ENGINE_NODES = 1, 64
 
 
 def output_mismatch(output_activation: str, loss: str) -> str | None:
@@ -80,8 +82,8 @@ class Architecture:
                 f"included), got {len(self.layers)}"
             )
         for n in self.layers:
-            if not MIN_NODES <= n <= MAX_NODES:
-                raise ValueError(f"a layer has {MIN_NODES} to {MAX_NODES} nodes, got {n}")
+            if not MIN_NODES <= n <= MAX_ENGINE_NODES:
+                raise ValueError(f"a layer has {MIN_NODES} to {MAX_ENGINE_NODES} nodes, got {n}")
         if len(self.features) >= self.layers[0]:
             raise ValueError(f"an input layer of {self.layers[0]} nodes has room for "
                              f"{self.layers[0] - 1} features beside 1 raw input, not "

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from server.engine import activations, compiled, costs, kernel, sgd
+from server.engine import activations, compiled, kernel, sgd
 from server.engine.activations import ACTIVATIONS
 from server.engine.losses import LOSSES
 from server.engine.mlp import Architecture, Parameters, backward, forward, init_parameters
@@ -126,26 +126,6 @@ def test_kernel_losses_equal_the_registry(name) -> None:
     _assert_close([compiled._output_slope_of_error(code, *v)
                    for v in zip(x[:, 0], y[:, 0], t[:, 0], slope[:, 0], strict=True)],
                   want[:, 0])
-
-
-def test_kernel_softmax_takes_the_numpy_path_and_equals_sgd_exactly() -> None:
-    # The compiled loop computes one node at a time; softmax couples the output layer's
-    # nodes, so path_for sends it to NumPy whatever the batch (even when asked for COMPILED).
-    arch, params, X, _ = _problem((2, 3, 3), "tanh", "softmax", "categorical_cross_entropy")
-    T = np.eye(3)[np.arange(POINTS) % 3]
-    for batch in (1, 4, POINTS):
-        assert kernel.path_for(arch, batch) is costs.NUMPY
-    results = []
-    for path in (None, costs.COMPILED, costs.NUMPY):
-        rng = np.random.default_rng(7)
-        cursor = sgd.new_cursor(X, T, rng)
-        train = sgd.train if path is costs.NUMPY else kernel.train
-        extra = {} if path is costs.NUMPY else {"path": path}
-        results.append(train(arch, params, X, T, steps=30, batch_size=4, learning_rate=0.3,
-                             l2=0.01, cursor=cursor, rng=rng, **extra))
-    for result in results[:2]:
-        assert result.params.equals(results[2].params)
-        np.testing.assert_array_equal(result.history_losses, results[2].history_losses)
 
 
 def test_kernel_divergence_is_reported_as_the_engine_does() -> None:

@@ -122,6 +122,26 @@ PRESETS: dict[str, dict[str, Any]] = {
                   "Under Keep and share, rebuild as 2-4-1 and press Play again.",
                   "Point at the hidden nodes: each draws one line; the output combines them."],
     },
+    "features": {
+        "title": "A feature instead of a hidden layer",
+        "text": "XOR's class is the sign of x₁·x₂. A network without a hidden layer draws one "
+                "straight boundary and cannot part it; given x₁·x₂ as an input node (a derived "
+                "feature, computed from x₁ and x₂ before the pass), the same network with no "
+                "hidden layer learns it: the feature did the hidden layer's work.",
+        "state": {"network": {"layers": [3, 1], "features": ["x1_x2"], "seed": 6,
+                              "learning_rate": 1, "loss": "cross_entropy"},
+                  "sample": {"input": [0.6, -0.4], "target": [0]},
+                  "dataset": {"name": "xor", "size": 200, "noise": 0, "seed": 0,
+                              "test_fraction": 0.2},
+                  "training": {"batch_size": 10, "steps_per_frame": 10}},
+        "hide": ["gradients", "landscape", "gradcheck"],
+        "predict": False,
+        "steps": ["Press Next and click input node 3: how is its x computed?",
+                  "Press Play: how far does the accuracy get? (Compare the lesson \"Why XOR "
+                  "needs a hidden layer\", the same network without the feature.)",
+                  "Under Keep and share, untick x₁·x₂ and press Play again.",
+                  "Which weight grew largest, and what is its sign?"],
+    },
     "softmax": {
         "title": "Softmax couples the outputs",
         "text": "A softmax output turns the x of its nodes into probabilities of classes: "

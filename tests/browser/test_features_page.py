@@ -118,3 +118,18 @@ def test_features_at_every_width(browser: Browser, base_url: str, width: int) ->
     screenshot(page, f"features-box-{width}")
     assert console.errors == []
     page.context.close()
+
+
+def test_the_features_lesson_learns_xor_without_a_hidden_layer(browser: Browser,
+                                                                base_url: str) -> None:
+    """/l/features: a 3-1 network, x₁·x₂ its third input, learns XOR (which 2-1 cannot)."""
+    page, console = open_page(browser, base_url, path="/l/features")
+    settle(page)
+    net = api(page, "GET", "")
+    assert (net["layers"], net["features"]) == ([3, 1], ["x1_x2"])
+    assert page.locator("#node-0-2 .bias").text_content() == "input x₁·x₂"
+    assert page.locator("#features").get_by_label("x₁·x₂", exact=True).is_checked()
+    api(page, "POST", "/train", {"steps": 400, "batch_size": 10})
+    assert api(page, "GET", "/fit")["train_accuracy"] > 0.95
+    assert console.errors == []
+    page.context.close()

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { curves, operatingPoint, softmaxAlone } from "../../static/js/explain/activations.js";
 import { explain, narrate } from "../../static/js/explain/explanation.js";
 import { softmaxJacobian } from "../../static/js/explain/chain-rule.js";
 import { graphModel } from "../../static/js/explain/graph-model.js";
@@ -26,7 +27,18 @@ test("softmax_forward_writes_each_y_over_every_x_of_the_layer", () => {
   for (const n of out) assert.ok(written.includes(fmt(n.x)), `${fmt(n.x)} in ${written}`);
   assert.ok(written.trimEnd().endsWith(fmt(out[1].y)), written);
   assert.match(ex.note, /each y depends on every x of the layer/);
-  assert.equal(ex.operating, null);  // no curve of one x alone
+  // its curve over its own x, the others held: σ(x − c), c = ln Σ eˣʲ of the others, whose
+  // value at the node's x is the server's y, and whose slope is y(1 − y)
+  const c = Math.log(out.filter((_, k) => k !== 1).reduce((a, n) => a + Math.exp(n.x), 0));
+  assert.equal(ex.operating?.activation, "softmax");
+  assert.ok(Math.abs((ex.operating?.shift ?? 0) - c) < 1e-12);
+  const alone = softmaxAlone(c);
+  assert.ok(Math.abs(alone.f(out[1].x) - out[1].y) < 1e-12);
+  assert.ok(Math.abs(alone.df(out[1].x) - out[1].y * (1 - out[1].y)) < 1e-12);
+  const point = operatingPoint("softmax", out[1].x, c);
+  assert.ok(Math.abs(point.slope - out[1].y * (1 - out[1].y)) < 1e-12);
+  const drawn = curves("softmax", out[1].x, 11, c);
+  assert.ok(drawn.range[0] < c && c < drawn.range[1]);
   assert.match(narrate({ kind: "forward", layer: 2 }, 3, settings), /applies softmax/);
   // the y's the server computed are softmax's
   const sum = out.reduce((s, n) => s + Math.exp(n.x), 0);

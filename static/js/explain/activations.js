@@ -18,13 +18,24 @@ export const ACTIVATIONS = {
 };
 
 /**
- * Where a node works on its activation: the slope there, and what it means for learning.
- * @param {string} name @param {number} x @returns {{slope:number, state:string, words:string}}
+ * A softmax output node's y over its own x, every other x of its layer held: yₖ = eˣ / (eˣ +
+ * Σⱼ≠ₖ eˣʲ) = σ(x − c) with c = ln Σⱼ≠ₖ eˣʲ, a sigmoid shifted by c; its slope yₖ(1 − yₖ) is
+ * the diagonal of softmax's Jacobian. @param {number} c
  */
-export function operatingPoint(name, x) {
-  const a = ACTIVATIONS[name] ?? ACTIVATIONS.linear;
+export function softmaxAlone(c) {
+  return { f: (x) => sigmoid(x - c), df: (x) => sigmoid(x - c) * sigmoid(c - x) };
+}
+
+/**
+ * Where a node works on its activation: the slope there, and what it means for learning.
+ * `shift`: for softmax, c = ln Σ eˣ over the layer's other nodes (softmaxAlone).
+ * @param {string} name @param {number} x @param {number} [shift]
+ * @returns {{slope:number, state:string, words:string}}
+ */
+export function operatingPoint(name, x, shift = 0) {
+  const a = name === "softmax" ? softmaxAlone(shift) : ACTIVATIONS[name] ?? ACTIVATIONS.linear;
   const slope = a.df(x);
-  const steepest = name === "sigmoid" ? 0.25 : 1;
+  const steepest = name === "sigmoid" || name === "softmax" ? 0.25 : 1;
   if (slope === 0) {
     return { slope, state: "dead",
              words: `f′(x) = 0 here: no gradient passes back through this node, so the weights ` +
@@ -40,12 +51,14 @@ export function operatingPoint(name, x) {
 }
 
 /**
- * Points of f and f′ over an x range that shows the node's x and the curve's bend.
- * @param {string} name @param {number} x @param {number} [n] points
+ * Points of f and f′ over an x range that shows the node's x and the curve's bend (for
+ * softmax, around its shift c, where the bend is).
+ * @param {string} name @param {number} x @param {number} [n] points @param {number} [shift]
  */
-export function curves(name, x, n = 121) {
-  const a = ACTIVATIONS[name] ?? ACTIVATIONS.linear;
-  const half = Math.max(5, Math.min(Math.abs(x) * 1.25 + 1, 50));
-  const xs = Array.from({ length: n }, (_, k) => -half + (2 * half * k) / (n - 1));
-  return { xs, f: xs.map(a.f), df: xs.map(a.df), range: [-half, half] };
+export function curves(name, x, n = 121, shift = 0) {
+  const a = name === "softmax" ? softmaxAlone(shift) : ACTIVATIONS[name] ?? ACTIVATIONS.linear;
+  const centre = name === "softmax" ? shift : 0;
+  const half = Math.max(5, Math.min(Math.abs(x - centre) * 1.25 + 1, 50));
+  const xs = Array.from({ length: n }, (_, k) => centre - half + (2 * half * k) / (n - 1));
+  return { xs, f: xs.map(a.f), df: xs.map(a.df), range: [centre - half, centre + half] };
 }

@@ -103,8 +103,13 @@ export function explain(record, phase, selection, network = null) {
     }
     const n = trace.nodes[l][j];
     const activation = l === L - 1 ? settings.output_activation : settings.activation;
-    // softmax has no curve of its own x alone: its y depends on every x of the layer
-    const operating = l > 0 && activation !== "softmax" ? { activation, x: n.x } : null;
+    // softmax: y over its own x with the layer's other x held, a sigmoid shifted by
+    // c = ln Σ eˣʲ of the others (every y depends on every x of the layer)
+    const others = trace.nodes[l].filter((_, k) => k !== j).map((m) => m.x);
+    const top = Math.max(...others);
+    const operating = l === 0 ? null : activation === "softmax"
+      ? { activation, x: n.x, shift: top + Math.log(others.reduce((a, x) => a + Math.exp(x - top), 0)) }
+      : { activation, x: n.x };
     if (phase.kind === "update" && l > 0 && needsRule(trace)) {
       const change = errorChange(trace);
       const rule = ruleLines(nodeSym("b", l, j), { before: n.b_before ?? n.b, grad: n.dE_db ?? 0,

@@ -12,20 +12,22 @@ const PAD = { l: 30, r: 10, t: 10, b: 18 };
 
 /**
  * @param {SVGSVGElement} svg @param {HTMLElement} caption
- * @returns {{show:(node:{activation:string, x:number}|null)=>void}}
+ * @returns {{show:(node:{activation:string, x:number, shift?:number}|null)=>void}}
  */
 export function createOperatingPoint(svg, caption) {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   let shown = "";
   return {
     show(node) {
-      const key = node ? `${node.activation}:${node.x}` : "";
+      const key = node ? `${node.activation}:${node.x}:${node.shift ?? 0}` : "";
       if (key === shown) return;
       shown = key;
       svg.replaceChildren();
       svg.parentElement.hidden = !node;
       if (!node) return;
-      const { xs, f, df, range } = curves(node.activation, node.x);
+      const shift = node.shift ?? 0;
+      const softmax = node.activation === "softmax";
+      const { xs, f, df, range } = curves(node.activation, node.x, 121, shift);
       const lo = Math.min(...f, ...df, 0);
       const hi = Math.max(...f, ...df, 1);
       const X = (x) => PAD.l + ((x - range[0]) / (range[1] - range[0])) * (W - PAD.l - PAD.r);
@@ -35,7 +37,7 @@ export function createOperatingPoint(svg, caption) {
       const path = (ys) => ys.map((y, k) => `${k ? "L" : "M"}${X(xs[k]).toFixed(1)},${Y(y).toFixed(1)}`).join("");
       el("path", { class: "curve f", d: path(f) }, svg);
       el("path", { class: "curve df", d: path(df) }, svg);
-      const point = operatingPoint(node.activation, node.x);
+      const point = operatingPoint(node.activation, node.x, shift);
       const px = X(Math.max(range[0], Math.min(range[1], node.x)));
       el("line", { class: "marker", x1: px, x2: px, y1: PAD.t, y2: H - PAD.b }, svg);
       el("circle", { class: `dot ${point.state}`, cx: px, cy: Y(point.slope), r: 4 }, svg);
@@ -44,10 +46,17 @@ export function createOperatingPoint(svg, caption) {
         const t = el("text", { x, y, class: "tick" }, svg);
         t.textContent = String(text);
       }
-      svg.setAttribute("aria-label", `${node.activation} f (solid) and its slope f′ (dashed) ` +
-                                     `over x; this node's x is ${fmt(node.x)}`);
-      caption.textContent = `Operating point: x = ${fmt(node.x)} on ${node.activation.replace("_", " ")}` +
-        ` (solid: f, dashed: f′). ${point.words}`;
+      svg.setAttribute("aria-label", `${softmax ? "y over this node's x, the layer's other x " +
+                                     "held," : `${node.activation} f`} (solid) and its slope ` +
+                                     `(dashed) over x; this node's x is ${fmt(node.x)}`);
+      caption.textContent = softmax
+        ? `Operating point: x = ${fmt(node.x)}. With every other x of the layer held, this ` +
+          `node's y = eˣ / (eˣ + Σ eˣʲ of the others) = σ(x − c), a sigmoid shifted by c = ` +
+          `ln Σ eˣʲ = ${fmt(shift)} (solid); its slope ∂y/∂x = y(1 − y) (dashed) is the ` +
+          `diagonal of softmax's Jacobian: the other entries, −yₖyⱼ, are how raising this x ` +
+          `lowers every other y. ${point.words.replace("f′(x)", "∂y/∂x")}`
+        : `Operating point: x = ${fmt(node.x)} on ${node.activation.replace("_", " ")}` +
+          ` (solid: f, dashed: f′). ${point.words}`;
     },
   };
 }

@@ -15,9 +15,12 @@ from .engine.mlp import MAX_ENGINE_NODES, MAX_LAYERS, MIN_LAYERS, MIN_NODES
 
 __all__ = ["MAX_DATASET_SIZE", "MAX_LAYERS", "MIN_LAYERS", "MIN_NODES"]
 
-# The widest layer a client may ask for (the page draws every node and every weight).
+# The widest layer a client may ask for (the page draws every node and every weight); the
+# output layer may have up to MAX_OUTPUTS, one per class of a softmax output (the 10 digits).
 MAX_NODES: Final = 8
-assert MAX_NODES <= MAX_ENGINE_NODES
+MAX_OUTPUTS: Final = 10
+WIDEST: Final = max(MAX_NODES, MAX_OUTPUTS)
+assert WIDEST <= MAX_ENGINE_NODES
 
 # -- a new network (what POST /api/networks assumes for a field left out) --------------------
 DEFAULT_LAYERS: Final = (1, 2, 2, 1)
@@ -49,12 +52,12 @@ MAX_EPSILON: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9
 # The body cap follows from the largest valid body: MAX_POINTS_PER_BODY points of MAX_NODES
-# inputs and targets, each number written in full (JSON's longest in range, such as
+# inputs and MAX_OUTPUTS targets, each number written in full (JSON's longest in range, such as
 # -1.2345678901234567e-300: 24 characters) with ", " between them and the point's own
 # {"input": [...], "target": [...]}, plus room for the rest; 2,000 such points came to
 # 684 KB and met a cap of 256 KiB. Rounded up to 64 KiB: 960 KiB.
 LONGEST_NUMBER: Final = 24
-POINT_BYTES: Final = 2 * MAX_NODES * (LONGEST_NUMBER + 2) + 30
+POINT_BYTES: Final = (MAX_NODES + MAX_OUTPUTS) * (LONGEST_NUMBER + 2) + 30
 MAX_BODY_BYTES: Final = -(-(MAX_POINTS_PER_BODY * POINT_BYTES + 2**16) // 2**16) * 2**16
 # A CSV file of the learner's own data (POST /api/datasets/csv): its points go on in one PUT
 # of the dataset, so it has at most MAX_POINTS_PER_BODY rows besides a header (and its text

@@ -38,6 +38,7 @@ from ..limits import (
     MAX_CSV_LABEL,
     MAX_CSV_ROWS,
     MAX_NODES,
+    MAX_OUTPUTS,
     MAX_TEST_FRACTION,
 )
 
@@ -232,7 +233,7 @@ def suggest(columns: list[Column]) -> Choice:
     xs = [c.index for c in usable if re.fullmatch(r"x\d+", c.name)]
     ts = [c.index for c in usable if re.fullmatch(r"t\d+", c.name)]
     if xs and ts:
-        return Choice(xs[:MAX_NODES], ts[:MAX_NODES], "numbers", part)
+        return Choice(xs[:MAX_NODES], ts[:MAX_OUTPUTS], "numbers", part)
     if not usable:
         return Choice([], [], "numbers", part)
     target = usable[-1]
@@ -265,9 +266,10 @@ def _check_choice(table: Table, choice: Choice) -> None:
     for name, indexes in named:
         if not indexes:
             raise FieldError(name, f"choose at least one column for the {name}")
-        if len(indexes) > MAX_NODES:
-            raise FieldError(name, f"at most {MAX_NODES} columns (a layer has at most "
-                             f"{MAX_NODES} nodes), not {len(indexes)}")
+        most = MAX_NODES if name == "inputs" else MAX_OUTPUTS
+        if len(indexes) > most:
+            raise FieldError(name, f"at most {most} columns (the {name[:-1]} layer has at most "
+                             f"{most} nodes), not {len(indexes)}")
         for c in indexes:
             if not 0 <= c < width:
                 raise FieldError(name, f"the file has columns 0 to {width - 1} (counted "
@@ -345,10 +347,10 @@ def build(table: Table, choice: Choice, standardize: bool, test_fraction: float 
                 raise FieldError("text", f"{_where(table.lines[r], c)}: a class label has at "
                                  f"most {MAX_CSV_LABEL} characters")
         classes = _ordered(list(dict.fromkeys(labels)))
-        if not 2 <= len(classes) <= MAX_NODES:
+        if not 2 <= len(classes) <= MAX_OUTPUTS:
             raise FieldError("targets", f"the column {names[c]!r} has {len(classes)} "
                              f"different label{'s' if len(classes) != 1 else ''}: classes "
-                             f"need 2 to {MAX_NODES} (one output node each)")
+                             f"need 2 to {MAX_OUTPUTS} (one output node each)")
         index = {label: k for k, label in enumerate(classes)}
         T = np.zeros((len(order), len(classes)))
         T[np.arange(len(order)), [index[label] for label in labels]] = 1.0

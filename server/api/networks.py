@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
 
 from ..errors import FieldError, RateLimited, UnsupportedMediaType
-from ..limits import CREATE_BURST, CREATE_PER_SECOND, MAX_LAYERS, MAX_NODES
+from ..limits import CREATE_BURST, CREATE_PER_SECOND, MAX_LAYERS, WIDEST
 from ..networks import inspection, python_code
 from . import parse
 from .calls import NetworkCalls
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RE
 
 NetworkId = Annotated[str, Path(max_length=64, description="the id returned on creation")]
 K = Annotated[int, Path(ge=0, le=MAX_LAYERS - 2, description="weights from layer k to k+1")]
-Node = Annotated[int, Path(ge=0, le=MAX_NODES - 1, description="a node of its layer")]
+Node = Annotated[int, Path(ge=0, le=WIDEST - 1, description="a node of its layer")]
 
 
 async def json_sent(request: Request) -> None:

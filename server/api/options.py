@@ -52,7 +52,8 @@ async def health(request: Request) -> Response:
 
 LIMITS = Limits(
     min_layers=limits.MIN_LAYERS, max_layers=limits.MAX_LAYERS, min_nodes=limits.MIN_NODES,
-    max_nodes=limits.MAX_NODES, max_abs_value=limits.MAX_ABS_VALUE,
+    max_nodes=limits.MAX_NODES, max_outputs=limits.MAX_OUTPUTS,
+    max_abs_value=limits.MAX_ABS_VALUE,
     max_learning_rate=limits.MAX_LEARNING_RATE, max_seed=limits.MAX_SEED,
     max_step=limits.MAX_STEP, max_steps_per_call=limits.MAX_STEPS_PER_CALL,
     max_dataset_size=limits.MAX_DATASET_SIZE, max_points_per_body=limits.MAX_POINTS_PER_BODY,

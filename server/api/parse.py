@@ -17,6 +17,7 @@ from ..engine.datasets import Points
 from ..engine.mlp import Parameters, Shape
 from ..engine.optimizers import Optimizer, OptimizerState
 from ..errors import FieldError
+from ..limits import MAX_NODES, MAX_OUTPUTS
 from ..networks.landscape import ParameterRef, check_pair
 from .landscape_models import BiasRef, WeightRef
 from .requests import NetworkCreate, OptimizerStateIn, Sample, SampleOrBatch
@@ -67,6 +68,10 @@ def network_fields(body: NetworkCreate) -> dict[str, Any]:
     fields = body.model_dump(exclude={"weights", "biases", "current_weights",
                                       "current_biases", "optimizer_state", *OPTIMIZER_FIELDS})
     layers = fields["layers"] = tuple(body.layers)
+    for n, count in enumerate(layers[:-1]):
+        if count > MAX_NODES:
+            raise FieldError(f"layers[{n}]", f"a layer has at most {MAX_NODES} nodes (the output "
+                             f"layer at most {MAX_OUTPUTS}), not {count}")
     fields["initial"] = parameters(layers, body.weights, body.biases)
     fields["current"] = parameters(layers, body.current_weights, body.current_biases,
                                    "current_")

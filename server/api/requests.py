@@ -46,6 +46,7 @@ from ..limits import (
     MAX_LEARNING_RATE,
     MAX_NODES,
     MAX_NOISE,
+    MAX_OUTPUTS,
     MAX_POINTS_PER_BODY,
     MAX_RESOLUTION,
     MAX_SEED,
@@ -58,6 +59,7 @@ from ..limits import (
     MIN_LAYERS,
     MIN_NODES,
     TRAINING_DEFAULTS,
+    WIDEST,
 )
 
 
@@ -95,9 +97,11 @@ LearningRate = Annotated[
           description=f"α in w ← w − α·dE/dw, with 0 < α ≤ {MAX_LEARNING_RATE:g}"),
 ]
 Seed = Integer(0, MAX_SEED)
-NodeCount = Integer(MIN_NODES, MAX_NODES)
+# a layer's nodes: up to MAX_NODES, the output layer's up to MAX_OUTPUTS (parse.py checks
+# which is which)
+NodeCount = Integer(MIN_NODES, WIDEST)
 LayerIndex = Integer(0, MAX_LAYERS - 1)
-NodeIndex = Integer(0, MAX_NODES - 1)
+NodeIndex = Integer(0, WIDEST - 1)
 StepCount = Integer(0, MAX_STEP)
 DatasetSize = Integer(1, MAX_DATASET_SIZE)
 Noise = Share(MAX_NOISE, "0 (none) … 1 (much) scatter")
@@ -114,7 +118,7 @@ def Decay(description: str) -> Any:  # noqa: N802 (a type, read as one)
 
 Epsilon = Annotated[float, Field(ge=MIN_EPSILON, le=MAX_EPSILON, allow_inf_nan=False,
                                  description="Adam's ε in w ← w − α·m̂ / (√ŝ + ε)")]
-Row = Annotated[list[Value], Field(max_length=MAX_NODES)]
+Row = Annotated[list[Value], Field(max_length=WIDEST)]
 Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
                      Field(max_length=MAX_LAYERS - 1)]
 Vectors = Annotated[list[Row], Field(max_length=MAX_LAYERS - 1)]
@@ -214,7 +218,7 @@ class Sample(Strict):
 
     input: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
                                description="one value per input node")
-    target: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
+    target: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_OUTPUTS,
                                 description="one value per output node")
 
 
@@ -240,7 +244,7 @@ class SampleOrBatch(Strict):
 
     input: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
         Field(None, description="one value per input node"))
-    target: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
+    target: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_OUTPUTS)] | None = (
         Field(None, description="one value per output node"))
     samples: Annotated[list[Sample], Field(min_length=1, max_length=MAX_STEP_BATCH)] | None = (
         Field(None, description="a mini-batch: E, dE/dw and dE/db are the means over its "

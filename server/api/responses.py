@@ -317,7 +317,9 @@ class Limits(BaseModel):
     min_layers: int
     max_layers: int
     min_nodes: int
-    max_nodes: int
+    max_nodes: int = Field(description="the most nodes of the input and hidden layers")
+    max_outputs: int = Field(description="the most nodes of the output layer (classes of a "
+                                         "softmax output)")
     max_abs_value: float
     max_learning_rate: float
     max_seed: int

@@ -159,10 +159,10 @@ def test_separators_header_guess_bom_quotes_and_line_ends(client: TestClient) ->
     ("1,2,3\n", {"inputs": [0], "targets": [1, 2], "target_kind": "classes"}, "targets",
      "classes come from one column of labels: choose one target column"),
     ("1,a\n2,a\n", {"inputs": [0], "targets": [1]}, "targets",
-     "the column 'column 2' has 1 different label: classes need 2 to 8 (one output node "
+     "the column 'column 2' has 1 different label: classes need 2 to 10 (one output node "
      "each)"),
-    ("".join(f"{k},c{k}\n" for k in range(9)), {"inputs": [0], "targets": [1]}, "targets",
-     "the column 'column 2' has 9 different labels: classes need 2 to 8 (one output node "
+    ("".join(f"{k},c{k}\n" for k in range(11)), {"inputs": [0], "targets": [1]}, "targets",
+     "the column 'column 2' has 11 different labels: classes need 2 to 10 (one output node "
      "each)"),
     ("x,t,part\n1,2,test\n3,4,test\n", {"inputs": [0], "targets": [1], "part": 2}, "part",
      "2 of the 2 rows are test rows: at most 90% of the points may be held out"),

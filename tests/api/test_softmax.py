@@ -185,3 +185,25 @@ def test_softmax_api_points_of_ones_own_must_be_probability_vectors(client: Test
     added = client.post(f"{url}/dataset/train", json={"input": [0, 0], "target": [0, 0, 0]})
     assert added.status_code == 422 and added.json()["errors"][0]["field"] == "target"
     assert len(client.get(f"{url}/dataset").json()["train"]) == 2
+
+
+def test_softmax_of_ten_classes_and_the_widths_a_layer_may_have(client) -> None:
+    """Up to 10 output nodes (one per class, as the 10 digits); the other layers up to 8,
+    each refusal naming its layer."""
+    made = client.post("/api/networks", json={"layers": [2, 8, 10], "seed": 1,
+                                              "output_activation": "softmax",
+                                              "loss": "categorical_cross_entropy"})
+    assert made.status_code == 201
+    url = f"/api/networks/{made.json()['id']}"
+    target = [0.0] * 9 + [1.0]
+    step = client.post(f"{url}/step", json={"input": [0.1, -0.2], "target": target}).json()
+    ys = [n["y"] for n in step["nodes"][2]]
+    assert len(ys) == 10 and abs(sum(ys) - 1) < 1e-12
+    assert [n["dE_dx"] for n in step["nodes"][2]] == pytest.approx(
+        [y - t for y, t in zip(ys, target, strict=True)], rel=1e-12, abs=1e-15)
+    for layers, field in (([2, 9, 10], "layers[1]"), ([10, 3], "layers[0]"),
+                          ([2, 11], "layers[1]")):
+        refused = client.post("/api/networks", json={"layers": layers})
+        assert refused.status_code == 422, layers
+        assert refused.json()["errors"][0]["field"] == field
+    assert client.get("/api/options").json()["limits"]["max_outputs"] == 10

@@ -234,6 +234,17 @@ def test_matrix_softmax_2_3_3_every_phase_forwards_and_back(browser: Browser,
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [390, 1440, 1920])
+def test_matrix_softmax_of_ten_classes_every_phase(browser: Browser, base_url: str,
+                                                   width: int) -> None:
+    """The widest output, 10 classes (as the 10 digits), walked phase by phase and back at
+    each width: every number drawn equals the trace."""
+    page, console = open_page(browser, base_url, width=width)
+    walk(page, [2, 8, 10], "tanh", "softmax", "categorical_cross_entropy")
+    assert console.errors == [], console.errors
+    page.context.close()
+
+
 def test_matrix_softmax_panel_writes_each_formula_with_the_traces_numbers(
         browser: Browser, base_url: str) -> None:
     """The output node's panel: y_k over every x of the layer, E = −Σ t ln y, and the

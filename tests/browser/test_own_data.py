@@ -13,6 +13,7 @@ import struct
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from server.limits import MAX_BODY_BYTES
 from tests.browser.conftest import ARTIFACTS, api, open_page, play_for, settle
 from tests.browser.test_accessibility import open_checked_page, severe_violations
 
@@ -120,8 +121,9 @@ def test_a_refused_file_says_why_in_the_dialog_and_changes_nothing(
     page.set_input_files("#csv-file", files=[{"name": "big.csv", "mimeType": "text/csv",
                                               "buffer": b"1,2\n" * 300_000}])
     settle(page)
-    expect(alert).to_have_text("The file is 1,200,000 bytes: the server takes at most 983,040 "
-                               "(about 960 KiB). Nothing was changed.")
+    expect(alert).to_have_text(f"The file is 1,200,000 bytes: the server takes at most "
+                               f"{MAX_BODY_BYTES:,} (about {MAX_BODY_BYTES // 1024} KiB). "
+                               "Nothing was changed.")
     assert (network(page), api(page, "GET", "/dataset")) == before
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()

@@ -14,7 +14,11 @@ test("parseLayers_reads_dashes_commas_and_spaces", () => {
 });
 
 test("parseLayers_refuses_in_plain_words", () => {
-  assert.equal(parseLayers("1-9-1", limits).message, "A layer can have at most 8 nodes.");
+  assert.equal(parseLayers("1-9-1", limits).message,
+               "A layer can have at most 8 nodes, the output layer 10 (one per class).");
+  assert.deepEqual(parseLayers("2-8-10", limits).value, [2, 8, 10]);  // ten classes
+  assert.equal(parseLayers("2-8-11", limits).ok, false);
+  assert.equal(parseLayers("9-2", limits).ok, false);
   assert.match(parseLayers("1", limits).message, /2 to 8 layers/);
   assert.match(parseLayers("1-0-1", limits).message, /at least 1 node/);
   assert.match(parseLayers("a-b", limits).message, /whole numbers/);

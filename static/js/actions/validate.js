@@ -5,6 +5,7 @@
 
 /**
  * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
+ *            max_outputs?:number,
  *            max_abs_value:number, max_learning_rate:number, max_seed:number,
  *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
  *            max_l2?:number, max_l1?:number, min_epsilon?:number, max_epsilon?:number,
@@ -28,8 +29,10 @@ export function parseLayers(text, limits) {
     return no(`A network has ${limits.min_layers} to ${limits.max_layers} layers, the input ` +
               `and output layers included; ${layers.join("-")} has ${layers.length}.`);
   }
-  if (layers.some((n) => n > limits.max_nodes)) {
-    return no(`A layer can have at most ${plural(limits.max_nodes, "node")}.`);
+  const most = limits.max_outputs ?? limits.max_nodes;
+  if (layers.slice(0, -1).some((n) => n > limits.max_nodes) || layers[layers.length - 1] > most) {
+    return no(`A layer can have at most ${plural(limits.max_nodes, "node")}` +
+              (most > limits.max_nodes ? `, the output layer ${most} (one per class)` : "") + ".");
   }
   if (layers.some((n) => n < limits.min_nodes)) {
     return no(`A layer needs at least ${plural(limits.min_nodes, "node")}.`);

@@ -6,10 +6,10 @@ const cache = new Map();
 
 /** The variables the drawings use. */
 const NAMES = ["--backward", "--ink", "--line", "--muted", "--negative", "--positive", "--selected",
-               ...Array.from({ length: 8 }, (_, k) => `--class-${k}`)];
+               ...Array.from({ length: 10 }, (_, k) => `--class-${k}`)];
 
 /** The colour of class k of a softmax output (as a CSS variable's name). @param {number} k */
-export const classColour = (k) => `--class-${k % 8}`;
+export const classColour = (k) => `--class-${k % 10}`;
 
 /** Reads every colour at once, before the first render: read in the middle of one, the page's
  * style would be computed twice (once for the read, once for the frame). */

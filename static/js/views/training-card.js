@@ -55,7 +55,8 @@ export function mountTrainingCard(dispatch, options) {
   $("l2").max = String(lim.max_l2);
   $("l1").max = String(lim.max_l1 ?? 1);
   $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
-    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes; the input layer ` +
+    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes (the output ` +
+    `layer up to ${lim.max_outputs ?? lim.max_nodes}, one per class); the input layer ` +
     "counts the raw inputs, then the input features below. Rebuilding (the button, or Enter) " +
     "starts new weights and keeps the settings and the data.";
   // What the learner typed or chose (the controls' own values: the intent's content).

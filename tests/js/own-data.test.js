@@ -65,6 +65,10 @@ test("own_data_says_what_it_did_with_the_classes_and_the_standardization", () =>
   assert.equal(standardizationWords(ownDataOf(data("regression", [[1]]))), "");
   assert.ok(isOwnData(ownDataOf(d)));
   assert.ok(!isOwnData({ ...ownDataOf(d), classes: [1, 2] }));
+  // ten classes, as the output layer may have (a link of them keeps their names)
+  const ten = Array.from({ length: 10 }, (_, k) => `c${k}`);
+  assert.ok(isOwnData({ ...ownDataOf(d), problem: "classes", targets: ["kind"], classes: ten }));
+  assert.ok(!isOwnData({ ...ownDataOf(d), classes: [...ten, "c10"] }));
   assert.ok(!isOwnData({ ...ownDataOf(d), extra: 1 }));
 });
 

@@ -30,6 +30,8 @@ export function createOwnData({ store, setup, maxBytes }) {
      * @param {{text?:string, file?:File, header:boolean|null}} what */
     async read({ text, file, header }) {
       let read = text ?? "";
+      // what was read before goes: a refusal must not stand above another file's rows
+      store.apply("csv", { preview: null });
       if (file && file.size > maxBytes) {
         const why = `The file is ${file.size.toLocaleString("en")} bytes: the server takes at ` +
           `most ${maxBytes.toLocaleString("en")} (about ${Math.floor(maxBytes / 1024)} KiB). ` +

@@ -121,14 +121,15 @@ export function ownDataOf(data) {
            classes: data.classes, means: data.means, spreads: data.spreads };
 }
 
-/** Whether `v` is what ownDataOf gives (as a link carries it). */
+/** Whether `v` is what ownDataOf gives (as a link carries it): at most 8 inputs, and at most
+ * 10 targets or classes (the output layer's limit). */
 export function isOwnData(v) {
   const strings = (a, max) => Array.isArray(a) && a.length >= 1 && a.length <= max
     && a.every((x) => typeof x === "string" && x.length <= 200);
   const numbers = (a) => a === null || (Array.isArray(a) && a.every(Number.isFinite));
   return Boolean(v) && typeof v === "object" && ["regression", "classes"].includes(v.problem)
-    && strings(v.inputs, 8) && strings(v.targets, 8)
-    && (v.classes === null || strings(v.classes, 8)) && numbers(v.means) && numbers(v.spreads)
+    && strings(v.inputs, 8) && strings(v.targets, 10)
+    && (v.classes === null || strings(v.classes, 10)) && numbers(v.means) && numbers(v.spreads)
     && Object.keys(v).length === 6;
 }
 

@@ -288,6 +288,18 @@ export function mountTrainingCard(dispatch, options) {
     $("link-note").hidden = !link;
   }
 
+  /** Says how many points lie outside the plot's window (own data may), or "".
+   * @param {any} data @param {number} inputs */
+  function outsideNote(data, inputs) {
+    if (!data || inputs > 2) return "";
+    const [lo, hi] = options.limits.plot_domain;
+    const points = [...data.train, ...data.test];
+    const out = points.filter((p) => p.input.some((v) => v < lo || v > hi)).length;
+    return out ? `. ${out} of the ${points.length} points lie outside the plot's window ` +
+      `(${lo} to ${hi} on each input) and are not drawn` + (data.name ? "."
+        : ": standardize the inputs (Your own data) to bring them in.") : "";
+  }
+
   /** @param {import("../state/store.js").State} s */
   return function render(s) {
     const n = s.network;
@@ -324,14 +336,14 @@ export function mountTrainingCard(dispatch, options) {
     ownData(s);
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));
-    setText($("plot-caption"), inputs > 2
+    setText($("plot-caption"), (inputs > 2
       ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
       : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
       : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +
             " (click it again for the network's output)"
       : classes ? "Showing the class the network gives each place (its largest output), " +
                   "the deeper the colour the surer (white: all classes equally likely)"
-      : "Showing the network's output y over the data");
+      : "Showing the network's output y over the data") + outsideNote(s.dataset, inputs));
     setText($("train-counter"), `Play: epoch ${s.epoch.toFixed(2)} · ` +
       `${thousands(s.samplesTrained)} samples trained`);
     const points = s.dataset?.train.length ?? 0;

@@ -94,7 +94,7 @@ def test_state_rebuild_keeps_the_dataset_and_training_settings(page: Page) -> No
 
 def test_state_layers_are_refused_in_plain_words(page: Page) -> None:
     rebuild(page, "1-9-1")
-    assert "A layer can have at most 8 nodes." in status(page)
+    assert "A layer can have at most 8 nodes, the output layer 10 (one per class)." in status(page)
     assert page.get_by_label("Layers", exact=True).input_value() == "1-2-2-1"  # snapped back
     rebuild(page, "1-2-2-2-2-2-2-2-1")
     assert "2 to 8 layers" in status(page)

@@ -33,7 +33,7 @@ test("a_link_with_bad_values_names_each_and_keeps_the_rest", () => {
                            learning_rate: 0 }, training: state.training };
   const { state: back, problems } = decodeHash(table, encodeHash(table, bad));
   assert.equal(problems.length, 3);
-  assert.match(problems[0], /^layers must be 2 to 8 layers of 1 to 8 nodes/);
+  assert.match(problems[0], /^layers must be 2 to 8 layers of at least 1 node \(the input layer up to \d+, a hidden layer up to \d+, the output layer up to 10\)/);
   assert.equal(back.network.layers, undefined);
   assert.equal(back.network.seed, 7);
 });

@@ -14,11 +14,21 @@ test("parseLayers_reads_dashes_commas_and_spaces", () => {
 });
 
 test("parseLayers_refuses_in_plain_words", () => {
-  assert.equal(parseLayers("1-9-1", limits).message,
-               "A layer can have at most 8 nodes, the output layer 10 (one per class).");
+  const narrow = { ...limits, max_inputs: 8, max_hidden: 8 };
+  assert.equal(parseLayers("1-9-1", narrow).message,
+               "Hidden layer 1 can have at most 8 nodes; 1-9-1 gives it 9.");
+  // the digits: an input layer of 64 pixels, hidden layers of up to 32, 10 classes
+  const wide = { ...limits, max_inputs: 64, max_hidden: 32 };
+  assert.deepEqual(parseLayers("64-32-16-10", wide).value, [64, 32, 16, 10]);
+  assert.equal(parseLayers("65-32-10", wide).message,
+               "The input layer can have at most 64 nodes; 65-32-10 gives it 65.");
+  assert.equal(parseLayers("64-32-33-10", wide).message,
+               "Hidden layer 2 can have at most 32 nodes; 64-32-33-10 gives it 33.");
+  assert.equal(parseLayers("64-32-11", wide).message,
+               "The output layer can have at most 10 nodes (one per class); 64-32-11 gives it 11.");
   assert.deepEqual(parseLayers("2-8-10", limits).value, [2, 8, 10]);  // ten classes
   assert.equal(parseLayers("2-8-11", limits).ok, false);
-  assert.equal(parseLayers("9-2", limits).ok, false);
+  assert.equal(parseLayers("9-2", narrow).ok, false);
   assert.match(parseLayers("1", limits).message, /2 to 8 layers/);
   assert.match(parseLayers("1-0-1", limits).message, /at least 1 node/);
   assert.match(parseLayers("a-b", limits).message, /whole numbers/);

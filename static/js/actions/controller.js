@@ -13,6 +13,7 @@ import { datasetSpec, linkState, settingsTable } from "../state/link.js";
 import { grade, readNumber } from "../explain/quiz.js";
 import { rawInputs } from "../explain/features.js";
 import { atLiveStep, currentRecord } from "../state/stepper.js";
+import { livePass } from "../state/store.js";
 import { createCompare } from "./compare.js";
 import { createLandscape } from "./landscape.js";
 import { createOwnData } from "./own-data.js";
@@ -29,6 +30,7 @@ import {
 /**
  * @typedef {{type:"step", name:string} | {type:"play"} | {type:"settings", changes:object} |
  *   {type:"sample", sample:{input:number[], target:number[]}} | {type:"speed", speed:number} |
+ *   {type:"draw", sample:{input:number[], target:number[]}} |
  *   {type:"reshape", change:import("./reshape.js").ShapeChange} | {type:"init", init:string} |
  *   {type:"features", names:string[]} |
  *   {type:"plot-view", change:{showTest?:boolean, discretize?:boolean}} |
@@ -434,6 +436,15 @@ export function createController({ store, options, frames, effects }) {
                                                              intent.sample.target) }
           : intent.sample;
         return run(() => stepping.resample(valid(checkSample(sample, limits, loss))));
+      }
+      case "draw": {
+        // A drawing (digit-pad.js) becomes the sample, and the forward pass runs on it: the
+        // output bars then show the network's probability of each class for it.
+        const sample = valid(checkSample(intent.sample, limits, store.state.network.loss));
+        return run(stepAction(async () => {
+          await stepping.resample(sample);
+          if (!livePass(store.state)) await stepping.runUntil((p) => p.kind === "error");
+        }, "a drawing runs the forward pass on the network as it stands"));
       }
       case "plot-view": return store.apply("plot-view", intent.change);
       case "speed": return store.apply("speed", intent.speed);

@@ -32,6 +32,20 @@ export function createSetup({ store, training, options, table, beforeNew = async
                                ...ruleOf(n), init: store.state.init,
                                ...(n.features?.length ? { features: n.features } : {}) });
 
+  /**
+   * The hidden layers a network keeps for data of `inputs` raw inputs: data wider than the
+   * cards (the digits' 64 pixels) get the source article's one hidden layer of 32 (as
+   * 64-32-10) when the network had only narrow ones; narrower data, hidden layers of at most
+   * the cards' 8 nodes. @param {number[]} hidden @param {number} inputs
+   */
+  function hiddenFor(hidden, inputs) {
+    const cards = options.limits.max_nodes;
+    if (inputs > cards) {
+      return hidden.some((n) => n > cards) ? hidden : [Math.min(32, options.limits.max_hidden ?? 32)];
+    }
+    return hidden.map((n) => Math.min(n, cards));
+  }
+
   let pausedForNew = false;  // Play was paused for the network just restored: not said since
   /** `text`, and that Play was paused for the new network, if it was (a later message must
    * not hide it). @param {string} text */
@@ -235,7 +249,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
     if (rawInputs(n) !== wanted || layers[layers.length - 1] !== outputs || softmax !== classes) {
       // the input features that can still be computed from the new data's inputs stay
       const { kept, dropped } = keptFeatures(catalogue, n.features ?? [], wanted);
-      const shape = [wanted + kept.length, ...layers.slice(1, -1), outputs];
+      const shape = [wanted + kept.length, ...hiddenFor(layers.slice(1, -1), wanted), outputs];
       const output = classes ? { output_activation: "softmax", loss: "categorical_cross_entropy" }
         : softmax ? { output_activation: "sigmoid", loss: "squared" }
           : { output_activation: n.output_activation, loss: n.loss };
@@ -243,6 +257,11 @@ export function createSetup({ store, training, options, table, beforeNew = async
       await restore({ network: { ...keep, ...output, layers: shape,
                                  ...(kept.length ? { features: kept } : {}) },
                       training: store.state.training, dataset: spec });
+      // An image has no made-up sample: the first training image is the sample.
+      const first = store.state.dataset?.train?.[0];
+      if (wanted > options.limits.max_nodes && first) {
+        store.apply("sample", { sample: first, index: 0 });
+      }
       store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
         `input${wanted === 1 ? "" : "s"}` + (classes ? ` and ${outputs} classes (one-hot ` +
         "targets)" : "") + `: the network was rebuilt as ${shape.join("-")}` +

@@ -14,7 +14,7 @@
 /**
  * The layers after `change`, or why not.
  * @param {number[]} layers @param {ShapeChange} change
- * @param {{max_layers:number, min_nodes:number, max_nodes:number}} limits
+ * @param {{max_layers:number, min_nodes:number, max_nodes:number, max_hidden?:number}} limits
  * @returns {{ok:true, value:Reshaped} | {ok:false, message:string}}
  */
 export function reshape(layers, change, limits) {
@@ -39,7 +39,8 @@ export function reshape(layers, change, limits) {
              "and output layers have as many nodes as the data have inputs and outputs." };
   }
   const n = layers[l] + (change.kind === "add-node" ? 1 : -1);
-  if (n > limits.max_nodes) return { ok: false, message: `A layer has at most ${limits.max_nodes} nodes.` };
+  const most = limits.max_hidden ?? limits.max_nodes;
+  if (n > most) return { ok: false, message: `A hidden layer has at most ${most} nodes.` };
   if (n < limits.min_nodes) {
     return { ok: false, message: `A layer needs at least ${limits.min_nodes} node; remove the layer instead.` };
   }

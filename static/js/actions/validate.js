@@ -5,7 +5,7 @@
 
 /**
  * @typedef {{min_layers:number, max_layers:number, min_nodes:number, max_nodes:number,
- *            max_outputs?:number,
+ *            max_outputs?:number, max_inputs?:number, max_hidden?:number,
  *            max_abs_value:number, max_learning_rate:number, max_seed:number,
  *            max_dataset_size?:number, max_noise?:number, max_test_fraction?:number,
  *            max_l2?:number, max_l1?:number, min_epsilon?:number, max_epsilon?:number,
@@ -13,6 +13,7 @@
  *            max_lesson_text?:number, max_lesson_steps?:number, max_lesson_step?:number}} Limits
  * @typedef {{ok:true, value:any} | {ok:false, message:string}} Checked
  */
+import { layerTooWide } from "../lib/limits.js";
 
 const ok = (value) => ({ ok: /** @type {const} */ (true), value });
 const no = (message) => ({ ok: /** @type {const} */ (false), message });
@@ -29,11 +30,8 @@ export function parseLayers(text, limits) {
     return no(`A network has ${limits.min_layers} to ${limits.max_layers} layers, the input ` +
               `and output layers included; ${layers.join("-")} has ${layers.length}.`);
   }
-  const most = limits.max_outputs ?? limits.max_nodes;
-  if (layers.slice(0, -1).some((n) => n > limits.max_nodes) || layers[layers.length - 1] > most) {
-    return no(`A layer can have at most ${plural(limits.max_nodes, "node")}` +
-              (most > limits.max_nodes ? `, the output layer ${most} (one per class)` : "") + ".");
-  }
+  const too = layerTooWide(layers, limits);
+  if (too) return no(too);
   if (layers.some((n) => n < limits.min_nodes)) {
     return no(`A layer needs at least ${plural(limits.min_nodes, "node")}.`);
   }

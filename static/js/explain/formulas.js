@@ -4,7 +4,7 @@
  * substituted, as MathML trees. Pure: no DOM.
  */
 import {
-  equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sub, sum, sup,
+  equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sub, subsup, sum, sup,
 } from "./mathml.js";
 import { dE, nodeSym, symbol, weightSym } from "./notation.js";
 
@@ -125,6 +125,35 @@ export function batchMean(symbol, each, mean) {
     row(share(), mo("·"), paren(sum(each.length > 5 ? [...shown, mo("…")] : shown))), mn(mean));
 }
 
+/** The most terms w·y a weighted sum writes out one by one. */
+export const WIDE_SUM = 8;
+
+/**
+ * x of a node over a wide layer (the digits' 64 pixels): Σᵢ w·y + b, then the terms largest
+ * in size with their numbers and the others' sum in one, then x. Every term is the product
+ * of a weight and a y the drawing shows when selected.
+ */
+function wideSum(trace, weightsOf, l, j, biasOf) {
+  const node = trace.nodes[l][j];
+  const prev = trace.nodes[l - 1];
+  const term = (i) => weightsOf(l - 1, i, j) * prev[i].y;
+  const order = prev.map((_, i) => i)
+    .sort((a, c) => Math.abs(term(c)) - Math.abs(term(a)) || a - c);
+  const shown = order.slice(0, WIDE_SUM - 2).sort((a, c) => a - c);
+  const others = order.slice(WIDE_SUM - 2);
+  const rest = others.reduce((t, i) => t + term(i), 0);
+  const zeros = others.filter((i) => prev[i].y === 0).length;
+  const i = mi("i");
+  return equation(nodeSym("x", l, j),
+    sum([row(subsup(mo("Σ"), row(i, mo("="), int(1)), int(prev.length)),
+             product(symbol("w", l, `i,${j + 1}`), symbol("y", l - 1, "i"))), nodeSym("b", l, j)]),
+    sum([...shown.map((k) => product(mn(weightsOf(l - 1, k, j), true), mn(prev[k].y, true))),
+         row(mtext(`[the other ${others.length}${zeros ? `, ${zeros} of them × 0` : ""}:`),
+             mn(rest, true), mtext("]")),
+         mn(biasOf(node) ?? 0, true)]),
+    mn(node.x));
+}
+
 /** The forward formulas of node (l, j): the weighted sum x, then y = f(x). */
 export function forwardNode(trace, weightsOf, l, j, activation, biasOf = (n) => n.b) {
   const node = trace.nodes[l][j];
@@ -133,11 +162,13 @@ export function forwardNode(trace, weightsOf, l, j, activation, biasOf = (n) => 
             equation(nodeSym("y", 0, j), nodeSym("x", 0, j), mn(node.y))];
   }
   const prev = trace.nodes[l - 1];
-  const symbolic = sum([...prev.map((_, i) => product(weightSym(l - 1, i, j), nodeSym("y", l - 1, i))),
-                        nodeSym("b", l, j)]);
-  const numeric = sum([...prev.map((p, i) => product(mn(weightsOf(l - 1, i, j), true), mn(p.y, true))),
-                       mn(biasOf(node) ?? 0, true)]);
-  const xLine = equation(nodeSym("x", l, j), symbolic, numeric, mn(node.x));
+  const xLine = prev.length > WIDE_SUM ? wideSum(trace, weightsOf, l, j, biasOf)
+    : equation(nodeSym("x", l, j),
+               sum([...prev.map((_, i) => product(weightSym(l - 1, i, j), nodeSym("y", l - 1, i))),
+                    nodeSym("b", l, j)]),
+               sum([...prev.map((p, i) => product(mn(weightsOf(l - 1, i, j), true), mn(p.y, true))),
+                    mn(biasOf(node) ?? 0, true)]),
+               mn(node.x));
   if (activation === "softmax") return [xLine, softmaxLine(trace.nodes[l], l, j)];
   const [fSym, fNum] = activationSteps(activation, node.x);
   return [xLine,

@@ -7,13 +7,17 @@
  * Pure: the numbers come from the trace.
  */
 import { visibility } from "../state/stepper.js";
-import { symbolText } from "./notation.js";
+import { symbolText, weightIndex } from "./notation.js";
 
 /**
  * @typedef {{id:string, from:string, to:string, label:string, value:number|null,
  *            grad:number|null}} Edge
  * @typedef {{id:string, op:string, col:number, row:number}} GraphNode
  */
+
+/** The most terms w·y a graph draws one by one (a wider layer below: the largest, and the
+ * rest as one sum). */
+export const MAX_TERMS = 8;
 
 /**
  * @param {import("../server/api.js").Trace} trace @param {import("../state/stepper.js").Phase} phase
@@ -43,11 +47,21 @@ export function graphModel(trace, phase, l, j, settings) {
   const edges = [];
   // each name says its layer: y⁽ˡ⁻¹⁾ᵢ of the layer below, w⁽ˡ⁾ᵢⱼ into this node
   const yName = (i) => symbolText("y", l - 1, String(i + 1));
-  const wName = (i) => symbolText("w", l, `${i + 1}${j + 1}`);
-  prev.forEach((p, i) => {
-    nodes.push({ id: `y${i}`, op: yName(i), col: 0, row: 2 * i },
-               { id: `w${i}`, op: wName(i), col: 0, row: 2 * i + 1 },
-               { id: `m${i}`, op: "×", col: 1, row: 2 * i + 0.5 });
+  const wName = (i) => symbolText("w", l, weightIndex(i, j));
+  // A wide layer below (the digits' 64 pixels): the terms that weigh most, |w·y| largest
+  // (before the forward pass, the first), and one edge for the sum of the others.
+  const most = prev.length > MAX_TERMS ? MAX_TERMS - 2 : prev.length;
+  const order = prev.map((_, i) => i);
+  if (most < prev.length && forward) {
+    order.sort((a, c) => Math.abs(w(c) * prev[c].y) - Math.abs(w(a) * prev[a].y) || a - c);
+  }
+  const shown = order.slice(0, most).sort((a, c) => a - c);
+  const others = order.slice(most);
+  shown.forEach((i, r) => {
+    const p = prev[i];
+    nodes.push({ id: `y${i}`, op: yName(i), col: 0, row: 2 * r },
+               { id: `w${i}`, op: wName(i), col: 0, row: 2 * r + 1 },
+               { id: `m${i}`, op: "×", col: 1, row: 2 * r + 0.5 });
     edges.push(
       { id: `y${i}-m${i}`, from: `y${i}`, to: `m${i}`, label: yName(i), value: val(p.y),
         grad: dx === null ? null : w(i) * dx },
@@ -56,7 +70,12 @@ export function graphModel(trace, phase, l, j, settings) {
       { id: `m${i}-s`, from: `m${i}`, to: "s", label: `${wName(i)}·${yName(i)}`,
         value: val(w(i) * p.y), grad: dx });
   });
-  const mid = prev.length - 0.5;
+  if (others.length) {
+    nodes.push({ id: "rest", op: `${others.length} more w·y`, col: 1, row: 2 * shown.length + 0.5 });
+    edges.push({ id: "rest-s", from: "rest", to: "s", label: `the other ${others.length} w·y`,
+                 value: val(others.reduce((t, i) => t + w(i) * prev[i].y, 0)), grad: dx });
+  }
+  const mid = (others.length ? shown.length + 1 : shown.length) - 0.5;
   const bName = symbolText("b", l, String(j + 1));
   nodes.push({ id: "s", op: "Σ", col: 2, row: mid }, { id: "b", op: bName, col: 2, row: mid + 1.5 },
              { id: "p", op: "+", col: 3, row: mid },

@@ -146,3 +146,18 @@ export function csvRefusal(e) {
   why = why.charAt(0).toUpperCase() + why.slice(1);
   return `${why}${/[.!?]$/.test(why) ? "" : "."} Nothing was changed.`;
 }
+
+/**
+ * The names of the output nodes' classes, when the outputs are classes and the data name
+ * them: a built-in dataset's (the digits' "0" … "9"), or the classes of a file.
+ * @param {{network:any, dataset:any, ownData:OwnData|null}} s
+ * @param {{name:string, classes?:string[]|null}[]} datasets /api/options' datasets
+ * @returns {string[]|null}
+ */
+export function classNamesOf(s, datasets) {
+  if (s.network?.output_activation !== "softmax") return null;
+  const outputs = s.network.layers[s.network.layers.length - 1];
+  const names = s.dataset?.name ? datasets.find((d) => d.name === s.dataset.name)?.classes
+    : s.ownData?.classes;
+  return names?.length === outputs ? names : null;
+}

@@ -6,7 +6,7 @@
  */
 import { optimizerOf } from "./optimizer.js";
 import { fmt } from "../lib/format.js";
-import { layerWords, symbolText } from "./notation.js";
+import { layerWords, symbolText, weightIndex } from "./notation.js";
 
 /**
  * @typedef {{kind:"value", prompt:string, truth:number, tolerance:string,
@@ -71,7 +71,7 @@ export function questionFor(record, phase) {
       const i = pick(seed >> 5, trace.nodes[l - 1].length);
       const g = trace.weights[l - 1][i][j].dE_dw ?? 0;
       return { kind: "sign", truth: g > 0 ? "+" : g < 0 ? "−" : "0",
-               prompt: `Is ∂E/∂w of ${symbolText("w", l, `${i + 1}${j + 1}`)} positive or ` +
+               prompt: `Is ∂E/∂w of ${symbolText("w", l, weightIndex(i, j))} positive or ` +
                        "negative?",
                about: { type: "link", k: l - 1, i, j } };
     }
@@ -94,10 +94,10 @@ export function questionFor(record, phase) {
       k, i, j, move: Math.abs(w.w - (w.w_before ?? w.w)) }))));
     const biggest = moves.reduce((a, b) => (b.move > a.move ? b : a));
     const options = moves.slice(0, 12).map(({ k, i, j }) => ({
-      value: `${k}-${i}-${j}`, label: symbolText("w", k + 1, `${i + 1}${j + 1}`) }));
+      value: `${k}-${i}-${j}`, label: symbolText("w", k + 1, weightIndex(i, j)) }));
     if (!options.some((o) => o.value === `${biggest.k}-${biggest.i}-${biggest.j}`)) {
       options.push({ value: `${biggest.k}-${biggest.i}-${biggest.j}`,
-                     label: symbolText("w", biggest.k + 1, `${biggest.i + 1}${biggest.j + 1}`) });
+                     label: symbolText("w", biggest.k + 1, weightIndex(biggest.i, biggest.j)) });
     }
     return { kind: "choice", prompt: "Which weight will this update change most?", options,
              truth: `${biggest.k}-${biggest.i}-${biggest.j}`,
@@ -281,7 +281,7 @@ function choiceWhy(q, answer, trace) {
   }
   const { k, i, j } = /** @type {{k:number, i:number, j:number}} */ (q.about);
   const w = trace.weights[k][i][j];
-  const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
+  const name = symbolText("w", k + 1, weightIndex(i, j));
   const moved = `${name} moved from ${fmt(w.w_before)} to ${fmt(w.w)}, with ∂E/∂w = ${fmt(w.dE_dw)}.`;
   const optimizer = optimizerOf(trace).name;
   if (optimizer === "momentum") {

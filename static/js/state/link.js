@@ -8,6 +8,7 @@
 
 import { isOwnData } from "../explain/own-data.js";
 import { LINK } from "../lib/config.js";
+import { layerTooWide, widest } from "../lib/limits.js";
 
 const VERSION = 1;
 
@@ -54,10 +55,11 @@ export function settingsTable(options) {
   /** @type {[any, string, (v:any)=>boolean, string][]} */
   const rows = [
     ["network", "layers", (v) => Array.isArray(v) && v.length >= lim.min_layers
-      && v.length <= lim.max_layers && v.slice(0, -1).every(isInt(lim.min_nodes, lim.max_nodes))
-      && isInt(lim.min_nodes, lim.max_outputs ?? lim.max_nodes)(v[v.length - 1]),
-     `${lim.min_layers} to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} ` +
-     `nodes (the output layer up to ${lim.max_outputs ?? lim.max_nodes})`],
+      && v.length <= lim.max_layers && v.every(isInt(lim.min_nodes, Infinity))
+      && !layerTooWide(v, lim),
+     `${lim.min_layers} to ${lim.max_layers} layers of at least ${lim.min_nodes} node (the ` +
+     `input layer up to ${widest(lim).input}, a hidden layer up to ${widest(lim).hidden}, the ` +
+     `output layer up to ${widest(lim).output})`],
     ["network", "features", (v) => Array.isArray(v) && v.every(oneOf(features))
       && new Set(v).size === v.length, `derived inputs among ${features.join(", ")}`],
     ["network", "activation", oneOf(activations), `one of ${activations.join(", ")}`],

@@ -85,7 +85,10 @@ export function defaultSample(layers, outputActivation = "", raw = layers[0]) {
   const outputs = layers[layers.length - 1];
   const target = outputActivation === "softmax"
     ? Array.from({ length: outputs }, (_, k) => (k === 0 ? 1 : 0)) : Array(outputs).fill(0.5);
-  return { input: SAMPLE_INPUTS.slice(0, raw), target };
+  // wider than the sample inputs (an image of 64 pixels): blank, until a point of the data
+  // is taken (network-setup.js takes the first image)
+  return { input: raw > SAMPLE_INPUTS.length ? Array(raw).fill(0) : SAMPLE_INPUTS.slice(0, raw),
+           target };
 }
 
 /** The last layer's first weight across, the output's bias up: both move E directly. */

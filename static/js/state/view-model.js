@@ -1,5 +1,5 @@
 /** What the network drawing shows for a record at a phase: a pure function of the data. */
-import { symbolText } from "../explain/notation.js";
+import { symbolText, weightIndex } from "../explain/notation.js";
 import { atLiveStep, visibility } from "./stepper.js";
 
 /**
@@ -97,7 +97,7 @@ export function editableOf(s) {
   const n = s.network;
   const sel = s.selection;
   if (sel?.type === "link") {
-    return { label: `Set ${symbolText("w", sel.k + 1, `${sel.i + 1}${sel.j + 1}`)} to`,
+    return { label: `Set ${symbolText("w", sel.k + 1, weightIndex(sel.i, sel.j))} to`,
              value: n.weights[sel.k][sel.i][sel.j] };
   }
   if (sel?.type === "node" && sel.l > 0) {

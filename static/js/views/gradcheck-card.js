@@ -7,7 +7,7 @@ import { byId as $ } from "../lib/dom.js";
 import { fmt, sci } from "../lib/format.js";
 import { changeCheck } from "../lib/memo.js";
 import { setText } from "../lib/svg.js";
-import { symbolText } from "../explain/notation.js";
+import { symbolText, weightIndex } from "../explain/notation.js";
 import { checkedKey } from "../state/store.js";
 
 /**
@@ -72,7 +72,7 @@ export function mountGradcheckCard(dispatch) {
     $("gradcheck-table").querySelector("tbody").replaceChildren(...check.entries.map((e) => {
       const tr = document.createElement("tr");
       const name = e.parameter === "weight"
-        ? symbolText("w", e.k + 1, `${e.i + 1}${e.j + 1}`) : symbolText("b", e.k + 1, `${e.j + 1}`);
+        ? symbolText("w", e.k + 1, weightIndex(e.i, e.j)) : symbolText("b", e.k + 1, `${e.j + 1}`);
       for (const text of [name, sci(e.backprop, 4), sci(e.numeric, 4),
                           sci(e.relative_difference, 1)]) {
         const td = document.createElement("td");

@@ -8,6 +8,17 @@ import { el, setText } from "../lib/svg.js";
 const COL = 150;
 const ROW = 58;  // two edges into a × each carry two lines: room between them
 
+/** What a graph of a node over a wide layer leaves out, in words.
+ * @param {{nodes:{id:string, op:string}[]}} model */
+function restNote(model) {
+  const rest = model.nodes.find((n) => n.id === "rest");
+  if (!rest) return "";
+  const shown = model.nodes.filter((n) => n.op === "×").length;
+  return ` The layer below has ${shown + Number.parseInt(rest.op, 10)} nodes: the ${shown} ` +
+    "terms w·y largest in size are drawn one by one, the others as one sum (select a weight " +
+    "in the drawing for any of them).";
+}
+
 /** @param {SVGSVGElement} svg @param {HTMLElement} caption */
 export function createGraphView(svg, caption) {
   let shown = null;      // the last model and name drawn
@@ -79,7 +90,7 @@ export function createGraphView(svg, caption) {
         "factor, Σ and + pass it unchanged, f multiplies by f′(x)). The ∂ of an input y is " +
         "its share through this node only: the network's ∂E/∂y of the node it comes from " +
         "adds up its shares through every node it feeds." +
-        (model.E === null ? "" : ` E = ${fmt(model.E)}.`) + after);
+        (model.E === null ? "" : ` E = ${fmt(model.E)}.`) + restNote(model) + after);
     },
   };
 }

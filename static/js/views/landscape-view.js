@@ -6,7 +6,7 @@
  */
 import { colour, rgbOf } from "../lib/colours.js";
 import { fmt } from "../lib/format.js";
-import { symbolText } from "../explain/notation.js";
+import { symbolText, weightIndex } from "../explain/notation.js";
 import { setText } from "../lib/svg.js";
 
 /** Every weight and bias of `layers`, as the API names them, with a reader's label. */
@@ -15,7 +15,7 @@ export function parameters(layers) {
   for (let k = 0; k < layers.length - 1; k++) {
     for (let i = 0; i < layers[k]; i++) {
       for (let j = 0; j < layers[k + 1]; j++) {
-        out.push({ ref: { kind: "weight", k, i, j }, label: symbolText("w", k + 1, `${i + 1}${j + 1}`) });
+        out.push({ ref: { kind: "weight", k, i, j }, label: symbolText("w", k + 1, weightIndex(i, j)) });
       }
     }
     for (let j = 0; j < layers[k + 1]; j++) {
@@ -27,7 +27,7 @@ export function parameters(layers) {
 
 /** The label of a parameter of `layers` ({kind, k, i?, j}), as the page writes it. */
 export function parameterLabel(ref) {
-  return ref.kind === "weight" ? symbolText("w", ref.k + 1, `${ref.i + 1}${ref.j + 1}`)
+  return ref.kind === "weight" ? symbolText("w", ref.k + 1, weightIndex(ref.i, ref.j))
     : symbolText("b", ref.k + 1, `${ref.j + 1}`);
 }
 

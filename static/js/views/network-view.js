@@ -11,7 +11,10 @@ import { fmt, subscript } from "../lib/format.js";
 import { inputLabel } from "../explain/features.js";
 import { crowdedPair, fitNetwork, placeLabels, SIZES } from "./network-layout.js";
 import { createPicture } from "./node-picture.js";
-import { layerWords, symbolText } from "../explain/notation.js";
+import { drawGrid, gridNote } from "./grid-view.js";
+import { isWide } from "./grid-layout.js";
+import { classNamesOf } from "../explain/own-data.js";
+import { layerWords, symbolText, weightIndex } from "../explain/notation.js";
 import { drawingOf } from "../explain/step-view.js";
 import { changeCheck } from "../lib/memo.js";
 import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
@@ -114,7 +117,7 @@ export function drawNetwork(svg, layers, width, onSelect, onHover = () => {}, in
                                height: S.labelH, rx: 6 }, label);
       const w = el("text", { class: "w", x: 0, y: -3 }, label);
       const grad = el("text", { class: "grad", x: 0, y: 13 }, label);
-      const name = symbolText("w", k + 1, `${i + 1}${j + 1}`);
+      const name = symbolText("w", k + 1, weightIndex(i, j));
       selectable(label, sel, `${name}: from node ${i + 1} of layer ${k} to node ${j + 1} ` +
                              `of layer ${k + 1}`, [w, grad]);
       return { path, label, box, w, grad, from: a, to: b, k, i, j };
@@ -282,15 +285,17 @@ export function labelsNote(layers) {
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
  * @param {import("../explain/features.js").FeatureInfo[]} [catalogue] the derived input
  *   features (/api/options), to name the input nodes
+ * @param {any} [options] /api/options: the widest layer drawn as cards, the datasets' classes
  */
-export function mountNetworkView(svg, note, dispatch, catalogue = []) {
+export function mountNetworkView(svg, note, dispatch, catalogue = [], options = null) {
   const stage = /** @type {HTMLElement} */ (svg.parentElement);
   const report = () => dispatch({ type: "resized", name: "stage", width: stage.clientWidth,
                                   height: stage.clientHeight });
   new ResizeObserver(report).observe(stage);
   report();
-  /** @type {ReturnType<typeof drawNetwork>|null} */
+  /** @type {{render:(m:ViewModel)=>void, pulse:(from:number|null, to?:number, t?:number)=>void}|null} */
   let view = null;
+  const cards = options?.limits?.max_nodes ?? 8;
   let drawnFor = "";
   const changed = changeCheck();
 
@@ -303,19 +308,33 @@ export function mountNetworkView(svg, note, dispatch, catalogue = []) {
     const width = stageWidth > 1100 ? stageWidth / Math.min(1.45, stageWidth / 1000) : stageWidth;
     const names = network.layers[0] ? Array.from({ length: network.layers[0] },
       (_, j) => inputLabel(network, j, catalogue)) : [];
-    const key = `${network.layers.join("-")}|${names.join(",")}@${Math.round(width / 24)}`;
+    const wide = isWide(network.layers, cards);
+    const classes = wide ? classNamesOf(s, options?.datasets ?? []) : null;
+    const key = `${network.layers.join("-")}|${names.join(",")}|${classes}@${Math.round(width / 24)}`;
     if (drawnFor !== key) {
       drawnFor = key;
       changed.forget();
-      view = drawNetwork(svg, network.layers, width, (sel) => {
+      svg.classList.remove("grid-network");
+      const onSelect = (sel) => {
         dispatch({ type: "select", selection: sel });
         showFormula(sel);
-      }, (node) => dispatch({ type: "hover", node }), names);
-      const wide = fitNetwork(network.layers, width, MIN_SCALE).width * MIN_SCALE > stageWidth;
-      setText(note, [labelsNote(network.layers), wide ? "The network is wider than the " +
-        "window, so that its numbers stay readable: scroll it sideways (Shift and the mouse " +
-        "wheel, or swipe) to see the rest." : ""].filter(Boolean).join(" "));
+      };
+      if (wide) {
+        const grid = drawGrid(svg, network.layers, width, onSelect, names, classes);
+        view = grid;
+        const over = grid.layout.width * MIN_SCALE > stageWidth;
+        setText(note, [gridNote(network.layers), over ? "The network is wider than the window: " +
+          "scroll it sideways to see the rest." : ""].filter(Boolean).join(" "));
+      } else {
+        view = drawNetwork(svg, network.layers, width, onSelect,
+                           (node) => dispatch({ type: "hover", node }), names);
+        const over = fitNetwork(network.layers, width, MIN_SCALE).width * MIN_SCALE > stageWidth;
+        setText(note, [labelsNote(network.layers), over ? "The network is wider than the " +
+          "window, so that its numbers stay readable: scroll it sideways (Shift and the mouse " +
+          "wheel, or swipe) to see the rest." : ""].filter(Boolean).join(" "));
+      }
     }
+    if (!view) return;
     if (!changed({ network, stepper: s.stepper, selection: s.selection, pictures: s.pictures,
                    animation: s.animation, quiz: s.predict.quiz })) return;
     view.render(drawingOf(s));

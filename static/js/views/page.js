@@ -36,7 +36,7 @@ export function mountPage(dispatch, options) {
     mountStatusLine(),
     mountNetworkView(/** @type {any} */ (document.getElementById("network")),
                      /** @type {HTMLElement} */ (document.getElementById("labels-note")), dispatch,
-                     options.features ?? []),
+                     options.features ?? [], options),
     mountStepPanel(dispatch),
     mountQuizCard(dispatch),
     mountSettingsCard(dispatch, options),

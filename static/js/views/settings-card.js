@@ -11,12 +11,17 @@ import { setText } from "../lib/svg.js";
 import { initNote } from "../explain/initialization.js";
 import { typingGuard } from "../lib/typing.js";
 import { problemNote, problemOf, settingsFor, targetReachNote } from "../explain/problem.js";
+import { mountDigitPad } from "./digit-pad.js";
+import { arrangement } from "./grid-layout.js";
+import { classNamesOf } from "../explain/own-data.js";
+import { rawInputs } from "../explain/features.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
  * @param {{activations:{name:string, output_only?:boolean}[], losses:{name:string}[],
  *          initializations:import("../explain/initialization.js").InitInfo[],
- *          limits:{max_learning_rate:number}}} options
+ *          datasets?:{name:string, classes?:string[]|null}[],
+ *          limits:{max_learning_rate:number, max_nodes:number}}} options
  */
 export function mountSettingsCard(dispatch, options) {
   const fill = (select, names) => select.replaceChildren(...names.map((n) => {
@@ -47,6 +52,7 @@ export function mountSettingsCard(dispatch, options) {
   }
 
   const { typedInto, editing } = typingGuard();  // what the learner is still typing
+  const pad = mountDigitPad(dispatch);
 
   const range = $("lr-range");
   const typed = $("lr-value");
@@ -120,6 +126,16 @@ export function mountSettingsCard(dispatch, options) {
     show($("step-on"), s.stepOn);
     if (!editing(typed)) show(typed, String(network.learning_rate));
     show(range, String(Math.log10(network.learning_rate)));
+    // Inputs wider than the cards (the digits' pixels): the sample is an image, drawn on.
+    const raw = rawInputs(network);
+    const image = raw > options.limits.max_nodes && raw === network.layers[0]
+      ? arrangement(raw, 0, false) : null;
+    const classes = network.output_activation === "softmax";
+    pad(s, image, image && classes ? classNamesOf(s, options.datasets ?? [])
+      ?? s.sample.target.map((_, k) => `class ${k + 1}`) : null);
+    $("sample-inputs").hidden = Boolean(image);
+    $("sample-targets").hidden = Boolean(image && classes);
+    $("pad-class").closest(".row").hidden = !classes;
     if (fields.inputs !== s.sample.input.length || fields.targets !== s.sample.target.length) {
       sampleFields(s.sample);
     } else {

@@ -20,10 +20,12 @@ import { shownStepper } from "../state/store.js";
 import { createPlot } from "./data-plot.js";
 import { createLossChart } from "./loss-chart.js";
 import { rawInputs } from "../explain/features.js";
+import { classNamesOf } from "../explain/own-data.js";
 
 /**
  * @param {(intent: import("../actions/controller.js").Intent) => void} dispatch
- * @param {{datasets:{name:string, inputs:number}[], limits:any,
+ * @param {{datasets:{name:string, inputs:number, image?:number[]|null, max_size?:number}[],
+ *          limits:any, dataset_defaults:any,
  *          features?:import("../explain/features.js").FeatureInfo[]}} options
  *   the built-in datasets, the plot domain and the input features (from /api/options)
  */
@@ -78,9 +80,21 @@ export function mountTrainingCard(dispatch, options) {
   on("btn-play", "click", () => ({ type: "play" }));
   // New data: the same kind of data, drawn again (the next seed).
   on("btn-new-data", "click", () => ({ type: "dataset", spec: { ...spec(), seed: spec().seed + 1 } }));
-  for (const id of ["dataset", "noise", "data-size", "data-seed", "test-fraction"]) {
+  for (const id of ["noise", "data-size", "data-seed", "test-fraction"]) {
     on(id, "change", () => ({ type: "dataset", spec: spec() }));
   }
+  // An image dataset (the digits) comes whole and as drawn: all its images, no noise; the
+  // next dataset chosen gets the usual size and noise back.
+  const about = (name) => options.datasets.find((d) => d.name === name);
+  let chosen = select.value;
+  on("dataset", "change", () => {
+    const next = about(select.value);
+    const before = about(chosen);
+    chosen = select.value;
+    const d = options.dataset_defaults;
+    return { type: "dataset", spec: { ...spec(), ...(next?.image ? { size: next.max_size, noise: 0 }
+      : before?.image ? { size: d.size, noise: d.noise } : {}) } };
+  });
   on("batch-size", "change", () => ({ type: "training", settings: settings() }));
   on("play-speed", "change", () => ({ type: "training", settings: settings() }));
   on("l2", "change", () => ({ type: "settings", changes: { l2: number("l2") } }));
@@ -204,6 +218,7 @@ export function mountTrainingCard(dispatch, options) {
     const d = s.datasetSpec;
     setText(none, s.dataset && !s.dataset.name ? "your own points" : "none");
     show(select, s.dataset?.name ? s.dataset.name : "");
+    chosen = s.dataset?.name ?? chosen;
     if (d) {
       show($("noise"), String(d.noise));
       show($("data-size"), String(d.size));
@@ -331,12 +346,24 @@ export function mountTrainingCard(dispatch, options) {
       ? "Discretize output (each place in its class's full colour)"
       : "Discretize output (0 or 1, cut at y = 0.5)");
     setText($("fit-numbers"), fitLine(s.fit));
-    confusion(s.fit?.train_confusion, s.ownData?.classes ?? null);
-    confusion(s.fit?.test_confusion, s.ownData?.classes ?? null, "test");
+    const names = classNamesOf(s, options.datasets);
+    confusion(s.fit?.train_confusion, names);
+    confusion(s.fit?.test_confusion, names, "test");
+    // Images (the digits) have no plot over their inputs: the drawing shows each image.
+    const image = inputs > options.limits.max_nodes;
+    for (const id of ["data-plot", "point-form"]) {
+      if ($(id).hidden !== image) $(id).hidden = image;
+    }
+    const switches_ = /** @type {HTMLElement} */ (document.querySelector(".plot-switches"));
+    if (switches_.hidden !== image) switches_.hidden = image;
     ownData(s);
     chart.draw(s.losses, s.sizes["loss-chart"]);
     setText($("loss-note"), lossTrend(s.losses));
-    setText($("plot-caption"), (inputs > 2
+    setText($("plot-caption"), (image
+      ? `The plot draws 1 or 2 inputs; these data have ${inputs}, an image each: the network's ` +
+        "drawing shows the sample's image and what each hidden node looks for, and the " +
+        "tables below show which classes the network mixes up."
+      : inputs > 2
       ? `The plot and the nodes' pictures need 1 or 2 inputs; this network has ${inputs}.`
       : own ? `Pointing at node ${h.node + 1} of layer ${h.layer}: its own output y`
       : t ? `Showing the output y of node ${t.node + 1} of hidden layer ${t.layer}` +

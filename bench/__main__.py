@@ -387,12 +387,39 @@ def play(url: str, seconds: float) -> list[tuple[str, float, float, str]]:
             rate = statistics.mean(r for _, r in measured)
             rows.append((label, fps, rate, after["transport"]))
             if batch == "32":
+                rows.append(_play_digits(browser, url, seconds))
                 rows.append(("  frames until a new rate shows", _frames_until_shown(page),
                              0.0, after["transport"]))
             page.get_by_role("button", name="Pause").click()
             page.close()
         browser.close()
     return rows
+
+
+def _play_digits(browser, url: str, seconds: float) -> tuple[str, float, float, str]:
+    """Play on the handwritten digits (64-32-10, softmax, 1,438 training images) at batch
+    32: the new frames a second the page draws (each with the new weights' 32 tile pictures,
+    the 10 bars, the accuracy and both confusion tables), with the network in view."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.select_option("#dataset", "digits")
+    page.evaluate(NEXT_FRAME)
+    page.wait_for_selector('body[data-pending="0"]')
+    page.select_option("#batch-size", "32")
+    page.select_option("#play-speed", "max")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(2000)
+    page.locator("#network").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    before = page.evaluate("({...window.backpropPlayStats, now: performance.now()})")
+    page.wait_for_timeout(seconds * 1000)
+    after = page.evaluate("({...window.backpropPlayStats, now: performance.now()})")
+    elapsed = (after["now"] - before["now"]) / 1000
+    page.get_by_role("button", name="Pause").click()
+    page.close()
+    return ("  digits 64-32-10, batch 32", (after["frames"] - before["frames"]) / elapsed,
+            (after["samples"] - before["samples"]) / elapsed, after["transport"])
 
 
 # Inside the page: the frames drawn when the answer to a change of settings (a PATCH) came.
@@ -575,7 +602,7 @@ def main() -> None:
             print_visits(url, args.quick)
         if "play" in only:
             for label, fps, rate, transport in play(url, 3 if args.quick else 6):
-                if label.startswith("  "):
+                if label.startswith("  frames"):
                     print(f"{label + ' (target ≤ 2)':<44}{fps:>16.0f}")
                     continue
                 print(f"{label + ', new frames/s':<44}{fps:>16.1f}   over {transport}")

@@ -122,3 +122,14 @@ test("the_graph_of_a_node_over_a_wide_layer_draws_its_largest_terms_and_sums_the
   assert.equal(model.nodes.find((n) => n.id === "rest").op, "58 more w·y");
   assert.ok(y0.length === 64 && w.length === 64);
 });
+
+test("a_gradient_check_of_thousands_of_parameters_lists_the_largest_differences", async () => {
+  const { rowsShown, MAX_ROWS } = await import("../../static/js/views/gradcheck-card.js");
+  const entries = Array.from({ length: 2410 }, (_, n) => ({ n, relative_difference: ((n * 7919) % 2410) / 1e9 }));
+  const rows = rowsShown(entries);
+  assert.equal(rows.length, MAX_ROWS);
+  assert.equal(rows[0].relative_difference, Math.max(...entries.map((e) => e.relative_difference)));
+  for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].relative_difference >= rows[k].relative_difference);
+  const few = entries.slice(0, 9);
+  assert.deepEqual(rowsShown(few), few, "a small network lists every row, in order");
+});

@@ -93,12 +93,12 @@ export function questionFor(record, phase) {
     const moves = trace.weights.flatMap((m, k) => m.flatMap((r, i) => r.map((w, j) => ({
       k, i, j, move: Math.abs(w.w - (w.w_before ?? w.w)) }))));
     const biggest = moves.reduce((a, b) => (b.move > a.move ? b : a));
-    const options = moves.slice(0, 12).map(({ k, i, j }) => ({
+    // The 12 that move most, in the drawing's order: the answer is among close rivals, never
+    // given away by its place (the digits have 2,368 weights; most of a pixel's never move).
+    const rivals = moves.map((m, n) => ({ ...m, n })).sort((a, b) => b.move - a.move || a.n - b.n)
+      .slice(0, 12).sort((a, b) => a.n - b.n);
+    const options = rivals.map(({ k, i, j }) => ({
       value: `${k}-${i}-${j}`, label: symbolText("w", k + 1, weightIndex(i, j)) }));
-    if (!options.some((o) => o.value === `${biggest.k}-${biggest.i}-${biggest.j}`)) {
-      options.push({ value: `${biggest.k}-${biggest.i}-${biggest.j}`,
-                     label: symbolText("w", biggest.k + 1, weightIndex(biggest.i, biggest.j)) });
-    }
     return { kind: "choice", prompt: "Which weight will this update change most?", options,
              truth: `${biggest.k}-${biggest.i}-${biggest.j}`,
              about: { type: "link", k: biggest.k, i: biggest.i, j: biggest.j } };

@@ -2,10 +2,12 @@
  * The page's state on <body>, for the style sheet and for tests: the layout in one column,
  * the progress cursor, and data-ready, data-pending (actions queued or running), data-playing
  * (Play on, or its stream still ending), data-network-id and data-compare-id (the second
- * network of a comparison, or ""). mount → render(state). The
+ * network of a comparison, or ""), and grid-network (a wide network, drawn as grids: the
+ * legend of cards and links is hidden). mount → render(state). The
  * window's width goes into the store as it changes.
  */
 import { oneColumn } from "./network-view.js";
+import { isWide } from "./grid-layout.js";
 
 /** @param {(intent: import("../actions/controller.js").Intent) => void} dispatch */
 export function mountBodyFlags(dispatch) {
@@ -22,6 +24,7 @@ export function mountBodyFlags(dispatch) {
   return function render(s) {
     body.classList.toggle("one-column", oneColumn(s));
     body.classList.toggle("busy", s.busy);
+    body.classList.toggle("grid-network", Boolean(s.network && isWide(s.network.layers)));
     data(body, "pending", String(s.pending));
     data(body, "playing", String(s.playing || s.transport !== null));
     if (s.network) data(body, "networkId", s.network.id);

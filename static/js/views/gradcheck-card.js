@@ -33,8 +33,24 @@ export function gradcheckSummary(check) {
     : `the current weights (after ${check.weights_step} update${check.weights_step === 1 ? "" : "s"})`;
   return `Largest relative difference: ${sci(check.max_relative_difference, 2)} ` +
     `(h = ${check.h}, on ${check.batch ? `the mini-batch of ${check.batch} points, mean E`
-      : `input ${check.input.map((v) => fmt(v)).join(", ")}`}, with ${weights}). ` +
-    agreement(check.max_relative_difference);
+      : check.input.length > 8 ? `the sample's ${check.input.length} inputs`
+        : `input ${check.input.map((v) => fmt(v)).join(", ")}`}, with ${weights}). ` +
+    agreement(check.max_relative_difference) + (check.entries.length > MAX_ROWS
+    ? ` All ${check.entries.length} weights and biases were checked; the table lists the ` +
+      `${MAX_ROWS} with the largest relative differences, largest first.` : "");
+}
+
+/** The most rows the table lists (the digits' network has 2,410 parameters): the largest
+ * relative differences, which decide the verdict. */
+export const MAX_ROWS = 40;
+
+/** The rows to list: every one, or the MAX_ROWS largest differences, largest first.
+ * @param {any[]} entries @returns {any[]} */
+export function rowsShown(entries) {
+  if (entries.length <= MAX_ROWS) return entries;
+  return entries.map((e, n) => ({ e, n }))
+    .sort((a, b) => b.e.relative_difference - a.e.relative_difference || a.n - b.n)
+    .slice(0, MAX_ROWS).map(({ e }) => e);
 }
 
 /** What the largest relative difference says. @param {number} largest */
@@ -69,7 +85,7 @@ export function mountGradcheckCard(dispatch) {
       return;
     }
     setText($("gradcheck-summary"), gradcheckSummary(check));
-    $("gradcheck-table").querySelector("tbody").replaceChildren(...check.entries.map((e) => {
+    $("gradcheck-table").querySelector("tbody").replaceChildren(...rowsShown(check.entries).map((e) => {
       const tr = document.createElement("tr");
       const name = e.parameter === "weight"
         ? symbolText("w", e.k + 1, weightIndex(e.i, e.j)) : symbolText("b", e.k + 1, `${e.j + 1}`);

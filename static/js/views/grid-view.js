@@ -187,7 +187,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
                        (j % t.cols) * (t.from.cols + 1), Math.floor(j / t.cols) * (t.from.rows + 1));
       });
       t.ctx.putImageData(t.pixels, 0, 0);
-      setText(bandEls[t.l].text, `hidden ${t.l}: ${gradients ? "∂E/∂w" : "w"} in, ±${fmt(scale, 2)}`);
+      setText(bandEls[t.l].text, `hidden ${t.l} · ${gradients ? "∂E/∂w" : "weights"} in (±${fmt(scale, 2)})`);
       const back = m.nodes[t.l].some((v) => v.dE_dx !== null);
       let most = 0;
       if (back) for (const v of m.nodes[t.l]) most = Math.max(most, Math.abs(/** @type {number} */ (v.dE_dx)));
@@ -241,7 +241,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
     } else if (sel.type === "node") {
       const v = m.nodes[sel.l][sel.j];
       setText(heading, sel.l === 0 ? `Input ${inputName(sel.j)}${where(sel.j)}`
-        : sel.l === L - 1 ? `Output node ${sel.j + 1}${classNames ? ` (class ${className(sel.j)})` : ""}`
+        : sel.l === L - 1 ? `Output node ${sel.j + 1}${classNames ? ` (class "${className(sel.j)}")` : ""}`
           : `Hidden layer ${sel.l}, node ${sel.j + 1}`);
       say(0, sel.l === 0 ? "" : `b ${fmt(v.b)}`);
       say(1, v.x === null ? "x: not computed yet" : `x ${fmt(v.x)}`);

@@ -20,6 +20,9 @@ Step key's latency to the screen, and Play in Chromium.
    timed the same way on the same page, in turn.
 5. Play in Debian's Chromium: frames per second of the page and samples per second trained
    meanwhile, for batch sizes 1, 32 and the full batch.
+6. Play over the WebSocket alone (bench/play_socket.py), a client that acknowledges each frame
+   at once: the digits' 64-32-10 at batch 32 beside the default 1-2-2-1 on the sine in the
+   same run (frames/s, samples/s, a frame's bytes, and their ratios).
 
 Figures, not assertions: the machine is shared and noisy. Targets (issues "Training mode",
 "Server speed" and 22 §3): full batch ≥ 5 million samples/s; at least Playground's rate on each
@@ -589,7 +592,7 @@ def main() -> None:
         digits(seconds)
     if "calls" in only:
         largest_calls((100, 10_000) if args.quick else (1, 100, 10_000))
-    if not only & {"http", "load", "key", "visit", "play"}:
+    if not only & {"http", "load", "key", "visit", "play", "socket"}:
         return
     with running_server() as url:
         if "http" in only:
@@ -600,6 +603,10 @@ def main() -> None:
             print_key_latency(key_latency(url, 15 if args.quick else 60))
         if "visit" in only:
             print_visits(url, args.quick)
+        if "socket" in only:
+            from .play_socket import play_socket
+
+            play_socket(url, 3 if args.quick else 6)
         if "play" in only:
             for label, fps, rate, transport in play(url, 3 if args.quick else 6):
                 if label.startswith("  frames"):
@@ -620,7 +627,7 @@ def print_key_latency(key: dict[str, float]) -> None:
               "changed)")
 
 
-SECTIONS = ["engine", "calls", "http", "load", "key", "visit", "play"]
+SECTIONS = ["engine", "calls", "http", "load", "key", "visit", "play", "socket"]
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 The engine's own bounds (layers, the fewest nodes, dataset size) live beside the code that
 needs them and are re-exported here, so that this module is the one list a reader needs. The
-widest layer is the exception: the engine computes layers of up to mlp.MAX_ENGINE_NODES (64),
-the API and the page accept MAX_NODES, defined here.
+widest layers are the exception: the engine computes layers of up to mlp.MAX_ENGINE_NODES
+(64), the API and the page accept MAX_INPUTS, MAX_HIDDEN and MAX_OUTPUTS, defined here.
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Final
 
 from .engine.datasets import MAX_SIZE as MAX_DATASET_SIZE
@@ -15,11 +16,19 @@ from .engine.mlp import MAX_ENGINE_NODES, MAX_LAYERS, MIN_LAYERS, MIN_NODES
 
 __all__ = ["MAX_DATASET_SIZE", "MAX_LAYERS", "MIN_LAYERS", "MIN_NODES"]
 
-# The widest layer a client may ask for (the page draws every node and every weight); the
-# output layer may have up to MAX_OUTPUTS, one per class of a softmax output (the 10 digits).
+# The widest layer a client may ask for, by kind (issue 22 §3: the 8×8 digits, Nielsen's
+# network.py): the input layer (raw inputs and features) up to MAX_INPUTS, the 64 pixels of an
+# 8×8 image; a hidden layer up to MAX_HIDDEN; the output layer up to MAX_OUTPUTS, one per class
+# of a softmax output (the 10 digits). The page draws a layer of up to MAX_NODES nodes as cards,
+# every node and weight with its numbers, and a wider one as a grid of tiles (the input layer
+# as the image). The CSV import still chooses at most MAX_NODES input columns.
 MAX_NODES: Final = 8
+MAX_INPUTS: Final = 64
+MAX_HIDDEN: Final = 32
 MAX_OUTPUTS: Final = 10
-WIDEST: Final = max(MAX_NODES, MAX_OUTPUTS)
+WIDEST: Final = max(MAX_INPUTS, MAX_HIDDEN, MAX_OUTPUTS)  # any layer's
+FEEDING: Final = max(MAX_INPUTS, MAX_HIDDEN)  # a layer that feeds another: rows of a matrix
+FED: Final = max(MAX_HIDDEN, MAX_OUTPUTS)  # a layer fed by another: a row's, a bias list's
 assert WIDEST <= MAX_ENGINE_NODES
 
 # -- a new network (what POST /api/networks assumes for a field left out) --------------------
@@ -51,14 +60,31 @@ MIN_EPSILON: Final = 1e-12  # Adam's ε
 MAX_EPSILON: Final = 1.0
 MAX_NOISE: Final = 1.0
 MAX_TEST_FRACTION: Final = 0.9
-# The body cap follows from the largest valid body: MAX_POINTS_PER_BODY points of MAX_NODES
-# inputs and MAX_OUTPUTS targets, each number written in full (JSON's longest in range, such as
-# -1.2345678901234567e-300: 24 characters) with ", " between them and the point's own
-# {"input": [...], "target": [...]}, plus room for the rest; 2,000 such points came to
-# 684 KB and met a cap of 256 KiB. Rounded up to 64 KiB: 960 KiB.
+# The body cap follows from the largest valid body, each number written in full (JSON's
+# longest in range, such as -1.2345678901234567e-300: LONGEST_NUMBER = 24 characters) with ", "
+# between them. Two kinds of body are the largest:
+# - the learner's own points (PUT …/dataset): at most MAX_POINTS_PER_BODY points AND at most
+#   MAX_POINT_NUMBERS numbers (inputs and targets) in all: 2,000 points of 8 inputs and 10
+#   targets, as before the digits, or 486 of the digits' 64 + 10. 36,000 × 26 + 2,000 × 30 (a
+#   point's own {"input": [...], "target": [...]}) = 996,000 bytes. Without the count, 2,000
+#   points of 64 + 10 would take 3.9 MB;
+# - a resumed network (POST /api/networks) of the widest shape, MAX_LAYERS layers of
+#   64-32-32-32-32-32-32-10: 64·32 + 5·32·32 + 32·10 = 7,488 weights and 6·32 + 10 = 202
+#   biases, 7,690 numbers, four times over (weights and biases, current_weights and
+#   current_biases, Adam's m and s): 30,760 × 26 = 799,760 bytes, with two brackets, a comma
+#   and a space per row or list (4 × (64 + 6·32 + 2·7) × 4 = 4,320): 804,080.
+# The larger, with 64 KiB of room for the rest, rounded up to 64 KiB: 1,088 KiB (1,114,112
+# bytes), as before the digits. It is also Play's WebSocket message cap. Both bodies are tested
+# at their largest, and with one number more (tests/api/test_digits.py).
 LONGEST_NUMBER: Final = 24
-POINT_BYTES: Final = (MAX_NODES + MAX_OUTPUTS) * (LONGEST_NUMBER + 2) + 30
-MAX_BODY_BYTES: Final = -(-(MAX_POINTS_PER_BODY * POINT_BYTES + 2**16) // 2**16) * 2**16
+MAX_POINT_NUMBERS: Final = MAX_POINTS_PER_BODY * (MAX_NODES + MAX_OUTPUTS)  # 36,000
+POINTS_BODY_BYTES: Final = MAX_POINT_NUMBERS * (LONGEST_NUMBER + 2) + MAX_POINTS_PER_BODY * 30
+WIDEST_SHAPE: Final = (MAX_INPUTS, *(MAX_HIDDEN,) * (MAX_LAYERS - 2), MAX_OUTPUTS)
+_PARAMETERS: Final = sum(a * b + b for a, b in pairwise(WIDEST_SHAPE))
+_ROWS: Final = sum(WIDEST_SHAPE[:-1]) + 2 * (MAX_LAYERS - 1)  # rows of weights, bias lists, ...
+NETWORK_BODY_BYTES: Final = 4 * (_PARAMETERS * (LONGEST_NUMBER + 2) + _ROWS * 4)
+MAX_BODY_BYTES: Final = (-(-(max(POINTS_BODY_BYTES, NETWORK_BODY_BYTES) + 2**16) // 2**16)
+                         * 2**16)
 # A CSV file of the learner's own data (POST /api/datasets/csv): its points go on in one PUT
 # of the dataset, so it has at most MAX_POINTS_PER_BODY rows besides a header (and its text
 # fits in MAX_BODY_BYTES, as any body); a few columns besides the inputs and targets; class
@@ -130,5 +156,11 @@ MAX_LESSON_TITLE: Final = 120  # characters
 MAX_LESSON_TEXT: Final = 4_000
 MAX_LESSON_STEPS: Final = 12  # the steps of a worksheet, each at most MAX_LESSON_STEP chars
 MAX_LESSON_STEP: Final = 300
-MAX_LESSON_BYTES: Final = 200_000  # the whole lesson as JSON (a network with 2,000 own points)
+# The whole lesson as JSON. A trained digits network (64-32-10: 2,368 weights and 42 biases,
+# 2,410 numbers) with Adam keeps four sets of them (initial and current weights and biases, m
+# and s), each number in full with its comma: 4 × 2,410 × 25 = 241,000 bytes; with the texts
+# (at most 7,720 characters, up to 6 bytes each as JSON's \uXXXX: 46,320) 287,320, and the
+# rest of the page's state (its settings, the sample's 74 numbers, the view: a few KB):
+# 320,000 (it was 200,000, room for a small network with 2,000 own points).
+MAX_LESSON_BYTES: Final = 320_000
 LESSONS_PER_MINUTE: Final = 10  # creations per client (its address) per minute

@@ -48,6 +48,8 @@ def test_package_wheel_installed_elsewhere_serves_the_page(tmp_path: Path) -> No
     packages = [p.parent.relative_to(ROOT).as_posix()
                 for p in (ROOT / "server").rglob("__init__.py")]
     assert [p for p in packages if f"{p}/__init__.py" not in shipped] == []
+    # and the 8×8 digits' data, read at run time, never downloaded
+    assert {"server/engine/data/digits.csv.gz", "server/engine/data/README.md"} <= shipped
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"

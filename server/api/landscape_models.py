@@ -14,7 +14,7 @@ from ..limits import (
     MAX_LAYERS,
     MIN_LANDSCAPE_RESOLUTION,
 )
-from .requests import Integer, NodeIndex, Strict
+from .requests import Integer, SourceIndex, Strict, TargetIndex
 
 
 class WeightRef(Strict):
@@ -22,8 +22,8 @@ class WeightRef(Strict):
 
     kind: Literal["weight"]
     k: Integer(0, MAX_LAYERS - 2)
-    i: NodeIndex
-    j: NodeIndex
+    i: SourceIndex
+    j: TargetIndex
 
 
 class BiasRef(Strict):
@@ -31,7 +31,7 @@ class BiasRef(Strict):
 
     kind: Literal["bias"]
     k: Integer(0, MAX_LAYERS - 2)
-    j: NodeIndex
+    j: TargetIndex
 
 
 ParameterRefIn = Annotated[WeightRef | BiasRef, Field(discriminator="kind")]

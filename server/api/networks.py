@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
 
 from ..errors import FieldError, RateLimited, UnsupportedMediaType
-from ..limits import CREATE_BURST, CREATE_PER_SECOND, MAX_LAYERS, WIDEST
+from ..limits import CREATE_BURST, CREATE_PER_SECOND, FED, FEEDING, MAX_LAYERS
 from ..networks import inspection, python_code
 from . import parse
 from .calls import NetworkCalls
@@ -31,7 +31,8 @@ router = APIRouter(prefix="/api/networks", tags=["networks"], responses=ERROR_RE
 
 NetworkId = Annotated[str, Path(max_length=64, description="the id returned on creation")]
 K = Annotated[int, Path(ge=0, le=MAX_LAYERS - 2, description="weights from layer k to k+1")]
-Node = Annotated[int, Path(ge=0, le=WIDEST - 1, description="a node of its layer")]
+Source = Annotated[int, Path(ge=0, le=FEEDING - 1, description="a node of layer k")]
+Target = Annotated[int, Path(ge=0, le=FED - 1, description="a node of layer k+1")]
 
 
 async def json_sent(request: Request) -> None:
@@ -149,7 +150,7 @@ async def reset_network(network_id: NetworkId, calls: NetworkCalls) -> Response:
 
 
 @router.put("/{network_id}/weights/{k}/{i}/{j}", response_model=NetworkOut)
-async def set_weight(network_id: NetworkId, calls: NetworkCalls, k: K, i: Node, j: Node,
+async def set_weight(network_id: NetworkId, calls: NetworkCalls, k: K, i: Source, j: Target,
                      body: ParameterValue) -> Response:
     """Set the weight from node i of layer k to node j of layer k+1; the current pass is
     recomputed with it."""
@@ -158,7 +159,7 @@ async def set_weight(network_id: NetworkId, calls: NetworkCalls, k: K, i: Node, 
 
 
 @router.put("/{network_id}/biases/{k}/{j}", response_model=NetworkOut)
-async def set_bias(network_id: NetworkId, calls: NetworkCalls, k: K, j: Node,
+async def set_bias(network_id: NetworkId, calls: NetworkCalls, k: K, j: Target,
                    body: ParameterValue) -> Response:
     """Set the bias of node j of layer k+1; the current pass is recomputed with it."""
     return await calls.run(network_id, lambda network: json_answer(network_out(

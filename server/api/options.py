@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from .. import limits
 from ..engine.activations import ALL_ACTIVATIONS
-from ..engine.datasets import GENERATORS, inputs_of, outputs_of
+from ..engine.datasets import DIGITS_SIDE, GENERATORS, inputs_of, max_size_of, outputs_of
 from ..engine.features import FEATURES
 from ..engine.losses import LOSSES
 from ..engine.mlp import INITIALIZERS
@@ -50,9 +50,18 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "store": store.kind})
 
 
+# What the page needs to know of the sets of real data (server/engine/data/README.md).
+REAL_DATA: dict[str, dict[str, object]] = {
+    "digits": {"image": [DIGITS_SIDE, DIGITS_SIDE], "classes": [str(k) for k in range(10)],
+               "source": "UCI ML Repository, Optical Recognition of Handwritten Digits "
+                         "(E. Alpaydin, C. Kaynak, 1998), as shipped by scikit-learn; "
+                         "CC BY 4.0"},
+}
+
 LIMITS = Limits(
     min_layers=limits.MIN_LAYERS, max_layers=limits.MAX_LAYERS, min_nodes=limits.MIN_NODES,
-    max_nodes=limits.MAX_NODES, max_outputs=limits.MAX_OUTPUTS,
+    max_nodes=limits.MAX_NODES, max_inputs=limits.MAX_INPUTS, max_hidden=limits.MAX_HIDDEN,
+    max_outputs=limits.MAX_OUTPUTS, max_point_numbers=limits.MAX_POINT_NUMBERS,
     max_abs_value=limits.MAX_ABS_VALUE,
     max_learning_rate=limits.MAX_LEARNING_RATE, max_seed=limits.MAX_SEED,
     max_step=limits.MAX_STEP, max_steps_per_call=limits.MAX_STEPS_PER_CALL,
@@ -100,7 +109,8 @@ def read_options() -> Options:
                     for name, (title, formula, state) in DESCRIPTIONS.items()],
         features=[FeatureInfo(name=f.name, formula=f.formula, formula_one_input=f.formula_1,  # type: ignore[arg-type]
                               reads=list(f.reads)) for f in FEATURES.values()],
-        datasets=[DatasetInfo(name=name, inputs=inputs_of(name), outputs=outputs_of(name))  # type: ignore[arg-type]
+        datasets=[DatasetInfo(name=name, inputs=inputs_of(name), outputs=outputs_of(name),  # type: ignore[arg-type]
+                              max_size=max_size_of(name), **REAL_DATA.get(name, {}))
                   for name in GENERATORS],
         limits=LIMITS,
         defaults=NetworkCreate(),

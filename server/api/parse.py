@@ -17,7 +17,13 @@ from ..engine.datasets import Points
 from ..engine.mlp import Parameters, Shape
 from ..engine.optimizers import Optimizer, OptimizerState
 from ..errors import FieldError
-from ..limits import MAX_NODES, MAX_OUTPUTS
+from ..limits import (
+    MAX_HIDDEN,
+    MAX_INPUTS,
+    MAX_OUTPUTS,
+    MAX_POINT_NUMBERS,
+    MAX_POINTS_PER_BODY,
+)
 from ..networks.landscape import ParameterRef, check_pair
 from .landscape_models import BiasRef, WeightRef
 from .requests import NetworkCreate, OptimizerStateIn, Sample, SampleOrBatch
@@ -63,15 +69,24 @@ def parameters(layers: tuple[int, ...], weights: list[list[list[float]]] | None,
     )
 
 
+def layer_kind(n: int, count: int) -> tuple[str, int]:
+    """Layer n of `count` layers in words, and the most nodes it may have."""
+    if n == 0:
+        return "the input layer", MAX_INPUTS
+    if n == count - 1:
+        return "the output layer", MAX_OUTPUTS
+    return "a hidden layer", MAX_HIDDEN
+
+
 def network_fields(body: NetworkCreate) -> dict[str, Any]:
     """The keyword arguments of NetworkStore.create, with the parameters as arrays."""
     fields = body.model_dump(exclude={"weights", "biases", "current_weights",
                                       "current_biases", "optimizer_state", *OPTIMIZER_FIELDS})
     layers = fields["layers"] = tuple(body.layers)
-    for n, count in enumerate(layers[:-1]):
-        if count > MAX_NODES:
-            raise FieldError(f"layers[{n}]", f"a layer has at most {MAX_NODES} nodes (the output "
-                             f"layer at most {MAX_OUTPUTS}), not {count}")
+    for n, count in enumerate(layers):
+        kind, most = layer_kind(n, len(layers))
+        if count > most:
+            raise FieldError(f"layers[{n}]", f"{kind} has at most {most} nodes, not {count}")
     fields["initial"] = parameters(layers, body.weights, body.biases)
     fields["current"] = parameters(layers, body.current_weights, body.current_biases,
                                    "current_")
@@ -193,7 +208,16 @@ def point(shape: Shape, body: Sample) -> tuple[Array, Array]:
 
 
 def points(shape: Shape, bodies: list[Sample]) -> Points:
-    """The learner's own points: X (n, inputs) and T (n, n_L−1)."""
+    """The learner's own points: X (n, inputs) and T (n, n_L−1). One body holds at most
+    MAX_POINT_NUMBERS numbers in all (limits.py: what keeps the body cap)."""
+    numbers = sum(len(body.input) + len(body.target) for body in bodies)
+    if numbers > MAX_POINT_NUMBERS:
+        each = shape.inputs + shape.layers[-1]
+        most = min(MAX_POINTS_PER_BODY, MAX_POINT_NUMBERS // each)
+        raise FieldError("points", f"one request holds at most {MAX_POINT_NUMBERS:,} numbers "
+                         f"of points (inputs and targets together), not {numbers:,}: at most "
+                         f"{most:,} points of {each} numbers each (add more one at a time: POST "
+                         "…/dataset/train)")
     for n, body in enumerate(bodies):
         _fits(shape, body, f"points[{n}]", f"point {n}")
     return Points(np.array([p.input for p in bodies], dtype=np.float64),

@@ -36,10 +36,13 @@ from ..limits import (
     DEFAULT_OUTPUT_ACTIVATION,
     DEFAULT_RESOLUTION,
     DEFAULT_THUMBNAIL_RESOLUTION,
+    FED,
+    FEEDING,
     MAX_ABS_VALUE,
     MAX_CSV_COLUMNS,
     MAX_DATASET_SIZE,
     MAX_EPSILON,
+    MAX_INPUTS,
     MAX_L1,
     MAX_L2,
     MAX_LAYERS,
@@ -97,11 +100,15 @@ LearningRate = Annotated[
           description=f"α in w ← w − α·dE/dw, with 0 < α ≤ {MAX_LEARNING_RATE:g}"),
 ]
 Seed = Integer(0, MAX_SEED)
-# a layer's nodes: up to MAX_NODES, the output layer's up to MAX_OUTPUTS (parse.py checks
-# which is which)
-NodeCount = Integer(MIN_NODES, WIDEST)
+# a layer's nodes: up to MAX_INPUTS, MAX_HIDDEN or MAX_OUTPUTS by its kind, checked by
+# parse.network_fields, whose refusal names the kind of layer ("the input layer has at most 64
+# nodes, not 65"); the schema says the widest of them as the maximum
+NodeCount = Annotated[int, Field(ge=MIN_NODES, json_schema_extra={"maximum": WIDEST}),
+                      BeforeValidator(_integral)]
 LayerIndex = Integer(0, MAX_LAYERS - 1)
 NodeIndex = Integer(0, WIDEST - 1)
+SourceIndex = Integer(0, FEEDING - 1)  # i of weights[k][i][j]: a node of layer k
+TargetIndex = Integer(0, FED - 1)  # j of weights[k][i][j] and biases[k][j]: of layer k+1
 StepCount = Integer(0, MAX_STEP)
 DatasetSize = Integer(1, MAX_DATASET_SIZE)
 Noise = Share(MAX_NOISE, "0 (none) … 1 (much) scatter")
@@ -118,8 +125,10 @@ def Decay(description: str) -> Any:  # noqa: N802 (a type, read as one)
 
 Epsilon = Annotated[float, Field(ge=MIN_EPSILON, le=MAX_EPSILON, allow_inf_nan=False,
                                  description="Adam's ε in w ← w − α·m̂ / (√ŝ + ε)")]
-Row = Annotated[list[Value], Field(max_length=WIDEST)]
-Matrices = Annotated[list[Annotated[list[Row], Field(max_length=MAX_NODES)]],
+# weights[k][i]: one per node of layer k+1 (a hidden or the output layer); weights[k]: one row
+# per node of layer k (the input or a hidden layer); biases[k]: one per node of layer k+1
+Row = Annotated[list[Value], Field(max_length=FED)]
+Matrices = Annotated[list[Annotated[list[Row], Field(max_length=FEEDING)]],
                      Field(max_length=MAX_LAYERS - 1)]
 Vectors = Annotated[list[Row], Field(max_length=MAX_LAYERS - 1)]
 
@@ -216,7 +225,7 @@ class NetworkCreate(NetworkSettings):
 class Sample(Strict):
     """One sample: the input values and the target values (a point of a dataset too)."""
 
-    input: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_NODES,
+    input: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_INPUTS,
                                description="one value per input node")
     target: list[Value] = Field(min_length=MIN_NODES, max_length=MAX_OUTPUTS,
                                 description="one value per output node")
@@ -242,7 +251,7 @@ class SampleOrBatch(Strict):
     model_config = ConfigDict(json_schema_extra=_exactly_one(
         {"input": "array", "target": "array"}, {"samples": "array"}))
 
-    input: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_NODES)] | None = (
+    input: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_INPUTS)] | None = (
         Field(None, description="one value per input node"))
     target: Annotated[list[Value], Field(min_length=MIN_NODES, max_length=MAX_OUTPUTS)] | None = (
         Field(None, description="one value per output node"))
@@ -262,7 +271,8 @@ class DatasetCreate(Strict):
     name: DatasetName | None = Field(
         None, description="1 input: line, step, sine, bump; 2 inputs: circle, xor, gaussians, "
                           "spiral (classes 0 and 1), plane, multi_gaussian (regression), "
-                          "clusters3, spiral3 (3 classes, one-hot)")
+                          "clusters3, spiral3 (3 classes, one-hot); 64 inputs: digits, the 8×8 "
+                          "handwritten digits (10 classes, one-hot; size at most 1,797)")
     size: DatasetSize = Field(DATASET_DEFAULTS["size"], description="points generated")
     noise: Noise = DATASET_DEFAULTS["noise"]
     seed: Seed = DATASET_DEFAULTS["seed"]

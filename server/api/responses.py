@@ -311,15 +311,31 @@ class DatasetInfo(BaseModel):
     inputs: int = Field(description="input nodes the network needs")
     outputs: int = Field(1, description="output nodes the network needs: 1, or the number of "
                          "classes of a dataset with one-hot targets")
+    max_size: int = Field(description="the most points it gives (`size`): its images for real "
+                          "data, else max_dataset_size")
+    image: list[int] | None = Field(None, description="[rows, columns] if the inputs are the "
+                                    "pixels of an image, row by row from the top left (input "
+                                    "columns·r + c is row r, column c); else null")
+    classes: list[str] | None = Field(None, description="the name of each output (class k "
+                                      "is output k), for real data; else null")
+    source: str | None = Field(None, description="where real data comes from, and its "
+                               "licence; null for the generated sets")
 
 
 class Limits(BaseModel):
     min_layers: int
     max_layers: int
     min_nodes: int
-    max_nodes: int = Field(description="the most nodes of the input and hidden layers")
+    max_nodes: int = Field(description="the most nodes of a layer the page draws as cards "
+                           "(a wider one as a grid of tiles); the most input columns of a CSV "
+                           "file")
+    max_inputs: int = Field(description="the most nodes of the input layer (raw inputs and "
+                                        "features): the 64 pixels of an 8×8 image")
+    max_hidden: int = Field(description="the most nodes of a hidden layer")
     max_outputs: int = Field(description="the most nodes of the output layer (classes of a "
                                          "softmax output)")
+    max_point_numbers: int = Field(description="the most numbers (inputs and targets "
+                                               "together) of the points in one request")
     max_abs_value: float
     max_learning_rate: float
     max_seed: int
@@ -329,8 +345,8 @@ class Limits(BaseModel):
     max_points_per_body: int
     max_body_bytes: int = Field(
         description="the largest request body (and Play message), in bytes: "
-                    "max_points_per_body points of max_nodes inputs and targets, written in "
-                    "full, fit in it (more: 413)")
+                    "max_point_numbers numbers of points, or a resumed network of the widest "
+                    "shape with Adam's state, written in full, fit in it (more: 413)")
     max_resolution: int
     max_thumbnail_resolution: int = Field(description="GET /functions' finest grid")
     min_landscape_resolution: int

@@ -5,13 +5,17 @@ output can fit them. 1-input sets are regression curves; 2-input sets are Tensor
 Playground's four classification sets, with targets 0 and 1, and its two regression sets
 (a plane, and bumps up and down: multi_gaussian), with targets in [0, 1]; and two sets of 3 classes
 (three Gaussian clusters, a three-arm spiral), with one-hot targets of 3 outputs, for a
-softmax output.
+softmax output. And one set of real data: `digits`, the 8×8 handwritten digits of the UCI
+ML Repository (data/README.md), 64 inputs in [0, 1] and 10 one-hot classes.
 """
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -19,7 +23,7 @@ import numpy as np
 from .activations import Array
 
 DatasetName = Literal["line", "step", "sine", "bump", "circle", "xor", "gaussians", "spiral",
-                      "clusters3", "spiral3", "plane", "multi_gaussian"]
+                      "clusters3", "spiral3", "plane", "multi_gaussian", "digits"]
 
 MAX_SIZE = 10_000
 
@@ -129,6 +133,37 @@ def _multi_gaussian(X: Array) -> Array:
     return (0.5 + 0.5 * strongest)[:, None]
 
 
+# -- the 8×8 handwritten digits (data/README.md: its source, licence and checksum) ----------
+DIGITS_FILE = Path(__file__).with_name("data") / "digits.csv.gz"
+DIGITS_IMAGES = 1_797
+DIGITS_SIDE = 8  # the images are 8 rows of 8 pixels, row-major: input 8·r + c
+DIGITS_CLASSES = 10
+DIGITS_LEVELS = 16  # a pixel counts the on bits of a 4×4 block: 0 … 16
+
+
+@cache
+def digits_images() -> tuple[Array, Array]:
+    """The 1,797 images as pixels in [0, 1] (each a count of 0 … 16, divided by 16), shape
+    (1797, 64), row-major from the top left; and their digits (1797,). Read once, read-only."""
+    with gzip.open(DIGITS_FILE, "rt", encoding="ascii") as file:
+        rows = np.loadtxt(file, delimiter=",", dtype=np.int64)  # 64 pixels, then the digit
+    pixels = rows[:, :-1] / DIGITS_LEVELS
+    labels = rows[:, -1].copy()
+    for array in (pixels, labels):
+        array.flags.writeable = False
+    return pixels, labels
+
+
+def _digits(size: int, noise: float, rng: np.random.Generator) -> Points:
+    """`size` of the images, drawn without replacement by the seed; noise > 0 adds Gaussian
+    noise of σ = noise/2 to each pixel, clipped to [0, 1] (drawn even at 0, so that the same
+    seed picks the same images in the same order at any noise)."""
+    pixels, labels = digits_images()
+    chosen = rng.permutation(DIGITS_IMAGES)[:size]
+    X = pixels[chosen] + rng.normal(0.0, 0.5 * noise, (size, pixels.shape[1]))
+    return Points(np.clip(X, 0.0, 1.0), _one_hot(labels[chosen], DIGITS_CLASSES))
+
+
 GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Points]]] = {
     "line": (1, _curve(lambda x: 0.5 + 0.4 * x)),
     "step": (1, _curve(lambda x: np.where(x > 0, 0.9, 0.1))),
@@ -143,8 +178,11 @@ GENERATORS: dict[str, tuple[int, Callable[[int, float, np.random.Generator], Poi
     # Playground's two 2-input regression sets (its "Plane" and "Multi Gaussian")
     "plane": (2, _surface(lambda X: (0.5 + 0.25 * (X[:, 0] + X[:, 1]))[:, None])),
     "multi_gaussian": (2, _surface(_multi_gaussian)),
+    "digits": (DIGITS_SIDE * DIGITS_SIDE, _digits),
 }
-OUTPUTS = {"clusters3": CLASSES, "spiral3": CLASSES}  # the others have 1 target per point
+# the others have 1 target per point
+OUTPUTS = {"clusters3": CLASSES, "spiral3": CLASSES, "digits": DIGITS_CLASSES}
+SIZES = {"digits": DIGITS_IMAGES}  # a set of real data has so many points; the others MAX_SIZE
 
 
 def inputs_of(name: str) -> int:
@@ -160,12 +198,30 @@ def outputs_of(name: str) -> int:
     return OUTPUTS.get(name, 1)
 
 
+def max_size_of(name: str) -> int:
+    """The most points dataset `name` gives: its images for real data, else MAX_SIZE."""
+    inputs_of(name)
+    return SIZES.get(name, MAX_SIZE)
+
+
+def too_large(name: str, size: int) -> str | None:
+    """Why `size` points of dataset `name` cannot be had, or None if they can."""
+    most = max_size_of(name)
+    if size <= most:
+        return None
+    if name == "digits":
+        return (f"the digits have {DIGITS_IMAGES:,} images: size is at most "
+                f"{DIGITS_IMAGES:,}, not {size:,}")
+    return f"size must be 1 … {most:,}, got {size:,}"
+
+
 def make_dataset(name: str, size: int, noise: float, seed: int) -> Points:
     """`size` points of dataset `name`, the same for the same (size, noise, seed); the order
     is shuffled so that any split of it is a fair sample."""
-    inputs_of(name)
-    if not 1 <= size <= MAX_SIZE:
-        raise ValueError(f"size must be 1 … {MAX_SIZE}, got {size}")
+    if size < 1:
+        raise ValueError(f"size must be 1 … {max_size_of(name):,}, got {size}")
+    if (problem := too_large(name, size)) is not None:
+        raise ValueError(problem)
     if not 0 <= noise <= 1:
         raise ValueError(f"noise must be 0 … 1, got {noise}")
     noise += 0.0  # −0.0 is no noise (NumPy refuses a scale of −0.0)

@@ -15,7 +15,15 @@ import numpy as np
 
 from ..engine import costs, kernel
 from ..engine.activations import Array
-from ..engine.datasets import MAX_SIZE, Points, inputs_of, make_dataset, outputs_of, split
+from ..engine.datasets import (
+    MAX_SIZE,
+    Points,
+    inputs_of,
+    make_dataset,
+    outputs_of,
+    split,
+    too_large,
+)
 from ..engine.mlp import Architecture, Parameters, forward
 from ..engine.optimizers import SGD, Optimizer, OptimizerState
 from ..engine.sgd import MAX_HISTORY, Cursor, TrainResult, new_cursor, spread
@@ -208,6 +216,8 @@ class Workbench:
                              f"{outputs_of(name)} target(s) per point, but the network has "
                              f"{arch.inputs} raw input node(s){features} and "
                              f"{arch.layers[-1]} output node(s)")
+        if (problem := too_large(name, size)) is not None:
+            raise FieldError("size", problem)
         train_points, test_points = built_in(name, size, noise, seed, test_fraction)
         targets = np.vstack([train_points.T, test_points.T])
         if target_outside(arch, targets) is not None:

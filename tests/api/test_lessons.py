@@ -78,7 +78,7 @@ def test_lessons_hostile_or_broken_fields_are_refused_by_name(client: TestClient
 
 
 def test_lessons_have_a_size_limit(client: TestClient) -> None:
-    points = [{"input": [0.123456789012345, -0.5], "target": [0.987654321098765, 1]}] * 3200
+    points = [{"input": [0.123456789012345, -0.5], "target": [0.987654321098765, 1]}] * 7000
     big = {**LESSON, "state": {**LESSON["state"], "dataset": {"points": points}}}
     r = client.post("/api/lessons", json=big)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "state"

@@ -183,9 +183,12 @@ def test_networks_unknown_id_is_404(client: TestClient, method, path, body) -> N
     [
         ({"layers": [1]}, "layers", "at least 2"),
         ({"layers": [1] * 9}, "layers", "at most 8"),
-        ({"layers": [1, 9, 1]}, "layers[1]", "a layer has at most 8 nodes (the output layer at "
-                                             "most 10), not 9"),
-        ({"layers": [1, 11]}, "layers[1]", "less than or equal to 10"),
+        ({"layers": [1, 33, 1]}, "layers[1]", "layers[1]: a hidden layer has at most 32 nodes, "
+                                              "not 33"),
+        ({"layers": [1, 11]}, "layers[1]", "layers[1]: the output layer has at most 10 nodes, "
+                                           "not 11"),
+        ({"layers": [65, 1]}, "layers[0]", "layers[0]: the input layer has at most 64 nodes, "
+                                           "not 65"),
         ({"layers": [1, 0]}, "layers[1]", "greater than or equal to 1"),
         ({"activation": "swish"}, "activation", "'sigmoid'"),
         ({"output_activation": "swish"}, "output_activation", "'softmax'"),

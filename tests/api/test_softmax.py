@@ -188,8 +188,8 @@ def test_softmax_api_points_of_ones_own_must_be_probability_vectors(client: Test
 
 
 def test_softmax_of_ten_classes_and_the_widths_a_layer_may_have(client) -> None:
-    """Up to 10 output nodes (one per class, as the 10 digits); the other layers up to 8,
-    each refusal naming its layer."""
+    """Up to 10 output nodes (one per class, as the 10 digits); the input layer up to 64, a
+    hidden one up to 32 (the 8×8 digits), each refusal naming its layer."""
     made = client.post("/api/networks", json={"layers": [2, 8, 10], "seed": 1,
                                               "output_activation": "softmax",
                                               "loss": "categorical_cross_entropy"})
@@ -201,7 +201,7 @@ def test_softmax_of_ten_classes_and_the_widths_a_layer_may_have(client) -> None:
     assert len(ys) == 10 and abs(sum(ys) - 1) < 1e-12
     assert [n["dE_dx"] for n in step["nodes"][2]] == pytest.approx(
         [y - t for y, t in zip(ys, target, strict=True)], rel=1e-12, abs=1e-15)
-    for layers, field in (([2, 9, 10], "layers[1]"), ([10, 3], "layers[0]"),
+    for layers, field in (([2, 33, 10], "layers[1]"), ([65, 3], "layers[0]"),
                           ([2, 11], "layers[1]")):
         refused = client.post("/api/networks", json={"layers": layers})
         assert refused.status_code == 422, layers

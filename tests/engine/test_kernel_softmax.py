@@ -158,7 +158,7 @@ def test_kernel_pads_to_the_network_s_widest_layer(monkeypatch) -> None:
     assert set(shapes) == {(2, 3, 3), (2, 64, 64)}
 
 
-@pytest.mark.parametrize("layers", [(2, 3, 3), (2, 4, 4, 5), (3, 12, 10)],
+@pytest.mark.parametrize("layers", [(2, 3, 3), (2, 4, 4, 5), (3, 12, 10), (64, 32, 10)],
                          ids=lambda s: "-".join(map(str, s)))
 @pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "softplus"])
 def test_kernel_softmax_gradient_matches_central_differences(layers, hidden) -> None:

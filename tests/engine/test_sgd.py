@@ -60,7 +60,8 @@ def test_training_epochs_visit_every_point_once() -> None:
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_training_lowers_the_loss_on_every_dataset(name: str) -> None:
-    layers = (1, 8, 1) if inputs_of(name) == 1 else (2, 8, 8, outputs_of(name))
+    n = inputs_of(name)
+    layers = (1, 8, 1) if n == 1 else (n, 8, 8, outputs_of(name))
     arch, params, _, rng = _setup(layers, "tanh", seed=1)
     if outputs_of(name) > 1:  # classes, one-hot: a softmax output
         arch = Architecture(layers, "tanh", "softmax", "categorical_cross_entropy")

@@ -134,6 +134,7 @@ def test_a_digit_drawn_by_hand_is_the_sample_and_runs_the_forward_pass(browser, 
     digits(page)
     page.locator("#btn-pad-clear").click()
     settle(page)
+    page.locator("#pad").scroll_into_view_if_needed()
     box = page.locator("#pad").bounding_box()
     x = box["x"] + box["width"] * (4.5 / 8)
     page.mouse.move(x, box["y"] + box["height"] * (0.5 / 8))

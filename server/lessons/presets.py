@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.datasets import make_dataset, split
 from ..engine.mlp import init_parameters
 
 
@@ -27,6 +28,15 @@ def _dead_relu() -> dict[str, Any]:
 
 
 SAMPLE = {"input": [0.8], "target": [0.2]}
+
+DIGITS = {"name": "digits", "size": 1797, "noise": 0, "seed": 0, "test_fraction": 0.2}
+
+
+def _first_digit() -> dict[str, list[float]]:
+    """The digits lesson's sample: the first training image, as the page takes it."""
+    train, _ = split(make_dataset(DIGITS["name"], DIGITS["size"], DIGITS["noise"],
+                                  DIGITS["seed"]), DIGITS["test_fraction"])
+    return {"input": train.X[0].tolist(), "target": train.T[0].tolist()}
 
 PRESETS: dict[str, dict[str, Any]] = {
     "one-step": {
@@ -164,5 +174,30 @@ PRESETS: dict[str, dict[str, Any]] = {
                   "sum that comes to y − t.",
                   "Press Play: the regions take their classes' colours, and the confusion "
                   "table fills its diagonal."],
+    },
+    "digits": {
+        "title": "Handwritten digits: the source article's network",
+        "text": "64 pixels in, 32 sigmoid nodes, 10 softmax outputs: the network of Nielsen's "
+                "network.py, on 1,797 real 8×8 digits. Each hidden tile pictures the 64 "
+                "weights into its node, where their pixels are: before training they are "
+                "noise; after a few seconds of Play, strokes appear, what each node looks "
+                "for. The test images are never trained on: their accuracy says whether the "
+                "network learned digits or the training images.",
+        "state": {"network": {"layers": [64, 32, 10], "seed": 1, "activation": "sigmoid",
+                              "output_activation": "softmax",
+                              "loss": "categorical_cross_entropy", "learning_rate": 0.5},
+                  "sample": _first_digit(),
+                  "dataset": DIGITS,
+                  "training": {"batch_size": 32, "steps_per_frame": 10}},
+        "hide": ["landscape"],
+        "predict": False,
+        "steps": ["Press Forward: which output bar is longest before any training, and why "
+                  "are the bars so alike?",
+                  "Click a tile, then a cell in the box under the image: that weight's w, "
+                  "and after Backward its ∂E/∂w, a pixel's value times the node's ∂E/∂x.",
+                  "Press Play for ten seconds, then Pause: what do the tiles look like now, "
+                  "and what is the test accuracy?",
+                  "Which digits does the test table mix up most?",
+                  "Clear the drawing under Sample and draw a digit: which bar wins?"],
     },
 }

@@ -101,7 +101,7 @@ def test_lessons_one_client_may_make_only_so_many_a_minute(client: TestClient) -
 def test_lessons_built_in_ones_are_listed_and_open_by_name(client: TestClient) -> None:
     listed = client.get("/api/lessons").json()
     assert [x["id"] for x in listed] == list(PRESETS)
-    assert len(listed) == 9
+    assert len(listed) == 10
     for name in PRESETS:
         lesson = client.get(f"/api/lessons/{name}").json()
         assert lesson["preset"] is True and lesson["url"] == f"/l/{name}"

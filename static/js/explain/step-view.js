@@ -21,10 +21,10 @@ export function drawingOf(s) {
   if (a?.kind === "forward" && a.t < 1) {
     // While values travel into the layer, it is highlighted but its numbers are not shown.
     return { ...viewModel(network, record, { kind: "forward", layer: a.layer - 1 }, s.selection),
-             activeLayer: a.layer, pictures };
+             activeLayer: a.layer, pictures, sampleInput: s.sample.input };
   }
   return { ...viewModel(network, record, phase, s.selection, a?.kind === "update" ? a.t : 1),
-           pictures };
+           pictures, sampleInput: s.sample.input };
 }
 
 /**

@@ -169,7 +169,9 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       || (sel?.type === "link" && ((sel.k === l && sel.i === j) || (sel.k + 1 === l && sel.j === j)));
     pixels.forEach((p, j) => {
       const v = m.nodes[0][j];
-      setAttr(p.rect, "fill", v.y === null ? "#fff" : inkOf(v.y));
+      // before the pass reads it, the image is the sample the next pass runs on
+      const ink = v.y ?? m.sampleInput?.[j] ?? null;
+      setAttr(p.rect, "fill", ink === null ? "#fff" : inkOf(ink));
       setText(p.hidden, v.y === null ? "" : `value ${fmt(v.y)}`);
       p.g.classList.toggle("selected", selected(0, j));
     });

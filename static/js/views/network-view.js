@@ -27,8 +27,9 @@ import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
  * @typedef {{nodes:NodeView[][], links:LinkView[][][], activeLayer:number|null,
  *            phaseKind:string|null, error:number|null, errorAfter?:number|null,
  *            target:number[]|null, selection:Selection|null,
- *            pictures?: any[][]|null, batch?: number}} ViewModel
- *   batch: the points of the pass (more than 1: the numbers drawn are point 1's)
+ *            pictures?: any[][]|null, batch?: number, sampleInput?: number[]}} ViewModel
+ *   batch: the points of the pass (more than 1: the numbers drawn are point 1's);
+ *   sampleInput: the sample the next pass runs on (an image is drawn from it before)
  */
 
 /** Sets a line of a card, squeezed to fit when it is long (a huge or tiny number);
@@ -336,7 +337,7 @@ export function mountNetworkView(svg, note, dispatch, catalogue = [], options = 
     }
     if (!view) return;
     if (!changed({ network, stepper: s.stepper, selection: s.selection, pictures: s.pictures,
-                   animation: s.animation, quiz: s.predict.quiz })) return;
+                   animation: s.animation, quiz: s.predict.quiz, sample: s.sample })) return;
     view.render(drawingOf(s));
     const a = s.animation;
     if (a && a.t < 1 && a.kind === "forward") view.pulse(a.layer - 1, a.layer, a.t);

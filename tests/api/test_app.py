@@ -59,9 +59,12 @@ def test_app_options_list_activations_losses_and_limits(client: TestClient) -> N
     assert {d["name"]: d["inputs"] for d in options["datasets"]} == {
         "line": 1, "step": 1, "sine": 1, "bump": 1,
         "circle": 2, "xor": 2, "gaussians": 2, "spiral": 2, "clusters3": 2, "spiral3": 2,
-        "plane": 2, "multi_gaussian": 2}
+        "plane": 2, "multi_gaussian": 2, "digits": 64}
     assert {d["name"] for d in options["datasets"] if d["outputs"] == 3} == {
         "clusters3", "spiral3"}
+    digits = next(d for d in options["datasets"] if d["name"] == "digits")
+    assert (digits["outputs"], digits["image"], digits["classes"], digits["max_size"]) == (
+        10, [8, 8], [str(k) for k in range(10)], 1797)
 
 
 def test_app_options_serve_every_limit_and_default(client: TestClient) -> None:

@@ -48,61 +48,116 @@ def test_the_digits_rebuild_the_source_articles_network_drawn_as_grids(browser, 
     page.context.close()
 
 
+def check_selection(page: Page, trace: dict, shown: dict, hidden: tuple, out: tuple,
+                    weight: tuple) -> None:
+    """Selects a pixel, a hidden node, an output and a weight into that output (from the
+    output's inspector): each number the inspector writes equals the trace's (a weight or
+    bias as the pass used it or after the update), and the panel names the weight."""
+    nodes = trace["nodes"]
+    select(page, "#node-0-1")
+    lines = inspector(page)
+    if any(line.startswith("x ") for line in lines):
+        assert f"x {fmt(nodes[0][1]['x'])}" in lines
+    for layer, node in (hidden, out):
+        select(page, f"#node-{layer}-{node}")
+        lines = inspector(page)
+        want = nodes[layer][node]
+        xs = [line for line in lines if line.startswith("x ")]
+        if xs:
+            assert xs[0] == f"x {fmt(want['x'])}"
+            assert f"y {fmt(want['y'])}" in lines
+            shown["x"] += 1
+        dx = [line for line in lines if line.startswith("∂E/∂x")]
+        if dx:
+            assert dx[0] == f"∂E/∂x {fmt(want['dE_dx'])}"
+            assert f"∂E/∂y {fmt(want['dE_dy'])}" in lines
+            shown["dx"] += 1
+        before = want.get("b_before")
+        assert f"b {fmt(want['b'])}" in lines or f"b {fmt(before or want['b'])}" in lines
+    k, i, j = weight
+    select(page, f"#weight-{k}-{i}-{j}")  # a cell of the output's inspector: a weight in
+    lines = inspector(page)
+    w = trace["weights"][k][i][j]
+    shown_w = [line for line in lines if line.startswith("w ")]
+    assert shown_w and shown_w[0] in (f"w {fmt(w['w'])}", f"w {fmt(w['w_before'] or w['w'])}")
+    if any(line.startswith("∂E/∂w") for line in lines):
+        assert f"∂E/∂w {fmt(w['dE_dw'])}" in lines
+        shown["dw"] += 1
+    index = f"{i + 1},{j + 1}" if i >= 9 or j >= 9 else f"{i + 1}{j + 1}"
+    name = f"w⁽{'¹²³'[k]}⁾" + index.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    assert name in page.locator("#explain-heading").text_content()
+
+
+def walk(page: Page, hidden: tuple, out: tuple, weight: tuple, name: str = "") -> None:
+    """Next through every phase of a step, then Previous back to the input, checking what
+    each selection shows at each phase against the trace."""
+    L = len(api(page, "GET", "")["layers"])
+    phases = 1 + (L - 1) + 1 + (L - 1) + 1  # input, forward, error, backward, update
+    seen = []
+    shown = {"x": 0, "dx": 0, "dw": 0}
+    for n in range(phases):
+        page.locator("#btn-next").click()
+        settle(page)
+        seen.append(page.locator("#phase-label").text_content())
+        trace = api(page, "GET", "")["trace"]
+        if trace is not None:
+            check_selection(page, trace, shown, hidden, out, weight)
+        if name and n == 3:
+            screenshot(page, f"{name}-forward")
+    assert any("Backward" in s for s in seen) and "Update" in seen[-1], seen
+    forwards = dict(shown)
+    assert shown["x"] >= 4 and shown["dx"] >= 2 and shown["dw"] >= 2, shown
+    trace = api(page, "GET", "")["trace"]  # the step's pass: every phase back shows part of it
+    for _ in range(phases - 1):
+        page.locator("#btn-previous").click()
+        settle(page)
+        check_selection(page, trace, shown, hidden, out, weight)
+    assert "Input" in page.locator("#phase-label").text_content()
+    assert shown["x"] > forwards["x"] and shown["dx"] > forwards["dx"], (forwards, shown)
+    if name:
+        screenshot(page, f"{name}-back")
+
+
 @pytest.mark.parametrize("width", [390, 1440, 1920])
 def test_every_phase_forwards_and_back_shows_the_trace_on_selection(browser, base_url, width):
     page, console = open_page(browser, base_url, width=width, height=1000)
     digits(page)
-    L = 3
-    phases = 1 + (L - 1) + 1 + (L - 1) + 1  # input, forward ×2, error, backward ×2, update
-    seen = []
-    shown = {"x": 0, "dx": 0}
-    for n in range(phases):
-        page.keyboard.press("n")
-        settle(page)
-        trace = api(page, "GET", "")["trace"]
-        if trace is None:
-            continue
-        nodes = trace["nodes"]
-        # a pixel: its value; a hidden node and an output: x, y (and their derivatives once
-        # the backward pass has reached them); a weight: w and ∂E/∂w
-        select(page, "#node-0-27")
-        assert f"x {fmt(nodes[0][27]['x'])}" in inspector(page)
-        for layer, node in ((1, 5), (2, 3)):
-            select(page, f"#node-{layer}-{node}")
-            lines = inspector(page)
-            want = nodes[layer][node]
-            xs = [line for line in lines if line.startswith("x ")]
-            if xs:
-                assert xs[0] == f"x {fmt(want['x'])}"
-                assert f"y {fmt(want['y'])}" in lines
-                shown["x"] += 1
-            dx = [line for line in lines if line.startswith("∂E/∂x")]
-            if dx:
-                assert dx[0] == f"∂E/∂x {fmt(want['dE_dx'])}"
-                assert f"∂E/∂y {fmt(want['dE_dy'])}" in lines
-                shown["dx"] += 1
-            before = want.get("b_before")
-            assert f"b {fmt(want['b'])}" in lines or f"b {fmt(before or want['b'])}" in lines
-        select(page, "#weight-1-5-3")  # the output node's inspector: its 32 weights in
-        lines = inspector(page)
-        w = trace["weights"][1][5][3]
-        shown_w = [line for line in lines if line.startswith("w ")]
-        assert shown_w and shown_w[0] in (f"w {fmt(w['w'])}", f"w {fmt(w['w_before'] or w['w'])}")
-        if w["dE_dw"] is not None and any(line.startswith("∂E/∂w") for line in lines):
-            assert f"∂E/∂w {fmt(w['dE_dw'])}" in lines
-        # the panel names the same weight
-        assert "w⁽²⁾₆₄" in page.locator("#explain-heading").text_content()
-        seen.append(page.locator("#phase-label").text_content())
-        if n == 3:
-            screenshot(page, f"digits-forward-{width}")
-    assert any("Backward" in s for s in seen) and any("Update" in s for s in seen)
-    assert shown["x"] >= 6 and shown["dx"] >= 3, shown  # each was seen, and checked
-    # and back: Previous walks every phase back to the input, each drawn again
-    for _ in range(phases - 1):
-        page.keyboard.press("p")
-        settle(page)
-    assert "Input" in page.locator("#phase-label").text_content()
-    screenshot(page, f"digits-back-{width}")
+    walk(page, (1, 5), (2, 3), (1, 5, 3), f"digits-{width}")
+    assert not console.errors
+    page.context.close()
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
+def test_the_digits_walk_with_each_hidden_activation(browser, base_url, activation):
+    page, console = open_page(browser, base_url, width=1440, height=1000)
+    digits(page)
+    page.select_option("#activation", activation)
+    settle(page)
+    assert api(page, "GET", "")["activation"] == activation
+    walk(page, (1, 30), (2, 9), (1, 30, 9))
+    assert not console.errors
+    page.context.close()
+
+
+def test_a_wide_hidden_layer_over_two_inputs_and_two_hidden_layers_walk_too(browser, base_url):
+    """Grids are not only the digits': xor through 2-12-1 (sigmoid, one output), and the
+    digits through 64-32-16-10."""
+    page, console = open_page(browser, base_url, width=1440, height=1000)
+    page.select_option("#dataset", "xor")
+    settle(page)
+    page.fill("#layers-input", "2-12-1")
+    page.press("#layers-input", "Enter")
+    settle(page)
+    assert api(page, "GET", "")["layers"] == [2, 12, 1]
+    assert page.locator("#network.grid-network .tile").count() == 12
+    walk(page, (1, 11), (2, 0), (1, 11, 0))
+    digits(page)
+    page.fill("#layers-input", "64-32-16-10")
+    page.press("#layers-input", "Enter")
+    settle(page)
+    assert api(page, "GET", "")["layers"] == [64, 32, 16, 10]
+    assert page.locator("#network .tile").count() == 48
+    walk(page, (2, 15), (3, 0), (2, 15, 0), "digits-two-hidden")
     assert not console.errors
     page.context.close()
 
@@ -174,9 +229,12 @@ def test_a_digit_drawn_by_hand_is_the_sample_and_runs_the_forward_pass(browser, 
 def test_play_trains_the_digits_with_a_test_accuracy_and_their_confusion(browser, base_url):
     page, console = open_page(browser, base_url, width=1440, height=1000)
     digits(page)
-    play_for(page, 2500)
-    fit = api(page, "GET", "/fit")
-    assert fit["test_accuracy"] > 0.8, fit["test_accuracy"]
+    for _ in range(8):  # on a busy machine Play trains fewer updates a second: play on
+        play_for(page, 2500)
+        fit = api(page, "GET", "/fit")
+        if fit["test_accuracy"] > 0.8:
+            break
+    assert fit["test_accuracy"] > 0.8, fit
     text = page.locator("#fit-numbers").text_content()
     assert f"{100 * fit['test_accuracy']:.1f}% (test)" in text
     heads = [t.strip() for t in page.locator("#confusion-test tr").first.locator("th")

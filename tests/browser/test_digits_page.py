@@ -158,6 +158,8 @@ def test_a_wide_hidden_layer_over_two_inputs_and_two_hidden_layers_walk_too(brow
     assert api(page, "GET", "")["layers"] == [64, 32, 16, 10]
     assert page.locator("#network .tile").count() == 48
     walk(page, (2, 15), (3, 0), (2, 15, 0), "digits-two-hidden")
+    # a rebuilt network's sample is still an image of the data, not a blank one
+    assert sum(api(page, "GET", "")["trace"]["input"]) > 0
     assert not console.errors
     page.context.close()
 
@@ -179,7 +181,7 @@ def test_the_output_bars_are_the_softmax_ys_and_sum_to_1(browser, base_url):
     # a hidden node's sum over 64 pixels: its largest terms, the others in one, then x
     select(page, "#node-1-0")
     panel = page.locator("#formula").text_content()
-    assert "the other 58" in panel and fmt(trace["nodes"][1][0]["x"]) in panel
+    assert "the other 58 w·y" in panel and fmt(trace["nodes"][1][0]["x"]) in panel
     assert not console.errors
     page.context.close()
 

@@ -100,7 +100,7 @@ test("a_sum_over_a_wide_layer_writes_its_largest_terms_and_the_rest_in_one", () 
   const [xLine] = forwardNode(trace, (k, i, j) => w[i][j], 1, 1, "sigmoid");
   const text = textOf(xLine);
   assert.match(text, /Σ/);
-  assert.match(text, /the other 58, \d+ of them × 0/);
+  assert.match(text, /\[the other 58 w·y \(\d+ of them on an input of 0\)\]/);
   const products = [...text.matchAll(/\(?(−?\d+\.\d+)\)?·(\d+\.\d+)/g)];
   assert.equal(products.length, WIDE_SUM - 2, "six products written out");
   const largest = y0.map((y, i) => Math.abs(w[i][1] * y)).sort((a, c) => c - a)[WIDE_SUM - 3];
@@ -132,4 +132,46 @@ test("a_gradient_check_of_thousands_of_parameters_lists_the_largest_differences"
   for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].relative_difference >= rows[k].relative_difference);
   const few = entries.slice(0, 9);
   assert.deepEqual(rowsShown(few), few, "a small network lists every row, in order");
+});
+
+test("a_fast_stroke_inks_every_cell_between_the_points_the_pen_reported", async () => {
+  const { cellsBetween } = await import("../../static/js/views/digit-pad.js");
+  assert.deepEqual(cellsBetween(4, 0, 4, 3), [[4, 0], [4, 1], [4, 2], [4, 3]]);
+  assert.deepEqual(cellsBetween(0, 0, 2, 1), [[0, 0], [1, 1], [2, 1]]);
+  assert.deepEqual(cellsBetween(5, 5, 5, 5), [[5, 5]]);
+});
+
+test("bands_of_layers_top_to_bottom_never_overlap", () => {
+  for (const layers of [[64, 32, 10], [64, 32, 16, 10], [64, 16, 10]]) {
+    const lay = layoutGrid(layers, 390);
+    for (let l = 1; l < layers.length; l++) {
+      const a = lay.band(l - 1);
+      assert.ok(a.y + a.h <= lay.band(l).y, `${layers}: band ${l - 1} runs into band ${l}`);
+    }
+    assert.ok(lay.band(layers.length - 1).y + lay.band(layers.length - 1).h <= lay.inspector.y);
+  }
+});
+
+test("the_error_of_a_softmax_network_is_explained_as_minus_ln_of_the_targets_y", async () => {
+  const { traces } = await import("./helpers.js");
+  const { grade } = await import("../../static/js/explain/quiz.js");
+  const t = traces.softmax.forward;
+  const k = t.target.indexOf(1);
+  const L = t.nodes.length;
+  const E = { kind: "value", prompt: "?", truth: t.error, tolerance: "",
+              about: { type: "node", l: L - 1, j: 0, what: "E" } };
+  const why = grade(E, "0.5", { trace: t, settings: { loss: "categorical_cross_entropy",
+                                                      output_activation: "softmax" } }).why;
+  assert.ok(Math.abs(-Math.log(t.nodes[L - 1][k].y) - t.error) < 1e-12);
+  assert.ok(why.includes(`= −ln ${t.nodes[L - 1][k].y.toFixed(4)} = ${t.error.toFixed(4)}.`), why);
+  assert.doesNotMatch(why, /½/);
+});
+
+test("the_confusion_note_names_the_classes_as_the_table_does", async () => {
+  const { confusionTable } = await import("../../static/js/explain/training-notes.js");
+  const m = Array.from({ length: 10 }, (_, k) => Array.from({ length: 10 }, (_, p) => (p === k ? 9 : 0)));
+  m[7][3] = 4;
+  assert.match(confusionTable(m, "test", "0123456789".split("")).note,
+               /the most common mistake: 4 of class "7" taken for class "3"\./);
+  assert.match(confusionTable(m, "test").note, /4 of class 8 taken for class 4\./);
 });

@@ -126,6 +126,11 @@ export function createSetup({ store, training, options, table, beforeNew = async
     } else {
       await training.refreshFunction();
     }
+    // An image has no made-up sample: without one that fits, the first training image is it.
+    const first = store.state.dataset?.train?.[0];
+    if (!fits(link.sample) && rawInputs(n) > options.limits.max_nodes && fits(first)) {
+      store.apply("sample", { sample: first, index: 0 });
+    }
     // what the page knows of own points imported from a file: their columns and classes
     store.apply("own-data", store.state.dataset && !store.state.dataset.name
       ? spec?.about ?? null : null);
@@ -257,11 +262,7 @@ export function createSetup({ store, training, options, table, beforeNew = async
       await restore({ network: { ...keep, ...output, layers: shape,
                                  ...(kept.length ? { features: kept } : {}) },
                       training: store.state.training, dataset: spec });
-      // An image has no made-up sample: the first training image is the sample.
-      const first = store.state.dataset?.train?.[0];
-      if (wanted > options.limits.max_nodes && first) {
-        store.apply("sample", { sample: first, index: 0 });
-      }
+
       store.apply("note", withPause(`The ${spec.name} dataset has ${wanted} ` +
         `input${wanted === 1 ? "" : "s"}` + (classes ? ` and ${outputs} classes (one-hot ` +
         "targets)" : "") + `: the network was rebuilt as ${shape.join("-")}` +

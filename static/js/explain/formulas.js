@@ -129,9 +129,9 @@ export function batchMean(symbol, each, mean) {
 export const WIDE_SUM = 8;
 
 /**
- * x of a node over a wide layer (the digits' 64 pixels): Σᵢ w·y + b, then the terms largest
- * in size with their numbers and the others' sum in one, then x. Every term is the product
- * of a weight and a y the drawing shows when selected.
+ * x of a node over a wide layer (the digits' 64 pixels): Σᵢ w·y + b; the terms largest in
+ * size by name, the others as one sum; the same with their numbers; x. Every term is the
+ * product of a weight and a y the drawing shows when selected.
  */
 function wideSum(trace, weightsOf, l, j, biasOf) {
   const node = trace.nodes[l][j];
@@ -144,13 +144,15 @@ function wideSum(trace, weightsOf, l, j, biasOf) {
   const rest = others.reduce((t, i) => t + term(i), 0);
   const zeros = others.filter((i) => prev[i].y === 0).length;
   const i = mi("i");
+  const restWords = `the other ${others.length} w·y` +
+    (zeros ? ` (${zeros} of them on an input of 0)` : "");
   return equation(nodeSym("x", l, j),
     sum([row(subsup(mo("Σ"), row(i, mo("="), int(1)), int(prev.length)),
              product(symbol("w", l, `i,${j + 1}`), symbol("y", l - 1, "i"))), nodeSym("b", l, j)]),
+    sum([...shown.map((k) => product(weightSym(l - 1, k, j), nodeSym("y", l - 1, k))),
+         mtext(`[${restWords}]`), nodeSym("b", l, j)]),
     sum([...shown.map((k) => product(mn(weightsOf(l - 1, k, j), true), mn(prev[k].y, true))),
-         row(mtext(`[the other ${others.length}${zeros ? `, ${zeros} of them × 0` : ""}:`),
-             mn(rest, true), mtext("]")),
-         mn(biasOf(node) ?? 0, true)]),
+         mn(rest, true), mn(biasOf(node) ?? 0, true)]),
     mn(node.x));
 }
 

@@ -5,7 +5,7 @@
  * sign. Pure: questions and verdicts are data, from the trace the server answered.
  */
 import { optimizerOf } from "./optimizer.js";
-import { fmt } from "../lib/format.js";
+import { fmt, subscript } from "../lib/format.js";
 import { layerWords, symbolText, weightIndex } from "./notation.js";
 
 /**
@@ -177,6 +177,16 @@ function valueWhy(q, record, guess) {
       slip.push("You left out the ½: E = ½·Σ(y − t)², and the ½ is there so that ∂E/∂y = y − t.");
     } else if (guess !== null && settings.loss === "squared" && near(guess, Math.sqrt(half))) {
       slip.push("That is |y − t|: E squares it, and halves the square.");
+    }
+    if (settings.loss === "categorical_cross_entropy") {
+      // E = −Σₖ tₖ ln yₖ: with a one-hot target, −ln of the true class's y
+      const k = trace.target.indexOf(Math.max(...trace.target));
+      const oneHot = trace.target.every((t, m) => t === (m === k ? 1 : 0));
+      return [...slip, `E = −Σₖ tₖ·ln yₖ = ${oneHot
+        ? `−ln y${subscript(String(k + 1))} (the target's class, node ${k + 1}: every other t is 0) ` +
+          `= −ln ${fmt(outs[k].y)}`
+        : trace.target.map((t, m) => `${fmt(t)}·ln ${fmt(outs[m].y)}`).join(" + ").replace(/^/, "−(") + ")"}` +
+        ` = ${fmt(trace.error)}.`].join(" ");
     }
     return [...slip, settings.loss === "cross_entropy"
       ? `E = −[t·ln y + (1 − t)·ln(1 − y)] = ${fmt(trace.error)}, with y = ${fmt(outs[0].y)} ` +

@@ -43,10 +43,13 @@ export function fitLine(f) {
 /**
  * A softmax network's confusion table in words and numbers: per true class (row) the points
  * counted by predicted class (column), the diagonal the ones classified right, and what the
- * largest mistake is. Pure. @param {number[][]|null|undefined} matrix
+ * largest mistake is, each class by its name when it has one. Pure.
+ * @param {number[][]|null|undefined} matrix @param {string} [which]
+ * @param {string[]|null} [names] the classes' names (the digits' "0" … "9")
  * @returns {{rows:{counts:number[], right:number, total:number}[], note:string}|null}
  */
-export function confusionTable(matrix, which = "training") {
+export function confusionTable(matrix, which = "training", names = null) {
+  const name = (k) => (names?.length === matrix?.length ? `"${names[k]}"` : `${k + 1}`);
   if (!matrix?.length) return null;
   const rows = matrix.map((counts, k) => ({ counts, right: counts[k],
                                             total: counts.reduce((a, b) => a + b, 0) }));
@@ -60,7 +63,7 @@ export function confusionTable(matrix, which = "training") {
   const w = /** @type {{n:number, k:number, p:number}|null} */ (worst);
   const note = !all ? "" : w
     ? `${right} of ${all} ${which} points classified right (the diagonal); the most common ` +
-      `mistake: ${w.n} of class ${w.k + 1} taken for class ${w.p + 1}.`
+      `mistake: ${w.n} of class ${name(w.k)} taken for class ${name(w.p)}.`
     : `All ${all} ${which} points classified right: everything is on the diagonal.`;
   return { rows, note };
 }

@@ -23,6 +23,21 @@ export function touch(pixels, cols, rows, c, r, erase) {
   return out;
 }
 
+/** The cells of a straight stroke from (c0, r0) to (c1, r1), both ends included: a fast
+ * pen reports points a few cells apart, and the cells between are crossed too. Pure.
+ * @param {number} c0 @param {number} r0 @param {number} c1 @param {number} r1
+ * @returns {[number, number][]} */
+export function cellsBetween(c0, r0, c1, r1) {
+  const steps = Math.max(Math.abs(c1 - c0), Math.abs(r1 - r0));
+  /** @type {[number, number][]} */
+  const out = [];
+  for (let n = 0; n <= steps; n++) {
+    const t = steps ? n / steps : 0;
+    out.push([Math.round(c0 + (c1 - c0) * t), Math.round(r0 + (r1 - r0) * t)]);
+  }
+  return out;
+}
+
 /** A one-hot target for class k of n. @param {number} k @param {number} n */
 export const oneHot = (k, n) => Array.from({ length: n }, (_, j) => (j === k ? 1 : 0));
 
@@ -45,6 +60,7 @@ export function mountDigitPad(dispatch) {
   let target = [];
   let erasing = false;
   let drawing = false;
+  let last = { c: 0, r: 0 };
   let cursor = { c: 0, r: 0 };
   let keyboard = false;
 
@@ -80,12 +96,16 @@ export function mountDigitPad(dispatch) {
     drawing = true;
     keyboard = false;
     pixels = touch(pixels, image.cols, image.rows, p.c, p.r, erasing);
+    last = p;
     paint();
   });
   canvas.addEventListener("pointermove", (ev) => {
     if (!drawing) return;
     const p = at(ev);
-    pixels = touch(pixels, image.cols, image.rows, p.c, p.r, erasing);
+    for (const [c, r] of cellsBetween(last.c, last.r, p.c, p.r)) {
+      pixels = touch(pixels, image.cols, image.rows, c, r, erasing);
+    }
+    last = p;
     paint();
   });
   const lift = () => {

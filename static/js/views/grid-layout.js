@@ -97,7 +97,7 @@ export function layoutGrid(layers, width) {
     layers.forEach((_, l) => {
       const s = size(l);
       blocks.push({ x: (width_ - s.w) / 2, y, w: s.w, h: s.h });
-      y += s.h + G.top + (l === L - 1 ? 30 : 0);
+      y += s.h + G.top + (l === L - 1 ? 30 : l > 0 ? 16 : 0);  // a hidden layer's scale line
     });
     inspector = { x: (width_ - G.inspectorW) / 2, y: y - 12, w: G.inspectorW, h: 330 };
     height = inspector.y + inspector.h + 12;
@@ -112,7 +112,7 @@ export function layoutGrid(layers, width) {
   };
   const band = (l) => {
     const b = blocks[l];
-    return { x: b.x - 10, y: b.y - 38, w: b.w + 20, h: b.h + 48 };
+    return { x: b.x - 10, y: b.y - 38, w: b.w + 20, h: b.h + (l > 0 && l < L - 1 ? 62 : 48) };
   };
   const last = blocks[L - 1];
   return {

@@ -91,7 +91,8 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
                      select({ type: "node", l, j }));
       return { g, c, bar, track, hidden };
     });
-    return { l, from, cols, ctx, pixels, canvasW, nodes, tw };
+    const scale = el("text", { class: "tile-scale start", x: block.x, y: block.y + rows * pitch + 14 }, body);
+    return { l, from, cols, ctx, pixels, canvasW, nodes, tw, scale };
   });
 
   // The outputs: a row each, its class, its bar, its numbers; the target marked on the bar.
@@ -119,7 +120,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
   const heading = el("text", { class: "inspector-title start", x: I.x, y: I.y + 10 }, inspectorLayer);
   const lines = Array.from({ length: 5 }, (_, n) =>
     el("text", { class: "inspector-line start", x: I.x, y: I.y + 32 + n * 18 }, inspectorLayer));
-  const cellsTitle = el("text", { class: "inspector-note start", x: I.x, y: I.y + 132 },
+  const cellsTitle = el("text", { class: "inspector-note start", x: I.x, y: I.y + 124 },
                         inspectorLayer);
   const cellsGroup = el("g", { class: "weight-cells" }, inspectorLayer);
   /** @type {{key:string, cells:{g:SVGElement, rect:SVGElement, k:number, i:number, j:number}[]}} */
@@ -147,7 +148,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
     for (let m = 0; m < n; m++) {
       const [i, j] = want.into ? [m, want.j] : [want.i, m];
       const x = I.x + (m % grid.cols) * size;
-      const y = I.y + 142 + Math.floor(m / grid.cols) * size;
+      const y = I.y + 132 + Math.floor(m / grid.cols) * size;
       const g = el("g", { id: `weight-${want.k}-${i}-${j}`, class: "weight-cell" }, cellsGroup);
       const rect = el("rect", { x, y, width: size - 1, height: size - 1 }, g);
       const hidden = el("text", { class: "sr-only", x, y }, g);
@@ -176,9 +177,10 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       p.g.classList.toggle("selected", selected(0, j));
     });
     // Tiles: ∂E/∂w once the backward pass has reached them, else w.
+    const backward = m.phaseKind === "backward";
     for (const t of tiles) {
       const matrix = m.links[t.l - 1];
-      const gradients = matrix[0][0].dE_dw !== null;
+      const gradients = backward && matrix[0][0].dE_dw !== null;
       const value = (e) => (gradients ? /** @type {number} */ (e.dE_dw) : e.w);
       let scale = 0;
       for (const row of matrix) for (const e of row) scale = Math.max(scale, Math.abs(value(e)));
@@ -189,7 +191,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
                        (j % t.cols) * (t.from.cols + 1), Math.floor(j / t.cols) * (t.from.rows + 1));
       });
       t.ctx.putImageData(t.pixels, 0, 0);
-      setText(bandEls[t.l].text, `hidden ${t.l} · ${gradients ? "∂E/∂w" : "weights"} in (±${fmt(scale, 2)})`);
+      setText(t.scale, `tiles: ${gradients ? "∂E/∂w" : "weights"} in, ±${fmt(scale, 2)}`);
       const back = m.nodes[t.l].some((v) => v.dE_dx !== null);
       let most = 0;
       if (back) for (const v of m.nodes[t.l]) most = Math.max(most, Math.abs(/** @type {number} */ (v.dE_dx)));
@@ -264,7 +266,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
     }
     if (want) {
       const matrix = m.links[want.k];
-      const gradients = matrix[0][0].dE_dw !== null;
+      const gradients = backward && matrix[0][0].dE_dw !== null;
       const value = (e) => (gradients ? /** @type {number} */ (e.dE_dw) : e.w);
       const vals = shownCells.cells.map((c) => value(matrix[c.i][c.j]));
       const scale = Math.max(...vals.map(Math.abs));

@@ -57,8 +57,10 @@ export function mountTrainingCard(dispatch, options) {
   $("l2").max = String(lim.max_l2);
   $("l1").max = String(lim.max_l1 ?? 1);
   $("layers-hint").textContent = `Nodes per layer, input first, e.g. 2-4-4-1: ${lim.min_layers} ` +
-    `to ${lim.max_layers} layers of ${lim.min_nodes} to ${lim.max_nodes} nodes (the output ` +
-    `layer up to ${lim.max_outputs ?? lim.max_nodes}, one per class); the input layer ` +
+    `to ${lim.max_layers} layers of at least ${lim.min_nodes} node: the input layer up to ` +
+    `${lim.max_inputs ?? lim.max_nodes} (the digits' 64 pixels), a hidden layer up to ` +
+    `${lim.max_hidden ?? lim.max_nodes}, the output layer up to ${lim.max_outputs ?? lim.max_nodes} ` +
+    `(one per class); a layer of more than ${lim.max_nodes} is drawn as a grid. The input layer ` +
     "counts the raw inputs, then the input features below. Rebuilding (the button, or Enter) " +
     "starts new weights and keeps the settings and the data.";
   // What the learner typed or chose (the controls' own values: the intent's content).
@@ -254,7 +256,7 @@ export function mountTrainingCard(dispatch, options) {
     const key = JSON.stringify([matrix ?? null, names]);
     if (key === confusionShown[which]) return;
     confusionShown[which] = key;
-    const table = confusionTable(matrix, which);
+    const table = confusionTable(matrix, which, names);
     $(`${id}-box`).hidden = !table;
     if (!table) return;
     const cell = (tag, text, className = "") => Object.assign(document.createElement(tag),
@@ -350,7 +352,7 @@ export function mountTrainingCard(dispatch, options) {
     confusion(s.fit?.train_confusion, names);
     confusion(s.fit?.test_confusion, names, "test");
     // Images (the digits) have no plot over their inputs: the drawing shows each image.
-    const image = inputs > options.limits.max_nodes;
+    const image = inputs > options.limits.max_nodes && Boolean(s.dataset);
     for (const id of ["data-plot", "point-form"]) {
       if ($(id).hidden !== image) $(id).hidden = image;
     }

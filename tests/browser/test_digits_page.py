@@ -44,6 +44,8 @@ def test_the_digits_rebuild_the_source_articles_network_drawn_as_grids(browser, 
     assert page.locator("#sample-inputs").is_hidden()
     assert page.locator("#pad-class").input_value() == str(first["target"].index(1))
     assert "rebuilt as 64-32-10" in page.locator("#status").text_content()
+    # x₁², x₁·x₂ … of an image's corner pixels mean nothing: no input features are offered
+    assert page.locator("#features").locator("xpath=..").is_hidden()
     assert not console.errors
     page.context.close()
 

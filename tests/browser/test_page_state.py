@@ -93,8 +93,8 @@ def test_state_rebuild_keeps_the_dataset_and_training_settings(page: Page) -> No
 
 
 def test_state_layers_are_refused_in_plain_words(page: Page) -> None:
-    rebuild(page, "1-9-1")
-    assert "A layer can have at most 8 nodes, the output layer 10 (one per class)." in status(page)
+    rebuild(page, "1-33-1")
+    assert "Hidden layer 1 can have at most 32 nodes; 1-33-1 gives it 33." in status(page)
     assert page.get_by_label("Layers", exact=True).input_value() == "1-2-2-1"  # snapped back
     rebuild(page, "1-2-2-2-2-2-2-2-1")
     assert "2 to 8 layers" in status(page)
@@ -126,7 +126,7 @@ def test_state_a_link_the_server_refuses_starts_afresh_and_says_why(browser: Bro
     click(page, "Next")  # the page works
     # A link with a value outside the table's limits names it and keeps the rest.
     page2, console2 = open_page(browser, base_url,
-                                path=link_to({"network": {"layers": [1, 9, 1],
+                                path=link_to({"network": {"layers": [1, 33, 1],
                                                           "learning_rate": 0.2}}))
     settle(page2)
     assert "layers must be" in status(page2)

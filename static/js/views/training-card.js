@@ -169,7 +169,10 @@ export function mountTrainingCard(dispatch, options) {
     const key = `${raw}|${(n.features ?? []).join(",")}`;
     if (key === featuresFor) return;
     featuresFor = key;
-    const boxes = catalogue.filter((f) => Math.max(...f.reads) <= raw).map((f) => {
+    // features of x₁ and x₂ mean nothing for an image's corner pixels: none for wide inputs
+    const box = /** @type {HTMLElement} */ ($("features").closest("fieldset"));
+    box.hidden = raw > options.limits.max_nodes;
+    const boxes = catalogue.filter((f) => Math.max(...f.reads) <= raw && !box.hidden).map((f) => {
       const label = document.createElement("label");
       const box = Object.assign(document.createElement("input"), {
         type: "checkbox", value: f.name, checked: (n.features ?? []).includes(f.name) });

@@ -255,3 +255,37 @@ def test_play_trains_the_digits_with_a_test_accuracy_and_their_confusion(browser
     screenshot(page, "digits-trained-1440")
     assert not console.errors
     page.context.close()
+
+
+def test_from_three_clusters_to_own_csv_to_the_digits_and_back_without_an_error(browser, base_url):
+    """The issue's path: three clusters, a CSV file of classes, the digits, then 2 inputs
+    again: each rebuilds the network its data need, and nothing is refused or logged."""
+    page, console = open_page(browser, base_url, width=1440, height=1000)
+    page.select_option("#dataset", "clusters3")
+    settle(page)
+    assert api(page, "GET", "")["layers"][-1] == 3
+    page.get_by_role("button", name="Your own data (CSV)…").click()
+    rows = "".join(f"{(k * 7) % 10 / 10},{(k * 3) % 10 / 10},{(k * 11) % 10 / 10},"
+                   f"{['cat', 'dog', 'bird'][k % 3]}\n" for k in range(30))
+    page.get_by_label("Paste the CSV here").fill("a,b,c,animal\n" + rows)
+    page.get_by_role("button", name="Read the data").click()
+    settle(page)
+    page.get_by_role("button", name="Use these columns").click()
+    settle(page)
+    assert api(page, "GET", "")["layers"] == [3, 2, 2, 3]
+    assert "Imported 30 points" in page.locator("#status").text_content()
+    digits(page)
+    assert api(page, "GET", "")["layers"] == [64, 32, 10]
+    assert api(page, "GET", "/dataset")["name"] == "digits"
+    page.get_by_role("button", name="Step", exact=True).click()
+    settle(page)
+    assert api(page, "GET", "")["step"] == 1
+    page.select_option("#dataset", "circle")
+    settle(page)
+    state = api(page, "GET", "")
+    assert state["layers"][0] == 2 and max(state["layers"][1:-1]) <= 8  # cards again
+    assert page.locator("#network.grid-network").count() == 0
+    assert page.locator("#network .card").count() == sum(state["layers"])
+    assert "note" in (page.locator("#status").get_attribute("class") or "")  # not an error
+    assert not console.errors
+    page.context.close()

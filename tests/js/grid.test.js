@@ -175,3 +175,18 @@ test("the_confusion_note_names_the_classes_as_the_table_does", async () => {
                /the most common mistake: 4 of class "7" taken for class "3"\./);
   assert.match(confusionTable(m, "test").note, /4 of class 8 taken for class 4\./);
 });
+
+test("the_error_of_ten_classes_and_a_one_hot_target_keeps_the_targets_term_only", async () => {
+  const { errorEquation } = await import("../../static/js/explain/formulas.js");
+  const ys = [0.05, 0.1, 0.05, 0.1, 0.05, 0.1, 0.05, 0.1, 0.3, 0.1];
+  const target = ys.map((_, k) => (k === 9 ? 1 : 0));
+  const trace = { nodes: [[{ x: 0, y: 0 }], ys.map((y) => ({ x: 0, y }))], target,
+                  error: -Math.log(0.1) };
+  const text = textOf(errorEquation("categorical_cross_entropy", trace));
+  assert.match(text, /t₁₀ = 1, every other t = 0/);
+  assert.ok(text.includes("=−ln(0.1000) =2.3026"), text);
+  // three classes: every term written, as before
+  const three = { nodes: [[{ x: 0, y: 0 }], [0.2, 0.3, 0.5].map((y) => ({ x: 0, y }))],
+                  target: [0, 0, 1], error: -Math.log(0.5) };
+  assert.match(textOf(errorEquation("categorical_cross_entropy", three)), /0·ln0\.2000/);
+});

@@ -201,7 +201,9 @@ export function createSetup({ store, training, options, table, beforeNew = async
       `count${layers[0] === 1 ? "s" : ""} ${raw} raw input${raw === 1 ? "" : "s"}` +
       (kept.length ? ` and ${kept.map(formulaOf).join(", ")}` : "") + "." : "";
     const said = [off, note].filter(Boolean).join(" ");
-    if (said) store.apply("note", withPause(said));
+    // what the status line said before (another shape's rebuild) must not stay up
+    store.apply("note", withPause(said || `Rebuilt as ${layers.join("-")} with new weights; ` +
+                                           "the settings and the data were kept."));
   }
 
   /**

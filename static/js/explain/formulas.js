@@ -87,6 +87,9 @@ export function lossDerivative(loss, l, j, y, t, dEdy) {
                   mn(dEdy));
 }
 
+/** "₁₀" for 10. @param {number} n */
+const subscriptOf = (n) => String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
+
 /** E of the pass, symbolic and with every output and target substituted; `whose` names it
  * (E with "point 1" below it) when it is one point's of a mini-batch. */
 export function errorEquation(loss, trace, whose = "") {
@@ -95,8 +98,16 @@ export function errorEquation(loss, trace, whose = "") {
   if (loss === "categorical_cross_entropy") {
     const l = trace.nodes.length - 1;
     const terms = out.map((n, k) => row(mn(trace.target[k]), mo("·"), mi("ln"), mn(n.y)));
-    return equation(E, row(mo("−"), sub(mo("Σ"), mi("k")), sub(mi("t"), mi("k")), mi("ln"),
-                           sub(mi("y"), mi("k"))),
+    const symbolic = row(mo("−"), sub(mo("Σ"), mi("k")), sub(mi("t"), mi("k")), mi("ln"),
+                         sub(mi("y"), mi("k")));
+    // Many classes and a one-hot target (the digits): only the target's term is left.
+    const hot = trace.target.indexOf(1);
+    if (out.length > 4 && hot >= 0 && trace.target.every((t, k) => t === (k === hot ? 1 : 0))) {
+      return equation(E, symbolic,
+        row(mo("−"), mi("ln"), nodeSym("y", l, hot), mtext(` (t${subscriptOf(hot + 1)} = 1, every other t = 0)`)),
+        row(mo("−"), mi("ln"), paren(mn(out[hot].y))), mn(trace.error));
+    }
+    return equation(E, symbolic,
       row(mo("−"), paren(sum(out.map((_, k) => row(sub(mi("t"), int(k + 1)), mi("ln"),
                                                     nodeSym("y", l, k)))))),
       row(mo("−"), paren(sum(terms))), mn(trace.error));

@@ -252,8 +252,9 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       say(2, v.y === null ? "" : `y ${fmt(v.y)}`);
       say(3, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`);
       say(4, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`);
-      setText(cellsTitle, want ? (want.into ? `Its ${layers[want.k]} weights in` : `Its ${layers[1]} weights out`) +
-              " (click one):" : "");
+      const what = backward && m.links[want?.k ?? 0][0][0].dE_dw !== null ? "∂E/∂w of its" : "Its";
+      setText(cellsTitle, want ? `${what} ${want.into ? `${layers[want.k]} weights in`
+        : `${layers[1]} weights out`} (click one):` : "");
     } else {
       const v = m.links[sel.k][sel.i][sel.j];
       setText(heading, `Weight ${symbolText("w", sel.k + 1, weightIndex(sel.i, sel.j))}`);
@@ -262,7 +263,8 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       say(2, `w ${fmt(v.w)}`);
       say(3, v.dE_dw === null ? "" : `∂E/∂w ${fmt(v.dE_dw)}`);
       say(4, "");
-      setText(cellsTitle, `The ${layers[sel.k]} weights into node ${sel.j + 1} (click one):`);
+      setText(cellsTitle, `${backward && v.dE_dw !== null ? "∂E/∂w of the" : "The"} ` +
+              `${layers[sel.k]} weights into node ${sel.j + 1} (click one):`);
     }
     if (want) {
       const matrix = m.links[want.k];
@@ -289,8 +291,8 @@ export function gridNote(layers) {
   return "A layer of more than 8 nodes is drawn as a grid, not as cards: the input as its " +
     "image (white 0, black 1)" + (hidden ? ", each hidden node as a tile that pictures its " +
     "incoming weights where they come from (blue positive, orange negative, on the layer's " +
-    "scale ±max; in the backward pass and the update, their ∂E/∂w), its y (or its ∂E/∂x) as " +
-    "the bar under it" : "") + ", each output as the bar of its y, the target marked. Click " +
+    "scale ±max, written under it; in the backward phases, their ∂E/∂w instead), its y (in " +
+    "the backward phases its ∂E/∂x) as the bar under it" : "") + ", each output as the bar of its y, the target marked. Click " +
     "any of them (or Tab to it) for its numbers and its weights in the box under the image; " +
     "click a weight there for its own.";
 }

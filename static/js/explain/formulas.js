@@ -7,6 +7,7 @@ import {
   equation, frac, int, m, mi, mn, mo, mtext, paren, product, row, sub, subsup, sum, sup,
 } from "./mathml.js";
 import { dE, nodeSym, symbol, weightSym } from "./notation.js";
+import { subscript } from "../lib/format.js";
 
 /** @typedef {import("./mathml.js").MathNode} MathNode */
 
@@ -87,9 +88,6 @@ export function lossDerivative(loss, l, j, y, t, dEdy) {
                   mn(dEdy));
 }
 
-/** "₁₀" for 10. @param {number} n */
-const subscriptOf = (n) => String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
-
 /** E of the pass, symbolic and with every output and target substituted; `whose` names it
  * (E with "point 1" below it) when it is one point's of a mini-batch. */
 export function errorEquation(loss, trace, whose = "") {
@@ -104,7 +102,7 @@ export function errorEquation(loss, trace, whose = "") {
     const hot = trace.target.indexOf(1);
     if (out.length > 4 && hot >= 0 && trace.target.every((t, k) => t === (k === hot ? 1 : 0))) {
       return equation(E, symbolic,
-        row(mo("−"), mi("ln"), nodeSym("y", l, hot), mtext(` (t${subscriptOf(hot + 1)} = 1, every other t = 0)`)),
+        row(mo("−"), mi("ln"), nodeSym("y", l, hot), mtext(` (t${subscript(hot + 1)} = 1, every other t = 0)`)),
         row(mo("−"), mi("ln"), paren(mn(out[hot].y))), mn(trace.error));
     }
     return equation(E, symbolic,

@@ -31,3 +31,13 @@ export function rgbOf(name) {
   const n = parseInt(colour(name).replace("#", ""), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
+
+/** The colour of `v` on a diverging scale: `high` at +scale, white at 0, `low` at −scale
+ * (clamped beyond), as [r, g, b]: weights and heat maps alike. Pure.
+ * @param {number} v @param {number} scale @param {number[]} low @param {number[]} high */
+export function diverging(v, scale, low, high) {
+  const t = Math.max(-1, Math.min(1, scale > 0 ? v / scale : 0));
+  const to = t < 0 ? low : high;
+  const a = Math.abs(t);
+  return to.map((ch) => Math.round(255 + (ch - 255) * a));
+}

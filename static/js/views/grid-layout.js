@@ -6,6 +6,7 @@
  * bar per node (its y: a probability, for softmax); the selected node's numbers and weights
  * are drawn large in the inspector, each weight a cell to click. Pure: no DOM.
  */
+import { diverging } from "../lib/colours.js";
 
 /** The widest layer drawn as cards (the page's limits.max_nodes). */
 export const CARD_NODES = 8;
@@ -131,12 +132,8 @@ export function layoutGrid(layers, width) {
  */
 export function paintDiverging(values, grid, scale, low, high, out, stride, x0, y0) {
   values.forEach((v, i) => {
-    const t = Math.max(-1, Math.min(1, scale > 0 ? v / scale : 0));
-    const to = t < 0 ? low : high;
-    const a = Math.abs(t);
     const at = ((y0 + Math.floor(i / grid.cols)) * stride + x0 + (i % grid.cols)) * 4;
-    for (let c = 0; c < 3; c++) out[at + c] = Math.round(255 + (to[c] - 255) * a);
-    out[at + 3] = 255;
+    out.set([...diverging(v, scale, low, high), 255], at);
   });
 }
 
@@ -148,10 +145,10 @@ export function inkOf(v) {
   return `rgb(${g},${g},${g})`;
 }
 
-/** The largest |w| of a matrix (the scale its pictures share), 0 for none.
- * @param {{w:number}[][]} matrix */
-export function largest(matrix) {
+/** The largest |value(e)| over a matrix (the scale its pictures share), 0 for none.
+ * @template E @param {E[][]} matrix @param {(e: E) => number} value */
+export function largest(matrix, value) {
   let most = 0;
-  for (const row of matrix) for (const e of row) most = Math.max(most, Math.abs(e.w));
+  for (const row of matrix) for (const e of row) most = Math.max(most, Math.abs(value(e)));
   return most;
 }

@@ -6,7 +6,7 @@
  * selected node's numbers and its weights, one cell each to click, are in the inspector.
  * Stable ids, as the cards': node-{l}-{j}; the inspector's cells weight-{k}-{i}-{j}.
  */
-import { rgbOf } from "../lib/colours.js";
+import { diverging, rgbOf } from "../lib/colours.js";
 import { fmt } from "../lib/format.js";
 import { el, makeSelectable, setAttr, setText } from "../lib/svg.js";
 import { symbolText, weightIndex } from "../explain/notation.js";
@@ -176,14 +176,17 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       setText(p.hidden, v.y === null ? "" : `value ${fmt(v.y)}`);
       p.g.classList.toggle("selected", selected(0, j));
     });
-    // Tiles: ∂E/∂w once the backward pass has reached them, else w.
+    // What a matrix of weights is pictured by, tiles and inspector alike: in the backward
+    // phases, once the pass has reached it, their ∂E/∂w; else w.
     const backward = m.phaseKind === "backward";
+    const shownOf = (/** @type {{w:number, dE_dw:number|null}[][]} */ matrix) => {
+      const gradients = backward && matrix[0][0].dE_dw !== null;
+      return { gradients, value: (e) => (gradients ? /** @type {number} */ (e.dE_dw) : e.w) };
+    };
     for (const t of tiles) {
       const matrix = m.links[t.l - 1];
-      const gradients = backward && matrix[0][0].dE_dw !== null;
-      const value = (e) => (gradients ? /** @type {number} */ (e.dE_dw) : e.w);
-      let scale = 0;
-      for (const row of matrix) for (const e of row) scale = Math.max(scale, Math.abs(value(e)));
+      const { gradients, value } = shownOf(matrix);
+      const scale = largest(matrix, value);
       const data = t.pixels.data;
       t.nodes.forEach((_, j) => {
         const column = matrix.map((row) => value(row[j]));
@@ -252,7 +255,7 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       say(2, v.y === null ? "" : `y ${fmt(v.y)}`);
       say(3, v.dE_dy === null ? "" : `∂E/∂y ${fmt(v.dE_dy)}`);
       say(4, v.dE_dx === null ? "" : `∂E/∂x ${fmt(v.dE_dx)}`);
-      const what = backward && m.links[want?.k ?? 0][0][0].dE_dw !== null ? "∂E/∂w of its" : "Its";
+      const what = shownOf(m.links[want?.k ?? 0]).gradients ? "∂E/∂w of its" : "Its";
       setText(cellsTitle, want ? `${what} ${want.into ? `${layers[want.k]} weights in`
         : `${layers[1]} weights out`} (click one):` : "");
     } else {
@@ -263,20 +266,16 @@ export function drawGrid(svg, layers, width, onSelect, inputNames = [], classNam
       say(2, `w ${fmt(v.w)}`);
       say(3, v.dE_dw === null ? "" : `∂E/∂w ${fmt(v.dE_dw)}`);
       say(4, "");
-      setText(cellsTitle, `${backward && v.dE_dw !== null ? "∂E/∂w of the" : "The"} ` +
+      setText(cellsTitle, `${shownOf(m.links[sel.k]).gradients ? "∂E/∂w of the" : "The"} ` +
               `${layers[sel.k]} weights into node ${sel.j + 1} (click one):`);
     }
     if (want) {
       const matrix = m.links[want.k];
-      const gradients = backward && matrix[0][0].dE_dw !== null;
-      const value = (e) => (gradients ? /** @type {number} */ (e.dE_dw) : e.w);
+      const { value } = shownOf(matrix);
       const vals = shownCells.cells.map((c) => value(matrix[c.i][c.j]));
       const scale = Math.max(...vals.map(Math.abs));
       shownCells.cells.forEach((c, n) => {
-        const t = Math.max(-1, Math.min(1, scale > 0 ? vals[n] / scale : 0));
-        const to = t < 0 ? low : high;
-        const a = Math.abs(t);
-        setAttr(c.rect, "fill", `rgb(${to.map((ch) => Math.round(255 + (ch - 255) * a)).join(",")})`);
+        setAttr(c.rect, "fill", `rgb(${diverging(vals[n], scale, low, high).join(",")})`);
         c.g.classList.toggle("selected", sel?.type === "link" && sel.i === c.i && sel.j === c.j);
       });
     }

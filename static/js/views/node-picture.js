@@ -4,7 +4,7 @@
  * map for two. It redraws only when the values change, and then only changes what it already
  * has (a curve's path, the heat map's pixels).
  */
-import { rgbOf } from "../lib/colours.js";
+import { diverging, rgbOf } from "../lib/colours.js";
 import { el } from "../lib/svg.js";
 
 /**
@@ -31,10 +31,8 @@ export function pictureOf(values, box, low, high) {
   const pixels = new Uint8ClampedArray(n * n * 4);
   rows.forEach((row, r) => row.forEach((v, c) => {
     const t = Math.min(1, Math.max(0, (v - lo) / span));
-    const [from, a] = t < 0.5 ? [low, 1 - 2 * t] : [high, 2 * t - 1];
     const i = ((n - 1 - r) * n + c) * 4;  // row 0 (the lowest x2) at the bottom
-    for (let ch = 0; ch < 3; ch++) pixels[i + ch] = Math.round(255 + (from[ch] - 255) * a);
-    pixels[i + 3] = 255;
+    pixels.set([...diverging(2 * t - 1, 1, low, high), 255], i);
   }));
   return { size: n, pixels };
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import api, fmt, open_page, play_for, screenshot, select, settle
+from .conftest import api, fmt, link_to, open_page, play_for, screenshot, select, settle
 
 
 def digits(page: Page) -> None:
@@ -287,5 +287,34 @@ def test_from_three_clusters_to_own_csv_to_the_digits_and_back_without_an_error(
     assert page.locator("#network.grid-network").count() == 0
     assert page.locator("#network .card").count() == sum(state["layers"])
     assert "note" in (page.locator("#status").get_attribute("class") or "")  # not an error
+    assert not console.errors
+    page.context.close()
+
+
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
+# every output activation with the squared loss (sigmoid's cross entropy: every hidden
+# activation above it; softmax's categorical cross entropy: the digits' own, above)
+OUTPUTS = [(a, "squared") for a in HIDDEN]
+MATRIX = ([(h, "sigmoid", "cross_entropy") for h in HIDDEN]
+          + [("tanh", o, loss) for o, loss in OUTPUTS])
+
+
+@pytest.mark.parametrize(("activation", "output", "loss"), MATRIX)
+def test_the_grid_walks_every_activation_output_and_loss(browser, base_url, activation, output,
+                                                          loss):
+    """A wide hidden layer over 2 inputs (xor through 2-12-1) is drawn as grids too: every
+    phase forwards and back, each selection equal to the trace, for each activation, output
+    and loss."""
+    path = link_to({"network": {"layers": [2, 12, 1], "activation": activation,
+                                "output_activation": output, "loss": loss, "seed": 5},
+                    "dataset": {"name": "xor", "size": 100, "noise": 0, "seed": 0,
+                                "test_fraction": 0.2}})
+    page, console = open_page(browser, base_url, width=1440, height=1000, path=path)
+    settle(page)
+    state = api(page, "GET", "")
+    assert (state["activation"], state["output_activation"], state["loss"]) == (
+        activation, output, loss)
+    assert page.locator("#network.grid-network .tile").count() == 12
+    walk(page, (1, 11), (2, 0), (1, 11, 0))
     assert not console.errors
     page.context.close()
